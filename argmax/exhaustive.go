@@ -1,0 +1,118 @@
+package argmax
+
+import (
+	"fmt"
+	"math/bits"
+)
+
+// MaxExhaustive is the largest number of binary variables [Exhaustive]
+// accepts: 2³⁰ ≈ 10⁹ steps, about a second per solve at n = 30 on a sparse
+// model. Larger models are refused with [ErrTooLarge].
+const MaxExhaustive = 30
+
+// Exhaustive solves binary models of any sign by enumerating all 2ⁿ
+// assignments in Gray-code order: consecutive assignments differ in one bit
+// i, so the score changes by ±(θᵢ + Σⱼ wᵢⱼzⱼ), an O(deg i) update. Total
+// time O(2ⁿ·(1 + E/n)) on average; memory O(n + E), reused between calls.
+//
+// It is the exact reference the other solvers are tested against. Among
+// maximizers it returns the first in Gray-code order from z = 0 (the
+// comparison is strict), and the returned value is h(z) recomputed from
+// scratch, free of the accumulated rounding of the incremental updates.
+type Exhaustive struct {
+	adj adjacency
+	cur []int
+}
+
+// Solve implements [Solver].
+func (x *Exhaustive) Solve(m *Model, z []int) (float64, error) {
+	if err := checkBinary(m, z, "exhaustive enumeration"); err != nil {
+		return 0, err
+	}
+	n := m.N
+	if n > MaxExhaustive {
+		return 0, fmt.Errorf("%w: exhaustive enumeration takes n ≤ %d variables, got %d", ErrTooLarge, MaxExhaustive, n)
+	}
+	x.adj.build(m)
+	if cap(x.cur) < n {
+		x.cur = make([]int, n)
+	}
+	cur := x.cur[:n]
+	clear(cur)
+	clear(z[:n])
+	score := 0.0
+	for i := 0; i < n; i++ {
+		score += m.Unary[2*i]
+	}
+	best := score
+	var bestCode uint64
+	code := uint64(0)
+	end := uint64(1) << n
+	for t := uint64(1); t < end; t++ {
+		i := bits.TrailingZeros64(t)
+		d := m.Theta(i)
+		for k := x.adj.off[i]; k < x.adj.off[i+1]; k++ {
+			if cur[x.adj.nbr[k]] == 1 {
+				d += x.adj.w[k]
+			}
+		}
+		if cur[i] == 0 {
+			cur[i] = 1
+			score += d
+		} else {
+			cur[i] = 0
+			score -= d
+		}
+		code ^= 1 << i
+		if score > best {
+			best, bestCode = score, code
+		}
+	}
+	for i := 0; i < n; i++ {
+		z[i] = int(bestCode >> i & 1)
+	}
+	return m.Score(z), nil
+}
+
+// adjacency is a compressed adjacency list of a binary model's edges, each
+// edge stored at both endpoints. Buffers are reused across builds.
+type adjacency struct {
+	off []int     // off[i]..off[i+1] index the neighbours of i
+	nbr []int     // neighbour variable
+	w   []float64 // weight of the edge to that neighbour
+}
+
+func (a *adjacency) build(m *Model) {
+	n := m.N
+	if cap(a.off) < n+1 {
+		a.off = make([]int, n+1)
+	}
+	a.off = a.off[:n+1]
+	clear(a.off)
+	for _, e := range m.Edges {
+		a.off[e.I+1]++
+		a.off[e.J+1]++
+	}
+	for i := 0; i < n; i++ {
+		a.off[i+1] += a.off[i]
+	}
+	deg := 2 * len(m.Edges)
+	if cap(a.nbr) < deg {
+		a.nbr = make([]int, deg)
+		a.w = make([]float64, deg)
+	}
+	a.nbr, a.w = a.nbr[:deg], a.w[:deg]
+	// Fill using off[i] as a cursor, then shift back.
+	for _, e := range m.Edges {
+		k := a.off[e.I]
+		a.nbr[k], a.w[k] = e.J, e.W
+		a.off[e.I]++
+		k = a.off[e.J]
+		a.nbr[k], a.w[k] = e.I, e.W
+		a.off[e.J]++
+	}
+	for i := n; i > 0; i-- {
+		a.off[i] = a.off[i-1]
+	}
+	a.off[0] = 0
+}
