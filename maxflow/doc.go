@@ -1,0 +1,64 @@
+// Package maxflow computes s-t maximum flows and minimum cuts with float64
+// capacities, tuned for the graphs that arise in energy minimization
+// (graph cuts for binary labelling problems).
+//
+// # Algorithm
+//
+// [Graph] implements the Boykov–Kolmogorov algorithm (Y. Boykov and
+// V. Kolmogorov, "An experimental comparison of min-cut/max-flow algorithms
+// for energy minimization in vision", IEEE PAMI 26(9), 2004). It grows two
+// search trees, one from the source s and one from the sink t, through arcs
+// of positive residual capacity (growth stage); when the trees touch, it
+// pushes the bottleneck capacity along the s→t path found (augment stage),
+// which saturates at least one arc and turns the nodes below it into
+// orphans; orphans then look for a new parent in their own tree that is
+// still rooted at the terminal, or leave the tree (adoption stage). The
+// trees are kept between augmentations instead of being rebuilt, which is
+// what makes the method fast on vision graphs: every node there has a
+// terminal arc (a data term), so the trees start with all nodes at depth one
+// and the augmenting paths are very short, while a breadth-first search per
+// path (Edmonds–Karp, used by [YourBasic]) or global relabelling (push-relabel)
+// repeat work on every path. Terminal capacities are stored per node, as in
+// BK's add_tweights: s→u and u→t capacities of the same node cancel into a
+// single residual terminal capacity, and the cancelled amount is flow that
+// never needs a path.
+//
+// The worst-case running time is O(V²·E·|C|) for integer capacities, where
+// |C| is the cut value (each augmentation adds at least one unit of flow,
+// and the stages between two augmentations cost O(V·E)), worse than
+// Edmonds–Karp's O(V·E²) in theory;
+// on grid-like energy-minimization graphs it is close to linear in practice.
+// Memory is O(V + E).
+//
+// # Storage
+//
+// Nodes and arcs are arrays indexed by int32 (struct of arrays): the arcs
+// are gathered into compressed rows (CSR) at the start of each
+// [Graph.MaxFlow], and the search trees, active queue and orphan queue are
+// arrays too. [Graph.Reset] empties the graph but keeps every array, so a
+// graph of the same or smaller size is rebuilt and solved without
+// allocating.
+//
+// # Real capacities
+//
+// A residual capacity ≤ 0 counts as saturated. Each augmentation subtracts
+// the bottleneck from the arcs on the path; the bottleneck arc becomes
+// exactly zero and every other arc stays positive (IEEE subtraction of
+// distinct numbers never gives zero), so every augmentation makes progress.
+// With real capacities the flow value is exact up to floating-point
+// rounding in the sums; with integer capacities below 2⁵³ it is exact.
+//
+// # Cut returned
+//
+// After MaxFlow, [MinCut.SourceSide] reports the source side S of a minimum
+// cut: the nodes reachable from s in the residual graph. This S is the
+// smallest source set of any minimum cut (the intersection of all of them),
+// so a node is on the source side only when every minimum cut puts it there.
+//
+// # Other pieces
+//
+// [YourBasic] runs the same [MinCut] interface through
+// github.com/yourbasic/graph (Edmonds–Karp, integer capacities), as an
+// independent reference. [ReadDIMACS] reads the DIMACS max-flow format into
+// an [Instance] that can be loaded into any MinCut.
+package maxflow

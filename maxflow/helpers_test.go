@@ -1,0 +1,144 @@
+package maxflow
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// op is one builder call: an edge (kind 0) or terminal capacities (kind 1).
+type op struct {
+	kind, u, v int
+	a, b       float64
+}
+
+// problem is a graph as a list of builder calls.
+type problem struct {
+	n   int
+	ops []op
+}
+
+func (p *problem) load(g MinCut) {
+	g.Reset(p.n)
+	for _, o := range p.ops {
+		if o.kind == 0 {
+			g.AddEdge(o.u, o.v, o.a, o.b)
+		} else {
+			g.AddTerminal(o.u, o.a, o.b)
+		}
+	}
+}
+
+// cutCapacity is the capacity of the cut whose source side is in(u).
+func (p *problem) cutCapacity(in func(int) bool) float64 {
+	c := 0.0
+	for _, o := range p.ops {
+		if o.kind == 0 {
+			if in(o.u) && !in(o.v) {
+				c += o.a
+			}
+			if in(o.v) && !in(o.u) {
+				c += o.b
+			}
+			continue
+		}
+		if in(o.u) {
+			c += o.b
+		} else {
+			c += o.a
+		}
+	}
+	return c
+}
+
+// bruteMinCut enumerates all 2ⁿ cuts and returns the minimum capacity and
+// the intersection of all minimum source sets (as a bit mask).
+func (p *problem) bruteMinCut() (float64, uint64) {
+	best, inter := math.Inf(1), uint64(0)
+	for mask := uint64(0); mask < 1<<p.n; mask++ {
+		c := p.cutCapacity(func(u int) bool { return mask>>u&1 == 1 })
+		switch {
+		case c < best:
+			best, inter = c, mask
+		case c == best:
+			inter &= mask
+		}
+	}
+	return best, inter
+}
+
+// randProblem draws a graph with n nodes: each ordered-free pair gets an
+// edge with probability density, each node terminal capacities with
+// probability 0.7; capacities are integers in [0, maxCap] with many zeros.
+func randProblem(r *rand.Rand, n int, density float64, maxCap int) *problem {
+	p := &problem{n: n}
+	capv := func() float64 {
+		if r.IntN(4) == 0 {
+			return 0
+		}
+		return float64(r.IntN(maxCap + 1))
+	}
+	for u := 0; u < n; u++ {
+		for v := u + 1; v < n; v++ {
+			if r.Float64() < density {
+				if r.IntN(2) == 0 {
+					p.ops = append(p.ops, op{0, u, v, capv(), capv()})
+				} else {
+					p.ops = append(p.ops, op{0, v, u, capv(), capv()})
+				}
+			}
+		}
+	}
+	for u := 0; u < n; u++ {
+		if r.Float64() < 0.7 {
+			p.ops = append(p.ops, op{1, u, 0, capv(), capv()})
+		}
+	}
+	// Shuffle so that edges and terminals interleave.
+	r.Shuffle(len(p.ops), func(i, j int) { p.ops[i], p.ops[j] = p.ops[j], p.ops[i] })
+	return p
+}
+
+// gridProblem is a w×h 4-connected grid with random data terms in
+// [0, dataMax) and smoothness capacities in [0, smoothMax), both integer.
+func gridProblem(r *rand.Rand, w, h, dataMax, smoothMax int) *problem {
+	p := &problem{n: w * h}
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			u := y*w + x
+			p.ops = append(p.ops, op{1, u, 0, float64(r.IntN(dataMax)), float64(r.IntN(dataMax))})
+			if x+1 < w {
+				p.ops = append(p.ops, op{0, u, u + 1, float64(r.IntN(smoothMax)), float64(r.IntN(smoothMax))})
+			}
+			if y+1 < h {
+				p.ops = append(p.ops, op{0, u, u + w, float64(r.IntN(smoothMax)), float64(r.IntN(smoothMax))})
+			}
+		}
+	}
+	return p
+}
+
+// solveChecked solves p with g and checks that the cut g reports has
+// capacity equal to the flow (within tol).
+func solveChecked(t *testing.T, name string, p *problem, g MinCut, tol float64) float64 {
+	t.Helper()
+	p.load(g)
+	f, err := g.MaxFlow()
+	if err != nil {
+		t.Fatalf("%s: MaxFlow: %v", name, err)
+	}
+	if c := p.cutCapacity(g.SourceSide); math.Abs(c-f) > tol {
+		t.Fatalf("%s: flow %v but the reported cut has capacity %v", name, f, c)
+	}
+	return f
+}
+
+// sameSide fails unless the two solvers report the same source side.
+func sameSide(t *testing.T, name string, n int, a, b MinCut) {
+	t.Helper()
+	for u := 0; u < n; u++ {
+		if a.SourceSide(u) != b.SourceSide(u) {
+			t.Fatalf("%s: node %d source side %v vs %v", name, u, a.SourceSide(u), b.SourceSide(u))
+		}
+	}
+}
