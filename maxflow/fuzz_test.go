@@ -1,0 +1,77 @@
+package maxflow
+
+import (
+	"errors"
+	"math"
+	"testing"
+)
+
+// fuzzCaps are the capacities the graph fuzzer picks from: integers, reals
+// of mixed magnitudes, and invalid values.
+var fuzzCaps = []float64{0, 1, 2, 3, 5, 8, 100, 0.5, 1e-6, 1e6, 0.1, 3.7, -1, math.NaN(), math.Inf(1)}
+
+// FuzzGraph drives Graph with an arbitrary sequence of builder calls
+// decoded from bytes. It must never panic; a valid graph must give
+// flow = capacity of the reported cut, and on integer capacities the same
+// flow and cut as YourBasic; an invalid call must give the right error.
+func FuzzGraph(f *testing.F) {
+	f.Add([]byte{3, 0, 0, 1, 1, 2, 1, 0, 0, 4, 0, 1, 2, 1, 1, 1, 2, 0, 0, 3})
+	f.Add([]byte{10, 0, 1, 2, 13, 0})
+	f.Add([]byte{1})
+	f.Add([]byte{20, 1, 5, 0, 6, 7, 0, 5, 9, 2, 2, 1, 9, 0, 0, 6, 0, 3, 4, 1, 1})
+	f.Add([]byte{4, 2, 1, 1, 2, 2, 0, 1, 2, 9, 10, 1, 3, 0, 0, 12})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) == 0 {
+			return
+		}
+		p := &problem{n: int(data[0]) % 25}
+		valid, integer := true, true
+		for k := 1; k+4 < len(data); k += 5 {
+			o := op{
+				kind: int(data[k] % 2),
+				u:    int(data[k+1]) - 2, // a few out-of-range values
+				v:    int(data[k+2]) - 2,
+				a:    fuzzCaps[int(data[k+3])%len(fuzzCaps)],
+				b:    fuzzCaps[int(data[k+4])%len(fuzzCaps)],
+			}
+			if o.kind == 1 {
+				o.v = 0
+			}
+			if o.u < 0 || o.u >= p.n || o.v < 0 || o.v >= p.n || badCap(o.a) || badCap(o.b) {
+				valid = false
+			}
+			if o.a != math.Trunc(o.a) || o.b != math.Trunc(o.b) {
+				integer = false
+			}
+			p.ops = append(p.ops, o)
+		}
+		g := New(0, 0)
+		p.load(g)
+		flow, err := g.MaxFlow()
+		if !valid {
+			if !errors.Is(err, ErrNode) && !errors.Is(err, ErrCapacity) {
+				t.Fatalf("invalid calls gave error %v", err)
+			}
+			return
+		}
+		if err != nil {
+			t.Fatalf("valid graph: %v", err)
+		}
+		total := 0.0
+		for _, o := range p.ops {
+			total += o.a + o.b
+		}
+		if c := p.cutCapacity(g.SourceSide); math.Abs(c-flow) > 1e-12*total {
+			t.Fatalf("flow %v, cut %v", flow, c)
+		}
+		if !integer {
+			return
+		}
+		y := &YourBasic{}
+		p.load(y)
+		if f2, err := y.MaxFlow(); err != nil || f2 != flow {
+			t.Fatalf("BK %v, YourBasic %v (%v)", flow, f2, err)
+		}
+		sameSide(t, "fuzz", p.n, g, y)
+	})
+}
