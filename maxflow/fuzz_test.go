@@ -64,6 +64,7 @@ func FuzzGraph(f *testing.F) {
 		if c := p.cutCapacity(g.SourceSide); math.Abs(c-flow) > 1e-12*total {
 			t.Fatalf("flow %v, cut %v", flow, c)
 		}
+		checkFlow(t, "fuzz", g, 1e-12*total)
 		if !integer {
 			return
 		}

@@ -82,6 +82,7 @@ func TestRandomVsYourBasic(t *testing.T) {
 		p := randProblem(r, n, density, maxCap)
 		name := fmt.Sprintf("graph %d (n=%d, density %v, caps ≤ %d)", k, n, density, maxCap)
 		f1 := solveChecked(t, name+" BK", p, bk, 0)
+		checkFlow(t, name, bk, 0)
 		f2 := solveChecked(t, name+" YourBasic", p, yb, 0)
 		if f1 != f2 {
 			t.Fatalf("%s: BK flow %v, YourBasic %v", name, f1, f2)
@@ -136,6 +137,7 @@ func TestRealCapacities(t *testing.T) {
 			total += p.ops[i].a + p.ops[i].b
 		}
 		solveChecked(t, fmt.Sprintf("graph %d", k), p, g, 1e-12*total)
+		checkFlow(t, fmt.Sprintf("graph %d", k), g, 1e-12*total)
 	}
 }
 
@@ -147,6 +149,7 @@ func TestGrids(t *testing.T) {
 			p := gridProblem(r, sz[0], sz[1], 20, smooth)
 			name := fmt.Sprintf("grid %d %dx%d smooth<%d", k, sz[0], sz[1], smooth)
 			f1 := solveChecked(t, name, p, bk, 0)
+			checkFlow(t, name, bk, 0)
 			f2 := solveChecked(t, name, p, yb, 0)
 			if f1 != f2 {
 				t.Fatalf("%s: BK %v, YourBasic %v", name, f1, f2)
@@ -160,7 +163,9 @@ func TestGrids(t *testing.T) {
 func TestLargeGridCut(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 10))
 	p := gridProblem(r, 128, 128, 100, 60)
-	solveChecked(t, "grid 128²", p, New(p.n, 2*p.n), 0)
+	g := New(p.n, 2*p.n)
+	solveChecked(t, "grid 128²", p, g, 0)
+	checkFlow(t, "grid 128²", g, 0)
 }
 
 // TestReuse solves several graphs of varying sizes on one Graph and checks

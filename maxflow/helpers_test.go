@@ -142,3 +142,51 @@ func sameSide(t *testing.T, name string, n int, a, b MinCut) {
 		}
 	}
 }
+
+// checkFlow verifies that the residual state left by g.MaxFlow is a
+// feasible flow of value g.Flow(): every residual capacity ≥ 0, each arc
+// pair keeps its total capacity, terminal residuals only shrink toward
+// zero, flow is conserved at every node, and the terminal flows add up to
+// the reported value. Together with flow = cut capacity this certifies
+// optimality independently of the algorithm. Exact for integer capacities.
+func checkFlow(t *testing.T, name string, g *Graph, tol float64) {
+	t.Helper()
+	n := g.n
+	cur := make([]int32, n)
+	copy(cur, g.off[:n])
+	net := make([]float64, n) // net arc outflow of each node
+	for k := range g.eu {
+		u, v := g.eu[k], g.ev[k]
+		a, b := cur[u], cur[v]
+		cur[u]++
+		cur[v]++
+		if g.head[a] != v || g.head[b] != u || g.sister[a] != b {
+			t.Fatalf("%s: edge %d not at arcs %d/%d", name, k, a, b)
+		}
+		if g.rcap[a] < 0 || g.rcap[b] < 0 || math.Abs(g.rcap[a]+g.rcap[b]-g.ecap[k]-g.erev[k]) > tol {
+			t.Fatalf("%s: edge %d residuals %v/%v for capacities %v/%v", name, k, g.rcap[a], g.rcap[b], g.ecap[k], g.erev[k])
+		}
+		f := g.ecap[k] - g.rcap[a] // net flow u→v
+		net[u] += f
+		net[v] -= f
+	}
+	flow, fromS, toT := 0.0, 0.0, 0.0
+	for i := 0; i < n; i++ {
+		tr0, tr := g.src[i]-g.snk[i], g.tr[i]
+		if tr != 0 && (tr > 0) != (tr0 > 0) || math.Abs(tr) > math.Abs(tr0) {
+			t.Fatalf("%s: node %d terminal residual went from %v to %v", name, i, tr0, tr)
+		}
+		if d := tr0 - tr; math.Abs(d-net[i]) > tol { // terminal inflow = arc outflow
+			t.Fatalf("%s: node %d takes %v from the terminals but sends %v through arcs", name, i, d, net[i])
+		}
+		flow += min(g.src[i], g.snk[i])
+		if tr0 > 0 {
+			fromS += tr0 - tr
+		} else {
+			toT += tr - tr0
+		}
+	}
+	if math.Abs(flow+fromS-g.flow) > tol || math.Abs(flow+toT-g.flow) > tol {
+		t.Fatalf("%s: %v + %v leaves s, %v + %v enters t, MaxFlow reported %v", name, flow, fromS, flow, toT, g.flow)
+	}
+}
