@@ -1,0 +1,89 @@
+package nn
+
+import (
+	"fmt"
+	"math"
+)
+
+// Adam is the Adam optimiser with PyTorch's update rule (torch.optim.Adam,
+// no weight decay, no amsgrad):
+//
+//	m ← β₁m + (1−β₁)g,  v ← β₂v + (1−β₂)g²
+//	w ← w − (LR/(1−β₁ᵗ)) · m / (√v/√(1−β₂ᵗ) + Eps)
+//
+// LR may be changed between steps (annealing). The moments and the step
+// count are exposed through [Adam.State] so a checkpoint can resume exactly.
+type Adam struct {
+	LR, Beta1, Beta2, Eps float32
+
+	ps   []Param
+	m, v [][]float32
+	// step holds the number of steps taken as two float32 halves
+	// (low 24 bits, high bits) so that it survives a float32 checkpoint
+	// exactly.
+	step []float32
+}
+
+// NewAdam returns an optimiser for ps with learning rate lr and PyTorch's
+// defaults β₁ = 0.9, β₂ = 0.999, Eps = 1e-8. The moments start at zero.
+func NewAdam(ps []Param, lr float32) *Adam {
+	a := &Adam{LR: lr, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, ps: ps, step: make([]float32, 2)}
+	for _, p := range ps {
+		if len(p.G) != len(p.W) {
+			panic(fmt.Sprintf("nn: NewAdam: param %q has %d values and %d gradients", p.Name, len(p.W), len(p.G)))
+		}
+		a.m = append(a.m, make([]float32, len(p.W)))
+		a.v = append(a.v, make([]float32, len(p.W)))
+	}
+	return a
+}
+
+// Steps returns the number of updates taken so far.
+func (a *Adam) Steps() int { return int(a.step[1])<<24 | int(a.step[0]) }
+
+func (a *Adam) setSteps(t int) {
+	a.step[0], a.step[1] = float32(t&(1<<24-1)), float32(t>>24)
+}
+
+// Step applies one update to every parameter from its gradient G. It does
+// not zero G. O(number of parameters), no allocations.
+func (a *Adam) Step() {
+	t := a.Steps() + 1
+	a.setSteps(t)
+	b1, b2 := float64(a.Beta1), float64(a.Beta2)
+	bc1 := 1 - math.Pow(b1, float64(t))
+	bc2sqrt := math.Sqrt(1 - math.Pow(b2, float64(t)))
+	stepSize := float32(float64(a.LR) / bc1)
+	inv := float32(1 / bc2sqrt)
+	c1, c2 := 1-a.Beta1, 1-a.Beta2
+	for i, p := range a.ps {
+		adamUpdate(p.W, p.G, a.m[i], a.v[i], a.Beta1, c1, a.Beta2, c2, stepSize, inv, a.Eps)
+	}
+}
+
+// adamUpdate is the per-element update of one parameter tensor.
+func adamUpdate(w, g, m, v []float32, b1, c1, b2, c2, stepSize, inv, eps float32) {
+	g, m, v = g[:len(w)], m[:len(w)], v[:len(w)]
+	for j, gj := range g {
+		mj := b1*m[j] + c1*gj
+		vj := b2*v[j] + c2*gj*gj
+		m[j], v[j] = mj, vj
+		den := float32(math.Sqrt(float64(vj)))*inv + eps
+		w[j] -= stepSize * mj / den
+	}
+}
+
+// State returns the optimiser's state as parameters for [Save] and [Load]:
+// "adam.m/<name>" and "adam.v/<name>" for each parameter's moments, and
+// "adam.step" for the step count. The slices are the live state, so loading
+// into them restores the optimiser.
+func (a *Adam) State() []Param {
+	var out []Param
+	for i, p := range a.ps {
+		r, c := p.shape()
+		out = append(out,
+			Param{Name: "adam.m/" + p.Name, W: a.m[i], Rows: r, Cols: c},
+			Param{Name: "adam.v/" + p.Name, W: a.v[i], Rows: r, Cols: c})
+	}
+	return append(out, Param{Name: "adam.step", W: a.step, Rows: 2, Cols: 1})
+}

@@ -1,0 +1,94 @@
+package nn
+
+import "fmt"
+
+// BernoulliLogLik sets out[r] = Σ_d x[r,d]·l[r,d] − softplus(l[r,d]) for each
+// row r of the logits l: the log-likelihood of x under independent
+// Bernoulli(σ(l)) pixels, i.e. minus the binary cross-entropy with logits,
+// computed stably for any l (x may be fractional). Sums run in float64.
+// O(rows·cols).
+func BernoulliLogLik(x, logits Mat, out []float32) {
+	checkSame("BernoulliLogLik", x, logits)
+	if len(out) < x.Rows {
+		panic(fmt.Sprintf("nn: BernoulliLogLik: out has %d entries for %d rows", len(out), x.Rows))
+	}
+	for r := 0; r < x.Rows; r++ {
+		out[r] = float32(rowLogLik(x.Row(r), logits.Row(r), nil))
+	}
+}
+
+// BernoulliLogLikGrad sets dlogits[r,d] = scale[r]·(x[r,d] − σ(l[r,d])), the
+// derivative of scale[r]·BernoulliLogLik row r with respect to the logits.
+// A nil scale means 1 for every row. dlogits may be logits itself.
+// O(rows·cols).
+func BernoulliLogLikGrad(x, logits Mat, scale []float32, dlogits Mat) {
+	checkSame("BernoulliLogLikGrad", x, logits)
+	checkSame("BernoulliLogLikGrad", x, dlogits)
+	if scale != nil && len(scale) < x.Rows {
+		panic(fmt.Sprintf("nn: BernoulliLogLikGrad: scale has %d entries for %d rows", len(scale), x.Rows))
+	}
+	for r := 0; r < x.Rows; r++ {
+		s := float32(1)
+		if scale != nil {
+			s = scale[r]
+		}
+		xr, lr, dr := x.Row(r), logits.Row(r), dlogits.Row(r)
+		for d, l := range lr {
+			dr[d] = s * (xr[d] - float32(sigmoid64(float64(l))))
+		}
+	}
+}
+
+// BernoulliLogLikAndGrad does the work of [BernoulliLogLik] and
+// [BernoulliLogLikGrad] in one pass over the data: out[r] is the row's
+// log-likelihood and dlogits[r,d] = scale[r]·(x − σ(l)). dlogits may be
+// logits itself (the log-likelihood is read first). O(rows·cols).
+func BernoulliLogLikAndGrad(x, logits Mat, scale []float32, out []float32, dlogits Mat) {
+	checkSame("BernoulliLogLikAndGrad", x, logits)
+	checkSame("BernoulliLogLikAndGrad", x, dlogits)
+	if len(out) < x.Rows || (scale != nil && len(scale) < x.Rows) {
+		panic(fmt.Sprintf("nn: BernoulliLogLikAndGrad: out (%d) or scale (%d) shorter than %d rows", len(out), len(scale), x.Rows))
+	}
+	for r := 0; r < x.Rows; r++ {
+		s := float32(1)
+		if scale != nil {
+			s = scale[r]
+		}
+		xr, lr, dr := x.Row(r), logits.Row(r), dlogits.Row(r)
+		dr = dr[:len(lr)]
+		xr = xr[:len(lr)]
+		acc := 0.0
+		for d, l := range lr {
+			l64 := float64(l)
+			acc += float64(xr[d])*l64 - softplus64(l64)
+			dr[d] = s * (xr[d] - float32(sigmoid64(l64)))
+		}
+		out[r] = float32(acc)
+	}
+}
+
+// rowLogLik returns Σ_d x_d·l_d − softplus(l_d) with l_d = lg_d + bias_d
+// (bias nil means 0), accumulated in float64.
+func rowLogLik(x, lg, bias []float32) float64 {
+	x = x[:len(lg)]
+	acc := 0.0
+	if bias == nil {
+		for d, v := range lg {
+			l := float64(v)
+			acc += float64(x[d])*l - softplus64(l)
+		}
+		return acc
+	}
+	bias = bias[:len(lg)]
+	for d, v := range lg {
+		l := float64(v + bias[d])
+		acc += float64(x[d])*l - softplus64(l)
+	}
+	return acc
+}
+
+func checkSame(op string, a, b Mat) {
+	if a.Rows != b.Rows || a.Cols != b.Cols || len(a.Data) < a.Rows*a.Cols || len(b.Data) < b.Rows*b.Cols {
+		panic(fmt.Sprintf("nn: %s: shapes %d×%d and %d×%d differ (or data too short)", op, a.Rows, a.Cols, b.Rows, b.Cols))
+	}
+}

@@ -1,0 +1,50 @@
+//go:build !noopenblas
+
+package nn
+
+/*
+#cgo LDFLAGS: -lopenblas
+
+// Prototypes declared here rather than through <cblas.h>, which Debian
+// ships in several alternative versions; the enum arguments are ints in the
+// C ABI. CblasRowMajor = 101, CblasNoTrans = 111, CblasTrans = 112.
+void cblas_sgemm(int order, int transA, int transB, int m, int n, int k,
+                 float alpha, const float *a, int lda, const float *b, int ldb,
+                 float beta, float *c, int ldc);
+void openblas_set_num_threads(int n);
+int openblas_get_num_threads(void);
+*/
+import "C"
+
+const (
+	cblasRowMajor = 101
+	cblasNoTrans  = 111
+	cblasTrans    = 112
+)
+
+// sgemm calls OpenBLAS's cblas_sgemm on row-major operands. Callers have
+// checked shapes and that m, n, k > 0.
+func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	ta, tb := C.int(cblasNoTrans), C.int(cblasNoTrans)
+	if transA {
+		ta = cblasTrans
+	}
+	if transB {
+		tb = cblasTrans
+	}
+	C.cblas_sgemm(cblasRowMajor, ta, tb, C.int(m), C.int(n), C.int(k),
+		C.float(alpha), (*C.float)(&a[0]), C.int(lda), (*C.float)(&b[0]), C.int(ldb),
+		C.float(beta), (*C.float)(&c[0]), C.int(ldc))
+}
+
+// SetThreads sets the number of threads OpenBLAS uses for each product
+// (openblas_set_num_threads); n < 1 is treated as 1.
+func SetThreads(n int) {
+	C.openblas_set_num_threads(C.int(max(1, n)))
+}
+
+// Threads returns the number of threads OpenBLAS currently uses.
+func Threads() int { return int(C.openblas_get_num_threads()) }
+
+// Backend names the BLAS implementation compiled in: "openblas" or "gonum".
+func Backend() string { return "openblas" }

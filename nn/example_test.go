@@ -1,0 +1,45 @@
+package nn_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/argmaxvae/argmaxvae/nn"
+)
+
+// A few Adam steps on a tiny MLP that reconstructs its binary input raise
+// the Bernoulli log-likelihood.
+func Example() {
+	r := rand.New(rand.NewPCG(1, 2))
+	net := nn.NewMLP(4, 8, 4, r)
+	x := nn.NewMat(2, 4)
+	copy(x.Data, []float32{1, 0, 1, 0, 0, 1, 1, 0})
+	ps := net.Params()
+	opt := nn.NewAdam(ps, 0.05)
+	ll := make([]float32, 2)
+	dl := nn.NewMat(2, 4)
+	total := func() float32 { nn.BernoulliLogLik(x, net.Forward(x), ll); return ll[0] + ll[1] }
+	before := total()
+	for range 50 {
+		nn.ZeroGrad(ps)
+		logits := net.Forward(x)
+		nn.BernoulliLogLikGrad(x, logits, []float32{-1, -1}, dl) // minimise −log p
+		net.Backward(x, dl, nn.Mat{})
+		opt.Step()
+	}
+	fmt.Println(before < -5, total() > -0.5)
+	// Output: true true
+}
+
+func ExampleGemm() {
+	a := nn.Mat{Rows: 2, Cols: 3, Data: []float32{1, 2, 3, 4, 5, 6}}
+	c := nn.NewMat(2, 2)
+	nn.Gemm(false, true, 1, a, a, 0, c) // C = A·Aᵀ
+	fmt.Println(c.Data)
+	// Output: [14 32 32 77]
+}
+
+func ExampleSoftplus() {
+	fmt.Printf("%.4f %.4f %.4f\n", nn.Softplus(-100), nn.Softplus(0), nn.Softplus(100))
+	// Output: 0.0000 0.6931 100.0000
+}
