@@ -24,7 +24,7 @@ const (
 	spPieces = 256
 )
 
-// spTab[j] holds the Taylor coefficients (g, g', g”/2, g”'/6) of
+// spTab[j] holds the Taylor coefficients (g, g′, g″/2, g‴/6) of
 // g(a) = log1p(e^{−a}) at the centre of piece j. The remainder is at most
 // max|g⁗|/24·(1/32)⁴ ≤ (1/8)/24·(1/32)⁴ < 5e-9, and since g⁗ shrinks like
 // e^{−a} the error stays below 4e-8 relative as well.
