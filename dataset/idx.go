@@ -60,7 +60,7 @@ func ReadIDX(r io.Reader) (*IDX, error) {
 func readIDX(r io.Reader) (*IDX, error) {
 	var magic [4]byte
 	if _, err := io.ReadFull(r, magic[:]); err != nil {
-		return nil, fmt.Errorf("idx: reading magic: %w", err)
+		return nil, fmt.Errorf("idx: %w", readErr("magic", err))
 	}
 	if magic[0] != 0 || magic[1] != 0 {
 		return nil, fmt.Errorf("idx: bad magic % x (want 00 00 <type> <ndims>)", magic)
@@ -75,7 +75,7 @@ func readIDX(r io.Reader) (*IDX, error) {
 	}
 	raw := make([]byte, 4*nd)
 	if _, err := io.ReadFull(r, raw); err != nil {
-		return nil, fmt.Errorf("idx: reading %d dimensions: %w", nd, err)
+		return nil, fmt.Errorf("idx: %w", readErr(fmt.Sprintf("%d dimensions", nd), err))
 	}
 	dims := make([]int, nd)
 	total := int64(size)

@@ -70,12 +70,21 @@ func Load(name string, opt Options) (*Splits, error) {
 		return nil, err
 	}
 	if opt.Dynamic {
-		r := rand.New(rand.NewPCG(opt.Seed, dynamicStream))
-		for _, s := range []*Set{sp.Train, sp.Valid, sp.Test} {
-			if err := s.Resample(r); err != nil {
-				return nil, err
-			}
+		if err := resampleSplits(sp, opt.Seed); err != nil {
+			return nil, err
 		}
 	}
 	return sp, nil
+}
+
+// resampleSplits draws the dynamic binarization of train, valid and test,
+// in that order, from one PCG stream seeded with (seed, dynamicStream).
+func resampleSplits(sp *Splits, seed uint64) error {
+	r := rand.New(rand.NewPCG(seed, dynamicStream))
+	for _, s := range []*Set{sp.Train, sp.Valid, sp.Test} {
+		if err := s.Resample(r); err != nil {
+			return err
+		}
+	}
+	return nil
 }

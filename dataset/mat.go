@@ -102,7 +102,7 @@ func (v *MATVar) Value(i int) float64 {
 func ReadMAT(r io.Reader) ([]*MATVar, error) {
 	var hdr [128]byte
 	if _, err := io.ReadFull(r, hdr[:]); err != nil {
-		return nil, fmt.Errorf("mat: reading 128-byte header: %w", err)
+		return nil, fmt.Errorf("mat: %w", readErr("128-byte header", err))
 	}
 	if !bytes.HasPrefix(hdr[:], []byte("MATLAB")) {
 		return nil, fmt.Errorf("mat: header text %q does not start with \"MATLAB\"", bytes.TrimRight(hdr[:20], "\x00 "))

@@ -69,7 +69,7 @@ func loadIDXDir(dir string, lay idxLayout) (*Splits, error) {
 	}
 	nTr := lay.nTrainFile - lay.nVal
 	sp := &Splits{
-		Train: bytesSet(lay.name+"/train", trX[:nTr*Pixels], trY[:nTr]),
+		Train: bytesSet(lay.name+"/train", trX[:nTr*Pixels], trY[:nTr:nTr]),
 		Valid: bytesSet(lay.name+"/valid", trX[nTr*Pixels:], trY[nTr:]),
 		Test:  bytesSet(lay.name+"/test", teX, teY),
 	}

@@ -118,7 +118,7 @@ func readNPYHeader(r io.Reader) (npyHeader, error) {
 	var h npyHeader
 	var pre [10]byte
 	if _, err := io.ReadFull(r, pre[:8]); err != nil {
-		return h, fmt.Errorf("npy: reading magic: %w", err)
+		return h, fmt.Errorf("npy: %w", readErr("magic", err))
 	}
 	if string(pre[:6]) != "\x93NUMPY" {
 		return h, fmt.Errorf("npy: bad magic %q (want \"\\x93NUMPY\")", pre[:6])
@@ -127,14 +127,14 @@ func readNPYHeader(r io.Reader) (npyHeader, error) {
 	switch major := pre[6]; major {
 	case 1:
 		if _, err := io.ReadFull(r, pre[8:10]); err != nil {
-			return h, fmt.Errorf("npy: reading header length: %w", err)
+			return h, fmt.Errorf("npy: %w", readErr("header length", err))
 		}
 		hl = int64(binary.LittleEndian.Uint16(pre[8:10]))
 		h.hlen = 10 + hl
 	case 2, 3:
 		var b [4]byte
 		if _, err := io.ReadFull(r, b[:]); err != nil {
-			return h, fmt.Errorf("npy: reading header length: %w", err)
+			return h, fmt.Errorf("npy: %w", readErr("header length", err))
 		}
 		hl = int64(binary.LittleEndian.Uint32(b[:]))
 		h.hlen = 12 + hl

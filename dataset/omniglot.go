@@ -186,7 +186,7 @@ func readOmniglotNPZ(path string) (*omniPart, error) {
 	img := make([]byte, omniglotSide*omniglotSide)
 	for k := 0; k < chars*omniglotDrawers; k++ {
 		if _, err := io.ReadFull(br, img); err != nil {
-			return nil, fail("images.npy: image %d (character %d, drawer %d): %v", k, k/omniglotDrawers, k%omniglotDrawers, err)
+			return nil, fail("images.npy: image %d (character %d, drawer %d): %v", k, k/omniglotDrawers, k%omniglotDrawers, readErr("pixels", err))
 		}
 		ds.run(part.cover[k*Pixels:(k+1)*Pixels], img)
 	}

@@ -41,8 +41,20 @@ func expectEOF(r io.Reader, offset int64) error {
 	if n > 0 {
 		return fmt.Errorf("trailing data after %d bytes", offset)
 	}
-	if err != io.EOF {
-		return err
+	switch {
+	case err == io.EOF:
+		return nil
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return fmt.Errorf("truncated: compressed stream ends early after %d bytes: %w", offset, err)
 	}
-	return nil
+	return err
+}
+
+// readErr describes a failure to read part of a file; an early end of input
+// is reported as truncation.
+func readErr(what string, err error) error {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return fmt.Errorf("truncated while reading %s: %w", what, err)
+	}
+	return fmt.Errorf("reading %s: %w", what, err)
 }
