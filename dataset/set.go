@@ -48,9 +48,9 @@ func (s *Set) Image(i int) []float32 {
 func (s *Set) Head(n int) *Set {
 	n = max(0, min(n, s.N))
 	h := &Set{Name: fmt.Sprintf("%s[:%d]", s.Name, n), N: n, D: s.D,
-		X: s.X[:n*s.D : n*s.D], Labels: s.Labels[:n:n]}
+		X: s.X[: n*s.D : n*s.D], Labels: s.Labels[:n:n]}
 	if s.Gray != nil {
-		h.Gray = s.Gray[:n*s.D : n*s.D]
+		h.Gray = s.Gray[: n*s.D : n*s.D]
 	}
 	return h
 }
