@@ -32,6 +32,10 @@ func (m *MLP) Forward(x Mat) Mat {
 	return m.out
 }
 
+// Output returns the result of the last Forward (the matrix Forward
+// returned).
+func (m *MLP) Output() Mat { return m.out }
+
 // Hidden returns the post-ReLU hidden activations of the last Forward.
 func (m *MLP) Hidden() Mat { return m.hid }
 

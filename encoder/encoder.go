@@ -1,0 +1,79 @@
+package encoder
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/argmaxvae/argmaxvae/nn"
+)
+
+// Encoder maps x (B×D) to scores w(x) = [N·K unary scores | Pairs pairwise
+// scores], a B×(N·K+Pairs) matrix.
+type Encoder struct {
+	Net          *nn.MLP
+	N, K, Pairs  int
+	Supermodular bool // pairwise block through softplus ⇒ every weight ≥ 0
+
+	out  nn.Mat // scores after softplus (Supermodular with Pairs > 0)
+	dRaw nn.Mat // gradient with respect to the raw network output
+}
+
+// New returns an encoder d → hidden → ReLU → n·k + pairs with PyTorch's
+// default initialisation. It panics if d, hidden, n or k is not positive or
+// pairs is negative.
+func New(d, hidden, n, k, pairs int, supermodular bool, r *rand.Rand) *Encoder {
+	if d <= 0 || hidden <= 0 || n <= 0 || k <= 0 || pairs < 0 {
+		panic(fmt.Sprintf("encoder: New(d=%d, hidden=%d, n=%d, k=%d, pairs=%d): sizes must be positive (pairs ≥ 0)", d, hidden, n, k, pairs))
+	}
+	return &Encoder{Net: nn.NewMLP(d, hidden, n*k+pairs, r), N: n, K: k, Pairs: pairs, Supermodular: supermodular}
+}
+
+// Width returns N·K + Pairs, the number of scores per example.
+func (e *Encoder) Width() int { return e.N*e.K + e.Pairs }
+
+// Forward returns the B×(N·K+Pairs) scores for x (B×D). The matrix is owned
+// by e and valid until the next Forward. O(B·hidden·(D + width)).
+func (e *Encoder) Forward(x nn.Mat) nn.Mat {
+	raw := e.Net.Forward(x)
+	if !e.Supermodular || e.Pairs == 0 {
+		return raw
+	}
+	nk := e.N * e.K
+	nn.Resize(&e.out, raw.Rows, raw.Cols)
+	for b := 0; b < raw.Rows; b++ {
+		src, dst := raw.Row(b), e.out.Row(b)
+		copy(dst[:nk], src[:nk])
+		for j := nk; j < len(src); j++ {
+			dst[j] = nn.Softplus(src[j])
+		}
+	}
+	return e.out
+}
+
+// Backward accumulates parameter gradients given dscores, the gradient with
+// respect to the scores Forward returned (after softplus), for the same x as
+// the last Forward. The pairwise block is chained through softplus′ = σ.
+// O(B·hidden·(D + width)).
+func (e *Encoder) Backward(x, dscores nn.Mat) {
+	if !e.Supermodular || e.Pairs == 0 {
+		e.Net.Backward(x, dscores, nn.Mat{})
+		return
+	}
+	rawOut := e.Net.Output()
+	if dscores.Rows != rawOut.Rows || dscores.Cols != rawOut.Cols {
+		panic(fmt.Sprintf("encoder: Backward: dscores %d×%d, scores %d×%d", dscores.Rows, dscores.Cols, rawOut.Rows, rawOut.Cols))
+	}
+	nk := e.N * e.K
+	nn.Resize(&e.dRaw, dscores.Rows, dscores.Cols)
+	for b := 0; b < dscores.Rows; b++ {
+		src, dst, pre := dscores.Row(b), e.dRaw.Row(b), rawOut.Row(b)
+		copy(dst[:nk], src[:nk])
+		for j := nk; j < len(src); j++ {
+			dst[j] = src[j] * nn.Sigmoid(pre[j])
+		}
+	}
+	e.Net.Backward(x, e.dRaw, nn.Mat{})
+}
+
+// Params returns the network's parameters named "encoder.l1.W" and so on.
+func (e *Encoder) Params() []nn.Param { return nn.Prefixed("encoder.", e.Net.Params()) }
