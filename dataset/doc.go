@@ -6,7 +6,8 @@
 // D = 784 pixels (28×28, row-major) with values 0 or 1 in [Set.X]. Sources
 // with gray levels also keep the intensities in [Set.Gray], so a trainer can
 // redraw the binarization each epoch with [Set.Resample] ("dynamic
-// binarization"); by default pixels are thresholded: x = 1 iff gray > 0.5.
+// binarization"); by default pixels are thresholded: x = 1 iff gray > 0.5
+// (for 8-bit sources gray = byte/255, so x = 1 iff byte ≥ 128).
 //
 // Sources, and the splits used in the VAE literature:
 //
@@ -21,7 +22,10 @@
 //     inverted so strokes are 1. The first 15 drawers of every one of the
 //     1,623 characters train (24,345 images), the other 5 test (8,115); a
 //     fixed pseudo-random subset of 1,345 training images is the validation
-//     set, leaving 23,000. Labels are character indices 0…1622.
+//     set, leaving 23,000. Labels are character indices 0…1622 (background
+//     characters first). The pixels are not identical to Burda et al.'s
+//     28×28 file (chardata.mat, whose test split has 8,070 images), which
+//     was resized with a different filter.
 //   - "binarized-mnist": Larochelle's fixed binarization (50,000 / 10,000 /
 //     10,000), stored as MATLAB v5 files named binarized_mnist_*.amat. No
 //     gray levels and no labels (-1).
