@@ -128,3 +128,7 @@ func BenchmarkBranchAndBoundSparse40(b *testing.B) {
 func BenchmarkBranchAndBoundGrid5x8(b *testing.B) {
 	bnbBench(b, &BranchAndBound{}, bnbGridModels(5, 8, bnbBenchModels, 6))
 }
+
+func BenchmarkBranchAndBoundGrid8x8(b *testing.B) {
+	bnbBench(b, &BranchAndBound{}, bnbGridModels(8, 8, 16, 7))
+}

@@ -335,6 +335,14 @@ func TestBranchAndBoundSparse40(t *testing.T) {
 		}
 		bnbCheck(t, &bb, m, want, fmt.Sprintf("sparse n=40 model %d (width %d)", k, width))
 	}
+	// No unary terms: only the mixed-sign couplings decide.
+	for k, m := range bnbSparseModels(40, 3, 50, 14) {
+		for i := 0; i < m.N; i++ {
+			m.Unary[2*i+1] = 0
+		}
+		want, _ := bnbEliminate(m)
+		bnbCheck(t, &bb, m, want, fmt.Sprintf("sparse n=40 θ=0 model %d", k))
+	}
 	// Many small components: a different path through Solve.
 	for k, m := range bnbSparseModels(40, 1.2, 100, 12) {
 		want, _ := bnbEliminate(m)
