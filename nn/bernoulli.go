@@ -67,6 +67,35 @@ func BernoulliLogLikAndGrad(x, logits Mat, scale []float32, out []float32, dlogi
 	}
 }
 
+// BernoulliLogLikRow returns Σ_d x_d·l_d − softplus(l_d) for one row with
+// logits l_d = logits_d + bias_d (a nil bias means 0), accumulated in
+// float64. Adding the bias here saves a pass when logits come from a GEMM
+// without it. O(len(logits)).
+func BernoulliLogLikRow(x, logits, bias []float32) float64 {
+	if len(x) < len(logits) || (bias != nil && len(bias) < len(logits)) {
+		panic(fmt.Sprintf("nn: BernoulliLogLikRow: %d logits but %d targets, %d biases", len(logits), len(x), len(bias)))
+	}
+	return rowLogLik(x, logits, bias)
+}
+
+// SoftplusSum returns Σ_d softplus(l_d + bias_d) in float64 (a nil bias
+// means 0): the log-partition term of a Bernoulli log-likelihood, which does
+// not depend on the data. O(len(l)).
+func SoftplusSum(l, bias []float32) float64 {
+	acc := 0.0
+	if bias == nil {
+		for _, v := range l {
+			acc += softplus64(float64(v))
+		}
+		return acc
+	}
+	bias = bias[:len(l)]
+	for d, v := range l {
+		acc += softplus64(float64(v + bias[d]))
+	}
+	return acc
+}
+
 // rowLogLik returns Σ_d x_d·l_d − softplus(l_d) with l_d = lg_d + bias_d
 // (bias nil means 0), accumulated in float64.
 func rowLogLik(x, lg, bias []float32) float64 {

@@ -1,0 +1,58 @@
+package decoder
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/argmaxvae/argmaxvae/nn"
+)
+
+// Decoder maps a latent code, N one-hot blocks of K (or a relaxed version),
+// to Bernoulli logits over D pixels.
+type Decoder struct {
+	Net     *nn.MLP
+	N, K, D int
+
+	v variantBuffers
+}
+
+// New returns a decoder n·k → hidden → ReLU → d with PyTorch's default
+// initialisation. It panics if a size is not positive.
+func New(n, k, hidden, d int, r *rand.Rand) *Decoder {
+	if n <= 0 || k <= 0 || hidden <= 0 || d <= 0 {
+		panic(fmt.Sprintf("decoder: New(n=%d, k=%d, hidden=%d, d=%d): sizes must be positive", n, k, hidden, d))
+	}
+	return &Decoder{Net: nn.NewMLP(n*k, hidden, d, r), N: n, K: k, D: d}
+}
+
+// Forward returns the B×D logits for the dense codes z (B×N·K). The matrix
+// is owned by d and valid until the next Forward. O(B·hidden·(N·K + D)).
+func (d *Decoder) Forward(z nn.Mat) nn.Mat { return d.Net.Forward(z) }
+
+// Backward accumulates parameter gradients for dlogits (B×D), the gradient
+// with respect to the logits of the last Forward on z. If dz.Data is not nil
+// it also sets dz (B×N·K) to the gradient with respect to z, as the
+// Gumbel-Softmax estimator needs.
+func (d *Decoder) Backward(z, dlogits nn.Mat, dz nn.Mat) { d.Net.Backward(z, dlogits, dz) }
+
+// Params returns the network's parameters named "decoder.l1.W" and so on.
+func (d *Decoder) Params() []nn.Param { return nn.Prefixed("decoder.", d.Net.Params()) }
+
+// OneHot writes the codes idx (B×N flat: the state of each latent) into dst
+// (B×N·K, with B = dst.Rows) as N one-hot blocks of K. It panics, naming the
+// entry, if a state is outside [0, k) or the sizes disagree. O(B·N·K).
+func OneHot(idx []int, n, k int, dst nn.Mat) {
+	if dst.Cols != n*k || len(idx) < dst.Rows*n || len(dst.Data) < dst.Rows*dst.Cols {
+		panic(fmt.Sprintf("decoder: OneHot: %d indices, n=%d, k=%d, dst %d×%d", len(idx), n, k, dst.Rows, dst.Cols))
+	}
+	dst.Zero()
+	for b := 0; b < dst.Rows; b++ {
+		row := dst.Row(b)
+		for i, s := range idx[b*n : (b+1)*n] {
+			if s < 0 || s >= k {
+				panic(fmt.Sprintf("decoder: OneHot: state %d of latent %d in example %d outside [0, %d)", s, i, b, k))
+			}
+			row[i*k+s] = 1
+		}
+	}
+}

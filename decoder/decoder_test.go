@@ -1,0 +1,194 @@
+package decoder
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/argmaxvae/argmaxvae/nn"
+)
+
+func newRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 5)) }
+
+func binMat(r *rand.Rand, rows, cols int) nn.Mat {
+	m := nn.NewMat(rows, cols)
+	for i := range m.Data {
+		if r.IntN(3) == 0 {
+			m.Data[i] = 1
+		}
+	}
+	return m
+}
+
+func randStates(r *rand.Rand, b, n, k int) []int {
+	z := make([]int, b*n)
+	for i := range z {
+		z[i] = r.IntN(k)
+	}
+	return z
+}
+
+// logLik64 is Σ_rows log p(x|logits) in float64.
+func logLik64(x, l nn.Mat) float64 {
+	s := 0.0
+	for b := 0; b < x.Rows; b++ {
+		s += nn.BernoulliLogLikRow(x.Row(b), l.Row(b), nil)
+	}
+	return s
+}
+
+// naiveVariants evaluates every variant with OneHot, Forward and the
+// log-likelihood, one decoder pass per (example, latent, state).
+func naiveVariants(d *Decoder, x nn.Mat, z []int) []float64 {
+	N, K := d.N, d.K
+	out := make([]float64, x.Rows*N*K)
+	code := make([]int, N)
+	oh := nn.NewMat(1, N*K)
+	for b := 0; b < x.Rows; b++ {
+		for i := 0; i < N; i++ {
+			for s := 0; s < K; s++ {
+				copy(code, z[b*N:(b+1)*N])
+				code[i] = s
+				OneHot(code, N, K, oh)
+				l := d.Forward(oh)
+				out[b*N*K+i*K+s] = nn.BernoulliLogLikRow(x.Row(b), l.Row(0), nil)
+			}
+		}
+	}
+	return out
+}
+
+func TestVariantsMatchesNaive(t *testing.T) {
+	defer func(c int) { ChunkRows = c }(ChunkRows)
+	for _, c := range []struct{ n, k, chunk int }{
+		{1, 2, 1024}, {1, 7, 1024}, {3, 2, 1024}, {4, 3, 1024}, {5, 2, 13}, {3, 4, 1},
+	} {
+		t.Run(fmt.Sprintf("N%d_K%d_chunk%d", c.n, c.k, c.chunk), func(t *testing.T) {
+			ChunkRows = c.chunk
+			r := newRand(uint64(c.n*100 + c.k))
+			d := New(c.n, c.k, 16, 30, r)
+			for i := range d.Net.L2.W { // spread the logits
+				d.Net.L2.W[i] *= 8
+			}
+			B := 9
+			x := binMat(r, B, 30)
+			z := randStates(r, B, c.n, c.k)
+			F := nn.NewMat(B, c.n*c.k)
+			d.Variants(x, z, F)
+			want := naiveVariants(d, x, z)
+			for i, w := range want {
+				if math.Abs(float64(F.Data[i])-w) > 1e-5*(1+math.Abs(w)) {
+					t.Fatalf("F[%d,%d] = %v, want %v", i/(c.n*c.k), i%(c.n*c.k), F.Data[i], w)
+				}
+			}
+			// Entries with s = z_bi all equal f(x_b, z_b).
+			for b := 0; b < B; b++ {
+				for i := 0; i < c.n; i++ {
+					if F.At(b, i*c.k+z[b*c.n+i]) != F.At(b, z[b*c.n]) {
+						t.Fatalf("example %d: base entries differ", b)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestVariantsRejectsBadInput(t *testing.T) {
+	d := New(2, 3, 4, 5, newRand(1))
+	x := nn.NewMat(2, 5)
+	for _, c := range []struct {
+		name string
+		z    []int
+		F    nn.Mat
+	}{
+		{"state out of range", []int{0, 1, 3, 0}, nn.NewMat(2, 6)},
+		{"negative state", []int{0, -1, 0, 0}, nn.NewMat(2, 6)},
+		{"short z", []int{0, 1, 2}, nn.NewMat(2, 6)},
+		{"wrong F", []int{0, 1, 2, 0}, nn.NewMat(2, 5)},
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%s: no panic", c.name)
+				}
+			}()
+			d.Variants(x, c.z, c.F)
+		}()
+	}
+}
+
+// TestGradCheck checks the decoder's parameter gradients and dz under the
+// Bernoulli log-likelihood, for one-hot and for relaxed (dense) codes.
+func TestGradCheck(t *testing.T) {
+	r := newRand(7)
+	d := New(3, 4, 10, 12, r)
+	B := 5
+	x := binMat(r, B, 12)
+	for _, relaxed := range []bool{false, true} {
+		z := nn.NewMat(B, 12)
+		OneHot(randStates(r, B, 3, 4), 3, 4, z)
+		if relaxed {
+			for i := range z.Data {
+				z.Data[i] = float32(r.Float64())
+			}
+		}
+		loss := func() float64 { return logLik64(x, d.Forward(z)) }
+		ps := d.Params()
+		nn.ZeroGrad(ps)
+		l := d.Forward(z)
+		dl := nn.NewMat(B, 12)
+		nn.BernoulliLogLikGrad(x, l, nil, dl)
+		dz := nn.NewMat(B, 12)
+		d.Backward(z, dl, dz)
+		ps = append(ps, nn.Param{Name: "z", W: z.Data, G: dz.Data})
+		if err := nn.GradCheck(loss, ps, 3e-3, 1e-2, r, 200); err != nil {
+			t.Fatalf("relaxed=%v: %v", relaxed, err)
+		}
+	}
+}
+
+func TestOneHot(t *testing.T) {
+	dst := nn.NewMat(2, 6)
+	for i := range dst.Data {
+		dst.Data[i] = 9 // overwritten
+	}
+	OneHot([]int{2, 0, 1, 1}, 2, 3, dst)
+	want := []float32{0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 1, 0}
+	for i, w := range want {
+		if dst.Data[i] != w {
+			t.Fatalf("OneHot = %v, want %v", dst.Data, want)
+		}
+	}
+}
+
+func TestNoAllocs(t *testing.T) {
+	for _, c := range []struct{ n, k int }{{1, 10}, {15, 2}} {
+		r := newRand(8)
+		d := New(c.n, c.k, 30, 40, r)
+		B := 20
+		x := binMat(r, B, 40)
+		z := randStates(r, B, c.n, c.k)
+		F := nn.NewMat(B, c.n*c.k)
+		oh := nn.NewMat(B, c.n*c.k)
+		dl := nn.NewMat(B, 40)
+		step := func() {
+			d.Variants(x, z, F)
+			OneHot(z, c.n, c.k, oh)
+			l := d.Forward(oh)
+			nn.BernoulliLogLikGrad(x, l, nil, dl)
+			d.Backward(oh, dl, nn.Mat{})
+		}
+		step()
+		a := testing.AllocsPerRun(10, step)
+		if nn.Backend() == "gonum" {
+			// gonum's parallel Gemm allocates internally for larger
+			// products; our own code is still checked by the default build.
+			t.Logf("gonum backend: %v allocations per step", a)
+			continue
+		}
+		if a != 0 {
+			t.Fatalf("N=%d K=%d: Variants+Forward+Backward allocate %v times", c.n, c.k, a)
+		}
+	}
+}
