@@ -1,0 +1,16 @@
+package qip
+
+import "errors"
+
+// Errors returned by [Solver.Solve] when lp_solve does not deliver a proven
+// integral optimum, wrapped with detail. Invalid models give the argmax
+// errors instead (argmax.ErrShape, argmax.ErrNotFinite, …).
+var (
+	// ErrNotOptimal means lp_solve's status was not OPTIMAL (for instance
+	// SUBOPTIMAL or TIMEOUT after [Solver.Timeout], or NUMFAILURE); the
+	// message names the status.
+	ErrNotOptimal = errors.New("qip: lp_solve did not prove optimality")
+	// ErrNotIntegral means a binary variable of lp_solve's solution was
+	// farther than [IntTol] from 0 or 1.
+	ErrNotIntegral = errors.New("qip: lp_solve solution is not integral")
+)
