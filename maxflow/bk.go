@@ -39,16 +39,14 @@ func (g *Graph) MaxFlow() (float64, error) {
 }
 
 // build gathers the added edges into CSR arcs and the terminal capacities
-// into tr. Edge k becomes arc pair (a, sister[a]) in the rows of its two
-// endpoints, in the order the edges were added.
+// into tr. Edge k becomes an arc pair in the rows of its two endpoints, in
+// the order the edges were added.
 func (g *Graph) build() {
 	n, m := g.n, len(g.eu)
 	g.off = resize(g.off, n+1)
 	g.cur = resize(g.cur, n)
-	g.head = resize(g.head, 2*m)
-	g.sister = resize(g.sister, 2*m)
-	g.rcap = resize(g.rcap, 2*m)
-	off, cur := g.off, g.cur
+	g.arcs = resize(g.arcs, 2*m)
+	off, cur, arcs := g.off, g.cur, g.arcs
 	clear(off)
 	for k := 0; k < m; k++ {
 		off[g.eu[k]+1]++
@@ -63,9 +61,8 @@ func (g *Graph) build() {
 		a, b := cur[u], cur[v]
 		cur[u]++
 		cur[v]++
-		g.head[a], g.head[b] = v, u
-		g.sister[a], g.sister[b] = b, a
-		g.rcap[a], g.rcap[b] = g.ecap[k], g.erev[k]
+		arcs[a] = arc{head: v, sister: b, rcap: g.ecap[k]}
+		arcs[b] = arc{head: u, sister: a, rcap: g.erev[k]}
 	}
 	g.tr = resize(g.tr, n)
 	g.flow = 0
@@ -80,33 +77,23 @@ func (g *Graph) build() {
 // terminal's tree at distance 1 and makes it active.
 func (g *Graph) initTrees() {
 	n := g.n
-	g.parent = resize(g.parent, n)
-	g.sink = resize(g.sink, n)
-	g.ts = resize(g.ts, n)
-	g.dist = resize(g.dist, n)
-	g.active = resize(g.active, n)
+	g.nodes = resize(g.nodes, n)
 	g.aq.reset(n)
 	g.oq.reset(n)
-	clear(g.ts)
-	clear(g.active)
 	g.time = 0
-	for i := 0; i < n; i++ {
-		switch tr := g.tr[i]; {
-		case tr > 0:
-			g.parent[i], g.sink[i], g.dist[i] = terminal, false, 1
+	for i := range g.nodes {
+		nd := &g.nodes[i]
+		*nd = node{parent: free}
+		if tr := g.tr[i]; tr != 0 {
+			nd.parent, nd.sink, nd.dist = terminal, tr < 0, 1
 			g.activate(int32(i))
-		case tr < 0:
-			g.parent[i], g.sink[i], g.dist[i] = terminal, true, 1
-			g.activate(int32(i))
-		default:
-			g.parent[i] = free
 		}
 	}
 }
 
 func (g *Graph) activate(i int32) {
-	if !g.active[i] {
-		g.active[i] = true
+	if nd := &g.nodes[i]; !nd.active {
+		nd.active = true
 		g.aq.push(i)
 	}
 }
@@ -115,8 +102,9 @@ func (g *Graph) activate(i int32) {
 func (g *Graph) nextActive() int32 {
 	for g.aq.size > 0 {
 		i := g.aq.pop()
-		g.active[i] = false
-		if g.parent[i] != free {
+		nd := &g.nodes[i]
+		nd.active = false
+		if nd.parent != free {
 			return i
 		}
 	}
@@ -131,8 +119,8 @@ func (g *Graph) run() {
 	for {
 		i := current
 		if i >= 0 {
-			g.active[i] = false
-			if g.parent[i] == free {
+			g.nodes[i].active = false
+			if g.nodes[i].parent == free {
 				i = -1
 			}
 		}
@@ -147,7 +135,7 @@ func (g *Graph) run() {
 			current = -1
 			continue
 		}
-		g.active[i] = true // keep i out of the queue while it is current
+		g.nodes[i].active = true // keep i out of the queue while it is current
 		current = i
 		g.augment(a)
 		g.adopt()
@@ -158,7 +146,9 @@ func (g *Graph) run() {
 // overflow all stamps are cleared, which only invalidates estimates.
 func (g *Graph) tick() {
 	if g.time == math.MaxInt32 {
-		clear(g.ts)
+		for i := range g.nodes {
+			g.nodes[i].ts = 0
+		}
 		g.time = 0
 	}
 	g.time++
@@ -170,41 +160,27 @@ func (g *Graph) tick() {
 // side. It returns -1 when i has no such neighbour. Nodes of i's own tree
 // that get a shorter path through i are re-hung below i.
 func (g *Graph) grow(i int32) int32 {
-	lo, hi := g.off[i], g.off[i+1]
-	di, ti := g.dist[i], g.ts[i]
-	head, sister, rcap, parent := g.head, g.sister, g.rcap, g.parent
-	if !g.sink[i] {
-		for a := lo; a < hi; a++ {
-			if rcap[a] <= 0 {
-				continue
-			}
-			j := head[a]
-			switch {
-			case parent[j] == free:
-				parent[j], g.sink[j], g.ts[j], g.dist[j] = sister[a], false, ti, di+1
-				g.activate(j)
-			case g.sink[j]:
-				return a
-			case g.ts[j] <= ti && g.dist[j] > di:
-				parent[j], g.ts[j], g.dist[j] = sister[a], ti, di+1
-			}
+	arcs, nodes := g.arcs, g.nodes
+	ni := nodes[i]
+	for a := g.off[i]; a < g.off[i+1]; a++ {
+		ar := &arcs[a]
+		// out is the arc leaving the source-tree side of the pair (i, j).
+		out := a
+		if ni.sink {
+			out = ar.sister
 		}
-		return -1
-	}
-	for a := lo; a < hi; a++ {
-		b := sister[a]
-		if rcap[b] <= 0 {
+		if arcs[out].rcap <= 0 {
 			continue
 		}
-		j := head[a]
+		nj := &nodes[ar.head]
 		switch {
-		case parent[j] == free:
-			parent[j], g.sink[j], g.ts[j], g.dist[j] = b, true, ti, di+1
-			g.activate(j)
-		case !g.sink[j]:
-			return b
-		case g.ts[j] <= ti && g.dist[j] > di:
-			parent[j], g.ts[j], g.dist[j] = b, ti, di+1
+		case nj.parent == free:
+			nj.parent, nj.sink, nj.ts, nj.dist = ar.sister, ni.sink, ni.ts, ni.dist+1
+			g.activate(ar.head)
+		case nj.sink != ni.sink:
+			return out
+		case nj.ts <= ni.ts && nj.dist > ni.dist:
+			nj.parent, nj.ts, nj.dist = ar.sister, ni.ts, ni.dist+1
 		}
 	}
 	return -1
@@ -214,50 +190,48 @@ func (g *Graph) grow(i int32) int32 {
 // s → … → tail(a) → head(a) → … → t through the two trees. Nodes whose
 // parent arc (or terminal arc) saturates become orphans.
 func (g *Graph) augment(a int32) {
-	head, sister, rcap, parent := g.head, g.sister, g.rcap, g.parent
-	b := rcap[a]
+	arcs, nodes := g.arcs, g.nodes
+	b := arcs[a].rcap
 	// Bottleneck on the source side: the parent→child residuals.
-	i := head[sister[a]]
-	for parent[i] != terminal {
-		pa := parent[i]
-		b = min(b, rcap[sister[pa]])
-		i = head[pa]
+	i := arcs[arcs[a].sister].head
+	for p := nodes[i].parent; p != terminal; p = nodes[i].parent {
+		b = min(b, arcs[arcs[p].sister].rcap)
+		i = arcs[p].head
 	}
 	b = min(b, g.tr[i])
 	// Sink side: the child→parent residuals.
-	i = head[a]
-	for parent[i] != terminal {
-		pa := parent[i]
-		b = min(b, rcap[pa])
-		i = head[pa]
+	i = arcs[a].head
+	for p := nodes[i].parent; p != terminal; p = nodes[i].parent {
+		b = min(b, arcs[p].rcap)
+		i = arcs[p].head
 	}
 	b = min(b, -g.tr[i])
 
-	rcap[sister[a]] += b
-	rcap[a] -= b
-	i = head[sister[a]]
-	for parent[i] != terminal {
-		pa := parent[i]
-		rcap[pa] += b
-		rcap[sister[pa]] -= b
-		if rcap[sister[pa]] <= 0 {
+	arcs[arcs[a].sister].rcap += b
+	arcs[a].rcap -= b
+	i = arcs[arcs[a].sister].head
+	for p := nodes[i].parent; p != terminal; p = nodes[i].parent {
+		down := &arcs[arcs[p].sister]
+		arcs[p].rcap += b
+		down.rcap -= b
+		if down.rcap <= 0 {
 			g.setOrphan(i)
 		}
-		i = head[pa]
+		i = arcs[p].head
 	}
 	g.tr[i] -= b
 	if g.tr[i] <= 0 {
 		g.setOrphan(i)
 	}
-	i = head[a]
-	for parent[i] != terminal {
-		pa := parent[i]
-		rcap[sister[pa]] += b
-		rcap[pa] -= b
-		if rcap[pa] <= 0 {
+	i = arcs[a].head
+	for p := nodes[i].parent; p != terminal; p = nodes[i].parent {
+		up := &arcs[p]
+		arcs[up.sister].rcap += b
+		up.rcap -= b
+		if up.rcap <= 0 {
 			g.setOrphan(i)
 		}
-		i = head[pa]
+		i = up.head
 	}
 	g.tr[i] += b
 	if g.tr[i] >= 0 {
@@ -267,7 +241,7 @@ func (g *Graph) augment(a int32) {
 }
 
 func (g *Graph) setOrphan(i int32) {
-	g.parent[i] = orphan
+	g.nodes[i].parent = orphan
 	g.oq.push(i)
 }
 
@@ -278,29 +252,29 @@ func (g *Graph) setOrphan(i int32) {
 func (g *Graph) adopt() {
 	for g.oq.size > 0 {
 		i := g.oq.pop()
-		if g.adoptParent(i) {
-			continue
+		if !g.adoptParent(i) {
+			g.release(i)
 		}
-		g.release(i)
 	}
 }
 
 // adoptParent looks for a new parent of orphan i and reports success.
 func (g *Graph) adoptParent(i int32) bool {
-	head, sister, rcap, parent := g.head, g.sister, g.rcap, g.parent
-	inSink := g.sink[i]
+	arcs, nodes := g.arcs, g.nodes
+	inSink := nodes[i].sink
 	best, dmin := int32(-1), int32(infDist)
 	for a := g.off[i]; a < g.off[i+1]; a++ {
+		ar := &arcs[a]
 		// A parent j needs residual j→i in the source tree, i→j in the sink tree.
-		r := rcap[sister[a]]
+		in := ar.sister
 		if inSink {
-			r = rcap[a]
+			in = a
 		}
-		if r <= 0 {
+		if arcs[in].rcap <= 0 {
 			continue
 		}
-		j := head[a]
-		if parent[j] == free || g.sink[j] != inSink {
+		j := ar.head
+		if nj := &nodes[j]; nj.parent == free || nj.sink != inSink {
 			continue
 		}
 		d := g.originDist(j)
@@ -311,15 +285,16 @@ func (g *Graph) adoptParent(i int32) bool {
 			best, dmin = a, d
 		}
 		// Stamp the checked path with its now known distances.
-		for k := j; g.ts[k] != g.time; k = head[parent[k]] {
-			g.ts[k], g.dist[k] = g.time, d
+		for k := j; nodes[k].ts != g.time; k = arcs[nodes[k].parent].head {
+			nodes[k].ts, nodes[k].dist = g.time, d
 			d--
 		}
 	}
 	if best < 0 {
 		return false
 	}
-	parent[i], g.ts[i], g.dist[i] = best, g.time, dmin+1
+	ni := &nodes[i]
+	ni.parent, ni.ts, ni.dist = best, g.time, dmin+1
 	return true
 }
 
@@ -329,41 +304,42 @@ func (g *Graph) adoptParent(i int32) bool {
 func (g *Graph) originDist(j int32) int32 {
 	d := int32(0)
 	for {
-		if g.ts[j] == g.time {
-			return d + g.dist[j]
+		nj := &g.nodes[j]
+		if nj.ts == g.time {
+			return d + nj.dist
 		}
-		pa := g.parent[j]
 		d++
-		switch pa {
+		switch nj.parent {
 		case terminal:
-			g.ts[j], g.dist[j] = g.time, 1
+			nj.ts, nj.dist = g.time, 1
 			return d
 		case orphan:
 			return infDist
 		}
-		j = g.head[pa]
+		j = g.arcs[nj.parent].head
 	}
 }
 
 // release takes orphan i out of its tree.
 func (g *Graph) release(i int32) {
-	head, sister, rcap, parent := g.head, g.sister, g.rcap, g.parent
-	inSink := g.sink[i]
-	parent[i] = free
+	arcs, nodes := g.arcs, g.nodes
+	inSink := nodes[i].sink
+	nodes[i].parent = free
 	for a := g.off[i]; a < g.off[i+1]; a++ {
-		j := head[a]
-		pj := parent[j]
-		if pj == free || g.sink[j] != inSink {
+		ar := &arcs[a]
+		j := ar.head
+		pj := nodes[j].parent
+		if pj == free || nodes[j].sink != inSink {
 			continue
 		}
-		r := rcap[sister[a]]
+		in := ar.sister
 		if inSink {
-			r = rcap[a]
+			in = a
 		}
-		if r > 0 {
+		if arcs[in].rcap > 0 {
 			g.activate(j)
 		}
-		if pj >= 0 && head[pj] == i {
+		if pj >= 0 && arcs[pj].head == i {
 			g.setOrphan(j)
 		}
 	}
@@ -387,9 +363,9 @@ func (g *Graph) markSourceSide() {
 	for q.size > 0 {
 		i := q.pop()
 		for a := g.off[i]; a < g.off[i+1]; a++ {
-			if j := g.head[a]; g.rcap[a] > 0 && !g.side[j] {
-				g.side[j] = true
-				q.push(j)
+			if ar := &g.arcs[a]; ar.rcap > 0 && !g.side[ar.head] {
+				g.side[ar.head] = true
+				q.push(ar.head)
 			}
 		}
 	}

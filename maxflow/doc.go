@@ -32,12 +32,16 @@
 //
 // # Storage
 //
-// Nodes and arcs are arrays indexed by int32 (struct of arrays): the arcs
-// are gathered into compressed rows (CSR) at the start of each
-// [Graph.MaxFlow], and the search trees, active queue and orphan queue are
-// arrays too. [Graph.Reset] empties the graph but keeps every array, so a
-// graph of the same or smaller size is rebuilt and solved without
-// allocating.
+// Everything is arrays indexed by int32, no pointers: the edges as added
+// (four parallel arrays), the per-node terminal capacities, the arcs
+// gathered into compressed rows (CSR) at the start of each [Graph.MaxFlow],
+// the per-node search-tree state, and the active and orphan queues (ring
+// buffers). The fields read together in the inner loops sit together: one
+// 16-byte record per arc (head, reverse arc, residual capacity) and one per
+// node (parent arc, time stamp, distance, flags), which measured 1.5–2×
+// faster on 512² grids than one array per field. [Graph.Reset] empties the
+// graph but keeps every array, so a graph of the same or smaller size is
+// rebuilt and solved without allocating.
 //
 // # Real capacities
 //

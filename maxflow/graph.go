@@ -29,20 +29,14 @@ type Graph struct {
 	src, snk   []float64 // terminal capacities s→u, u→t per node
 
 	// Solver state, rebuilt by MaxFlow (see bk.go).
-	off    []int32   // arcs of node u are off[u]..off[u+1]-1
-	cur    []int32   // fill cursor while building off
-	head   []int32   // head[a]: node the arc a points to
-	sister []int32   // sister[a]: the reverse arc of a
-	rcap   []float64 // residual capacity of each arc
-	tr     []float64 // residual terminal capacity: >0 from s, <0 to t
-	parent []int32   // arc from the node to its tree parent, or a tag
-	sink   []bool    // tree of the node (when parent != free)
-	ts     []int32   // time stamp of the distance estimate
-	dist   []int32   // distance to the terminal
-	active []bool    // in the active queue (or the current node)
-	aq     ring      // active nodes, FIFO
-	oq     ring      // orphans, FIFO
-	side   []bool    // result: source side of the minimal cut
+	off   []int32   // arcs of node u are off[u]..off[u+1]-1
+	cur   []int32   // fill cursor while building off
+	arcs  []arc     // CSR arcs
+	tr    []float64 // residual terminal capacity: >0 from s, <0 to t
+	nodes []node    // search-tree state
+	aq    ring      // active nodes, FIFO
+	oq    ring      // orphans, FIFO
+	side  []bool    // result: source side of the minimal cut
 	time   int32
 	flow   float64
 	solved bool
@@ -135,6 +129,23 @@ func (g *Graph) fail(err error) {
 		g.err = err
 	}
 	g.solved = false
+}
+
+// arc is one direction of an edge in the CSR arrays. The fields used
+// together sit together, one 16-byte record per arc.
+type arc struct {
+	head   int32   // node the arc points to
+	sister int32   // index of the reverse arc
+	rcap   float64 // residual capacity
+}
+
+// node is the search-tree state of a node, one 16-byte record per node.
+type node struct {
+	parent int32 // arc from the node to its tree parent, or a tag
+	ts     int32 // time stamp of the distance estimate
+	dist   int32 // distance to the terminal along the tree
+	sink   bool  // in the sink tree (when parent != free)
+	active bool  // in the active queue (or the current node)
 }
 
 // resize returns s with length n, reusing its array when it is large

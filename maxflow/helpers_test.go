@@ -160,13 +160,14 @@ func checkFlow(t *testing.T, name string, g *Graph, tol float64) {
 		a, b := cur[u], cur[v]
 		cur[u]++
 		cur[v]++
-		if g.head[a] != v || g.head[b] != u || g.sister[a] != b {
+		fa, fb := g.arcs[a], g.arcs[b]
+		if fa.head != v || fb.head != u || fa.sister != b || fb.sister != a {
 			t.Fatalf("%s: edge %d not at arcs %d/%d", name, k, a, b)
 		}
-		if g.rcap[a] < 0 || g.rcap[b] < 0 || math.Abs(g.rcap[a]+g.rcap[b]-g.ecap[k]-g.erev[k]) > tol {
-			t.Fatalf("%s: edge %d residuals %v/%v for capacities %v/%v", name, k, g.rcap[a], g.rcap[b], g.ecap[k], g.erev[k])
+		if fa.rcap < 0 || fb.rcap < 0 || math.Abs(fa.rcap+fb.rcap-g.ecap[k]-g.erev[k]) > tol {
+			t.Fatalf("%s: edge %d residuals %v/%v for capacities %v/%v", name, k, fa.rcap, fb.rcap, g.ecap[k], g.erev[k])
 		}
-		f := g.ecap[k] - g.rcap[a] // net flow u→v
+		f := g.ecap[k] - fa.rcap // net flow u→v
 		net[u] += f
 		net[v] -= f
 	}
