@@ -29,14 +29,14 @@ type Graph struct {
 	src, snk   []float64 // terminal capacities s→u, u→t per node
 
 	// Solver state, rebuilt by MaxFlow (see bk.go).
-	off   []int32   // arcs of node u are off[u]..off[u+1]-1
-	cur   []int32   // fill cursor while building off
-	arcs  []arc     // CSR arcs
-	tr    []float64 // residual terminal capacity: >0 from s, <0 to t
-	nodes []node    // search-tree state
-	aq    ring      // active nodes, FIFO
-	oq    ring      // orphans, FIFO
-	side  []bool    // result: source side of the minimal cut
+	off    []int32   // arcs of node u are off[u]..off[u+1]-1
+	cur    []int32   // fill cursor while building off
+	arcs   []arc     // CSR arcs
+	tr     []float64 // residual terminal capacity: >0 from s, <0 to t
+	nodes  []node    // search-tree state
+	aq     ring      // active nodes, FIFO
+	oq     ring      // orphans, FIFO
+	side   []bool    // result: source side of the minimal cut
 	time   int32
 	flow   float64
 	solved bool
