@@ -130,10 +130,7 @@ func gcMinimalMaximizer(m *Model) []int {
 // z attains the value. Integer models also run through the YourBasic
 // backend, and for n ≤ 10 their z must be the smallest maximizer.
 func TestGraphCutMatchesExhaustive(t *testing.T) {
-	per := 1000
-	if testing.Short() {
-		per = 200
-	}
+	const per = 1000
 	var gc GraphCut
 	yb := &GraphCut{Backend: &maxflow.YourBasic{Scale: 1}}
 	var ex Exhaustive
