@@ -1,0 +1,51 @@
+package train
+
+import (
+	"math/rand/v2"
+
+	"github.com/argmaxvae/argmaxvae/nn"
+)
+
+// ARM is the Augment-REINFORCE-Merge estimator (Yin & Zhou, 2019) for
+// independent binary latents with logits α = h₁ − h₀: with u ~ U(0,1)ⁿ,
+// z¹ = 1[u > σ(−α)] and z² = 1[u < σ(α)],
+//
+//	∇_α E[L(z)] = E_u[(L(z¹) − L(z²))·(u − ½)],
+//
+// unbiased, at the cost of two decoder passes. The decoder is trained on
+// both samples (each is marginally a draw from q).
+type ARM struct{ p binaryPair }
+
+// Name implements [Estimator].
+func (*ARM) Name() string { return "arm" }
+
+// Step implements [Estimator]; temp is ignored.
+func (a *ARM) Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error) {
+	if err := checkBinaryUnstructured(v, "ARM"); err != nil {
+		return Stats{}, err
+	}
+	B, n := x.Rows, v.Enc.N
+	scores := a.p.prepare(v, x, r)
+	for j, u := range a.p.u {
+		al := a.p.alpha[j]
+		a.p.zz[j] = b2i(u > sigmoid(-al))
+		a.p.zz[B*n+j] = b2i(u < sigmoid(al))
+	}
+	a.p.decodeBoth(v)
+	clear(v.dscores.Data[:B*v.dscores.Cols])
+	for b := 0; b < B; b++ {
+		d := (-float64(v.f[b]) + float64(v.f[B+b])) / float64(B) // (L¹ − L²)/B
+		ds := v.dscores.Row(b)
+		for i := 0; i < n; i++ {
+			addBitGrad(ds, i, d*(a.p.u[b*n+i]-0.5))
+		}
+	}
+	return finishBinary(v, x, scores), nil
+}
+
+func b2i(c bool) int {
+	if c {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,91 @@
+package train
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/argmaxvae/argmaxvae/nn"
+)
+
+// binaryPair is shared by the estimators that decode two samples per
+// example (ARM, DisARM): it holds the per-bit logits α = h₁ − h₀, the
+// uniforms u, and the stacked batch [x; x] with codes [z¹; z²].
+type binaryPair struct {
+	alpha, u []float64
+	zz       []int
+	xx       nn.Mat
+}
+
+// checkBinaryUnstructured returns an error unless the VAE has binary
+// latents and no pairwise scores.
+func checkBinaryUnstructured(v *VAE, name string) error {
+	if v.Enc.K != 2 || len(v.Edges) > 0 {
+		return fmt.Errorf("train: %s needs independent binary latents (K = 2, no edges); this model has K = %d and %d edges", name, v.Enc.K, len(v.Edges))
+	}
+	return nil
+}
+
+// prepare encodes x, computes α and draws u, and sizes the stacked batch.
+// It returns the scores.
+func (p *binaryPair) prepare(v *VAE, x nn.Mat, r *rand.Rand) nn.Mat {
+	B, n := x.Rows, v.Enc.N
+	v.resize(B)
+	scores := v.Enc.Forward(x)
+	if cap(p.alpha) < B*n {
+		p.alpha, p.u, p.zz = make([]float64, B*n), make([]float64, B*n), make([]int, 2*B*n)
+	}
+	p.alpha, p.u, p.zz = p.alpha[:B*n], p.u[:B*n], p.zz[:2*B*n]
+	for b := 0; b < B; b++ {
+		row := scores.Row(b)
+		for i := 0; i < n; i++ {
+			p.alpha[b*n+i] = float64(row[2*i+1]) - float64(row[2*i])
+		}
+	}
+	for j := range p.u {
+		p.u[j] = r.Float64()
+	}
+	nn.Resize(&p.xx, 2*B, x.Cols)
+	copy(p.xx.Data[:B*x.Cols], x.Data[:B*x.Cols])
+	copy(p.xx.Data[B*x.Cols:2*B*x.Cols], x.Data[:B*x.Cols])
+	return scores
+}
+
+// decodeBoth decodes the stacked codes and backpropagates the decoder
+// gradient of the mean loss over both samples. Afterwards v.f holds
+// f(x_b, z¹_b) in its first B entries and f(x_b, z²_b) in the next B.
+func (p *binaryPair) decodeBoth(v *VAE) {
+	B2 := p.xx.Rows
+	v.resize(B2)
+	logits := v.decode(p.xx, p.zz)
+	v.backwardDecoder(p.xx, logits)
+}
+
+// addBitGrad adds g to ∂/∂h_i1 and −g to ∂/∂h_i0 (α = h₁ − h₀).
+func addBitGrad(ds []float32, i int, g float64) {
+	ds[2*i+1] += float32(g)
+	ds[2*i] -= float32(g)
+}
+
+func sigmoid(a float64) float64 { return 1 / (1 + math.Exp(-a)) }
+
+// finishBinary adds the KL gradient, backpropagates the encoder and
+// returns the statistics: reconstruction averaged over the 2B decoded
+// samples, KL over the B examples.
+func finishBinary(v *VAE, x, scores nn.Mat) Stats {
+	B := x.Rows
+	ds := v.dscores.Slice(0, B)
+	klUnary(scores, v.Enc.N, 2, v.kl[:B], ds, 1/float64(B))
+	v.Enc.Backward(x, ds)
+	var s Stats
+	for _, f := range v.f {
+		s.Recon -= float64(f)
+	}
+	s.Recon /= float64(len(v.f))
+	for _, k := range v.kl[:B] {
+		s.KL += k
+	}
+	s.KL /= float64(B)
+	s.Loss = s.Recon + s.KL
+	return s
+}

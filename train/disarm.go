@@ -1,0 +1,52 @@
+package train
+
+import (
+	"math"
+	"math/rand/v2"
+
+	"github.com/argmaxvae/argmaxvae/nn"
+)
+
+// DisARM (Dong, Mnih & Tucker, 2020) integrates out ARM's augmentation: with
+// the antithetic pair b = 1[u < σ(α)], b̃ = 1[1 − u < σ(α)],
+//
+//	∇_α E[L(z)] = E[½(L(b) − L(b̃))·(−1)^b̃ᵢ·1[bᵢ ≠ b̃ᵢ]·σ(|αᵢ|)],
+//
+// unbiased and never of higher variance than ARM. The decoder is trained on
+// both samples.
+type DisARM struct{ p binaryPair }
+
+// Name implements [Estimator].
+func (*DisARM) Name() string { return "disarm" }
+
+// Step implements [Estimator]; temp is ignored.
+func (d *DisARM) Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error) {
+	if err := checkBinaryUnstructured(v, "DisARM"); err != nil {
+		return Stats{}, err
+	}
+	B, n := x.Rows, v.Enc.N
+	scores := d.p.prepare(v, x, r)
+	for j, u := range d.p.u {
+		s := sigmoid(d.p.alpha[j])
+		d.p.zz[j] = b2i(u < s)
+		d.p.zz[B*n+j] = b2i(1-u < s)
+	}
+	d.p.decodeBoth(v)
+	clear(v.dscores.Data[:B*v.dscores.Cols])
+	for b := 0; b < B; b++ {
+		half := 0.5 * (-float64(v.f[b]) + float64(v.f[B+b])) / float64(B) // ½(L(b) − L(b̃))/B
+		ds := v.dscores.Row(b)
+		for i := 0; i < n; i++ {
+			zb, zt := d.p.zz[b*n+i], d.p.zz[B*n+b*n+i]
+			if zb == zt {
+				continue
+			}
+			sign := 1.0
+			if zt == 1 {
+				sign = -1
+			}
+			addBitGrad(ds, i, half*sign*sigmoid(math.Abs(d.p.alpha[b*n+i])))
+		}
+	}
+	return finishBinary(v, x, scores), nil
+}

@@ -1,0 +1,29 @@
+// Package train fits discrete VAEs whose latent is sampled by an arg max:
+// z* = argmax_z h(x,z) + γ(z), solved by any [argmax.Solver].
+//
+// The encoder's output is the weight vector w(x) of an [argmax.Model]:
+// N·K unary scores (N latents of K states) followed by one weight per edge
+// of a fixed pairwise structure. Because h(x,z) = ⟨w(x), φ(z)⟩, every
+// estimator here produces a gradient with respect to w and lets the encoder
+// backpropagate it; the trainer never looks inside the solver.
+//
+// Estimators ([Estimator]), one file each:
+//
+//   - [Direct]: direct optimization through arg max (the paper's
+//     Algorithm 1). z*(ε) = argmax h + γ + ε·f̃, where f̃ adds, to the unary
+//     score of latent i in state s, the decoder's log-likelihood with latent
+//     i set to s and the others kept at z* (exact for N = 1; the paper's
+//     low-dimensional approximation otherwise). The gradient with respect
+//     to w is −(φ(z*(ε)) − φ(z*))/ε for the loss −f.
+//   - [GumbelSoftmax]: the relaxed per-latent softmax((h+γ)/τ), straight
+//     through by default.
+//   - [Exact]: the unbiased gradient of Eq. (2), summing over all K states
+//     (one latent only).
+//
+// The loss is the negative ELBO per example in nats,
+// −E_q log p(x|z) + KL(q‖uniform), with KL computed for the product of the
+// per-latent softmax factors of the unary scores.
+//
+// [Run] drives the loop: seeded shuffling, the ε/τ schedule, evaluation on
+// validation and test sets, and one [Row] of metrics per epoch.
+package train

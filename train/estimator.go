@@ -1,0 +1,37 @@
+package train
+
+import (
+	"math/rand/v2"
+
+	"github.com/argmaxvae/argmaxvae/nn"
+)
+
+// Stats are the per-example means of one minibatch step.
+type Stats struct {
+	Loss  float64 // negative ELBO estimate: Recon + KL
+	Recon float64 // −log p(x|z) at the sample the step used (or its expectation, for Exact)
+	KL    float64 // KL(q‖uniform) of the unary factors
+}
+
+// Estimator turns a minibatch into gradients of the mean negative ELBO,
+// accumulated into the encoder's and decoder's parameter gradients (which
+// the caller zeroes). temp is the current ε (direct) or τ (Gumbel-Softmax);
+// estimators without one ignore it. Randomness comes only from r.
+type Estimator interface {
+	Name() string
+	Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error)
+}
+
+// meanStats averages −f and KL over the batch.
+func meanStats(f []float32, kl []float64) Stats {
+	var s Stats
+	for b := range f {
+		s.Recon -= float64(f[b])
+		s.KL += kl[b]
+	}
+	n := float64(len(f))
+	s.Recon /= n
+	s.KL /= n
+	s.Loss = s.Recon + s.KL
+	return s
+}

@@ -1,0 +1,312 @@
+package train
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/argmaxvae/argmaxvae/argmax"
+	"github.com/argmaxvae/argmaxvae/nn"
+)
+
+func categorical() argmax.Solver { return argmax.Categorical{} }
+
+// encoderGradRows runs steps Steps of est on a batch of B copies of one
+// example and returns, for each copy, B·(gradient w.r.t. the scores): one
+// independent sample of the per-example gradient each.
+func encoderGradRows(t *testing.T, v *VAE, est Estimator, x nn.Mat, B, steps int, temp float64, seed uint64) [][]float64 {
+	t.Helper()
+	xb := repeatRow(x, 0, B)
+	r := rand.New(rand.NewPCG(seed, 3))
+	var rows [][]float64
+	for s := 0; s < steps; s++ {
+		nn.ZeroGrad(v.Params())
+		if _, err := est.Step(v, xb, r, temp); err != nil {
+			t.Fatal(err)
+		}
+		for b := 0; b < B; b++ {
+			row := make([]float64, v.NK())
+			for j := range row {
+				row[j] = float64(B) * float64(v.dscores.At(b, j))
+			}
+			rows = append(rows, row)
+		}
+	}
+	return rows
+}
+
+// The direct estimator is biased for ε > 0 and unbiased as ε → 0: its
+// average over many Gumbel samples must approach the exact gradient of
+// Eq. (2) as ε shrinks (fixed seed, so the test is deterministic).
+func TestDirectApproachesExactGradient(t *testing.T) {
+	const k = 6
+	v := tinyVAE(t, 1, 12, 1, k, false, false, categorical)
+	// Sharpen the decoder so that the states' log-likelihoods differ by
+	// several nats: then a large ε visibly biases the estimate.
+	for i := range v.Dec.Net.L2.W {
+		v.Dec.Net.L2.W[i] *= 6
+	}
+	x := randomImages(2, 1, 12)
+	scores := v.Enc.Forward(x)
+	h := append([]float32(nil), scores.Row(0)...)
+	q, ds := nn.NewMat(1, k), nn.NewMat(1, k)
+	v.resize(1)
+	exactTerms(v, x, nn.Mat{Rows: 1, Cols: k, Data: h}, q, ds, make([]float32, 1))
+	exact := make([]float64, k)
+	norm := 0.0
+	for j := range exact {
+		exact[j] = float64(ds.Data[j])
+		norm += exact[j] * exact[j]
+	}
+	norm = math.Sqrt(norm)
+	errAt := func(eps float64) (float64, float64) {
+		rows := encoderGradRows(t, v, Direct{}, x, 2000, 150, eps, 9)
+		mean, se := meanAndSE(rows)
+		e, s := 0.0, 0.0
+		for j := range mean {
+			e += (mean[j] - exact[j]) * (mean[j] - exact[j])
+			s += se[j] * se[j]
+		}
+		return math.Sqrt(e), math.Sqrt(s)
+	}
+	big, bigSE := errAt(3)
+	small, smallSE := errAt(0.05)
+	t.Logf("‖exact‖ = %.4f; error at ε=3: %.4f (noise %.4f); at ε=0.05: %.4f (noise %.4f)", norm, big, bigSE, small, smallSE)
+	if big < 4*bigSE {
+		t.Errorf("test too weak: the bias at ε=3 (%.4f) is within noise %.4f", big, bigSE)
+	}
+	if small > 0.05*norm+4*smallSE {
+		t.Errorf("direct at ε=0.05 is %.4f from the exact gradient (‖exact‖ %.4f, noise %.4f)", small, norm, smallSE)
+	}
+	if small >= big {
+		t.Errorf("error did not shrink with ε: %.4f at ε=3, %.4f at ε=0.05", big, small)
+	}
+}
+
+// Each unbiased estimator's mean must match the enumerated gradient within
+// its standard error, coordinate by coordinate.
+func TestUnbiasedEstimatorsMatchExact(t *testing.T) {
+	const n = 4
+	for _, est := range []Estimator{&ARM{}, &DisARM{}, &Reinforce{}} {
+		v := tinyVAE(t, 4, 10, n, 2, false, false, categorical)
+		x := randomImages(5, 1, 10)
+		h := append([]float32(nil), v.Enc.Forward(x).Row(0)...)
+		exact := exactBinaryGrad(v, x, h)
+		rows := encoderGradRows(t, v, est, x, 1000, 30, 0, 11)
+		// Remove the KL gradient the estimators add: it is exact and
+		// deterministic, so compute it once and subtract.
+		klg := nn.NewMat(1, 2*n)
+		klUnary(nn.Mat{Rows: 1, Cols: 2 * n, Data: h}, n, 2, make([]float64, 1), klg, 1)
+		for _, r := range rows {
+			for j := range r {
+				r[j] -= float64(klg.Data[j])
+			}
+		}
+		mean, se := meanAndSE(rows)
+		for j := range mean {
+			if math.Abs(mean[j]-exact[j]) > 4.5*se[j]+1e-6 {
+				t.Errorf("%s coordinate %d: mean %.4f ± %.4f, exact %.4f", est.Name(), j, mean[j], se[j], exact[j])
+			}
+		}
+		t.Logf("%s: exact %.3f, mean %.3f, se %.3f", est.Name(), exact[:2], mean[:2], se[:2])
+	}
+}
+
+// The low-dimensional approximation: z*(ε) from the solver, with ε·f̃ added
+// to the unaries, must equal the arg max over all 2ⁿ states of
+// h(z) + γ(z) + ε·Σᵢ f(x, z* with bit i set to zᵢ) computed by enumeration
+// with the decoder, for structured (pairwise) encoders.
+func TestStructuredPerturbedArgmaxMatchesEnumeration(t *testing.T) {
+	const n, d = 6, 10
+	for _, c := range []struct {
+		name  string
+		super bool
+		solve func() argmax.Solver
+	}{{"maxflow", true, func() argmax.Solver { return &argmax.GraphCut{} }}, {"bnb", false, func() argmax.Solver { return &argmax.BranchAndBound{} }}} {
+		v := tinyVAE(t, 6, d, n, 2, true, c.super, c.solve)
+		const B = 40
+		x := randomImages(7, B, d)
+		eps := 2.0
+		// Run the direct step, then recompute z*(ε) by enumeration from the
+		// perturbed models it left (unaries h+γ+εF, edges α).
+		if _, err := (Direct{}).Step(v, x, rand.New(rand.NewPCG(8, 8)), eps); err != nil {
+			t.Fatal(err)
+		}
+		for b := 0; b < B; b++ {
+			m := v.models[b]
+			best, arg := math.Inf(-1), -1
+			z := make([]int, n)
+			for code := 0; code < 1<<n; code++ {
+				for i := range z {
+					z[i] = code >> i & 1
+				}
+				if s := m.Score(z); s > best {
+					best, arg = s, code
+				}
+			}
+			got := 0
+			for i := 0; i < n; i++ {
+				got |= v.zeps[b*n+i] << i
+			}
+			for i := range z {
+				z[i] = got >> i & 1
+			}
+			if math.Abs(m.Score(z)-best) > 1e-9*math.Max(1, math.Abs(best)) {
+				t.Fatalf("%s example %d: solver z*(ε) = %b scores %v, enumeration %b scores %v", c.name, b, got, m.Score(z), arg, best)
+			}
+		}
+		// And the unaries really hold h + γ + ε·f̃: check f̃ against the
+		// decoder on explicit flipped codes for one example.
+		checkFlips(t, v, x, eps)
+	}
+}
+
+// checkFlips recomputes f(x_0, z* with bit i set to s) with OneHot+Forward
+// and compares with the Variants values the step used.
+func checkFlips(t *testing.T, v *VAE, x nn.Mat, eps float64) {
+	n := v.Enc.N
+	z := append([]int(nil), v.zstar[:n]...)
+	x0 := repeatRow(x, 0, 1)
+	for i := 0; i < n; i++ {
+		for s := 0; s < 2; s++ {
+			zz := append([]int(nil), z...)
+			zz[i] = s
+			oh := nn.NewMat(1, 2*n)
+			for j, zj := range zz {
+				oh.Data[2*j+zj] = 1
+			}
+			f := make([]float32, 1)
+			nn.BernoulliLogLik(x0, v.Dec.Forward(oh), f)
+			if got := v.F.At(0, 2*i+s); math.Abs(float64(got-f[0])) > 1e-3*math.Max(1, math.Abs(float64(f[0]))) {
+				t.Errorf("f̃ for bit %d = %d: Variants %v, decoder %v", i, s, got, f[0])
+			}
+		}
+	}
+}
+
+// The exact estimator's gradient is the true gradient of its loss: check it
+// with finite differences on every parameter group.
+func TestExactGradientCheck(t *testing.T) {
+	// Seed 10 put a decoder ReLU pre-activation at −7e-4, within the
+	// finite-difference step of its kink, where the check is meaningless.
+	v := tinyVAE(t, 20, 8, 1, 5, false, false, categorical)
+	x := randomImages(11, 7, 8)
+	loss := func() float64 {
+		v.resize(x.Rows)
+		scores := v.Enc.Forward(x)
+		q, ds := nn.NewMat(x.Rows, 5), nn.NewMat(x.Rows, 5)
+		f := make([]float32, x.Rows)
+		exactTerms(v, x, scores, q, ds, f)
+		klUnary(scores, 1, 5, v.kl, nn.Mat{}, 0)
+		s := 0.0
+		for b := range f {
+			s += -float64(f[b]) + v.kl[b]
+		}
+		return s / float64(x.Rows)
+	}
+	ps := v.Params()
+	nn.ZeroGrad(ps)
+	if _, err := (&Exact{}).Step(v, x, nil, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := nn.GradCheck(loss, ps, 3e-3, 5e-2, rand.New(rand.NewPCG(12, 12)), 200); err != nil {
+		t.Error(err)
+	}
+}
+
+// Gumbel-Softmax with a relaxed decoder input is a differentiable function
+// of the parameters for fixed noise: check its gradient by finite
+// differences with the noise replayed from the same seed.
+func TestRelaxedGumbelSoftmaxGradientCheck(t *testing.T) {
+	v := tinyVAE(t, 13, 8, 2, 3, false, false, categorical)
+	x := randomImages(14, 5, 8)
+	est := &GumbelSoftmax{}
+	const tau = 0.7
+	loss := func() float64 {
+		s, err := (&GumbelSoftmax{}).Step(v, x, rand.New(rand.NewPCG(15, 15)), tau)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s.Loss
+	}
+	ps := v.Params()
+	nn.ZeroGrad(ps)
+	if _, err := est.Step(v, x, rand.New(rand.NewPCG(15, 15)), tau); err != nil {
+		t.Fatal(err)
+	}
+	grads := make([][]float32, len(ps))
+	for i, p := range ps {
+		grads[i] = append([]float32(nil), p.G...)
+	}
+	// loss() accumulates into G as a side effect; restore the analytic
+	// gradient before each comparison by wrapping.
+	wrapped := func() float64 {
+		l := loss()
+		for i, p := range ps {
+			copy(p.G, grads[i])
+		}
+		return l
+	}
+	if err := nn.GradCheck(wrapped, ps, 3e-3, 5e-2, rand.New(rand.NewPCG(16, 16)), 200); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestGibbsKLMatchesBruteForce(t *testing.T) {
+	r := rand.New(rand.NewPCG(17, 17))
+	for trial := 0; trial < 50; trial++ {
+		n := 1 + r.IntN(8)
+		m := &argmax.Model{N: n, K: 2, Unary: make([]float64, 2*n), Edges: argmax.CompleteEdges(n)}
+		for i := range m.Unary {
+			m.Unary[i] = 3 * r.NormFloat64()
+		}
+		for e := range m.Edges {
+			m.Edges[e].W = 2 * r.NormFloat64()
+		}
+		got, err := GibbsKL(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		z := make([]int, n)
+		hs := make([]float64, 1<<n)
+		mx := math.Inf(-1)
+		for c := range hs {
+			for i := range z {
+				z[i] = c >> i & 1
+			}
+			hs[c] = m.Score(z)
+			mx = math.Max(mx, hs[c])
+		}
+		Z := 0.0
+		for _, h := range hs {
+			Z += math.Exp(h - mx)
+		}
+		want := 0.0
+		for _, h := range hs {
+			p := math.Exp(h-mx) / Z
+			if p > 0 {
+				want += p * math.Log(p*float64(len(hs)))
+			}
+		}
+		if math.Abs(got-want) > 1e-9*math.Max(1, want) {
+			t.Fatalf("n=%d: GibbsKL %v, brute force %v", n, got, want)
+		}
+	}
+	big := &argmax.Model{N: MaxGibbsN + 1, K: 2, Unary: make([]float64, 2*(MaxGibbsN+1))}
+	if _, err := GibbsKL(big); err == nil {
+		t.Error("no error above MaxGibbsN")
+	}
+}
+
+func TestSchedule(t *testing.T) {
+	s := Schedule{Start: 1, Min: 0.1, Rate: 1e-3, Every: 500}
+	if s.At(0) != 1 || s.At(499) != 1 {
+		t.Errorf("before the first update: %v, %v", s.At(0), s.At(499))
+	}
+	if got, want := s.At(500), math.Exp(-0.5); math.Abs(got-want) > 1e-12 || s.At(999) != got {
+		t.Errorf("At(500) = %v, want %v held until 999", got, want)
+	}
+	if s.At(1_000_000) != 0.1 {
+		t.Errorf("floor: %v", s.At(1_000_000))
+	}
+}

@@ -1,0 +1,88 @@
+package train
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/argmaxvae/argmaxvae/nn"
+)
+
+// Exact is the unbiased gradient of Eq. (2) for one categorical latent:
+// the expectation over q = softmax(h) is summed over all K states, so the
+// loss −Σ_s q_s f(x,s) + KL is differentiated exactly. The decoder output
+// depends only on s, so the K codes are decoded once per batch, and both
+// f(x_b, s) for every b and the decoder gradient
+// −(1/B)·Σ_b q_bs (x_b − σ(L_s)) are single matrix products.
+type Exact struct {
+	codes, q, dl nn.Mat
+	sig          []float32
+}
+
+// Name implements [Estimator].
+func (*Exact) Name() string { return "exact" }
+
+// Step implements [Estimator]; temp is ignored and r is not used.
+func (e *Exact) Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error) {
+	if v.Enc.N != 1 || len(v.Edges) > 0 {
+		return Stats{}, fmt.Errorf("train: the exact estimator sums over states of one categorical latent; this model has %d latents and %d edges", v.Enc.N, len(v.Edges))
+	}
+	B, k := x.Rows, v.Enc.K
+	v.resize(B)
+	scores := v.Enc.Forward(x)
+	nn.Resize(&e.q, B, k)
+	exactTerms(v, x, scores, e.q, v.dscores, v.f)
+	klUnary(scores, 1, k, v.kl, v.dscores, 1/float64(B))
+
+	// Decoder gradient: dL = −(1/B)·(Qᵀ X − diag(Σ_b Q_bs)·σ(L)).
+	nn.Resize(&e.codes, k, k)
+	clear(e.codes.Data[:k*k])
+	for s := 0; s < k; s++ {
+		e.codes.Data[s*k+s] = 1
+	}
+	logits := v.Dec.Forward(e.codes)
+	nn.Resize(&e.dl, k, v.Dec.D)
+	nn.Gemm(true, false, float32(-1)/float32(B), e.q, x, 0, e.dl)
+	for s := 0; s < k; s++ {
+		mass := 0.0
+		for b := 0; b < B; b++ {
+			mass += float64(e.q.Data[b*k+s])
+		}
+		c := float32(mass / float64(B))
+		lrow, drow := logits.Row(s), e.dl.Row(s)
+		for d := range drow {
+			drow[d] += c * nn.Sigmoid(lrow[d])
+		}
+	}
+	v.Dec.Backward(e.codes, e.dl, nn.Mat{})
+	v.Enc.Backward(x, v.dscores)
+	return meanStats(v.f, v.kl), nil
+}
+
+// exactTerms computes, for one categorical latent, q = softmax(h),
+// F[b,s] = f(x_b, s), f[b] = Σ_s q_bs F_bs (the expected log-likelihood),
+// and overwrites ds with the gradient of −(1/B)·Σ_b f[b] with respect to h:
+// −q_bs (F_bs − f[b])/B.
+func exactTerms(v *VAE, x, scores, q, ds nn.Mat, f []float32) {
+	B, k := x.Rows, v.Enc.K
+	zeros := v.zeps[:B] // any code: with N = 1 Variants covers every state
+	clear(zeros)
+	v.Dec.Variants(x, zeros, v.F)
+	lq := make([]float64, k)
+	for b := 0; b < B; b++ {
+		logSoftmax(scores.Row(b)[:k], lq)
+		qb, Fb, db := q.Row(b), v.F.Row(b), ds.Row(b)
+		mean := 0.0
+		for s := 0; s < k; s++ {
+			qb[s] = float32(math.Exp(lq[s]))
+			mean += float64(qb[s]) * float64(Fb[s])
+		}
+		f[b] = float32(mean)
+		for s := range db {
+			db[s] = 0
+		}
+		for s := 0; s < k; s++ {
+			db[s] = float32(-float64(qb[s]) * (float64(Fb[s]) - mean) / float64(B))
+		}
+	}
+}

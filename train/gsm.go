@@ -1,0 +1,94 @@
+package train
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/argmaxvae/argmaxvae/nn"
+)
+
+// GumbelSoftmax is the Gumbel-Softmax (Concrete) estimator: each latent is
+// relaxed to y = softmax((h + γ)/τ). With Hard (straight-through, the
+// reference's default) the decoder sees the one-hot arg max, which is the
+// same z* as Gumbel-Max, and the gradient flows back through y as if the
+// decoder had seen y. The encoder always gets the KL gradient.
+//
+// It needs an unstructured encoder: the softmax over a pairwise structure
+// would sum over all 2ⁿ states.
+type GumbelSoftmax struct {
+	Hard bool
+
+	y, dz nn.Mat
+}
+
+// Name implements [Estimator].
+func (g *GumbelSoftmax) Name() string {
+	if g.Hard {
+		return "gsm"
+	}
+	return "gsm-relaxed"
+}
+
+// Step implements [Estimator]; tau must be positive.
+func (g *GumbelSoftmax) Step(v *VAE, x nn.Mat, r *rand.Rand, tau float64) (Stats, error) {
+	if !(tau > 0) {
+		return Stats{}, fmt.Errorf("train: Gumbel-Softmax needs τ > 0, got %v", tau)
+	}
+	if len(v.Edges) > 0 {
+		return Stats{}, fmt.Errorf("train: Gumbel-Softmax needs an unstructured encoder, this one has %d pairwise scores", len(v.Edges))
+	}
+	scores, err := v.sample(x, r) // z* = argmax h+γ, used by the hard version
+	if err != nil {
+		return Stats{}, err
+	}
+	B, n, k, nk := x.Rows, v.Enc.N, v.Enc.K, v.NK()
+	nn.Resize(&g.y, B, nk)
+	nn.Resize(&g.dz, B, nk)
+	// y = softmax((h+γ)/τ); models[b].Unary holds h+γ.
+	for b := 0; b < B; b++ {
+		u, y := v.models[b].Unary, g.y.Row(b)
+		for i := 0; i < n; i++ {
+			mx := math.Inf(-1)
+			for s := i * k; s < (i+1)*k; s++ {
+				mx = math.Max(mx, u[s])
+			}
+			sum := 0.0
+			for s := i * k; s < (i+1)*k; s++ {
+				e := math.Exp((u[s] - mx) / tau)
+				y[s] = float32(e)
+				sum += e
+			}
+			for s := i * k; s < (i+1)*k; s++ {
+				y[s] = float32(float64(y[s]) / sum)
+			}
+		}
+	}
+	input := g.y
+	if g.Hard {
+		v.decode(x, v.zstar) // fills v.onehot
+		input = v.onehot
+	}
+	logits := v.Dec.Forward(input)
+	nn.BernoulliLogLik(x, logits, v.f)
+	nn.BernoulliLogLikGrad(x, logits, v.scaleBuf(B, float32(-1)/float32(B)), v.dlogits)
+	v.Dec.Backward(input, v.dlogits, g.dz)
+
+	// Through the softmax: ∂/∂h_s = (1/τ)·y_s·(dy_s − Σ_t y_t dy_t).
+	clear(v.dscores.Data[:B*v.dscores.Cols])
+	for b := 0; b < B; b++ {
+		y, dy, ds := g.y.Row(b), g.dz.Row(b), v.dscores.Row(b)
+		for i := 0; i < n; i++ {
+			dot := 0.0
+			for s := i * k; s < (i+1)*k; s++ {
+				dot += float64(y[s]) * float64(dy[s])
+			}
+			for s := i * k; s < (i+1)*k; s++ {
+				ds[s] = float32(float64(y[s]) * (float64(dy[s]) - dot) / tau)
+			}
+		}
+	}
+	klUnary(scores, n, k, v.kl, v.dscores, 1/float64(B))
+	v.Enc.Backward(x, v.dscores)
+	return meanStats(v.f, v.kl), nil
+}

@@ -1,0 +1,65 @@
+package train
+
+import (
+	"math/rand/v2"
+
+	"github.com/argmaxvae/argmaxvae/nn"
+)
+
+// Reinforce is the score-function estimator with a learned constant
+// baseline, for independent binary latents: with z ~ q (the Gumbel-Max
+// sample) and L = −log p(x|z),
+//
+//	∇_α E[L] = E[(L − c)·(z − σ(α))],
+//
+// unbiased for any c that does not depend on z. The baseline c is learned
+// by stochastic gradient descent on ½(L − c)² with rate BaselineRate
+// (default 0.1), updated after it is used, so the gradient stays unbiased.
+type Reinforce struct {
+	BaselineRate float64
+	Baseline     float64
+	started      bool
+}
+
+// Name implements [Estimator].
+func (*Reinforce) Name() string { return "reinforce" }
+
+// Step implements [Estimator]; temp is ignored.
+func (e *Reinforce) Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error) {
+	if err := checkBinaryUnstructured(v, "REINFORCE"); err != nil {
+		return Stats{}, err
+	}
+	scores, err := v.sample(x, r)
+	if err != nil {
+		return Stats{}, err
+	}
+	B, n := x.Rows, v.Enc.N
+	logits := v.decode(x, v.zstar)
+	v.backwardDecoder(x, logits)
+	meanL := 0.0
+	for b := 0; b < B; b++ {
+		meanL -= float64(v.f[b])
+	}
+	meanL /= float64(B)
+	clear(v.dscores.Data[:B*v.dscores.Cols])
+	for b := 0; b < B; b++ {
+		adv := (-float64(v.f[b]) - e.Baseline) / float64(B)
+		row, ds := scores.Row(b), v.dscores.Row(b)
+		for i := 0; i < n; i++ {
+			p := sigmoid(float64(row[2*i+1]) - float64(row[2*i]))
+			addBitGrad(ds, i, adv*(float64(v.zstar[b*n+i])-p))
+		}
+	}
+	rate := e.BaselineRate
+	if rate == 0 {
+		rate = 0.1
+	}
+	if !e.started { // the first step used c = 0; start c at that batch's mean
+		e.Baseline, e.started = meanL, true
+	} else {
+		e.Baseline += rate * (meanL - e.Baseline)
+	}
+	klUnary(scores, n, 2, v.kl, v.dscores, 1/float64(B))
+	v.Enc.Backward(x, v.dscores)
+	return meanStats(v.f, v.kl), nil
+}
