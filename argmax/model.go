@@ -181,3 +181,9 @@ func checkOut(m *Model, z []int) error {
 	}
 	return nil
 }
+
+// WithoutEdges returns a copy of m's shape and unary scores with no
+// pairwise terms: the independent-bit model.
+func (m *Model) WithoutEdges() *Model {
+	return &Model{N: m.N, K: m.K, Unary: append([]float64(nil), m.Unary...)}
+}
