@@ -14,11 +14,21 @@
 //
 //	import _ "github.com/argmaxvae/argmaxvae/qip"
 //
+// # lp_solve quirks handled here
+//
+// golp binds only part of lp_solve's API, so two fixes reach the lp_solve
+// problem inside golp.LP directly (handle.go): the "minimum objective step"
+// heuristic of lp_solve 5.5.2.5 is switched off because it returns
+// suboptimal answers labelled OPTIMAL on real-valued weights, and each
+// problem is freed as soon as it is solved instead of in golp's finalizer,
+// whose delay let C memory grow to hundreds of MB over 10⁴ solves. Both are
+// covered by tests (TestStepOFRegression, TestHandle).
+//
 // # Building
 //
 // golp's own #cgo lines point at a bundled lpsolve directory that the module
-// does not ship, so on Linux with Debian's liblpsolve55-dev the C header
-// path must come from the environment:
+// does not ship, so on Linux with Debian's liblpsolve55-dev the header path
+// must come from the environment:
 //
 //	export CGO_CFLAGS="-O2 -g -I/usr/include/lpsolve"
 //

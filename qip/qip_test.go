@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/argmaxvae/argmaxvae/argmax"
+	"github.com/draffensperger/golp"
 )
 
 // checkAgainstExhaustive solves m with s and with argmax.Exhaustive and
@@ -257,5 +258,53 @@ func TestBatchParallel(t *testing.T) {
 		if v != vals[i] || fmt.Sprint(z) != fmt.Sprint(zs[i]) {
 			t.Fatalf("model %d: batch %v %v, sequential %v %v", i, vals[i], zs[i], v, z)
 		}
+	}
+}
+
+// TestTimeoutIsAnError: a dense n = 40 model takes far longer than a second,
+// so a 1 s timeout must surface as ErrNotOptimal, never as an answer.
+func TestTimeoutIsAnError(t *testing.T) {
+	if testing.Short() {
+		t.Skip("takes about a second")
+	}
+	s := New()
+	s.Timeout = time.Second
+	m := denseModel(rand.New(rand.NewPCG(40, 1)), 40)
+	start := time.Now()
+	v, err := s.Solve(m, make([]int, 40))
+	if !errors.Is(err, ErrNotOptimal) {
+		t.Fatalf("got value %v, err %v; want ErrNotOptimal", v, err)
+	}
+	t.Logf("%v after %v", err, time.Since(start))
+}
+
+// TestHandle guards the reflection into golp.LP that the workarounds need.
+func TestHandle(t *testing.T) {
+	lp := golp.NewLP(0, 3)
+	if _, err := handle(lp); err != nil {
+		t.Fatal(err)
+	}
+	if err := noStepOF(lp); err != nil {
+		t.Fatal(err)
+	}
+	release(lp)
+}
+
+// TestRegistered: importing qip makes "milp" available through argmax.
+func TestRegistered(t *testing.T) {
+	f, err := argmax.ByName("milp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := f().(*Solver); !ok {
+		t.Fatalf("ByName(\"milp\") made %T, want *qip.Solver", f())
+	}
+	m := denseModel(rand.New(rand.NewPCG(5, 5)), 41)
+	c, err := argmax.Choose(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := c.New().(*Solver); !ok {
+		t.Errorf("Choose on a dense general-sign n = 41 model picked %q (%s), not the MILP solver", c.Name, c.Reason)
 	}
 }
