@@ -54,7 +54,8 @@ const IntTol = 1e-6
 // edges) and 2·E′₊ + E′₋ rows; building it is O(n + E log E). Branch and
 // bound is exponential in n in the worst case. Median times on dense
 // models with N(0,1) weights (BenchmarkDense, 2-core AMD EPYC): 2 ms at
-// n = 15, 40 ms at n = 20, 0.2 s at n = 25, 1.5 s at n = 30.
+// n = 15, 30–40 ms at n = 20, 0.2 s at n = 25, 1.5 s at n = 30; a dense
+// n = 40 model does not finish in 1 s.
 //
 // # Result
 //
