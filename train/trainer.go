@@ -1,6 +1,7 @@
 package train
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -26,6 +27,7 @@ type Trainer struct {
 	params []nn.Param
 	perm   []int
 	xb     nn.Mat
+	ctx    context.Context // set by TrainEpochContext
 }
 
 // NewTrainer returns a trainer with Adam at learning rate lr.
@@ -62,6 +64,9 @@ func (t *Trainer) TrainEpoch(X nn.Mat) (Stats, error) {
 	t.rng.Shuffle(len(t.perm), func(i, j int) { t.perm[i], t.perm[j] = t.perm[j], t.perm[i] })
 	var sum Stats
 	for lo := 0; lo < X.Rows; lo += t.Batch {
+		if t.ctx != nil && t.ctx.Err() != nil {
+			return Stats{}, t.ctx.Err()
+		}
 		hi := min(lo+t.Batch, X.Rows)
 		nn.Resize(&t.xb, hi-lo, X.Cols)
 		for i, p := range t.perm[lo:hi] {

@@ -1,0 +1,91 @@
+package train
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+
+	"github.com/argmaxvae/argmaxvae/nn"
+)
+
+// Save writes the trainer's full state — parameters, Adam moments, epoch and
+// iteration counters, the random generator, and a REINFORCE baseline if
+// there is one — so that [Trainer.Load] resumes exactly where it stopped.
+func (t *Trainer) Save(w io.Writer) error {
+	rng, err := t.pcg.MarshalBinary()
+	if err != nil {
+		return err
+	}
+	extra := map[string][]float32{
+		"trainer.epoch": {float32(t.Epoch)},
+		"trainer.iter":  splitInt(t.Iter),
+		"trainer.rng":   bytesToFloats(rng),
+	}
+	if rf, ok := t.Est.(*Reinforce); ok {
+		bits := math.Float64bits(rf.Baseline)
+		extra["trainer.baseline"] = append(splitInt(int(bits>>32)), splitInt(int(bits&0xffffffff))...)
+	}
+	return nn.Save(w, append(t.params, t.Opt.State()...), extra)
+}
+
+// Load restores a state written by [Trainer.Save] for the same model and
+// estimator; a mismatch in names or shapes is an error.
+func (t *Trainer) Load(r io.Reader) error {
+	extra := map[string][]float32{"trainer.epoch": nil, "trainer.iter": nil, "trainer.rng": nil}
+	rf, isReinforce := t.Est.(*Reinforce)
+	if isReinforce {
+		extra["trainer.baseline"] = nil
+	}
+	if err := nn.Load(r, append(t.params, t.Opt.State()...), extra); err != nil {
+		return err
+	}
+	if len(extra["trainer.epoch"]) != 1 || len(extra["trainer.iter"]) != 2 {
+		return fmt.Errorf("train: checkpoint counters have the wrong length")
+	}
+	t.Epoch = int(extra["trainer.epoch"][0])
+	t.Iter = joinInt(extra["trainer.iter"])
+	if err := t.pcg.UnmarshalBinary(floatsToBytes(extra["trainer.rng"])); err != nil {
+		return fmt.Errorf("train: checkpoint generator state: %w", err)
+	}
+	if isReinforce {
+		b := extra["trainer.baseline"]
+		if len(b) != 4 {
+			return fmt.Errorf("train: checkpoint baseline has the wrong length")
+		}
+		rf.Baseline = math.Float64frombits(uint64(joinInt(b[:2]))<<32 | uint64(joinInt(b[2:])))
+		rf.started = true
+	}
+	return nil
+}
+
+// splitInt stores a non-negative int below 2⁴⁸ exactly as two float32s.
+func splitInt(v int) []float32 { return []float32{float32(v >> 24), float32(v & 0xffffff)} }
+
+func joinInt(f []float32) int { return int(f[0])<<24 | int(f[1]) }
+
+func bytesToFloats(b []byte) []float32 {
+	f := make([]float32, len(b))
+	for i, c := range b {
+		f[i] = float32(c)
+	}
+	return f
+}
+
+func floatsToBytes(f []float32) []byte {
+	b := make([]byte, len(f))
+	for i, v := range f {
+		b[i] = byte(v)
+	}
+	return b
+}
+
+// TrainEpochContext is [Trainer.TrainEpoch] that stops after the current
+// minibatch when ctx is cancelled, returning ctx's error; the epoch counter
+// then does not advance (a resume restarts that epoch with fresh
+// shuffling).
+func (t *Trainer) TrainEpochContext(ctx context.Context, X nn.Mat) (Stats, error) {
+	t.ctx = ctx
+	defer func() { t.ctx = nil }()
+	return t.TrainEpoch(X)
+}
