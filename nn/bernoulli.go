@@ -1,6 +1,9 @@
 package nn
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // BernoulliLogLik sets out[r] = Σ_d x[r,d]·l[r,d] − softplus(l[r,d]) for each
 // row r of the logits l: the log-likelihood of x under independent
@@ -33,8 +36,21 @@ func BernoulliLogLikGrad(x, logits Mat, scale []float32, dlogits Mat) {
 			s = scale[r]
 		}
 		xr, lr, dr := x.Row(r), logits.Row(r), dlogits.Row(r)
+		xr, dr = xr[:len(lr)], dr[:len(lr)]
 		for d, l := range lr {
-			dr[d] = s * (xr[d] - float32(sigmoid64(float64(l))))
+			// σ(l) = ½ + copysign(½ − s(|l|), l), s inlined by hand.
+			l64 := float64(l)
+			a := math.Abs(l64)
+			var sn float64
+			if a < spPieces/spScale {
+				j := int(a * spScale)
+				p := &spTab[j&(spPieces-1)]
+				t := a - (float64(j)+0.5)/spScale
+				sn = p[4] + t*(p[5]+t*(p[6]+t*p[7]))
+			} else {
+				sn = tailS(a)
+			}
+			dr[d] = s * (xr[d] - float32(0.5+math.Copysign(0.5-sn, l64)))
 		}
 	}
 }
@@ -59,9 +75,21 @@ func BernoulliLogLikAndGrad(x, logits Mat, scale []float32, out []float32, dlogi
 		xr = xr[:len(lr)]
 		acc := 0.0
 		for d, l := range lr {
+			// softplusSigmoid, inlined by hand (see fastmath.go).
 			l64 := float64(l)
-			acc += float64(xr[d])*l64 - softplus64(l64)
-			dr[d] = s * (xr[d] - float32(sigmoid64(l64)))
+			a := math.Abs(l64)
+			var g, sn float64
+			if a < spPieces/spScale {
+				j := int(a * spScale)
+				p := &spTab[j&(spPieces-1)]
+				t := a - (float64(j)+0.5)/spScale
+				g = p[0] + t*(p[1]+t*(p[2]+t*p[3]))
+				sn = p[4] + t*(p[5]+t*(p[6]+t*p[7]))
+			} else {
+				g, sn = tailG(a), tailS(a)
+			}
+			acc += float64(xr[d])*l64 - (l64+a)/2 - g
+			dr[d] = s * (xr[d] - float32(0.5+math.Copysign(0.5-sn, l64)))
 		}
 		out[r] = float32(acc)
 	}
@@ -82,36 +110,56 @@ func BernoulliLogLikRow(x, logits, bias []float32) float64 {
 // means 0): the log-partition term of a Bernoulli log-likelihood, which does
 // not depend on the data. O(len(l)).
 func SoftplusSum(l, bias []float32) float64 {
-	acc := 0.0
-	if bias == nil {
-		for _, v := range l {
-			acc += softplus64(float64(v))
-		}
-		return acc
-	}
-	bias = bias[:len(l)]
-	for d, v := range l {
-		acc += softplus64(float64(v + bias[d]))
-	}
-	return acc
+	return -rowLogLik(nil, l, bias)
 }
 
 // rowLogLik returns Σ_d x_d·l_d − softplus(l_d) with l_d = lg_d + bias_d
-// (bias nil means 0), accumulated in float64.
+// (bias nil means 0), accumulated in float64; a nil x means 0. The two
+// data loops inline softplus by hand, (l+|l|)/2 + g(|l|) with g from
+// spTab, because the compiler will not.
 func rowLogLik(x, lg, bias []float32) float64 {
-	x = x[:len(lg)]
+	n := len(lg)
 	acc := 0.0
-	if bias == nil {
+	switch {
+	case x == nil:
+		for d, v := range lg {
+			if bias != nil {
+				v += bias[d]
+			}
+			acc -= spInline(float64(v))
+		}
+	case bias == nil:
+		x = x[:n]
 		for d, v := range lg {
 			l := float64(v)
-			acc += float64(x[d])*l - softplus64(l)
+			a := math.Abs(l)
+			var g float64
+			if a < spPieces/spScale {
+				j := int(a * spScale)
+				p := &spTab[j&(spPieces-1)]
+				t := a - (float64(j)+0.5)/spScale
+				g = p[0] + t*(p[1]+t*(p[2]+t*p[3]))
+			} else {
+				g = tailG(a)
+			}
+			acc += float64(x[d])*l - (l+a)/2 - g
 		}
-		return acc
-	}
-	bias = bias[:len(lg)]
-	for d, v := range lg {
-		l := float64(v + bias[d])
-		acc += float64(x[d])*l - softplus64(l)
+	default:
+		x, bias = x[:n], bias[:n]
+		for d, v := range lg {
+			l := float64(v + bias[d])
+			a := math.Abs(l)
+			var g float64
+			if a < spPieces/spScale {
+				j := int(a * spScale)
+				p := &spTab[j&(spPieces-1)]
+				t := a - (float64(j)+0.5)/spScale
+				g = p[0] + t*(p[1]+t*(p[2]+t*p[3]))
+			} else {
+				g = tailG(a)
+			}
+			acc += float64(x[d])*l - (l+a)/2 - g
+		}
 	}
 	return acc
 }

@@ -24,16 +24,28 @@ const (
 	spPieces = 256
 )
 
-// spTab[j] holds the Taylor coefficients (g, g′, g″/2, g‴/6) of
-// g(a) = log1p(e^{−a}) at the centre of piece j. The remainder is at most
-// max|g⁗|/24·(1/32)⁴ ≤ (1/8)/24·(1/32)⁴ < 5e-9, and since g⁗ shrinks like
-// e^{−a} the error stays below 4e-8 relative as well.
-var spTab = func() (t [spPieces][4]float64) {
+// spTab[j] holds cubic coefficients in d = a − c, c the centre of piece j,
+// for g(a) = log1p(e^{−a}) (entries 0–3) and s(a) = σ(−a) = 1/(1+eᵃ)
+// (entries 4–7). They are the Taylor coefficients (f, f′, f″/2, f‴/6) at c
+// with the quartic term f⁗/24·d⁴ folded in by Chebyshev economisation
+// (d⁴ ≈ h²d² − h⁴/8 on |d| ≤ h = 1/32, error h⁴/8). With σ = s(c) and
+// q = σ(1−σ): g′ = −σ, g″ = q, g‴ = −q(1−2σ), g⁗ = q(1−6σ+6σ²);
+// s′ = −q, s″ = q(1−2σ), s‴ = −q(1−6σ+6σ²), s⁗ = q(1−2σ)(1−12σ+12σ²).
+// The remaining error is below 2e-9 absolute, and because all derivatives
+// shrink like e^{−a}, below about 1e-8 relative.
+var spTab = func() (t [spPieces][8]float64) {
+	const h2 = 1.0 / (2 * spScale) / (2 * spScale)
 	for j := range t {
 		c := (float64(j) + 0.5) / spScale
 		e := math.Exp(-c)
 		s := e / (1 + e) // σ(−c)
-		t[j] = [4]float64{math.Log1p(e), -s, s * (1 - s) / 2, -s * (1 - s) * (1 - 2*s) / 6}
+		q := s * (1 - s)
+		g4 := q * (1 - 6*s + 6*s*s) / 24
+		s4 := q * (1 - 2*s) * (1 - 12*s + 12*s*s) / 24
+		t[j] = [8]float64{
+			math.Log1p(e) - g4*h2*h2/8, -s, q/2 + g4*h2, -q * (1 - 2*s) / 6,
+			s - s4*h2*h2/8, -q, q*(1-2*s)/2 + s4*h2, -q * (1 - 6*s + 6*s*s) / 6,
+		}
 	}
 	return t
 }()
@@ -48,6 +60,50 @@ func log1pExpNeg(a float64) float64 {
 	}
 	t := expNonPos(-a)
 	return t - t*t/2
+}
+
+// tailG and tailS are g and s for a ≥ 16, out of line so that the table
+// branch of the hot loops stays small enough to be fast.
+func tailG(a float64) float64 {
+	t := expNonPos(-a)
+	return t - t*t/2
+}
+
+func tailS(a float64) float64 {
+	t := expNonPos(-a)
+	return t / (1 + t)
+}
+
+// sigmoidNeg returns s(a) = σ(−a) = 1/(1+eᵃ) for a ≥ 0 (NaN for NaN).
+func sigmoidNeg(a float64) float64 {
+	if a < spPieces/spScale {
+		j := int(a * spScale)
+		p := &spTab[j&(spPieces-1)]
+		d := a - (float64(j)+0.5)/spScale
+		return p[4] + d*(p[5]+d*(p[6]+d*p[7]))
+	}
+	t := expNonPos(-a)
+	return t / (1 + t)
+}
+
+// softplusSigmoid returns softplus(x) and σ(x) together from one table
+// lookup. σ is formed as ½ + copysign(½ − σ(−|x|), x), exact to 1.2e-16
+// absolute (so tiny σ(x) for very negative x lose relative precision, which
+// no gradient notices).
+func softplusSigmoid(x float64) (sp, sig float64) {
+	a := math.Abs(x)
+	var g, s float64
+	if a < spPieces/spScale {
+		j := int(a * spScale)
+		p := &spTab[j&(spPieces-1)]
+		d := a - (float64(j)+0.5)/spScale
+		g = p[0] + d*(p[1]+d*(p[2]+d*p[3]))
+		s = p[4] + d*(p[5]+d*(p[6]+d*p[7]))
+	} else {
+		t := expNonPos(-a)
+		g, s = t-t*t/2, t/(1+t)
+	}
+	return (x+a)/2 + g, 0.5 + math.Copysign(0.5-s, x)
 }
 
 // expNonPos returns e^y for y ≤ 0, with y clamped at −700 (the result is
@@ -74,21 +130,20 @@ func expNonPos(y float64) float64 {
 	return p * math.Float64frombits(uint64(k+1023)<<52)
 }
 
-// softplus64 is log(1+e^x) = max(x,0) + log1p(e^{−|x|}).
+// softplus64 is log(1+e^x) = max(x,0) + log1p(e^{−|x|}); (x+|x|)/2 is
+// max(x, 0) without a branch.
 func softplus64(x float64) float64 {
-	if x > 0 {
-		return x + log1pExpNeg(x)
-	}
-	return log1pExpNeg(-x)
+	a := math.Abs(x)
+	return (x+a)/2 + log1pExpNeg(a)
 }
 
 // sigmoid64 is 1/(1+e^{−x}) computed without overflow.
 func sigmoid64(x float64) float64 {
-	t := expNonPos(-math.Abs(x))
+	s := sigmoidNeg(math.Abs(x))
 	if x >= 0 {
-		return 1 / (1 + t)
+		return 1 - s
 	}
-	return t / (1 + t)
+	return s
 }
 
 // Softplus returns log(1+eˣ) = max(x,0) + log1p(e^{−|x|}), which neither
@@ -98,3 +153,16 @@ func Softplus(x float32) float32 { return float32(softplus64(float64(x))) }
 // Sigmoid returns 1/(1+e^{−x}), the derivative of [Softplus], evaluated
 // without overflow for any x.
 func Sigmoid(x float32) float32 { return float32(sigmoid64(float64(x))) }
+
+// spInline is softplus64 written to fit the inliner's budget: the table
+// branch inline, the rare a ≥ 16 tail out of line.
+func spInline(l float64) float64 {
+	a := math.Abs(l)
+	if a >= spPieces/spScale {
+		return (l+a)/2 + tailG(a)
+	}
+	j := int(a * spScale)
+	p := &spTab[j&(spPieces-1)]
+	t := a - (float64(j)+0.5)/spScale
+	return (l+a)/2 + p[0] + t*(p[1]+t*(p[2]+t*p[3]))
+}

@@ -22,8 +22,20 @@ func TestExpNonPos(t *testing.T) {
 func TestLog1pExpNeg(t *testing.T) {
 	for a := 0.0; a <= 60; a += 1.0 / 1024 / 3 {
 		got, want := log1pExpNeg(a), math.Log1p(math.Exp(-a))
-		if math.Abs(got-want) > 5e-9 || math.Abs(got-want) > 5e-8*want {
+		if math.Abs(got-want) > 2e-9 || math.Abs(got-want) > 2e-8*want {
 			t.Fatalf("log1pExpNeg(%v) = %v, want %v", a, got, want)
+		}
+	}
+	for a := 0.0; a <= 60; a += 1.0 / 1024 / 3 {
+		got, want := sigmoidNeg(a), 1/(1+math.Exp(a))
+		if math.Abs(got-want) > 2e-9 || math.Abs(got-want) > 2e-8*want {
+			t.Fatalf("sigmoidNeg(%v) = %v, want %v", a, got, want)
+		}
+		for _, x := range []float64{a, -a} {
+			sp, sg := softplusSigmoid(x)
+			if sp != softplus64(x) || math.Abs(sg-1/(1+math.Exp(-x))) > 5e-9 {
+				t.Fatalf("softplusSigmoid(%v) = %v, %v", x, sp, sg)
+			}
 		}
 	}
 	if !math.IsNaN(log1pExpNeg(math.NaN())) || log1pExpNeg(math.Inf(1)) > 1e-300 {
