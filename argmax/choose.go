@@ -14,32 +14,28 @@ type Choice struct {
 	Reason string
 }
 
-// Thresholds used by [Choose], from measurements on this project's
-// benchmarks (go test -bench . ./bench/, see README):
-const (
-	// chooseExhaustiveMaxN: at or below this many variables, Gray-code
-	// enumeration is as fast as branch and bound on dense general-sign
-	// models (2ⁿ steps of a few ns beat the bookkeeping of the search).
-	chooseExhaustiveMaxN = 8
-	// chooseBnBMaxN: above this many variables branch and bound on dense
-	// general-sign models can take exponential time with a large base, so
-	// the MILP solver is preferred when it is registered.
-	chooseBnBMaxN = 40
-)
+// chooseExhaustiveMaxN: at or below this many variables, Gray-code
+// enumeration (2ⁿ steps of a few ns, no set-up) is at least as fast as
+// branch and bound on dense general-sign models; see BenchmarkChoose in
+// bench/ for the measurement behind it.
+const chooseExhaustiveMaxN = 8
 
 // Choose returns the fastest exact solver that applies to m:
 //
 //   - no edges: [Categorical] (named "independent" for binary variables),
 //     O(N·K);
-//   - all edge weights ≥ 0: [GraphCut], polynomial;
+//   - all edge weights ≥ 0: [GraphCut], polynomial (about 3 µs at n = 15
+//     with 105 edges, against about 2 ms for the MILP solver);
 //   - general signs, n ≤ 8: [Exhaustive];
-//   - general signs, n ≤ 40 (or any n when no MILP solver is registered):
-//     [BranchAndBound];
-//   - general signs, larger and dense: the registered MILP solver.
+//   - general signs, every connected component ≤ [MaxBranchAndBound]
+//     variables: [BranchAndBound] (about 20 µs at n = 15 dense, 1 ms at
+//     n = 30, where lp_solve takes 1.5 s);
+//   - general signs with a larger component: the registered MILP solver
+//     (see [RegisterMILP]), or an error if none is registered.
 //
-// The choice depends on the model's shape and signs, not on its values
-// beyond that, so a trainer can choose once for its structure — but only if
-// the sign pattern is fixed (softplus pairwise scores are never negative).
+// The choice depends on the model's shape and signs only, so a trainer can
+// choose once for its structure when the sign pattern is fixed (softplus
+// pairwise scores are never negative).
 func Choose(m *Model) (Choice, error) {
 	if err := m.Validate(); err != nil {
 		return Choice{}, err
@@ -54,10 +50,43 @@ func Choose(m *Model) (Choice, error) {
 	case m.N <= chooseExhaustiveMaxN:
 		return Choice{"exhaustive", func() Solver { return &Exhaustive{} }, fmt.Sprintf("general signs, n = %d ≤ %d: enumeration is cheapest", m.N, chooseExhaustiveMaxN)}, nil
 	}
-	if f := milpFactory(); f != nil && m.N > chooseBnBMaxN && 2*len(m.Edges) > 3*m.N {
-		return Choice{"milp", f, fmt.Sprintf("general signs, n = %d > %d with %d edges: MILP", m.N, chooseBnBMaxN, len(m.Edges))}, nil
+	if c := largestComponent(m); c > MaxBranchAndBound {
+		if f := milpFactory(); f != nil {
+			return Choice{"milp", f, fmt.Sprintf("general signs with a connected component of %d > %d variables: MILP", c, MaxBranchAndBound)}, nil
+		}
+		return Choice{}, fmt.Errorf("%w: general-sign model with a connected component of %d variables needs the MILP solver: import package github.com/argmaxvae/argmaxvae/qip", ErrTooLarge, c)
 	}
 	return Choice{"bnb", func() Solver { return &BranchAndBound{} }, fmt.Sprintf("general signs, n = %d: branch and bound", m.N)}, nil
+}
+
+// largestComponent returns the size of the largest connected component of
+// m's edge graph, by union-find in O(N + E·α(N)).
+func largestComponent(m *Model) int {
+	parent := make([]int, m.N)
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	for _, e := range m.Edges {
+		if e.W != 0 {
+			parent[find(e.I)] = find(e.J)
+		}
+	}
+	size := make([]int, m.N)
+	best := 0
+	for i := range parent {
+		r := find(i)
+		size[r]++
+		best = max(best, size[r])
+	}
+	return best
 }
 
 // ByName returns a factory for the named solver: "categorical",

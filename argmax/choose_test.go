@@ -62,3 +62,33 @@ func TestByName(t *testing.T) {
 		t.Errorf("unknown name: err = %v", err)
 	}
 }
+
+func TestChooseLargeComponent(t *testing.T) {
+	// A path of 70 variables with mixed signs: one component above the
+	// branch-and-bound cap. Without a registered MILP solver, Choose says
+	// what to import.
+	n := MaxBranchAndBound + 6
+	m := NewBinary(make([]float64, n), nil)
+	for i := 0; i+1 < n; i++ {
+		w := 1.0
+		if i%2 == 1 {
+			w = -1
+		}
+		m.Edges = append(m.Edges, Edge{I: i, J: i + 1, W: w})
+	}
+	if got := largestComponent(m); got != n {
+		t.Fatalf("largestComponent = %d, want %d", got, n)
+	}
+	if milpFactory() == nil {
+		if _, err := Choose(m); err == nil || !strings.Contains(err.Error(), "qip") {
+			t.Errorf("Choose = %v, want an error naming qip", err)
+		}
+	}
+	// Cutting the path in the middle (a zero weight) leaves components of
+	// at most 35: branch and bound.
+	m.Edges[n/2].W = 0
+	ch, err := Choose(m)
+	if err != nil || ch.Name != "bnb" {
+		t.Errorf("split path: Choose = %q, %v; want bnb", ch.Name, err)
+	}
+}

@@ -1,0 +1,171 @@
+// Command solverbench times every arg max solver on the paper's structured
+// problem (n = 15 binary latents, all 105 pairs) and on scaling runs, checks
+// the exact solvers against enumeration where that is feasible, prints a
+// table with the speed ratios the project targets, and writes
+// DIR/solvers.csv.
+//
+//	go run ./cmd/solverbench -out results/solvers
+package main
+
+import (
+	"encoding/csv"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/argmaxvae/argmaxvae/argmax"
+	"github.com/argmaxvae/argmaxvae/bench"
+	"github.com/argmaxvae/argmaxvae/maxflow"
+	"github.com/argmaxvae/argmaxvae/qip"
+)
+
+type benchCase struct {
+	solver, structure string
+	newSolver         func() argmax.Solver
+	models            func(r *rand.Rand) []*argmax.Model
+	rounds            int
+	check             bool
+}
+
+func repeat(count int, f func(r *rand.Rand) *argmax.Model) func(r *rand.Rand) []*argmax.Model {
+	return func(r *rand.Rand) []*argmax.Model {
+		ms := make([]*argmax.Model, count)
+		for i := range ms {
+			ms[i] = f(r)
+		}
+		return ms
+	}
+}
+
+func dense(count, n int, super bool) func(r *rand.Rand) []*argmax.Model {
+	return repeat(count, func(r *rand.Rand) *argmax.Model { return bench.Dense(r, n, super) })
+}
+
+func cases(quick bool) []benchCase {
+	graphcut := func() argmax.Solver { return &argmax.GraphCut{} }
+	yourbasic := func() argmax.Solver { return &argmax.GraphCut{Backend: &maxflow.YourBasic{Scale: 1}} }
+	yourbasicReal := func() argmax.Solver { return &argmax.GraphCut{Backend: &maxflow.YourBasic{Scale: 1e6}} }
+	bnb := func() argmax.Solver { return &argmax.BranchAndBound{} }
+	exh := func() argmax.Solver { return &argmax.Exhaustive{} }
+	milp := func() argmax.Solver { return qip.New() }
+	cat := func() argmax.Solver { return argmax.Categorical{} }
+	intDense := func(count, n int, super bool) func(r *rand.Rand) []*argmax.Model {
+		return repeat(count, func(r *rand.Rand) *argmax.Model { return bench.IntegerDense(r, n, super) })
+	}
+	cs := []benchCase{
+		// The paper's size: n = 15, all 105 pairs.
+		{"maxflow", "dense-supermodular", graphcut, dense(200, 15, true), 20, true},
+		{"maxflow-yourbasic", "dense-supermodular-int", yourbasic, intDense(200, 15, true), 5, true},
+		// Real weights through the integer backend: capacities scaled by
+		// 1e6 and rounded, so only approximately exact (not checked).
+		{"maxflow-yourbasic", "dense-supermodular", yourbasicReal, dense(200, 15, true), 5, false},
+		{"maxflow", "dense-supermodular-int", graphcut, intDense(200, 15, true), 20, true},
+		{"milp", "dense-supermodular", milp, dense(100, 15, true), 2, true},
+		{"exhaustive", "dense-supermodular", exh, dense(50, 15, true), 2, false},
+		{"bnb", "dense-supermodular", bnb, dense(200, 15, true), 5, true},
+		{"exhaustive", "dense-general", exh, dense(50, 15, false), 2, false},
+		{"bnb", "dense-general", bnb, dense(200, 15, false), 5, true},
+		{"milp", "dense-general", milp, dense(100, 15, false), 2, true},
+		{"independent", "independent", cat, repeat(200, func(r *rand.Rand) *argmax.Model { return bench.Dense(r, 15, true).WithoutEdges() }), 50, true},
+		{"categorical", "categorical-k50", cat, repeat(200, func(r *rand.Rand) *argmax.Model {
+			s := make([]float64, 50)
+			for i := range s {
+				s[i] = r.NormFloat64()
+			}
+			return argmax.NewCategorical(s)
+		}), 50, false},
+	}
+	if quick {
+		return cs
+	}
+	for _, n := range []int{50, 100, 200} {
+		cs = append(cs, benchCase{"maxflow", "dense-supermodular", graphcut, dense(10, n, true), 3, false})
+	}
+	for _, s := range []int{64, 128, 256, 512} {
+		count, rounds := 4, 3
+		if s == 512 {
+			count, rounds = 1, 3
+		}
+		cs = append(cs, benchCase{"maxflow", fmt.Sprintf("grid-%dx%d", s, s), graphcut,
+			repeat(count, func(r *rand.Rand) *argmax.Model { return bench.Grid(r, s, s) }), rounds, false})
+	}
+	for _, n := range []int{20, 25, 30} {
+		cs = append(cs, benchCase{"milp", "dense-general", milp, dense(10, n, false), 1, n <= 20})
+		cs = append(cs, benchCase{"bnb", "dense-general", bnb, dense(10, n, false), 1, n <= 20})
+	}
+	for _, n := range []int{10, 14, 18, 22} {
+		cs = append(cs, benchCase{"exhaustive", "dense-general", exh, dense(4, n, false), 1, false})
+	}
+	cs = append(cs, benchCase{"bnb", "sparse-deg3-general", bnb, repeat(10, func(r *rand.Rand) *argmax.Model { return bench.Sparse(r, 40, 3) }), 1, false})
+	return cs
+}
+
+func main() {
+	out := flag.String("out", "results/solvers", "directory for solvers.csv")
+	quick := flag.Bool("quick", false, "only the n = 15 rows")
+	seed := flag.Uint64("seed", 1, "random seed for the models")
+	flag.Parse()
+	if flag.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "solverbench: unexpected arguments %q\n", flag.Args())
+		os.Exit(2)
+	}
+	if err := run(*out, *quick, *seed, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "solverbench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(out string, quick bool, seed uint64, w io.Writer) error {
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	var results []bench.Result
+	const row = "%-18s %-24s %7s %7s %12s %10s %8s\n"
+	fmt.Fprintf(w, row, "solver", "structure", "n", "edges", "median", "allocs/op", "exact?")
+	for i, c := range cases(quick) {
+		r := rand.New(rand.NewPCG(seed, uint64(i)))
+		models := c.models(r)
+		s := c.newSolver()
+		if c.check {
+			if err := bench.CheckExact(s, models); err != nil {
+				return fmt.Errorf("%s on %s: not exact: %w", c.solver, c.structure, err)
+			}
+		}
+		med, allocs, err := bench.Measure(s, models, c.rounds)
+		if err != nil {
+			return fmt.Errorf("%s on %s: %w", c.solver, c.structure, err)
+		}
+		res := bench.Result{Solver: c.solver, Structure: c.structure, N: models[0].N, Edges: len(models[0].Edges),
+			MedianNs: med, AllocsPerOp: allocs, CheckedExact: c.check}
+		results = append(results, res)
+		fmt.Fprintf(w, row, res.Solver, res.Structure, strconv.Itoa(res.N), strconv.Itoa(res.Edges), bench.Duration(med), strconv.FormatFloat(allocs, 'f', 1, 64), strconv.FormatBool(res.CheckedExact))
+	}
+	fmt.Fprintln(w)
+	for _, line := range bench.Ratios(results) {
+		fmt.Fprintln(w, line)
+	}
+	return writeCSV(filepath.Join(out, "solvers.csv"), results)
+}
+
+func writeCSV(path string, results []bench.Result) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	cw := csv.NewWriter(f)
+	cw.Write([]string{"solver", "structure", "n", "edges", "median_ns", "allocs_per_op", "checked_exact"})
+	for _, r := range results {
+		cw.Write([]string{r.Solver, r.Structure, strconv.Itoa(r.N), strconv.Itoa(r.Edges),
+			strconv.FormatFloat(r.MedianNs, 'f', 0, 64), strconv.FormatFloat(r.AllocsPerOp, 'f', 2, 64), strconv.FormatBool(r.CheckedExact)})
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
