@@ -73,9 +73,16 @@ if [ ! -d "$repo/cmd/categorical" ]; then
 	exit 3
 fi
 # shellcheck disable=SC2086 # GO_BUILD_FLAGS is a list of flags
-(cd "$repo" && go build ${GO_BUILD_FLAGS:-} -o "$work/categorical" ./cmd/categorical)
+if ! (cd "$repo" && go build ${GO_BUILD_FLAGS:-} -o "$work/categorical" ./cmd/categorical); then
+	echo "compare_pytorch.sh: go build ./cmd/categorical failed; Go half skipped" >&2
+	exit 1
+fi
 "$work/categorical" -data mnist -k "$k" -estimator "$est" -epochs 1 \
-	-threads "$threads" -out "$work/go" >"$work/go.log"
+	-threads "$threads" -out "$work/go" >"$work/go.log" 2>&1 || {
+	echo "compare_pytorch.sh: the Go trainer failed; its output:" >&2
+	cat "$work/go.log" >&2
+	exit 1
+}
 csv="$work/go/metrics.csv"
 [ -s "$csv" ] || { echo "compare_pytorch.sh: Go trainer wrote no $csv; its output:" >&2; cat "$work/go.log" >&2; exit 1; }
 read -r go_secs go_loss < <(awk -F, '

@@ -33,7 +33,10 @@ import time
 def _pin_blas_threads(argv):
     """Sets OMP/OpenBLAS thread counts from --threads before torch loads:
     torch.set_num_threads does not reach Debian's OpenBLAS, which would
-    otherwise start one thread per core."""
+    otherwise start one thread per core. OpenMP threads wait passively
+    (unless OMP_WAIT_POLICY is set): with OpenBLAS's own threads also
+    spinning, the default active wait oversubscribes a 2-core machine and
+    made 2-thread epochs several times slower than 1-thread ones."""
     n = "2"  # the --threads default
     for i, arg in enumerate(argv):
         if arg == "--threads" and i + 1 < len(argv):
@@ -43,6 +46,7 @@ def _pin_blas_threads(argv):
     if n.isdigit() and int(n) > 0:
         for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
             os.environ[var] = n
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 
 if __name__ == "__main__":
