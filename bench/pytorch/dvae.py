@@ -81,8 +81,11 @@ def default_data_dir():
 
 def read_idx_images(path):
     """Reads a gzipped idx3 uint8 image file into an (n, 784) uint8 array."""
-    with gzip.open(path, "rb") as fh:
-        raw = fh.read()
+    try:
+        with gzip.open(path, "rb") as fh:
+            raw = fh.read()
+    except OSError as err:
+        raise SystemExit(f"dvae.py: reading {path}: {err}")
     if len(raw) < 16:
         raise SystemExit(f"dvae.py: {path}: {len(raw)} bytes, too short for an idx3 header")
     magic, n, rows, cols = np.frombuffer(raw[:16], dtype=">u4")
