@@ -18,6 +18,7 @@ type variantBuffers struct {
 	h    nn.Mat    // hidden activations of a chunk of rows
 	lg   nn.Mat    // logits (without bias) of a chunk of rows
 	sp   []float64 // N = 1: Σ_d softplus of each state's logits
+	f    []float32 // log-likelihood of each row of a chunk
 }
 
 // Variants sets F[b, i·K+s] = f(x_b, z_b with latent i set to s, the others
@@ -134,10 +135,15 @@ func (d *Decoder) variantsGeneral(x nn.Mat, z []int, F nn.Mat) {
 			}
 		}
 		nn.Gemm(false, true, 1, v.h, l2.WMat(), 0, v.lg)
+		if cap(v.f) < rows {
+			v.f = make([]float32, rows)
+		}
+		f := v.f[:rows]
+		nn.BernoulliLogLikRows(x.Slice(b0, b1), per, v.lg, l2.B, f)
 		for b := b0; b < b1; b++ {
-			xb, zb, fb := x.Row(b), z[b*N:(b+1)*N], F.Row(b)
+			zb, fb := z[b*N:(b+1)*N], F.Row(b)
 			r := (b - b0) * per
-			f0 := float32(nn.BernoulliLogLikRow(xb, v.lg.Row(r), l2.B))
+			f0 := f[r]
 			r++
 			for i, zi := range zb {
 				for s := 0; s < K; s++ {
@@ -145,7 +151,7 @@ func (d *Decoder) variantsGeneral(x nn.Mat, z []int, F nn.Mat) {
 						fb[i*K+s] = f0
 						continue
 					}
-					fb[i*K+s] = float32(nn.BernoulliLogLikRow(xb, v.lg.Row(r), l2.B))
+					fb[i*K+s] = f[r]
 					r++
 				}
 			}

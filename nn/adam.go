@@ -61,8 +61,9 @@ func (a *Adam) Step() {
 	}
 }
 
-// adamUpdate is the per-element update of one parameter tensor.
-func adamUpdate(w, g, m, v []float32, b1, c1, b2, c2, stepSize, inv, eps float32) {
+// adamUpdateGo is the per-element update of one parameter tensor in Go;
+// the reference for the vectorised C kernel of the default build.
+func adamUpdateGo(w, g, m, v []float32, b1, c1, b2, c2, stepSize, inv, eps float32) {
 	g, m, v = g[:len(w)], m[:len(w)], v[:len(w)]
 	for j, gj := range g {
 		mj := b1*m[j] + c1*gj

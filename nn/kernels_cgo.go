@@ -1,0 +1,81 @@
+//go:build !noopenblas
+
+package nn
+
+/*
+#cgo CFLAGS: -O2
+#cgo LDFLAGS: -lm
+
+// Implemented in kernels.c.
+void nn_adam_update(float *w, const float *g, float *m, float *v, long n,
+                    float b1, float c1, float b2, float c2, float step, float inv, float eps);
+void nn_ll_rows(const float *x, long per, const float *l, const float *bias, long rows, long n, float *out);
+void nn_ll_grad_rows(const float *x, const float *l, const float *scale, long rows, long n, float *out, float *dl);
+int nn_kernels_fast(void);
+int nn_kernels_set_fast(int on);
+*/
+import "C"
+
+// kernelsName describes the element-wise kernels in use.
+func kernelsName() string {
+	if C.nn_kernels_fast() != 0 {
+		return "c-avx2"
+	}
+	return "c"
+}
+
+// setFastKernels enables or disables the AVX2 kernels (tests use it to
+// cover the baseline ones) and returns the previous setting.
+func setFastKernels(on bool) bool {
+	v := 0
+	if on {
+		v = 1
+	}
+	return C.nn_kernels_set_fast(C.int(v)) != 0
+}
+
+// adamUpdate is the per-element Adam update of one parameter tensor,
+// vectorised in C; adamUpdateGo is the reference it matches bit for bit.
+func adamUpdate(w, g, m, v []float32, b1, c1, b2, c2, stepSize, inv, eps float32) {
+	n := len(w)
+	if n == 0 {
+		return
+	}
+	g, m, v = g[:n], m[:n], v[:n]
+	C.nn_adam_update((*C.float)(&w[0]), (*C.float)(&g[0]), (*C.float)(&m[0]), (*C.float)(&v[0]), C.long(n),
+		C.float(b1), C.float(c1), C.float(b2), C.float(c2), C.float(stepSize), C.float(inv), C.float(eps))
+}
+
+// llRows sets out[r] = Σ_d x[r/per,d]·l' − softplus(l') with l' = l[r,d] +
+// bias[d] (nil bias: 0) for the first rows rows of l. Callers have checked
+// the shapes.
+func llRows(x Mat, per int, l Mat, bias []float32, out []float32) {
+	if l.Rows == 0 || l.Cols == 0 {
+		clear(out[:l.Rows])
+		return
+	}
+	var b *C.float
+	if bias != nil {
+		b = (*C.float)(&bias[0])
+	}
+	C.nn_ll_rows((*C.float)(&x.Data[0]), C.long(per), (*C.float)(&l.Data[0]), b, C.long(l.Rows), C.long(l.Cols), (*C.float)(&out[0]))
+}
+
+// llGradRows sets dl = scale[r]·(x − σ(l)) and, if out is not nil, out[r] =
+// the row log-likelihood. Callers have checked the shapes.
+func llGradRows(x, l Mat, scale []float32, out []float32, dl Mat) {
+	if l.Rows == 0 || l.Cols == 0 {
+		if out != nil {
+			clear(out[:l.Rows])
+		}
+		return
+	}
+	var s, o *C.float
+	if scale != nil {
+		s = (*C.float)(&scale[0])
+	}
+	if out != nil {
+		o = (*C.float)(&out[0])
+	}
+	C.nn_ll_grad_rows((*C.float)(&x.Data[0]), (*C.float)(&l.Data[0]), s, C.long(l.Rows), C.long(l.Cols), o, (*C.float)(&dl.Data[0]))
+}

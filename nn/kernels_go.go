@@ -1,0 +1,22 @@
+//go:build noopenblas
+
+package nn
+
+// kernelsName describes the element-wise kernels in use.
+func kernelsName() string { return "go" }
+
+// setFastKernels does nothing in the pure-Go build.
+func setFastKernels(on bool) bool { return false }
+
+// adamUpdate is the per-element Adam update of one parameter tensor.
+func adamUpdate(w, g, m, v []float32, b1, c1, b2, c2, stepSize, inv, eps float32) {
+	adamUpdateGo(w, g, m, v, b1, c1, b2, c2, stepSize, inv, eps)
+}
+
+func llRows(x Mat, per int, l Mat, bias []float32, out []float32) {
+	llRowsGo(x, per, l, bias, out)
+}
+
+func llGradRows(x, l Mat, scale []float32, out []float32, dl Mat) {
+	llGradRowsGo(x, l, scale, out, dl)
+}
