@@ -17,7 +17,9 @@ const infDist = math.MaxInt32
 // MaxFlow implements [MinCut] with the Boykov–Kolmogorov algorithm: it
 // returns the maximum s-t flow value of the graph built since Reset, or the
 // first error recorded while building it. After a successful call,
-// SourceSide reports the minimal minimum cut. It allocates only when the
+// SourceSide reports the minimal minimum cut: the source search tree, which
+// at termination is exactly the set of nodes reachable from s in the
+// residual graph (see the argument at the end of this file). It allocates only when the
 // graph is larger than any graph solved before.
 //
 // Time: O(V²·E·|C|) worst case for integer capacities with cut value |C|;
@@ -29,48 +31,12 @@ func (g *Graph) MaxFlow() (float64, error) {
 	g.build()
 	g.initTrees()
 	g.run()
-	g.markSourceSide()
 	if math.IsInf(g.flow, 0) || math.IsNaN(g.flow) {
 		g.solved = false
 		return 0, fmt.Errorf("%w: flow value overflows (%v)", ErrCapacity, g.flow)
 	}
 	g.solved = true
 	return g.flow, nil
-}
-
-// build gathers the added edges into CSR arcs and the terminal capacities
-// into tr. Edge k becomes an arc pair in the rows of its two endpoints, in
-// the order the edges were added.
-func (g *Graph) build() {
-	n, m := g.n, len(g.eu)
-	g.off = resize(g.off, n+1)
-	g.cur = resize(g.cur, n)
-	g.arcs = resize(g.arcs, 2*m)
-	off, cur, arcs := g.off, g.cur, g.arcs
-	clear(off)
-	for k := 0; k < m; k++ {
-		off[g.eu[k]+1]++
-		off[g.ev[k]+1]++
-	}
-	for i := 0; i < n; i++ {
-		off[i+1] += off[i]
-		cur[i] = off[i]
-	}
-	for k := 0; k < m; k++ {
-		u, v := g.eu[k], g.ev[k]
-		a, b := cur[u], cur[v]
-		cur[u]++
-		cur[v]++
-		arcs[a] = arc{head: v, sister: b, rcap: g.ecap[k]}
-		arcs[b] = arc{head: u, sister: a, rcap: g.erev[k]}
-	}
-	g.tr = resize(g.tr, n)
-	g.flow = 0
-	for i := 0; i < n; i++ {
-		s, t := g.src[i], g.snk[i]
-		g.flow += min(s, t)
-		g.tr[i] = s - t
-	}
 }
 
 // initTrees puts every node with residual terminal capacity into its
@@ -345,28 +311,38 @@ func (g *Graph) release(i int32) {
 	}
 }
 
-// markSourceSide computes side = the nodes reachable from s in the
-// residual graph, by breadth-first search from the nodes with residual
-// source capacity. O(V + E).
-func (g *Graph) markSourceSide() {
-	n := g.n
-	g.side = resize(g.side, n)
-	clear(g.side)
-	q := &g.aq
-	q.reset(n)
-	for i := 0; i < n; i++ {
-		if g.tr[i] > 0 {
-			g.side[i] = true
-			q.push(int32(i))
-		}
-	}
-	for q.size > 0 {
-		i := q.pop()
-		for a := g.off[i]; a < g.off[i+1]; a++ {
-			if ar := &g.arcs[a]; ar.rcap > 0 && !g.side[ar.head] {
-				g.side[ar.head] = true
-				q.push(ar.head)
-			}
-		}
-	}
-}
+// Why SourceSide can read the source tree
+// instead of searching the residual graph after the flow. When run returns,
+// the source tree S equals R, the set of nodes reachable from s through
+// arcs of positive residual capacity.
+//
+// S ⊆ R: every node of S has a parent chain to s whose arcs (parent→child,
+// and s→root through tr > 0) have positive residual capacity. Growth and
+// re-hanging use only such arcs, adoption checks them, and augment orphans
+// every node whose parent arc (or root terminal arc) it saturates; run
+// returns only after adopt has emptied the orphan queue.
+//
+// R ⊆ S: call an S node passive when it is neither in the active queue nor
+// the current node. Invariant: a passive S node i has no positive residual
+// arc i→j to a node j outside S. It holds after a full scan by grow (which
+// returns -1 only after every arc; free heads joined S, a sink-tree head
+// would have returned the arc). It is kept by every later change:
+//   - augment raises only the residuals of reversed path arcs y→x for a
+//     path arc x→y; with the path s…S…→T…t, y in S implies x in S, so no
+//     new arc from S to outside S appears;
+//   - a node j leaving S (release of an orphan) activates every S node k
+//     with residual k→j > 0, orphan or not, so k is scanned again (or
+//     leaves S itself); the current node is already marked active and is
+//     re-scanned from its first arc by run;
+//   - a free node can join the sink tree only; that does not change S;
+//   - an orphan that is re-adopted keeps its arcs and its state.
+//
+// Roots: tr > 0 only for the initial source roots (tr of a sink root stays
+// ≤ 0 and a freed node has tr = 0), and a root leaves S only when augment
+// drives its tr to ≤ 0. So every node with tr > 0 is in S at the end.
+// When run returns, the active queue holds no tree node, so every S node is
+// passive; a breadth-first search from the nodes with tr > 0 through
+// positive residual arcs therefore never leaves S, which gives R ⊆ S.
+// Residuals are compared with 0 the same way everywhere (> 0 means
+// residual), so the argument holds for real capacities as well.
+// The tests keep that search (reachFromSource) as an oracle.

@@ -12,8 +12,10 @@ var fuzzCaps = []float64{0, 1, 2, 3, 5, 8, 100, 0.5, 1e-6, 1e6, 0.1, 3.7, -1, ma
 
 // FuzzGraph drives Graph with an arbitrary sequence of builder calls
 // decoded from bytes. It must never panic; a valid graph must give
-// flow = capacity of the reported cut, and on integer capacities the same
-// flow and cut as YourBasic; an invalid call must give the right error.
+// flow = capacity of the reported cut, with all capacities doubled
+// (reusing the CSR rows) twice the flow and the same cut, and on integer
+// capacities the same flow and cut as YourBasic; an invalid call must give
+// the right error.
 func FuzzGraph(f *testing.F) {
 	f.Add([]byte{3, 0, 0, 1, 1, 2, 1, 0, 0, 4, 0, 1, 2, 1, 1, 1, 2, 0, 0, 3})
 	f.Add([]byte{10, 0, 1, 2, 13, 0})
@@ -65,6 +67,32 @@ func FuzzGraph(f *testing.F) {
 			t.Fatalf("flow %v, cut %v", flow, c)
 		}
 		checkFlow(t, "fuzz", g, 1e-12*total)
+		// Doubling every capacity keeps the topology, so the graph reuses
+		// its rows; the solver's arithmetic scales exactly, so the flow
+		// doubles and the cut stays.
+		side := reachFromSource(g)
+		q := &problem{n: p.n, ops: append([]op(nil), p.ops...)}
+		for i := range q.ops {
+			q.ops[i].a *= 2
+			q.ops[i].b *= 2
+		}
+		q.load(g)
+		if !g.rowsValid() {
+			t.Fatalf("doubled capacities: rows not reused")
+		}
+		if f2, err := g.MaxFlow(); err != nil || f2 != 2*flow {
+			t.Fatalf("doubled capacities: flow %v (%v), want %v", f2, err, 2*flow)
+		}
+		checkTreeCut(t, "fuzz doubled", g)
+		for u := range side {
+			if g.SourceSide(u) != side[u] {
+				t.Fatalf("doubled capacities: node %d side %v, was %v", u, g.SourceSide(u), side[u])
+			}
+		}
+		p.load(g)
+		if f3, err := g.MaxFlow(); err != nil || f3 != flow {
+			t.Fatalf("original capacities again: flow %v (%v), want %v", f3, err, flow)
+		}
 		if !integer {
 			return
 		}

@@ -22,24 +22,35 @@ type Graph struct {
 	n   int
 	err error
 
-	// Input, as added: edge k is eu[k]→ev[k] with capacity ecap[k] and
-	// ev[k]→eu[k] with capacity erev[k].
-	eu, ev     []int32
-	ecap, erev []float64
-	src, snk   []float64 // terminal capacities s→u, u→t per node
+	// Input, as added: edge k is edges[k].u→edges[k].v with capacity
+	// edges[k].cap and the reverse arc with capacity edges[k].rev.
+	edges    []edge
+	src, snk []float64 // terminal capacities s→u, u→t per node
+
+	// Topology of the last build (see csr.go): the CSR rows below hold
+	// the first builtM entries of edges on builtN nodes. AddEdge sets
+	// builtM to -1 when it writes an edge that differs from the built one
+	// at its index (or lies beyond them).
+	builtN, builtM int
 
 	// Solver state, rebuilt by MaxFlow (see bk.go).
 	off    []int32   // arcs of node u are off[u]..off[u+1]-1
 	cur    []int32   // fill cursor while building off
 	arcs   []arc     // CSR arcs
+	epos   []arcPair // arcs of edge k: epos[k].fwd (u→v) and epos[k].rev
 	tr     []float64 // residual terminal capacity: >0 from s, <0 to t
 	nodes  []node    // search-tree state
 	aq     ring      // active nodes, FIFO
 	oq     ring      // orphans, FIFO
-	side   []bool    // result: source side of the minimal cut
 	time   int32
 	flow   float64
 	solved bool
+}
+
+// edge is one AddEdge call.
+type edge struct {
+	u, v     int32
+	cap, rev float64
 }
 
 // New returns an empty graph with nodes 0..nodes-1 and room for edgeHint
@@ -48,10 +59,7 @@ type Graph struct {
 func New(nodes, edgeHint int) *Graph {
 	g := &Graph{}
 	if edgeHint > 0 && edgeHint <= maxEdges {
-		g.eu = make([]int32, 0, edgeHint)
-		g.ev = make([]int32, 0, edgeHint)
-		g.ecap = make([]float64, 0, edgeHint)
-		g.erev = make([]float64, 0, edgeHint)
+		g.edges = make([]edge, 0, edgeHint)
 	}
 	g.Reset(nodes)
 	return g
@@ -66,7 +74,7 @@ func (g *Graph) Reset(nodes int) {
 		nodes = 0
 	}
 	g.n = nodes
-	g.eu, g.ev, g.ecap, g.erev = g.eu[:0], g.ev[:0], g.ecap[:0], g.erev[:0]
+	g.edges = g.edges[:0]
 	g.src = resize(g.src, nodes)
 	g.snk = resize(g.snk, nodes)
 	clear(g.src)
@@ -80,45 +88,76 @@ func (g *Graph) Nodes() int { return g.n }
 // Err returns the first error recorded since the last Reset, or nil.
 func (g *Graph) Err() error { return g.err }
 
-// AddEdge implements [MinCut]. Zero capacities are allowed.
-func (g *Graph) AddEdge(u, v int, cap, revCap float64) {
-	if err := checkEdge(g.n, u, v, cap, revCap); err != nil {
+// AddEdge implements [MinCut]. Zero capacities are allowed. The common
+// case (valid call, room in the edge array) is a few comparisons and one
+// store; everything else goes through addEdgeSlow.
+func (g *Graph) AddEdge(u, v int, capacity, revCap float64) {
+	k := len(g.edges)
+	if uint(u) >= uint(g.n) || uint(v) >= uint(g.n) || u == v || k == cap(g.edges) ||
+		!validCap(capacity) || !validCap(revCap) || capacity+revCap == 0 {
+		g.addEdgeSlow(u, v, capacity, revCap)
+		return
+	}
+	g.edges = g.edges[:k+1]
+	e := &g.edges[k]
+	// The array still holds the edges of the last build: compare before
+	// overwriting, to know whether its CSR rows can be reused.
+	if k >= g.builtM || e.u != int32(u) || e.v != int32(v) {
+		g.builtM = -1
+	}
+	*e = edge{int32(u), int32(v), capacity, revCap}
+	g.solved = false
+}
+
+// addEdgeSlow is AddEdge for invalid calls, self-loops, all-zero
+// capacities and a full edge array.
+func (g *Graph) addEdgeSlow(u, v int, capacity, revCap float64) {
+	if err := checkEdge(g.n, u, v, capacity, revCap); err != nil {
 		g.fail(err)
 		return
 	}
-	if u == v || (cap == 0 && revCap == 0) {
+	if u == v || (capacity == 0 && revCap == 0) {
 		return
 	}
-	if len(g.eu) >= maxEdges {
+	k := len(g.edges)
+	if k >= maxEdges {
 		g.fail(fmt.Errorf("%w: more than %d edges", ErrTooLarge, maxEdges))
 		return
 	}
-	g.eu = append(g.eu, int32(u))
-	g.ev = append(g.ev, int32(v))
-	g.ecap = append(g.ecap, cap)
-	g.erev = append(g.erev, revCap)
-	g.solved = false
+	// Grow by hand so that cap(g.edges) never exceeds maxEdges, which lets
+	// AddEdge test only the capacity. A new array loses the old edges, and
+	// k ≥ builtM here (the built edges fit in the array), so the
+	// topology is new anyway.
+	grown := make([]edge, k, min(max(2*k, 16), maxEdges))
+	copy(grown, g.edges)
+	g.edges = grown
+	g.AddEdge(u, v, capacity, revCap)
 }
 
 // AddTerminal implements [MinCut]. A sum that overflows to +Inf is an
 // error.
 func (g *Graph) AddTerminal(u int, source, sink float64) {
-	if err := checkTerminal(g.n, u, source, sink); err != nil {
-		g.fail(err)
+	if uint(u) >= uint(g.n) || !validCap(source) || !validCap(sink) {
+		g.fail(checkTerminal(g.n, u, source, sink))
 		return
 	}
-	g.src[u] += source
-	g.snk[u] += sink
-	if math.IsInf(g.src[u], 0) || math.IsInf(g.snk[u], 0) {
+	s, t := g.src[u]+source, g.snk[u]+sink
+	g.src[u], g.snk[u] = s, t
+	if s > math.MaxFloat64 || t > math.MaxFloat64 {
 		g.fail(fmt.Errorf("%w: terminal capacities of node %d overflow", ErrCapacity, u))
 	}
 	g.solved = false
 }
 
 // SourceSide implements [MinCut]. It is false for every node before
-// MaxFlow succeeds and for nodes out of range.
+// MaxFlow succeeds and for nodes out of range. O(1): the source side is
+// the source search tree left by MaxFlow (see markSourceSide in bk.go).
 func (g *Graph) SourceSide(u int) bool {
-	return g.solved && u >= 0 && u < g.n && g.side[u]
+	if !g.solved || uint(u) >= uint(g.n) {
+		return false
+	}
+	nd := &g.nodes[u]
+	return nd.parent != free && !nd.sink
 }
 
 // Flow returns the value of the last successful MaxFlow (0 before).
@@ -138,6 +177,9 @@ type arc struct {
 	sister int32   // index of the reverse arc
 	rcap   float64 // residual capacity
 }
+
+// arcPair locates the two arcs of an edge in the CSR arrays.
+type arcPair struct{ fwd, rev int32 }
 
 // node is the search-tree state of a node, one 16-byte record per node.
 type node struct {

@@ -130,6 +130,9 @@ func solveChecked(t *testing.T, name string, p *problem, g MinCut, tol float64) 
 	if c := p.cutCapacity(g.SourceSide); math.Abs(c-f) > tol {
 		t.Fatalf("%s: flow %v but the reported cut has capacity %v", name, f, c)
 	}
+	if bk, ok := g.(*Graph); ok {
+		checkTreeCut(t, name, bk)
+	}
 	return f
 }
 
@@ -152,24 +155,26 @@ func sameSide(t *testing.T, name string, n int, a, b MinCut) {
 func checkFlow(t *testing.T, name string, g *Graph, tol float64) {
 	t.Helper()
 	n := g.n
-	cur := make([]int32, n)
-	copy(cur, g.off[:n])
 	net := make([]float64, n) // net arc outflow of each node
-	for k := range g.eu {
-		u, v := g.eu[k], g.ev[k]
-		a, b := cur[u], cur[v]
-		cur[u]++
-		cur[v]++
+	for k, e := range g.edges {
+		u, v := e.u, e.v
+		a, b := g.epos[k].fwd, g.epos[k].rev
+		if a < g.off[u] || a >= g.off[u+1] || b < g.off[v] || b >= g.off[v+1] {
+			t.Fatalf("%s: edge %d arcs %d/%d outside the rows of %d/%d", name, k, a, b, u, v)
+		}
 		fa, fb := g.arcs[a], g.arcs[b]
 		if fa.head != v || fb.head != u || fa.sister != b || fb.sister != a {
 			t.Fatalf("%s: edge %d not at arcs %d/%d", name, k, a, b)
 		}
-		if fa.rcap < 0 || fb.rcap < 0 || math.Abs(fa.rcap+fb.rcap-g.ecap[k]-g.erev[k]) > tol {
-			t.Fatalf("%s: edge %d residuals %v/%v for capacities %v/%v", name, k, fa.rcap, fb.rcap, g.ecap[k], g.erev[k])
+		if fa.rcap < 0 || fb.rcap < 0 || math.Abs(fa.rcap+fb.rcap-e.cap-e.rev) > tol {
+			t.Fatalf("%s: edge %d residuals %v/%v for capacities %v/%v", name, k, fa.rcap, fb.rcap, e.cap, e.rev)
 		}
-		f := g.ecap[k] - fa.rcap // net flow u→v
+		f := e.cap - fa.rcap // net flow u→v
 		net[u] += f
 		net[v] -= f
+	}
+	if n > 0 && int(g.off[n]) != 2*len(g.edges) {
+		t.Fatalf("%s: %d arcs in the rows for %d edges", name, g.off[n], len(g.edges))
 	}
 	flow, fromS, toT := 0.0, 0.0, 0.0
 	for i := 0; i < n; i++ {
@@ -189,5 +194,45 @@ func checkFlow(t *testing.T, name string, g *Graph, tol float64) {
 	}
 	if math.Abs(flow+fromS-g.flow) > tol || math.Abs(flow+toT-g.flow) > tol {
 		t.Fatalf("%s: %v + %v leaves s, %v + %v enters t, MaxFlow reported %v", name, flow, fromS, flow, toT, g.flow)
+	}
+}
+
+// reachFromSource is the oracle for Graph.SourceSide: after MaxFlow, the
+// nodes reachable from s in the residual graph, by breadth-first search
+// from the nodes with residual source capacity. O(V + E).
+func reachFromSource(g *Graph) []bool {
+	side := make([]bool, g.n)
+	var q []int32
+	for i := 0; i < g.n; i++ {
+		if g.tr[i] > 0 {
+			side[i] = true
+			q = append(q, int32(i))
+		}
+	}
+	for len(q) > 0 {
+		i := q[0]
+		q = q[1:]
+		for a := g.off[i]; a < g.off[i+1]; a++ {
+			if ar := &g.arcs[a]; ar.rcap > 0 && !side[ar.head] {
+				side[ar.head] = true
+				q = append(q, ar.head)
+			}
+		}
+	}
+	return side
+}
+
+// checkTreeCut fails unless g's source side (its source tree) is exactly
+// the residual reachability set, and no node is left an orphan.
+func checkTreeCut(t *testing.T, name string, g *Graph) {
+	t.Helper()
+	want := reachFromSource(g)
+	for u := 0; u < g.n; u++ {
+		if g.nodes[u].parent == orphan {
+			t.Fatalf("%s: node %d is still an orphan", name, u)
+		}
+		if g.SourceSide(u) != want[u] {
+			t.Fatalf("%s: node %d: source tree says %v, residual search says %v", name, u, g.SourceSide(u), want[u])
+		}
 	}
 }

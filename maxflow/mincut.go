@@ -45,10 +45,14 @@ const maxNodes = math.MaxInt32 - 1
 // maxEdges bounds the number of AddEdge calls (two arcs each).
 const maxEdges = (math.MaxInt32 - 1) / 2
 
-// badCap reports whether c is not a valid capacity.
-func badCap(c float64) bool {
-	return c < 0 || math.IsNaN(c) || math.IsInf(c, 0)
+// validCap reports whether c is a valid capacity: finite and ≥ 0. The two
+// comparisons are false for NaN.
+func validCap(c float64) bool {
+	return c >= 0 && c <= math.MaxFloat64
 }
+
+// badCap reports whether c is not a valid capacity.
+func badCap(c float64) bool { return !validCap(c) }
 
 // checkEdge validates an AddEdge call on a graph of n nodes.
 func checkEdge(n, u, v int, c, rc float64) error {
