@@ -1,4 +1,4 @@
-//go:build noopenblas
+//go:build !cgo || noopenblas
 
 package nn
 
@@ -33,3 +33,7 @@ func Threads() int { return 1 }
 
 // Backend names the BLAS implementation compiled in: "openblas" or "gonum".
 func Backend() string { return "gonum" }
+
+// Kernels names the element-wise kernels in use: "c-avx2" or "c" in the
+// default build, "go" with -tags noopenblas.
+func Kernels() string { return kernelsName() }

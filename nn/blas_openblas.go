@@ -1,4 +1,4 @@
-//go:build !noopenblas
+//go:build cgo && !noopenblas
 
 package nn
 
@@ -48,3 +48,7 @@ func Threads() int { return int(C.openblas_get_num_threads()) }
 
 // Backend names the BLAS implementation compiled in: "openblas" or "gonum".
 func Backend() string { return "openblas" }
+
+// Kernels names the element-wise kernels in use: "c-avx2" or "c" in the
+// default build, "go" with -tags noopenblas.
+func Kernels() string { return kernelsName() }

@@ -19,7 +19,14 @@
 // [Backend] reports which one was compiled in, and [SetThreads] sets the
 // number of OpenBLAS threads (a no-op for gonum).
 //
-// Transcendental functions used per pixel (softplus, sigmoid) are evaluated
-// with branch-light float64 polynomial kernels accurate to about 1e-9
-// relative, several times faster than math.Exp plus math.Log1p.
+// The per-pixel and per-parameter loops (Bernoulli log-likelihood and its
+// gradient, Adam) have two implementations as well: in the default build,
+// C kernels in kernels.c written with vector extensions, compiled for
+// AVX2+FMA (picked at run time when the CPU has it) and for the baseline
+// ISA; with -tags noopenblas, pure Go using a table of cubic pieces for
+// softplus and σ. [Kernels] names the one in use. Both are accurate to
+// float32 precision; [BernoulliLogLikRow] and [SoftplusSum] always use the
+// float64 Go path and serve as references (and for finite differences).
+//
+// Nothing here is safe for concurrent use: layers own their buffers.
 package nn

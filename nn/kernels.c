@@ -1,4 +1,4 @@
-//go:build !noopenblas
+//go:build cgo && !noopenblas
 
 // Element-wise kernels of package nn for the default (cgo) build, written
 // with GCC vector extensions so that each is compiled twice: for AVX2+FMA,

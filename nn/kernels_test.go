@@ -15,7 +15,7 @@ func TestLogLikKernelsMatchReference(t *testing.T) {
 	for _, fast := range []bool{true, false} {
 		setFastKernels(fast)
 		for _, n := range []int{1, 7, 8, 9, 31, 784} {
-			t.Run(fmt.Sprintf("%s_fast%v_n%d", kernelsName(), fast, n), func(t *testing.T) {
+			t.Run(fmt.Sprintf("%s_fast%v_n%d", Kernels(), fast, n), func(t *testing.T) {
 				r := newRand(uint64(n))
 				per := 3
 				x := binMat(r, 4, n)
@@ -71,5 +71,20 @@ func TestLogLikKernelsMatchReference(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+func TestKernelsNoAllocs(t *testing.T) {
+	r := newRand(16)
+	x, l := binMat(r, 10, 50), randMat(r, 30, 50)
+	out, g := make([]float32, 30), NewMat(10, 50)
+	step := func() {
+		BernoulliLogLikRows(x, 3, l, x.Row(0), out)
+		BernoulliLogLikAndGrad(x, l.Slice(0, 10), nil, out, g)
+		BernoulliLogLik(x, l.Slice(0, 10), out)
+		BernoulliLogLikGrad(x, l.Slice(0, 10), out, g)
+	}
+	if a := testing.AllocsPerRun(10, step); a != 0 {
+		t.Fatalf("log-likelihood kernels allocate %v times", a)
 	}
 }
