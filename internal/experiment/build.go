@@ -1,0 +1,140 @@
+package experiment
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+
+	"github.com/argmaxvae/argmaxvae/argmax"
+	"github.com/argmaxvae/argmaxvae/decoder"
+	"github.com/argmaxvae/argmaxvae/encoder"
+	"github.com/argmaxvae/argmaxvae/train"
+)
+
+// Spec describes one training run; commands fill it from flags and write it
+// to config.json.
+type Spec struct {
+	Command   string  `json:"command"`
+	Data      string  `json:"data"`
+	DataDir   string  `json:"data_dir,omitempty"`
+	Dynamic   bool    `json:"dynamic_binarization"`
+	N         int     `json:"latents"`
+	K         int     `json:"states"`
+	Hidden    int     `json:"hidden"`
+	Structure string  `json:"structure"` // "none", "supermodular" or "general"
+	Solver    string  `json:"solver"`
+	Estimator string  `json:"estimator"`
+	Epochs    int     `json:"epochs"`
+	Batch     int     `json:"batch"`
+	LR        float64 `json:"lr"`
+	Seed      uint64  `json:"seed"`
+	Eps0      float64 `json:"temp_start"`
+	EpsMin    float64 `json:"temp_min"`
+	Anneal    float64 `json:"anneal_rate"`
+	Every     int     `json:"anneal_every"`
+	KLGrad    bool    `json:"kl_grad"`
+	Relaxed   bool    `json:"gsm_relaxed"`
+	Threads   int     `json:"threads"`
+	Limit     int     `json:"limit"`
+	Samples   int     `json:"eval_samples"`
+	ExactKL   int     `json:"exact_kl_examples"`
+	Out       string  `json:"out"`
+}
+
+// Estimators lists the estimator names [NewEstimator] accepts.
+var Estimators = []string{"direct", "gsm", "exact", "arm", "disarm", "reinforce"}
+
+// NewEstimator returns the named estimator.
+func NewEstimator(s *Spec) (train.Estimator, error) {
+	switch s.Estimator {
+	case "direct":
+		return train.Direct{KLGrad: s.KLGrad}, nil
+	case "gsm":
+		return &train.GumbelSoftmax{Hard: !s.Relaxed}, nil
+	case "exact":
+		return &train.Exact{}, nil
+	case "arm":
+		return &train.ARM{}, nil
+	case "disarm":
+		return &train.DisARM{}, nil
+	case "reinforce":
+		return &train.Reinforce{}, nil
+	}
+	return nil, fmt.Errorf("unknown estimator %q (known: %s)", s.Estimator, strings.Join(Estimators, ", "))
+}
+
+// Validate checks the spec's numbers and combinations, naming the flag at
+// fault.
+func (s *Spec) Validate() error {
+	switch {
+	case s.N < 1:
+		return fmt.Errorf("-n %d: want at least one latent", s.N)
+	case s.K < 2:
+		return fmt.Errorf("-k %d: want at least 2 states", s.K)
+	case s.Epochs < 0:
+		return fmt.Errorf("-epochs %d: want ≥ 0", s.Epochs)
+	case s.Batch < 1:
+		return fmt.Errorf("-batch %d: want ≥ 1", s.Batch)
+	case !(s.LR > 0):
+		return fmt.Errorf("-lr %v: want > 0", s.LR)
+	case !(s.Eps0 > 0) || !(s.EpsMin > 0):
+		return fmt.Errorf("temperature start %v and floor %v must be > 0", s.Eps0, s.EpsMin)
+	case s.Anneal < 0:
+		return fmt.Errorf("-anneal %v: want ≥ 0", s.Anneal)
+	case s.Threads < 0:
+		return fmt.Errorf("-threads %d: want ≥ 0", s.Threads)
+	case s.Hidden < 1:
+		return fmt.Errorf("hidden width %d: want ≥ 1", s.Hidden)
+	}
+	if s.Structure != "none" && s.K != 2 {
+		return fmt.Errorf("a pairwise encoder needs binary latents (K = 2), got -k %d", s.K)
+	}
+	if s.Estimator == "exact" && (s.N != 1 || s.Structure != "none") {
+		return fmt.Errorf("-estimator exact sums over the states of one categorical latent: needs -n 1 and no pairwise structure")
+	}
+	if s.Structure != "none" && s.Estimator != "direct" {
+		return fmt.Errorf("-estimator %s needs an unstructured encoder; with -solver %s only direct applies (the others would sum over 2ⁿ states or ignore the pairwise terms)", s.Estimator, s.Solver)
+	}
+	if (s.Estimator == "arm" || s.Estimator == "disarm" || s.Estimator == "reinforce") && s.K != 2 {
+		return fmt.Errorf("-estimator %s is for binary latents (K = 2), got %d", s.Estimator, s.K)
+	}
+	return nil
+}
+
+// Build creates the VAE for the spec: encoder and decoder initialized from
+// the seed, and the solver matching the structure.
+func Build(s *Spec, d int) (*train.VAE, error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	newSolver, err := argmax.ByName(s.Solver)
+	if err != nil {
+		return nil, err
+	}
+	var edges []argmax.Edge
+	if s.Structure != "none" {
+		edges = argmax.CompleteEdges(s.N)
+	}
+	r := rand.New(rand.NewPCG(s.Seed, 0x1417))
+	enc := encoder.New(d, s.Hidden, s.N, s.K, len(edges), s.Structure == "supermodular", r)
+	dec := decoder.New(s.N, s.K, s.Hidden, d, r)
+	return train.NewVAE(enc, dec, edges, newSolver, s.Threads)
+}
+
+// NewTrainer builds the VAE, the estimator and the trainer of a spec.
+func NewTrainer(s *Spec, d int) (*train.Trainer, error) {
+	v, err := Build(s, d)
+	if err != nil {
+		return nil, err
+	}
+	est, err := NewEstimator(s)
+	if err != nil {
+		return nil, err
+	}
+	every := s.Every
+	if every <= 0 {
+		every = 500
+	}
+	sched := train.Schedule{Start: s.Eps0, Min: s.EpsMin, Rate: s.Anneal, Every: every}
+	return train.NewTrainer(v, est, s.LR, s.Batch, sched, s.Seed)
+}

@@ -1,0 +1,51 @@
+package experiment
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/argmaxvae/argmaxvae/dataset"
+	"github.com/argmaxvae/argmaxvae/nn"
+)
+
+// Data is a data set's splits as matrices (one image a row).
+type Data struct {
+	Name               string
+	Train, Valid, Test nn.Mat
+	set                *dataset.Splits
+	dynamic            bool
+	seed               uint64
+}
+
+// LoadData loads a named data set (see dataset.Names). limit > 0 keeps the
+// first limit training images (validation and test stay whole). With
+// dynamic binarization, [Data.Resample] redraws the training images.
+func LoadData(name, dir string, dynamic bool, seed uint64, limit int) (*Data, error) {
+	sp, err := dataset.Load(name, dataset.Options{Dynamic: dynamic, Seed: seed, Dir: dir})
+	if err != nil {
+		return nil, err
+	}
+	if limit < 0 {
+		return nil, fmt.Errorf("-limit %d: want ≥ 0", limit)
+	}
+	if limit > 0 && limit < sp.Train.N {
+		sp.Train = sp.Train.Head(limit)
+	}
+	d := &Data{Name: name, set: sp, dynamic: dynamic, seed: seed}
+	d.Train = asMat(sp.Train)
+	d.Valid = asMat(sp.Valid)
+	d.Test = asMat(sp.Test)
+	return d, nil
+}
+
+func asMat(s *dataset.Set) nn.Mat { return nn.Mat{Rows: s.N, Cols: s.D, Data: s.X[:s.N*s.D]} }
+
+// Resample redraws the dynamically binarized training images for an epoch
+// from a generator seeded by the run's seed and the epoch, so a resumed run
+// sees the same images. Without dynamic binarization it does nothing.
+func (d *Data) Resample(epoch int) error {
+	if !d.dynamic {
+		return nil
+	}
+	return d.set.Train.Resample(rand.New(rand.NewPCG(d.seed, uint64(epoch))))
+}

@@ -1,0 +1,105 @@
+package experiment
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"runtime"
+	"strings"
+
+	"github.com/argmaxvae/argmaxvae/dataset"
+	"github.com/argmaxvae/argmaxvae/nn"
+)
+
+// Flags registers the flags every training command shares.
+func Flags(fs *flag.FlagSet, s *Spec) {
+	fs.StringVar(&s.Data, "data", s.Data, "data set: "+strings.Join(dataset.Names(), ", "))
+	fs.StringVar(&s.DataDir, "data-dir", "", "directory of the data files (default: the data set's own default; see package dataset)")
+	fs.BoolVar(&s.Dynamic, "dynamic", false, "dynamic binarization: resample the training pixels from their gray levels every epoch")
+	fs.StringVar(&s.Estimator, "estimator", s.Estimator, "gradient estimator: "+strings.Join(Estimators, ", "))
+	fs.IntVar(&s.Epochs, "epochs", s.Epochs, "epochs to train (with -resume: the total)")
+	fs.IntVar(&s.Batch, "batch", 100, "minibatch size")
+	fs.Float64Var(&s.LR, "lr", 1e-3, "Adam learning rate")
+	fs.Uint64Var(&s.Seed, "seed", 1, "random seed: initialization, shuffling, noise")
+	fs.Float64Var(&s.Eps0, "eps0", 1, "starting temperature: ε for direct, τ for gsm")
+	fs.Float64Var(&s.EpsMin, "eps-min", s.EpsMin, "temperature floor")
+	fs.Float64Var(&s.Anneal, "anneal", 1e-5, "annealing rate r: temperature = max(eps0·exp(−r·t), eps-min)")
+	fs.IntVar(&s.Every, "anneal-every", 0, "iterations between temperature updates (default 500 for direct, 1000 for gsm)")
+	fs.BoolVar(&s.KLGrad, "kl-grad", true, "backpropagate the KL term into the encoder for direct (false reproduces the reference implementation)")
+	fs.BoolVar(&s.Relaxed, "relaxed", false, "gsm: feed the relaxed sample to the decoder instead of straight-through")
+	fs.IntVar(&s.Threads, "threads", runtime.NumCPU(), "BLAS threads and solver workers")
+	fs.IntVar(&s.Limit, "limit", 0, "use only the first N training images (0: all)")
+	fs.IntVar(&s.Hidden, "hidden", 300, "hidden units of encoder and decoder")
+	fs.StringVar(&s.Out, "out", s.Out, "output directory")
+}
+
+// Parse parses args into fs and rejects stray arguments; it returns an
+// error naming the problem.
+func Parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return Usage(err)
+	}
+	if fs.NArg() > 0 {
+		return Usage(fmt.Errorf("unexpected arguments %q (flags go before arguments, as -name=value)", fs.Args()))
+	}
+	return nil
+}
+
+// Prepare applies the spec's thread count and annealing default.
+func Prepare(s *Spec) {
+	if s.Every <= 0 {
+		s.Every = 500
+		if s.Estimator == "gsm" {
+			s.Every = 1000
+		}
+	}
+	if s.Threads > 0 {
+		nn.SetThreads(s.Threads)
+	}
+}
+
+// Interruptible returns a context cancelled by Ctrl-C (SIGINT) or SIGTERM.
+func Interruptible() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt)
+}
+
+// UsageError marks an error in the command line (a bad flag value or
+// combination), as opposed to a failure while running.
+type UsageError struct{ Err error }
+
+func (u UsageError) Error() string { return u.Err.Error() }
+func (u UsageError) Unwrap() error { return u.Err }
+
+// Usage wraps a non-nil err as a [UsageError].
+func Usage(err error) error {
+	if err == nil {
+		return nil
+	}
+	return UsageError{err}
+}
+
+// Exit prints err for a command and exits: status 2 for usage errors, 130
+// for an interrupt, 1 otherwise. A nil err returns.
+func Exit(cmd string, err error) {
+	if err == nil {
+		return
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		os.Exit(0)
+	}
+	fmt.Fprintf(os.Stderr, "%s: %v\n", cmd, err)
+	var u UsageError
+	switch {
+	case errors.As(err, &u):
+		os.Exit(2)
+	case errors.Is(err, context.Canceled):
+		os.Exit(130)
+	}
+	os.Exit(1)
+}

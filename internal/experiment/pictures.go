@@ -1,0 +1,87 @@
+package experiment
+
+import (
+	"math/rand/v2"
+
+	"github.com/argmaxvae/argmaxvae/decoder"
+	"github.com/argmaxvae/argmaxvae/nn"
+	"github.com/argmaxvae/argmaxvae/report"
+	"github.com/argmaxvae/argmaxvae/train"
+)
+
+// Means decodes the codes (B×N states) and returns each row's Bernoulli
+// means σ(logits) as an image.
+func Means(v *train.VAE, codes []int) [][]float32 {
+	n, k := v.Enc.N, v.Enc.K
+	b := len(codes) / n
+	oh := nn.NewMat(b, n*k)
+	decoder.OneHot(codes, n, k, oh)
+	logits := v.Dec.Forward(oh)
+	imgs := make([][]float32, b)
+	for i := range imgs {
+		row := logits.Row(i)
+		img := make([]float32, len(row))
+		for d, l := range row {
+			img[d] = nn.Sigmoid(l)
+		}
+		imgs[i] = img
+	}
+	return imgs
+}
+
+// Prototypes draws the decoder's mean image for each state of each latent
+// (the other latents at state 0): one row per latent, K columns.
+func Prototypes(v *train.VAE, path string) error {
+	n, k := v.Enc.N, v.Enc.K
+	codes := make([]int, 0, n*n*k)
+	for i := 0; i < n; i++ {
+		for s := 0; s < k; s++ {
+			c := make([]int, n)
+			c[i] = s
+			codes = append(codes, c...)
+		}
+	}
+	rows, cols := n, k
+	if n == 1 && k > 10 { // one latent: wrap into rows of 10
+		cols = 10
+		rows = (k + 9) / 10
+	}
+	return report.ImageGrid(path, Means(v, codes), rows, cols, 28, 28, 2)
+}
+
+// Samples draws decoded images for random latent codes (top half) and, for
+// the first test images, the images and their reconstructions at a
+// Gumbel-Max sample (bottom half, alternating rows).
+func Samples(v *train.VAE, test nn.Mat, path string, seed uint64) error {
+	const cols = 10
+	n, k := v.Enc.N, v.Enc.K
+	r := rand.New(rand.NewPCG(seed, 0x5a))
+	codes := make([]int, 2*cols*n)
+	for i := range codes {
+		codes[i] = r.IntN(k)
+	}
+	imgs := Means(v, codes)
+	x := test.Slice(0, min(2*cols, test.Rows))
+	recon, err := Reconstruct(v, x, r)
+	if err != nil {
+		return err
+	}
+	for row := 0; row < 2; row++ {
+		for c := 0; c < cols && row*cols+c < x.Rows; c++ {
+			imgs = append(imgs, x.Row(row*cols+c))
+		}
+		for c := 0; c < cols && row*cols+c < x.Rows; c++ {
+			imgs = append(imgs, recon[row*cols+c])
+		}
+	}
+	return report.ImageGrid(path, imgs, (len(imgs)+cols-1)/cols, cols, 28, 28, 2)
+}
+
+// Reconstruct samples z* for each row of x and returns the decoded means.
+func Reconstruct(v *train.VAE, x nn.Mat, r *rand.Rand) ([][]float32, error) {
+	z, err := v.Sample(x, r)
+	if err != nil {
+		return nil, err
+	}
+	return Means(v, z), nil
+}
