@@ -192,3 +192,38 @@ func TestNoAllocs(t *testing.T) {
 		}
 	}
 }
+
+// TestVariantsKeepsForwardState checks that Variants between Forward and
+// Backward does not change the gradients Backward computes.
+func TestVariantsKeepsForwardState(t *testing.T) {
+	for _, n := range []int{1, 4} {
+		r := newRand(9)
+		d := New(n, 3, 12, 20, r)
+		x := binMat(r, 6, 20)
+		z := randStates(r, 6, n, 3)
+		oh := nn.NewMat(6, n*3)
+		OneHot(z, n, 3, oh)
+		dl := nn.NewMat(6, 20)
+		grads := func(withVariants bool) []float32 {
+			ps := d.Params()
+			nn.ZeroGrad(ps)
+			l := d.Forward(oh)
+			nn.BernoulliLogLikGrad(x, l, nil, dl)
+			if withVariants {
+				d.Variants(x, z, nn.NewMat(6, n*3))
+			}
+			d.Backward(oh, dl, nn.Mat{})
+			var g []float32
+			for _, p := range ps {
+				g = append(g, p.G...)
+			}
+			return g
+		}
+		a, b := grads(false), grads(true)
+		for i := range a {
+			if a[i] != b[i] {
+				t.Fatalf("N=%d: gradient %d is %v after Variants, %v without", n, i, b[i], a[i])
+			}
+		}
+	}
+}

@@ -37,8 +37,10 @@ type variantBuffers struct {
 // computed once, and F = X·Lᵀ − 1·(Σ_d softplus(L_s,d))ᵀ is one
 // (B×D)·(D×K) product, O(K·hidden·D + B·D·K).
 //
-// Variants panics, naming the problem, on inconsistent shapes or a state
-// outside [0, K). It does not allocate once its buffers have grown.
+// Variants uses its own buffers, so it leaves the activations of the last
+// Forward intact: it may run between Forward and Backward. It panics,
+// naming the problem, on inconsistent shapes or a state outside [0, K), and
+// does not allocate once its buffers have grown.
 func (d *Decoder) Variants(x nn.Mat, z []int, F nn.Mat) {
 	B := x.Rows
 	if x.Cols != d.D || len(x.Data) < B*d.D || len(z) < B*d.N ||

@@ -54,7 +54,7 @@ func llGradRowsGo(x, logits Mat, scale []float32, out []float32, dlogits Mat) {
 		}
 		acc := 0.0
 		for d, l := range lr {
-			// softplusSigmoid, inlined by hand.
+			// softplus and x − σ from one table lookup, inlined by hand.
 			l64 := float64(l)
 			a := math.Abs(l64)
 			var g, sn float64

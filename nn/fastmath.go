@@ -86,26 +86,6 @@ func sigmoidNeg(a float64) float64 {
 	return t / (1 + t)
 }
 
-// softplusSigmoid returns softplus(x) and σ(x) together from one table
-// lookup. σ is formed as ½ + copysign(½ − σ(−|x|), x), exact to 1.2e-16
-// absolute (so tiny σ(x) for very negative x lose relative precision, which
-// no gradient notices).
-func softplusSigmoid(x float64) (sp, sig float64) {
-	a := math.Abs(x)
-	var g, s float64
-	if a < spPieces/spScale {
-		j := int(a * spScale)
-		p := &spTab[j&(spPieces-1)]
-		d := a - (float64(j)+0.5)/spScale
-		g = p[0] + d*(p[1]+d*(p[2]+d*p[3]))
-		s = p[4] + d*(p[5]+d*(p[6]+d*p[7]))
-	} else {
-		t := expNonPos(-a)
-		g, s = t-t*t/2, t/(1+t)
-	}
-	return (x+a)/2 + g, 0.5 + math.Copysign(0.5-s, x)
-}
-
 // expNonPos returns e^y for y ≤ 0, with y clamped at −700 (the result is
 // then about 1e-304, which is 0 for every float32 use). Range reduction
 // y = k·ln2 + r with |r| ≤ ln2/2, then a degree-10 Taylor polynomial
