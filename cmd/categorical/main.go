@@ -24,9 +24,6 @@ import (
 	"github.com/argmaxvae/argmaxvae/train"
 )
 
-// Header is the metrics.csv layout.
-var Header = []string{"epoch", "iter", "wall_seconds", "temperature", "train_loss", "valid_loss", "test_loss", "test_loss_1sample"}
-
 func main() {
 	experiment.Exit("categorical", run(os.Args[1:], os.Stdout, os.Stderr))
 }
@@ -60,17 +57,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if *eval {
 		return evaluate(t, data, s, stdout)
 	}
-	r := &experiment.Run{
-		Spec: s, Data: data, Trainer: t, Header: Header, Log: stderr,
-		Row: func(e experiment.Epoch) []any {
-			return []any{e.Epoch, e.Iter, e.Wall, e.Temp, e.Train.Loss, score(e.Valid), score(e.Test), e.Test.Sampled}
-		},
-		Score:   score,
-		EvalOpt: train.EvalOptions{Samples: 1},
-		Pictures: func(v *train.VAE) error {
-			return experiment.Prototypes(v, filepath.Join(s.Out, "prototypes.png"))
-		},
-	}
+	r := experiment.CategoricalRun(s, data, t, stderr, true)
 	ctx, stop := experiment.Interruptible()
 	defer stop()
 	sum, err := r.Execute(ctx, *resume)
@@ -82,15 +69,6 @@ func run(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// score is the reported loss: the exact negative ELBO when it is available
-// (one latent), else the one-sample estimate.
-func score(e train.Eval) float64 {
-	if !math.IsNaN(e.Exact) {
-		return e.Exact
-	}
-	return e.Sampled
-}
-
 func evaluate(t *train.Trainer, data *experiment.Data, s *experiment.Spec, w io.Writer) error {
 	if err := experiment.LoadCheckpoint(t, filepath.Join(s.Out, experiment.CheckpointFile)); err != nil {
 		return err
@@ -100,7 +78,7 @@ func evaluate(t *train.Trainer, data *experiment.Data, s *experiment.Spec, w io.
 		return err
 	}
 	fmt.Fprintf(w, "{\"epoch\": %d, \"test_loss\": %s, \"test_loss_1sample\": %s, \"test_kl\": %s}\n",
-		t.Epoch, num(score(e)), num(e.Sampled), num(e.KL))
+		t.Epoch, num(experiment.CategoricalScore(e)), num(e.Sampled), num(e.KL))
 	return nil
 }
 

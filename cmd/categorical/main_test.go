@@ -42,8 +42,8 @@ func metricsWithoutWall(t *testing.T, dir string) [][]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Join(header, ",") != strings.Join(Header, ",") {
-		t.Fatalf("header %v, want %v", header, Header)
+	if strings.Join(header, ",") != strings.Join(experiment.CategoricalHeader, ",") {
+		t.Fatalf("header %v, want %v", header, experiment.CategoricalHeader)
 	}
 	for _, r := range rows {
 		r[2] = ""

@@ -1,0 +1,47 @@
+package main
+
+import (
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/argmaxvae/argmaxvae/report"
+)
+
+func TestGridWritesTableAndReusesRuns(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains on MNIST")
+	}
+	out := t.TempDir()
+	args := []string{"-datasets", "mnist", "-k", "3,4", "-estimators", "direct,exact", "-epochs", "1", "-limit", "200", "-threads", "2", "-out", out}
+	if err := run(args, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	header, rows, err := report.ReadCSV(filepath.Join(out, "table1.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 4 || header[0] != "data" {
+		t.Fatalf("table1.csv: header %v, %d rows, want 4", header, len(rows))
+	}
+	md, err := os.ReadFile(filepath.Join(out, "table1.md"))
+	if err != nil || !strings.Contains(string(md), "| mnist direct | mnist exact |") {
+		t.Fatalf("table1.md = %q, %v", md, err)
+	}
+	// A second invocation reuses the finished runs: their metrics are not
+	// rewritten.
+	metrics := filepath.Join(out, "mnist-k3-direct", "metrics.csv")
+	before, _ := os.Stat(metrics)
+	if err := run(args, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := os.Stat(metrics)
+	if !after.ModTime().Equal(before.ModTime()) {
+		t.Error("finished run was trained again")
+	}
+	if err := run([]string{"-k", "1", "-out", out}, io.Discard, io.Discard); err == nil {
+		t.Error("-k 1 accepted")
+	}
+}
