@@ -17,6 +17,7 @@ func BenchmarkGemm(b *testing.B) {
 		{"1500x300x784", 1500, 784, 300}, // decoder variants: (1500×300)·(300×784)
 	}
 	r := newRand(20)
+	defer SetThreads(Threads())
 	for _, threads := range []int{1, 2} {
 		for _, s := range shapes {
 			b.Run(fmt.Sprintf("%s/%s/threads%d", Backend(), s.name, threads), func(b *testing.B) {
@@ -38,12 +39,18 @@ func BenchmarkGemm(b *testing.B) {
 // BenchmarkMLPStep times one forward and backward pass of the paper's
 // encoder shape 784→300→10 on a batch of 100.
 func BenchmarkMLPStep(b *testing.B) {
+	defer SetThreads(Threads())
 	r := newRand(21)
 	m := NewMLP(784, 300, 10, r)
 	x, dout := binMat(r, 100, 784), randMat(r, 100, 10)
-	for b.Loop() {
-		m.Forward(x)
-		m.Backward(x, dout, Mat{})
+	for _, threads := range []int{1, 2} {
+		b.Run(fmt.Sprintf("threads%d", threads), func(b *testing.B) {
+			SetThreads(threads)
+			for b.Loop() {
+				m.Forward(x)
+				m.Backward(x, dout, Mat{})
+			}
+		})
 	}
 }
 
