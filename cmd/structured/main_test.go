@@ -1,0 +1,66 @@
+package main
+
+import (
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/argmaxvae/argmaxvae/internal/experiment"
+	"github.com/argmaxvae/argmaxvae/report"
+)
+
+func TestImpossibleCombinations(t *testing.T) {
+	for _, args := range [][]string{
+		{"-solver", "cplex"},
+		{"-solver", "maxflow", "-estimator", "gsm"},
+		{"-solver", "bnb", "-estimator", "arm"},
+		{"-solver", "independent", "-estimator", "exact"},
+		{"-solver", "maxflow", "-n", "25"},
+		{"-n", "0"},
+	} {
+		err := run(append(args, "-out", t.TempDir()), io.Discard, io.Discard)
+		var u experiment.UsageError
+		if !errors.As(err, &u) {
+			t.Errorf("%q: err = %v, want a usage error", args, err)
+		}
+	}
+}
+
+func TestSmallRuns(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains on Fashion-MNIST")
+	}
+	for _, c := range [][]string{
+		{"-solver", "maxflow"},
+		{"-solver", "bnb"},
+		{"-solver", "independent", "-estimator", "disarm"},
+	} {
+		out := t.TempDir()
+		args := append(c, "-n", "6", "-limit", "300", "-epochs", "1", "-threads", "2", "-kl-exact", "50", "-out", out)
+		if err := run(args, io.Discard, io.Discard); err != nil {
+			if strings.Contains(err.Error(), "fashion") {
+				t.Skip(err)
+			}
+			t.Fatalf("%q: %v", c, err)
+		}
+		header, rows, err := report.ReadCSV(filepath.Join(out, experiment.MetricsFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Join(header, ",") != "epoch,iter,wall_seconds,solver_seconds,temperature,train_loss,valid_loss,test_loss,test_kl_unary,test_kl_exact" {
+			t.Fatalf("header %v", header)
+		}
+		klExact := rows[0][9]
+		if (c[1] == "independent") != (klExact == "") {
+			t.Errorf("%q: test_kl_exact = %q (empty only for the unstructured encoder)", c, klExact)
+		}
+		for _, f := range []string{"samples.png", "loss.png", "checkpoint.bin", "config.json"} {
+			if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+				t.Errorf("%q: %v", c, err)
+			}
+		}
+	}
+}
