@@ -238,6 +238,23 @@ func (r *Run) readHistory(path string, epochs int) ([]Epoch, error) {
 	if err != nil {
 		return nil, fmt.Errorf("resume: %w", err)
 	}
+	if len(rows) != epochs {
+		return nil, fmt.Errorf("resume: %s has %d epochs but the checkpoint is at epoch %d", path, len(rows), epochs)
+	}
+	return parseMetrics(header, rows), nil
+}
+
+// ReadMetrics reads a run's metrics.csv back into epochs (the columns both
+// layouts share: epoch, wall and solver seconds, validation and test loss).
+func ReadMetrics(path string) ([]Epoch, error) {
+	header, rows, err := report.ReadCSV(path)
+	if err != nil {
+		return nil, err
+	}
+	return parseMetrics(header, rows), nil
+}
+
+func parseMetrics(header []string, rows [][]string) []Epoch {
 	col := map[string]int{}
 	for i, h := range header {
 		col[h] = i
@@ -249,9 +266,6 @@ func (r *Run) readHistory(path string, epochs int) ([]Epoch, error) {
 		}
 		v, _ := report.ParseFloat(row[i])
 		return v
-	}
-	if len(rows) != epochs {
-		return nil, fmt.Errorf("resume: %s has %d epochs but the checkpoint is at epoch %d", path, len(rows), epochs)
 	}
 	var h []Epoch
 	for _, row := range rows {
@@ -265,7 +279,7 @@ func (r *Run) readHistory(path string, epochs int) ([]Epoch, error) {
 		e.Valid = train.Eval{Exact: get(row, "valid_loss"), Sampled: get(row, "valid_loss")}
 		h = append(h, e)
 	}
-	return h, nil
+	return h
 }
 
 type config struct {
