@@ -1,0 +1,44 @@
+package main
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/argmaxvae/argmaxvae/report"
+)
+
+// The quick table runs every solver at n = 15, with the exactness checks,
+// and writes the CSV layout the issue fixes.
+func TestQuickTable(t *testing.T) {
+	if testing.Short() {
+		t.Skip("times every solver")
+	}
+	out := t.TempDir()
+	var log strings.Builder
+	if err := run(out, true, 1, &log); err != nil {
+		t.Fatal(err)
+	}
+	header, rows, err := report.ReadCSV(filepath.Join(out, "solvers.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(header, ","); got != "solver,structure,n,edges,median_ns,allocs_per_op,checked_exact" {
+		t.Fatalf("header %q", got)
+	}
+	seen := map[string]bool{}
+	for _, r := range rows {
+		seen[r[0]] = true
+		if r[0] == "maxflow" && r[5] != "0.00" {
+			t.Errorf("maxflow allocates: %v", r)
+		}
+	}
+	for _, s := range []string{"maxflow", "maxflow-yourbasic", "milp", "exhaustive", "bnb", "independent", "categorical"} {
+		if !seen[s] {
+			t.Errorf("no row for %s", s)
+		}
+	}
+	if !strings.Contains(log.String(), "maxflow vs MILP") {
+		t.Errorf("no ratio lines in the output:\n%s", log.String())
+	}
+}
