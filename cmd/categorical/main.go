@@ -42,17 +42,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	s.Solver = "categorical"
-	experiment.Prepare(s)
-	if err := s.Validate(); err != nil {
-		return experiment.Usage(err)
-	}
-	data, err := experiment.LoadData(s.Data, s.DataDir, s.Dynamic, s.Seed, s.Limit)
+	data, t, err := experiment.Setup(s)
 	if err != nil {
 		return err
-	}
-	t, err := experiment.NewTrainer(s, data.Train.Cols)
-	if err != nil {
-		return experiment.Usage(err)
 	}
 	if *eval {
 		return evaluate(t, data, s, stdout)

@@ -24,7 +24,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/argmaxvae/argmaxvae/internal/experiment"
 	_ "github.com/argmaxvae/argmaxvae/qip" // registers the "milp" solver
@@ -91,12 +90,12 @@ func run(args []string, stdout, stderr io.Writer) error {
 			res.sum.FinalTest, res.sum.Epochs, res.sum.SecondsPerEpoch, 100*res.sum.SolverSeconds/max(res.sum.WallSeconds, 1e-9))
 		return nil
 	}
-	for _, e := range split(*ests) {
+	for _, e := range experiment.SplitList(*ests) {
 		if err := do("independent", e, "left"); err != nil {
 			return err
 		}
 	}
-	for _, sv := range split(*solvers) {
+	for _, sv := range experiment.SplitList(*solvers) {
 		if err := do(sv, "direct", "middle"); err != nil {
 			return err
 		}
@@ -173,14 +172,4 @@ func write(out string, results []*result, stdout io.Writer) error {
 	}
 	fmt.Fprint(stdout, "\n"+md)
 	return nil
-}
-
-func split(s string) []string {
-	var out []string
-	for _, f := range strings.Split(s, ",") {
-		if f = strings.TrimSpace(f); f != "" {
-			out = append(out, f)
-		}
-	}
-	return out
 }

@@ -57,17 +57,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if s.Structure != "none" && s.N > 20 && s.ExactKL > 0 {
 		return experiment.Usage(fmt.Errorf("-kl-exact enumerates 2ⁿ states: use -kl-exact=0 with -n %d", s.N))
 	}
-	experiment.Prepare(s)
-	if err := s.Validate(); err != nil {
-		return experiment.Usage(err)
-	}
-	data, err := experiment.LoadData(s.Data, s.DataDir, s.Dynamic, s.Seed, s.Limit)
+	data, t, err := experiment.Setup(s)
 	if err != nil {
 		return err
-	}
-	t, err := experiment.NewTrainer(s, data.Train.Cols)
-	if err != nil {
-		return experiment.Usage(err)
 	}
 	ctx, stop := experiment.Interruptible()
 	defer stop()

@@ -53,7 +53,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		kv = append(kv, k)
 	}
-	dv, ev := split(*datas), split(*ests)
+	dv, ev := experiment.SplitList(*datas), experiment.SplitList(*ests)
 	if base.Data != "" && !isFlagSet(fs, "datasets") {
 		dv = []string{base.Data}
 	}
@@ -144,16 +144,6 @@ func write(out string, cells []cell, dv []string, kv []int, ev []string, stdout 
 	}
 	fmt.Fprint(stdout, "\n"+md)
 	return nil
-}
-
-func split(s string) []string {
-	var out []string
-	for _, f := range strings.Split(s, ",") {
-		if f = strings.TrimSpace(f); f != "" {
-			out = append(out, f)
-		}
-	}
-	return out
 }
 
 func isFlagSet(fs *flag.FlagSet, name string) bool {

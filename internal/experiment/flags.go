@@ -12,6 +12,7 @@ import (
 
 	"github.com/argmaxvae/argmaxvae/dataset"
 	"github.com/argmaxvae/argmaxvae/nn"
+	"github.com/argmaxvae/argmaxvae/train"
 )
 
 // Flags registers the flags every training command shares.
@@ -102,4 +103,34 @@ func Exit(cmd string, err error) {
 		os.Exit(130)
 	}
 	os.Exit(1)
+}
+
+// Setup prepares a parsed spec (threads, annealing default), validates it,
+// loads its data and builds its trainer. Flag problems come back as
+// [UsageError]s.
+func Setup(s *Spec) (*Data, *train.Trainer, error) {
+	Prepare(s)
+	if err := s.Validate(); err != nil {
+		return nil, nil, Usage(err)
+	}
+	data, err := LoadData(s.Data, s.DataDir, s.Dynamic, s.Seed, s.Limit)
+	if err != nil {
+		return nil, nil, err
+	}
+	t, err := NewTrainer(s, data.Train.Cols)
+	if err != nil {
+		return nil, nil, Usage(err)
+	}
+	return data, t, nil
+}
+
+// SplitList splits a comma-separated flag value, dropping empty items.
+func SplitList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
 }
