@@ -124,27 +124,51 @@ func (g *Graph) tick() {
 // a residual arc join i's tree; a neighbour of the other tree closes an s→t
 // path, returned as the arc from the source-tree side to the sink-tree
 // side. It returns -1 when i has no such neighbour. Nodes of i's own tree
-// that get a shorter path through i are re-hung below i.
+// that get a shorter path through i are re-hung below i. The two trees
+// have their own loop: the source tree needs residual i→j (the arc itself),
+// the sink tree residual j→i (its sister).
 func (g *Graph) grow(i int32) int32 {
-	arcs, nodes := g.arcs, g.nodes
+	if g.nodes[i].sink {
+		return g.growSink(i)
+	}
+	arcs, nodes := g.arcs[g.off[i]:g.off[i+1]], g.nodes
 	ni := nodes[i]
-	for a := g.off[i]; a < g.off[i+1]; a++ {
-		ar := &arcs[a]
-		// out is the arc leaving the source-tree side of the pair (i, j).
-		out := a
-		if ni.sink {
-			out = ar.sister
-		}
-		if arcs[out].rcap <= 0 {
+	for k := range arcs {
+		ar := &arcs[k]
+		if ar.rcap <= 0 {
 			continue
 		}
 		nj := &nodes[ar.head]
 		switch {
 		case nj.parent == free:
-			nj.parent, nj.sink, nj.ts, nj.dist = ar.sister, ni.sink, ni.ts, ni.dist+1
+			nj.parent, nj.sink, nj.ts, nj.dist = ar.sister, false, ni.ts, ni.dist+1
 			g.activate(ar.head)
-		case nj.sink != ni.sink:
-			return out
+		case nj.sink:
+			return g.off[i] + int32(k)
+		case nj.ts <= ni.ts && nj.dist > ni.dist:
+			nj.parent, nj.ts, nj.dist = ar.sister, ni.ts, ni.dist+1
+		}
+	}
+	return -1
+}
+
+// growSink is grow for a node i of the sink tree.
+func (g *Graph) growSink(i int32) int32 {
+	all, nodes := g.arcs, g.nodes
+	arcs := all[g.off[i]:g.off[i+1]]
+	ni := nodes[i]
+	for k := range arcs {
+		ar := &arcs[k]
+		if all[ar.sister].rcap <= 0 {
+			continue
+		}
+		nj := &nodes[ar.head]
+		switch {
+		case nj.parent == free:
+			nj.parent, nj.sink, nj.ts, nj.dist = ar.sister, true, ni.ts, ni.dist+1
+			g.activate(ar.head)
+		case !nj.sink:
+			return ar.sister
 		case nj.ts <= ni.ts && nj.dist > ni.dist:
 			nj.parent, nj.ts, nj.dist = ar.sister, ni.ts, ni.dist+1
 		}

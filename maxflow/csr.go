@@ -8,35 +8,66 @@ package maxflow
 // weights), the CSR rows are still valid: only the solver writes to the
 // arcs, and it changes nothing but residual capacities. Then build just
 // rewrites the two capacities of each edge through epos, O(E) with no
-// counting pass. AddEdge makes the comparison as the edges arrive, against
-// the built edges still in its array, and forgets the built topology on
-// the first difference. Otherwise build gathers the rows from scratch: edge k becomes an
-// arc pair in the rows of its two endpoints, in the order the edges were
-// added. Time O(V + E) either way.
+// counting pass. The comparison is made on the way: epos[k] holds the arcs
+// of the built edge k, whose heads are that edge's endpoints, so the rows
+// fit exactly when the sizes agree and every edge's endpoints are the
+// heads of its two arcs (see rowsValid). On the first difference, build
+// lays out the rows from scratch: edge k becomes an arc pair in the rows of
+// its two endpoints, in the order the edges were added. Time O(V + E)
+// either way.
 func (g *Graph) build() {
 	n := g.n
-	if !g.rowsValid() {
+	if !g.loadCaps() {
 		g.buildRows()
-	}
-	arcs := g.arcs
-	for k, e := range g.edges {
-		p := g.epos[k]
-		arcs[p.fwd].rcap = e.cap
-		arcs[p.rev].rcap = e.rev
+		g.loadCaps()
 	}
 	g.tr = resize(g.tr, n)
-	g.flow = 0
+	tr, snk := g.tr[:n], g.snk[:n]
+	flow := 0.0
 	for i, s := range g.src[:n] {
-		t := g.snk[i]
-		g.flow += min(s, t)
-		g.tr[i] = s - t
+		t := snk[i]
+		if t < s { // both finite and ≥ 0: min without the NaN cases
+			flow += t
+		} else {
+			flow += s
+		}
+		tr[i] = s - t
 	}
+	g.flow = flow
+}
+
+// loadCaps writes the edge capacities into the arcs of the built rows and
+// reports success, or returns false as soon as it finds that the rows do
+// not fit the edges (leaving some capacities written).
+func (g *Graph) loadCaps() bool {
+	if g.n != g.builtN || len(g.edges) != g.builtM {
+		return false
+	}
+	arcs, epos := g.arcs, g.epos[:len(g.edges)]
+	for k, e := range g.edges {
+		p := epos[k]
+		fwd, rev := &arcs[p.fwd], &arcs[p.rev]
+		if fwd.head != e.V || rev.head != e.U {
+			return false
+		}
+		fwd.rcap, rev.rcap = e.Cap, e.Rev
+	}
+	return true
 }
 
 // rowsValid reports whether the CSR rows of the last build fit the
-// current edges.
+// current edges (the test of loadCaps, without writing). O(E).
 func (g *Graph) rowsValid() bool {
-	return g.n == g.builtN && len(g.edges) == g.builtM
+	if g.n != g.builtN || len(g.edges) != g.builtM {
+		return false
+	}
+	for k, e := range g.edges {
+		p := g.epos[k]
+		if g.arcs[p.fwd].head != e.V || g.arcs[p.rev].head != e.U {
+			return false
+		}
+	}
+	return true
 }
 
 // buildRows lays out the CSR rows (off, arcs' head and sister) and epos
@@ -50,19 +81,19 @@ func (g *Graph) buildRows() {
 	off, cur, arcs := g.off, g.cur, g.arcs
 	clear(off)
 	for _, e := range g.edges {
-		off[e.u+1]++
-		off[e.v+1]++
+		off[e.U+1]++
+		off[e.V+1]++
 	}
 	for i := 0; i < n; i++ {
 		off[i+1] += off[i]
 		cur[i] = off[i]
 	}
 	for k, e := range g.edges {
-		a, b := cur[e.u], cur[e.v]
-		cur[e.u]++
-		cur[e.v]++
-		arcs[a] = arc{head: e.v, sister: b}
-		arcs[b] = arc{head: e.u, sister: a}
+		a, b := cur[e.U], cur[e.V]
+		cur[e.U]++
+		cur[e.V]++
+		arcs[a] = arc{head: e.V, sister: b}
+		arcs[b] = arc{head: e.U, sister: a}
 		g.epos[k] = arcPair{a, b}
 	}
 	g.builtN, g.builtM = n, m

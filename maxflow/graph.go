@@ -22,15 +22,12 @@ type Graph struct {
 	n   int
 	err error
 
-	// Input, as added: edge k is edges[k].u→edges[k].v with capacity
-	// edges[k].cap and the reverse arc with capacity edges[k].rev.
-	edges    []edge
+	// Input, as added: the edges kept by AddEdge and AddEdges.
+	edges    []Edge
 	src, snk []float64 // terminal capacities s→u, u→t per node
 
-	// Topology of the last build (see csr.go): the CSR rows below hold
-	// the first builtM entries of edges on builtN nodes. AddEdge sets
-	// builtM to -1 when it writes an edge that differs from the built one
-	// at its index (or lies beyond them).
+	// Size of the last build (see csr.go): the CSR rows below hold builtM
+	// edges on builtN nodes.
 	builtN, builtM int
 
 	// Solver state, rebuilt by MaxFlow (see bk.go).
@@ -47,10 +44,11 @@ type Graph struct {
 	solved bool
 }
 
-// edge is one AddEdge call.
-type edge struct {
-	u, v     int32
-	cap, rev float64
+// Edge is one edge for [Graph.AddEdges]: an arc U→V of capacity Cap and
+// an arc V→U of capacity Rev, as in [Graph.AddEdge].
+type Edge struct {
+	U, V     int32
+	Cap, Rev float64
 }
 
 // New returns an empty graph with nodes 0..nodes-1 and room for edgeHint
@@ -59,7 +57,7 @@ type edge struct {
 func New(nodes, edgeHint int) *Graph {
 	g := &Graph{}
 	if edgeHint > 0 && edgeHint <= maxEdges {
-		g.edges = make([]edge, 0, edgeHint)
+		g.edges = make([]Edge, 0, edgeHint)
 	}
 	g.Reset(nodes)
 	return g
@@ -90,23 +88,47 @@ func (g *Graph) Err() error { return g.err }
 
 // AddEdge implements [MinCut]. Zero capacities are allowed. The common
 // case (valid call, room in the edge array) is a few comparisons and one
-// store; everything else goes through addEdgeSlow.
+// store; everything else goes through addEdgeSlow. To add many edges at
+// once, [Graph.AddEdges] saves the call per edge.
 func (g *Graph) AddEdge(u, v int, capacity, revCap float64) {
 	k := len(g.edges)
-	if uint(u) >= uint(g.n) || uint(v) >= uint(g.n) || u == v || k == cap(g.edges) ||
-		!validCap(capacity) || !validCap(revCap) || capacity+revCap == 0 {
-		g.addEdgeSlow(u, v, capacity, revCap)
+	// With both capacities ≥ 0 (false for NaN), 0 < sum ≤ MaxFloat64 means
+	// both finite and not both zero; a sum that overflows is left to
+	// addEdgeSlow.
+	if uint(u) < uint(g.n) && uint(v) < uint(g.n) && u != v && k < cap(g.edges) &&
+		capacity >= 0 && revCap >= 0 && capacity+revCap > 0 && capacity+revCap <= math.MaxFloat64 {
+		g.edges = g.edges[:k+1]
+		g.edges[k] = Edge{int32(u), int32(v), capacity, revCap}
+		g.solved = false
 		return
 	}
-	g.edges = g.edges[:k+1]
-	e := &g.edges[k]
-	// The array still holds the edges of the last build: compare before
-	// overwriting, to know whether its CSR rows can be reused.
-	if k >= g.builtM || e.u != int32(u) || e.v != int32(v) {
-		g.builtM = -1
+	g.addEdgeSlow(u, v, capacity, revCap)
+}
+
+// AddEdges adds the edges es in order, exactly as AddEdge(e.U, e.V,
+// e.Cap, e.Rev) for each e would (same checks, same first error), in one
+// call: the loop keeps the edge array in registers and grows it at most
+// once. es is copied, not kept. O(len(es)).
+func (g *Graph) AddEdges(es []Edge) {
+	k := len(g.edges)
+	if cap(g.edges)-k < len(es) && len(es) <= maxEdges-k {
+		g.reserve(len(es))
 	}
-	*e = edge{int32(u), int32(v), capacity, revCap}
-	g.solved = false
+	n, dst := uint(g.n), g.edges
+	for _, e := range es {
+		if uint(e.U) < n && uint(e.V) < n && e.U != e.V && len(dst) < cap(dst) &&
+			e.Cap >= 0 && e.Rev >= 0 && e.Cap+e.Rev > 0 && e.Cap+e.Rev <= math.MaxFloat64 {
+			dst = append(dst, e)
+			continue
+		}
+		g.edges = dst
+		g.addEdgeSlow(int(e.U), int(e.V), e.Cap, e.Rev)
+		dst = g.edges
+	}
+	if len(dst) != k {
+		g.solved = false
+	}
+	g.edges = dst
 }
 
 // addEdgeSlow is AddEdge for invalid calls, self-loops, all-zero
@@ -124,14 +146,21 @@ func (g *Graph) addEdgeSlow(u, v int, capacity, revCap float64) {
 		g.fail(fmt.Errorf("%w: more than %d edges", ErrTooLarge, maxEdges))
 		return
 	}
-	// Grow by hand so that cap(g.edges) never exceeds maxEdges, which lets
-	// AddEdge test only the capacity. A new array loses the old edges, and
-	// k ≥ builtM here (the built edges fit in the array), so the
-	// topology is new anyway.
-	grown := make([]edge, k, min(max(2*k, 16), maxEdges))
+	if k == cap(g.edges) {
+		g.reserve(1)
+	}
+	g.edges = append(g.edges, Edge{int32(u), int32(v), capacity, revCap})
+	g.solved = false
+}
+
+// reserve makes room for extra more edges (at most maxEdges in all). It
+// grows the array by hand so that cap(g.edges) never exceeds maxEdges,
+// which lets AddEdge and AddEdges test only the capacity.
+func (g *Graph) reserve(extra int) {
+	k := len(g.edges)
+	grown := make([]Edge, k, min(max(2*cap(g.edges), k+extra, 16), maxEdges))
 	copy(grown, g.edges)
 	g.edges = grown
-	g.AddEdge(u, v, capacity, revCap)
 }
 
 // AddTerminal implements [MinCut]. A sum that overflows to +Inf is an
