@@ -157,7 +157,7 @@ func checkFlow(t *testing.T, name string, g *Graph, tol float64) {
 	n := g.n
 	net := make([]float64, n) // net arc outflow of each node
 	for k, e := range g.edges {
-		u, v := e.u, e.v
+		u, v := e.U, e.V
 		a, b := g.epos[k].fwd, g.epos[k].rev
 		if a < g.off[u] || a >= g.off[u+1] || b < g.off[v] || b >= g.off[v+1] {
 			t.Fatalf("%s: edge %d arcs %d/%d outside the rows of %d/%d", name, k, a, b, u, v)
@@ -166,10 +166,10 @@ func checkFlow(t *testing.T, name string, g *Graph, tol float64) {
 		if fa.head != v || fb.head != u || fa.sister != b || fb.sister != a {
 			t.Fatalf("%s: edge %d not at arcs %d/%d", name, k, a, b)
 		}
-		if fa.rcap < 0 || fb.rcap < 0 || math.Abs(fa.rcap+fb.rcap-e.cap-e.rev) > tol {
-			t.Fatalf("%s: edge %d residuals %v/%v for capacities %v/%v", name, k, fa.rcap, fb.rcap, e.cap, e.rev)
+		if fa.rcap < 0 || fb.rcap < 0 || math.Abs(fa.rcap+fb.rcap-e.Cap-e.Rev) > tol {
+			t.Fatalf("%s: edge %d residuals %v/%v for capacities %v/%v", name, k, fa.rcap, fb.rcap, e.Cap, e.Rev)
 		}
-		f := e.cap - fa.rcap // net flow u→v
+		f := e.Cap - fa.rcap // net flow u→v
 		net[u] += f
 		net[v] -= f
 	}
