@@ -3,6 +3,7 @@ package maxflow
 import (
 	"errors"
 	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -11,8 +12,9 @@ import (
 var fuzzCaps = []float64{0, 1, 2, 3, 5, 8, 100, 0.5, 1e-6, 1e6, 0.1, 3.7, -1, math.NaN(), math.Inf(1)}
 
 // FuzzGraph drives Graph with an arbitrary sequence of builder calls
-// decoded from bytes. It must never panic; a valid graph must give
-// flow = capacity of the reported cut, with all capacities doubled
+// decoded from bytes, edge by edge and in AddEdges batches (which must
+// store the same graph and error). It must never panic; a valid graph must
+// give flow = capacity of the reported cut, with all capacities doubled
 // (reusing the CSR rows) twice the flow and the same cut, and on integer
 // capacities the same flow and cut as YourBasic; an invalid call must give
 // the right error.
@@ -49,6 +51,10 @@ func FuzzGraph(f *testing.F) {
 		}
 		g := New(0, 0)
 		p.load(g)
+		// The same calls with the edges batched through AddEdges.
+		gb := New(0, 0)
+		loadBatched(rand.New(rand.NewPCG(uint64(len(data)), 1)), gb, p)
+		sameGraph(t, "batched", g, gb)
 		flow, err := g.MaxFlow()
 		if !valid {
 			if !errors.Is(err, ErrNode) && !errors.Is(err, ErrCapacity) {
