@@ -280,3 +280,117 @@ func ExampleGraphCut() {
 	fmt.Println(v, z, err)
 	// Output: 1 [1 1] <nil>
 }
+
+// gcBreak damages a valid model in one of the ways the checks must catch
+// (or leaves it valid), for TestGraphCutFusedChecks.
+func gcBreak(r *rand.Rand, m *Model) {
+	if len(m.Edges) == 0 {
+		m.Edges = append(m.Edges, Edge{I: 0, J: m.N - 1, W: 1})
+	}
+	e := &m.Edges[r.IntN(len(m.Edges))]
+	bad := []float64{math.NaN(), math.Inf(1), math.Inf(-1), -0.5, -1e-300, 0}
+	for range 1 + r.IntN(2) { // sometimes two problems: the first reported must agree
+		switch r.IntN(7) {
+		case 0:
+			m.Unary[r.IntN(len(m.Unary))] = bad[r.IntN(3)]
+		case 1:
+			e.W = bad[r.IntN(len(bad))]
+		case 2:
+			e.I = r.IntN(m.N+4) - 2
+		case 3:
+			e.J = e.I
+		case 4:
+			m.Edges[r.IntN(len(m.Edges))].W = bad[r.IntN(len(bad))]
+		case 5:
+			m.Unary = m.Unary[:len(m.Unary)-1]
+			return
+		case 6:
+			m.K = 3
+			return
+		}
+	}
+}
+
+// TestGraphCutFusedChecks compares the default backend, whose checks are
+// fused with building the graph, with the general path (an explicit
+// *maxflow.Graph backend, full checks first) on thousands of models, a
+// third of them damaged: the same error text, or the same value, bit for
+// bit, and the same z.
+func TestGraphCutFusedChecks(t *testing.T) {
+	r := rand.New(rand.NewPCG(41, 42))
+	var fused GraphCut
+	general := &GraphCut{Backend: maxflow.New(0, 0)}
+	seen := map[error]int{}
+	for k := 0; k < 3000; k++ {
+		n := 1 + r.IntN(12)
+		m := gcModel(r, n, gcKind(k%int(gcKinds)))
+		if k%3 == 0 {
+			gcBreak(r, m)
+		}
+		zlen := n
+		if k%50 == 0 {
+			zlen = n - 1 // too short
+		}
+		z1, z2 := make([]int, zlen), make([]int, zlen)
+		v1, err1 := fused.Solve(m, z1)
+		v2, err2 := general.Solve(m, z2)
+		name := fmt.Sprintf("model %d (n=%d, %d edges)", k, n, len(m.Edges))
+		if fmt.Sprint(err1) != fmt.Sprint(err2) {
+			t.Fatalf("%s: fused checks: %v; full checks: %v", name, err1, err2)
+		}
+		if errors.Is(err1, errGCCheck) {
+			t.Fatalf("%s: %v", name, err1)
+		}
+		if err1 != nil {
+			for _, e := range []error{ErrShape, ErrNotFinite, ErrEdge, ErrUnsupported} {
+				if errors.Is(err1, e) {
+					seen[e]++
+				}
+			}
+			continue
+		}
+		if math.Float64bits(v1) != math.Float64bits(v2) || fmt.Sprint(z1) != fmt.Sprint(z2) {
+			t.Fatalf("%s: fused %v z=%v, general %v z=%v", name, v1, z1, v2, z2)
+		}
+	}
+	for _, e := range []error{ErrShape, ErrNotFinite, ErrEdge, ErrUnsupported} {
+		if seen[e] < 20 {
+			t.Errorf("only %d models rejected with %v", seen[e], e)
+		}
+	}
+	if _, err := fused.Solve(nil, nil); !errors.Is(err, ErrShape) {
+		t.Errorf("nil model: %v", err)
+	}
+}
+
+// TestGraphCutReuse solves models of changing structure on one GraphCut
+// (its graph reuses the CSR rows when the structure repeats) and compares
+// each with a fresh GraphCut: same value, bit for bit, and same z.
+func TestGraphCutReuse(t *testing.T) {
+	r := rand.New(rand.NewPCG(43, 44))
+	var reused GraphCut
+	m := gcModel(r, 15, gcReal)
+	for k := 0; k < 2000; k++ {
+		switch r.IntN(8) {
+		case 0: // new structure
+			m = gcModel(r, 1+r.IntN(15), gcKind(r.IntN(int(gcKinds))))
+		case 1: // one weight to zero: the edge leaves the graph
+			if len(m.Edges) > 0 {
+				m.Edges[r.IntN(len(m.Edges))].W = 0
+			}
+		default: // same structure, new numbers
+			for i := range m.Unary {
+				m.Unary[i] = r.NormFloat64()
+			}
+			for e := range m.Edges {
+				m.Edges[e].W = math.Abs(r.NormFloat64())
+			}
+		}
+		z1, z2 := make([]int, m.N), make([]int, m.N)
+		v1, err1 := reused.Solve(m, z1)
+		v2, err2 := (&GraphCut{}).Solve(m, z2)
+		if err1 != nil || err2 != nil || math.Float64bits(v1) != math.Float64bits(v2) || fmt.Sprint(z1) != fmt.Sprint(z2) {
+			t.Fatalf("solve %d (n=%d): reused %v z=%v (%v), fresh %v z=%v (%v)", k, m.N, v1, z1, err1, v2, z2, err2)
+		}
+	}
+}

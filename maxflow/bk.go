@@ -131,8 +131,9 @@ func (g *Graph) grow(i int32) int32 {
 	if g.nodes[i].sink {
 		return g.growSink(i)
 	}
-	arcs, nodes := g.arcs[g.off[i]:g.off[i+1]], g.nodes
-	ni := nodes[i]
+	first := g.off[i]
+	arcs, nodes := g.arcs[first:g.off[i+1]], g.nodes
+	ts, dist := nodes[i].ts, nodes[i].dist
 	for k := range arcs {
 		ar := &arcs[k]
 		if ar.rcap <= 0 {
@@ -141,12 +142,12 @@ func (g *Graph) grow(i int32) int32 {
 		nj := &nodes[ar.head]
 		switch {
 		case nj.parent == free:
-			nj.parent, nj.sink, nj.ts, nj.dist = ar.sister, false, ni.ts, ni.dist+1
+			nj.parent, nj.sink, nj.ts, nj.dist = ar.sister, false, ts, dist+1
 			g.activate(ar.head)
 		case nj.sink:
-			return g.off[i] + int32(k)
-		case nj.ts <= ni.ts && nj.dist > ni.dist:
-			nj.parent, nj.ts, nj.dist = ar.sister, ni.ts, ni.dist+1
+			return first + int32(k)
+		case nj.ts <= ts && nj.dist > dist:
+			nj.parent, nj.ts, nj.dist = ar.sister, ts, dist+1
 		}
 	}
 	return -1
@@ -156,7 +157,7 @@ func (g *Graph) grow(i int32) int32 {
 func (g *Graph) growSink(i int32) int32 {
 	all, nodes := g.arcs, g.nodes
 	arcs := all[g.off[i]:g.off[i+1]]
-	ni := nodes[i]
+	ts, dist := nodes[i].ts, nodes[i].dist
 	for k := range arcs {
 		ar := &arcs[k]
 		if all[ar.sister].rcap <= 0 {
@@ -165,12 +166,12 @@ func (g *Graph) growSink(i int32) int32 {
 		nj := &nodes[ar.head]
 		switch {
 		case nj.parent == free:
-			nj.parent, nj.sink, nj.ts, nj.dist = ar.sister, true, ni.ts, ni.dist+1
+			nj.parent, nj.sink, nj.ts, nj.dist = ar.sister, true, ts, dist+1
 			g.activate(ar.head)
 		case !nj.sink:
 			return ar.sister
-		case nj.ts <= ni.ts && nj.dist > ni.dist:
-			nj.parent, nj.ts, nj.dist = ar.sister, ni.ts, ni.dist+1
+		case nj.ts <= ts && nj.dist > dist:
+			nj.parent, nj.ts, nj.dist = ar.sister, ts, dist+1
 		}
 	}
 	return -1

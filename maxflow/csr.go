@@ -40,12 +40,13 @@ func (g *Graph) build() {
 // reports success, or returns false as soon as it finds that the rows do
 // not fit the edges (leaving some capacities written).
 func (g *Graph) loadCaps() bool {
-	if g.n != g.builtN || len(g.edges) != g.builtM {
+	edges := g.edges
+	if g.n != g.builtN || len(edges) != g.builtM {
 		return false
 	}
-	arcs, epos := g.arcs, g.epos[:len(g.edges)]
-	for k, e := range g.edges {
-		p := epos[k]
+	arcs, epos := g.arcs, g.epos[:len(edges)]
+	for k := range edges {
+		e, p := &edges[k], epos[k]
 		fwd, rev := &arcs[p.fwd], &arcs[p.rev]
 		if fwd.head != e.V || rev.head != e.U {
 			return false
