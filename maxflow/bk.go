@@ -336,10 +336,10 @@ func (g *Graph) release(i int32) {
 	}
 }
 
-// Why SourceSide can read the source tree
-// instead of searching the residual graph after the flow. When run returns,
-// the source tree S equals R, the set of nodes reachable from s through
-// arcs of positive residual capacity.
+// Why SourceSide can read the source tree instead of searching the
+// residual graph after the flow: when run returns, the source tree S (its
+// nodes, orphans included while adopt runs) equals R, the set of nodes
+// reachable from s through arcs of positive residual capacity.
 //
 // S ⊆ R: every node of S has a parent chain to s whose arcs (parent→child,
 // and s→root through tr > 0) have positive residual capacity. Growth and
@@ -359,8 +359,9 @@ func (g *Graph) release(i int32) {
 //     with residual k→j > 0, orphan or not, so k is scanned again (or
 //     leaves S itself); the current node is already marked active and is
 //     re-scanned from its first arc by run;
-//   - a free node can join the sink tree only; that does not change S;
-//   - an orphan that is re-adopted keeps its arcs and its state.
+//   - a free node joining S only shrinks the outside of S, and one joining
+//     the sink tree was outside S already;
+//   - re-hanging and re-adoption move a node within S.
 //
 // Roots: tr > 0 only for the initial source roots (tr of a sink root stays
 // ≤ 0 and a freed node has tr = 0), and a root leaves S only when augment

@@ -33,7 +33,7 @@
 // # Storage
 //
 // Everything is arrays indexed by int32, no pointers: the edges as added
-// (four parallel arrays), the per-node terminal capacities, the arcs
+// (one [Edge] record each), the per-node terminal capacities, the arcs
 // gathered into compressed rows (CSR) at the start of each [Graph.MaxFlow],
 // the per-node search-tree state, and the active and orphan queues (ring
 // buffers). The fields read together in the inner loops sit together: one
@@ -42,6 +42,13 @@
 // faster on 512² grids than one array per field. [Graph.Reset] empties the
 // graph but keeps every array, so a graph of the same or smaller size is
 // rebuilt and solved without allocating.
+//
+// A graph re-solved with the same edges (same endpoints in the same order,
+// same node count) and new capacities — a trainer solving one model
+// structure many times — keeps its CSR rows: MaxFlow only writes the new
+// capacities into them. Nothing needs to be declared; MaxFlow compares the
+// edges with the rows as it writes. [Graph.AddEdges] adds a batch of edges
+// with the checks of [Graph.AddEdge] but without a call per edge.
 //
 // # Real capacities
 //
@@ -58,6 +65,9 @@
 // cut: the nodes reachable from s in the residual graph. This S is the
 // smallest source set of any minimum cut (the intersection of all of them),
 // so a node is on the source side only when every minimum cut puts it there.
+// [Graph] reads it off its source search tree, which at the end of the
+// algorithm is exactly that set (the argument is in bk.go; the tests check
+// it against a residual search on thousands of graphs).
 //
 // # Other pieces
 //

@@ -6,11 +6,11 @@ import (
 )
 
 // Graph is an s-t flow network solved by the Boykov–Kolmogorov algorithm
-// (see the package documentation). Build it with [Graph.AddEdge] and
-// [Graph.AddTerminal], call [Graph.MaxFlow], then read the cut with
-// [Graph.SourceSide]. MaxFlow always solves the whole graph built since the
-// last [Graph.Reset] from zero flow, so more arcs may be added and MaxFlow
-// called again.
+// (see the package documentation). Build it with [Graph.AddEdge] (or
+// [Graph.AddEdges]) and [Graph.AddTerminal], call [Graph.MaxFlow], then
+// read the cut with [Graph.SourceSide]. MaxFlow always solves the whole
+// graph built since the last [Graph.Reset] from zero flow, so more arcs may
+// be added and MaxFlow called again.
 //
 // A Graph keeps all its arrays across Reset: once it has held a graph of a
 // given size, building and solving a graph no larger allocates nothing.
