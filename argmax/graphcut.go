@@ -106,8 +106,8 @@ func (g *GraphCut) Solve(m *Model, z []int) (float64, error) {
 }
 
 // solveDefault is Solve on the default backend: the same construction,
-// with the model checks fused into the construction loops and direct
-// (inlinable) calls to the *maxflow.Graph.
+// with the model checks fused into the construction loops, the edges
+// passed in one AddEdges call and direct calls to the *maxflow.Graph.
 func (g *GraphCut) solveDefault(m *Model, z []int) (float64, error) {
 	if m == nil || m.K != 2 || m.N < 1 || len(m.Unary) != 2*m.N || len(z) < m.N {
 		return 0, gcReject(m, z)
@@ -127,31 +127,18 @@ func (g *GraphCut) solveDefault(m *Model, z []int) (float64, error) {
 	}
 	b := g.def
 	b.Reset(n)
-	// a[i] += w in edge order, as in Solve, but summed in a register while
-	// consecutive edges share their first endpoint (the usual layout): the
-	// same additions in the same order, without a store and reload per
-	// edge. Node indices fit in int32 unless n is too large for the graph,
-	// in which case Reset has recorded the error MaxFlow returns.
+	// Node indices fit in int32 unless n is too large for the graph, in
+	// which case Reset has recorded the error MaxFlow returns.
 	es := g.es[:0]
-	row, sum := -1, 0.0
 	for _, ed := range m.Edges {
 		i, j, w := ed.I, ed.J, ed.W
 		if uint(i) >= uint(n) || uint(j) >= uint(n) || i == j || !(w >= 0 && w <= math.MaxFloat64) {
 			return 0, gcReject(m, z)
 		}
 		if w > 0 {
-			if i != row {
-				if row >= 0 {
-					a[row] = sum
-				}
-				row, sum = i, a[i]
-			}
-			sum += w
+			a[i] += w
 			es = append(es, maxflow.Edge{U: int32(i), V: int32(j), Cap: w})
 		}
-	}
-	if row >= 0 {
-		a[row] = sum
 	}
 	g.es = es
 	b.AddEdges(es)
