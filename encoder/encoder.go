@@ -16,6 +16,15 @@ type Encoder struct {
 
 	out  nn.Mat // scores after softplus (Supermodular with Pairs > 0)
 	dRaw nn.Mat // gradient with respect to the raw network output
+
+	// Dense turns off the sparse first layer (see Forward).
+	Dense bool
+
+	xs     nn.BinaryRows // ones of the last Forward's x, when sparse
+	sparse bool          // the last Forward used xs
+	xPtr   *float32      // identity of that x: first element and shape
+	xRows  int
+	xCols  int
 }
 
 // New returns an encoder d → hidden → ReLU → n·k + pairs with PyTorch's
@@ -33,8 +42,25 @@ func (e *Encoder) Width() int { return e.N*e.K + e.Pairs }
 
 // Forward returns the B×(N·K+Pairs) scores for x (B×D). The matrix is owned
 // by e and valid until the next Forward. O(B·hidden·(D + width)).
+//
+// When every pixel of x is 0 or 1 and few enough are ones
+// ([nn.Linear.PreferBinary]: below about half for batches of 100), the
+// first layer adds up the weight columns of the ones instead of
+// multiplying, O(ones·hidden + D·hidden); binarized MNIST (13% ones) runs
+// about 3× faster that way. Set Dense to always multiply. Both paths give
+// the same scores up to float32 rounding.
 func (e *Encoder) Forward(x nn.Mat) nn.Mat {
-	raw := e.Net.Forward(x)
+	e.sparse = false
+	if !e.Dense && e.xs.TrySet(x) && e.Net.L1.PreferBinary(&e.xs) {
+		e.sparse = true
+		e.xPtr, e.xRows, e.xCols = first(x), x.Rows, x.Cols
+	}
+	var raw nn.Mat
+	if e.sparse {
+		raw = e.Net.ForwardBinary(&e.xs)
+	} else {
+		raw = e.Net.Forward(x)
+	}
 	if !e.Supermodular || e.Pairs == 0 {
 		return raw
 	}
@@ -56,7 +82,7 @@ func (e *Encoder) Forward(x nn.Mat) nn.Mat {
 // O(B·hidden·(D + width)).
 func (e *Encoder) Backward(x, dscores nn.Mat) {
 	if !e.Supermodular || e.Pairs == 0 {
-		e.Net.Backward(x, dscores, nn.Mat{})
+		e.netBackward(x, dscores)
 		return
 	}
 	rawOut := e.Net.Output()
@@ -72,7 +98,32 @@ func (e *Encoder) Backward(x, dscores nn.Mat) {
 			dst[j] = src[j] * nn.Sigmoid(pre[j])
 		}
 	}
-	e.Net.Backward(x, e.dRaw, nn.Mat{})
+	e.netBackward(x, e.dRaw)
+}
+
+// netBackward runs the network's backward pass on the path the last
+// Forward took. The sparse path needs the same x: if Backward gets another
+// matrix, its ones are found again.
+func (e *Encoder) netBackward(x, draw nn.Mat) {
+	if !e.sparse {
+		e.Net.Backward(x, draw, nn.Mat{})
+		return
+	}
+	if first(x) != e.xPtr || x.Rows != e.xRows || x.Cols != e.xCols {
+		if !e.xs.TrySet(x) {
+			e.Net.Backward(x, draw, nn.Mat{})
+			return
+		}
+	}
+	e.Net.BackwardBinary(&e.xs, draw)
+}
+
+// first returns the address of x's first element (nil when empty).
+func first(x nn.Mat) *float32 {
+	if len(x.Data) == 0 {
+		return nil
+	}
+	return &x.Data[0]
 }
 
 // Params returns the network's parameters named "encoder.l1.W" and so on.

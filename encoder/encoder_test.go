@@ -79,9 +79,133 @@ func TestNoAllocs(t *testing.T) {
 	e := New(20, 10, 4, 2, 6, true, r)
 	x := randMat(r, 8, 20, 1)
 	d := randMat(r, 8, e.Width(), 1)
-	step := func() { e.Forward(x); e.Backward(x, d) }
+	xb := binMat(r, 100, 20, 0.1)
+	db := randMat(r, 100, e.Width(), 1)
+	step := func() { e.Forward(x); e.Backward(x, d); e.Forward(xb); e.Backward(xb, db) }
 	step()
 	if a := testing.AllocsPerRun(10, step); a != 0 {
 		t.Fatalf("Forward/Backward allocate %v times", a)
+	}
+}
+
+func binMat(r *rand.Rand, rows, cols int, p float64) nn.Mat {
+	m := nn.NewMat(rows, cols)
+	for i := range m.Data {
+		if r.Float64() < p {
+			m.Data[i] = 1
+		}
+	}
+	return m
+}
+
+// TestSparseMatchesDense runs the same encoder on sparse binary images
+// through the sparse first layer and with Dense set, and compares scores
+// and every parameter gradient.
+func TestSparseMatchesDense(t *testing.T) {
+	for _, super := range []bool{false, true} {
+		r := newRand(4)
+		e := New(784, 300, 3, 2, 3, super, r)
+		x := binMat(r, 100, 784, 0.13)
+		d := randMat(r, 100, e.Width(), 1)
+		run := func(dense bool) ([]float32, [][]float32) {
+			e.Dense = dense
+			ps := e.Params()
+			nn.ZeroGrad(ps)
+			s := append([]float32(nil), e.Forward(x).Data...)
+			if e.sparse == dense {
+				t.Fatalf("Dense=%v but sparse path used = %v", dense, e.sparse)
+			}
+			e.Backward(x, d)
+			var g [][]float32
+			for _, p := range ps {
+				g = append(g, append([]float32(nil), p.G...))
+			}
+			return s, g
+		}
+		sd, gd := run(true)
+		ss, gs := run(false)
+		for i := range sd {
+			if math.Abs(float64(sd[i]-ss[i])) > 1e-5*(1+math.Abs(float64(sd[i]))) {
+				t.Fatalf("supermodular=%v score %d: sparse %v, dense %v", super, i, ss[i], sd[i])
+			}
+		}
+		for p := range gd {
+			for i := range gd[p] {
+				if math.Abs(float64(gd[p][i]-gs[p][i])) > 1e-4*(1+math.Abs(float64(gd[p][i]))) {
+					t.Fatalf("supermodular=%v param %s[%d]: sparse %v, dense %v", super, e.Params()[p].Name, i, gs[p][i], gd[p][i])
+				}
+			}
+		}
+	}
+}
+
+// TestSparseGradCheck checks the parameter gradients of the sparse path
+// against finite differences.
+func TestSparseGradCheck(t *testing.T) {
+	r := newRand(5)
+	e := New(64, 7, 3, 2, 3, true, r)
+	for i := range e.Net.L2.W {
+		e.Net.L2.W[i] *= 4
+	}
+	x := binMat(r, 20, 64, 0.1)
+	coef := randMat(r, 20, e.Width(), 1)
+	loss := func() float64 {
+		s := e.Forward(x)
+		acc := 0.0
+		for i := range coef.Data {
+			acc += float64(coef.Data[i]) * float64(s.Data[i])
+		}
+		return acc
+	}
+	ps := e.Params()
+	nn.ZeroGrad(ps)
+	e.Forward(x)
+	if !e.sparse {
+		t.Fatal("sparse path not chosen for 10% ones in a batch of 20")
+	}
+	e.Backward(x, coef)
+	if err := nn.GradCheck(loss, ps, 1e-3, 1e-2, r, 200); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestPathChoice: dense or non-binary inputs and tiny batches multiply;
+// Backward given a copy of x (not the matrix Forward saw) still gets the
+// same gradients.
+func TestPathChoice(t *testing.T) {
+	r := newRand(6)
+	e := New(784, 50, 1, 10, 0, false, r)
+	cases := []struct {
+		name   string
+		x      nn.Mat
+		sparse bool
+	}{
+		{"mnist-like", binMat(r, 100, 784, 0.13), true},
+		{"fashion-like", binMat(r, 100, 784, 0.45), true},
+		{"mostly ones", binMat(r, 100, 784, 0.8), false},
+		{"gray", randMat(r, 100, 784, 1), false},
+		{"one image", binMat(r, 1, 784, 0.13), false},
+	}
+	for _, c := range cases {
+		e.Forward(c.x)
+		if e.sparse != c.sparse {
+			t.Errorf("%s: sparse path %v, want %v", c.name, e.sparse, c.sparse)
+		}
+	}
+	x := binMat(r, 100, 784, 0.13)
+	d := randMat(r, 100, e.Width(), 1)
+	ps := e.Params()
+	nn.ZeroGrad(ps)
+	e.Forward(x)
+	e.Backward(x, d)
+	want := append([]float32(nil), ps[0].G...)
+	nn.ZeroGrad(ps)
+	e.Forward(x)
+	xc := nn.Mat{Rows: x.Rows, Cols: x.Cols, Data: append([]float32(nil), x.Data...)}
+	e.Backward(xc, d)
+	for i := range want {
+		if ps[0].G[i] != want[i] {
+			t.Fatalf("gradient %d with a copy of x: %v, want %v", i, ps[0].G[i], want[i])
+		}
 	}
 }

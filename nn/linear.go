@@ -12,6 +12,8 @@ type Linear struct {
 	In, Out int
 	W, B    []float32
 	GW, GB  []float32
+
+	bin *binaryWork // buffers of ForwardBinary and BackwardBinary
 }
 
 // NewLinear returns an in→out layer initialised as PyTorch's nn.Linear:

@@ -45,13 +45,18 @@ func (m *MLP) Hidden() Mat { return m.hid }
 func (m *MLP) Backward(x, dout Mat, dx Mat) {
 	Resize(&m.dhid, x.Rows, m.L1.Out)
 	m.L2.Backward(m.hid, dout, m.dhid)
-	h, d := m.hid.Data, m.dhid.Data[:len(m.hid.Data)]
+	reluMask(m.hid.Data, m.dhid.Data)
+	m.L1.Backward(x, m.dhid, dx)
+}
+
+// reluMask zeroes d[i] wherever the ReLU output h[i] is not positive.
+func reluMask(h, d []float32) {
+	d = d[:len(h)]
 	for i, v := range h {
 		if v <= 0 {
 			d[i] = 0
 		}
 	}
-	m.L1.Backward(x, m.dhid, dx)
 }
 
 // Params returns the four parameters named "l1.W", "l1.B", "l2.W", "l2.B".
