@@ -11,7 +11,7 @@ package maxflow
 // counting pass. The comparison is made on the way: epos[k] holds the arcs
 // of the built edge k, whose heads are that edge's endpoints, so the rows
 // fit exactly when the sizes agree and every edge's endpoints are the
-// heads of its two arcs (see rowsValid). On the first difference, build
+// heads of its two arcs (see loadCaps). On the first difference, build
 // lays out the rows from scratch: edge k becomes an arc pair in the rows of
 // its two endpoints, in the order the edges were added. Time O(V + E)
 // either way.
@@ -52,21 +52,6 @@ func (g *Graph) loadCaps() bool {
 			return false
 		}
 		fwd.rcap, rev.rcap = e.Cap, e.Rev
-	}
-	return true
-}
-
-// rowsValid reports whether the CSR rows of the last build fit the
-// current edges (the test of loadCaps, without writing). O(E).
-func (g *Graph) rowsValid() bool {
-	if g.n != g.builtN || len(g.edges) != g.builtM {
-		return false
-	}
-	for k, e := range g.edges {
-		p := g.epos[k]
-		if g.arcs[p.fwd].head != e.V || g.arcs[p.rev].head != e.U {
-			return false
-		}
 	}
 	return true
 }

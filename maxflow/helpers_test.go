@@ -236,3 +236,18 @@ func checkTreeCut(t *testing.T, name string, g *Graph) {
 		}
 	}
 }
+
+// rowsValid reports whether the CSR rows of the last build fit the
+// current edges (the test of loadCaps, without writing), for the tests. O(E).
+func (g *Graph) rowsValid() bool {
+	if g.n != g.builtN || len(g.edges) != g.builtM {
+		return false
+	}
+	for k, e := range g.edges {
+		p := g.epos[k]
+		if g.arcs[p.fwd].head != e.V || g.arcs[p.rev].head != e.U {
+			return false
+		}
+	}
+	return true
+}
