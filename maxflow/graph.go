@@ -180,7 +180,8 @@ func (g *Graph) AddTerminal(u int, source, sink float64) {
 
 // SourceSide implements [MinCut]. It is false for every node before
 // MaxFlow succeeds and for nodes out of range. O(1): the source side is
-// the source search tree left by MaxFlow (see markSourceSide in bk.go).
+// the source search tree left by MaxFlow (see the argument at the end of
+// bk.go).
 func (g *Graph) SourceSide(u int) bool {
 	if !g.solved || uint(u) >= uint(g.n) {
 		return false
