@@ -13,7 +13,16 @@ type Decoder struct {
 	Net     *nn.MLP
 	N, K, D int
 
-	v variantBuffers
+	// Ungrouped turns off the evaluation once per distinct code (see
+	// Forward).
+	Ungrouped bool
+
+	v       variantBuffers
+	groups  nn.RowGroups // identical rows of the last Forward's z
+	grouped bool         // the last Forward evaluated one row per group
+	zPtr    *float32     // identity of that z: first element and shape
+	zRows   int
+	zCols   int
 }
 
 // New returns a decoder n·k → hidden → ReLU → d with PyTorch's default
@@ -27,13 +36,51 @@ func New(n, k, hidden, d int, r *rand.Rand) *Decoder {
 
 // Forward returns the B×D logits for the dense codes z (B×N·K). The matrix
 // is owned by d and valid until the next Forward. O(B·hidden·(N·K + D)).
-func (d *Decoder) Forward(z nn.Mat) nn.Mat { return d.Net.Forward(z) }
+//
+// Rows of z that repeat (one-hot codes of a single latent take at most K
+// values) are evaluated once: when at most 4/5 of the rows are distinct,
+// the network runs on the U distinct codes and copies their logits to the
+// rows ([nn.MLP.ForwardGrouped]), O(U·hidden·(N·K + D) + B·D), and
+// Backward sums the gradient over equal rows before the products. The
+// logits are the same up to float32 rounding. Set Ungrouped to always
+// evaluate every row.
+func (d *Decoder) Forward(z nn.Mat) nn.Mat {
+	d.grouped = false
+	if !d.Ungrouped && z.Rows > 1 {
+		d.groups.Set(z)
+		if 5*d.groups.Len() <= 4*z.Rows {
+			d.grouped = true
+			d.zPtr, d.zRows, d.zCols = first(z), z.Rows, z.Cols
+			return d.Net.ForwardGrouped(z, &d.groups)
+		}
+	}
+	return d.Net.Forward(z)
+}
 
 // Backward accumulates parameter gradients for dlogits (B×D), the gradient
 // with respect to the logits of the last Forward on z. If dz.Data is not nil
 // it also sets dz (B×N·K) to the gradient with respect to z, as the
-// Gumbel-Softmax estimator needs.
-func (d *Decoder) Backward(z, dlogits nn.Mat, dz nn.Mat) { d.Net.Backward(z, dlogits, dz) }
+// Gumbel-Softmax estimator needs. After a grouped Forward the parameter
+// gradients cost O(B·D + U·hidden·(N·K + D)); dz costs
+// O(B·hidden·(N·K + D)) more.
+func (d *Decoder) Backward(z, dlogits nn.Mat, dz nn.Mat) {
+	if !d.grouped {
+		d.Net.Backward(z, dlogits, dz)
+		return
+	}
+	if first(z) != d.zPtr || z.Rows != d.zRows || z.Cols != d.zCols {
+		d.groups.Set(z) // a copy of the same codes groups the same way
+	}
+	d.Net.BackwardGrouped(z, &d.groups, dlogits, dz)
+}
+
+// first returns the address of z's first element (nil when empty).
+func first(z nn.Mat) *float32 {
+	if len(z.Data) == 0 {
+		return nil
+	}
+	return &z.Data[0]
+}
 
 // Params returns the network's parameters named "decoder.l1.W" and so on.
 func (d *Decoder) Params() []nn.Param { return nn.Prefixed("decoder.", d.Net.Params()) }

@@ -227,3 +227,77 @@ func TestVariantsKeepsForwardState(t *testing.T) {
 		}
 	}
 }
+
+// TestGroupedMatchesUngrouped trains-steps the same decoder on one-hot
+// codes of one latent (K distinct rows in a batch of 100) with and without
+// grouping and compares logits, parameter gradients and dz; Backward gets
+// a copy of z to check that it regroups.
+func TestGroupedMatchesUngrouped(t *testing.T) {
+	for _, c := range []struct{ n, k int }{{1, 10}, {1, 50}, {2, 3}} {
+		r := newRand(10)
+		d := New(c.n, c.k, 300, 784, r)
+		B := 100
+		x := binMat(r, B, 784)
+		z := nn.NewMat(B, c.n*c.k)
+		OneHot(randStates(r, B, c.n, c.k), c.n, c.k, z)
+		zc := nn.Mat{Rows: B, Cols: z.Cols, Data: append([]float32(nil), z.Data...)}
+		run := func(ungrouped bool) (logits, dz []float32, grads [][]float32) {
+			d.Ungrouped = ungrouped
+			ps := d.Params()
+			nn.ZeroGrad(ps)
+			l := d.Forward(z)
+			if d.grouped == ungrouped {
+				t.Fatalf("N=%d K=%d: Ungrouped=%v but grouped = %v", c.n, c.k, ungrouped, d.grouped)
+			}
+			logits = append([]float32(nil), l.Data...)
+			dl := nn.NewMat(B, 784)
+			nn.BernoulliLogLikGrad(x, l, nil, dl)
+			dzm := nn.NewMat(B, z.Cols)
+			d.Backward(zc, dl, dzm)
+			for _, p := range ps {
+				grads = append(grads, append([]float32(nil), p.G...))
+			}
+			return logits, dzm.Data, grads
+		}
+		lu, dzu, gu := run(true)
+		lg, dzg, gg := run(false)
+		near := func(what string, got, want []float32, tol float64) {
+			for i := range want {
+				if math.Abs(float64(got[i]-want[i])) > tol*(1+math.Abs(float64(want[i]))) {
+					t.Fatalf("N=%d K=%d %s[%d]: grouped %v, ungrouped %v", c.n, c.k, what, i, got[i], want[i])
+				}
+			}
+		}
+		near("logits", lg, lu, 1e-5)
+		near("dz", dzg, dzu, 1e-4)
+		for p := range gu {
+			near(d.Params()[p].Name, gg[p], gu[p], 1e-4)
+		}
+	}
+}
+
+// TestGroupedGradCheck checks parameter gradients and dz of a grouped
+// batch (12 rows, 3 distinct codes) against finite differences.
+func TestGroupedGradCheck(t *testing.T) {
+	r := newRand(11)
+	d := New(1, 3, 10, 12, r)
+	B := 12
+	x := binMat(r, B, 12)
+	z := nn.NewMat(B, 3)
+	OneHot(randStates(r, B, 1, 3), 1, 3, z)
+	loss := func() float64 { return logLik64(x, d.Forward(z)) }
+	ps := d.Params()
+	nn.ZeroGrad(ps)
+	l := d.Forward(z)
+	if !d.grouped {
+		t.Fatal("12 rows with 3 distinct codes not grouped")
+	}
+	dl := nn.NewMat(B, 12)
+	nn.BernoulliLogLikGrad(x, l, nil, dl)
+	dz := nn.NewMat(B, 3)
+	d.Backward(z, dl, dz)
+	ps = append(ps, nn.Param{Name: "z", W: z.Data, G: dz.Data})
+	if err := nn.GradCheck(loss, ps, 1e-3, 1e-2, r, 200); err != nil {
+		t.Fatal(err)
+	}
+}

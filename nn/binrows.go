@@ -48,7 +48,7 @@ func (s *BinaryRows) TrySet(x Mat) bool {
 func (s *BinaryRows) set(x Mat) int {
 	s.colsOK = false
 	s.Start = grow32(s.Start, x.Rows+1)
-	s.Idx = grow32(s.Idx, x.Rows*x.Cols)
+	s.Idx = grow32(s.Idx, x.Rows*x.Cols+scanSlack)
 	n := binaryScan(x.Data, x.Rows, x.Cols, s.Start, s.Idx[:cap(s.Idx)])
 	if n < 0 {
 		s.Rows, s.Cols, s.Start, s.Idx = 0, 0, s.Start[:1], s.Idx[:0]
@@ -114,6 +114,10 @@ func (s *BinaryRows) byColumn() (colStart, colIdx []int32) {
 	s.colStart, s.colIdx, s.colsOK = cs, ci, true
 	return cs, ci
 }
+
+// scanSlack is the room binaryScan needs past Rows·Cols positions: its
+// vector versions store up to 16 candidates at a time.
+const scanSlack = 16
 
 // grow32 returns a slice of length n reusing buf's array when it is large
 // enough.

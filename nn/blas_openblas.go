@@ -25,6 +25,9 @@ const (
 // sgemm calls OpenBLAS's cblas_sgemm on row-major operands. Callers have
 // checked shapes and that m, n, k > 0.
 func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if gemm512(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) {
+		return
+	}
 	ta, tb := C.int(cblasNoTrans), C.int(cblasNoTrans)
 	if transA {
 		ta = cblasTrans

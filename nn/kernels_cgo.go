@@ -11,6 +11,8 @@ void nn_adam_update(float *w, const float *g, float *m, float *v, long n,
                     float b1, float c1, float b2, float c2, float step, float inv, float eps);
 void nn_ll_rows(const float *x, long per, const float *l, const float *bias, long rows, long n, float *out);
 void nn_ll_grad_rows(const float *x, const float *l, const float *scale, long rows, long n, float *out, float *dl);
+void nn_relu(float *v, long n);
+void nn_relu_mask(const float *h, float *d, long n);
 int nn_kernels_fast(void);
 int nn_kernels_set_fast(int on);
 */
@@ -78,4 +80,23 @@ func llGradRows(x, l Mat, scale []float32, out []float32, dl Mat) {
 		o = (*C.float)(&out[0])
 	}
 	C.nn_ll_grad_rows((*C.float)(&x.Data[0]), (*C.float)(&l.Data[0]), s, C.long(l.Rows), C.long(l.Cols), o, (*C.float)(&dl.Data[0]))
+}
+
+// relu sets every negative entry of v to zero in place (NaN and −0 are
+// kept); reluGo is the reference.
+func relu(v []float32) {
+	if len(v) == 0 {
+		return
+	}
+	C.nn_relu((*C.float)(&v[0]), C.long(len(v)))
+}
+
+// reluMask zeroes d[i] wherever the ReLU output h[i] is not positive;
+// reluMaskGo is the reference.
+func reluMask(h, d []float32) {
+	if len(h) == 0 {
+		return
+	}
+	d = d[:len(h)]
+	C.nn_relu_mask((*C.float)(&h[0]), (*C.float)(&d[0]), C.long(len(h)))
 }

@@ -20,3 +20,7 @@ func llRows(x Mat, per int, l Mat, bias []float32, out []float32) {
 func llGradRows(x, l Mat, scale []float32, out []float32, dl Mat) {
 	llGradRowsGo(x, l, scale, out, dl)
 }
+
+func relu(v []float32) { reluGo(v) }
+
+func reluMask(h, d []float32) { reluMaskGo(h, d) }

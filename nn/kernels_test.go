@@ -88,3 +88,37 @@ func TestKernelsNoAllocs(t *testing.T) {
 		t.Fatalf("log-likelihood kernels allocate %v times", a)
 	}
 }
+
+// TestReluKernelsMatchReference compares relu and reluMask with the Go
+// loops bit for bit, NaN, ±0 and ±Inf included, with and without AVX2.
+func TestReluKernelsMatchReference(t *testing.T) {
+	defer setFastKernels(setFastKernels(true))
+	r := newRand(17)
+	special := []float32{0, float32(math.Copysign(0, -1)), float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)), 1e-40, -1e-40}
+	for _, fast := range []bool{true, false} {
+		setFastKernels(fast)
+		for _, n := range []int{0, 1, 7, 8, 9, 300, 3001} {
+			h := randMat(r, 1, n).Data
+			for i := range h {
+				if r.IntN(5) == 0 {
+					h[i] = special[r.IntN(len(special))]
+				}
+			}
+			d := randMat(r, 1, n).Data
+			got, want := append([]float32(nil), h...), append([]float32(nil), h...)
+			relu(got)
+			reluGo(want)
+			gd, wd := append([]float32(nil), d...), append([]float32(nil), d...)
+			reluMask(h, gd)
+			reluMaskGo(h, wd)
+			for i := range want {
+				if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+					t.Fatalf("fast=%v n=%d: relu(%v) = %v, want %v", fast, n, h[i], got[i], want[i])
+				}
+				if math.Float32bits(gd[i]) != math.Float32bits(wd[i]) {
+					t.Fatalf("fast=%v n=%d: mask at h=%v gives %v, want %v", fast, n, h[i], gd[i], wd[i])
+				}
+			}
+		}
+	}
+}

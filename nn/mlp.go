@@ -10,9 +10,11 @@ import "math/rand/v2"
 type MLP struct {
 	L1, L2 *Linear
 
-	hid  Mat // ReLU(x·W1ᵀ + b1), B×hidden
+	hid  Mat // ReLU(x·W1ᵀ + b1), B×hidden (one row per group after ForwardGrouped)
 	out  Mat // B×out
-	dhid Mat // gradient with respect to hid, B×hidden
+	dhid Mat // gradient with respect to hid, B×hidden (or per group)
+
+	g grouped // buffers of ForwardGrouped and BackwardGrouped
 }
 
 // NewMLP returns an in→hidden→ReLU→out network with PyTorch's default
@@ -36,7 +38,8 @@ func (m *MLP) Forward(x Mat) Mat {
 // returned).
 func (m *MLP) Output() Mat { return m.out }
 
-// Hidden returns the post-ReLU hidden activations of the last Forward.
+// Hidden returns the post-ReLU hidden activations of the last Forward
+// (after [MLP.ForwardGrouped]: one row per group).
 func (m *MLP) Hidden() Mat { return m.hid }
 
 // Backward accumulates parameter gradients for the output gradient dout
@@ -49,8 +52,8 @@ func (m *MLP) Backward(x, dout Mat, dx Mat) {
 	m.L1.Backward(x, m.dhid, dx)
 }
 
-// reluMask zeroes d[i] wherever the ReLU output h[i] is not positive.
-func reluMask(h, d []float32) {
+// reluMaskGo zeroes d[i] wherever the ReLU output h[i] is not positive.
+func reluMaskGo(h, d []float32) {
 	d = d[:len(h)]
 	for i, v := range h {
 		if v <= 0 {
@@ -64,8 +67,8 @@ func (m *MLP) Params() []Param {
 	return append(Prefixed("l1.", m.L1.Params()), Prefixed("l2.", m.L2.Params())...)
 }
 
-// relu sets every negative entry to zero in place (NaNs propagate).
-func relu(v []float32) {
+// reluGo sets every negative entry to zero in place (NaNs propagate).
+func reluGo(v []float32) {
 	for i, x := range v {
 		if x < 0 {
 			v[i] = 0

@@ -66,7 +66,7 @@ func transpose(src []float32, rows, cols, lds int, dst []float32, ldd int, add b
 	C.nn_transpose((*C.float)(&src[0]), C.long(rows), C.long(cols), C.long(lds), (*C.float)(&dst[0]), C.long(ldd), a)
 }
 
-// binaryScan fills start (rows+1) and idx (room for rows·cols) with the
+// binaryScan fills start (rows+1) and idx (room for rows·cols+scanSlack) with the
 // positions of the ones of x (rows×cols, stride cols) and returns their
 // number, or −1−i for the flat index i of the first entry that is neither
 // 0 nor 1.
