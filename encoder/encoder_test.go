@@ -147,8 +147,8 @@ func TestSparseGradCheck(t *testing.T) {
 	for i := range e.Net.L2.W {
 		e.Net.L2.W[i] *= 4
 	}
-	x := binMat(r, 20, 64, 0.1)
-	coef := randMat(r, 20, e.Width(), 1)
+	x := binMat(r, 40, 64, 0.1)
+	coef := randMat(r, 40, e.Width(), 1)
 	loss := func() float64 {
 		s := e.Forward(x)
 		acc := 0.0
@@ -161,7 +161,7 @@ func TestSparseGradCheck(t *testing.T) {
 	nn.ZeroGrad(ps)
 	e.Forward(x)
 	if !e.sparse {
-		t.Fatal("sparse path not chosen for 10% ones in a batch of 20")
+		t.Fatal("sparse path not chosen for 10% ones in a batch of 40")
 	}
 	e.Backward(x, coef)
 	if err := nn.GradCheck(loss, ps, 1e-3, 1e-2, r, 200); err != nil {
@@ -178,18 +178,23 @@ func TestPathChoice(t *testing.T) {
 	cases := []struct {
 		name   string
 		x      nn.Mat
-		sparse bool
+		sparse int // 1: sparse, 0: dense, -1: as the cost model says
 	}{
-		{"mnist-like", binMat(r, 100, 784, 0.13), true},
-		{"fashion-like", binMat(r, 100, 784, 0.45), true},
-		{"mostly ones", binMat(r, 100, 784, 0.8), false},
-		{"gray", randMat(r, 100, 784, 1), false},
-		{"one image", binMat(r, 1, 784, 0.13), false},
+		{"mnist-like", binMat(r, 100, 784, 0.13), 1},
+		{"fashion-like", binMat(r, 100, 784, 0.45), -1},
+		{"mostly ones", binMat(r, 100, 784, 0.8), 0},
+		{"gray", randMat(r, 100, 784, 1), 0},
+		{"one image", binMat(r, 1, 784, 0.13), 0},
 	}
 	for _, c := range cases {
 		e.Forward(c.x)
-		if e.sparse != c.sparse {
-			t.Errorf("%s: sparse path %v, want %v", c.name, e.sparse, c.sparse)
+		want := c.sparse == 1
+		if c.sparse < 0 {
+			var xs nn.BinaryRows
+			want = xs.Set(c.x) == nil && e.Net.L1.PreferBinary(&xs)
+		}
+		if e.sparse != want {
+			t.Errorf("%s: sparse path %v, want %v", c.name, e.sparse, want)
 		}
 	}
 	x := binMat(r, 100, 784, 0.13)

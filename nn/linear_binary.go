@@ -71,15 +71,20 @@ func (l *Linear) BackwardBinary(x *BinaryRows, dy Mat) {
 
 // PreferBinary reports whether [Linear.ForwardBinary] and
 // [Linear.BackwardBinary] are expected to be cheaper than the dense
-// products for the input x, by a cost model measured on this package's
-// kernels against one OpenBLAS thread (784→300, batch 100, AVX2/AVX-512):
-// per one and output 0.057 ns, per weight (the transposes) 0.45 ns, per
-// multiply-add of the dense products 0.035 ns. For batches of 100 the
-// crossover is near 50% ones; small batches favour the dense path, whose
-// cost has no per-weight term.
+// products for the input x, by a cost model of the forward and
+// weight-gradient passes measured on this package's kernels (784→300,
+// batches of 20 and 100): time per one and output for the sparse adds, per
+// weight for the sparse path's transposes and per multiply-add for the
+// dense products (see binaryCosts). With the AVX-512 products and a batch
+// of 100 the crossover is near 28% ones (MNIST has 13%, Fashion-MNIST
+// 45%); small batches favour the dense path, whose cost has no per-weight
+// term.
 func (l *Linear) PreferBinary(x *BinaryRows) bool {
-	const perOne, perWeight, perMAC = 0.057, 0.45, 0.035
-	sparse := float64(x.NNZ())*float64(l.Out)*perOne + float64(l.In*l.Out)*perWeight
-	dense := float64(x.Rows) * float64(l.In*l.Out) * perMAC
+	c := binaryCosts()
+	sparse := float64(x.NNZ())*float64(l.Out)*c.perOne + float64(l.In*l.Out)*c.perWeight
+	dense := float64(x.Rows) * float64(l.In*l.Out) * c.perMAC
 	return sparse < dense
 }
+
+// sparseCosts are the constants of [Linear.PreferBinary], in nanoseconds.
+type sparseCosts struct{ perOne, perWeight, perMAC float64 }

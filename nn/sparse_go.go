@@ -5,6 +5,11 @@ package nn
 // Pure-Go versions of the sparse-input kernels (see sparse.c for the cgo
 // build), with the same contracts.
 
+// binaryCosts returns the cost model of PreferBinary for the Go loops
+// and gonum's products, measured on AMD Zen 5: 0.93 ns per one and output,
+// 2.5 ns per weight, 0.255 ns per multiply-add.
+func binaryCosts() sparseCosts { return sparseCosts{perOne: 0.93, perWeight: 2.5, perMAC: 0.255} }
+
 func sparseLevel() int { return 0 }
 
 func setSparseLevel(l int) int { return 0 }
