@@ -284,10 +284,12 @@ void nn_relu_mask(const float *h, float *d, long n) {
 
 // ---------------------------------------------------------------------------
 // Adam: the same single-precision operations in the same order as
-// adamUpdateGo (no fused multiply-adds: this file's vector code is compiled
-// with FMA only in the log-likelihood kernels above, and the Adam kernels
-// use explicit SSE/AVX intrinsics), so results match the Go build bit for
-// bit.
+// adamUpdateGo (no fused multiply-adds: the SSE/AVX kernels are compiled
+// for targets without FMA, and the AVX-512 one, whose target has it, with
+// contraction turned off), so results match the Go build bit for bit. The
+// AVX-512 kernel matters: a step over 470k parameters is bound by the
+// square roots and divisions more than by memory (120 µs with AVX, 82 µs
+// with AVX-512 on Zen 5).
 
 static void adam_scalar(float *w, const float *g, float *m, float *v, long j, long n, float b1, float c1, float b2,
                         float c2, float step, float inv, float eps) {
@@ -342,6 +344,26 @@ __attribute__((target("avx"))) static long adam_avx(float *w, const float *g, fl
 	return j;
 }
 
+__attribute__((target("avx512f"), optimize("fp-contract=off"))) static long adam_avx512(float *w, const float *g, float *m, float *v, long n,
+                                                           float b1, float c1, float b2, float c2, float step,
+                                                           float inv, float eps) {
+	__m512 B1 = _mm512_set1_ps(b1), C1 = _mm512_set1_ps(c1), B2 = _mm512_set1_ps(b2), C2 = _mm512_set1_ps(c2);
+	__m512 S = _mm512_set1_ps(step), I = _mm512_set1_ps(inv), E = _mm512_set1_ps(eps);
+	long j = 0;
+	for (; j + 16 <= n; j += 16) {
+		__m512 gj = _mm512_loadu_ps(g + j);
+		__m512 mj = _mm512_add_ps(_mm512_mul_ps(B1, _mm512_loadu_ps(m + j)), _mm512_mul_ps(C1, gj));
+		__m512 vj = _mm512_add_ps(_mm512_mul_ps(B2, _mm512_loadu_ps(v + j)), _mm512_mul_ps(_mm512_mul_ps(C2, gj), gj));
+		_mm512_storeu_ps(m + j, mj);
+		_mm512_storeu_ps(v + j, vj);
+		__m512 den = _mm512_add_ps(_mm512_mul_ps(_mm512_sqrt_ps(vj), I), E);
+		_mm512_storeu_ps(w + j, _mm512_sub_ps(_mm512_loadu_ps(w + j), _mm512_div_ps(_mm512_mul_ps(S, mj), den)));
+	}
+	return j;
+}
+
+// nn_avx is the widest Adam kernel the CPU runs: 2 = AVX-512F, 1 = AVX,
+// 0 = SSE; −1 until detected.
 static int nn_avx = -1;
 #endif
 
@@ -351,10 +373,13 @@ void nn_adam_update(float *w, const float *g, float *m, float *v, long n, float 
 #ifdef NN_X86
 	if (nn_avx < 0) {
 		__builtin_cpu_init();
-		nn_avx = __builtin_cpu_supports("avx");
+		nn_avx = __builtin_cpu_supports("avx512f") ? 2 : __builtin_cpu_supports("avx") ? 1 : 0;
 	}
-	j = nn_avx ? adam_avx(w, g, m, v, n, b1, c1, b2, c2, step, inv, eps)
-	           : adam_sse(w, g, m, v, n, b1, c1, b2, c2, step, inv, eps);
+	switch (nn_avx) {
+	case 2: j = adam_avx512(w, g, m, v, n, b1, c1, b2, c2, step, inv, eps); break;
+	case 1: j = adam_avx(w, g, m, v, n, b1, c1, b2, c2, step, inv, eps); break;
+	default: j = adam_sse(w, g, m, v, n, b1, c1, b2, c2, step, inv, eps);
+	}
 #endif
 	adam_scalar(w, g, m, v, j, n, b1, c1, b2, c2, step, inv, eps);
 }
