@@ -34,6 +34,6 @@ func Threads() int { return 1 }
 // Backend names the BLAS implementation compiled in: "openblas" or "gonum".
 func Backend() string { return "gonum" }
 
-// Kernels names the element-wise kernels in use: "c-avx2" or "c" in the
-// default build, "go" with -tags noopenblas.
+// Kernels names the element-wise kernels in use: "c-avx512", "c-avx2" or
+// "c" in the default build, "go" with -tags noopenblas.
 func Kernels() string { return kernelsName() }

@@ -52,6 +52,6 @@ func Threads() int { return int(C.openblas_get_num_threads()) }
 // Backend names the BLAS implementation compiled in: "openblas" or "gonum".
 func Backend() string { return "openblas" }
 
-// Kernels names the element-wise kernels in use: "c-avx2" or "c" in the
-// default build, "go" with -tags noopenblas.
+// Kernels names the element-wise kernels in use: "c-avx512", "c-avx2" or
+// "c" in the default build, "go" with -tags noopenblas.
 func Kernels() string { return kernelsName() }

@@ -1,8 +1,9 @@
 //go:build cgo && !noopenblas
 
 // Element-wise kernels of package nn for the default (cgo) build, written
-// with GCC vector extensions so that each is compiled twice: for AVX2+FMA,
-// chosen at run time on CPUs that have them, and for the baseline ISA.
+// with GCC vector extensions so that each is compiled more than once: for
+// AVX2+FMA, chosen at run time on CPUs that have them, for the baseline
+// ISA, and (the log-likelihood, 16 lanes wide, and Adam) for AVX-512F.
 // The pure-Go equivalents are in kernels_go.go and bernoulli_go.go.
 
 #include <stdint.h>
@@ -29,134 +30,64 @@ typedef float v4sf __attribute__((vector_size(16)));
 // s = t/(2+t) ≤ 1/3, seven odd terms (relative error < 2e-8). Sums of terms
 // are accumulated in double.
 
-// NN_LL8 evaluates 8 lanes: SP = softplus(l) and XMS = x − σ(l), the latter
-// as (x − 1) + σ(−l) for l ≥ 0 and x − σ(l) otherwise, so that a σ close
-// to 1 loses no precision to cancellation.
-#define NN_LL8(L, X, SP, XMS)                                                         \
-	do {                                                                            \
-		v8sf a_ = (v8sf)((v8si)(L) & ISPLAT(0x7fffffff));                             \
-		v8sf y_ = -a_;                                                                \
-		v8si lo_ = y_ < SPLAT(-80.0f);                                                \
-		y_ = (v8sf)(((v8si)y_ & ~lo_) | ((v8si)SPLAT(-80.0f) & lo_));                 \
-		v8sf fx_ = y_ * SPLAT(1.44269504088896341f) + SPLAT(12582912.0f);            \
-		v8si k_ = (v8si)fx_ - ISPLAT(0x4B400000);                                     \
-		v8sf kf_ = fx_ - SPLAT(12582912.0f);                                          \
-		v8sf r_ = y_ - kf_ * SPLAT(0.693359375f) - kf_ * SPLAT(-2.12194440e-4f);      \
-		v8sf p_ = SPLAT(1.9875691500e-4f);                                            \
-		p_ = p_ * r_ + SPLAT(1.3981999507e-3f);                                       \
-		p_ = p_ * r_ + SPLAT(8.3334519073e-3f);                                       \
-		p_ = p_ * r_ + SPLAT(4.1665795894e-2f);                                       \
-		p_ = p_ * r_ + SPLAT(1.6666665459e-1f);                                       \
-		p_ = p_ * r_ + SPLAT(5.0000001201e-1f);                                       \
-		p_ = p_ * r_ * r_ + r_ + SPLAT(1.0f);                                         \
-		v8sf t_ = p_ * (v8sf)((k_ + ISPLAT(127)) << 23);                              \
-		v8sf s_ = t_ / (SPLAT(2.0f) + t_);                                            \
-		v8sf s2_ = s_ * s_;                                                           \
-		v8sf q_ = SPLAT(1.0f / 13);                                                   \
-		q_ = q_ * s2_ + SPLAT(1.0f / 11);                                             \
-		q_ = q_ * s2_ + SPLAT(1.0f / 9);                                              \
-		q_ = q_ * s2_ + SPLAT(1.0f / 7);                                              \
-		q_ = q_ * s2_ + SPLAT(1.0f / 5);                                              \
-		q_ = q_ * s2_ + SPLAT(1.0f / 3);                                              \
-		q_ = q_ * s2_ + SPLAT(1.0f);                                                  \
-		SP = ((L) + a_) * SPLAT(0.5f) + SPLAT(2.0f) * s_ * q_;                        \
-		v8sf sn_ = t_ / (SPLAT(1.0f) + t_);                                           \
-		v8si pos_ = (L) >= SPLAT(0.0f);                                               \
-		v8sf one_ = (v8sf)((v8si)SPLAT(1.0f) & pos_);                                 \
-		v8sf sgn_ = (v8sf)((v8si)sn_ ^ ((v8si)SPLAT(-0.0f) & ~pos_));                 \
-		XMS = ((X) - one_) + sgn_;                                                    \
-	} while (0)
-
 // Unaligned loads and stores, and the two halves of a float vector widened
 // to double (macros rather than functions: vector arguments would change
-// the calling convention between the two compilations).
-#define NN_LOAD(p) ({ v8sf v_; memcpy(&v_, (p), sizeof v_); v_; })
-#define NN_STORE(p, v) do { v8sf s_ = (v); memcpy((p), &s_, sizeof s_); } while (0)
+// the calling convention between the compilations).
+#define NN_LOAD(p) ({ VF v_; memcpy(&v_, (p), sizeof v_); v_; })
+#define NN_STORE(p, v) do { VF s_ = (v); memcpy((p), &s_, sizeof s_); } while (0)
+
+// 8 lanes: the AVX2+FMA and baseline compilations.
+#define W 8
+#define VF v8sf
+#define VI v8si
+#define VD v4df
 #define NN_LO(v) __builtin_convertvector(__builtin_shufflevector((v), (v), 0, 1, 2, 3), v4df)
 #define NN_HI(v) __builtin_convertvector(__builtin_shufflevector((v), (v), 4, 5, 6, 7), v4df)
+#define VD_SUM(a) (((a)[0] + (a)[1]) + ((a)[2] + (a)[3]))
+#define LL_ROWS_IMPL nn_ll_rows_impl
+#define LL_GRAD_IMPL nn_ll_grad_rows_impl
+#include "kernels_ll.h"
+#undef W
+#undef VF
+#undef VI
+#undef VD
+#undef NN_LO
+#undef NN_HI
+#undef VD_SUM
+#undef LL_ROWS_IMPL
+#undef LL_GRAD_IMPL
 
-// Row r of l (rows×n) is scored against row r/per of x; x == NULL means 0
-// (the result is then −Σ softplus); bias (n) may be NULL.
-static inline __attribute__((always_inline)) void nn_ll_rows_impl(const float *x, long per, const float *l,
-                                                                  const float *bias, long rows, long n, float *out) {
-	float lb[8], xb[8], tb[8];
-	for (long r = 0; r < rows; r++) {
-		const float *lr = l + r * n;
-		const float *xr = x ? x + (r / per) * n : 0;
-		v4df acc0 = {0, 0, 0, 0}, acc1 = {0, 0, 0, 0};
-		long j = 0;
-		for (; j + 8 <= n; j += 8) {
-			v8sf L = NN_LOAD(lr + j), X = xr ? NN_LOAD(xr + j) : SPLAT(0.0f), SP, XMS;
-			if (bias) L += NN_LOAD(bias + j);
-			NN_LL8(L, X, SP, XMS);
-			(void)XMS;
-			v8sf term = X * L - SP;
-			acc0 += NN_LO(term);
-			acc1 += NN_HI(term);
-		}
-		double sum = 0;
-		if (j < n) {
-			long m = n - j;
-			memset(lb, 0, sizeof lb);
-			memset(xb, 0, sizeof xb);
-			memcpy(lb, lr + j, m * sizeof(float));
-			if (xr) memcpy(xb, xr + j, m * sizeof(float));
-			if (bias)
-				for (long i = 0; i < m; i++) lb[i] += bias[j + i];
-			v8sf L = NN_LOAD(lb), X = NN_LOAD(xb), SP, XMS;
-			NN_LL8(L, X, SP, XMS);
-			(void)XMS;
-			NN_STORE(tb, X * L - SP);
-			for (long i = 0; i < m; i++) sum += tb[i];
-		}
-		v4df acc = acc0 + acc1;
-		out[r] = (float)(sum + ((acc[0] + acc[1]) + (acc[2] + acc[3])));
-	}
-}
-
-// Log-likelihood (out, may be NULL) and dl = scale·(x − σ(l)) for rows×n
-// matrices; scale may be NULL (1); dl may alias l.
-static inline __attribute__((always_inline)) void nn_ll_grad_rows_impl(const float *x, const float *l,
-                                                                       const float *scale, long rows, long n,
-                                                                       float *out, float *dl) {
-	float lb[8], xb[8], tb[8], gb[8];
-	for (long r = 0; r < rows; r++) {
-		const float *lr = l + r * n, *xr = x + r * n;
-		float *dr = dl + r * n;
-		v8sf S = SPLAT(scale ? scale[r] : 1.0f);
-		v4df acc0 = {0, 0, 0, 0}, acc1 = {0, 0, 0, 0};
-		long j = 0;
-		for (; j + 8 <= n; j += 8) {
-			v8sf L = NN_LOAD(lr + j), X = NN_LOAD(xr + j), SP, XMS;
-			NN_LL8(L, X, SP, XMS);
-			v8sf term = X * L - SP;
-			acc0 += NN_LO(term);
-			acc1 += NN_HI(term);
-			NN_STORE(dr + j, S * XMS);
-		}
-		double sum = 0;
-		if (j < n) {
-			long m = n - j;
-			memset(lb, 0, sizeof lb);
-			memset(xb, 0, sizeof xb);
-			memcpy(lb, lr + j, m * sizeof(float));
-			memcpy(xb, xr + j, m * sizeof(float));
-			v8sf L = NN_LOAD(lb), X = NN_LOAD(xb), SP, XMS;
-			NN_LL8(L, X, SP, XMS);
-			NN_STORE(tb, X * L - SP);
-			NN_STORE(gb, S * XMS);
-			for (long i = 0; i < m; i++) sum += tb[i];
-			memcpy(dr + j, gb, m * sizeof(float));
-		}
-		if (out) {
-			v4df acc = acc0 + acc1;
-			out[r] = (float)(sum + ((acc[0] + acc[1]) + (acc[2] + acc[3])));
-		}
-	}
-}
+// 16 lanes: the AVX-512F compilation.
+typedef float v16sf __attribute__((vector_size(64)));
+typedef int32_t v16si __attribute__((vector_size(64)));
+typedef double v8df __attribute__((vector_size(64)));
+#define W 16
+#define VF v16sf
+#define VI v16si
+#define VD v8df
+#define NN_LO(v) __builtin_convertvector(__builtin_shufflevector((v), (v), 0, 1, 2, 3, 4, 5, 6, 7), v8df)
+#define NN_HI(v) __builtin_convertvector(__builtin_shufflevector((v), (v), 8, 9, 10, 11, 12, 13, 14, 15), v8df)
+#define VD_SUM(a) ((((a)[0] + (a)[1]) + ((a)[2] + (a)[3])) + (((a)[4] + (a)[5]) + ((a)[6] + (a)[7])))
+#define LL_ROWS_IMPL nn_ll_rows_impl16
+#define LL_GRAD_IMPL nn_ll_grad_rows_impl16
+#include "kernels_ll.h"
+#undef W
+#undef VF
+#undef VI
+#undef VD
+#undef NN_LO
+#undef NN_HI
+#undef VD_SUM
+#undef LL_ROWS_IMPL
+#undef LL_GRAD_IMPL
+#undef NN_LOAD
+#undef NN_STORE
+#define NN_LOAD(p) ({ v8sf v_; memcpy(&v_, (p), sizeof v_); v_; })
+#define NN_STORE(p, v) do { v8sf s_ = (v); memcpy((p), &s_, sizeof s_); } while (0)
 
 #ifdef NN_X86
 #define NN_FAST __attribute__((target("avx2,fma")))
+#define NN_FAST512 __attribute__((target("avx512f")))
 #endif
 
 #ifdef NN_FAST
@@ -167,6 +98,14 @@ NN_FAST static void nn_ll_rows_fast(const float *x, long per, const float *l, co
 NN_FAST static void nn_ll_grad_rows_fast(const float *x, const float *l, const float *scale, long rows, long n,
                                          float *out, float *dl) {
 	nn_ll_grad_rows_impl(x, l, scale, rows, n, out, dl);
+}
+NN_FAST512 static void nn_ll_rows_512(const float *x, long per, const float *l, const float *bias, long rows, long n,
+                                      float *out) {
+	nn_ll_rows_impl16(x, per, l, bias, rows, n, out);
+}
+NN_FAST512 static void nn_ll_grad_rows_512(const float *x, const float *l, const float *scale, long rows, long n,
+                                           float *out, float *dl) {
+	nn_ll_grad_rows_impl16(x, l, scale, rows, n, out, dl);
 }
 #endif
 
@@ -180,40 +119,41 @@ static void nn_ll_grad_rows_base(const float *x, const float *l, const float *sc
 	nn_ll_grad_rows_impl(x, l, scale, rows, n, out, dl);
 }
 
-static int nn_fast = -1;
+// nn_level is the widest element-wise kernel the CPU runs: 2 = AVX-512F
+// (16 lanes), 1 = AVX2+FMA, 0 = baseline; −1 until detected. nn_cap caps
+// it so that tests reach every version.
+static int nn_level = -1, nn_cap = 2;
 
 static int nn_use_fast(void) {
 #ifdef NN_FAST
-	if (nn_fast < 0) {
+	if (nn_level < 0) {
 		__builtin_cpu_init();
-		nn_fast = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+		nn_level = __builtin_cpu_supports("avx512f")                                        ? 2
+		           : __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? 1
+		                                                                               : 0;
 	}
-	return nn_fast;
+	return nn_level < nn_cap ? nn_level : nn_cap;
 #else
 	return 0;
 #endif
 }
 
-// nn_kernels_fast reports whether the AVX2+FMA versions are in use.
+// nn_kernels_fast reports the level of the versions in use (0, 1 or 2).
 int nn_kernels_fast(void) { return nn_use_fast(); }
 
-// nn_kernels_set_fast turns the AVX2+FMA versions off (0) or back on where
-// the CPU has them (1), so tests can exercise both; it returns the previous
-// setting.
-int nn_kernels_set_fast(int on) {
-	int prev = nn_use_fast();
-#ifdef NN_FAST
-	nn_fast = -1;
-	if (!on || !nn_use_fast()) nn_fast = 0;
-#endif
+// nn_kernels_set_level caps the level (0: baseline, 1: up to AVX2+FMA,
+// 2: up to AVX-512F) and returns the previous cap.
+int nn_kernels_set_level(int cap) {
+	int prev = nn_cap;
+	nn_cap = cap;
 	return prev;
 }
 
 void nn_ll_rows(const float *x, long per, const float *l, const float *bias, long rows, long n, float *out) {
 #ifdef NN_FAST
-	if (nn_use_fast()) {
-		nn_ll_rows_fast(x, per, l, bias, rows, n, out);
-		return;
+	switch (nn_use_fast()) {
+	case 2: nn_ll_rows_512(x, per, l, bias, rows, n, out); return;
+	case 1: nn_ll_rows_fast(x, per, l, bias, rows, n, out); return;
 	}
 #endif
 	nn_ll_rows_base(x, per, l, bias, rows, n, out);
@@ -221,9 +161,9 @@ void nn_ll_rows(const float *x, long per, const float *l, const float *bias, lon
 
 void nn_ll_grad_rows(const float *x, const float *l, const float *scale, long rows, long n, float *out, float *dl) {
 #ifdef NN_FAST
-	if (nn_use_fast()) {
-		nn_ll_grad_rows_fast(x, l, scale, rows, n, out, dl);
-		return;
+	switch (nn_use_fast()) {
+	case 2: nn_ll_grad_rows_512(x, l, scale, rows, n, out, dl); return;
+	case 1: nn_ll_grad_rows_fast(x, l, scale, rows, n, out, dl); return;
 	}
 #endif
 	nn_ll_grad_rows_base(x, l, scale, rows, n, out, dl);

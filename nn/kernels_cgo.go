@@ -14,27 +14,38 @@ void nn_ll_grad_rows(const float *x, const float *l, const float *scale, long ro
 void nn_relu(float *v, long n);
 void nn_relu_mask(const float *h, float *d, long n);
 int nn_kernels_fast(void);
-int nn_kernels_set_fast(int on);
+int nn_kernels_set_level(int cap);
 */
 import "C"
 
 // kernelsName describes the element-wise kernels in use.
 func kernelsName() string {
-	if C.nn_kernels_fast() != 0 {
+	switch C.nn_kernels_fast() {
+	case 2:
+		return "c-avx512"
+	case 1:
 		return "c-avx2"
 	}
 	return "c"
 }
 
-// setFastKernels enables or disables the AVX2 kernels (tests use it to
-// cover the baseline ones) and returns the previous setting.
+// setFastKernels enables or disables the vector-extension kernels beyond
+// the baseline (tests use it to cover the baseline ones) and returns the
+// previous setting.
 func setFastKernels(on bool) bool {
-	v := 0
+	l := 0
 	if on {
-		v = 1
+		l = 2
 	}
-	return C.nn_kernels_set_fast(C.int(v)) != 0
+	return C.nn_kernels_set_level(C.int(l)) != 0
 }
+
+// setKernelLevel caps the element-wise kernels at a level (0 baseline,
+// 1 AVX2+FMA, 2 AVX-512F) and returns the previous cap.
+func setKernelLevel(l int) int { return int(C.nn_kernels_set_level(C.int(l))) }
+
+// kernelLevel returns the level in use.
+func kernelLevel() int { return int(C.nn_kernels_fast()) }
 
 // adamUpdate is the per-element Adam update of one parameter tensor,
 // vectorised in C; adamUpdateGo is the reference it matches bit for bit.

@@ -11,11 +11,11 @@ import (
 // float64 Go reference on awkward lengths, grouped rows, bias, extreme
 // logits, fractional targets and in-place gradients.
 func TestLogLikKernelsMatchReference(t *testing.T) {
-	defer setFastKernels(setFastKernels(true))
-	for _, fast := range []bool{true, false} {
-		setFastKernels(fast)
-		for _, n := range []int{1, 7, 8, 9, 31, 784} {
-			t.Run(fmt.Sprintf("%s_fast%v_n%d", Kernels(), fast, n), func(t *testing.T) {
+	defer setKernelLevel(setKernelLevel(2))
+	for lvl := 2; lvl >= 0; lvl-- {
+		setKernelLevel(lvl)
+		for _, n := range []int{1, 7, 8, 9, 15, 16, 17, 31, 784} {
+			t.Run(fmt.Sprintf("%s_level%d_n%d", Kernels(), lvl, n), func(t *testing.T) {
 				r := newRand(uint64(n))
 				per := 3
 				x := binMat(r, 4, n)
@@ -92,11 +92,11 @@ func TestKernelsNoAllocs(t *testing.T) {
 // TestReluKernelsMatchReference compares relu and reluMask with the Go
 // loops bit for bit, NaN, ±0 and ±Inf included, with and without AVX2.
 func TestReluKernelsMatchReference(t *testing.T) {
-	defer setFastKernels(setFastKernels(true))
+	defer setKernelLevel(setKernelLevel(2))
 	r := newRand(17)
 	special := []float32{0, float32(math.Copysign(0, -1)), float32(math.NaN()), float32(math.Inf(1)), float32(math.Inf(-1)), 1e-40, -1e-40}
-	for _, fast := range []bool{true, false} {
-		setFastKernels(fast)
+	for lvl := 2; lvl >= 0; lvl-- {
+		setKernelLevel(lvl)
 		for _, n := range []int{0, 1, 7, 8, 9, 300, 3001} {
 			h := randMat(r, 1, n).Data
 			for i := range h {
@@ -113,10 +113,10 @@ func TestReluKernelsMatchReference(t *testing.T) {
 			reluMaskGo(h, wd)
 			for i := range want {
 				if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
-					t.Fatalf("fast=%v n=%d: relu(%v) = %v, want %v", fast, n, h[i], got[i], want[i])
+					t.Fatalf("level %d n=%d: relu(%v) = %v, want %v", lvl, n, h[i], got[i], want[i])
 				}
 				if math.Float32bits(gd[i]) != math.Float32bits(wd[i]) {
-					t.Fatalf("fast=%v n=%d: mask at h=%v gives %v, want %v", fast, n, h[i], gd[i], wd[i])
+					t.Fatalf("level %d n=%d: mask at h=%v gives %v, want %v", lvl, n, h[i], gd[i], wd[i])
 				}
 			}
 		}
