@@ -40,15 +40,15 @@ func BenchmarkLinearBinary(b *testing.B) {
 			b.ReportMetric(float64((cpuTime()-c0).Microseconds())/float64(b.N), "cpu-µs/op")
 		})
 	}
-	w := l.binaryWork()
+	wt := make([]float32, 784*300)
 	b.Run("parts/transpose", func(b *testing.B) {
 		for b.Loop() {
-			transpose(l.W, l.Out, l.In, l.In, w.wt, w.ld, false)
+			transpose(l.W, l.Out, l.In, l.In, wt, l.Out, false)
 		}
 	})
 	b.Run("parts/transpose-add", func(b *testing.B) {
 		for b.Loop() {
-			transpose(w.gwt, l.In, l.Out, w.ld, l.GW, l.In, true)
+			transpose(wt, l.In, l.Out, l.Out, l.GW, l.In, true)
 		}
 	})
 	x := sparseBin(r, 100, 784, 0.13)
@@ -62,18 +62,6 @@ func BenchmarkLinearBinary(b *testing.B) {
 		for b.Loop() {
 			s.colsOK = false
 			s.byColumn()
-		}
-	})
-	b.Run("parts/gather", func(b *testing.B) {
-		for b.Loop() {
-			gatherAdd(w.wt, w.ld, s.Start, s.Idx, s.Rows, w.bias, l.Out, y.Data, l.Out)
-		}
-	})
-	b.Run("parts/colsums", func(b *testing.B) {
-		cs, ci := s.byColumn()
-		dyp := make([]float32, 100*w.ld)
-		for b.Loop() {
-			colSums(dyp, w.ld, cs, ci, l.In, w.gwt, w.ld)
 		}
 	})
 }

@@ -2,12 +2,12 @@
 
 // Kernels of the sparse binary input path (binrows.go, linear_binary.go)
 // for the default (cgo) build: the scan of a 0/1 matrix into the column
-// positions of its ones, a blocked transpose, and the gather-add and
-// column-sum loops of a fully connected layer whose input rows are 0/1.
-// The loops over the output dimension are written with GCC vector
-// extensions and compiled three times, for AVX-512F, for AVX2 and for the
-// baseline ISA; the best one the CPU supports is picked at run time. The
-// pure-Go equivalents are in sparse_go.go.
+// positions of its ones, a blocked transpose, and the forward and
+// weight-gradient passes of a fully connected layer whose input rows are
+// 0/1. The loops over outputs are written with GCC vector extensions and
+// compiled three times, for AVX-512F, for AVX2 and for the baseline ISA;
+// the best one the CPU supports is picked at run time. The pure-Go
+// equivalents are in sparse_go.go.
 
 #include <stdint.h>
 #include <string.h>
@@ -23,121 +23,128 @@ typedef float v16sf __attribute__((vector_size(64)));
 #define SP_STORE(p, v) do { v16sf s_ = (v); memcpy((p), &s_, sizeof s_); } while (0)
 
 // ---------------------------------------------------------------------------
-// Gather-add: y[b, o] = bias[o] + Σ_{k ∈ [start[b], start[b+1])} wt[idx[k]·ldw + o]
-// for o < n. wt rows and bias are read in whole vectors of 16 up to
-// ceil(n/16)·16 ≤ ldw, so both must be zero padded to that width; y is
-// written only for o < n.
-static inline __attribute__((always_inline)) void sp_gather_impl(const float *wt, long ldw, const int32_t *start,
-                                                               const int32_t *idx, long rows, const float *bias,
-                                                               long n, float *y, long ldy) {
-	long nv = (n + 15) / 16;
-	float tmp[16];
-	for (long b = 0; b < rows; b++) {
-		const int32_t *ib = idx + start[b], *ie = idx + start[b + 1];
-		float *yb = y + b * ldy;
-		long v = 0;
-		for (; v + 4 <= nv; v += 4) {
-			long o = v * 16;
-			v16sf a0 = SP_LOAD(bias + o), a1 = SP_LOAD(bias + o + 16), a2 = SP_LOAD(bias + o + 32),
-			      a3 = SP_LOAD(bias + o + 48);
-			for (const int32_t *k = ib; k < ie; k++) {
-				const float *w = wt + (long)*k * ldw + o;
-				a0 += SP_LOAD(w);
-				a1 += SP_LOAD(w + 16);
-				a2 += SP_LOAD(w + 32);
-				a3 += SP_LOAD(w + 48);
-			}
-			SP_STORE(tmp, a3);
-			if (o + 64 <= n) {
-				SP_STORE(yb + o, a0);
-				SP_STORE(yb + o + 16, a1);
-				SP_STORE(yb + o + 32, a2);
-				SP_STORE(yb + o + 48, a3);
+// A fully connected layer y = x·Wᵀ + b (W out×in) on a 0/1 input x given by
+// the columns of its ones, row by row (start, idx) for the forward pass and
+// row numbers by column (cstart, cidx) for the weight gradient. Both work
+// on panels of outputs (16 forward, 64 backward), so that a panel's
+// weights (in×16 floats: 50 KB for in = 784) stay in L1/L2 while every row
+// is gathered from it:
+//
+//   forward:  P = W[o0:o0+16, :]ᵀ; y[b, o0:o0+16] = b + Σ_{j ∈ ones(b)} P[j]
+//   backward: G[j] = Σ_{b : x[b,j] = 1} dy[b, o0:o0+64];  GW[o0:o0+64, :] += Gᵀ,
+//             GB[o0:o0+64] += Σ_b dy[b, o0:o0+64]
+//
+// Each sum runs over four interleaved partial sums so that consecutive
+// vector adds do not wait on each other. The last panel may be partial
+// (out not a multiple of 16); its extra lanes are zero and never stored.
+
+static void tr_any(const float *src, long rows, long cols, long lds, float *dst, long ldd, int add);
+
+// Sum of the panel rows p[k·16] over the list ks (n entries).
+#define SP_SUM16(P, KS, N, OUT)                                                                         \
+	do {                                                                                            \
+		v16sf s0_ = {0}, s1_ = {0}, s2_ = {0}, s3_ = {0};                                       \
+		long q_ = 0;                                                                            \
+		for (; q_ + 4 <= (N); q_ += 4) {                                                        \
+			s0_ += SP_LOAD((P) + 16 * (long)(KS)[q_]);                                        \
+			s1_ += SP_LOAD((P) + 16 * (long)(KS)[q_ + 1]);                                    \
+			s2_ += SP_LOAD((P) + 16 * (long)(KS)[q_ + 2]);                                    \
+			s3_ += SP_LOAD((P) + 16 * (long)(KS)[q_ + 3]);                                    \
+		}                                                                                       \
+		for (; q_ < (N); q_++) s0_ += SP_LOAD((P) + 16 * (long)(KS)[q_]);                       \
+		OUT = (s0_ + s1_) + (s2_ + s3_);                                                        \
+	} while (0)
+
+static inline __attribute__((always_inline)) void sp_forward_impl(const float *w, const float *bias, long in,
+                                                                long out, const int32_t *start, const int32_t *idx,
+                                                                long rows, float *y, float *panel) {
+	for (long o0 = 0; o0 < out; o0 += 16) {
+		long pw = out - o0 < 16 ? out - o0 : 16;
+		if (pw < 16) memset(panel, 0, in * 16 * sizeof(float));
+		tr_any(w + o0 * in, pw, in, in, panel, 16, 0);
+		float bb[16] = {0}, t[16];
+		memcpy(bb, bias + o0, pw * sizeof(float));
+		v16sf bv = SP_LOAD(bb);
+		for (long b = 0; b < rows; b++) {
+			v16sf acc;
+			SP_SUM16(panel, idx + start[b], start[b + 1] - start[b], acc);
+			acc = bv + acc;
+			if (pw == 16) {
+				SP_STORE(y + b * out + o0, acc);
 			} else {
-				// only the last vector can be partial
-				SP_STORE(yb + o, a0);
-				SP_STORE(yb + o + 16, a1);
-				SP_STORE(yb + o + 32, a2);
-				memcpy(yb + o + 48, tmp, (n - o - 48) * sizeof(float));
-			}
-		}
-		for (; v < nv; v++) {
-			long o = v * 16;
-			v16sf a = SP_LOAD(bias + o);
-			for (const int32_t *k = ib; k < ie; k++) a += SP_LOAD(wt + (long)*k * ldw + o);
-			if (o + 16 <= n) {
-				SP_STORE(yb + o, a);
-			} else {
-				SP_STORE(tmp, a);
-				memcpy(yb + o, tmp, (n - o) * sizeof(float));
+				SP_STORE(t, acc);
+				memcpy(y + b * out + o0, t, pw * sizeof(float));
 			}
 		}
 	}
 }
 
-// Column sums: g[j·ldg + o] = Σ_{k ∈ [cstart[j], cstart[j+1])} dy[cidx[k]·ldd + o]
-// for every j < cols and o < ldg (ldg a multiple of 16, dy rows readable
-// to that width).
-static inline __attribute__((always_inline)) void sp_colsum_impl(const float *dy, long ldd, const int32_t *cstart,
-                                                               const int32_t *cidx, long cols, float *g, long ldg) {
-	long nv = ldg / 16;
-	for (long j = 0; j < cols; j++) {
-		const int32_t *kb = cidx + cstart[j], *ke = cidx + cstart[j + 1];
-		float *gj = g + j * ldg;
-		long v = 0;
-		for (; v + 4 <= nv; v += 4) {
-			long o = v * 16;
+// The weight gradient runs on panels of SP_BW = 64 outputs (four vectors,
+// four independent sums), which spreads the per-column loop overhead of
+// short column lists over more work than 16-wide panels would.
+#define SP_BW 64
+
+static inline __attribute__((always_inline)) void sp_backward_impl(const float *dy, long rows, long out, long in,
+                                                                 const int32_t *cstart, const int32_t *cidx,
+                                                                 float *gw, float *gb, float *dpanel, float *gpanel) {
+	for (long o0 = 0; o0 < out; o0 += SP_BW) {
+		long pw = out - o0 < SP_BW ? out - o0 : SP_BW;
+		for (long b = 0; b < rows; b++) {
+			float *d = dpanel + SP_BW * b;
+			memcpy(d, dy + b * out + o0, pw * sizeof(float));
+			for (long c = pw; c < SP_BW; c++) d[c] = 0;
+			for (long c = 0; c < pw; c++) gb[o0 + c] += d[c];
+		}
+		for (long j = 0; j < in; j++) {
 			v16sf a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0};
-			for (const int32_t *k = kb; k < ke; k++) {
-				const float *d = dy + (long)*k * ldd + o;
+			for (const int32_t *k = cidx + cstart[j], *e = cidx + cstart[j + 1]; k < e; k++) {
+				const float *d = dpanel + SP_BW * (long)*k;
 				a0 += SP_LOAD(d);
 				a1 += SP_LOAD(d + 16);
 				a2 += SP_LOAD(d + 32);
 				a3 += SP_LOAD(d + 48);
 			}
-			SP_STORE(gj + o, a0);
-			SP_STORE(gj + o + 16, a1);
-			SP_STORE(gj + o + 32, a2);
-			SP_STORE(gj + o + 48, a3);
+			float *g = gpanel + SP_BW * j;
+			SP_STORE(g, a0);
+			SP_STORE(g + 16, a1);
+			SP_STORE(g + 32, a2);
+			SP_STORE(g + 48, a3);
 		}
-		for (; v < nv; v++) {
-			long o = v * 16;
-			v16sf a = {0};
-			for (const int32_t *k = kb; k < ke; k++) a += SP_LOAD(dy + (long)*k * ldd + o);
-			SP_STORE(gj + o, a);
-		}
+		tr_any(gpanel, in, pw, SP_BW, gw + o0 * in, in, 1);
 	}
 }
 
 #ifdef SP_X86
-__attribute__((target("avx512f"))) static void sp_gather_512(const float *wt, long ldw, const int32_t *start,
-                                                             const int32_t *idx, long rows, const float *bias, long n,
-                                                             float *y, long ldy) {
-	sp_gather_impl(wt, ldw, start, idx, rows, bias, n, y, ldy);
+__attribute__((target("avx512f"))) static void sp_forward_512(const float *w, const float *bias, long in, long out,
+                                                              const int32_t *start, const int32_t *idx, long rows,
+                                                              float *y, float *panel) {
+	sp_forward_impl(w, bias, in, out, start, idx, rows, y, panel);
 }
-__attribute__((target("avx2"))) static void sp_gather_256(const float *wt, long ldw, const int32_t *start,
-                                                          const int32_t *idx, long rows, const float *bias, long n,
-                                                          float *y, long ldy) {
-	sp_gather_impl(wt, ldw, start, idx, rows, bias, n, y, ldy);
+__attribute__((target("avx2"))) static void sp_forward_256(const float *w, const float *bias, long in, long out,
+                                                           const int32_t *start, const int32_t *idx, long rows,
+                                                           float *y, float *panel) {
+	sp_forward_impl(w, bias, in, out, start, idx, rows, y, panel);
 }
-__attribute__((target("avx512f"))) static void sp_colsum_512(const float *dy, long ldd, const int32_t *cstart,
-                                                             const int32_t *cidx, long cols, float *g, long ldg) {
-	sp_colsum_impl(dy, ldd, cstart, cidx, cols, g, ldg);
+__attribute__((target("avx512f"))) static void sp_backward_512(const float *dy, long rows, long out, long in,
+                                                               const int32_t *cstart, const int32_t *cidx, float *gw,
+                                                               float *gb, float *dpanel, float *gpanel) {
+	sp_backward_impl(dy, rows, out, in, cstart, cidx, gw, gb, dpanel, gpanel);
 }
-__attribute__((target("avx2"))) static void sp_colsum_256(const float *dy, long ldd, const int32_t *cstart,
-                                                          const int32_t *cidx, long cols, float *g, long ldg) {
-	sp_colsum_impl(dy, ldd, cstart, cidx, cols, g, ldg);
+__attribute__((target("avx2"))) static void sp_backward_256(const float *dy, long rows, long out, long in,
+                                                            const int32_t *cstart, const int32_t *cidx, float *gw,
+                                                            float *gb, float *dpanel, float *gpanel) {
+	sp_backward_impl(dy, rows, out, in, cstart, cidx, gw, gb, dpanel, gpanel);
 }
 #endif
 
-static void sp_gather_base(const float *wt, long ldw, const int32_t *start, const int32_t *idx, long rows,
-                           const float *bias, long n, float *y, long ldy) {
-	sp_gather_impl(wt, ldw, start, idx, rows, bias, n, y, ldy);
+static void sp_forward_base(const float *w, const float *bias, long in, long out, const int32_t *start,
+                            const int32_t *idx, long rows, float *y, float *panel) {
+	sp_forward_impl(w, bias, in, out, start, idx, rows, y, panel);
 }
 
-static void sp_colsum_base(const float *dy, long ldd, const int32_t *cstart, const int32_t *cidx, long cols, float *g,
-                           long ldg) {
-	sp_colsum_impl(dy, ldd, cstart, cidx, cols, g, ldg);
+static void sp_backward_base(const float *dy, long rows, long out, long in, const int32_t *cstart,
+                             const int32_t *cidx, float *gw, float *gb, float *dpanel, float *gpanel) {
+	sp_backward_impl(dy, rows, out, in, cstart, cidx, gw, gb, dpanel, gpanel);
 }
 
 // sp_level is the widest vector ISA in use: 2 = AVX-512F, 1 = AVX2,
@@ -168,24 +175,30 @@ int nn_sparse_set_level(int cap) {
 	return prev;
 }
 
-void nn_gather_add(const float *wt, long ldw, const int32_t *start, const int32_t *idx, long rows, const float *bias,
-                   long n, float *y, long ldy) {
+// nn_binary_forward sets y (rows×out) = x·Wᵀ + bias for the 0/1 rows x
+// given by (start, idx); panel is scratch of in·16 floats.
+void nn_binary_forward(const float *w, const float *bias, long in, long out, const int32_t *start, const int32_t *idx,
+                       long rows, float *y, float *panel) {
 	switch (sp_detect()) {
 #ifdef SP_X86
-	case 2: sp_gather_512(wt, ldw, start, idx, rows, bias, n, y, ldy); return;
-	case 1: sp_gather_256(wt, ldw, start, idx, rows, bias, n, y, ldy); return;
+	case 2: sp_forward_512(w, bias, in, out, start, idx, rows, y, panel); return;
+	case 1: sp_forward_256(w, bias, in, out, start, idx, rows, y, panel); return;
 #endif
-	default: sp_gather_base(wt, ldw, start, idx, rows, bias, n, y, ldy);
+	default: sp_forward_base(w, bias, in, out, start, idx, rows, y, panel);
 	}
 }
 
-void nn_col_sums(const float *dy, long ldd, const int32_t *cstart, const int32_t *cidx, long cols, float *g, long ldg) {
+// nn_binary_backward adds dyᵀ·x to gw (out×in) for the 0/1 rows x given by
+// columns (cstart, cidx), and the column sums of dy to gb (out); dpanel
+// (rows·64) and gpanel (in·64) are scratch.
+void nn_binary_backward(const float *dy, long rows, long out, long in, const int32_t *cstart, const int32_t *cidx,
+                        float *gw, float *gb, float *dpanel, float *gpanel) {
 	switch (sp_detect()) {
 #ifdef SP_X86
-	case 2: sp_colsum_512(dy, ldd, cstart, cidx, cols, g, ldg); return;
-	case 1: sp_colsum_256(dy, ldd, cstart, cidx, cols, g, ldg); return;
+	case 2: sp_backward_512(dy, rows, out, in, cstart, cidx, gw, gb, dpanel, gpanel); return;
+	case 1: sp_backward_256(dy, rows, out, in, cstart, cidx, gw, gb, dpanel, gpanel); return;
 #endif
-	default: sp_colsum_base(dy, ldd, cstart, cidx, cols, g, ldg);
+	default: sp_backward_base(dy, rows, out, in, cstart, cidx, gw, gb, dpanel, gpanel);
 	}
 }
 
@@ -255,7 +268,7 @@ __attribute__((target("avx"))) static void tr_avx(const float *src, long rows, l
 }
 #endif
 
-void nn_transpose(const float *src, long rows, long cols, long lds, float *dst, long ldd, int add) {
+static void tr_any(const float *src, long rows, long cols, long lds, float *dst, long ldd, int add) {
 #ifdef SP_X86
 	if (sp_detect() >= 1) {
 		tr_avx(src, rows, cols, lds, dst, ldd, add);
@@ -263,6 +276,10 @@ void nn_transpose(const float *src, long rows, long cols, long lds, float *dst, 
 	}
 #endif
 	tr_scalar(src, 0, rows, 0, cols, lds, dst, ldd, add);
+}
+
+void nn_transpose(const float *src, long rows, long cols, long lds, float *dst, long ldd, int add) {
+	tr_any(src, rows, cols, lds, dst, ldd, add);
 }
 
 // ---------------------------------------------------------------------------

@@ -6,9 +6,10 @@ package nn
 #include <stdint.h>
 
 // Implemented in sparse.c.
-void nn_gather_add(const float *wt, long ldw, const int32_t *start, const int32_t *idx, long rows, const float *bias,
-                   long n, float *y, long ldy);
-void nn_col_sums(const float *dy, long ldd, const int32_t *cstart, const int32_t *cidx, long cols, float *g, long ldg);
+void nn_binary_forward(const float *w, const float *bias, long in, long out, const int32_t *start, const int32_t *idx,
+                       long rows, float *y, float *panel);
+void nn_binary_backward(const float *dy, long rows, long out, long in, const int32_t *cstart, const int32_t *cidx,
+                        float *gw, float *gb, float *dpanel, float *gpanel);
 void nn_transpose(const float *src, long rows, long cols, long lds, float *dst, long ldd, int add);
 long nn_binary_scan(const float *x, long rows, long cols, int32_t *start, int32_t *idx);
 int nn_sparse_level(void);
@@ -36,33 +37,51 @@ func sparseLevel() int { return int(C.nn_sparse_level()) }
 // variant) and returns the previous cap.
 func setSparseLevel(l int) int { return int(C.nn_sparse_set_level(C.int(l))) }
 
-// gatherAdd sets y[b,o] = bias[o] + Σ_{k∈row b} wt[idx[k]·ldw+o] for
-// o < n. wt and bias must be readable (zero padded) to ⌈n/16⌉·16 ≤ ldw
-// columns. Callers have checked the sizes.
-func gatherAdd(wt []float32, ldw int, start, idx []int32, rows int, bias []float32, n int, y []float32, ldy int) {
-	if rows == 0 {
-		return
-	}
-	ip := (*C.int32_t)(nil)
-	if len(idx) > 0 {
-		ip = (*C.int32_t)(&idx[0])
-	}
-	C.nn_gather_add((*C.float)(&wt[0]), C.long(ldw), (*C.int32_t)(&start[0]), ip, C.long(rows),
-		(*C.float)(&bias[0]), C.long(n), (*C.float)(&y[0]), C.long(ldy))
+// binaryWork holds a layer's scratch for 0/1 inputs: a panel of Wᵀ or of
+// the weight gradient (In×64 at most) and one of the output gradient
+// (rows×64).
+type binaryWork struct {
+	panel, dpanel []float32
 }
 
-// colSums sets g[j·ldg+o] = Σ_{k∈column j} dy[cidx[k]·ldd+o] for j < cols
-// and o < ldg (a multiple of 16; dy rows readable to that width).
-func colSums(dy []float32, ldd int, cstart, cidx []int32, cols int, g []float32, ldg int) {
-	if cols == 0 {
+func (l *Linear) binaryWork(rows int) *binaryWork {
+	w := l.bin
+	if w == nil {
+		w = &binaryWork{panel: make([]float32, 64*l.In)}
+		l.bin = w
+	}
+	if cap(w.dpanel) < 64*rows {
+		w.dpanel = make([]float32, 64*rows)
+	}
+	return w
+}
+
+// binaryForward sets y = x·Wᵀ + b by panels of 16 outputs (sparse.c).
+// Callers have checked the shapes.
+func binaryForward(l *Linear, x *BinaryRows, y Mat) {
+	if x.Rows == 0 {
 		return
 	}
-	ip := (*C.int32_t)(nil)
-	if len(cidx) > 0 {
-		ip = (*C.int32_t)(&cidx[0])
+	w := l.binaryWork(0)
+	C.nn_binary_forward((*C.float)(&l.W[0]), (*C.float)(&l.B[0]), C.long(l.In), C.long(l.Out),
+		(*C.int32_t)(&x.Start[0]), idxPtr(x.Idx), C.long(x.Rows), (*C.float)(&y.Data[0]), (*C.float)(&w.panel[0]))
+}
+
+// binaryBackward adds dyᵀ·x to GW for x given by columns (cs, ci) and
+// the column sums of dy to GB. Callers have checked the shapes and that dy
+// has rows.
+func binaryBackward(l *Linear, dy Mat, cs, ci []int32) {
+	w := l.binaryWork(dy.Rows)
+	C.nn_binary_backward((*C.float)(&dy.Data[0]), C.long(dy.Rows), C.long(l.Out), C.long(l.In),
+		(*C.int32_t)(&cs[0]), idxPtr(ci), (*C.float)(&l.GW[0]), (*C.float)(&l.GB[0]),
+		(*C.float)(&w.dpanel[0]), (*C.float)(&w.panel[0]))
+}
+
+func idxPtr(idx []int32) *C.int32_t {
+	if len(idx) == 0 {
+		return nil
 	}
-	C.nn_col_sums((*C.float)(&dy[0]), C.long(ldd), (*C.int32_t)(&cstart[0]), ip, C.long(cols),
-		(*C.float)(&g[0]), C.long(ldg))
+	return (*C.int32_t)(&idx[0])
 }
 
 // transpose sets dst[c·ldd+r] = src[r·lds+c] (+= when add) for r < rows,

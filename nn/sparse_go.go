@@ -12,6 +12,56 @@ func binaryCosts() sparseCosts { return sparseCosts{perOne: 0.93, perWeight: 2.5
 
 func sparseLevel() int { return 0 }
 
+// binaryWork holds a layer's buffers for 0/1 inputs. Rows of wt and gwt,
+// the bias and the rows of dy are padded to ld, a multiple of 16.
+type binaryWork struct {
+	ld   int
+	wt   []float32 // Wᵀ, In×ld
+	bias []float32 // B, ld
+	dy   []float32 // output gradient, rows×ld
+	gwt  []float32 // weight gradient by input column, In×ld
+}
+
+func (l *Linear) binaryWork() *binaryWork {
+	w := l.bin
+	if w == nil {
+		ld := (l.Out + 15) &^ 15
+		w = &binaryWork{ld: ld, wt: make([]float32, l.In*ld), bias: make([]float32, ld), gwt: make([]float32, l.In*ld)}
+		l.bin = w
+	}
+	return w
+}
+
+// binaryForward sets y = x·Wᵀ + b: Wᵀ, then the gathered rows.
+func binaryForward(l *Linear, x *BinaryRows, y Mat) {
+	w := l.binaryWork()
+	transpose(l.W, l.Out, l.In, l.In, w.wt, w.ld, false)
+	copy(w.bias, l.B)
+	gatherAdd(w.wt, w.ld, x.Start, x.Idx, x.Rows, w.bias, l.Out, y.Data, l.Out)
+}
+
+// binaryBackward adds dyᵀ·x to GW for x given by columns (cs, ci) and
+// the column sums of dy to GB.
+func binaryBackward(l *Linear, dy Mat, cs, ci []int32) {
+	gb := l.GB[:l.Out]
+	for b := 0; b < dy.Rows; b++ {
+		for j, v := range dy.Row(b) {
+			gb[j] += v
+		}
+	}
+	w := l.binaryWork()
+	ld := w.ld
+	if n := dy.Rows * ld; cap(w.dy) < n {
+		w.dy = make([]float32, n) // padding stays zero
+	}
+	dyp := w.dy[:dy.Rows*ld]
+	for b := 0; b < dy.Rows; b++ {
+		copy(dyp[b*ld:], dy.Row(b))
+	}
+	colSums(dyp, ld, cs, ci, l.In, w.gwt, ld)
+	transpose(w.gwt, l.In, l.Out, ld, l.GW, l.In, true)
+}
+
 func setSparseLevel(l int) int { return 0 }
 
 func gatherAdd(wt []float32, ldw int, start, idx []int32, rows int, bias []float32, n int, y []float32, ldy int) {
