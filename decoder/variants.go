@@ -17,7 +17,7 @@ type variantBuffers struct {
 	base []float32 // first-layer pre-activation of the current code
 	h    nn.Mat    // hidden activations of a chunk of rows
 	lg   nn.Mat    // logits (without bias) of a chunk of rows
-	sp   []float64 // N = 1: Σ_d softplus of each state's logits
+	sp   []float32 // N = 1: Σ_d softplus of each state's logits
 	f    []float32 // log-likelihood of each row of a chunk
 }
 
@@ -76,17 +76,15 @@ func (d *Decoder) variantsSingle(x, F nn.Mat) {
 	nn.Resize(&v.lg, K, d.D)
 	l2.Forward(v.h, v.lg)
 	if cap(v.sp) < K {
-		v.sp = make([]float64, K)
+		v.sp = make([]float32, K)
 	}
 	v.sp = v.sp[:K]
-	for s := 0; s < K; s++ {
-		v.sp[s] = nn.SoftplusSum(v.lg.Row(s), nil)
-	}
+	nn.SoftplusRows(v.lg, nil, v.sp)
 	nn.Gemm(false, true, 1, x, v.lg, 0, F)
 	for b := 0; b < F.Rows; b++ {
 		row := F.Row(b)
 		for s := range row {
-			row[s] = float32(float64(row[s]) - v.sp[s])
+			row[s] = float32(float64(row[s]) - float64(v.sp[s]))
 		}
 	}
 }

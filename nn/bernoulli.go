@@ -69,6 +69,22 @@ func BernoulliLogLikRow(x, logits, bias []float32) float64 {
 	return rowLogLik(x, logits, bias)
 }
 
+// SoftplusRows sets out[r] = Σ_d softplus(l[r,d] + bias[d]) for each row
+// r of l (a nil bias means 0): the log-partition terms of Bernoulli
+// log-likelihoods, which do not depend on the data. It uses the kernels of
+// [BernoulliLogLik] (terms accurate to float32 precision, sums in float64);
+// [SoftplusSum] is the float64 reference. O(rows·cols).
+func SoftplusRows(l Mat, bias []float32, out []float32) {
+	if len(l.Data) < l.Rows*l.Cols || len(out) < l.Rows || (bias != nil && len(bias) < l.Cols) {
+		panic(fmt.Sprintf("nn: SoftplusRows: logits %d×%d with %d elements, %d biases, %d outputs",
+			l.Rows, l.Cols, len(l.Data), len(bias), len(out)))
+	}
+	llRows(Mat{}, 1, l, bias, out)
+	for r := range out[:l.Rows] {
+		out[r] = 0 - out[r]
+	}
+}
+
 // SoftplusSum returns Σ_d softplus(l_d + bias_d) in float64 (a nil bias
 // means 0): the log-partition term of a Bernoulli log-likelihood, which does
 // not depend on the data. O(len(l)).

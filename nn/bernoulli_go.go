@@ -10,7 +10,11 @@ import "math"
 // llRowsGo is llRows in Go.
 func llRowsGo(x Mat, per int, l Mat, bias []float32, out []float32) {
 	for r := 0; r < l.Rows; r++ {
-		out[r] = float32(rowLogLik(x.Row(r/per), l.Row(r), bias))
+		var xr []float32
+		if len(x.Data) > 0 {
+			xr = x.Row(r / per)
+		}
+		out[r] = float32(rowLogLik(xr, l.Row(r), bias))
 	}
 }
 

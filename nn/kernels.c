@@ -223,6 +223,40 @@ void nn_relu_mask(const float *h, float *d, long n) {
 }
 
 // ---------------------------------------------------------------------------
+// Grouped row sums: dst[of[r], :] += src[r, :] for r < rows (cols columns),
+// the output gradient of rows that share a group (mlp_grouped.go).
+
+static inline __attribute__((always_inline)) void nn_group_sum_impl(const float *src, long rows, long cols,
+                                                                    const int32_t *of, float *dst) {
+	for (long r = 0; r < rows; r++) {
+		const float *s = src + r * cols;
+		float *d = dst + (long)of[r] * cols;
+		long j = 0;
+		for (; j + 8 <= cols; j += 8) NN_STORE(d + j, NN_LOAD(d + j) + NN_LOAD(s + j));
+		for (; j < cols; j++) d[j] += s[j];
+	}
+}
+
+#ifdef NN_FAST
+NN_FAST static void nn_group_sum_fast(const float *src, long rows, long cols, const int32_t *of, float *dst) {
+	nn_group_sum_impl(src, rows, cols, of, dst);
+}
+#endif
+static void nn_group_sum_base(const float *src, long rows, long cols, const int32_t *of, float *dst) {
+	nn_group_sum_impl(src, rows, cols, of, dst);
+}
+
+void nn_group_sum(const float *src, long rows, long cols, const int32_t *of, float *dst) {
+#ifdef NN_FAST
+	if (nn_use_fast()) {
+		nn_group_sum_fast(src, rows, cols, of, dst);
+		return;
+	}
+#endif
+	nn_group_sum_base(src, rows, cols, of, dst);
+}
+
+// ---------------------------------------------------------------------------
 // Adam: the same single-precision operations in the same order as
 // adamUpdateGo (no fused multiply-adds: the SSE/AVX kernels are compiled
 // for targets without FMA, and the AVX-512 one, whose target has it, with

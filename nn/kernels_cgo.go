@@ -6,12 +6,15 @@ package nn
 #cgo CFLAGS: -O2
 #cgo LDFLAGS: -lm
 
+#include <stdint.h>
+
 // Implemented in kernels.c.
 void nn_adam_update(float *w, const float *g, float *m, float *v, long n,
                     float b1, float c1, float b2, float c2, float step, float inv, float eps);
 void nn_ll_rows(const float *x, long per, const float *l, const float *bias, long rows, long n, float *out);
 void nn_ll_grad_rows(const float *x, const float *l, const float *scale, long rows, long n, float *out, float *dl);
 void nn_relu(float *v, long n);
+void nn_group_sum(const float *src, long rows, long cols, const int32_t *of, float *dst);
 void nn_relu_mask(const float *h, float *d, long n);
 int nn_kernels_fast(void);
 int nn_kernels_set_level(int cap);
@@ -60,8 +63,8 @@ func adamUpdate(w, g, m, v []float32, b1, c1, b2, c2, stepSize, inv, eps float32
 }
 
 // llRows sets out[r] = Σ_d x[r/per,d]·l' − softplus(l') with l' = l[r,d] +
-// bias[d] (nil bias: 0) for the first rows rows of l. Callers have checked
-// the shapes.
+// bias[d] (nil bias: 0) for the first rows rows of l; an x without data
+// counts as zeros. Callers have checked the shapes.
 func llRows(x Mat, per int, l Mat, bias []float32, out []float32) {
 	if l.Rows == 0 || l.Cols == 0 {
 		clear(out[:l.Rows])
@@ -71,7 +74,11 @@ func llRows(x Mat, per int, l Mat, bias []float32, out []float32) {
 	if bias != nil {
 		b = (*C.float)(&bias[0])
 	}
-	C.nn_ll_rows((*C.float)(&x.Data[0]), C.long(per), (*C.float)(&l.Data[0]), b, C.long(l.Rows), C.long(l.Cols), (*C.float)(&out[0]))
+	var xp *C.float
+	if len(x.Data) > 0 {
+		xp = (*C.float)(&x.Data[0])
+	}
+	C.nn_ll_rows(xp, C.long(per), (*C.float)(&l.Data[0]), b, C.long(l.Rows), C.long(l.Cols), (*C.float)(&out[0]))
 }
 
 // llGradRows sets dl = scale[r]·(x − σ(l)) and, if out is not nil, out[r] =
@@ -110,4 +117,13 @@ func reluMask(h, d []float32) {
 	}
 	d = d[:len(h)]
 	C.nn_relu_mask((*C.float)(&h[0]), (*C.float)(&d[0]), C.long(len(h)))
+}
+
+// groupSum adds row r of src (rows×cols) to row of[r] of dst; groupSumGo is
+// the reference.
+func groupSum(src []float32, rows, cols int, of []int32, dst []float32) {
+	if rows == 0 || cols == 0 {
+		return
+	}
+	C.nn_group_sum((*C.float)(&src[0]), C.long(rows), C.long(cols), (*C.int32_t)(&of[0]), (*C.float)(&dst[0]))
 }

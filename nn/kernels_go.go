@@ -30,3 +30,7 @@ func llGradRows(x, l Mat, scale []float32, out []float32, dl Mat) {
 func relu(v []float32) { reluGo(v) }
 
 func reluMask(h, d []float32) { reluMaskGo(h, d) }
+
+func groupSum(src []float32, rows, cols int, of []int32, dst []float32) {
+	groupSumGo(src, rows, cols, of, dst)
+}

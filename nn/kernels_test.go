@@ -122,3 +122,54 @@ func TestReluKernelsMatchReference(t *testing.T) {
 		}
 	}
 }
+
+// TestSoftplusRowsMatchesReference compares SoftplusRows with the float64
+// SoftplusSum at every kernel level, with and without bias.
+func TestSoftplusRowsMatchesReference(t *testing.T) {
+	defer setKernelLevel(setKernelLevel(2))
+	r := newRand(18)
+	for lvl := 2; lvl >= 0; lvl-- {
+		setKernelLevel(lvl)
+		for _, n := range []int{0, 1, 9, 16, 17, 784} {
+			l := randMat(r, 5, n)
+			for i := range l.Data {
+				l.Data[i] *= 20
+			}
+			bias := randMat(r, 1, n).Data
+			out := make([]float32, 5)
+			for _, b := range [][]float32{nil, bias} {
+				SoftplusRows(l, b, out)
+				for i := range out {
+					want := SoftplusSum(l.Row(i), b)
+					if math.Abs(float64(out[i])-want) > 2e-6*(1+math.Abs(want)) || math.Signbit(float64(out[i])) {
+						t.Fatalf("level %d n=%d bias %v row %d: %v, want %v", lvl, n, b != nil, i, out[i], want)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestGroupSumMatchesReference compares the grouped row sums with the Go
+// loop bit for bit (the same additions in the same order).
+func TestGroupSumMatchesReference(t *testing.T) {
+	defer setKernelLevel(setKernelLevel(2))
+	r := newRand(19)
+	for lvl := 2; lvl >= 0; lvl-- {
+		setKernelLevel(lvl)
+		for _, cols := range []int{1, 7, 8, 9, 784} {
+			src := randMat(r, 20, cols)
+			of := make([]int32, 20)
+			for i := range of {
+				of[i] = int32(r.IntN(4))
+			}
+			got := randMat(r, 4, cols)
+			want := Mat{Rows: 4, Cols: cols, Data: append([]float32(nil), got.Data...)}
+			groupSum(src.Data, 20, cols, of, got.Data)
+			groupSumGo(src.Data, 20, cols, of, want.Data)
+			if !equalF32(got.Data, want.Data) {
+				t.Fatalf("level %d cols %d: grouped sums differ", lvl, cols)
+			}
+		}
+	}
+}

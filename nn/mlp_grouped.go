@@ -53,9 +53,7 @@ func (m *MLP) BackwardGrouped(x Mat, g *RowGroups, dout Mat, dx Mat) {
 	}
 	Resize(&gb.dout, u, m.L2.Out)
 	gb.dout.Zero()
-	for r, k := range g.Of {
-		addTo(gb.dout.Row(int(k)), dout.Row(r))
-	}
+	groupSum(dout.Data, dout.Rows, dout.Cols, g.Of, gb.dout.Data)
 	Resize(&m.dhid, u, m.L1.Out)
 	m.L2.Backward(m.hid, gb.dout, m.dhid)
 	reluMask(m.hid.Data, m.dhid.Data)
@@ -71,10 +69,12 @@ func (m *MLP) BackwardGrouped(x Mat, g *RowGroups, dout Mat, dx Mat) {
 	Gemm(false, false, 1, gb.dhid, m.L1.WMat(), 0, dx)
 }
 
-// addTo sets dst += src elementwise.
-func addTo(dst, src []float32) {
-	src = src[:len(dst)]
-	for i, v := range src {
-		dst[i] += v
+// groupSumGo adds row r of src (rows×cols) to row of[r] of dst.
+func groupSumGo(src []float32, rows, cols int, of []int32, dst []float32) {
+	for r := 0; r < rows; r++ {
+		d := dst[int(of[r])*cols : int(of[r]+1)*cols]
+		for j, v := range src[r*cols : (r+1)*cols] {
+			d[j] += v
+		}
 	}
 }
