@@ -25,11 +25,20 @@ func TestGemm512MatchesNaive(t *testing.T) {
 			}
 		}
 	}
-	shapes = append(shapes, [3]int{100, 784, 300}, [3]int{10, 300, 784}, [3]int{784, 300, 10})
+	// Shapes for which A·Bᵀ goes through a transposed copy (of B, or of A
+	// and the result), with every kind of alpha and beta.
+	big := [][3]int{{100, 784, 300}, {10, 300, 784}, {784, 300, 10}, {30, 100, 40}, {48, 200, 33}, {40, 784, 300}}
+	for _, b := range big {
+		for i := 0; i < 3; i++ {
+			shapes = append(shapes, [3]int{b[0], b[1], b[2] + 16*i})
+		}
+	}
+	defer func() { ntViaAT = true }()
 	for _, s := range shapes {
 		m, n, k := s[0], s[1], s[2]
-		for _, tr := range [][2]bool{{false, false}, {true, false}, {false, true}} {
+		for _, tr := range [][3]bool{{false, false}, {true, false}, {false, true, true}, {false, true, false}} {
 			ta, tb := tr[0], tr[1]
+			ntViaAT = tr[2]
 			ab := [2]float32{1, 0}
 			if (m+n+k)%3 == 1 {
 				ab = [2]float32{-0.5, 1}
@@ -53,7 +62,7 @@ func TestGemm512MatchesNaive(t *testing.T) {
 			want := naiveGemm(ta, tb, ab[0], a, b, ab[1], c)
 			c.Data = append(c.Data, 777)[:m*n]
 			Gemm(ta, tb, ab[0], a, b, ab[1], c)
-			name := fmt.Sprintf("m%d n%d k%d tA %v tB %v alpha %v beta %v", m, n, k, ta, tb, ab[0], ab[1])
+			name := fmt.Sprintf("m%d n%d k%d tA %v tB %v (via Aᵀ %v) alpha %v beta %v", m, n, k, ta, tb, ntViaAT, ab[0], ab[1])
 			if c.Data[:m*n+1][m*n] != 777 {
 				t.Fatalf("%s: wrote past C", name)
 			}
