@@ -2,6 +2,7 @@ package experiment
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -51,17 +52,62 @@ const (
 	LossPlotFile   = "loss.png"
 )
 
-// Summary is written to summary.json at the end of a run.
+// Summary is written to summary.json at the end of a run. Losses that do
+// not exist (no epoch finished) are NaN here and null in the JSON.
 type Summary struct {
-	Epochs          int     `json:"epochs"`
-	BestEpoch       int     `json:"best_valid_epoch"`
-	BestValid       float64 `json:"best_valid_loss"`
-	TestAtBest      float64 `json:"test_loss_at_best_valid"`
-	FinalTest       float64 `json:"final_test_loss"`
-	WallSeconds     float64 `json:"train_wall_seconds"`
-	SolverSeconds   float64 `json:"solver_seconds"`
-	SecondsPerEpoch float64 `json:"seconds_per_epoch"`
-	Interrupted     bool    `json:"interrupted"`
+	Epochs          int
+	BestEpoch       int
+	BestValid       float64
+	TestAtBest      float64
+	FinalTest       float64
+	WallSeconds     float64
+	SolverSeconds   float64
+	SecondsPerEpoch float64
+	Interrupted     bool
+}
+
+// summaryJSON is Summary's JSON form, with null for NaN.
+type summaryJSON struct {
+	Epochs          int      `json:"epochs"`
+	BestEpoch       int      `json:"best_valid_epoch"`
+	BestValid       *float64 `json:"best_valid_loss"`
+	TestAtBest      *float64 `json:"test_loss_at_best_valid"`
+	FinalTest       *float64 `json:"final_test_loss"`
+	WallSeconds     float64  `json:"train_wall_seconds"`
+	SolverSeconds   float64  `json:"solver_seconds"`
+	SecondsPerEpoch float64  `json:"seconds_per_epoch"`
+	Interrupted     bool     `json:"interrupted"`
+}
+
+func nullable(v float64) *float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil
+	}
+	return &v
+}
+
+func orNaN(p *float64) float64 {
+	if p == nil {
+		return math.NaN()
+	}
+	return *p
+}
+
+// MarshalJSON writes null for missing losses.
+func (s Summary) MarshalJSON() ([]byte, error) {
+	return json.Marshal(summaryJSON{s.Epochs, s.BestEpoch, nullable(s.BestValid), nullable(s.TestAtBest), nullable(s.FinalTest),
+		s.WallSeconds, s.SolverSeconds, s.SecondsPerEpoch, s.Interrupted})
+}
+
+// UnmarshalJSON reads null losses as NaN.
+func (s *Summary) UnmarshalJSON(b []byte) error {
+	var j summaryJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	*s = Summary{j.Epochs, j.BestEpoch, orNaN(j.BestValid), orNaN(j.TestAtBest), orNaN(j.FinalTest),
+		j.WallSeconds, j.SolverSeconds, j.SecondsPerEpoch, j.Interrupted}
+	return nil
 }
 
 // Execute trains until Spec.Epochs epochs are done (resuming from the
