@@ -20,6 +20,21 @@
 //   - [Exact]: the unbiased gradient of Eq. (2), summing over all K states
 //     (one latent only).
 //
+// Binary latents with a pairwise structure: the encoder scores
+// h(z) = Σᵢ hᵢ(zᵢ) + Σᵢⱼ αᵢⱼzᵢzⱼ and defines the Gibbs distribution
+// q(z) ∝ exp h(z). The Gumbel-Max identity P[argmax h + γ = z] = q(z) needs
+// an independent Gumbel variable γ(z) for each of the 2ⁿ joint states;
+// like the paper, the trainer perturbs only the 2n unary scores, which is
+// exact without edges but with edges samples from a different
+// distribution (the perturbations of joint states are then correlated, and
+// the arg max favours the modes). Evaluation therefore reports two KL
+// terms: the unary-factor KL of the reference implementation (the product
+// of per-bit softmaxes of the unary scores, ignoring α), and, for n ≤ 20,
+// the exact KL of the Gibbs distribution by enumeration ([GibbsKL]).
+//
+// Estimators for independent binary latents ([ARM], [DisARM],
+// [Reinforce]) are unbiased and serve as baselines.
+//
 // The loss is the negative ELBO per example in nats,
 // −E_q log p(x|z) + KL(q‖uniform), with KL computed for the product of the
 // per-latent softmax factors of the unary scores.
