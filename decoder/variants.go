@@ -14,7 +14,8 @@ var ChunkRows = 1024
 // variantBuffers are the reusable work areas of Variants.
 type variantBuffers struct {
 	w1t  nn.Mat    // W1ᵀ, (N·K)×hidden: column j of W1 as a contiguous row
-	base []float32 // first-layer pre-activation of the current code
+	code nn.Mat    // one-hot codes of the batch, B×(N·K)
+	base nn.Mat    // first-layer pre-activation of each example's code, B×hidden
 	h    nn.Mat    // hidden activations of a chunk of rows
 	lg   nn.Mat    // logits (without bias) of a chunk of rows
 	sp   []float32 // N = 1: Σ_d softplus of each state's logits
@@ -27,10 +28,10 @@ type variantBuffers struct {
 // what the direct estimator (N = 1: f for every state) and the structured
 // approximation f̃ (one flipped variable at a time) need.
 //
-// For N > 1 the first-layer pre-activation of z_b is formed once per
-// example as b₁ plus N columns of W1 (no product with the one-hot matrix);
-// each variant changes one column, so the B·(1 + N·(K−1)) distinct rows
-// cost O(hidden) each before one GEMM with W2 per chunk of ChunkRows rows.
+// For N > 1 the first-layer pre-activations of the codes z_b come from
+// one small product with the one-hot matrix; each variant changes one
+// column of W1, so the B·(1 + N·(K−1)) distinct rows cost O(hidden) each
+// ([nn.ShiftReLU]) before one GEMM with W2 per chunk of ChunkRows rows.
 // Total O(B·N·K·hidden·D).
 //
 // For N = 1 the logits depend on s alone: the K logit rows L (K×D) are
@@ -103,10 +104,15 @@ func (d *Decoder) variantsGeneral(x nn.Mat, z []int, F nn.Mat) {
 			v.w1t.Data[c*H+j] = w
 		}
 	}
-	if cap(v.base) < H {
-		v.base = make([]float32, H)
+	// Pre-activations of every example's own code, b₁ + W1·onehot(z_b),
+	// as one small product.
+	nn.Resize(&v.code, x.Rows, NK)
+	OneHot(z[:x.Rows*N], N, K, v.code)
+	nn.Resize(&v.base, x.Rows, H)
+	for b := 0; b < x.Rows; b++ {
+		copy(v.base.Row(b), l1.B)
 	}
-	base := v.base[:H]
+	nn.Gemm(false, true, 1, v.code, l1.WMat(), 1, v.base)
 
 	eb := max(1, ChunkRows/per) // examples per chunk
 	for b0 := 0; b0 < x.Rows; b0 += eb {
@@ -115,13 +121,11 @@ func (d *Decoder) variantsGeneral(x nn.Mat, z []int, F nn.Mat) {
 		nn.Resize(&v.h, rows, H)
 		nn.Resize(&v.lg, rows, d.D)
 		for b := b0; b < b1; b++ {
-			zb := z[b*N : (b+1)*N]
-			copy(base, l1.B)
-			for i, s := range zb {
-				addTo(base, v.w1t.Row(i*K+s))
-			}
+			zb, base := z[b*N:(b+1)*N], v.base.Row(b)
 			r := (b - b0) * per
-			reluInto(v.h.Row(r), base)
+			hr := v.h.Row(r)
+			copy(hr, base)
+			nn.ReLU(hr)
 			r++
 			for i, zi := range zb {
 				old := v.w1t.Row(i*K + zi)
@@ -129,7 +133,7 @@ func (d *Decoder) variantsGeneral(x nn.Mat, z []int, F nn.Mat) {
 					if s == zi {
 						continue
 					}
-					swapRelu(v.h.Row(r), base, old, v.w1t.Row(i*K+s))
+					nn.ShiftReLU(v.h.Row(r), base, old, v.w1t.Row(i*K+s))
 					r++
 				}
 			}
@@ -156,27 +160,5 @@ func (d *Decoder) variantsGeneral(x nn.Mat, z []int, F nn.Mat) {
 				}
 			}
 		}
-	}
-}
-
-func addTo(dst, src []float32) {
-	src = src[:len(dst)]
-	for j := range dst {
-		dst[j] += src[j]
-	}
-}
-
-func reluInto(dst, src []float32) {
-	src = src[:len(dst)]
-	for j := range dst {
-		dst[j] = max(src[j], 0)
-	}
-}
-
-// swapRelu sets dst = ReLU(base − old + new).
-func swapRelu(dst, base, old, new []float32) {
-	base, old, new = base[:len(dst)], old[:len(dst)], new[:len(dst)]
-	for j := range dst {
-		dst[j] = max(base[j]-old[j]+new[j], 0)
 	}
 }

@@ -223,6 +223,44 @@ void nn_relu_mask(const float *h, float *d, long n) {
 }
 
 // ---------------------------------------------------------------------------
+// Shifted ReLU: dst = max(base − sub + add, 0) elementwise, NaN kept (the
+// hidden layer of a decoder input that differs from a base code in one
+// latent, decoder/variants.go).
+
+static inline __attribute__((always_inline)) void nn_shift_relu_impl(float *dst, const float *base, const float *sub,
+                                                                     const float *add, long n) {
+	long j = 0;
+	for (; j + 8 <= n; j += 8) {
+		v8sf x = NN_LOAD(base + j) - NN_LOAD(sub + j) + NN_LOAD(add + j);
+		v8si neg = x < SPLAT(0.0f);
+		NN_STORE(dst + j, (v8sf)((v8si)x & ~neg));
+	}
+	for (; j < n; j++) {
+		float x = base[j] - sub[j] + add[j];
+		dst[j] = x < 0 ? 0 : x;
+	}
+}
+
+#ifdef NN_FAST
+NN_FAST static void nn_shift_relu_fast(float *dst, const float *base, const float *sub, const float *add, long n) {
+	nn_shift_relu_impl(dst, base, sub, add, n);
+}
+#endif
+static void nn_shift_relu_base(float *dst, const float *base, const float *sub, const float *add, long n) {
+	nn_shift_relu_impl(dst, base, sub, add, n);
+}
+
+void nn_shift_relu(float *dst, const float *base, const float *sub, const float *add, long n) {
+#ifdef NN_FAST
+	if (nn_use_fast()) {
+		nn_shift_relu_fast(dst, base, sub, add, n);
+		return;
+	}
+#endif
+	nn_shift_relu_base(dst, base, sub, add, n);
+}
+
+// ---------------------------------------------------------------------------
 // Grouped row sums: dst[of[r], :] += src[r, :] for r < rows (cols columns),
 // the output gradient of rows that share a group (mlp_grouped.go).
 

@@ -14,6 +14,7 @@ void nn_adam_update(float *w, const float *g, float *m, float *v, long n,
 void nn_ll_rows(const float *x, long per, const float *l, const float *bias, long rows, long n, float *out);
 void nn_ll_grad_rows(const float *x, const float *l, const float *scale, long rows, long n, float *out, float *dl);
 void nn_relu(float *v, long n);
+void nn_shift_relu(float *dst, const float *base, const float *sub, const float *add, long n);
 void nn_group_sum(const float *src, long rows, long cols, const int32_t *of, float *dst);
 void nn_relu_mask(const float *h, float *d, long n);
 int nn_kernels_fast(void);
@@ -126,4 +127,15 @@ func groupSum(src []float32, rows, cols int, of []int32, dst []float32) {
 		return
 	}
 	C.nn_group_sum((*C.float)(&src[0]), C.long(rows), C.long(cols), (*C.int32_t)(&of[0]), (*C.float)(&dst[0]))
+}
+
+// shiftRelu sets dst = max(base − sub + add, 0); shiftReluGo is the
+// reference.
+func shiftRelu(dst, base, sub, add []float32) {
+	n := len(dst)
+	if n == 0 {
+		return
+	}
+	base, sub, add = base[:n], sub[:n], add[:n]
+	C.nn_shift_relu((*C.float)(&dst[0]), (*C.float)(&base[0]), (*C.float)(&sub[0]), (*C.float)(&add[0]), C.long(n))
 }

@@ -34,3 +34,5 @@ func reluMask(h, d []float32) { reluMaskGo(h, d) }
 func groupSum(src []float32, rows, cols int, of []int32, dst []float32) {
 	groupSumGo(src, rows, cols, of, dst)
 }
+
+func shiftRelu(dst, base, sub, add []float32) { shiftReluGo(dst, base, sub, add) }
