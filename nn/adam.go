@@ -22,8 +22,6 @@ type Adam struct {
 	// (low 24 bits, high bits) so that it survives a float32 checkpoint
 	// exactly.
 	step []float32
-
-	job adamJob // the current Step's work, split over two threads
 }
 
 // NewAdam returns an optimiser for ps with learning rate lr and PyTorch's
@@ -48,8 +46,7 @@ func (a *Adam) setSteps(t int) {
 }
 
 // Step applies one update to every parameter from its gradient G. It does
-// not zero G. O(number of parameters), no allocations. With [SetThreads]
-// of 2 or more, two goroutines share the elements (same results).
+// not zero G. O(number of parameters), no allocations.
 func (a *Adam) Step() {
 	t := a.Steps() + 1
 	a.setSteps(t)
@@ -58,37 +55,9 @@ func (a *Adam) Step() {
 	bc2sqrt := math.Sqrt(1 - math.Pow(b2, float64(t)))
 	stepSize := float32(float64(a.LR) / bc1)
 	inv := float32(1 / bc2sqrt)
-	a.job = adamJob{a: a, c1: 1 - a.Beta1, c2: 1 - a.Beta2, stepSize: stepSize, inv: inv}
-	n := 0
-	for _, p := range a.ps {
-		n += len(p.W)
-	}
-	a.job.total = n
-	split2(&a.job, 0.18*float64(n)) // 0.18 ns per parameter with AVX-512
-}
-
-// adamJob is one Step's update, split by parameter index: part 0 updates
-// the first half of all the scalars (parameters in order), part 1 the
-// rest. Each element gets the same operations either way.
-type adamJob struct {
-	a                     *Adam
-	c1, c2, stepSize, inv float32
-	total                 int
-}
-
-func (j *adamJob) half(part int) {
-	lo, hi := 0, j.total/2
-	if part == 1 {
-		lo, hi = hi, j.total
-	}
-	a, off := j.a, 0
+	c1, c2 := 1-a.Beta1, 1-a.Beta2
 	for i, p := range a.ps {
-		n := len(p.W)
-		s, e := max(lo-off, 0), min(hi-off, n)
-		if s < e {
-			adamUpdate(p.W[s:e], p.G[s:e], a.m[i][s:e], a.v[i][s:e], a.Beta1, j.c1, a.Beta2, j.c2, j.stepSize, j.inv, a.Eps)
-		}
-		off += n
+		adamUpdate(p.W, p.G, a.m[i], a.v[i], a.Beta1, c1, a.Beta2, c2, stepSize, inv, a.Eps)
 	}
 }
 

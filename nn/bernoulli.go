@@ -14,7 +14,7 @@ func BernoulliLogLik(x, logits Mat, out []float32) {
 	if len(out) < x.Rows {
 		panic(fmt.Sprintf("nn: BernoulliLogLik: out has %d entries for %d rows", len(out), x.Rows))
 	}
-	llRowsPar(x, 1, logits, nil, out)
+	llRows(x, 1, logits, nil, out)
 }
 
 // BernoulliLogLikRows is [BernoulliLogLik] for logits that come in groups
@@ -29,7 +29,7 @@ func BernoulliLogLikRows(x Mat, per int, logits Mat, bias []float32, out []float
 		panic(fmt.Sprintf("nn: BernoulliLogLikRows: x %d×%d, per %d, logits %d×%d, %d biases, %d outputs",
 			x.Rows, x.Cols, per, logits.Rows, logits.Cols, len(bias), len(out)))
 	}
-	llRowsPar(x, per, logits, bias, out)
+	llRows(x, per, logits, bias, out)
 }
 
 // BernoulliLogLikGrad sets dlogits[r,d] = scale[r]·(x[r,d] − σ(l[r,d])), the
@@ -42,7 +42,7 @@ func BernoulliLogLikGrad(x, logits Mat, scale []float32, dlogits Mat) {
 	if scale != nil && len(scale) < x.Rows {
 		panic(fmt.Sprintf("nn: BernoulliLogLikGrad: scale has %d entries for %d rows", len(scale), x.Rows))
 	}
-	llGradRowsPar(x, logits, scale, nil, dlogits)
+	llGradRows(x, logits, scale, nil, dlogits)
 }
 
 // BernoulliLogLikAndGrad does the work of [BernoulliLogLik] and
@@ -55,7 +55,7 @@ func BernoulliLogLikAndGrad(x, logits Mat, scale []float32, out []float32, dlogi
 	if len(out) < x.Rows || (scale != nil && len(scale) < x.Rows) {
 		panic(fmt.Sprintf("nn: BernoulliLogLikAndGrad: out (%d) or scale (%d) shorter than %d rows", len(out), len(scale), x.Rows))
 	}
-	llGradRowsPar(x, logits, scale, out, dlogits)
+	llGradRows(x, logits, scale, out, dlogits)
 }
 
 // BernoulliLogLikRow returns Σ_d x_d·l_d − softplus(l_d) for one row with

@@ -27,7 +27,7 @@ func (l *Linear) BackwardBinary(x *BinaryRows, dy Mat) {
 		return
 	}
 	cs, ci := x.byColumn()
-	binaryBackward(l, x, dy, cs, ci)
+	binaryBackward(l, dy, cs, ci)
 }
 
 // PreferBinary reports whether [Linear.ForwardBinary] and

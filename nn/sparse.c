@@ -56,10 +56,9 @@ static void tr_any(const float *src, long rows, long cols, long lds, float *dst,
 	} while (0)
 
 static inline __attribute__((always_inline)) void sp_forward_impl(const float *w, const float *bias, long in,
-                                                                long out, long o_lo, long o_hi,
-                                                                const int32_t *start, const int32_t *idx, long rows,
-                                                                float *y, float *panel) {
-	for (long o0 = o_lo; o0 < o_hi; o0 += 16) {
+                                                                long out, const int32_t *start, const int32_t *idx,
+                                                                long rows, float *y, float *panel) {
+	for (long o0 = 0; o0 < out; o0 += 16) {
 		long pw = out - o0 < 16 ? out - o0 : 16;
 		if (pw < 16) memset(panel, 0, in * 16 * sizeof(float));
 		tr_any(w + o0 * in, pw, in, in, panel, 16, 0);
@@ -86,19 +85,17 @@ static inline __attribute__((always_inline)) void sp_forward_impl(const float *w
 #define SP_BW 64
 
 static inline __attribute__((always_inline)) void sp_backward_impl(const float *dy, long rows, long out, long in,
-                                                                 long j_lo, long j_hi, const int32_t *cstart,
-                                                                 const int32_t *cidx, float *gw, float *gb,
-                                                                 float *dpanel, float *gpanel) {
+                                                                 const int32_t *cstart, const int32_t *cidx,
+                                                                 float *gw, float *gb, float *dpanel, float *gpanel) {
 	for (long o0 = 0; o0 < out; o0 += SP_BW) {
 		long pw = out - o0 < SP_BW ? out - o0 : SP_BW;
 		for (long b = 0; b < rows; b++) {
 			float *d = dpanel + SP_BW * b;
 			memcpy(d, dy + b * out + o0, pw * sizeof(float));
 			for (long c = pw; c < SP_BW; c++) d[c] = 0;
-			if (gb)
-				for (long c = 0; c < pw; c++) gb[o0 + c] += d[c];
+			for (long c = 0; c < pw; c++) gb[o0 + c] += d[c];
 		}
-		for (long j = j_lo; j < j_hi; j++) {
+		for (long j = 0; j < in; j++) {
 			v16sf a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0};
 			for (const int32_t *k = cidx + cstart[j], *e = cidx + cstart[j + 1]; k < e; k++) {
 				const float *d = dpanel + SP_BW * (long)*k;
@@ -107,34 +104,48 @@ static inline __attribute__((always_inline)) void sp_backward_impl(const float *
 				a2 += SP_LOAD(d + 32);
 				a3 += SP_LOAD(d + 48);
 			}
-			float *g = gpanel + SP_BW * (j - j_lo);
+			float *g = gpanel + SP_BW * j;
 			SP_STORE(g, a0);
 			SP_STORE(g + 16, a1);
 			SP_STORE(g + 32, a2);
 			SP_STORE(g + 48, a3);
 		}
-		tr_any(gpanel, j_hi - j_lo, pw, SP_BW, gw + o0 * in + j_lo, in, 1);
+		tr_any(gpanel, in, pw, SP_BW, gw + o0 * in, in, 1);
 	}
 }
 
-// The three compilations of each pass (argument lists as macros).
-#define SP_FWD_PARAMS                                                                                 \
-	const float *w, const float *bias, long in, long out, long o_lo, long o_hi, const int32_t *start, \
-	    const int32_t *idx, long rows, float *y, float *panel
-#define SP_FWD_ARGS w, bias, in, out, o_lo, o_hi, start, idx, rows, y, panel
-#define SP_BWD_PARAMS                                                                                    \
-	const float *dy, long rows, long out, long in, long j_lo, long j_hi, const int32_t *cstart,          \
-	    const int32_t *cidx, float *gw, float *gb, float *dpanel, float *gpanel
-#define SP_BWD_ARGS dy, rows, out, in, j_lo, j_hi, cstart, cidx, gw, gb, dpanel, gpanel
-
 #ifdef SP_X86
-__attribute__((target("avx512f"))) static void sp_forward_512(SP_FWD_PARAMS) { sp_forward_impl(SP_FWD_ARGS); }
-__attribute__((target("avx2"))) static void sp_forward_256(SP_FWD_PARAMS) { sp_forward_impl(SP_FWD_ARGS); }
-__attribute__((target("avx512f"))) static void sp_backward_512(SP_BWD_PARAMS) { sp_backward_impl(SP_BWD_ARGS); }
-__attribute__((target("avx2"))) static void sp_backward_256(SP_BWD_PARAMS) { sp_backward_impl(SP_BWD_ARGS); }
+__attribute__((target("avx512f"))) static void sp_forward_512(const float *w, const float *bias, long in, long out,
+                                                              const int32_t *start, const int32_t *idx, long rows,
+                                                              float *y, float *panel) {
+	sp_forward_impl(w, bias, in, out, start, idx, rows, y, panel);
+}
+__attribute__((target("avx2"))) static void sp_forward_256(const float *w, const float *bias, long in, long out,
+                                                           const int32_t *start, const int32_t *idx, long rows,
+                                                           float *y, float *panel) {
+	sp_forward_impl(w, bias, in, out, start, idx, rows, y, panel);
+}
+__attribute__((target("avx512f"))) static void sp_backward_512(const float *dy, long rows, long out, long in,
+                                                               const int32_t *cstart, const int32_t *cidx, float *gw,
+                                                               float *gb, float *dpanel, float *gpanel) {
+	sp_backward_impl(dy, rows, out, in, cstart, cidx, gw, gb, dpanel, gpanel);
+}
+__attribute__((target("avx2"))) static void sp_backward_256(const float *dy, long rows, long out, long in,
+                                                            const int32_t *cstart, const int32_t *cidx, float *gw,
+                                                            float *gb, float *dpanel, float *gpanel) {
+	sp_backward_impl(dy, rows, out, in, cstart, cidx, gw, gb, dpanel, gpanel);
+}
 #endif
-static void sp_forward_base(SP_FWD_PARAMS) { sp_forward_impl(SP_FWD_ARGS); }
-static void sp_backward_base(SP_BWD_PARAMS) { sp_backward_impl(SP_BWD_ARGS); }
+
+static void sp_forward_base(const float *w, const float *bias, long in, long out, const int32_t *start,
+                            const int32_t *idx, long rows, float *y, float *panel) {
+	sp_forward_impl(w, bias, in, out, start, idx, rows, y, panel);
+}
+
+static void sp_backward_base(const float *dy, long rows, long out, long in, const int32_t *cstart,
+                             const int32_t *cidx, float *gw, float *gb, float *dpanel, float *gpanel) {
+	sp_backward_impl(dy, rows, out, in, cstart, cidx, gw, gb, dpanel, gpanel);
+}
 
 // sp_level is the widest vector ISA in use: 2 = AVX-512F, 1 = AVX2,
 // 0 = baseline; −1 until detected. nn_sparse_set_level caps it (tests).
@@ -164,30 +175,30 @@ int nn_sparse_set_level(int cap) {
 	return prev;
 }
 
-// nn_binary_forward sets columns [o_lo, o_hi) of y (rows×out) to those of
-// x·Wᵀ + bias for the 0/1 rows x given by (start, idx); o_lo is a multiple
-// of 16 and panel is scratch of in·16 floats.
-void nn_binary_forward(SP_FWD_PARAMS) {
+// nn_binary_forward sets y (rows×out) = x·Wᵀ + bias for the 0/1 rows x
+// given by (start, idx); panel is scratch of in·16 floats.
+void nn_binary_forward(const float *w, const float *bias, long in, long out, const int32_t *start, const int32_t *idx,
+                       long rows, float *y, float *panel) {
 	switch (sp_detect()) {
 #ifdef SP_X86
-	case 2: sp_forward_512(SP_FWD_ARGS); return;
-	case 1: sp_forward_256(SP_FWD_ARGS); return;
+	case 2: sp_forward_512(w, bias, in, out, start, idx, rows, y, panel); return;
+	case 1: sp_forward_256(w, bias, in, out, start, idx, rows, y, panel); return;
 #endif
-	default: sp_forward_base(SP_FWD_ARGS);
+	default: sp_forward_base(w, bias, in, out, start, idx, rows, y, panel);
 	}
 }
 
-// nn_binary_backward adds to columns [j_lo, j_hi) of gw (out×in) those of
-// dyᵀ·x for the 0/1 rows x given by columns (cstart, cidx), and, if gb is
-// not NULL, the column sums of dy to gb (out); dpanel (rows·64) and gpanel
-// ((j_hi − j_lo)·64) are scratch.
-void nn_binary_backward(SP_BWD_PARAMS) {
+// nn_binary_backward adds dyᵀ·x to gw (out×in) for the 0/1 rows x given by
+// columns (cstart, cidx), and the column sums of dy to gb (out); dpanel
+// (rows·64) and gpanel (in·64) are scratch.
+void nn_binary_backward(const float *dy, long rows, long out, long in, const int32_t *cstart, const int32_t *cidx,
+                        float *gw, float *gb, float *dpanel, float *gpanel) {
 	switch (sp_detect()) {
 #ifdef SP_X86
-	case 2: sp_backward_512(SP_BWD_ARGS); return;
-	case 1: sp_backward_256(SP_BWD_ARGS); return;
+	case 2: sp_backward_512(dy, rows, out, in, cstart, cidx, gw, gb, dpanel, gpanel); return;
+	case 1: sp_backward_256(dy, rows, out, in, cstart, cidx, gw, gb, dpanel, gpanel); return;
 #endif
-	default: sp_backward_base(SP_BWD_ARGS);
+	default: sp_backward_base(dy, rows, out, in, cstart, cidx, gw, gb, dpanel, gpanel);
 	}
 }
 

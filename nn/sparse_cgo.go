@@ -6,10 +6,10 @@ package nn
 #include <stdint.h>
 
 // Implemented in sparse.c.
-void nn_binary_forward(const float *w, const float *bias, long in, long out, long o_lo, long o_hi,
-                       const int32_t *start, const int32_t *idx, long rows, float *y, float *panel);
-void nn_binary_backward(const float *dy, long rows, long out, long in, long j_lo, long j_hi, const int32_t *cstart,
-                        const int32_t *cidx, float *gw, float *gb, float *dpanel, float *gpanel);
+void nn_binary_forward(const float *w, const float *bias, long in, long out, const int32_t *start, const int32_t *idx,
+                       long rows, float *y, float *panel);
+void nn_binary_backward(const float *dy, long rows, long out, long in, const int32_t *cstart, const int32_t *cidx,
+                        float *gw, float *gb, float *dpanel, float *gpanel);
 void nn_transpose(const float *src, long rows, long cols, long lds, float *dst, long ldd, int add);
 long nn_binary_scan(const float *x, long rows, long cols, int32_t *start, int32_t *idx);
 int nn_sparse_level(void);
@@ -37,101 +37,44 @@ func sparseLevel() int { return int(C.nn_sparse_level()) }
 // variant) and returns the previous cap.
 func setSparseLevel(l int) int { return int(C.nn_sparse_set_level(C.int(l))) }
 
-// binaryWork holds a layer's scratch for 0/1 inputs, one set for each of
-// the two halves of a split pass: a panel of Wᵀ or of the weight gradient
-// (In×64 at most) and one of the output gradient (rows×64). fwd and bwd
-// are the jobs of the split passes.
+// binaryWork holds a layer's scratch for 0/1 inputs: a panel of Wᵀ or of
+// the weight gradient (In×64 at most) and one of the output gradient
+// (rows×64).
 type binaryWork struct {
-	panel, dpanel [2][]float32
-	fwd           binaryFwdJob
-	bwd           binaryBwdJob
+	panel, dpanel []float32
 }
 
 func (l *Linear) binaryWork(rows int) *binaryWork {
 	w := l.bin
 	if w == nil {
-		w = &binaryWork{}
-		for p := range w.panel {
-			w.panel[p] = make([]float32, 64*l.In)
-		}
+		w = &binaryWork{panel: make([]float32, 64*l.In)}
 		l.bin = w
 	}
-	for p := range w.dpanel {
-		if cap(w.dpanel[p]) < 64*rows {
-			w.dpanel[p] = make([]float32, 64*rows)
-		}
+	if cap(w.dpanel) < 64*rows {
+		w.dpanel = make([]float32, 64*rows)
 	}
 	return w
 }
 
-// Single-thread cost estimates (ns) of the sparse passes, from the
-// measurements behind PreferBinary: per one and output, per weight.
-func binaryWorkNs(l *Linear, x *BinaryRows) float64 {
-	return 0.03*float64(x.NNZ()*l.Out) + 0.15*float64(l.In*l.Out)
-}
-
-// binaryFwdJob is a forward pass split by output panels of 16.
-type binaryFwdJob struct {
-	l   *Linear
-	x   *BinaryRows
-	y   Mat
-	mid int // first output of part 1, a multiple of 16
-}
-
-func (j *binaryFwdJob) half(part int) {
-	lo, hi := 0, j.mid
-	if part == 1 {
-		lo, hi = j.mid, j.l.Out
-	}
-	if lo == hi {
-		return
-	}
-	l, x := j.l, j.x
-	C.nn_binary_forward((*C.float)(&l.W[0]), (*C.float)(&l.B[0]), C.long(l.In), C.long(l.Out), C.long(lo), C.long(hi),
-		(*C.int32_t)(&x.Start[0]), idxPtr(x.Idx), C.long(x.Rows), (*C.float)(&j.y.Data[0]),
-		(*C.float)(&l.bin.panel[part][0]))
-}
-
-// binaryForward sets y = x·Wᵀ + b by panels of 16 outputs (sparse.c), the
-// panels shared by two threads when asked for. Callers have checked the
-// shapes.
+// binaryForward sets y = x·Wᵀ + b by panels of 16 outputs (sparse.c).
+// Callers have checked the shapes.
 func binaryForward(l *Linear, x *BinaryRows, y Mat) {
 	if x.Rows == 0 {
 		return
 	}
 	w := l.binaryWork(0)
-	w.fwd = binaryFwdJob{l: l, x: x, y: y, mid: (l.Out/2 + 8) &^ 15}
-	split2(&w.fwd, binaryWorkNs(l, x))
-}
-
-// binaryBwdJob is a weight-gradient pass split by input columns; part 0
-// also sums the bias gradient.
-type binaryBwdJob struct {
-	l      *Linear
-	dy     Mat
-	cs, ci []int32
-}
-
-func (j *binaryBwdJob) half(part int) {
-	l := j.l
-	lo, hi := 0, l.In/2
-	gb := (*C.float)(&l.GB[0])
-	if part == 1 {
-		lo, hi, gb = l.In/2, l.In, nil
-	}
-	w := l.bin
-	C.nn_binary_backward((*C.float)(&j.dy.Data[0]), C.long(j.dy.Rows), C.long(l.Out), C.long(l.In), C.long(lo), C.long(hi),
-		(*C.int32_t)(&j.cs[0]), idxPtr(j.ci), (*C.float)(&l.GW[0]), gb,
-		(*C.float)(&w.dpanel[part][0]), (*C.float)(&w.panel[part][0]))
+	C.nn_binary_forward((*C.float)(&l.W[0]), (*C.float)(&l.B[0]), C.long(l.In), C.long(l.Out),
+		(*C.int32_t)(&x.Start[0]), idxPtr(x.Idx), C.long(x.Rows), (*C.float)(&y.Data[0]), (*C.float)(&w.panel[0]))
 }
 
 // binaryBackward adds dyᵀ·x to GW for x given by columns (cs, ci) and
-// the column sums of dy to GB, the input columns shared by two threads
-// when asked for. Callers have checked the shapes and that dy has rows.
-func binaryBackward(l *Linear, x *BinaryRows, dy Mat, cs, ci []int32) {
+// the column sums of dy to GB. Callers have checked the shapes and that dy
+// has rows.
+func binaryBackward(l *Linear, dy Mat, cs, ci []int32) {
 	w := l.binaryWork(dy.Rows)
-	w.bwd = binaryBwdJob{l: l, dy: dy, cs: cs, ci: ci}
-	split2(&w.bwd, binaryWorkNs(l, x))
+	C.nn_binary_backward((*C.float)(&dy.Data[0]), C.long(dy.Rows), C.long(l.Out), C.long(l.In),
+		(*C.int32_t)(&cs[0]), idxPtr(ci), (*C.float)(&l.GW[0]), (*C.float)(&l.GB[0]),
+		(*C.float)(&w.dpanel[0]), (*C.float)(&w.panel[0]))
 }
 
 func idxPtr(idx []int32) *C.int32_t {

@@ -42,7 +42,7 @@ func binaryForward(l *Linear, x *BinaryRows, y Mat) {
 
 // binaryBackward adds dyᵀ·x to GW for x given by columns (cs, ci) and
 // the column sums of dy to GB.
-func binaryBackward(l *Linear, x *BinaryRows, dy Mat, cs, ci []int32) {
+func binaryBackward(l *Linear, dy Mat, cs, ci []int32) {
 	gb := l.GB[:l.Out]
 	for b := 0; b < dy.Rows; b++ {
 		for j, v := range dy.Row(b) {
