@@ -69,6 +69,34 @@ func BernoulliLogLikRow(x, logits, bias []float32) float64 {
 	return rowLogLik(x, logits, bias)
 }
 
+// AddScaledSigmoid sets dst[r,d] += scale[r]·σ(l[r,d]) for every row r of
+// the logits l (a nil scale means 1), with the vector kernels of
+// [BernoulliLogLikGrad] (about 0.7 ns an element against 6 ns for a loop
+// over [Sigmoid]). It is the σ part of a Bernoulli gradient whose data
+// term is formed separately, as in the exact estimator's decoder gradient.
+// dst may not alias l. O(rows·cols).
+func AddScaledSigmoid(dst, l Mat, scale []float32) {
+	checkSame("AddScaledSigmoid", dst, l)
+	if scale != nil && len(scale) < l.Rows {
+		panic(fmt.Sprintf("nn: AddScaledSigmoid: scale has %d entries for %d rows", len(scale), l.Rows))
+	}
+	sigmoidAdd(l, scale, dst)
+}
+
+// sigmoidAddGo is AddScaledSigmoid in Go.
+func sigmoidAddGo(l Mat, scale []float32, dst Mat) {
+	for r := 0; r < l.Rows; r++ {
+		s := float32(1)
+		if scale != nil {
+			s = scale[r]
+		}
+		dr := dst.Row(r)
+		for d, v := range l.Row(r) {
+			dr[d] += s * Sigmoid(v)
+		}
+	}
+}
+
 // SoftplusRows sets out[r] = Σ_d softplus(l[r,d] + bias[d]) for each row
 // r of l (a nil bias means 0): the log-partition terms of Bernoulli
 // log-likelihoods, which do not depend on the data. It uses the kernels of

@@ -43,3 +43,24 @@ func ExampleSoftplus() {
 	fmt.Printf("%.4f %.4f %.4f\n", nn.Softplus(-100), nn.Softplus(0), nn.Softplus(100))
 	// Output: 0.0000 0.6931 100.0000
 }
+
+// A 0/1 input stored by the positions of its ones gives the same layer
+// output as the dense product.
+func ExampleLinear_ForwardBinary() {
+	l := nn.NewLinear(4, 2, rand.New(rand.NewPCG(1, 2)))
+	x := nn.Mat{Rows: 2, Cols: 4, Data: []float32{1, 0, 0, 1, 0, 1, 0, 0}}
+	var ones nn.BinaryRows
+	if err := ones.Set(x); err != nil {
+		panic(err)
+	}
+	dense, sparse := nn.NewMat(2, 2), nn.NewMat(2, 2)
+	l.Forward(x, dense)
+	l.ForwardBinary(&ones, sparse)
+	same := true
+	for i := range dense.Data {
+		d := dense.Data[i] - sparse.Data[i]
+		same = same && d < 1e-6 && d > -1e-6
+	}
+	fmt.Println(ones.NNZ(), ones.Idx, same)
+	// Output: 3 [0 3 1] true
+}

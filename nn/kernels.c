@@ -46,6 +46,7 @@ typedef float v4sf __attribute__((vector_size(16)));
 #define VD_SUM(a) (((a)[0] + (a)[1]) + ((a)[2] + (a)[3]))
 #define LL_ROWS_IMPL nn_ll_rows_impl
 #define LL_GRAD_IMPL nn_ll_grad_rows_impl
+#define LL_SIGADD_IMPL nn_sigadd_impl
 #include "kernels_ll.h"
 #undef W
 #undef VF
@@ -56,6 +57,7 @@ typedef float v4sf __attribute__((vector_size(16)));
 #undef VD_SUM
 #undef LL_ROWS_IMPL
 #undef LL_GRAD_IMPL
+#undef LL_SIGADD_IMPL
 
 // 16 lanes: the AVX-512F compilation.
 typedef float v16sf __attribute__((vector_size(64)));
@@ -70,6 +72,7 @@ typedef double v8df __attribute__((vector_size(64)));
 #define VD_SUM(a) ((((a)[0] + (a)[1]) + ((a)[2] + (a)[3])) + (((a)[4] + (a)[5]) + ((a)[6] + (a)[7])))
 #define LL_ROWS_IMPL nn_ll_rows_impl16
 #define LL_GRAD_IMPL nn_ll_grad_rows_impl16
+#define LL_SIGADD_IMPL nn_sigadd_impl16
 #include "kernels_ll.h"
 #undef W
 #undef VF
@@ -80,6 +83,7 @@ typedef double v8df __attribute__((vector_size(64)));
 #undef VD_SUM
 #undef LL_ROWS_IMPL
 #undef LL_GRAD_IMPL
+#undef LL_SIGADD_IMPL
 #undef NN_LOAD
 #undef NN_STORE
 #define NN_LOAD(p) ({ v8sf v_; memcpy(&v_, (p), sizeof v_); v_; })
@@ -107,7 +111,17 @@ NN_FAST512 static void nn_ll_grad_rows_512(const float *x, const float *l, const
                                            float *out, float *dl) {
 	nn_ll_grad_rows_impl16(x, l, scale, rows, n, out, dl);
 }
+NN_FAST static void nn_sigadd_fast(const float *l, const float *scale, long rows, long n, float *dst) {
+	nn_sigadd_impl(l, scale, rows, n, dst);
+}
+NN_FAST512 static void nn_sigadd_512(const float *l, const float *scale, long rows, long n, float *dst) {
+	nn_sigadd_impl16(l, scale, rows, n, dst);
+}
 #endif
+
+static void nn_sigadd_base(const float *l, const float *scale, long rows, long n, float *dst) {
+	nn_sigadd_impl(l, scale, rows, n, dst);
+}
 
 static void nn_ll_rows_base(const float *x, long per, const float *l, const float *bias, long rows, long n,
                             float *out) {
@@ -157,6 +171,16 @@ void nn_ll_rows(const float *x, long per, const float *l, const float *bias, lon
 	}
 #endif
 	nn_ll_rows_base(x, per, l, bias, rows, n, out);
+}
+
+void nn_sigmoid_add(const float *l, const float *scale, long rows, long n, float *dst) {
+#ifdef NN_FAST
+	switch (nn_use_fast()) {
+	case 2: nn_sigadd_512(l, scale, rows, n, dst); return;
+	case 1: nn_sigadd_fast(l, scale, rows, n, dst); return;
+	}
+#endif
+	nn_sigadd_base(l, scale, rows, n, dst);
 }
 
 void nn_ll_grad_rows(const float *x, const float *l, const float *scale, long rows, long n, float *out, float *dl) {

@@ -14,6 +14,7 @@ void nn_adam_update(float *w, const float *g, float *m, float *v, long n,
 void nn_ll_rows(const float *x, long per, const float *l, const float *bias, long rows, long n, float *out);
 void nn_ll_grad_rows(const float *x, const float *l, const float *scale, long rows, long n, float *out, float *dl);
 void nn_relu(float *v, long n);
+void nn_sigmoid_add(const float *l, const float *scale, long rows, long n, float *dst);
 void nn_shift_relu(float *dst, const float *base, const float *sub, const float *add, long n);
 void nn_group_sum(const float *src, long rows, long cols, const int32_t *of, float *dst);
 void nn_relu_mask(const float *h, float *d, long n);
@@ -138,4 +139,17 @@ func shiftRelu(dst, base, sub, add []float32) {
 	}
 	base, sub, add = base[:n], sub[:n], add[:n]
 	C.nn_shift_relu((*C.float)(&dst[0]), (*C.float)(&base[0]), (*C.float)(&sub[0]), (*C.float)(&add[0]), C.long(n))
+}
+
+// sigmoidAdd sets dst[r,:] += scale[r]·σ(l[r,:]) (nil scale: 1);
+// sigmoidAddGo is the reference. Callers have checked the shapes.
+func sigmoidAdd(l Mat, scale []float32, dst Mat) {
+	if l.Rows == 0 || l.Cols == 0 {
+		return
+	}
+	var s *C.float
+	if scale != nil {
+		s = (*C.float)(&scale[0])
+	}
+	C.nn_sigmoid_add((*C.float)(&l.Data[0]), s, C.long(l.Rows), C.long(l.Cols), (*C.float)(&dst.Data[0]))
 }

@@ -36,3 +36,5 @@ func groupSum(src []float32, rows, cols int, of []int32, dst []float32) {
 }
 
 func shiftRelu(dst, base, sub, add []float32) { shiftReluGo(dst, base, sub, add) }
+
+func sigmoidAdd(l Mat, scale []float32, dst Mat) { sigmoidAddGo(l, scale, dst) }

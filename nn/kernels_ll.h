@@ -2,8 +2,8 @@
 // by kernels.c once per vector width. The includer defines W (lanes), VF,
 // VI and VD (float, int32 and double vectors of W, W and W/2 lanes),
 // NN_LOAD, NN_STORE, NN_LO and NN_HI (the halves of a VF widened to VD),
-// VD_SUM (the sum of a VD's lanes), and LL_ROWS_IMPL and LL_GRAD_IMPL (the
-// names of the two functions).
+// VD_SUM (the sum of a VD's lanes), and LL_ROWS_IMPL, LL_GRAD_IMPL and
+// LL_SIGADD_IMPL (the names of the three functions).
 
 // Broadcasts: a vector plus a scalar splats the scalar (0 + c = c exactly
 // for every c except −0, whose sign bit the code sets with integer masks).
@@ -124,6 +124,37 @@ static inline __attribute__((always_inline)) void LL_GRAD_IMPL(const float *x, c
 		if (out) {
 			VD acc = acc0 + acc1;
 			out[r] = (float)(sum + VD_SUM(acc));
+		}
+	}
+}
+
+// dst[r, :] += scale[r]·σ(l[r, :]) for rows×n matrices; scale may be NULL
+// (1). σ comes from NN_LLV with x = 0, whose XMS is −σ(l).
+static inline __attribute__((always_inline)) void LL_SIGADD_IMPL(const float *l, const float *scale, long rows, long n,
+                                                                 float *dst) {
+	float lb[W], db[W];
+	for (long r = 0; r < rows; r++) {
+		const float *lr = l + r * n;
+		float *dr = dst + r * n;
+		VF S = VSPLAT(scale ? scale[r] : 1.0f), Z = VSPLAT(0.0f);
+		long j = 0;
+		for (; j + W <= n; j += W) {
+			VF L = NN_LOAD(lr + j), SP, XMS;
+			NN_LLV(L, Z, SP, XMS);
+			(void)SP;
+			NN_STORE(dr + j, NN_LOAD(dr + j) - S * XMS);
+		}
+		if (j < n) {
+			long m = n - j;
+			memset(lb, 0, sizeof lb);
+			memset(db, 0, sizeof db);
+			memcpy(lb, lr + j, m * sizeof(float));
+			memcpy(db, dr + j, m * sizeof(float));
+			VF L = NN_LOAD(lb), SP, XMS;
+			NN_LLV(L, Z, SP, XMS);
+			(void)SP;
+			NN_STORE(db, NN_LOAD(db) - S * XMS);
+			memcpy(dr + j, db, m * sizeof(float));
 		}
 	}
 }

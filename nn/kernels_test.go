@@ -197,3 +197,37 @@ func TestShiftReLUMatchesReference(t *testing.T) {
 		}
 	}
 }
+
+// TestAddScaledSigmoid compares the kernel with float64 σ at every level,
+// extreme logits included.
+func TestAddScaledSigmoid(t *testing.T) {
+	defer setKernelLevel(setKernelLevel(2))
+	r := newRand(21)
+	for lvl := 2; lvl >= 0; lvl-- {
+		setKernelLevel(lvl)
+		for _, n := range []int{1, 7, 16, 17, 784} {
+			l := randMat(r, 3, n)
+			for i := range l.Data {
+				l.Data[i] *= 30
+			}
+			l.Data[0] = 95
+			dst := randMat(r, 3, n)
+			orig := append([]float32(nil), dst.Data...)
+			scale := []float32{1, -2.5, 0}
+			for _, sc := range [][]float32{nil, scale} {
+				copy(dst.Data, orig)
+				AddScaledSigmoid(dst, l, sc)
+				for i := range dst.Data {
+					s := 1.0
+					if sc != nil {
+						s = float64(sc[i/n])
+					}
+					want := float64(orig[i]) + s/(1+math.Exp(-float64(l.Data[i])))
+					if math.Abs(float64(dst.Data[i])-want) > 3e-7*(1+math.Abs(want)) {
+						t.Fatalf("level %d n=%d scale %v [%d] (l=%v): %v, want %v", lvl, n, sc, i, l.Data[i], dst.Data[i], want)
+					}
+				}
+			}
+		}
+	}
+}
