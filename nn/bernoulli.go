@@ -71,8 +71,8 @@ func BernoulliLogLikRow(x, logits, bias []float32) float64 {
 
 // AddScaledSigmoid sets dst[r,d] += scale[r]·σ(l[r,d]) for every row r of
 // the logits l (a nil scale means 1), with the vector kernels of
-// [BernoulliLogLikGrad] (about 0.7 ns an element against 6 ns for a loop
-// over [Sigmoid]). It is the σ part of a Bernoulli gradient whose data
+// [BernoulliLogLikGrad]: 9 µs for 50×784 against 260 µs for a loop over
+// [Sigmoid] (AVX-512, Zen 5). It is the σ part of a Bernoulli gradient whose data
 // term is formed separately, as in the exact estimator's decoder gradient.
 // dst may not alias l. O(rows·cols).
 func AddScaledSigmoid(dst, l Mat, scale []float32) {
