@@ -55,10 +55,8 @@ func (p *binaryPair) prepare(v *VAE, x nn.Mat, r *rand.Rand) nn.Mat {
 // gradient of the mean loss over both samples. Afterwards v.f holds
 // f(x_b, z¹_b) in its first B entries and f(x_b, z²_b) in the next B.
 func (p *binaryPair) decodeBoth(v *VAE) {
-	B2 := p.xx.Rows
-	v.resize(B2)
-	logits := v.decode(p.xx, p.zz)
-	v.backwardDecoder(p.xx, logits)
+	v.resize(p.xx.Rows)
+	v.decodeAndBackward(p.xx, p.zz)
 }
 
 // addBitGrad adds g to ∂/∂h_i1 and −g to ∂/∂h_i0 (α = h₁ − h₀).
@@ -75,7 +73,7 @@ func sigmoid(a float64) float64 { return 1 / (1 + math.Exp(-a)) }
 func finishBinary(v *VAE, x, scores nn.Mat) Stats {
 	B := x.Rows
 	ds := v.dscores.Slice(0, B)
-	klUnary(scores, v.Enc.N, 2, v.kl[:B], ds, 1/float64(B))
+	klUnary(v, scores, v.Enc.N, 2, v.kl[:B], ds, 1/float64(B))
 	v.Enc.Backward(x, ds)
 	var s Stats
 	for _, f := range v.f {

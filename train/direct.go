@@ -42,8 +42,7 @@ func (d Direct) Step(v *VAE, x nn.Mat, r *rand.Rand, eps float64) (Stats, error)
 	if err := v.solve(B, v.zeps); err != nil {
 		return Stats{}, err
 	}
-	logits := v.decode(x, v.zstar)
-	v.backwardDecoder(x, logits)
+	v.decodeAndBackward(x, v.zstar)
 
 	clear(v.dscores.Data[:B*v.dscores.Cols])
 	g := float32(1 / (eps * float64(B)))
@@ -65,7 +64,7 @@ func (d Direct) Step(v *VAE, x nn.Mat, r *rand.Rand, eps float64) (Stats, error)
 	if d.KLGrad {
 		klg = v.dscores
 	}
-	klUnary(scores, n, k, v.kl, klg, 1/float64(B))
+	klUnary(v, scores, n, k, v.kl, klg, 1/float64(B))
 	v.Enc.Backward(x, v.dscores)
 	return meanStats(v.f, v.kl), nil
 }

@@ -97,7 +97,7 @@ func TestUnbiasedEstimatorsMatchExact(t *testing.T) {
 		// Remove the KL gradient the estimators add: it is exact and
 		// deterministic, so compute it once and subtract.
 		klg := nn.NewMat(1, 2*n)
-		klUnary(nn.Mat{Rows: 1, Cols: 2 * n, Data: h}, n, 2, make([]float64, 1), klg, 1)
+		klUnary(v, nn.Mat{Rows: 1, Cols: 2 * n, Data: h}, n, 2, make([]float64, 1), klg, 1)
 		for _, r := range rows {
 			for j := range r {
 				r[j] -= float64(klg.Data[j])
@@ -198,7 +198,7 @@ func TestExactGradientCheck(t *testing.T) {
 		q, ds := nn.NewMat(x.Rows, 5), nn.NewMat(x.Rows, 5)
 		f := make([]float32, x.Rows)
 		exactTerms(v, x, scores, q, ds, f)
-		klUnary(scores, 1, 5, v.kl, nn.Mat{}, 0)
+		klUnary(v, scores, 1, 5, v.kl, nn.Mat{}, 0)
 		s := 0.0
 		for b := range f {
 			s += -float64(f[b]) + v.kl[b]

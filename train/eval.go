@@ -56,7 +56,7 @@ func Evaluate(v *VAE, X nn.Mat, r *rand.Rand, opt EvalOptions) (Eval, error) {
 				return Eval{}, err
 			}
 			if s == 0 {
-				klUnary(scores, v.Enc.N, v.Enc.K, v.kl, nn.Mat{}, 0)
+				klUnary(v, scores, v.Enc.N, v.Enc.K, v.kl, nn.Mat{}, 0)
 				for b := 0; b < B; b++ {
 					sumKL += v.kl[b]
 				}

@@ -32,7 +32,7 @@ func (e *Exact) Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error
 	scores := v.Enc.Forward(x)
 	nn.Resize(&e.q, B, k)
 	exactTerms(v, x, scores, e.q, v.dscores, v.f)
-	klUnary(scores, 1, k, v.kl, v.dscores, 1/float64(B))
+	klUnary(v, scores, 1, k, v.kl, v.dscores, 1/float64(B))
 
 	// Decoder gradient: dL = −(1/B)·(Qᵀ X − diag(Σ_b Q_bs)·σ(L)).
 	nn.Resize(&e.codes, k, k)
@@ -43,17 +43,18 @@ func (e *Exact) Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error
 	logits := v.Dec.Forward(e.codes)
 	nn.Resize(&e.dl, k, v.Dec.D)
 	nn.Gemm(true, false, float32(-1)/float32(B), e.q, x, 0, e.dl)
-	for s := 0; s < k; s++ {
-		mass := 0.0
-		for b := 0; b < B; b++ {
-			mass += float64(e.q.Data[b*k+s])
-		}
-		c := float32(mass / float64(B))
-		lrow, drow := logits.Row(s), e.dl.Row(s)
-		for d := range drow {
-			drow[d] += c * nn.Sigmoid(lrow[d])
-		}
+	if cap(e.sig) < k {
+		e.sig = make([]float32, k)
 	}
+	mass := e.sig[:k]
+	for s := 0; s < k; s++ {
+		m := 0.0
+		for b := 0; b < B; b++ {
+			m += float64(e.q.Data[b*k+s])
+		}
+		mass[s] = float32(m / float64(B))
+	}
+	nn.AddScaledSigmoid(e.dl, logits, mass)
 	v.Dec.Backward(e.codes, e.dl, nn.Mat{})
 	v.Enc.Backward(x, v.dscores)
 	return meanStats(v.f, v.kl), nil
@@ -68,7 +69,7 @@ func exactTerms(v *VAE, x, scores, q, ds nn.Mat, f []float32) {
 	zeros := v.zeps[:B] // any code: with N = 1 Variants covers every state
 	clear(zeros)
 	v.Dec.Variants(x, zeros, v.F)
-	lq := make([]float64, k)
+	lq := v.scratch(k)
 	for b := 0; b < B; b++ {
 		logSoftmax(scores.Row(b)[:k], lq)
 		qb, Fb, db := q.Row(b), v.F.Row(b), ds.Row(b)

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/argmaxvae/argmaxvae/decoder"
 	"github.com/argmaxvae/argmaxvae/nn"
 )
 
@@ -66,12 +67,11 @@ func (g *GumbelSoftmax) Step(v *VAE, x nn.Mat, r *rand.Rand, tau float64) (Stats
 	}
 	input := g.y
 	if g.Hard {
-		v.decode(x, v.zstar) // fills v.onehot
+		decoder.OneHot(v.zstar, n, k, v.onehot)
 		input = v.onehot
 	}
 	logits := v.Dec.Forward(input)
-	nn.BernoulliLogLik(x, logits, v.f)
-	nn.BernoulliLogLikGrad(x, logits, v.scaleBuf(B, float32(-1)/float32(B)), v.dlogits)
+	nn.BernoulliLogLikAndGrad(x, logits, v.scaleBuf(B, float32(-1)/float32(B)), v.f, v.dlogits)
 	v.Dec.Backward(input, v.dlogits, g.dz)
 
 	// Through the softmax: ∂/∂h_s = (1/τ)·y_s·(dy_s − Σ_t y_t dy_t).
@@ -88,7 +88,7 @@ func (g *GumbelSoftmax) Step(v *VAE, x nn.Mat, r *rand.Rand, tau float64) (Stats
 			}
 		}
 	}
-	klUnary(scores, n, k, v.kl, v.dscores, 1/float64(B))
+	klUnary(v, scores, n, k, v.kl, v.dscores, 1/float64(B))
 	v.Enc.Backward(x, v.dscores)
 	return meanStats(v.f, v.kl), nil
 }

@@ -11,10 +11,10 @@ import (
 // posterior. If grad is non-nil, it adds scale·∂kl[b]/∂h to grad row b:
 // ∂/∂h_ik = q_ik·(log q_ik − Σⱼ q_ij log q_ij).
 // It runs in O(B·N·K).
-func klUnary(scores nn.Mat, n, k int, kl []float64, grad nn.Mat, scale float64) {
+func klUnary(v *VAE, scores nn.Mat, n, k int, kl []float64, grad nn.Mat, scale float64) {
 	logK := math.Log(float64(k))
-	q := make([]float64, k)
-	lq := make([]float64, k)
+	lq := v.scratch(k)
+	q := v.q[:k]
 	for b := 0; b < scores.Rows; b++ {
 		row := scores.Row(b)
 		total := 0.0

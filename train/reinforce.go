@@ -34,8 +34,7 @@ func (e *Reinforce) Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, e
 		return Stats{}, err
 	}
 	B, n := x.Rows, v.Enc.N
-	logits := v.decode(x, v.zstar)
-	v.backwardDecoder(x, logits)
+	v.decodeAndBackward(x, v.zstar)
 	meanL := 0.0
 	for b := 0; b < B; b++ {
 		meanL -= float64(v.f[b])
@@ -59,7 +58,7 @@ func (e *Reinforce) Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, e
 	} else {
 		e.Baseline += rate * (meanL - e.Baseline)
 	}
-	klUnary(scores, n, 2, v.kl, v.dscores, 1/float64(B))
+	klUnary(v, scores, n, 2, v.kl, v.dscores, 1/float64(B))
 	v.Enc.Backward(x, v.dscores)
 	return meanStats(v.f, v.kl), nil
 }

@@ -36,6 +36,7 @@ type VAE struct {
 	f       []float32 // B: log p(x|z*)
 	kl      []float64 // B
 	scale   []float32 // B
+	q, lq   []float64 // K: per-latent softmax scratch
 	F       nn.Mat    // B×N·K decoder variants
 }
 
@@ -156,12 +157,23 @@ func (v *VAE) decode(x nn.Mat, z []int) nn.Mat {
 	return logits
 }
 
-// backwardDecoder accumulates the decoder gradient of the mean loss
-// −(1/B)·Σ_b f(x_b, z_b) at the last decode.
-func (v *VAE) backwardDecoder(x, logits nn.Mat) {
+// decodeAndBackward decodes the one-hot code of z like [VAE.decode] and
+// accumulates the decoder gradient of the mean loss −(1/B)·Σ_b f(x_b, z_b),
+// computing the log-likelihoods and their gradient in one pass.
+func (v *VAE) decodeAndBackward(x nn.Mat, z []int) {
+	decoder.OneHot(z, v.Enc.N, v.Enc.K, v.onehot)
+	logits := v.Dec.Forward(v.onehot)
 	scale := v.scaleBuf(x.Rows, float32(-1)/float32(x.Rows))
-	nn.BernoulliLogLikGrad(x, logits, scale, v.dlogits)
+	nn.BernoulliLogLikAndGrad(x, logits, scale, v.f, v.dlogits)
 	v.Dec.Backward(v.onehot, v.dlogits, nn.Mat{})
+}
+
+// scratch returns the K-long softmax buffers (v.q and the returned lq).
+func (v *VAE) scratch(k int) []float64 {
+	if cap(v.q) < k {
+		v.q, v.lq = make([]float64, k), make([]float64, k)
+	}
+	return v.lq[:k]
 }
 
 func (v *VAE) scaleBuf(b int, s float32) []float32 {
