@@ -1,8 +1,9 @@
 // Command table1 runs the grid of the paper's Table 1 — data sets × k ×
 // estimators, one categorical latent — with cmd/categorical's trainer, and
 // writes OUT/table1.csv, OUT/table1.md (shaped like the paper's table: a row
-// per k, a column per data set and estimator) and one sub-directory of
-// per-run outputs each. Runs already finished in OUT are reused, so an
+// per k, a column per data set and estimator), OUT/figure2.png (test loss
+// against epoch and wall clock per data set and k, the paper's Figure 2)
+// and one sub-directory of per-run outputs each. Runs already finished in OUT are reused, so an
 // interrupted grid continues where it stopped.
 //
 //	go run ./cmd/table1 -data mnist -k 10,50 -estimators direct,gsm,exact -epochs 50
@@ -80,7 +81,37 @@ func run(args []string, stdout, stderr io.Writer) error {
 			}
 		}
 	}
-	return write(base.Out, cells, dv, kv, ev, stdout)
+	if err := write(base.Out, cells, dv, kv, ev, stdout); err != nil {
+		return err
+	}
+	return figure2(base.Out, dv, kv, ev)
+}
+
+// figure2 draws the paper's Figure 2 for every data set and k of the grid:
+// test loss of each estimator against epoch (left) and training wall clock
+// (right), into OUT/figure2.png.
+func figure2(out string, dv []string, kv []int, ev []string) error {
+	var panels []report.Panel
+	for _, d := range dv {
+		for _, k := range kv {
+			byEpoch := report.Panel{Title: fmt.Sprintf("%s, k = %d", d, k), XLabel: "epoch", YLabel: "test loss (nats)"}
+			byWall := report.Panel{Title: fmt.Sprintf("%s, k = %d", d, k), XLabel: "training wall clock (s)", YLabel: "test loss (nats)"}
+			for _, e := range ev {
+				h, err := experiment.ReadMetrics(filepath.Join(out, fmt.Sprintf("%s-k%d-%s", d, k, e), experiment.MetricsFile))
+				if err != nil {
+					return err
+				}
+				var ep, wall, loss []float64
+				for _, x := range h {
+					ep, wall, loss = append(ep, float64(x.Epoch)), append(wall, x.Wall), append(loss, x.Test.Exact)
+				}
+				byEpoch.Series = append(byEpoch.Series, report.Series{Name: e, X: ep, Y: loss})
+				byWall.Series = append(byWall.Series, report.Series{Name: e, X: wall, Y: loss})
+			}
+			panels = append(panels, byEpoch, byWall)
+		}
+	}
+	return report.PlotPanels(filepath.Join(out, "figure2.png"), panels, 2, 10, 3.5*float64(len(panels)/2))
 }
 
 // runOne trains one cell, or reuses a finished run with the same epochs.

@@ -30,6 +30,9 @@ func TestGridWritesTableAndReusesRuns(t *testing.T) {
 	if err != nil || !strings.Contains(string(md), "| mnist direct | mnist exact |") {
 		t.Fatalf("table1.md = %q, %v", md, err)
 	}
+	if st, err := os.Stat(filepath.Join(out, "figure2.png")); err != nil || st.Size() == 0 {
+		t.Errorf("figure2.png: %v", err)
+	}
 	// A second invocation reuses the finished runs: their metrics are not
 	// rewritten.
 	metrics := filepath.Join(out, "mnist-k3-direct", "metrics.csv")
