@@ -15,20 +15,21 @@ type Choice struct {
 }
 
 // chooseExhaustiveMaxN: at or below this many variables, Gray-code
-// enumeration (2ⁿ steps of a few ns, no set-up) is at least as fast as
-// branch and bound on dense general-sign models; see BenchmarkChoose in
-// bench/ for the measurement behind it.
-const chooseExhaustiveMaxN = 8
+// enumeration (2ⁿ steps, no set-up) beats branch and bound on dense
+// general-sign models. BenchmarkChoose in bench/ measured, per solve:
+// n = 6: enumeration 0.43 µs, branch and bound 0.57 µs; n = 8: 1.6 µs
+// against 1.0 µs; n = 12: 110 µs against 5 µs.
+const chooseExhaustiveMaxN = 6
 
 // Choose returns the fastest exact solver that applies to m:
 //
 //   - no edges: [Categorical] (named "independent" for binary variables),
 //     O(N·K);
-//   - all edge weights ≥ 0: [GraphCut], polynomial (about 3 µs at n = 15
-//     with 105 edges, against about 2 ms for the MILP solver);
-//   - general signs, n ≤ 8: [Exhaustive];
+//   - all edge weights ≥ 0: [GraphCut], polynomial (about 1 µs at n = 15
+//     with 105 edges, against 0.27 ms for the MILP solver);
+//   - general signs, n ≤ 6: [Exhaustive];
 //   - general signs, every connected component ≤ [MaxBranchAndBound]
-//     variables: [BranchAndBound] (about 20 µs at n = 15 dense, 1 ms at
+//     variables: [BranchAndBound] (about 11 µs at n = 15 dense, 1 ms at
 //     n = 30, where lp_solve takes 1.5 s);
 //   - general signs with a larger component: the registered MILP solver
 //     (see [RegisterMILP]), or an error if none is registered.
