@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 
+	"github.com/argmaxvae/argmaxvae/decoder"
 	"github.com/argmaxvae/argmaxvae/nn"
 )
 
@@ -22,13 +23,16 @@ import (
 // encoder; the reference implementation omits it (KLGrad = false).
 type Direct struct {
 	KLGrad bool
+
+	c       allCodes // one latent: decode the K codes once per batch
+	general bool     // tests: take the general path for one latent too
 }
 
 // Name implements [Estimator].
-func (Direct) Name() string { return "direct" }
+func (*Direct) Name() string { return "direct" }
 
 // Step implements [Estimator]; eps must be positive.
-func (d Direct) Step(v *VAE, x nn.Mat, r *rand.Rand, eps float64) (Stats, error) {
+func (d *Direct) Step(v *VAE, x nn.Mat, r *rand.Rand, eps float64) (Stats, error) {
 	if !(eps > 0) {
 		return Stats{}, fmt.Errorf("train: direct estimator needs ε > 0, got %v", eps)
 	}
@@ -37,12 +41,28 @@ func (d Direct) Step(v *VAE, x nn.Mat, r *rand.Rand, eps float64) (Stats, error)
 		return Stats{}, err
 	}
 	B, n, k, nk := x.Rows, v.Enc.N, v.Enc.K, v.NK()
-	v.Dec.Variants(x, v.zstar, v.F)
+	single := n == 1 && len(v.Edges) == 0 && !d.general
+	var codeLogits nn.Mat
+	if single {
+		codeLogits = d.c.forward(v, x, v.F)
+	} else {
+		v.Dec.Variants(x, v.zstar, v.F)
+	}
 	v.addToUnary(v.F, eps)
 	if err := v.solve(B, v.zeps); err != nil {
 		return Stats{}, err
 	}
-	v.decodeAndBackward(x, v.zstar)
+	if single {
+		// f(x_b, z*_b) is F[b, z*_b]; the decoder gradient at z* is the
+		// codes' gradient weighted by the one-hot of z*.
+		decoder.OneHot(v.zstar, 1, k, v.onehot)
+		for b := 0; b < B; b++ {
+			v.f[b] = v.F.At(b, v.zstar[b])
+		}
+		d.c.backward(v, x, v.onehot, codeLogits)
+	} else {
+		v.decodeAndBackward(x, v.zstar)
+	}
 
 	clear(v.dscores.Data[:B*v.dscores.Cols])
 	g := float32(1 / (eps * float64(B)))

@@ -52,7 +52,8 @@ func TestDirectApproachesExactGradient(t *testing.T) {
 	h := append([]float32(nil), scores.Row(0)...)
 	q, ds := nn.NewMat(1, k), nn.NewMat(1, k)
 	v.resize(1)
-	exactTerms(v, x, nn.Mat{Rows: 1, Cols: k, Data: h}, q, ds, make([]float32, 1))
+	v.Dec.Variants(x, make([]int, 1), v.F)
+	exactTerms(v, nn.Mat{Rows: 1, Cols: k, Data: h}, q, ds, make([]float32, 1))
 	exact := make([]float64, k)
 	norm := 0.0
 	for j := range exact {
@@ -61,7 +62,7 @@ func TestDirectApproachesExactGradient(t *testing.T) {
 	}
 	norm = math.Sqrt(norm)
 	errAt := func(eps float64) (float64, float64) {
-		rows := encoderGradRows(t, v, Direct{}, x, 2000, 150, eps, 9)
+		rows := encoderGradRows(t, v, &Direct{}, x, 2000, 150, eps, 9)
 		mean, se := meanAndSE(rows)
 		e, s := 0.0, 0.0
 		for j := range mean {
@@ -130,7 +131,7 @@ func TestStructuredPerturbedArgmaxMatchesEnumeration(t *testing.T) {
 		eps := 2.0
 		// Run the direct step, then recompute z*(ε) by enumeration from the
 		// perturbed models it left (unaries h+γ+εF, edges α).
-		if _, err := (Direct{}).Step(v, x, rand.New(rand.NewPCG(8, 8)), eps); err != nil {
+		if _, err := (&Direct{}).Step(v, x, rand.New(rand.NewPCG(8, 8)), eps); err != nil {
 			t.Fatal(err)
 		}
 		for b := 0; b < B; b++ {
@@ -197,7 +198,8 @@ func TestExactGradientCheck(t *testing.T) {
 		scores := v.Enc.Forward(x)
 		q, ds := nn.NewMat(x.Rows, 5), nn.NewMat(x.Rows, 5)
 		f := make([]float32, x.Rows)
-		exactTerms(v, x, scores, q, ds, f)
+		v.Dec.Variants(x, make([]int, x.Rows), v.F)
+		exactTerms(v, scores, q, ds, f)
 		klUnary(v, scores, 1, 5, v.kl, nn.Mat{}, 0)
 		s := 0.0
 		for b := range f {
@@ -347,7 +349,7 @@ func TestTrainerReproducibleAndResumable(t *testing.T) {
 		}
 		return losses
 	}
-	for _, est := range []func() Estimator{func() Estimator { return Direct{KLGrad: true} }, func() Estimator { return &Reinforce{} }} {
+	for _, est := range []func() Estimator{func() Estimator { return &Direct{KLGrad: true} }, func() Estimator { return &Reinforce{} }} {
 		a := run(est, 3, -1)
 		b := run(est, 3, -1)
 		c := run(est, 3, 1)
@@ -358,6 +360,40 @@ func TestTrainerReproducibleAndResumable(t *testing.T) {
 		}
 		if a[2] >= a[0] {
 			t.Errorf("%s: loss did not decrease over 3 epochs: %v", est().Name(), a)
+		}
+	}
+}
+
+// With one latent, Direct decodes the K codes once and forms the decoder
+// gradient from them; it must agree with the general path (decoder
+// variants, then backpropagation at z*) on losses and every gradient.
+func TestDirectSingleLatentPathMatchesGeneral(t *testing.T) {
+	x := randomImages(40, 64, 12)
+	grads := func(general bool) ([][]float32, Stats) {
+		v := tinyVAE(t, 41, 12, 1, 7, false, false, categorical)
+		ps := v.Params()
+		nn.ZeroGrad(ps)
+		s, err := (&Direct{KLGrad: true, general: general}).Step(v, x, rand.New(rand.NewPCG(42, 42)), 0.5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var g [][]float32
+		for _, p := range ps {
+			g = append(g, append([]float32(nil), p.G...))
+		}
+		return g, s
+	}
+	fast, sf := grads(false)
+	slow, ss := grads(true)
+	if math.Abs(sf.Loss-ss.Loss) > 1e-4*math.Abs(ss.Loss) {
+		t.Errorf("loss %v (codes) vs %v (general)", sf.Loss, ss.Loss)
+	}
+	for i := range fast {
+		for j := range fast[i] {
+			a, b := float64(fast[i][j]), float64(slow[i][j])
+			if math.Abs(a-b) > 1e-4*math.Max(1, math.Abs(b)) {
+				t.Fatalf("param %d index %d: gradient %v (codes) vs %v (general)", i, j, a, b)
+			}
 		}
 	}
 }

@@ -63,7 +63,9 @@ func Evaluate(v *VAE, X nn.Mat, r *rand.Rand, opt EvalOptions) (Eval, error) {
 				if exactOK {
 					nn.Resize(&q, B, v.Enc.K)
 					nn.Resize(&ds, B, v.Enc.K)
-					exactTerms(v, x, scores, q, ds, v.f)
+					clear(v.zeps[:B]) // any code: with one latent Variants covers every state
+					v.Dec.Variants(x, v.zeps[:B], v.F)
+					exactTerms(v, scores, q, ds, v.f)
 					for b := 0; b < B; b++ {
 						sumExact += -float64(v.f[b]) + v.kl[b]
 					}

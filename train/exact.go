@@ -15,8 +15,8 @@ import (
 // f(x_b, s) for every b and the decoder gradient
 // −(1/B)·Σ_b q_bs (x_b − σ(L_s)) are single matrix products.
 type Exact struct {
-	codes, q, dl nn.Mat
-	sig          []float32
+	c allCodes
+	q nn.Mat
 }
 
 // Name implements [Estimator].
@@ -31,44 +31,20 @@ func (e *Exact) Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error
 	v.resize(B)
 	scores := v.Enc.Forward(x)
 	nn.Resize(&e.q, B, k)
-	exactTerms(v, x, scores, e.q, v.dscores, v.f)
+	logits := e.c.forward(v, x, v.F)
+	exactTerms(v, scores, e.q, v.dscores, v.f)
 	klUnary(v, scores, 1, k, v.kl, v.dscores, 1/float64(B))
-
-	// Decoder gradient: dL = −(1/B)·(Qᵀ X − diag(Σ_b Q_bs)·σ(L)).
-	nn.Resize(&e.codes, k, k)
-	clear(e.codes.Data[:k*k])
-	for s := 0; s < k; s++ {
-		e.codes.Data[s*k+s] = 1
-	}
-	logits := v.Dec.Forward(e.codes)
-	nn.Resize(&e.dl, k, v.Dec.D)
-	nn.Gemm(true, false, float32(-1)/float32(B), e.q, x, 0, e.dl)
-	if cap(e.sig) < k {
-		e.sig = make([]float32, k)
-	}
-	mass := e.sig[:k]
-	for s := 0; s < k; s++ {
-		m := 0.0
-		for b := 0; b < B; b++ {
-			m += float64(e.q.Data[b*k+s])
-		}
-		mass[s] = float32(m / float64(B))
-	}
-	nn.AddScaledSigmoid(e.dl, logits, mass)
-	v.Dec.Backward(e.codes, e.dl, nn.Mat{})
+	e.c.backward(v, x, e.q, logits)
 	v.Enc.Backward(x, v.dscores)
 	return meanStats(v.f, v.kl), nil
 }
 
-// exactTerms computes, for one categorical latent, q = softmax(h),
-// F[b,s] = f(x_b, s), f[b] = Σ_s q_bs F_bs (the expected log-likelihood),
-// and overwrites ds with the gradient of −(1/B)·Σ_b f[b] with respect to h:
-// −q_bs (F_bs − f[b])/B.
-func exactTerms(v *VAE, x, scores, q, ds nn.Mat, f []float32) {
-	B, k := x.Rows, v.Enc.K
-	zeros := v.zeps[:B] // any code: with N = 1 Variants covers every state
-	clear(zeros)
-	v.Dec.Variants(x, zeros, v.F)
+// exactTerms computes, for one categorical latent with F[b,s] = f(x_b, s)
+// already in v.F, q = softmax(h), f[b] = Σ_s q_bs F_bs (the expected
+// log-likelihood), and overwrites ds with the gradient of −(1/B)·Σ_b f[b]
+// with respect to h: −q_bs (F_bs − f[b])/B.
+func exactTerms(v *VAE, scores, q, ds nn.Mat, f []float32) {
+	B, k := scores.Rows, v.Enc.K
 	lq := v.scratch(k)
 	for b := 0; b < B; b++ {
 		logSoftmax(scores.Row(b)[:k], lq)

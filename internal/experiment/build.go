@@ -48,7 +48,7 @@ var Estimators = []string{"direct", "gsm", "exact", "arm", "disarm", "reinforce"
 func NewEstimator(s *Spec) (train.Estimator, error) {
 	switch s.Estimator {
 	case "direct":
-		return train.Direct{KLGrad: s.KLGrad}, nil
+		return &train.Direct{KLGrad: s.KLGrad}, nil
 	case "gsm":
 		return &train.GumbelSoftmax{Hard: !s.Relaxed}, nil
 	case "exact":
