@@ -18,7 +18,7 @@ type Choice struct {
 // enumeration (2ⁿ steps, no set-up) beats branch and bound on dense
 // general-sign models. BenchmarkChoose in bench/ measured, per solve:
 // n = 6: enumeration 0.43 µs, branch and bound 0.57 µs; n = 8: 1.6 µs
-// against 1.0 µs; n = 12: 110 µs against 5 µs.
+// against 1.0 µs; n = 12: 32 µs against 5 µs.
 const chooseExhaustiveMaxN = 6
 
 // Choose returns the fastest exact solver that applies to m:
