@@ -163,24 +163,27 @@ func TestStructuredPerturbedArgmaxMatchesEnumeration(t *testing.T) {
 	}
 }
 
-// checkFlips recomputes f(x_0, z* with bit i set to s) with OneHot+Forward
-// and compares with the Variants values the step used.
+// checkFlips recomputes f(x_b, z*_b with bit i set to s) with OneHot and a
+// plain decoder pass for every example, bit and state, and compares with
+// the Variants values the step added to the unaries.
 func checkFlips(t *testing.T, v *VAE, x nn.Mat, eps float64) {
 	n := v.Enc.N
-	z := append([]int(nil), v.zstar[:n]...)
-	x0 := repeatRow(x, 0, 1)
-	for i := 0; i < n; i++ {
-		for s := 0; s < 2; s++ {
-			zz := append([]int(nil), z...)
-			zz[i] = s
-			oh := nn.NewMat(1, 2*n)
-			for j, zj := range zz {
-				oh.Data[2*j+zj] = 1
-			}
-			f := make([]float32, 1)
-			nn.BernoulliLogLik(x0, v.Dec.Forward(oh), f)
-			if got := v.F.At(0, 2*i+s); math.Abs(float64(got-f[0])) > 1e-3*math.Max(1, math.Abs(float64(f[0]))) {
-				t.Errorf("f̃ for bit %d = %d: Variants %v, decoder %v", i, s, got, f[0])
+	for b := 0; b < x.Rows; b++ {
+		z := append([]int(nil), v.zstar[b*n:(b+1)*n]...)
+		xb := repeatRow(x, b, 1)
+		for i := 0; i < n; i++ {
+			for s := 0; s < 2; s++ {
+				zz := append([]int(nil), z...)
+				zz[i] = s
+				oh := nn.NewMat(1, 2*n)
+				for j, zj := range zz {
+					oh.Data[2*j+zj] = 1
+				}
+				f := make([]float32, 1)
+				nn.BernoulliLogLik(xb, v.Dec.Forward(oh), f)
+				if got := v.F.At(b, 2*i+s); math.Abs(float64(got-f[0])) > 1e-3*math.Max(1, math.Abs(float64(f[0]))) {
+					t.Fatalf("example %d: f̃ for bit %d = %d: Variants %v, decoder %v", b, i, s, got, f[0])
+				}
 			}
 		}
 	}
