@@ -33,7 +33,7 @@
 // the exact KL of the Gibbs distribution by enumeration ([GibbsKL]).
 //
 // Estimators for independent binary latents ([ARM], [DisARM],
-// [Reinforce]) are unbiased and serve as baselines.
+// [Reinforce], [Rebar]) are unbiased and serve as baselines.
 //
 // The loss is the negative ELBO per example in nats,
 // −E_q log p(x|z) + KL(q‖uniform), with KL computed for the product of the

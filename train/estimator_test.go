@@ -89,8 +89,13 @@ func TestDirectApproachesExactGradient(t *testing.T) {
 // its standard error, coordinate by coordinate.
 func TestUnbiasedEstimatorsMatchExact(t *testing.T) {
 	const n = 4
-	for _, est := range []Estimator{&ARM{}, &DisARM{}, &Reinforce{}} {
+	for _, est := range []Estimator{&ARM{}, &DisARM{}, &Reinforce{}, &Rebar{}, &Rebar{Eta: 0.5, Lambda: 2}} {
 		v := tinyVAE(t, 4, 10, n, 2, false, false, categorical)
+		// Sharpen the decoder so the loss depends strongly on z: then a
+		// biased estimator is visibly off.
+		for i := range v.Dec.Net.L2.W {
+			v.Dec.Net.L2.W[i] *= 6
+		}
 		x := randomImages(5, 1, 10)
 		h := append([]float32(nil), v.Enc.Forward(x).Row(0)...)
 		exact := exactBinaryGrad(v, x, h)

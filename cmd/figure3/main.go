@@ -49,7 +49,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&base.N, "n", 15, "number of binary latents")
 	fs.IntVar(&base.Samples, "samples", 1, "Gumbel-Max samples per test example")
 	fs.IntVar(&base.ExactKL, "kl-exact", 500, "test examples for the exact Gibbs KL of pairwise encoders")
-	ests := fs.String("estimators", "direct,gsm,arm,disarm,reinforce", "estimators for the unstructured encoder (left panel)")
+	ests := fs.String("estimators", "direct,gsm,arm,disarm,reinforce,rebar", "estimators for the unstructured encoder (left panel)")
 	solvers := fs.String("solvers", "independent,maxflow,bnb,milp", "encoder structures for direct (middle and right panels)")
 	milpEpochs := fs.Int("milp-epochs", 1, "epochs for the MILP encoder (timing only)")
 	if err := experiment.Parse(fs, args); err != nil {

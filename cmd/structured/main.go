@@ -7,8 +7,8 @@
 //	-solver bnb|exhaustive|milp   plus pairwise αᵢⱼ(x) of any sign
 //
 // Structured encoders train with direct optimization (the arg max is the
-// only thing they need); the unstructured one also with gsm, arm, disarm and
-// reinforce.
+// only thing they need); the unstructured one also with gsm, arm, disarm,
+// reinforce and rebar.
 //
 //	go run ./cmd/structured --solver=maxflow
 //

@@ -37,6 +37,7 @@ func TestSmallRuns(t *testing.T) {
 		{"-solver", "maxflow"},
 		{"-solver", "bnb"},
 		{"-solver", "independent", "-estimator", "disarm"},
+		{"-solver", "independent", "-estimator", "rebar"},
 	} {
 		out := t.TempDir()
 		args := append(c, "-n", "6", "-limit", "300", "-epochs", "1", "-threads", "2", "-kl-exact", "50", "-out", out)

@@ -42,7 +42,7 @@ type Spec struct {
 }
 
 // Estimators lists the estimator names [NewEstimator] accepts.
-var Estimators = []string{"direct", "gsm", "exact", "arm", "disarm", "reinforce"}
+var Estimators = []string{"direct", "gsm", "exact", "arm", "disarm", "reinforce", "rebar"}
 
 // NewEstimator returns the named estimator.
 func NewEstimator(s *Spec) (train.Estimator, error) {
@@ -59,6 +59,8 @@ func NewEstimator(s *Spec) (train.Estimator, error) {
 		return &train.DisARM{}, nil
 	case "reinforce":
 		return &train.Reinforce{}, nil
+	case "rebar":
+		return &train.Rebar{}, nil
 	}
 	return nil, fmt.Errorf("unknown estimator %q (known: %s)", s.Estimator, strings.Join(Estimators, ", "))
 }
@@ -95,7 +97,7 @@ func (s *Spec) Validate() error {
 	if s.Structure != "none" && s.Estimator != "direct" {
 		return fmt.Errorf("-estimator %s needs an unstructured encoder; with -solver %s only direct applies (the others would sum over 2ⁿ states or ignore the pairwise terms)", s.Estimator, s.Solver)
 	}
-	if (s.Estimator == "arm" || s.Estimator == "disarm" || s.Estimator == "reinforce") && s.K != 2 {
+	if (s.Estimator == "arm" || s.Estimator == "disarm" || s.Estimator == "reinforce" || s.Estimator == "rebar") && s.K != 2 {
 		return fmt.Errorf("-estimator %s is for binary latents (K = 2), got %d", s.Estimator, s.K)
 	}
 	return nil
