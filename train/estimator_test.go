@@ -405,3 +405,30 @@ func TestDirectSingleLatentPathMatchesGeneral(t *testing.T) {
 		}
 	}
 }
+
+// Saturated posteriors (|α| of 60, θ within 1e-26 of 0 or 1) must not turn
+// the REBAR gradient into NaN or Inf.
+func TestRebarSaturatedLogitsStayFinite(t *testing.T) {
+	v := tinyVAE(t, 50, 10, 4, 2, false, false, categorical)
+	for i := range v.Enc.Net.L2.B {
+		v.Enc.Net.L2.B[i] = float32(60 * (1 - 2*(i%2)) * (1 - 2*(i/2%2)))
+	}
+	x := randomImages(51, 32, 10)
+	est := &Rebar{}
+	r := rand.New(rand.NewPCG(52, 52))
+	for step := 0; step < 20; step++ {
+		nn.ZeroGrad(v.Params())
+		s, err := est.Step(v, x, r, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if math.IsNaN(s.Loss) || math.IsInf(s.Loss, 0) {
+			t.Fatalf("step %d: loss %v", step, s.Loss)
+		}
+		for _, g := range v.dscores.Data[:x.Rows*v.dscores.Cols] {
+			if math.IsNaN(float64(g)) || math.IsInf(float64(g), 0) {
+				t.Fatalf("step %d: encoder gradient %v", step, g)
+			}
+		}
+	}
+}

@@ -60,19 +60,20 @@ func (e *Rebar) Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error
 		for i := 0; i < n; i++ {
 			j := b*n + i
 			a := float64(row[2*i+1]) - float64(row[2*i])
-			th := sigmoid(a)
+			th, q := sigmoid(a), sigmoid(-a) // θ and 1−θ, each accurate
 			u, w := openUnit(r), openUnit(r)
 			e.z[j] = a + math.Log(u) - math.Log1p(-u)
 			ratio := w / (1 - w)
+			// z̃ given b, and dz̃/dα = dz̃/dθ · θ(1−θ) in a form that does not
+			// overflow as θ → 0 or 1.
 			if e.z[j] > 0 {
 				v.zstar[j] = 1
-				q := 1 - th
 				e.zt[j] = math.Log1p(ratio / q)
-				e.bz[j] = ratio / (q * q) / (1 + ratio/q) * th * (1 - th) // dz̃/dθ · dθ/dα
+				e.bz[j] = ratio * th / (q + ratio)
 			} else {
 				v.zstar[j] = 0
 				e.zt[j] = -math.Log1p(ratio / th)
-				e.bz[j] = ratio / (th * th) / (1 + ratio/th) * th * (1 - th)
+				e.bz[j] = ratio * q / (th + ratio)
 			}
 		}
 	}
