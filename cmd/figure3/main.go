@@ -18,7 +18,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -28,6 +27,7 @@ import (
 	"github.com/argmaxvae/argmaxvae/internal/experiment"
 	_ "github.com/argmaxvae/argmaxvae/qip" // registers the "milp" solver
 	"github.com/argmaxvae/argmaxvae/report"
+	"github.com/argmaxvae/argmaxvae/train"
 )
 
 func main() {
@@ -107,22 +107,13 @@ func run(args []string, stdout, stderr io.Writer) error {
 // its per-epoch history from metrics.csv.
 func runOne(ctx context.Context, s *experiment.Spec, data *experiment.Data, log io.Writer) (*result, error) {
 	res := &result{name: s.Solver + "/" + s.Estimator, solver: s.Solver, estimator: s.Estimator}
-	var done experiment.Summary
-	finished := false
-	if b, err := os.ReadFile(filepath.Join(s.Out, experiment.SummaryFile)); err == nil && json.Unmarshal(b, &done) == nil && done.Epochs == s.Epochs && !done.Interrupted {
-		finished = true
-		res.sum = done
+	sum, err := experiment.RunOrReuse(ctx, s, data, func(t *train.Trainer) *experiment.Run {
+		return experiment.StructuredRun(s, data, t, log, true)
+	})
+	if err != nil {
+		return nil, err
 	}
-	if !finished {
-		_, statErr := os.Stat(filepath.Join(s.Out, experiment.CheckpointFile))
-		t, err := experiment.NewTrainer(s, data.Train.Cols)
-		if err != nil {
-			return nil, experiment.Usage(err)
-		}
-		if res.sum, err = experiment.StructuredRun(s, data, t, log, true).Execute(ctx, statErr == nil); err != nil {
-			return nil, err
-		}
-	}
+	res.sum = sum
 	h, err := experiment.ReadMetrics(filepath.Join(s.Out, experiment.MetricsFile))
 	res.epochs = h
 	return res, err

@@ -11,7 +11,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -23,6 +22,7 @@ import (
 
 	"github.com/argmaxvae/argmaxvae/internal/experiment"
 	"github.com/argmaxvae/argmaxvae/report"
+	"github.com/argmaxvae/argmaxvae/train"
 )
 
 func main() {
@@ -116,22 +116,9 @@ func figure2(out string, dv []string, kv []int, ev []string) error {
 
 // runOne trains one cell, or reuses a finished run with the same epochs.
 func runOne(ctx context.Context, s *experiment.Spec, data *experiment.Data, log io.Writer) (experiment.Summary, error) {
-	var done experiment.Summary
-	if b, err := os.ReadFile(filepath.Join(s.Out, experiment.SummaryFile)); err == nil && json.Unmarshal(b, &done) == nil &&
-		done.Epochs == s.Epochs && !done.Interrupted {
-		return done, nil
-	}
-	resume := false
-	if _, err := os.Stat(filepath.Join(s.Out, experiment.CheckpointFile)); err == nil {
-		resume = true
-	}
-	t, err := experiment.NewTrainer(s, data.Train.Cols)
-	if err != nil {
-		return done, experiment.Usage(err)
-	}
-	r := experiment.CategoricalRun(s, data, t, log, true)
-	sum, err := r.Execute(ctx, resume)
-	return sum, err
+	return experiment.RunOrReuse(ctx, s, data, func(t *train.Trainer) *experiment.Run {
+		return experiment.CategoricalRun(s, data, t, log, true)
+	})
 }
 
 func write(out string, cells []cell, dv []string, kv []int, ev []string, stdout io.Writer) error {
