@@ -79,6 +79,12 @@ func Evaluate(v *VAE, X nn.Mat, r *rand.Rand, opt EvalOptions) (Eval, error) {
 					gibbsCount++
 				}
 			}
+			if exactOK { // F already holds f(x_b, s) for every state
+				for b := 0; b < B; b++ {
+					sumRecon -= float64(v.F.At(b, v.zstar[b]))
+				}
+				continue
+			}
 			v.decode(x, v.zstar)
 			for b := 0; b < B; b++ {
 				sumRecon -= float64(v.f[b])
