@@ -37,3 +37,6 @@ func Backend() string { return "gonum" }
 // Kernels names the element-wise kernels in use: "c-avx512", "c-avx2" or
 // "c" in the default build, "go" with -tags noopenblas.
 func Kernels() string { return kernelsName() }
+
+// GemmKernels names the matrix products in use: "gonum" in this build.
+func GemmKernels() string { return "gonum" }

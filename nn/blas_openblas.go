@@ -55,3 +55,13 @@ func Backend() string { return "openblas" }
 // Kernels names the element-wise kernels in use: "c-avx512", "c-avx2" or
 // "c" in the default build, "go" with -tags noopenblas.
 func Kernels() string { return kernelsName() }
+
+// GemmKernels names the matrix products in use: "avx512-tiles+openblas"
+// when the CPU has AVX-512F (the tiles take the shapes they serve, OpenBLAS
+// the rest), else "openblas".
+func GemmKernels() string {
+	if use512 {
+		return "avx512-tiles+openblas"
+	}
+	return "openblas"
+}

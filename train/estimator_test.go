@@ -62,7 +62,7 @@ func TestDirectApproachesExactGradient(t *testing.T) {
 	}
 	norm = math.Sqrt(norm)
 	errAt := func(eps float64) (float64, float64) {
-		rows := encoderGradRows(t, v, &Direct{}, x, 2000, 150, eps, 9)
+		rows := encoderGradRows(t, v, &Direct{KL: KLNone}, x, 2000, 150, eps, 9)
 		mean, se := meanAndSE(rows)
 		e, s := 0.0, 0.0
 		for j := range mean {
@@ -133,39 +133,74 @@ func TestStructuredPerturbedArgmaxMatchesEnumeration(t *testing.T) {
 		v := tinyVAE(t, 6, d, n, 2, true, c.super, c.solve)
 		const B = 40
 		x := randomImages(7, B, d)
-		eps := 2.0
-		// Run the direct step, then recompute z*(ε) by enumeration from the
-		// perturbed models it left (unaries h+γ+εF, edges α).
-		if _, err := (&Direct{}).Step(v, x, rand.New(rand.NewPCG(8, 8)), eps); err != nil {
-			t.Fatal(err)
+		for _, c2 := range []struct {
+			mode KLMode
+			eps  float64
+		}{{KLNone, 2}, {KLFolded, 0.7}} {
+			checkPerturbedArgmax(t, c.name, v, x, c2.mode, c2.eps)
 		}
-		for b := 0; b < B; b++ {
-			m := v.models[b]
-			best, arg := math.Inf(-1), -1
-			z := make([]int, n)
-			for code := 0; code < 1<<n; code++ {
-				for i := range z {
-					z[i] = code >> i & 1
-				}
-				if s := m.Score(z); s > best {
-					best, arg = s, code
-				}
-			}
-			got := 0
-			for i := 0; i < n; i++ {
-				got |= v.zeps[b*n+i] << i
-			}
-			for i := range z {
-				z[i] = got >> i & 1
-			}
-			if math.Abs(m.Score(z)-best) > 1e-9*math.Max(1, math.Abs(best)) {
-				t.Fatalf("%s example %d: solver z*(ε) = %b scores %v, enumeration %b scores %v", c.name, b, got, m.Score(z), arg, best)
-			}
-		}
-		// And the unaries really hold h + γ + ε·f̃: check f̃ against the
-		// decoder on explicit flipped codes for one example.
-		checkFlips(t, v, x, eps)
 	}
+}
+
+// checkPerturbedArgmax runs one direct step and checks the solver's z*(ε)
+// against enumeration of the perturbed models it left, the models against
+// (1−ε)h + γ + εF for the folded KL (h + γ + εF otherwise), and f̃ against
+// the decoder.
+func checkPerturbedArgmax(t *testing.T, name string, v *VAE, x nn.Mat, mode KLMode, eps float64) {
+	const n = 6
+	B := x.Rows
+	r := rand.New(rand.NewPCG(8, 8))
+	scores := v.Enc.Forward(x)
+	h := append([]float32(nil), scores.Data[:scores.Rows*scores.Cols]...)
+	cols := scores.Cols
+	noise := make([]float64, B*v.NK())
+	argmax.GumbelFill(noise, rand.New(rand.NewPCG(8, 8)))
+	if _, err := (&Direct{KL: mode}).Step(v, x, r, eps); err != nil {
+		t.Fatal(err)
+	}
+	shrink := 1.0
+	if mode == KLFolded {
+		shrink = 1 - eps
+	}
+	for b := 0; b < B; b++ {
+		m := v.models[b]
+		for j, u := range m.Unary {
+			want := shrink*float64(h[b*cols+j]) + noise[b*v.NK()+j] + eps*float64(v.F.At(b, j))
+			if math.Abs(u-want) > 1e-4*math.Max(1, math.Abs(want)) {
+				t.Fatalf("%s %s example %d unary %d: %v, want %v", name, mode, b, j, u, want)
+			}
+		}
+		for e, ed := range m.Edges {
+			if want := shrink * float64(h[b*cols+v.NK()+e]); math.Abs(ed.W-want) > 1e-6*math.Max(1, math.Abs(want)) {
+				t.Fatalf("%s %s example %d edge %d: %v, want %v", name, mode, b, e, ed.W, want)
+			}
+		}
+	}
+	for b := 0; b < B; b++ {
+		m := v.models[b]
+		best, arg := math.Inf(-1), -1
+		z := make([]int, n)
+		for code := 0; code < 1<<n; code++ {
+			for i := range z {
+				z[i] = code >> i & 1
+			}
+			if s := m.Score(z); s > best {
+				best, arg = s, code
+			}
+		}
+		got := 0
+		for i := 0; i < n; i++ {
+			got |= v.zeps[b*n+i] << i
+		}
+		for i := range z {
+			z[i] = got >> i & 1
+		}
+		if math.Abs(m.Score(z)-best) > 1e-9*math.Max(1, math.Abs(best)) {
+			t.Fatalf("%s %s example %d: solver z*(ε) = %b scores %v, enumeration %b scores %v", name, mode, b, got, m.Score(z), arg, best)
+		}
+	}
+	// And f̃ is the decoder on explicit flipped codes.
+	checkFlips(t, v, x, eps)
 }
 
 // checkFlips recomputes f(x_b, z*_b with bit i set to s) with OneHot and a
@@ -357,7 +392,7 @@ func TestTrainerReproducibleAndResumable(t *testing.T) {
 		}
 		return losses
 	}
-	for _, est := range []func() Estimator{func() Estimator { return &Direct{KLGrad: true} }, func() Estimator { return &Reinforce{} }} {
+	for _, est := range []func() Estimator{func() Estimator { return &Direct{KL: KLAnalytic} }, func() Estimator { return &Reinforce{} }} {
 		a := run(est, 3, -1)
 		b := run(est, 3, -1)
 		c := run(est, 3, 1)
@@ -376,12 +411,18 @@ func TestTrainerReproducibleAndResumable(t *testing.T) {
 // gradient from them; it must agree with the general path (decoder
 // variants, then backpropagation at z*) on losses and every gradient.
 func TestDirectSingleLatentPathMatchesGeneral(t *testing.T) {
+	for _, mode := range []KLMode{KLFolded, KLNone, KLAnalytic} {
+		t.Run(mode.String(), func(t *testing.T) { testSingleMatchesGeneral(t, mode) })
+	}
+}
+
+func testSingleMatchesGeneral(t *testing.T, mode KLMode) {
 	x := randomImages(40, 64, 12)
 	grads := func(general bool) ([][]float32, Stats) {
 		v := tinyVAE(t, 41, 12, 1, 7, false, false, categorical)
 		ps := v.Params()
 		nn.ZeroGrad(ps)
-		s, err := (&Direct{KLGrad: true, general: general}).Step(v, x, rand.New(rand.NewPCG(42, 42)), 0.5)
+		s, err := (&Direct{KL: mode, general: general}).Step(v, x, rand.New(rand.NewPCG(42, 42)), 0.5)
 		if err != nil {
 			t.Fatal(err)
 		}

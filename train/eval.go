@@ -13,6 +13,10 @@ type Eval struct {
 	// Exact is −Σ_z q(z|x) log p(x|z) + KL, summed over all states; NaN
 	// unless the model has one categorical latent and no edges.
 	Exact float64
+	// NLL is the exact −log p(x) = −log Σ_z p(z) p(x|z) with the uniform
+	// prior, from the same K decoded codes; NaN unless the model has one
+	// categorical latent (use [ExactLikelihood] for more latents).
+	NLL float64
 	// Sampled is Recon + KL: the negative ELBO estimated at Gumbel-Max
 	// samples (one per example: the paper's protocol).
 	Sampled float64
@@ -44,7 +48,7 @@ func Evaluate(v *VAE, X nn.Mat, r *rand.Rand, opt EvalOptions) (Eval, error) {
 		samples = 1
 	}
 	exactOK := v.Enc.N == 1 && len(v.Edges) == 0
-	var sumExact, sumRecon, sumKL, sumGibbs float64
+	var sumExact, sumNLL, sumRecon, sumKL, sumGibbs float64
 	gibbsCount := 0
 	var q, ds nn.Mat
 	for lo := 0; lo < X.Rows; lo += chunk {
@@ -66,8 +70,10 @@ func Evaluate(v *VAE, X nn.Mat, r *rand.Rand, opt EvalOptions) (Eval, error) {
 					clear(v.zeps[:B]) // any code: with one latent Variants covers every state
 					v.Dec.Variants(x, v.zeps[:B], v.F)
 					exactTerms(v, scores, q, ds, v.f)
+					logK := math.Log(float64(v.Enc.K))
 					for b := 0; b < B; b++ {
 						sumExact += -float64(v.f[b]) + v.kl[b]
+						sumNLL += logK - logSumExp32(v.F.Row(b))
 					}
 				}
 				for b := 0; b < B && len(v.Edges) > 0 && gibbsCount < opt.ExactKL; b++ {
@@ -92,10 +98,11 @@ func Evaluate(v *VAE, X nn.Mat, r *rand.Rand, opt EvalOptions) (Eval, error) {
 		}
 	}
 	n := float64(X.Rows)
-	e := Eval{Exact: math.NaN(), Recon: sumRecon / (n * float64(samples)), KL: sumKL / n, KLExact: math.NaN()}
+	e := Eval{Exact: math.NaN(), NLL: math.NaN(), Recon: sumRecon / (n * float64(samples)), KL: sumKL / n, KLExact: math.NaN()}
 	e.Sampled = e.Recon + e.KL
 	if exactOK {
 		e.Exact = sumExact / n
+		e.NLL = sumNLL / n
 	}
 	if gibbsCount > 0 {
 		e.KLExact = sumGibbs / float64(gibbsCount)
@@ -115,4 +122,17 @@ func unperturbed(v *VAE, scores nn.Mat, b int) *argmax.Model {
 		m.Edges[e].W = float64(row[nk+e])
 	}
 	return m
+}
+
+// logSumExp32 returns log Σ exp(a_i), stably, in float64.
+func logSumExp32(a []float32) float64 {
+	mx := math.Inf(-1)
+	for _, v := range a {
+		mx = math.Max(mx, float64(v))
+	}
+	s := 0.0
+	for _, v := range a {
+		s += math.Exp(float64(v) - mx)
+	}
+	return mx + math.Log(s)
 }

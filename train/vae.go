@@ -2,6 +2,7 @@ package train
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"time"
 
@@ -10,6 +11,8 @@ import (
 	"github.com/argmaxvae/argmaxvae/encoder"
 	"github.com/argmaxvae/argmaxvae/nn"
 )
+
+var inf = math.Inf(1)
 
 // VAE ties an encoder, a decoder and an arg max solver together and holds
 // the buffers that one minibatch needs, so steady-state steps do not
@@ -123,6 +126,21 @@ func (v *VAE) addToUnary(F nn.Mat, scale float64) {
 		row, u := F.Row(b), v.models[b].Unary
 		for j := range u {
 			u[j] += scale * float64(row[j])
+		}
+	}
+}
+
+// shrinkScores turns the perturbed models h + γ into (1−ε)·h + γ: the
+// folded-KL perturbation −ε·log q with log q ∝ h (see [KLFolded]).
+func (v *VAE) shrinkScores(scores nn.Mat, eps float64) {
+	nk := v.NK()
+	for b := 0; b < scores.Rows; b++ {
+		row, m := scores.Row(b), v.models[b]
+		for j := range m.Unary {
+			m.Unary[j] -= eps * float64(row[j])
+		}
+		for e := range m.Edges {
+			m.Edges[e].W = (1 - eps) * float64(row[nk+e])
 		}
 	}
 }
