@@ -91,7 +91,7 @@ func benchEpoch(b *testing.B, s *experiment.Spec) {
 func categoricalSpec(est string, k, threads int) *experiment.Spec {
 	return &experiment.Spec{Command: "categorical", Data: "mnist", N: 1, K: k, Hidden: 300, Structure: "none",
 		Solver: "categorical", Estimator: est, Epochs: 1, Batch: 100, LR: 1e-3, Seed: 1, Eps0: 1, EpsMin: 0.1,
-		Anneal: 1e-5, KLGrad: true, Threads: threads}
+		Anneal: 1e-5, Threads: threads}
 }
 
 // BenchmarkTrainEpochCategorical is cmd/categorical: one latent of K

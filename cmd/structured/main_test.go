@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -51,8 +52,15 @@ func TestSmallRuns(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if strings.Join(header, ",") != "epoch,iter,wall_seconds,solver_seconds,temperature,train_loss,valid_loss,test_loss,test_kl_unary,test_kl_exact" {
+		if strings.Join(header, ",") != "epoch,iter,wall_seconds,solver_seconds,temperature,train_loss,valid_loss,test_loss,test_kl_unary,test_kl_exact,test_nelbo_gibbs,test_nll,eval_seconds" {
 			t.Fatalf("header %v", header)
+		}
+		// The last epoch has the exact −log p(x) (2⁶ codes enumerated)
+		// below its Gibbs NELBO bound.
+		nelbo, err1 := strconv.ParseFloat(rows[0][10], 64)
+		nll, err2 := strconv.ParseFloat(rows[0][11], 64)
+		if err1 != nil || err2 != nil || !(nll > 0 && nll <= nelbo) {
+			t.Errorf("%q: test_nelbo_gibbs %q, test_nll %q: want 0 < nll ≤ nelbo", c, rows[0][10], rows[0][11])
 		}
 		klExact := rows[0][9]
 		if (c[1] == "independent") != (klExact == "") {

@@ -6,7 +6,14 @@
 // and one sub-directory of per-run outputs each. Runs already finished in OUT are reused, so an
 // interrupted grid continues where it stopped.
 //
-//	go run ./cmd/table1 -data mnist -k 10,50 -estimators direct,gsm,exact -epochs 50
+// Every cell is judged by the exact NELBO and the exact −log p(x) at its
+// best-validation epoch. Estimators: direct (folded KL, the default),
+// direct-none (the reference implementation's form), direct-analytic,
+// gsm, exact. -seeds runs each cell with several seeds (folders get a
+// -sSEED suffix for seeds other than 1) and reports mean ± sd.
+//
+//	go run ./cmd/table1 -datasets mnist -k 10,50 -epochs 100
+//	go run ./cmd/table1 -datasets mnist -k 10,50 -seeds 1,2,3 -name table1-seeds
 package main
 
 import (
@@ -17,6 +24,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -32,17 +40,40 @@ func main() {
 type cell struct {
 	data, estimator string
 	k               int
+	seed            uint64
 	sum             experiment.Summary
 }
 
+// estimatorSpec applies a grid estimator name to a spec: "direct",
+// "direct-none" and "direct-analytic" are the direct estimator with the
+// folded, reference-form and analytic KL; the rest are estimator names.
+func estimatorSpec(s *experiment.Spec, name string) {
+	s.Estimator, s.DirectKL = name, "folded"
+	if kl, ok := strings.CutPrefix(name, "direct-"); ok {
+		s.Estimator, s.DirectKL = "direct", kl
+	}
+}
+
+// runDir is a cell's folder: DATA-kK-EST, with -sSEED for seeds other
+// than 1.
+func runDir(out, data string, k int, est string, seed uint64) string {
+	name := fmt.Sprintf("%s-k%d-%s", data, k, est)
+	if seed != 1 {
+		name += fmt.Sprintf("-s%d", seed)
+	}
+	return filepath.Join(out, name)
+}
+
 func run(args []string, stdout, stderr io.Writer) error {
-	base := &experiment.Spec{Command: "table1", Epochs: 50, EpsMin: 0.1, Out: "results/table1", Structure: "none", N: 1, Solver: "categorical"}
+	base := &experiment.Spec{Command: "table1", Epochs: 100, EpsMin: 0.1, Out: "results/table1", Structure: "none", N: 1, Solver: "categorical"}
 	fs := flag.NewFlagSet("table1", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	experiment.Flags(fs, base)
 	datas := fs.String("datasets", "mnist,fashion,omniglot", "comma-separated data sets")
 	ks := fs.String("k", "10,20,30,40,50", "comma-separated numbers of states")
-	ests := fs.String("estimators", "exact,direct,gsm", "comma-separated estimators")
+	ests := fs.String("estimators", "direct,direct-none,gsm,exact", "comma-separated estimators; direct-none and direct-analytic are direct with -direct-kl none or analytic")
+	seeds := fs.String("seeds", "1", "comma-separated seeds; with several, the tables show mean ± sd")
+	name := fs.String("name", "table1", "stem of the table files: OUT/NAME.csv, OUT/NAME.md")
 	if err := experiment.Parse(fs, args); err != nil {
 		return err
 	}
@@ -54,9 +85,33 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		kv = append(kv, k)
 	}
+	var sv []uint64
+	for _, f := range experiment.SplitList(*seeds) {
+		seed, err := strconv.ParseUint(f, 10, 64)
+		if err != nil {
+			return experiment.Usage(fmt.Errorf("-seeds: %q is not a seed", f))
+		}
+		sv = append(sv, seed)
+	}
+	if len(sv) == 0 {
+		return experiment.Usage(fmt.Errorf("-seeds: no seed given"))
+	}
 	dv, ev := experiment.SplitList(*datas), experiment.SplitList(*ests)
 	if base.Data != "" && !isFlagSet(fs, "datasets") {
 		dv = []string{base.Data}
+	}
+	// Check every cell's flags before any training starts.
+	for _, e := range ev {
+		s := *base
+		s.K = kv[0]
+		estimatorSpec(&s, e)
+		experiment.Prepare(&s)
+		if err := s.Validate(); err != nil {
+			return experiment.Usage(fmt.Errorf("-estimators %s: %w", e, err))
+		}
+		if _, err := experiment.NewEstimator(&s); err != nil {
+			return experiment.Usage(fmt.Errorf("-estimators: %w", err))
+		}
 	}
 	ctx, stop := experiment.Interruptible()
 	defer stop()
@@ -66,25 +121,32 @@ func run(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		for _, k := range kv {
-			for _, e := range ev {
-				s := *base
-				s.Data, s.K, s.Estimator = d, k, e
-				s.Out = filepath.Join(base.Out, fmt.Sprintf("%s-k%d-%s", d, k, e))
-				experiment.Prepare(&s)
-				sum, err := runOne(ctx, &s, data, stderr)
-				if err != nil {
-					return fmt.Errorf("%s k=%d %s: %w", d, k, e, err)
+		for _, seed := range sv {
+			for _, k := range kv {
+				for _, e := range ev {
+					s := *base
+					s.Data, s.K, s.Seed = d, k, seed
+					estimatorSpec(&s, e)
+					s.Out = runDir(base.Out, d, k, e, seed)
+					experiment.Prepare(&s)
+					sum, err := runOne(ctx, &s, data, stderr)
+					if err != nil {
+						return fmt.Errorf("%s k=%d %s seed %d: %w", d, k, e, seed, err)
+					}
+					cells = append(cells, cell{d, e, k, seed, sum})
+					fmt.Fprintf(stdout, "%-9s k=%-3d %-15s seed %d: NELBO %.2f, −log p(x) %.2f (best valid epoch %d of %d), %.2f s/epoch\n",
+						d, k, e, seed, sum.TestAtBest, sum.TestNLLAtBest, sum.BestEpoch, sum.Epochs, sum.SecondsPerEpoch)
 				}
-				cells = append(cells, cell{d, e, k, sum})
-				fmt.Fprintf(stdout, "%-9s k=%-3d %-7s test %.2f (best valid epoch %d of %d), %.2f s/epoch\n", d, k, e, sum.TestAtBest, sum.BestEpoch, sum.Epochs, sum.SecondsPerEpoch)
 			}
 		}
 	}
-	if err := write(base.Out, cells, dv, kv, ev, stdout); err != nil {
+	if err := write(base.Out, *name, cells, dv, kv, ev, stdout); err != nil {
 		return err
 	}
-	return figure2(base.Out, dv, kv, ev)
+	if len(sv) == 1 && sv[0] == 1 {
+		return figure2(base.Out, dv, kv, ev)
+	}
+	return nil
 }
 
 // figure2 draws the paper's Figure 2 for every data set and k of the grid:
@@ -121,46 +183,103 @@ func runOne(ctx context.Context, s *experiment.Spec, data *experiment.Data, log 
 	})
 }
 
-func write(out string, cells []cell, dv []string, kv []int, ev []string, stdout io.Writer) error {
-	csv, err := report.CreateCSV(filepath.Join(out, "table1.csv"), []string{"data", "k", "estimator", "epochs", "best_valid_epoch", "test_loss", "final_test_loss", "seconds_per_epoch"})
+// stats returns the mean and sample standard deviation (NaN for one value).
+func stats(v []float64) (mean, sd float64) {
+	for _, x := range v {
+		mean += x / float64(len(v))
+	}
+	if len(v) < 2 {
+		return mean, math.NaN()
+	}
+	for _, x := range v {
+		sd += (x - mean) * (x - mean)
+	}
+	return mean, math.Sqrt(sd / float64(len(v)-1))
+}
+
+func format(v []float64) string {
+	if len(v) == 0 {
+		return "—"
+	}
+	m, sd := stats(v)
+	if math.IsNaN(sd) {
+		return fmt.Sprintf("%.2f", m)
+	}
+	return fmt.Sprintf("%.2f ± %.2f", m, sd)
+}
+
+func write(out, name string, cells []cell, dv []string, kv []int, ev []string, stdout io.Writer) error {
+	csv, err := report.CreateCSV(filepath.Join(out, name+".csv"), []string{"data", "k", "estimator", "seed", "epochs", "best_valid_epoch",
+		"test_nelbo", "test_nll", "gap", "final_test_nelbo", "seconds_per_epoch", "eval_seconds"})
 	if err != nil {
 		return err
 	}
 	for _, c := range cells {
-		if err := csv.Write(c.data, c.k, c.estimator, c.sum.Epochs, c.sum.BestEpoch, c.sum.TestAtBest, c.sum.FinalTest, c.sum.SecondsPerEpoch); err != nil {
+		s := c.sum
+		if err := csv.Write(c.data, c.k, c.estimator, c.seed, s.Epochs, s.BestEpoch, s.TestAtBest, s.TestNLLAtBest, s.TestAtBest-s.TestNLLAtBest,
+			s.FinalTest, s.SecondsPerEpoch, s.EvalSeconds); err != nil {
 			return err
 		}
 	}
 	if err := csv.Close(); err != nil {
 		return err
 	}
-	header := []string{"k"}
-	for _, d := range dv {
-		for _, e := range ev {
-			header = append(header, d+" "+e)
-		}
-	}
-	var rows [][]string
-	for _, k := range kv {
-		row := []string{strconv.Itoa(k)}
-		for _, d := range dv {
-			for _, e := range ev {
-				v := math.NaN()
-				for _, c := range cells {
-					if c.data == d && c.k == k && c.estimator == e {
-						v = c.sum.TestAtBest
-					}
-				}
-				row = append(row, fmt.Sprintf("%.2f", v))
+	pick := func(d string, k int, e string, f func(experiment.Summary) float64) []float64 {
+		var v []float64
+		for _, c := range cells {
+			if c.data == d && c.k == k && c.estimator == e {
+				v = append(v, f(c.sum))
 			}
 		}
-		rows = append(rows, row)
+		return v
 	}
-	md := "Test negative ELBO (nats, exact over the k states) at the best-validation epoch.\n\n" + report.Markdown(header, rows)
-	if err := os.WriteFile(filepath.Join(out, "table1.md"), []byte(md), 0o644); err != nil {
+	nelbo := func(s experiment.Summary) float64 { return s.TestAtBest }
+	nll := func(s experiment.Summary) float64 { return s.TestNLLAtBest }
+	gap := func(s experiment.Summary) float64 { return s.TestAtBest - s.TestNLLAtBest }
+	var md strings.Builder
+	md.WriteString("Test negative ELBO (exact over the k states) and exact −log p(x), nats, at the best-validation epoch (NELBO / −log p(x))")
+	if len(cells) > 0 && len(cells) > len(dv)*len(kv)*len(ev) {
+		md.WriteString("; mean ± sd over seeds")
+	}
+	md.WriteString(".\n")
+	for _, d := range dv {
+		header := append([]string{"k"}, ev...)
+		var rows, gaps [][]string
+		for _, k := range kv {
+			row, grow := []string{strconv.Itoa(k)}, []string{strconv.Itoa(k)}
+			for _, e := range ev {
+				row = append(row, format(pick(d, k, e, nelbo))+" / "+format(pick(d, k, e, nll)))
+				grow = append(grow, format(pick(d, k, e, gap)))
+			}
+			rows, gaps = append(rows, row), append(gaps, grow)
+		}
+		fmt.Fprintf(&md, "\n### %s\n\n%s\nGap NELBO − (−log p(x)):\n\n%s", d, report.Markdown(header, rows), report.Markdown(header, gaps))
+	}
+	if slices.Contains(ev, "direct") && slices.Contains(ev, "gsm") {
+		header := append([]string{"k"}, dv...)
+		var rows [][]string
+		for _, k := range kv {
+			row := []string{strconv.Itoa(k)}
+			for _, d := range dv {
+				a, _ := stats(pick(d, k, "direct", nelbo))
+				b, _ := stats(pick(d, k, "gsm", nelbo))
+				switch {
+				case math.IsNaN(a) || math.IsNaN(b):
+					row = append(row, "—")
+				case a < b:
+					row = append(row, fmt.Sprintf("yes (%.2f < %.2f)", a, b))
+				default:
+					row = append(row, fmt.Sprintf("no (%.2f ≥ %.2f)", a, b))
+				}
+			}
+			rows = append(rows, row)
+		}
+		fmt.Fprintf(&md, "\nDoes direct (folded KL) reach a lower test NELBO than GSM?\n\n%s", report.Markdown(header, rows))
+	}
+	if err := os.WriteFile(filepath.Join(out, name+".md"), []byte(md.String()), 0o644); err != nil {
 		return err
 	}
-	fmt.Fprint(stdout, "\n"+md)
+	fmt.Fprint(stdout, "\n"+md.String())
 	return nil
 }
 

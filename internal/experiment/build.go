@@ -32,13 +32,30 @@ type Spec struct {
 	EpsMin    float64 `json:"temp_min"`
 	Anneal    float64 `json:"anneal_rate"`
 	Every     int     `json:"anneal_every"`
-	KLGrad    bool    `json:"kl_grad"`
+	DirectKL  string  `json:"direct_kl"` // direct only: "folded" (default), "none", "analytic"
 	Relaxed   bool    `json:"gsm_relaxed"`
 	Threads   int     `json:"threads"`
 	Limit     int     `json:"limit"`
 	Samples   int     `json:"eval_samples"`
 	ExactKL   int     `json:"exact_kl_examples"`
+	NLLEvery  int     `json:"nll_every"`     // structured: epochs between exact −log p(x) evaluations (0: last epoch only)
+	IWSamples int     `json:"iw_samples"`    // structured, not enumerable: importance samples per test image (0: none)
+	NLLKind   string  `json:"test_nll_kind"` // what test_nll is: "exact" or "importance-weighted (S samples)"
 	Out       string  `json:"out"`
+
+	klGradAlias string // the deprecated -kl-grad, resolved by Setup
+}
+
+// klMode returns the spec's direct KL mode; empty means folded.
+func (s *Spec) klMode() (train.KLMode, error) {
+	if s.DirectKL == "" {
+		return train.KLFolded, nil
+	}
+	m, err := train.ParseKLMode(s.DirectKL)
+	if err != nil {
+		return 0, fmt.Errorf("-direct-kl: %w", err)
+	}
+	return m, nil
 }
 
 // Estimators lists the estimator names [NewEstimator] accepts.
@@ -48,7 +65,11 @@ var Estimators = []string{"direct", "gsm", "exact", "arm", "disarm", "reinforce"
 func NewEstimator(s *Spec) (train.Estimator, error) {
 	switch s.Estimator {
 	case "direct":
-		return &train.Direct{KLGrad: s.KLGrad}, nil
+		m, err := s.klMode()
+		if err != nil {
+			return nil, err
+		}
+		return &train.Direct{KL: m}, nil
 	case "gsm":
 		return &train.GumbelSoftmax{Hard: !s.Relaxed}, nil
 	case "exact":
@@ -85,8 +106,23 @@ func (s *Spec) Validate() error {
 		return fmt.Errorf("-anneal %v: want ≥ 0", s.Anneal)
 	case s.Threads < 0:
 		return fmt.Errorf("-threads %d: want ≥ 0", s.Threads)
+	case s.NLLEvery < 0:
+		return fmt.Errorf("-nll-every %d: want ≥ 0", s.NLLEvery)
+	case s.IWSamples < 0:
+		return fmt.Errorf("-iw-samples %d: want ≥ 0", s.IWSamples)
 	case s.Hidden < 1:
 		return fmt.Errorf("hidden width %d: want ≥ 1", s.Hidden)
+	}
+	if s.Estimator == "direct" {
+		m, err := s.klMode()
+		if err != nil {
+			return err
+		}
+		if s.Eps0 > m.MaxEps() || s.EpsMin > m.MaxEps() {
+			return fmt.Errorf("-eps0 %v, -eps-min %v: direct with -direct-kl %s needs ε ≤ %v (1 − ε scales the encoder's scores); use -direct-kl none or analytic for larger ε", s.Eps0, s.EpsMin, m, m.MaxEps())
+		}
+	} else if s.DirectKL != "" && s.DirectKL != "folded" {
+		return fmt.Errorf("-direct-kl %s applies to -estimator direct only, not %s", s.DirectKL, s.Estimator)
 	}
 	if s.Structure != "none" && s.K != 2 {
 		return fmt.Errorf("a pairwise encoder needs binary latents (K = 2), got -k %d", s.K)

@@ -9,7 +9,10 @@ import (
 )
 
 // CategoricalHeader is the metrics.csv layout of categorical runs.
-var CategoricalHeader = []string{"epoch", "iter", "wall_seconds", "temperature", "train_loss", "valid_loss", "test_loss", "test_loss_1sample"}
+// valid_loss and test_loss are the exact NELBO (all K states summed),
+// test_nll_exact the exact −log p(x), test_loss_1sample the one-sample
+// NELBO estimate.
+var CategoricalHeader = []string{"epoch", "iter", "wall_seconds", "temperature", "train_loss", "valid_loss", "test_loss", "test_loss_1sample", "test_nll_exact", "eval_seconds"}
 
 // CategoricalScore is the reported loss of a categorical run: the exact
 // negative ELBO when it is available (one latent), else the one-sample
@@ -27,7 +30,7 @@ func CategoricalRun(s *Spec, data *Data, t *train.Trainer, log io.Writer, pictur
 	r := &Run{
 		Spec: s, Data: data, Trainer: t, Header: CategoricalHeader, Log: log,
 		Row: func(e Epoch) []any {
-			return []any{e.Epoch, e.Iter, e.Wall, e.Temp, e.Train.Loss, CategoricalScore(e.Valid), CategoricalScore(e.Test), e.Test.Sampled}
+			return []any{e.Epoch, e.Iter, e.Wall, e.Temp, e.Train.Loss, CategoricalScore(e.Valid), CategoricalScore(e.Test), e.Test.Sampled, e.Test.NLL, e.EvalSeconds}
 		},
 		Score:   CategoricalScore,
 		EvalOpt: train.EvalOptions{Samples: 1},

@@ -29,7 +29,18 @@ func Flags(fs *flag.FlagSet, s *Spec) {
 	fs.Float64Var(&s.EpsMin, "eps-min", s.EpsMin, "temperature floor")
 	fs.Float64Var(&s.Anneal, "anneal", 1e-5, "annealing rate r: temperature = max(eps0·exp(−r·t), eps-min)")
 	fs.IntVar(&s.Every, "anneal-every", 0, "iterations between temperature updates (default 500 for direct, 1000 for gsm)")
-	fs.BoolVar(&s.KLGrad, "kl-grad", true, "backpropagate the KL term into the encoder for direct (false reproduces the reference implementation)")
+	fs.StringVar(&s.DirectKL, "direct-kl", "folded", "direct: how the encoder sees the KL term: folded (into the perturbation, the true ELBO's fixed point), none (the reference implementation: ignored), analytic (its gradient added)")
+	fs.Func("kl-grad", "deprecated: true means -direct-kl analytic, false -direct-kl none", func(v string) error {
+		switch v {
+		case "true", "1":
+			s.klGradAlias = "analytic"
+		case "false", "0":
+			s.klGradAlias = "none"
+		default:
+			return fmt.Errorf("want true or false, got %q", v)
+		}
+		return nil
+	})
 	fs.BoolVar(&s.Relaxed, "relaxed", false, "gsm: feed the relaxed sample to the decoder instead of straight-through")
 	fs.IntVar(&s.Threads, "threads", runtime.NumCPU(), "BLAS threads and solver workers")
 	fs.IntVar(&s.Limit, "limit", 0, "use only the first N training images (0: all)")
@@ -49,6 +60,19 @@ func Parse(fs *flag.FlagSet, args []string) error {
 	if fs.NArg() > 0 {
 		return Usage(fmt.Errorf("unexpected arguments %q (flags go before arguments, as -name=value)", fs.Args()))
 	}
+	return nil
+}
+
+// applyAliases resolves the deprecated -kl-grad into DirectKL, refusing a
+// contradiction with an explicit -direct-kl.
+func (s *Spec) applyAliases() error {
+	if s.klGradAlias == "" {
+		return nil
+	}
+	if s.DirectKL != "folded" && s.DirectKL != "" && s.DirectKL != s.klGradAlias {
+		return fmt.Errorf("-kl-grad asks for -direct-kl %s but -direct-kl %s was given", s.klGradAlias, s.DirectKL)
+	}
+	s.DirectKL, s.klGradAlias = s.klGradAlias, ""
 	return nil
 }
 
@@ -110,6 +134,9 @@ func Exit(cmd string, err error) {
 // [UsageError]s.
 func Setup(s *Spec) (*Data, *train.Trainer, error) {
 	Prepare(s)
+	if err := s.applyAliases(); err != nil {
+		return nil, nil, Usage(err)
+	}
 	if err := s.Validate(); err != nil {
 		return nil, nil, Usage(err)
 	}

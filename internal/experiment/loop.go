@@ -26,7 +26,14 @@ type Epoch struct {
 	Temp          float64 // ε or τ used in the epoch's last step
 	Train         train.Stats
 	Valid, Test   train.Eval
+	// TestLik is the test set's likelihood evaluation (Run.Likelihood);
+	// its NLL is NaN in epochs where it did not run.
+	TestLik     train.Likelihood
+	EvalSeconds float64 // cumulative seconds spent evaluating
 }
+
+// noLik is the likelihood of an epoch where none was computed.
+var noLik = train.Likelihood{NLL: math.NaN(), NLLStdErr: math.NaN(), GibbsNELBO: math.NaN(), GibbsKL: math.NaN()}
 
 // Run is one training run: a trainer, its data and how to record it.
 type Run struct {
@@ -41,6 +48,13 @@ type Run struct {
 	// Pictures, if set, draws the run's images into Spec.Out at the end
 	// (and on interrupt).
 	Pictures func(v *train.VAE) error
+	// Likelihood, if set, evaluates −log p(x) (and the Gibbs NELBO) on the
+	// test set every LikEvery epochs (≤ 0: only the last) and at the last
+	// epoch. The parameters of the best-validation epoch are kept in
+	// BestFile so that the summary reports it at that epoch too.
+	Likelihood func(v *train.VAE, X nn.Mat) (train.Likelihood, error)
+	LikEvery   int
+	LikKind    string // what Likelihood's NLL is: "exact" or "importance-weighted (S samples)"
 }
 
 // Files in the output directory.
@@ -50,6 +64,7 @@ const (
 	CheckpointFile = "checkpoint.bin"
 	SummaryFile    = "summary.json"
 	LossPlotFile   = "loss.png"
+	BestFile       = "best.bin" // checkpoint of the best-validation epoch (runs with a Likelihood)
 )
 
 // Summary is written to summary.json at the end of a run. Losses that do
@@ -64,6 +79,14 @@ type Summary struct {
 	SolverSeconds   float64
 	SecondsPerEpoch float64
 	Interrupted     bool
+	// At the best-validation epoch: −log p(x) on the test set (exact or
+	// importance-weighted, see NLLKind) and the Gibbs NELBO (a valid
+	// bound; NaN where not enumerable). NaN when not computed.
+	TestNLLAtBest        float64
+	TestNLLStdErrAtBest  float64
+	TestGibbsNELBOAtBest float64
+	NLLKind              string  // "exact", "importance-weighted (S samples)" or ""
+	EvalSeconds          float64 // seconds spent evaluating (all epochs)
 }
 
 // summaryJSON is Summary's JSON form, with null for NaN.
@@ -77,6 +100,11 @@ type summaryJSON struct {
 	SolverSeconds   float64  `json:"solver_seconds"`
 	SecondsPerEpoch float64  `json:"seconds_per_epoch"`
 	Interrupted     bool     `json:"interrupted"`
+	TestNLL         *float64 `json:"test_nll_at_best_valid"`
+	TestNLLStdErr   *float64 `json:"test_nll_stderr_at_best_valid"`
+	TestGibbsNELBO  *float64 `json:"test_nelbo_gibbs_at_best_valid"`
+	NLLKind         string   `json:"test_nll_kind"`
+	EvalSeconds     float64  `json:"eval_seconds"`
 }
 
 func nullable(v float64) *float64 {
@@ -96,7 +124,8 @@ func orNaN(p *float64) float64 {
 // MarshalJSON writes null for missing losses.
 func (s Summary) MarshalJSON() ([]byte, error) {
 	return json.Marshal(summaryJSON{s.Epochs, s.BestEpoch, nullable(s.BestValid), nullable(s.TestAtBest), nullable(s.FinalTest),
-		s.WallSeconds, s.SolverSeconds, s.SecondsPerEpoch, s.Interrupted})
+		s.WallSeconds, s.SolverSeconds, s.SecondsPerEpoch, s.Interrupted,
+		nullable(s.TestNLLAtBest), nullable(s.TestNLLStdErrAtBest), nullable(s.TestGibbsNELBOAtBest), s.NLLKind, s.EvalSeconds})
 }
 
 // UnmarshalJSON reads null losses as NaN.
@@ -106,7 +135,8 @@ func (s *Summary) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*s = Summary{j.Epochs, j.BestEpoch, orNaN(j.BestValid), orNaN(j.TestAtBest), orNaN(j.FinalTest),
-		j.WallSeconds, j.SolverSeconds, j.SecondsPerEpoch, j.Interrupted}
+		j.WallSeconds, j.SolverSeconds, j.SecondsPerEpoch, j.Interrupted,
+		orNaN(j.TestNLL), orNaN(j.TestNLLStdErr), orNaN(j.TestGibbsNELBO), j.NLLKind, j.EvalSeconds}
 	return nil
 }
 
@@ -146,9 +176,13 @@ func (r *Run) Execute(ctx context.Context, resume bool) (Summary, error) {
 	if err := report.WriteJSON(filepath.Join(s.Out, ConfigFile), configJSON(s)); err != nil {
 		return Summary{}, err
 	}
-	wall, solverBase := 0.0, 0.0
+	wall, solverBase, evalSecs := 0.0, 0.0, 0.0
 	if n := len(history); n > 0 {
-		wall, solverBase = history[n-1].Wall, history[n-1].SolverSeconds
+		wall, solverBase, evalSecs = history[n-1].Wall, history[n-1].SolverSeconds, history[n-1].EvalSeconds
+	}
+	bestValid := math.Inf(1)
+	for _, e := range history {
+		bestValid = math.Min(bestValid, r.Score(e.Valid))
 	}
 	progress := report.NewProgress(log, s.Epochs, fmt.Sprintf("%s %s/%s", s.Command, s.Estimator, s.Solver))
 	progress.Resume(t.Epoch)
@@ -168,14 +202,28 @@ func (r *Run) Execute(ctx context.Context, resume bool) (Summary, error) {
 			return Summary{}, err
 		}
 		e := Epoch{Epoch: t.Epoch, Iter: t.Iter, Wall: wall, SolverSeconds: solverBase + t.V.SolveTime().Seconds(),
-			Temp: t.Sched.At(t.Iter - 1), Train: stats}
+			Temp: t.Sched.At(t.Iter - 1), Train: stats, TestLik: noLik}
+		evalStart := time.Now()
 		if e.Valid, err = t.Evaluate(r.Data.Valid, s.Seed+1, train.EvalOptions{Samples: 1}); err != nil {
 			return Summary{}, err
 		}
 		if e.Test, err = t.Evaluate(r.Data.Test, s.Seed+2, r.EvalOpt); err != nil {
 			return Summary{}, err
 		}
+		if r.Likelihood != nil && (t.Epoch == s.Epochs || (r.LikEvery > 0 && t.Epoch%r.LikEvery == 0)) {
+			if e.TestLik, err = r.Likelihood(t.V, r.Data.Test); err != nil {
+				return Summary{}, err
+			}
+		}
+		evalSecs += time.Since(evalStart).Seconds()
+		e.EvalSeconds = evalSecs
 		history = append(history, e)
+		if v := r.Score(e.Valid); r.Likelihood != nil && v < bestValid {
+			bestValid = v
+			if err := r.saveTo(BestFile); err != nil {
+				return Summary{}, err
+			}
+		}
 		if err := csv.Write(r.Row(e)...); err != nil {
 			return Summary{}, err
 		}
@@ -191,6 +239,9 @@ func (r *Run) Execute(ctx context.Context, resume bool) (Summary, error) {
 		fmt.Fprintf(log, "interrupted after %d epochs: checkpoint and metrics saved in %s\n", t.Epoch, s.Out)
 	}
 	sum := r.summarize(history, interrupted)
+	if err := r.likelihoodAtBest(&sum, history); err != nil {
+		return sum, err
+	}
 	if err := report.WriteJSON(filepath.Join(s.Out, SummaryFile), sum); err != nil {
 		return sum, err
 	}
@@ -209,13 +260,26 @@ func (r *Run) Execute(ctx context.Context, resume bool) (Summary, error) {
 }
 
 func (r *Run) summarize(h []Epoch, interrupted bool) Summary {
-	sum := Summary{Epochs: len(h), BestEpoch: -1, BestValid: math.NaN(), TestAtBest: math.NaN(), FinalTest: math.NaN(), Interrupted: interrupted}
+	sum := Summary{Epochs: len(h), BestEpoch: -1, BestValid: math.NaN(), TestAtBest: math.NaN(), FinalTest: math.NaN(), Interrupted: interrupted,
+		TestNLLAtBest: math.NaN(), TestNLLStdErrAtBest: math.NaN(), TestGibbsNELBOAtBest: math.NaN()}
 	for _, e := range h {
 		if v := r.Score(e.Valid); sum.BestEpoch < 0 || v < sum.BestValid {
 			sum.BestEpoch, sum.BestValid, sum.TestAtBest = e.Epoch, v, r.Score(e.Test)
 		}
 	}
+	for _, e := range h {
+		if e.Epoch == sum.BestEpoch {
+			sum.TestNLLAtBest, sum.TestNLLStdErrAtBest, sum.TestGibbsNELBOAtBest = e.TestLik.NLL, e.TestLik.NLLStdErr, e.TestLik.GibbsNELBO
+			if r.Likelihood == nil { // one latent: exact from the evaluation
+				sum.TestNLLAtBest, sum.TestNLLStdErrAtBest, sum.TestGibbsNELBOAtBest = e.Test.NLL, 0, e.Test.Exact
+			}
+		}
+	}
+	if !math.IsNaN(sum.TestNLLAtBest) {
+		sum.NLLKind = "exact"
+	}
 	if n := len(h); n > 0 {
+		sum.EvalSeconds = h[n-1].EvalSeconds
 		sum.FinalTest = r.Score(h[n-1].Test)
 		sum.WallSeconds, sum.SolverSeconds = h[n-1].Wall, h[n-1].SolverSeconds
 		sum.SecondsPerEpoch = h[n-1].Wall / float64(h[n-1].Epoch)
@@ -242,8 +306,48 @@ func (r *Run) plotLoss(h []Epoch) error {
 	}, 2, 10, 4)
 }
 
-func (r *Run) saveCheckpoint() error {
-	path := filepath.Join(r.Spec.Out, CheckpointFile)
+// likelihoodAtBest fills the summary's likelihood at the best-validation
+// epoch of a finished run: from the history when that epoch was
+// evaluated, else from BestFile's parameters (evaluated now, on a second
+// trainer, so the run's own state is untouched).
+func (r *Run) likelihoodAtBest(sum *Summary, h []Epoch) error {
+	if r.Likelihood == nil || sum.Interrupted || len(h) == 0 {
+		return nil
+	}
+	lik := noLik
+	for _, e := range h {
+		if e.Epoch == sum.BestEpoch {
+			lik = e.TestLik
+		}
+	}
+	if math.IsNaN(lik.NLL) {
+		bt, err := NewTrainer(r.Spec, r.Data.Train.Cols)
+		if err != nil {
+			return err
+		}
+		if err := LoadCheckpoint(bt, filepath.Join(r.Spec.Out, BestFile)); err != nil {
+			return err
+		}
+		if bt.Epoch != sum.BestEpoch {
+			return fmt.Errorf("%s holds epoch %d, the best validation epoch is %d", BestFile, bt.Epoch, sum.BestEpoch)
+		}
+		start := time.Now()
+		if lik, err = r.Likelihood(bt.V, r.Data.Test); err != nil {
+			return err
+		}
+		sum.EvalSeconds += time.Since(start).Seconds()
+	}
+	sum.TestNLLAtBest, sum.TestNLLStdErrAtBest, sum.TestGibbsNELBOAtBest = lik.NLL, lik.NLLStdErr, lik.GibbsNELBO
+	sum.NLLKind = r.LikKind
+	return nil
+}
+
+func (r *Run) saveCheckpoint() error { return r.saveTo(CheckpointFile) }
+
+// saveTo writes the trainer's state to name in the output folder, through
+// a temporary file and a rename, so the file is never left half written.
+func (r *Run) saveTo(name string) error {
+	path := filepath.Join(r.Spec.Out, name)
 	tmp := path + ".tmp"
 	f, err := os.Create(tmp)
 	if err != nil {
@@ -321,7 +425,12 @@ func parseMetrics(header []string, rows [][]string) []Epoch {
 			e.SolverSeconds = 0
 		}
 		// The plotted loss is test_loss in every layout.
-		e.Test = train.Eval{Exact: get(row, "test_loss"), Sampled: get(row, "test_loss")}
+		e.Test = train.Eval{Exact: get(row, "test_loss"), Sampled: get(row, "test_loss"), NLL: get(row, "test_nll_exact")}
+		e.TestLik = noLik
+		e.TestLik.NLL, e.TestLik.GibbsNELBO = get(row, "test_nll"), get(row, "test_nelbo_gibbs")
+		if e.EvalSeconds = get(row, "eval_seconds"); math.IsNaN(e.EvalSeconds) {
+			e.EvalSeconds = 0
+		}
 		e.Valid = train.Eval{Exact: get(row, "valid_loss"), Sampled: get(row, "valid_loss")}
 		h = append(h, e)
 	}
@@ -330,11 +439,13 @@ func parseMetrics(header []string, rows [][]string) []Epoch {
 
 type config struct {
 	*Spec
-	BLAS      string `json:"blas"`
-	GoVersion string `json:"go"`
-	CPUs      int    `json:"cpus"`
+	BLAS        string `json:"blas"`
+	GemmKernels string `json:"gemm_kernels"`
+	Kernels     string `json:"kernels"`
+	GoVersion   string `json:"go"`
+	CPUs        int    `json:"cpus"`
 }
 
 func configJSON(s *Spec) config {
-	return config{Spec: s, BLAS: nn.Backend(), GoVersion: runtime.Version(), CPUs: runtime.NumCPU()}
+	return config{Spec: s, BLAS: nn.Backend(), GemmKernels: nn.GemmKernels(), Kernels: nn.Kernels(), GoVersion: runtime.Version(), CPUs: runtime.NumCPU()}
 }

@@ -3,13 +3,22 @@ package experiment
 import (
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"path/filepath"
 
+	"github.com/argmaxvae/argmaxvae/nn"
 	"github.com/argmaxvae/argmaxvae/train"
 )
 
 // StructuredHeader is the metrics.csv layout of structured runs.
-var StructuredHeader = []string{"epoch", "iter", "wall_seconds", "solver_seconds", "temperature", "train_loss", "valid_loss", "test_loss", "test_kl_unary", "test_kl_exact"}
+// test_loss is the one-sample NELBO estimate with the unary-factor KL (an
+// estimate, not a bound, for pairwise encoders); test_nelbo_gibbs the
+// NELBO of the Gibbs distribution exp(h)/Z, enumerated (a valid bound);
+// test_nll −log p(x), exact when enumerable and importance-weighted
+// otherwise (config.json's test_nll_kind says which); empty cells where an
+// epoch was not evaluated.
+var StructuredHeader = []string{"epoch", "iter", "wall_seconds", "solver_seconds", "temperature", "train_loss", "valid_loss", "test_loss", "test_kl_unary", "test_kl_exact",
+	"test_nelbo_gibbs", "test_nll", "eval_seconds"}
 
 // StructureOf maps a -solver name to the encoder structure it solves:
 // "none" (independent bits), "supermodular" (pairwise weights through
@@ -36,11 +45,23 @@ func StructuredRun(s *Spec, data *Data, t *train.Trainer, log io.Writer, picture
 	r := &Run{
 		Spec: s, Data: data, Trainer: t, Header: StructuredHeader, Log: log,
 		Row: func(e Epoch) []any {
-			return []any{e.Epoch, e.Iter, e.Wall, e.SolverSeconds, e.Temp, e.Train.Loss, e.Valid.Sampled, e.Test.Sampled, e.Test.KL, e.Test.KLExact}
+			return []any{e.Epoch, e.Iter, e.Wall, e.SolverSeconds, e.Temp, e.Train.Loss, e.Valid.Sampled, e.Test.Sampled, e.Test.KL, e.Test.KLExact,
+				e.TestLik.GibbsNELBO, e.TestLik.NLL, e.EvalSeconds}
 		},
 		Score:   StructuredScore,
 		EvalOpt: train.EvalOptions{Samples: s.Samples, ExactKL: s.ExactKL},
 	}
+	if train.Enumerable(t.V) {
+		r.Likelihood = func(v *train.VAE, X nn.Mat) (train.Likelihood, error) { return train.ExactLikelihood(v, X) }
+		r.LikEvery, r.LikKind = s.NLLEvery, "exact"
+	} else if s.IWSamples > 0 {
+		samples, seed := s.IWSamples, s.Seed
+		r.Likelihood = func(v *train.VAE, X nn.Mat) (train.Likelihood, error) {
+			return train.ImportanceLikelihood(v, X, samples, rand.New(rand.NewPCG(seed, 0x1a7e)))
+		}
+		r.LikEvery, r.LikKind = 0, fmt.Sprintf("importance-weighted (%d samples)", samples)
+	}
+	s.NLLKind = r.LikKind
 	if pictures {
 		r.Pictures = func(v *train.VAE) error {
 			return Samples(v, data.Test, filepath.Join(s.Out, "samples.png"), s.Seed)
