@@ -1,8 +1,13 @@
 package experiment
 
 import (
+	"flag"
+	"io"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/argmaxvae/argmaxvae/report"
 )
 
 func validSpec() Spec {
@@ -26,6 +31,11 @@ func TestValidateNamesTheFlag(t *testing.T) {
 		{func(s *Spec) { s.Estimator = "exact"; s.N = 3 }, "-n 1"},
 		{func(s *Spec) { s.K = 2; s.Structure = "general"; s.Estimator = "gsm" }, "only direct"},
 		{func(s *Spec) { s.Estimator = "arm" }, "binary latents"},
+		{func(s *Spec) { s.Eps0 = 1.5 }, "-direct-kl folded needs ε ≤ 1"},
+		{func(s *Spec) { s.DirectKL = "gibbs" }, "-direct-kl"},
+		{func(s *Spec) { s.Estimator = "gsm"; s.DirectKL = "none" }, "applies to -estimator direct only"},
+		{func(s *Spec) { s.NLLEvery = -1 }, "-nll-every -1"},
+		{func(s *Spec) { s.IWSamples = -1 }, "-iw-samples -1"},
 	}
 	for _, c := range cases {
 		s := validSpec()
@@ -38,6 +48,10 @@ func TestValidateNamesTheFlag(t *testing.T) {
 	s := validSpec()
 	if err := s.Validate(); err != nil {
 		t.Errorf("valid spec rejected: %v", err)
+	}
+	s.DirectKL, s.Eps0 = "none", 1.5
+	if err := s.Validate(); err != nil {
+		t.Errorf("ε = 1.5 with the reference form rejected: %v", err)
 	}
 	if _, err := NewEstimator(&Spec{Estimator: "relax"}); err == nil || !strings.Contains(err.Error(), "known:") {
 		t.Errorf("unknown estimator: %v", err)
@@ -55,5 +69,61 @@ func TestStructureOfAndSplitList(t *testing.T) {
 	}
 	if got := SplitList(" a, ,b,"); strings.Join(got, "|") != "a|b" {
 		t.Errorf("SplitList = %q", got)
+	}
+}
+
+// The deprecated -kl-grad maps onto -direct-kl and may not contradict it.
+func TestKLGradAlias(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string // DirectKL, or "error"
+	}{
+		{nil, "folded"},
+		{[]string{"-kl-grad=false"}, "none"},
+		{[]string{"-kl-grad=true"}, "analytic"},
+		{[]string{"-direct-kl", "none", "-kl-grad=false"}, "none"},
+		{[]string{"-direct-kl", "none", "-kl-grad=true"}, "error"},
+	} {
+		s := validSpec()
+		fs := flag.NewFlagSet("t", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		Flags(fs, &s)
+		if err := Parse(fs, c.args); err != nil {
+			t.Fatalf("%q: %v", c.args, err)
+		}
+		err := s.applyAliases()
+		if got := s.DirectKL; (c.want == "error") != (err != nil) || (err == nil && got != c.want) {
+			t.Errorf("%q: DirectKL %q, err %v; want %s", c.args, got, err, c.want)
+		}
+	}
+}
+
+// A folder holding a run of another spec is refused by name, never
+// reused or resumed; the same spec with more epochs is not refused.
+func TestFinishedRefusesADifferentSpec(t *testing.T) {
+	s := validSpec()
+	s.Out = t.TempDir()
+	if err := report.WriteJSON(filepath.Join(s.Out, ConfigFile), configJSON(&s)); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := Finished(&s); ok || err != nil {
+		t.Errorf("same spec, no summary: ok %v, err %v", ok, err)
+	}
+	longer := s
+	longer.Epochs, longer.Threads = 5, 2
+	if _, _, err := Finished(&longer); err != nil {
+		t.Errorf("same spec with more epochs refused: %v", err)
+	}
+	for _, edit := range []func(*Spec) string{
+		func(x *Spec) string { x.Seed = 7; return "seed" },
+		func(x *Spec) string { x.DirectKL = "none"; return "direct_kl" },
+		func(x *Spec) string { x.Estimator = "gsm"; return "estimator" },
+		func(x *Spec) string { x.Limit = 10; return "limit" },
+	} {
+		other := s
+		field := edit(&other)
+		if _, _, err := Finished(&other); err == nil || !strings.Contains(err.Error(), field) {
+			t.Errorf("changed %s: err = %v", field, err)
+		}
 	}
 }

@@ -23,13 +23,8 @@ import (
 // estimator, KL mode, seed, schedule, …) is refused with an error naming
 // the differences: it is never silently reused, resumed or overwritten.
 func RunOrReuse(ctx context.Context, s *Spec, data *Data, layout func(t *train.Trainer) *Run) (Summary, error) {
-	if err := sameConfig(s); err != nil {
-		return Summary{}, err
-	}
-	var done Summary
-	if b, err := os.ReadFile(filepath.Join(s.Out, SummaryFile)); err == nil &&
-		json.Unmarshal(b, &done) == nil && done.Epochs == s.Epochs && !done.Interrupted {
-		return done, nil
+	if done, ok, err := Finished(s); err != nil || ok {
+		return done, err
 	}
 	_, statErr := os.Stat(filepath.Join(s.Out, CheckpointFile))
 	t, err := NewTrainer(s, data.Train.Cols)
@@ -37,6 +32,21 @@ func RunOrReuse(ctx context.Context, s *Spec, data *Data, layout func(t *train.T
 		return Summary{}, Usage(err)
 	}
 	return layout(t).Execute(ctx, statErr == nil)
+}
+
+// Finished reports whether s.Out holds a finished run of s (same spec, all
+// s.Epochs epochs, not interrupted) and returns its summary. A folder
+// holding a different spec is an error.
+func Finished(s *Spec) (Summary, bool, error) {
+	if err := sameConfig(s); err != nil {
+		return Summary{}, false, err
+	}
+	var done Summary
+	if b, err := os.ReadFile(filepath.Join(s.Out, SummaryFile)); err == nil &&
+		json.Unmarshal(b, &done) == nil && done.Epochs == s.Epochs && !done.Interrupted {
+		return done, true, nil
+	}
+	return Summary{}, false, nil
 }
 
 // sameConfig compares s with the config.json in s.Out, if there is one,
