@@ -14,7 +14,14 @@
 //     score of latent i in state s, the decoder's log-likelihood with latent
 //     i set to s and the others kept at z* (exact for N = 1; the paper's
 //     low-dimensional approximation otherwise). The gradient with respect
-//     to w is −(φ(z*(ε)) − φ(z*))/ε for the loss −f.
+//     to w is −(φ(z*(ε)) − φ(z*))/ε for the loss −f. By default
+//     ([KLFolded]) the KL term is folded into the perturbation:
+//     z*(ε) = argmax h + γ + ε·[f̃ + log p(z) − log q(z)] with log q held
+//     constant, i.e. argmax (1−ε)·h + γ + ε·f̃, so that the estimator
+//     trains the negative ELBO it reports; [KLNone] is the reference
+//     implementation's form (KL ignored by the encoder) and [KLAnalytic]
+//     adds the analytic KL gradient (which keeps q too flat: the direct
+//     term is bounded by 1/ε per coordinate, the KL gradient is not).
 //   - [GumbelSoftmax]: the relaxed per-latent softmax((h+γ)/τ), straight
 //     through by default.
 //   - [Exact]: the unbiased gradient of Eq. (2), summing over all K states
@@ -31,6 +38,22 @@
 // terms: the unary-factor KL of the reference implementation (the product
 // of per-bit softmaxes of the unary scores, ignoring α), and, for n ≤ 20,
 // the exact KL of the Gibbs distribution by enumeration ([GibbsKL]).
+//
+// With a pairwise encoder the folded form uses the Gibbs log q ∝ h, which
+// scales the unary and pairwise weights by 1 − ε (a supermodular model
+// stays supermodular, so the same solver applies). Since the
+// perturb-the-unaries sampler is not the Gibbs distribution, this is a
+// surrogate there: exact only without edges.
+//
+// Evaluation ([Evaluate], [ExactLikelihood], [ImportanceLikelihood])
+// says what each number is. For one categorical latent the NELBO and
+// −log p(x) are exact sums over the K states. Up to [MaxEnumStates] joint
+// states, [ExactLikelihood] decodes every code once and gives the exact
+// −log p(x) and the Gibbs NELBO E_{q_G}[−log p(x|z)] + KL(q_G‖p) with
+// q_G ∝ exp h enumerated: a valid bound. Beyond, [ImportanceLikelihood]
+// estimates −log p(x) with the product of the unary factors as proposal.
+// The one-sample NELBO with the unary-factor KL (Eval.Sampled) is an
+// estimate, and for pairwise encoders not a bound.
 //
 // Estimators for independent binary latents ([ARM], [DisARM],
 // [Reinforce], [Rebar]) are unbiased and serve as baselines.
