@@ -11,11 +11,14 @@
 # At the end, table1.md tabulates every finished cell (-only-finished).
 # Omniglot is read from $ARGMAXVAE_OMNIGLOT (default ../shared/data/omniglot).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "${ROOT:-$(dirname "$0")/..}" # ROOT: the repository, when this script runs from a copy
 . scripts/env.sh
 export ARGMAXVAE_OMNIGLOT=${ARGMAXVAE_OMNIGLOT:-../shared/data/omniglot}
 threads=${THREADS:-1}
-t1() { go run ./cmd/table1 -epochs 100 -threads "$threads" -out results/table1 "$@"; }
+# BIN=DIR runs prebuilt binaries (built once from a fixed commit, so that a
+# long grid does not pick up a tree being edited); default: go run.
+run_table1() { if [ -n "${BIN:-}" ]; then "$BIN/table1" "$@"; else go run ./cmd/table1 "$@"; fi; }
+t1() { run_table1 -epochs 100 -threads "$threads" -out results/table1 "$@"; }
 for phase in ${PHASES:-a b c d}; do
 	case $phase in
 	a) t1 -name table1-a -datasets mnist,fashion,omniglot -k 10,50 -estimators direct,direct-none,gsm,exact ;;
