@@ -2,6 +2,7 @@ package argmax
 
 import (
 	"encoding/binary"
+	"errors"
 	"math"
 	"testing"
 )
@@ -73,6 +74,43 @@ func FuzzValidate(f *testing.F) {
 			if _, err := (Categorical{}).Solve(m, z); err != nil {
 				t.Fatalf("valid edge-free model refused: %v", err)
 			}
+		}
+	})
+}
+
+// FuzzShape gives Validate, every solver and Choose arbitrary N and K over
+// the whole int range (including N·K that overflows) with a short Unary and
+// a few edges: none may panic, a refused shape must be ErrShape, and an
+// accepted model must be solved or refused with an error.
+func FuzzShape(f *testing.F) {
+	f.Add(int64(4), int64(1)<<62, []byte{}, []byte{})
+	f.Add(int64(1)<<62, int64(4), make([]byte, 32), []byte{})
+	f.Add(int64(math.MaxInt64), int64(2), make([]byte, 16), []byte{0, 1, 1})
+	f.Add(int64(1)<<32, int64(1)<<31, []byte{}, []byte{})
+	f.Add(int64(-3), int64(-1)<<62, []byte{}, []byte{})
+	f.Add(int64(2), int64(2), make([]byte, 32), []byte{0, 1, 255})
+	f.Add(int64(3), int64(1), make([]byte, 24), []byte{})
+	f.Fuzz(func(t *testing.T, n, k int64, scores, edges []byte) {
+		m := &Model{N: int(n), K: int(k), Unary: floats(scores)}
+		for i := 0; i+2 < len(edges); i += 3 {
+			m.Edges = append(m.Edges, Edge{I: int(int8(edges[i])), J: int(int8(edges[i+1])), W: float64(int8(edges[i+2]))})
+		}
+		err := m.Validate()
+		if err != nil && n >= 1 && k >= 1 && (k > math.MaxInt/n || int64(len(m.Unary)) != n*k) && !errors.Is(err, ErrShape) {
+			t.Fatalf("N=%d K=%d len(Unary)=%d: %v, want ErrShape", n, k, len(m.Unary), err)
+		}
+		out := make([]int, max(0, min(m.N, 64)))
+		for _, s := range []Solver{Categorical{}, &Exhaustive{}, &GraphCut{}, &BranchAndBound{}} {
+			if _, ok := s.(*Exhaustive); ok && err == nil && m.N > 20 {
+				continue // valid but slow to enumerate
+			}
+			_, serr := s.Solve(m, out)
+			if err != nil && serr == nil {
+				t.Fatalf("%T solved a model Validate refuses (%v)", s, err)
+			}
+		}
+		if _, cerr := Choose(m); err != nil && cerr == nil {
+			t.Fatalf("Choose accepted a model Validate refuses (%v)", err)
 		}
 	})
 }

@@ -95,9 +95,9 @@ func CompleteEdges(n int) []Edge {
 	return edges
 }
 
-// Validate reports whether the model is well formed: N, K ≥ 1,
-// len(Unary) = N·K, every score finite, and every edge joins two distinct
-// binary variables in range with a finite weight.
+// Validate reports whether the model is well formed: N, K ≥ 1, N·K
+// representable as an int, len(Unary) = N·K, every score finite, and every
+// edge joins two distinct binary variables in range with a finite weight.
 func (m *Model) Validate() error {
 	if m == nil {
 		return fmt.Errorf("%w: nil model", ErrShape)
@@ -107,6 +107,9 @@ func (m *Model) Validate() error {
 	}
 	if m.K < 1 {
 		return fmt.Errorf("%w: K = %d states, want ≥ 1", ErrShape, m.K)
+	}
+	if m.K > math.MaxInt/m.N {
+		return fmt.Errorf("%w: N·K = %d·%d overflows int; no Unary slice can hold that many scores", ErrShape, m.N, m.K)
 	}
 	if len(m.Unary) != m.N*m.K {
 		return fmt.Errorf("%w: len(Unary) = %d, want N·K = %d·%d = %d", ErrShape, len(m.Unary), m.N, m.K, m.N*m.K)

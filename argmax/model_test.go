@@ -26,11 +26,44 @@ func TestValidateRejects(t *testing.T) {
 		{"negative index", &Model{N: 2, K: 2, Unary: make([]float64, 4), Edges: []Edge{{-1, 0, 1}}}, ErrEdge, "out of range"},
 		{"self loop", &Model{N: 2, K: 2, Unary: make([]float64, 4), Edges: []Edge{{1, 1, 1}}}, ErrEdge, "self-loop on variable 1"},
 		{"nan weight", &Model{N: 2, K: 2, Unary: make([]float64, 4), Edges: []Edge{{0, 1, nan}}}, ErrNotFinite, "edge 0 (0,1)"},
+		// N·K wraps to 0 in int arithmetic: it must not match an empty Unary.
+		{"N·K overflows to 0", &Model{N: 4, K: 1 << 62}, ErrShape, "N·K = 4·4611686018427387904 overflows int"},
+		{"N·K overflows", &Model{N: 3, K: math.MaxInt / 2}, ErrShape, "overflows int"},
+		{"N·K = MaxInt+1", &Model{N: 1 << 32, K: 1 << 31}, ErrShape, "overflows int"},
+		{"huge N, K = 2", &Model{N: math.MaxInt, K: 2, Unary: make([]float64, 2)}, ErrShape, "overflows int"},
+		{"huge N·K without overflow", &Model{N: 1 << 31, K: 1 << 31}, ErrShape, "len(Unary) = 0"},
 	}
 	for _, c := range cases {
 		err := c.m.Validate()
 		if !errors.Is(err, c.err) || !strings.Contains(err.Error(), c.msg) {
 			t.Errorf("%s: Validate() = %v, want %v mentioning %q", c.name, err, c.err, c.msg)
+		}
+	}
+}
+
+// TestSolversRefuseOverflowingShape: every solver and Choose return
+// ErrShape, without panicking, on shapes whose N·K overflows.
+func TestSolversRefuseOverflowingShape(t *testing.T) {
+	solvers := map[string]Solver{
+		"categorical": Categorical{},
+		"exhaustive":  &Exhaustive{},
+		"maxflow":     &GraphCut{},
+		"bnb":         &BranchAndBound{},
+	}
+	for _, m := range []*Model{
+		{N: 4, K: 1 << 62},
+		{N: 1 << 62, K: 4},
+		{N: 2, K: math.MaxInt/2 + 1},
+		{N: math.MaxInt/2 + 1, K: 2},
+	} {
+		for name, s := range solvers {
+			_, err := s.Solve(m, make([]int, 4))
+			if !errors.Is(err, ErrShape) {
+				t.Errorf("%s on N=%d K=%d: err = %v, want ErrShape", name, m.N, m.K, err)
+			}
+		}
+		if _, err := Choose(m); !errors.Is(err, ErrShape) {
+			t.Errorf("Choose on N=%d K=%d: err = %v, want ErrShape", m.N, m.K, err)
 		}
 	}
 }
