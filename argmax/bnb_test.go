@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
+	"time"
 )
 
 // bnbKinds is the number of model families bnbRandomModel draws from.
@@ -492,4 +494,55 @@ func ExampleBranchAndBound() {
 	}
 	fmt.Println("z =", z, "h =", h)
 	// Output: z = [1 0 1] h = 2.5
+}
+
+// TestBranchAndBoundDefaultNodeLimit: the zero value stops at
+// DefaultNodeLimit with an error naming the limit and how to raise it; a
+// negative NodeLimit means no limit.
+func TestBranchAndBoundDefaultNodeLimit(t *testing.T) {
+	var zero BranchAndBound
+	if got := zero.limit(); got != DefaultNodeLimit {
+		t.Fatalf("zero NodeLimit: limit %d, want DefaultNodeLimit = %d", got, DefaultNodeLimit)
+	}
+	if got := (&BranchAndBound{NodeLimit: -1}).limit(); got != 0 {
+		t.Fatalf("negative NodeLimit: limit %d, want 0 (none)", got)
+	}
+	dense := bnbDenseModels(20, 1, 9)[0]
+	want, _ := (&Exhaustive{}).Solve(dense, make([]int, 20))
+
+	// The default's error path, with the default lowered for speed.
+	defer func(old int64) { defaultNodeLimit = old }(defaultNodeLimit)
+	defaultNodeLimit = 3
+	_, err := zero.Solve(dense, make([]int, 20))
+	if !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("default limit lowered to 3: err = %v, want ErrTooLarge", err)
+	}
+	for _, s := range []string{"stopped after 3 search nodes", "default node limit", "DefaultNodeLimit", "raise BranchAndBound.NodeLimit", "negative value means no limit", "20 variables"} {
+		if !strings.Contains(err.Error(), s) {
+			t.Errorf("error %q does not mention %q", err, s)
+		}
+	}
+	// An explicit limit is named as such.
+	_, err = (&BranchAndBound{NodeLimit: 5}).Solve(dense, make([]int, 20))
+	if err == nil || !strings.Contains(err.Error(), "stopped after 5 search nodes, NodeLimit,") {
+		t.Errorf("NodeLimit 5: err = %v", err)
+	}
+	// No limit: the same model is solved.
+	bnbCheck(t, &BranchAndBound{NodeLimit: -1}, dense, want, "NodeLimit -1")
+}
+
+// TestBranchAndBoundDense64Stops: the case that used to search for hours, a
+// dense general-sign component of 64 variables, stops at the default limit
+// within seconds.
+func TestBranchAndBoundDense64Stops(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a million search nodes, a few seconds")
+	}
+	m := bnbDenseModels(64, 1, 64)[0]
+	start := time.Now()
+	_, err := (&BranchAndBound{}).Solve(m, make([]int, 64))
+	if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "default node limit") {
+		t.Fatalf("dense n = 64: err = %v, want the default node limit's error", err)
+	}
+	t.Logf("%v after %v", err, time.Since(start))
 }

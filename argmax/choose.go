@@ -21,7 +21,26 @@ type Choice struct {
 // against 1.0 µs; n = 12: 32 µs against 5 µs.
 const chooseExhaustiveMaxN = 6
 
-// Choose returns the fastest exact solver that applies to m:
+// chooseBnbMaxEdges: Choose picks branch and bound only for chooseComponents of
+// at most this many pairwise terms. The search's node count grows with the
+// number of edges more than with the component's size (N(0,1) weights,
+// nodes measured on 2–3 models each: 10³ at 435 edges (dense n = 30),
+// 3–5·10⁴ at 768 (n = 64 with degree 24, or n = 48 with degree 32),
+// 1.5–4·10⁵ at 946 (dense n = 44), 5–8·10⁵ at 1024 (n = 64, degree 32)),
+// so beyond this the default node limit (DefaultNodeLimit ≈ 10⁶) is likely
+// to be hit; dense n = 64 (2016 edges) exceeds it by orders of magnitude.
+const chooseBnbMaxEdges = 1000
+
+// chooseMILPMaxDegree: Choose picks the MILP solver for a component above
+// MaxBranchAndBound variables only if its average degree 2E/k is at most
+// this. lp_solve is slower than branch and bound on every dense model
+// measured (1.5 s at dense n = 30, over 1 s at dense n = 40), so a dense
+// component this large cannot finish within its time limit, while long
+// chains and grids are easy for it.
+const chooseMILPMaxDegree = 16
+
+// Choose returns the fastest exact solver that applies to m and can finish
+// at its size:
 //
 //   - no edges: [Categorical] (named "independent" for binary variables),
 //     O(N·K);
@@ -29,10 +48,20 @@ const chooseExhaustiveMaxN = 6
 //     with 105 edges, against 0.27 ms for the MILP solver);
 //   - general signs, n ≤ 6: [Exhaustive];
 //   - general signs, every connected component ≤ [MaxBranchAndBound]
-//     variables: [BranchAndBound] (about 11 µs at n = 15 dense, 1 ms at
-//     n = 30, where lp_solve takes 1.5 s);
-//   - general signs with a larger component: the registered MILP solver
-//     (see [RegisterMILP]), or an error if none is registered.
+//     variables and ≤ 1000 pairwise terms: [BranchAndBound] (about 11 µs at
+//     n = 15 dense, 1 ms at n = 30, where lp_solve takes 1.5 s);
+//   - general signs with a component of more than [MaxBranchAndBound]
+//     variables and average degree ≤ 16: the registered MILP solver (see
+//     [RegisterMILP]), or an error if none is registered.
+//
+// Otherwise, that is for a general-sign component with more than 1000
+// pairwise terms (dense beyond about 45 variables) or a larger one with
+// average degree above 16, no exact solver here is expected to finish (the
+// branch-and-bound node count and the MILP time grow exponentially with
+// the edges), and Choose returns an error wrapping [ErrTooLarge] that says
+// so instead of a solver that would stop at its node or time limit. A
+// caller who wants to try anyway can take [BranchAndBound] with a larger
+// NodeLimit directly.
 //
 // The choice depends on the model's shape and signs only, so a trainer can
 // choose once for its structure when the sign pattern is fixed (softplus
@@ -51,18 +80,42 @@ func Choose(m *Model) (Choice, error) {
 	case m.N <= chooseExhaustiveMaxN:
 		return Choice{"exhaustive", func() Solver { return &Exhaustive{} }, fmt.Sprintf("general signs, n = %d ≤ %d: enumeration is cheapest", m.N, chooseExhaustiveMaxN)}, nil
 	}
-	if c := largestComponent(m); c > MaxBranchAndBound {
-		if f := milpFactory(); f != nil {
-			return Choice{"milp", f, fmt.Sprintf("general signs with a connected component of %d > %d variables: MILP", c, MaxBranchAndBound)}, nil
+	c := componentStats(m)
+	if c.size > MaxBranchAndBound {
+		if deg := 2 * float64(c.bigEdges) / float64(c.size); deg > chooseMILPMaxDegree {
+			return Choice{}, fmt.Errorf("%w: general-sign model with a connected component of %d variables and %d pairwise terms (average degree %.1f > %d): "+
+				"too large for branch and bound (≤ %d variables) and too dense for the MILP solver to finish; use a sparser or supermodular structure",
+				ErrTooLarge, c.size, c.bigEdges, deg, chooseMILPMaxDegree, MaxBranchAndBound)
 		}
-		return Choice{}, fmt.Errorf("%w: general-sign model with a connected component of %d variables needs the MILP solver: import package github.com/argmaxvae/argmaxvae/qip", ErrTooLarge, c)
+		if f := milpFactory(); f != nil {
+			return Choice{"milp", f, fmt.Sprintf("general signs with a connected component of %d > %d variables: MILP", c.size, MaxBranchAndBound)}, nil
+		}
+		return Choice{}, fmt.Errorf("%w: general-sign model with a connected component of %d variables needs the MILP solver: import package github.com/argmaxvae/argmaxvae/qip", ErrTooLarge, c.size)
+	}
+	if c.edges > chooseBnbMaxEdges {
+		return Choice{}, fmt.Errorf("%w: general-sign model with a connected component of %d pairwise terms (> %d, about a dense component of 45 variables): "+
+			"branch and bound would likely stop at its node limit (DefaultNodeLimit = %d) and the MILP solver is slower still; "+
+			"use a sparser or supermodular structure, or try &argmax.BranchAndBound{NodeLimit: -1} (no limit) knowingly",
+			ErrTooLarge, c.edges, chooseBnbMaxEdges, DefaultNodeLimit)
 	}
 	return Choice{"bnb", func() Solver { return &BranchAndBound{} }, fmt.Sprintf("general signs, n = %d: branch and bound", m.N)}, nil
 }
 
+// chooseComponents describes the connected chooseComponents of a model's edge graph
+// (edges of nonzero weight; repeated pairs count once per edge).
+type chooseComponents struct {
+	size     int // variables in the largest component
+	bigEdges int // edges in that component (the first of the largest)
+	edges    int // edges in the component with the most edges
+}
+
 // largestComponent returns the size of the largest connected component of
-// m's edge graph, by union-find in O(N + E·α(N)).
-func largestComponent(m *Model) int {
+// m's edge graph.
+func largestComponent(m *Model) int { return componentStats(m).size }
+
+// componentStats returns the sizes of m's connected chooseComponents by
+// union-find in O(N + E·α(N)).
+func componentStats(m *Model) chooseComponents {
 	parent := make([]int, m.N)
 	for i := range parent {
 		parent[i] = i
@@ -81,13 +134,26 @@ func largestComponent(m *Model) int {
 		}
 	}
 	size := make([]int, m.N)
-	best := 0
+	edges := make([]int, m.N)
+	for _, e := range m.Edges {
+		if e.W != 0 {
+			edges[find(e.I)]++
+		}
+	}
+	var c chooseComponents
+	big := -1
 	for i := range parent {
 		r := find(i)
 		size[r]++
-		best = max(best, size[r])
+		if size[r] > c.size {
+			c.size, big = size[r], r
+		}
 	}
-	return best
+	c.bigEdges = edges[big]
+	for _, e := range edges {
+		c.edges = max(c.edges, e)
+	}
+	return c
 }
 
 // ByName returns a factory for the named solver: "categorical",

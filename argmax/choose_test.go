@@ -1,6 +1,8 @@
 package argmax
 
 import (
+	"errors"
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -90,5 +92,52 @@ func TestChooseLargeComponent(t *testing.T) {
 	ch, err := Choose(m)
 	if err != nil || ch.Name != "bnb" {
 		t.Errorf("split path: Choose = %q, %v; want bnb", ch.Name, err)
+	}
+}
+
+// TestChooseCanFinish: over general-sign models of growing size and
+// density, whatever Choose picks must solve the model exactly within its
+// default limits; what it refuses is refused with ErrTooLarge and a reason.
+// Before the limits, Choose picked branch and bound for a dense
+// 64-variable model, which searched for hours.
+func TestChooseCanFinish(t *testing.T) {
+	type family struct {
+		n      int
+		deg    float64 // average degree; 0 for the complete graph
+		chosen string  // "" when Choose must refuse
+	}
+	fams := []family{
+		{20, 0, "bnb"}, {40, 0, "bnb"}, {44, 0, "bnb"},
+		{46, 0, ""}, {64, 0, ""}, {50, 0, ""},
+		{64, 6, "bnb"}, {64, 16, "bnb"}, {64, 24, "bnb"}, {64, 32, ""},
+	}
+	for _, f := range fams {
+		var m *Model
+		if f.deg == 0 {
+			m = bnbDenseModels(f.n, 1, uint64(f.n))[0]
+		} else {
+			m = bnbSparseModels(f.n, f.deg, 1, uint64(f.n))[0]
+		}
+		label := fmt.Sprintf("n = %d, %d edges", f.n, len(m.Edges))
+		ch, err := Choose(m)
+		if f.chosen == "" {
+			if !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "pairwise terms") {
+				t.Errorf("%s: Choose = %q, %v; want ErrTooLarge naming the pairwise terms", label, ch.Name, err)
+			}
+			continue
+		}
+		if err != nil || ch.Name != f.chosen {
+			t.Errorf("%s: Choose = %q, %v; want %q", label, ch.Name, err, f.chosen)
+			continue
+		}
+		if _, err := ch.New().Solve(m, make([]int, m.N)); err != nil {
+			t.Errorf("%s: the chosen %s did not finish: %v", label, ch.Name, err)
+		}
+	}
+	// A dense component above MaxBranchAndBound is refused even with a
+	// MILP solver registered: it could not finish either.
+	m := bnbDenseModels(MaxBranchAndBound+6, 1, 70)[0]
+	if ch, err := Choose(m); !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "average degree") {
+		t.Errorf("dense n = %d: Choose = %q, %v; want ErrTooLarge naming the degree", m.N, ch.Name, err)
 	}
 }
