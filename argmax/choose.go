@@ -21,7 +21,7 @@ type Choice struct {
 // against 1.0 µs; n = 12: 32 µs against 5 µs.
 const chooseExhaustiveMaxN = 6
 
-// chooseBnbMaxEdges: Choose picks branch and bound only for chooseComponents of
+// chooseBnbMaxEdges: Choose picks branch and bound only for components of
 // at most this many pairwise terms. The search's node count grows with the
 // number of edges more than with the component's size (N(0,1) weights,
 // nodes measured on 2–3 models each: 10³ at 435 edges (dense n = 30),
@@ -101,7 +101,7 @@ func Choose(m *Model) (Choice, error) {
 	return Choice{"bnb", func() Solver { return &BranchAndBound{} }, fmt.Sprintf("general signs, n = %d: branch and bound", m.N)}, nil
 }
 
-// chooseComponents describes the connected chooseComponents of a model's edge graph
+// chooseComponents describes the connected components of a model's edge graph
 // (edges of nonzero weight; repeated pairs count once per edge).
 type chooseComponents struct {
 	size     int // variables in the largest component
@@ -113,7 +113,7 @@ type chooseComponents struct {
 // m's edge graph.
 func largestComponent(m *Model) int { return componentStats(m).size }
 
-// componentStats returns the sizes of m's connected chooseComponents by
+// componentStats returns the sizes of m's connected components by
 // union-find in O(N + E·α(N)).
 func componentStats(m *Model) chooseComponents {
 	parent := make([]int, m.N)
