@@ -7,15 +7,18 @@ import (
 	"github.com/argmaxvae/argmaxvae/nn"
 )
 
-// Encoder maps x (B×D) to scores w(x) = [N·K unary scores | Pairs pairwise
-// scores], a B×(N·K+Pairs) matrix.
+// Encoder maps x (B×D) to a B×Width matrix of scores w(x), the weight
+// vector of the latent structure for each example. Coordinates marked
+// nonnegative pass through softplus (so every such weight is ≥ 0, e.g. the
+// pairwise weights of a supermodular structure); the others are the
+// network's raw output. The encoder does not know what the scores mean.
 type Encoder struct {
-	Net          *nn.MLP
-	N, K, Pairs  int
-	Supermodular bool // pairwise block through softplus ⇒ every weight ≥ 0
+	Net   *nn.MLP
+	Width int
 
-	out  nn.Mat // scores after softplus (Supermodular with Pairs > 0)
-	dRaw nn.Mat // gradient with respect to the raw network output
+	softplus []int  // output columns through softplus, ascending
+	out      nn.Mat // scores after softplus
+	dRaw     nn.Mat // gradient with respect to the raw network output
 
 	// Dense turns off the sparse first layer (see Forward).
 	Dense bool
@@ -27,18 +30,32 @@ type Encoder struct {
 	xCols  int
 }
 
-// New returns an encoder d → hidden → ReLU → n·k + pairs with PyTorch's
-// default initialisation. It panics if d, hidden, n or k is not positive or
-// pairs is negative.
-func New(d, hidden, n, k, pairs int, supermodular bool, r *rand.Rand) *Encoder {
-	if d <= 0 || hidden <= 0 || n <= 0 || k <= 0 || pairs < 0 {
-		panic(fmt.Sprintf("encoder: New(d=%d, hidden=%d, n=%d, k=%d, pairs=%d): sizes must be positive (pairs ≥ 0)", d, hidden, n, k, pairs))
+// New returns an encoder d → hidden → ReLU → width with PyTorch's default
+// initialisation; nonneg[j] (nil: none) sends output j through softplus.
+// It panics if a size is not positive or len(nonneg) is neither 0 nor
+// width.
+func New(d, hidden, width int, nonneg []bool, r *rand.Rand) *Encoder {
+	if d <= 0 || hidden <= 0 || width <= 0 || (len(nonneg) != 0 && len(nonneg) != width) {
+		panic(fmt.Sprintf("encoder: New(d=%d, hidden=%d, width=%d, %d signs): sizes must be positive and signs 0 or width", d, hidden, width, len(nonneg)))
 	}
-	return &Encoder{Net: nn.NewMLP(d, hidden, n*k+pairs, r), N: n, K: k, Pairs: pairs, Supermodular: supermodular}
+	e := &Encoder{Net: nn.NewMLP(d, hidden, width, r), Width: width}
+	for j, nn := range nonneg {
+		if nn {
+			e.softplus = append(e.softplus, j)
+		}
+	}
+	return e
 }
 
-// Width returns N·K + Pairs, the number of scores per example.
-func (e *Encoder) Width() int { return e.N*e.K + e.Pairs }
+// NonNegative reports whether output j passes through softplus.
+func (e *Encoder) NonNegative(j int) bool {
+	for _, c := range e.softplus {
+		if c == j {
+			return true
+		}
+	}
+	return false
+}
 
 // Forward returns the B×(N·K+Pairs) scores for x (B×D). The matrix is owned
 // by e and valid until the next Forward. O(B·hidden·(D + width)).
@@ -63,15 +80,14 @@ func (e *Encoder) Forward(x nn.Mat) nn.Mat {
 	} else {
 		raw = e.Net.Forward(x)
 	}
-	if !e.Supermodular || e.Pairs == 0 {
+	if len(e.softplus) == 0 {
 		return raw
 	}
-	nk := e.N * e.K
 	nn.Resize(&e.out, raw.Rows, raw.Cols)
 	for b := 0; b < raw.Rows; b++ {
 		src, dst := raw.Row(b), e.out.Row(b)
-		copy(dst[:nk], src[:nk])
-		for j := nk; j < len(src); j++ {
+		copy(dst, src)
+		for _, j := range e.softplus {
 			dst[j] = nn.Softplus(src[j])
 		}
 	}
@@ -80,10 +96,10 @@ func (e *Encoder) Forward(x nn.Mat) nn.Mat {
 
 // Backward accumulates parameter gradients given dscores, the gradient with
 // respect to the scores Forward returned (after softplus), for the same x as
-// the last Forward. The pairwise block is chained through softplus′ = σ.
+// the last Forward. Nonnegative outputs are chained through softplus′ = σ.
 // O(B·hidden·(D + width)).
 func (e *Encoder) Backward(x, dscores nn.Mat) {
-	if !e.Supermodular || e.Pairs == 0 {
+	if len(e.softplus) == 0 {
 		e.netBackward(x, dscores)
 		return
 	}
@@ -91,12 +107,11 @@ func (e *Encoder) Backward(x, dscores nn.Mat) {
 	if dscores.Rows != rawOut.Rows || dscores.Cols != rawOut.Cols {
 		panic(fmt.Sprintf("encoder: Backward: dscores %d×%d, scores %d×%d", dscores.Rows, dscores.Cols, rawOut.Rows, rawOut.Cols))
 	}
-	nk := e.N * e.K
 	nn.Resize(&e.dRaw, dscores.Rows, dscores.Cols)
 	for b := 0; b < dscores.Rows; b++ {
 		src, dst, pre := dscores.Row(b), e.dRaw.Row(b), rawOut.Row(b)
-		copy(dst[:nk], src[:nk])
-		for j := nk; j < len(src); j++ {
+		copy(dst, src)
+		for _, j := range e.softplus {
 			dst[j] = src[j] * nn.Sigmoid(pre[j])
 		}
 	}

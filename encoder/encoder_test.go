@@ -10,6 +10,16 @@ import (
 
 func newRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 77)) }
 
+// newPairwise is an encoder for n latents of k states plus pairs pairwise
+// weights, nonnegative (softplus) when super.
+func newPairwise(d, hidden, n, k, pairs int, super bool, r *rand.Rand) *Encoder {
+	nonneg := make([]bool, n*k+pairs)
+	for j := n * k; j < len(nonneg); j++ {
+		nonneg[j] = super
+	}
+	return New(d, hidden, n*k+pairs, nonneg, r)
+}
+
 func randMat(r *rand.Rand, rows, cols int, scale float64) nn.Mat {
 	m := nn.NewMat(rows, cols)
 	for i := range m.Data {
@@ -24,14 +34,14 @@ func randMat(r *rand.Rand, rows, cols int, scale float64) nn.Mat {
 func TestGradCheck(t *testing.T) {
 	for _, super := range []bool{false, true} {
 		r := newRand(1)
-		e := New(6, 7, 3, 2, 4, super, r)
+		e := newPairwise(6, 7, 3, 2, 4, super, r)
 		// Larger output-layer weights make the pairwise raw scores spread
 		// over the softplus's curved region.
 		for i := range e.Net.L2.W {
 			e.Net.L2.W[i] *= 4
 		}
 		x := randMat(r, 5, 6, 1)
-		coef := randMat(r, 5, e.Width(), 1)
+		coef := randMat(r, 5, e.Width, 1)
 		loss := func() float64 {
 			s := e.Forward(x)
 			acc := 0.0
@@ -52,14 +62,14 @@ func TestGradCheck(t *testing.T) {
 
 func TestSupermodularScores(t *testing.T) {
 	r := newRand(2)
-	e := New(5, 6, 2, 3, 3, true, r)
-	plain := &Encoder{Net: e.Net, N: 2, K: 3, Pairs: 3}
+	e := newPairwise(5, 6, 2, 3, 3, true, r)
+	plain := &Encoder{Net: e.Net, Width: 9}
 	x := randMat(r, 4, 5, 3)
 	raw := append([]float32{}, plain.Forward(x).Data...)
 	s := e.Forward(x)
 	for b := 0; b < 4; b++ {
-		for j := 0; j < e.Width(); j++ {
-			got, pre := float64(s.At(b, j)), float64(raw[b*e.Width()+j])
+		for j := 0; j < e.Width; j++ {
+			got, pre := float64(s.At(b, j)), float64(raw[b*e.Width+j])
 			want := pre
 			if j >= 6 {
 				want = math.Log1p(math.Exp(pre))
@@ -76,11 +86,11 @@ func TestSupermodularScores(t *testing.T) {
 
 func TestNoAllocs(t *testing.T) {
 	r := newRand(3)
-	e := New(20, 10, 4, 2, 6, true, r)
+	e := newPairwise(20, 10, 4, 2, 6, true, r)
 	x := randMat(r, 8, 20, 1)
-	d := randMat(r, 8, e.Width(), 1)
+	d := randMat(r, 8, e.Width, 1)
 	xb := binMat(r, 100, 20, 0.1)
-	db := randMat(r, 100, e.Width(), 1)
+	db := randMat(r, 100, e.Width, 1)
 	step := func() { e.Forward(x); e.Backward(x, d); e.Forward(xb); e.Backward(xb, db) }
 	step()
 	if a := testing.AllocsPerRun(10, step); a != 0 {
@@ -104,9 +114,9 @@ func binMat(r *rand.Rand, rows, cols int, p float64) nn.Mat {
 func TestSparseMatchesDense(t *testing.T) {
 	for _, super := range []bool{false, true} {
 		r := newRand(4)
-		e := New(784, 300, 3, 2, 3, super, r)
+		e := newPairwise(784, 300, 3, 2, 3, super, r)
 		x := binMat(r, 100, 784, 0.13)
-		d := randMat(r, 100, e.Width(), 1)
+		d := randMat(r, 100, e.Width, 1)
 		run := func(dense bool) ([]float32, [][]float32) {
 			e.Dense = dense
 			ps := e.Params()
@@ -143,12 +153,12 @@ func TestSparseMatchesDense(t *testing.T) {
 // against finite differences.
 func TestSparseGradCheck(t *testing.T) {
 	r := newRand(5)
-	e := New(64, 7, 3, 2, 3, true, r)
+	e := newPairwise(64, 7, 3, 2, 3, true, r)
 	for i := range e.Net.L2.W {
 		e.Net.L2.W[i] *= 4
 	}
 	x := binMat(r, 40, 64, 0.1)
-	coef := randMat(r, 40, e.Width(), 1)
+	coef := randMat(r, 40, e.Width, 1)
 	loss := func() float64 {
 		s := e.Forward(x)
 		acc := 0.0
@@ -174,7 +184,7 @@ func TestSparseGradCheck(t *testing.T) {
 // same gradients.
 func TestPathChoice(t *testing.T) {
 	r := newRand(6)
-	e := New(784, 50, 1, 10, 0, false, r)
+	e := newPairwise(784, 50, 1, 10, 0, false, r)
 	cases := []struct {
 		name   string
 		x      nn.Mat
@@ -198,7 +208,7 @@ func TestPathChoice(t *testing.T) {
 		}
 	}
 	x := binMat(r, 100, 784, 0.13)
-	d := randMat(r, 100, e.Width(), 1)
+	d := randMat(r, 100, e.Width, 1)
 	ps := e.Params()
 	nn.ZeroGrad(ps)
 	e.Forward(x)

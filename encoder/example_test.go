@@ -12,15 +12,16 @@ import (
 // every example gets 3·2 unary scores and 3 non-negative pairwise scores.
 func Example() {
 	r := rand.New(rand.NewPCG(1, 2))
-	e := encoder.New(784, 300, 3, 2, 3, true, r)
+	nonneg := []bool{false, false, false, false, false, false, true, true, true}
+	e := encoder.New(784, 300, 9, nonneg, r)
 	x := nn.NewMat(100, 784)
 	s := e.Forward(x)
-	nonneg := true
+	ok := true
 	for b := 0; b < s.Rows; b++ {
 		for _, w := range s.Row(b)[6:] {
-			nonneg = nonneg && w >= 0
+			ok = ok && w >= 0
 		}
 	}
-	fmt.Println(s.Rows, s.Cols, nonneg, len(e.Params()), e.Params()[0].Name)
+	fmt.Println(s.Rows, s.Cols, ok, len(e.Params()), e.Params()[0].Name)
 	// Output: 100 9 true 4 encoder.l1.W
 }

@@ -15,7 +15,7 @@ type allCodes struct {
 // backward, and sets F[b,s] = f(x_b, s) = x_b·L_s − Σ_d softplus(L_s,d).
 // It returns the codes' logits L (K×D). O(K·hidden·D + B·D·K).
 func (c *allCodes) forward(v *VAE, x, F nn.Mat) nn.Mat {
-	k := v.Enc.K
+	k := v.K
 	nn.Resize(&c.codes, k, k)
 	clear(c.codes.Data[:k*k])
 	for s := 0; s < k; s++ {
@@ -41,7 +41,7 @@ func (c *allCodes) forward(v *VAE, x, F nn.Mat) nn.Mat {
 // at the codes of the last forward: dL = −(1/B)·(QᵀX − diag(Σ_b Q_bs)·σ(L)).
 // Q is B×K (a distribution or a one-hot row per example).
 func (c *allCodes) backward(v *VAE, x, q, logits nn.Mat) {
-	B, k := x.Rows, v.Enc.K
+	B, k := x.Rows, v.K
 	nn.Resize(&c.dl, k, v.Dec.D)
 	nn.Gemm(true, false, float32(-1)/float32(B), q, x, 0, c.dl)
 	mass := c.mass[:k]

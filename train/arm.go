@@ -19,12 +19,15 @@ type ARM struct{ p binaryPair }
 // Name implements [Estimator].
 func (*ARM) Name() string { return "arm" }
 
+// Needs implements [Estimator]: independent binary latents.
+func (*ARM) Needs() Needs { return Needs{Binary: true, Independent: true} }
+
 // Step implements [Estimator]; temp is ignored.
 func (a *ARM) Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error) {
-	if err := checkBinaryUnstructured(v, "ARM"); err != nil {
+	if err := checkNeeds(a, v); err != nil {
 		return Stats{}, err
 	}
-	B, n := x.Rows, v.Enc.N
+	B, n := x.Rows, v.N
 	scores := a.p.prepare(v, x, r)
 	for j, u := range a.p.u {
 		al := a.p.alpha[j]

@@ -1,7 +1,6 @@
 package train
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
 
@@ -17,19 +16,10 @@ type binaryPair struct {
 	xx       nn.Mat
 }
 
-// checkBinaryUnstructured returns an error unless the VAE has binary
-// latents and no pairwise scores.
-func checkBinaryUnstructured(v *VAE, name string) error {
-	if v.Enc.K != 2 || len(v.Edges) > 0 {
-		return fmt.Errorf("train: %s needs independent binary latents (K = 2, no edges); this model has K = %d and %d edges", name, v.Enc.K, len(v.Edges))
-	}
-	return nil
-}
-
 // prepare encodes x, computes α and draws u, and sizes the stacked batch.
 // It returns the scores.
 func (p *binaryPair) prepare(v *VAE, x nn.Mat, r *rand.Rand) nn.Mat {
-	B, n := x.Rows, v.Enc.N
+	B, n := x.Rows, v.N
 	v.resize(B)
 	scores := v.Enc.Forward(x)
 	if cap(p.alpha) < B*n {
@@ -73,7 +63,7 @@ func sigmoid(a float64) float64 { return 1 / (1 + math.Exp(-a)) }
 func finishBinary(v *VAE, x, scores nn.Mat) Stats {
 	B := x.Rows
 	ds := v.dscores.Slice(0, B)
-	klUnary(v, scores, v.Enc.N, 2, v.kl[:B], ds, 1/float64(B))
+	klUnary(v, scores, v.N, 2, v.kl[:B], ds, 1/float64(B))
 	v.Enc.Backward(x, ds)
 	var s Stats
 	for _, f := range v.f {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"math"
 
 	"github.com/argmaxvae/argmaxvae/nn"
 )
@@ -22,9 +21,10 @@ func (t *Trainer) Save(w io.Writer) error {
 		"trainer.iter":  splitInt(t.Iter),
 		"trainer.rng":   bytesToFloats(rng),
 	}
-	if rf, ok := t.Est.(*Reinforce); ok {
-		bits := math.Float64bits(rf.Baseline)
-		extra["trainer.baseline"] = append(splitInt(int(bits>>32)), splitInt(int(bits&0xffffffff))...)
+	if st, ok := t.Est.(Stateful); ok {
+		for k, v := range st.SaveState() {
+			extra[k] = v
+		}
 	}
 	return nn.Save(w, append(t.params, t.Opt.State()...), extra)
 }
@@ -33,9 +33,11 @@ func (t *Trainer) Save(w io.Writer) error {
 // estimator; a mismatch in names or shapes is an error.
 func (t *Trainer) Load(r io.Reader) error {
 	extra := map[string][]float32{"trainer.epoch": nil, "trainer.iter": nil, "trainer.rng": nil}
-	rf, isReinforce := t.Est.(*Reinforce)
-	if isReinforce {
-		extra["trainer.baseline"] = nil
+	st, stateful := t.Est.(Stateful)
+	if stateful {
+		for _, k := range st.StateKeys() {
+			extra[k] = nil
+		}
 	}
 	if err := nn.Load(r, append(t.params, t.Opt.State()...), extra); err != nil {
 		return err
@@ -48,13 +50,14 @@ func (t *Trainer) Load(r io.Reader) error {
 	if err := t.pcg.UnmarshalBinary(floatsToBytes(extra["trainer.rng"])); err != nil {
 		return fmt.Errorf("train: checkpoint generator state: %w", err)
 	}
-	if isReinforce {
-		b := extra["trainer.baseline"]
-		if len(b) != 4 {
-			return fmt.Errorf("train: checkpoint baseline has the wrong length")
+	if stateful {
+		state := map[string][]float32{}
+		for _, k := range st.StateKeys() {
+			state[k] = extra[k]
 		}
-		rf.Baseline = math.Float64frombits(uint64(joinInt(b[:2]))<<32 | uint64(joinInt(b[2:])))
-		rf.started = true
+		if err := st.LoadState(state); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -87,6 +87,12 @@ type Direct struct {
 // Name implements [Estimator].
 func (*Direct) Name() string { return "direct" }
 
+// Needs implements [Estimator]: any structure; temperature ε (at most 1
+// with the folded KL), annealed every 500 iterations by default.
+func (d *Direct) Needs() Needs {
+	return Needs{Temperature: "ε", MaxTemp: d.KL.MaxEps(), AnnealEvery: 500}
+}
+
 // Step implements [Estimator]; eps must be in (0, KL.MaxEps()].
 func (d *Direct) Step(v *VAE, x nn.Mat, r *rand.Rand, eps float64) (Stats, error) {
 	if !(eps > 0) || eps > d.KL.MaxEps() {
@@ -95,12 +101,15 @@ func (d *Direct) Step(v *VAE, x nn.Mat, r *rand.Rand, eps float64) (Stats, error
 		}
 		return Stats{}, fmt.Errorf("train: direct estimator needs ε > 0, got %v", eps)
 	}
+	if err := checkNeeds(d, v); err != nil {
+		return Stats{}, err
+	}
 	scores, err := v.sample(x, r)
 	if err != nil {
 		return Stats{}, err
 	}
-	B, n, k, nk := x.Rows, v.Enc.N, v.Enc.K, v.NK()
-	single := n == 1 && len(v.Edges) == 0 && !d.general
+	B, n, k := x.Rows, v.N, v.K
+	single := v.oneLatent() && !d.general
 	var codeLogits nn.Mat
 	if single {
 		codeLogits = d.c.forward(v, x, v.F)
@@ -130,17 +139,8 @@ func (d *Direct) Step(v *VAE, x nn.Mat, r *rand.Rand, eps float64) (Stats, error
 	g := float32(1 / (eps * float64(B)))
 	for b := 0; b < B; b++ {
 		ds := v.dscores.Row(b)
-		zs, ze := v.zstar[b*n:(b+1)*n], v.zeps[b*n:(b+1)*n]
-		for i := 0; i < n; i++ {
-			if zs[i] != ze[i] {
-				ds[i*k+ze[i]] -= g
-				ds[i*k+zs[i]] += g
-			}
-		}
-		for e, ed := range v.Edges {
-			diff := float32(ze[ed.I]*ze[ed.J] - zs[ed.I]*zs[ed.J])
-			ds[nk+e] -= g * diff
-		}
+		v.S.AddFeatures(v.zeps[b*n:(b+1)*n], -g, ds)
+		v.S.AddFeatures(v.zstar[b*n:(b+1)*n], g, ds)
 	}
 	var klg nn.Mat
 	if d.KL == KLAnalytic {

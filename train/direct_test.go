@@ -11,7 +11,7 @@ import (
 // sharpVAE is a one-latent VAE whose decoder is sharpened so that the
 // states' log-likelihoods differ by several nats.
 func sharpVAE(t *testing.T, k int, gain float32) (*VAE, nn.Mat) {
-	v := tinyVAE(t, 1, 12, 1, k, false, false, categorical)
+	v := tinyVAE(t, 1, 12, 1, k, false, false, "")
 	for i := range v.Dec.Net.L2.W {
 		v.Dec.Net.L2.W[i] *= gain
 	}
@@ -21,7 +21,7 @@ func sharpVAE(t *testing.T, k int, gain float32) (*VAE, nn.Mat) {
 // logJoint returns log p(x, s) = f(x, s) − log K for every state s of a
 // one-latent VAE, and the encoder's scores h of x.
 func logJoint(v *VAE, x nn.Mat) (lj, h []float64) {
-	k := v.Enc.K
+	k := v.K
 	v.resize(1)
 	v.Dec.Variants(x, make([]int, 1), v.F)
 	scores := v.Enc.Forward(x)

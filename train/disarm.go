@@ -19,12 +19,15 @@ type DisARM struct{ p binaryPair }
 // Name implements [Estimator].
 func (*DisARM) Name() string { return "disarm" }
 
+// Needs implements [Estimator]: independent binary latents.
+func (*DisARM) Needs() Needs { return Needs{Binary: true, Independent: true} }
+
 // Step implements [Estimator]; temp is ignored.
 func (d *DisARM) Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error) {
-	if err := checkBinaryUnstructured(v, "DisARM"); err != nil {
+	if err := checkNeeds(d, v); err != nil {
 		return Stats{}, err
 	}
-	B, n := x.Rows, v.Enc.N
+	B, n := x.Rows, v.N
 	scores := d.p.prepare(v, x, r)
 	for j, u := range d.p.u {
 		s := sigmoid(d.p.alpha[j])

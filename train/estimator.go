@@ -19,7 +19,17 @@ type Stats struct {
 // estimators without one ignore it. Randomness comes only from r.
 type Estimator interface {
 	Name() string
+	Needs() Needs
 	Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error)
+}
+
+// Stateful is implemented by estimators whose state must survive a
+// checkpoint (a learned baseline, say): SaveState returns named float32
+// vectors, LoadState gets back the ones named by StateKeys.
+type Stateful interface {
+	StateKeys() []string
+	SaveState() map[string][]float32
+	LoadState(map[string][]float32) error
 }
 
 // meanStats averages −f and KL over the batch.

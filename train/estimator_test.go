@@ -10,8 +10,6 @@ import (
 	"github.com/argmaxvae/argmaxvae/nn"
 )
 
-func categorical() argmax.Solver { return argmax.Categorical{} }
-
 // encoderGradRows runs steps Steps of est on a batch of B copies of one
 // example and returns, for each copy, B·(gradient w.r.t. the scores): one
 // independent sample of the per-example gradient each.
@@ -41,7 +39,7 @@ func encoderGradRows(t *testing.T, v *VAE, est Estimator, x nn.Mat, B, steps int
 // Eq. (2) as ε shrinks (fixed seed, so the test is deterministic).
 func TestDirectApproachesExactGradient(t *testing.T) {
 	const k = 6
-	v := tinyVAE(t, 1, 12, 1, k, false, false, categorical)
+	v := tinyVAE(t, 1, 12, 1, k, false, false, "")
 	// Sharpen the decoder so that the states' log-likelihoods differ by
 	// several nats: then a large ε visibly biases the estimate.
 	for i := range v.Dec.Net.L2.W {
@@ -90,7 +88,7 @@ func TestDirectApproachesExactGradient(t *testing.T) {
 func TestUnbiasedEstimatorsMatchExact(t *testing.T) {
 	const n = 4
 	for _, est := range []Estimator{&ARM{}, &DisARM{}, &Reinforce{}, &Rebar{}, &Rebar{Eta: 0.5, Lambda: 2}} {
-		v := tinyVAE(t, 4, 10, n, 2, false, false, categorical)
+		v := tinyVAE(t, 4, 10, n, 2, false, false, "")
 		// Sharpen the decoder so the loss depends strongly on z: then a
 		// biased estimator is visibly off.
 		for i := range v.Dec.Net.L2.W {
@@ -128,8 +126,8 @@ func TestStructuredPerturbedArgmaxMatchesEnumeration(t *testing.T) {
 	for _, c := range []struct {
 		name  string
 		super bool
-		solve func() argmax.Solver
-	}{{"maxflow", true, func() argmax.Solver { return &argmax.GraphCut{} }}, {"bnb", false, func() argmax.Solver { return &argmax.BranchAndBound{} }}} {
+		solve string
+	}{{"maxflow", true, "maxflow"}, {"bnb", false, "bnb"}} {
 		v := tinyVAE(t, 6, d, n, 2, true, c.super, c.solve)
 		const B = 40
 		x := randomImages(7, B, d)
@@ -163,28 +161,28 @@ func checkPerturbedArgmax(t *testing.T, name string, v *VAE, x nn.Mat, mode KLMo
 		shrink = 1 - eps
 	}
 	for b := 0; b < B; b++ {
-		m := v.models[b]
-		for j, u := range m.Unary {
+		w := v.w[b]
+		for j, u := range w[:v.NK()] {
 			want := shrink*float64(h[b*cols+j]) + noise[b*v.NK()+j] + eps*float64(v.F.At(b, j))
 			if math.Abs(u-want) > 1e-4*math.Max(1, math.Abs(want)) {
 				t.Fatalf("%s %s example %d unary %d: %v, want %v", name, mode, b, j, u, want)
 			}
 		}
-		for e, ed := range m.Edges {
-			if want := shrink * float64(h[b*cols+v.NK()+e]); math.Abs(ed.W-want) > 1e-6*math.Max(1, math.Abs(want)) {
-				t.Fatalf("%s %s example %d edge %d: %v, want %v", name, mode, b, e, ed.W, want)
+		for e, we := range w[v.NK():] {
+			if want := shrink * float64(h[b*cols+v.NK()+e]); math.Abs(we-want) > 1e-6*math.Max(1, math.Abs(want)) {
+				t.Fatalf("%s %s example %d edge %d: %v, want %v", name, mode, b, e, we, want)
 			}
 		}
 	}
 	for b := 0; b < B; b++ {
-		m := v.models[b]
+		w := v.w[b]
 		best, arg := math.Inf(-1), -1
 		z := make([]int, n)
 		for code := 0; code < 1<<n; code++ {
 			for i := range z {
 				z[i] = code >> i & 1
 			}
-			if s := m.Score(z); s > best {
+			if s := argmax.Score(v.S, w, z); s > best {
 				best, arg = s, code
 			}
 		}
@@ -195,8 +193,8 @@ func checkPerturbedArgmax(t *testing.T, name string, v *VAE, x nn.Mat, mode KLMo
 		for i := range z {
 			z[i] = got >> i & 1
 		}
-		if math.Abs(m.Score(z)-best) > 1e-9*math.Max(1, math.Abs(best)) {
-			t.Fatalf("%s %s example %d: solver z*(ε) = %b scores %v, enumeration %b scores %v", name, mode, b, got, m.Score(z), arg, best)
+		if math.Abs(argmax.Score(v.S, w, z)-best) > 1e-9*math.Max(1, math.Abs(best)) {
+			t.Fatalf("%s %s example %d: solver z*(ε) = %b scores %v, enumeration %b scores %v", name, mode, b, got, argmax.Score(v.S, w, z), arg, best)
 		}
 	}
 	// And f̃ is the decoder on explicit flipped codes.
@@ -207,7 +205,7 @@ func checkPerturbedArgmax(t *testing.T, name string, v *VAE, x nn.Mat, mode KLMo
 // plain decoder pass for every example, bit and state, and compares with
 // the Variants values the step added to the unaries.
 func checkFlips(t *testing.T, v *VAE, x nn.Mat, eps float64) {
-	n := v.Enc.N
+	n := v.N
 	for b := 0; b < x.Rows; b++ {
 		z := append([]int(nil), v.zstar[b*n:(b+1)*n]...)
 		xb := repeatRow(x, b, 1)
@@ -234,7 +232,7 @@ func checkFlips(t *testing.T, v *VAE, x nn.Mat, eps float64) {
 func TestExactGradientCheck(t *testing.T) {
 	// Seed 10 put a decoder ReLU pre-activation at −7e-4, within the
 	// finite-difference step of its kink, where the check is meaningless.
-	v := tinyVAE(t, 20, 8, 1, 5, false, false, categorical)
+	v := tinyVAE(t, 20, 8, 1, 5, false, false, "")
 	x := randomImages(11, 7, 8)
 	loss := func() float64 {
 		v.resize(x.Rows)
@@ -264,7 +262,7 @@ func TestExactGradientCheck(t *testing.T) {
 // of the parameters for fixed noise: check its gradient by finite
 // differences with the noise replayed from the same seed.
 func TestRelaxedGumbelSoftmaxGradientCheck(t *testing.T) {
-	v := tinyVAE(t, 13, 8, 2, 3, false, false, categorical)
+	v := tinyVAE(t, 13, 8, 2, 3, false, false, "")
 	x := randomImages(14, 5, 8)
 	est := &GumbelSoftmax{}
 	const tau = 0.7
@@ -363,7 +361,7 @@ func TestSchedule(t *testing.T) {
 func TestTrainerReproducibleAndResumable(t *testing.T) {
 	x := randomImages(30, 120, 10)
 	run := func(est func() Estimator, epochs int, resumeAt int) []float64 {
-		v := tinyVAE(t, 31, 10, 3, 2, false, false, categorical)
+		v := tinyVAE(t, 31, 10, 3, 2, false, false, "")
 		tr, err := NewTrainer(v, est(), 1e-2, 16, Schedule{Start: 1, Min: 0.1, Rate: 1e-2, Every: 3}, 77)
 		if err != nil {
 			t.Fatal(err)
@@ -375,7 +373,7 @@ func TestTrainerReproducibleAndResumable(t *testing.T) {
 				if err := tr.Save(&buf); err != nil {
 					t.Fatal(err)
 				}
-				v2 := tinyVAE(t, 99, 10, 3, 2, false, false, categorical) // different init, overwritten
+				v2 := tinyVAE(t, 99, 10, 3, 2, false, false, "") // different init, overwritten
 				tr, err = NewTrainer(v2, est(), 1e-2, 16, tr.Sched, 12345)
 				if err != nil {
 					t.Fatal(err)
@@ -419,7 +417,7 @@ func TestDirectSingleLatentPathMatchesGeneral(t *testing.T) {
 func testSingleMatchesGeneral(t *testing.T, mode KLMode) {
 	x := randomImages(40, 64, 12)
 	grads := func(general bool) ([][]float32, Stats) {
-		v := tinyVAE(t, 41, 12, 1, 7, false, false, categorical)
+		v := tinyVAE(t, 41, 12, 1, 7, false, false, "")
 		ps := v.Params()
 		nn.ZeroGrad(ps)
 		s, err := (&Direct{KL: mode, general: general}).Step(v, x, rand.New(rand.NewPCG(42, 42)), 0.5)
@@ -450,7 +448,7 @@ func testSingleMatchesGeneral(t *testing.T, mode KLMode) {
 // Saturated posteriors (|α| of 60, θ within 1e-26 of 0 or 1) must not turn
 // the REBAR gradient into NaN or Inf.
 func TestRebarSaturatedLogitsStayFinite(t *testing.T) {
-	v := tinyVAE(t, 50, 10, 4, 2, false, false, categorical)
+	v := tinyVAE(t, 50, 10, 4, 2, false, false, "")
 	for i := range v.Enc.Net.L2.B {
 		v.Enc.Net.L2.B[i] = float32(60 * (1 - 2*(i%2)) * (1 - 2*(i/2%2)))
 	}
@@ -477,7 +475,7 @@ func TestRebarSaturatedLogitsStayFinite(t *testing.T) {
 // With one latent, Evaluate reads the sampled reconstruction from the
 // all-states table; it must equal decoding the samples explicitly.
 func TestEvaluateSampledReconMatchesDecoding(t *testing.T) {
-	v := tinyVAE(t, 60, 12, 1, 5, false, false, categorical)
+	v := tinyVAE(t, 60, 12, 1, 5, false, false, "")
 	x := randomImages(61, 50, 12)
 	e, err := Evaluate(v, x, rand.New(rand.NewPCG(62, 62)), EvalOptions{Chunk: 16, Samples: 3})
 	if err != nil {

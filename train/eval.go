@@ -47,7 +47,7 @@ func Evaluate(v *VAE, X nn.Mat, r *rand.Rand, opt EvalOptions) (Eval, error) {
 	if samples <= 0 {
 		samples = 1
 	}
-	exactOK := v.Enc.N == 1 && len(v.Edges) == 0
+	exactOK := v.oneLatent()
 	var sumExact, sumNLL, sumRecon, sumKL, sumGibbs float64
 	gibbsCount := 0
 	var q, ds nn.Mat
@@ -60,24 +60,28 @@ func Evaluate(v *VAE, X nn.Mat, r *rand.Rand, opt EvalOptions) (Eval, error) {
 				return Eval{}, err
 			}
 			if s == 0 {
-				klUnary(v, scores, v.Enc.N, v.Enc.K, v.kl, nn.Mat{}, 0)
+				klUnary(v, scores, v.N, v.K, v.kl, nn.Mat{}, 0)
 				for b := 0; b < B; b++ {
 					sumKL += v.kl[b]
 				}
 				if exactOK {
-					nn.Resize(&q, B, v.Enc.K)
-					nn.Resize(&ds, B, v.Enc.K)
+					nn.Resize(&q, B, v.K)
+					nn.Resize(&ds, B, v.K)
 					clear(v.zeps[:B]) // any code: with one latent Variants covers every state
 					v.Dec.Variants(x, v.zeps[:B], v.F)
 					exactTerms(v, scores, q, ds, v.f)
-					logK := math.Log(float64(v.Enc.K))
+					logK := math.Log(float64(v.K))
 					for b := 0; b < B; b++ {
 						sumExact += -float64(v.f[b]) + v.kl[b]
 						sumNLL += logK - logSumExp32(v.F.Row(b))
 					}
 				}
-				for b := 0; b < B && len(v.Edges) > 0 && gibbsCount < opt.ExactKL; b++ {
-					kl, err := GibbsKL(unperturbed(v, scores, b))
+				for b := 0; b < B && v.Interactions() > 0 && gibbsCount < opt.ExactKL; b++ {
+					m := unperturbed(v, scores, b)
+					if m == nil {
+						break
+					}
+					kl, err := GibbsKL(m)
 					if err != nil {
 						return Eval{}, err
 					}
@@ -110,18 +114,25 @@ func Evaluate(v *VAE, X nn.Mat, r *rand.Rand, opt EvalOptions) (Eval, error) {
 	return e, nil
 }
 
-// unperturbed returns the model of scores row b without Gumbel noise.
+// modeler is a structure whose weights load into a pairwise [argmax.Model]
+// ([argmax.Pairwise]); [GibbsKL] enumerates those.
+type modeler interface {
+	Model(w []float64) *argmax.Model
+}
+
+// unperturbed returns the pairwise model of scores row b without Gumbel
+// noise, or nil when the structure is not pairwise binary.
 func unperturbed(v *VAE, scores nn.Mat, b int) *argmax.Model {
-	nk := v.NK()
+	p, ok := v.S.(modeler)
+	if !ok || v.K != 2 {
+		return nil
+	}
 	row := scores.Row(b)
-	m := &argmax.Model{N: v.Enc.N, K: v.Enc.K, Unary: make([]float64, nk), Edges: append([]argmax.Edge(nil), v.Edges...)}
-	for j := range m.Unary {
-		m.Unary[j] = float64(row[j])
+	w := make([]float64, len(row))
+	for j, x := range row {
+		w[j] = float64(x)
 	}
-	for e := range m.Edges {
-		m.Edges[e].W = float64(row[nk+e])
-	}
-	return m
+	return p.Model(w)
 }
 
 // logSumExp32 returns log Σ exp(a_i), stably, in float64.

@@ -38,7 +38,7 @@ func TestEvaluateNLLOneLatentMatchesBruteForce(t *testing.T) {
 	if !(e.Exact >= e.NLL) {
 		t.Errorf("exact NELBO %v below −log p(x) %v", e.Exact, e.NLL)
 	}
-	v2 := tinyVAE(t, 3, d, 3, 2, false, false, categorical)
+	v2 := tinyVAE(t, 3, d, 3, 2, false, false, "")
 	if e2, err := Evaluate(v2, x, rand.New(rand.NewPCG(1, 2)), EvalOptions{}); err != nil || !math.IsNaN(e2.NLL) {
 		t.Errorf("three latents: NLL %v, err %v; want NaN (not computed here)", e2.NLL, err)
 	}

@@ -1,7 +1,6 @@
 package train
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
 
@@ -22,12 +21,15 @@ type Exact struct {
 // Name implements [Estimator].
 func (*Exact) Name() string { return "exact" }
 
+// Needs implements [Estimator]: one categorical latent, no temperature.
+func (*Exact) Needs() Needs { return Needs{OneLatent: true, Independent: true} }
+
 // Step implements [Estimator]; temp is ignored and r is not used.
 func (e *Exact) Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error) {
-	if v.Enc.N != 1 || len(v.Edges) > 0 {
-		return Stats{}, fmt.Errorf("train: the exact estimator sums over states of one categorical latent; this model has %d latents and %d edges", v.Enc.N, len(v.Edges))
+	if err := checkNeeds(e, v); err != nil {
+		return Stats{}, err
 	}
-	B, k := x.Rows, v.Enc.K
+	B, k := x.Rows, v.K
 	v.resize(B)
 	scores := v.Enc.Forward(x)
 	nn.Resize(&e.q, B, k)
@@ -44,7 +46,7 @@ func (e *Exact) Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error
 // log-likelihood), and overwrites ds with the gradient of −(1/B)·Σ_b f[b]
 // with respect to h: −q_bs (F_bs − f[b])/B.
 func exactTerms(v *VAE, scores, q, ds nn.Mat, f []float32) {
-	B, k := scores.Rows, v.Enc.K
+	B, k := scores.Rows, v.K
 	lq := v.scratch(k)
 	for b := 0; b < B; b++ {
 		logSoftmax(scores.Row(b)[:k], lq)

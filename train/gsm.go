@@ -31,24 +31,30 @@ func (g *GumbelSoftmax) Name() string {
 	return "gsm-relaxed"
 }
 
+// Needs implements [Estimator]: independent latents (the relaxation is per
+// variable); temperature τ, annealed every 1000 iterations by default.
+func (g *GumbelSoftmax) Needs() Needs {
+	return Needs{Independent: true, Temperature: "τ", MaxTemp: inf, AnnealEvery: 1000}
+}
+
 // Step implements [Estimator]; tau must be positive.
 func (g *GumbelSoftmax) Step(v *VAE, x nn.Mat, r *rand.Rand, tau float64) (Stats, error) {
 	if !(tau > 0) {
 		return Stats{}, fmt.Errorf("train: Gumbel-Softmax needs τ > 0, got %v", tau)
 	}
-	if len(v.Edges) > 0 {
-		return Stats{}, fmt.Errorf("train: Gumbel-Softmax needs an unstructured encoder, this one has %d pairwise scores", len(v.Edges))
+	if err := checkNeeds(g, v); err != nil {
+		return Stats{}, err
 	}
 	scores, err := v.sample(x, r) // z* = argmax h+γ, used by the hard version
 	if err != nil {
 		return Stats{}, err
 	}
-	B, n, k, nk := x.Rows, v.Enc.N, v.Enc.K, v.NK()
+	B, n, k, nk := x.Rows, v.N, v.K, v.NK()
 	nn.Resize(&g.y, B, nk)
 	nn.Resize(&g.dz, B, nk)
-	// y = softmax((h+γ)/τ); models[b].Unary holds h+γ.
+	// y = softmax((h+γ)/τ); w[b]'s unary block holds h+γ.
 	for b := 0; b < B; b++ {
-		u, y := v.models[b].Unary, g.y.Row(b)
+		u, y := v.w[b][:nk], g.y.Row(b)
 		for i := 0; i < n; i++ {
 			mx := math.Inf(-1)
 			for s := i * k; s < (i+1)*k; s++ {

@@ -7,22 +7,20 @@ import (
 
 	"github.com/argmaxvae/argmaxvae/argmax"
 	"github.com/argmaxvae/argmaxvae/decoder"
-	"github.com/argmaxvae/argmaxvae/encoder"
 	"github.com/argmaxvae/argmaxvae/nn"
 )
 
 // tinyVAE builds a small VAE: D pixels, N latents of K states, optional
 // complete pairwise structure.
-func tinyVAE(t testing.TB, seed uint64, d, n, k int, pairs, supermodular bool, newSolver func() argmax.Solver) *VAE {
+func tinyVAE(t testing.TB, seed uint64, d, n, k int, pairs, supermodular bool, solver string) *VAE {
 	t.Helper()
 	r := rand.New(rand.NewPCG(seed, 1))
-	var edges []argmax.Edge
+	var s argmax.Structure = argmax.Independent(n, k)
 	if pairs {
-		edges = argmax.CompleteEdges(n)
+		s = argmax.Complete(n, supermodular)
 	}
-	enc := encoder.New(d, 16, n, k, len(edges), supermodular, r)
-	dec := decoder.New(n, k, 16, d, r)
-	v, err := NewVAE(enc, dec, edges, newSolver, 2)
+	enc, dec := NewNetworks(s, d, 16, r)
+	v, err := NewVAE(enc, dec, s, solver, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +52,7 @@ func repeatRow(x nn.Mat, i, rows int) nn.Mat {
 // scores h (2 per bit), of E_q[−log p(x|z)] for independent bits with
 // q(zᵢ=1) = σ(h_i1 − h_i0), by enumerating all 2ⁿ codes.
 func exactBinaryGrad(v *VAE, x nn.Mat, scores []float32) []float64 {
-	n := v.Enc.N
+	n := v.N
 	codes := 1 << n
 	z := make([]int, codes*n)
 	for c := 0; c < codes; c++ {

@@ -74,7 +74,7 @@ func ImportanceLikelihood(v *VAE, X nn.Mat, samples int, rng *rand.Rand) (Likeli
 	if err != nil {
 		return Likelihood{}, err
 	}
-	B, D, n, k, nk := X.Rows, v.Dec.D, v.Enc.N, v.Enc.K, v.NK()
+	B, D, n, k, nk := X.Rows, v.Dec.D, v.N, v.K, v.NK()
 	logPrior := -float64(n) * math.Log(float64(k))
 	total := B * samples
 	batch := max(1, min(iwRows, total))

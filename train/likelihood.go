@@ -42,7 +42,7 @@ type Likelihood struct {
 // enumStates returns K^N for v, or false when it exceeds MaxEnumStates.
 // O(N).
 func enumStates(v *VAE) (int, bool) {
-	n, k := v.Enc.N, v.Enc.K
+	n, k := v.N, v.K
 	if n < 1 || k < 1 {
 		return 0, false
 	}
@@ -87,7 +87,7 @@ func checkData(v *VAE, X nn.Mat, op string) error {
 // (N·K+P)), encoding encodeChunk rows at a time, and checks that they are
 // finite. O(rows·hidden·(D + N·K + P)).
 func encodeAll(v *VAE, X nn.Mat, op string) (nn.Mat, error) {
-	width := v.Enc.Width()
+	width := v.Enc.Width
 	W := nn.NewMat(X.Rows, width)
 	for lo := 0; lo < X.Rows; lo += encodeChunk {
 		hi := min(lo+encodeChunk, X.Rows)
@@ -149,7 +149,7 @@ type enumWorker struct {
 // with training on v; it leaves the parameters unchanged.
 func ExactLikelihood(v *VAE, X nn.Mat) (Likelihood, error) {
 	start := time.Now()
-	n, k := v.Enc.N, v.Enc.K
+	n, k := v.N, v.K
 	states, ok := enumStates(v)
 	if !ok {
 		return Likelihood{}, fmt.Errorf("train: ExactLikelihood enumerates K^N joint states; N = %d latents of K = %d states exceed the cap MaxEnumStates = %d", n, k, MaxEnumStates)
@@ -161,7 +161,7 @@ func ExactLikelihood(v *VAE, X nn.Mat) (Likelihood, error) {
 	if err != nil {
 		return Likelihood{}, err
 	}
-	B, D, nk, width := X.Rows, v.Dec.D, v.NK(), v.Enc.Width()
+	B, D, nk, width := X.Rows, v.Dec.D, v.NK(), v.Enc.Width
 	codeChunk := max(1, min(enumCodeChunk, states))
 	imgChunk := max(1, enumImageChunk)
 
@@ -185,6 +185,7 @@ func ExactLikelihood(v *VAE, X nn.Mat) (Likelihood, error) {
 	onehot := nn.NewMat(codeChunk, nk)
 	sp32 := make([]float32, codeChunk)
 	z := make([]int, n)
+	phi := make([]float32, width)
 	var wg sync.WaitGroup
 	for c0 := 0; c0 < states; c0 += codeChunk {
 		cc := min(codeChunk, states-c0)
@@ -200,11 +201,12 @@ func ExactLikelihood(v *VAE, X nn.Mat) (Likelihood, error) {
 				z[i] = idx % k
 				idx /= k
 				onehot.Data[c*nk+i*k+z[i]] = 1
-				ch.phiT.Data[(i*k+z[i])*cc+c] = 1
 			}
-			for e, ed := range v.Edges {
-				if z[ed.I] == 1 && z[ed.J] == 1 {
-					ch.phiT.Data[(nk+e)*cc+c] = 1
+			clear(phi)
+			v.S.AddFeatures(z, 1, phi)
+			for j, p := range phi {
+				if p != 0 {
+					ch.phiT.Data[j*cc+c] = p
 				}
 			}
 		}

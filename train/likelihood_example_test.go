@@ -6,8 +6,6 @@ import (
 	"math/rand/v2"
 
 	"github.com/argmaxvae/argmaxvae/argmax"
-	"github.com/argmaxvae/argmaxvae/decoder"
-	"github.com/argmaxvae/argmaxvae/encoder"
 	"github.com/argmaxvae/argmaxvae/nn"
 	"github.com/argmaxvae/argmaxvae/train"
 )
@@ -19,10 +17,9 @@ import (
 func ExampleExactLikelihood() {
 	const n, d = 6, 20
 	r := rand.New(rand.NewPCG(1, 2))
-	edges := argmax.CompleteEdges(n)
-	enc := encoder.New(d, 32, n, 2, len(edges), true, r)
-	dec := decoder.New(n, 2, 32, d, r)
-	v, err := train.NewVAE(enc, dec, edges, func() argmax.Solver { return &argmax.GraphCut{} }, 1)
+	s := argmax.Complete(n, true)
+	enc, dec := train.NewNetworks(s, d, 32, r)
+	v, err := train.NewVAE(enc, dec, s, "maxflow", 1)
 	if err != nil {
 		panic(err)
 	}

@@ -8,13 +8,8 @@ import (
 
 	"github.com/argmaxvae/argmaxvae/argmax"
 	"github.com/argmaxvae/argmaxvae/decoder"
-	"github.com/argmaxvae/argmaxvae/encoder"
 	"github.com/argmaxvae/argmaxvae/nn"
 )
-
-// anySolver is a solver factory for VAEs whose arg max is never solved
-// here (the likelihood code does not sample by arg max).
-func anySolver() argmax.Solver { return &argmax.Exhaustive{} }
 
 // withChunks sets the work sizes of ExactLikelihood and
 // ImportanceLikelihood for the rest of the test.
@@ -40,7 +35,7 @@ func sharpen(v *VAE, enc, dec float32) {
 // at a time: NLL = −mean log Σ_z p(z)p(x|z), and for q_G ∝ exp h the
 // negative ELBO and KL, all in float64 with explicit sums for h.
 func bruteLikelihood(v *VAE, X nn.Mat) (nll, nelbo, kl float64) {
-	n, k, nk, B := v.Enc.N, v.Enc.K, v.NK(), X.Rows
+	n, k, nk, B := v.N, v.K, v.NK(), X.Rows
 	sc := v.Enc.Forward(X)
 	scores := nn.Mat{Rows: sc.Rows, Cols: sc.Cols, Data: append([]float32(nil), sc.Data...)}
 	states := 1
@@ -73,7 +68,7 @@ func bruteLikelihood(v *VAE, X nn.Mat) (nll, nelbo, kl float64) {
 			for i := 0; i < n; i++ {
 				h += float64(row[i*k+z[i]])
 			}
-			for e, ed := range v.Edges {
+			for e, ed := range v.S.(*argmax.Pairwise).Edges {
 				h += float64(row[nk+e]) * float64(z[ed.I]*z[ed.J])
 			}
 			H[b][c] = h
@@ -130,7 +125,7 @@ func TestExactLikelihoodMatchesBruteForce(t *testing.T) {
 	const d, rows = 12, 37
 	for ci, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			v := tinyVAE(t, uint64(10+ci), d, tc.n, tc.k, tc.pairs, tc.supermd, anySolver)
+			v := tinyVAE(t, uint64(10+ci), d, tc.n, tc.k, tc.pairs, tc.supermd, "")
 			sharpen(v, 4, 3)
 			X := randomImages(uint64(20+ci), rows, d)
 			wantNLL, wantNELBO, wantKL := bruteLikelihood(v, X)
@@ -200,7 +195,7 @@ func TestExactLikelihoodMatchesBruteForce(t *testing.T) {
 // stochastic upper bound on the NLL), and depends only on the seed.
 func TestImportanceLikelihoodConverges(t *testing.T) {
 	const d, rows = 16, 37
-	v := tinyVAE(t, 31, d, 4, 2, true, false, anySolver)
+	v := tinyVAE(t, 31, d, 4, 2, true, false, "")
 	sharpen(v, 1, 4)
 	X := randomImages(32, rows, d)
 	exact, err := ExactLikelihood(v, X)
@@ -293,7 +288,7 @@ func seedSpread(t *testing.T, v *VAE, X nn.Mat, samples, seeds int) (mean, sd, r
 func TestImportanceLikelihoodOneSampleIsGibbsNELBO(t *testing.T) {
 	const d = 16
 	for i, nk := range [][2]int{{4, 2}, {2, 5}} {
-		v := tinyVAE(t, uint64(51+i), d, nk[0], nk[1], false, false, anySolver)
+		v := tinyVAE(t, uint64(51+i), d, nk[0], nk[1], false, false, "")
 		sharpen(v, 3, 8)
 		x := randomImages(uint64(55+i), 1, d)
 		exact, err := ExactLikelihood(v, x)
@@ -340,7 +335,7 @@ func TestIWAccumulator(t *testing.T) {
 // seeds.
 func TestImportanceLikelihoodStdErr(t *testing.T) {
 	const d, rows = 16, 37
-	v := tinyVAE(t, 61, d, 4, 2, true, false, anySolver)
+	v := tinyVAE(t, 61, d, 4, 2, true, false, "")
 	sharpen(v, 1, 4)
 	X := randomImages(62, rows, d)
 	_, sd, reported := seedSpread(t, v, X, 100, 30)
@@ -353,7 +348,7 @@ func TestImportanceLikelihoodStdErr(t *testing.T) {
 // Oversized latent spaces, data of the wrong width, non-finite pixels, no
 // examples and a sample count below one are errors, not panics.
 func TestLikelihoodErrors(t *testing.T) {
-	big := tinyVAE(t, 41, 8, 21, 2, false, false, anySolver)
+	big := tinyVAE(t, 41, 8, 21, 2, false, false, "")
 	if Enumerable(big) {
 		t.Error("2^21 states reported enumerable")
 	}
@@ -361,14 +356,14 @@ func TestLikelihoodErrors(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "MaxEnumStates") || !strings.Contains(err.Error(), "21") {
 		t.Errorf("N = 21 binary: error %v, want one naming N and MaxEnumStates", err)
 	}
-	if edge := tinyVAE(t, 43, 8, 20, 2, false, false, anySolver); !Enumerable(edge) {
+	if edge := tinyVAE(t, 43, 8, 20, 2, false, false, ""); !Enumerable(edge) {
 		t.Error("2^20 = MaxEnumStates states reported not enumerable")
 	}
-	if cat := tinyVAE(t, 44, 8, 4, 33, false, false, anySolver); Enumerable(cat) {
+	if cat := tinyVAE(t, 44, 8, 4, 33, false, false, ""); Enumerable(cat) {
 		t.Error("33^4 > 2^20 states reported enumerable")
 	}
 
-	v := tinyVAE(t, 45, 8, 2, 3, false, false, anySolver)
+	v := tinyVAE(t, 45, 8, 2, 3, false, false, "")
 	rng := rand.New(rand.NewPCG(1, 2))
 	wide := randomImages(46, 3, 9)
 	if _, err := ExactLikelihood(v, wide); err == nil || !strings.Contains(err.Error(), "9 columns") {
@@ -406,10 +401,9 @@ func TestLikelihoodErrors(t *testing.T) {
 func BenchmarkExactLikelihood(b *testing.B) {
 	const n, hidden, d, rows = 15, 300, 784, 1000
 	r := rand.New(rand.NewPCG(1, 2))
-	edges := argmax.CompleteEdges(n)
-	enc := encoder.New(d, hidden, n, 2, len(edges), true, r)
-	dec := decoder.New(n, 2, hidden, d, r)
-	v, err := NewVAE(enc, dec, edges, anySolver, 1)
+	s := argmax.Complete(n, true)
+	enc, dec := NewNetworks(s, d, hidden, r)
+	v, err := NewVAE(enc, dec, s, "", 1)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -32,9 +32,12 @@ type Rebar struct {
 // Name implements [Estimator].
 func (*Rebar) Name() string { return "rebar" }
 
+// Needs implements [Estimator]: independent binary latents.
+func (*Rebar) Needs() Needs { return Needs{Binary: true, Independent: true} }
+
 // Step implements [Estimator]; temp is ignored.
 func (e *Rebar) Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error) {
-	if err := checkBinaryUnstructured(v, "REBAR"); err != nil {
+	if err := checkNeeds(e, v); err != nil {
 		return Stats{}, err
 	}
 	eta, lambda := e.Eta, e.Lambda
@@ -44,7 +47,7 @@ func (e *Rebar) Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error
 	if lambda == 0 {
 		lambda = 0.5
 	}
-	B, n := x.Rows, v.Enc.N
+	B, n := x.Rows, v.N
 	v.resize(B)
 	scores := v.Enc.Forward(x)
 	if cap(e.z) < B*n {
@@ -107,7 +110,7 @@ func (e *Rebar) Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error
 // stores log p(x|s) per example in f, and sets g to dL/dz per bit, with
 // L = −log p(x|s): (∂L/∂s)·s(1−s)/λ.
 func (e *Rebar) relaxed(v *VAE, x nn.Mat, z []float64, lambda float64, f []float32, g []float64) {
-	B, n := x.Rows, v.Enc.N
+	B, n := x.Rows, v.N
 	nn.Resize(&e.soft, B, 2*n)
 	nn.Resize(&e.dz, B, 2*n)
 	sv := e.sv

@@ -1,6 +1,8 @@
 package train
 
 import (
+	"fmt"
+	"math"
 	"math/rand/v2"
 
 	"github.com/argmaxvae/argmaxvae/nn"
@@ -24,16 +26,39 @@ type Reinforce struct {
 // Name implements [Estimator].
 func (*Reinforce) Name() string { return "reinforce" }
 
+// Needs implements [Estimator]: independent binary latents.
+func (*Reinforce) Needs() Needs { return Needs{Binary: true, Independent: true} }
+
+// StateKeys implements [Stateful]: the baseline survives checkpoints.
+func (*Reinforce) StateKeys() []string { return []string{"trainer.baseline"} }
+
+// SaveState implements [Stateful].
+func (e *Reinforce) SaveState() map[string][]float32 {
+	bits := math.Float64bits(e.Baseline)
+	return map[string][]float32{"trainer.baseline": append(splitInt(int(bits>>32)), splitInt(int(bits&0xffffffff))...)}
+}
+
+// LoadState implements [Stateful].
+func (e *Reinforce) LoadState(st map[string][]float32) error {
+	b := st["trainer.baseline"]
+	if len(b) != 4 {
+		return fmt.Errorf("train: checkpoint baseline has the wrong length")
+	}
+	e.Baseline = math.Float64frombits(uint64(joinInt(b[:2]))<<32 | uint64(joinInt(b[2:])))
+	e.started = true
+	return nil
+}
+
 // Step implements [Estimator]; temp is ignored.
 func (e *Reinforce) Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error) {
-	if err := checkBinaryUnstructured(v, "REINFORCE"); err != nil {
+	if err := checkNeeds(e, v); err != nil {
 		return Stats{}, err
 	}
 	scores, err := v.sample(x, r)
 	if err != nil {
 		return Stats{}, err
 	}
-	B, n := x.Rows, v.Enc.N
+	B, n := x.Rows, v.N
 	v.decodeAndBackward(x, v.zstar)
 	meanL := 0.0
 	for b := 0; b < B; b++ {

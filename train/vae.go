@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
+	"sync"
 	"time"
 
 	"github.com/argmaxvae/argmaxvae/argmax"
@@ -14,27 +16,32 @@ import (
 
 var inf = math.Inf(1)
 
-// VAE ties an encoder, a decoder and an arg max solver together and holds
-// the buffers that one minibatch needs, so steady-state steps do not
-// allocate.
+// VAE ties an encoder, a decoder and a latent structure solved by an exact
+// arg max solver together, and holds the buffers that one minibatch needs,
+// so steady-state steps do not allocate. The encoder emits the structure's
+// weight vector w(x) (argmax.Structure.Dim scores per example); the first
+// N·K are the unary scores.
 type VAE struct {
-	Enc   *encoder.Encoder
-	Dec   *decoder.Decoder
-	Edges []argmax.Edge // pairwise structure; weight e comes from encoder output N·K+e
+	Enc  *encoder.Encoder
+	Dec  *decoder.Decoder
+	S    argmax.Structure
+	N, K int // the structure's variables and states
 
-	batch      *argmax.Batch
-	models     []*argmax.Model
+	solverName string
+	solvers    []argmax.Maximizer // one per worker
+	solveErr   []error
+	w          [][]float64 // per-example perturbed weights, views of wbuf
+	wbuf       []float64
 	zsl        [][]int
 	vals       []float64
 	solveTime  time.Duration
-	solveCalls int
 
 	// per-batch buffers
 	noise   []float64 // B×N·K Gumbel noise
 	zstar   []int     // B×N
 	zeps    []int     // B×N
 	onehot  nn.Mat    // B×N·K
-	dscores nn.Mat    // B×(N·K+P)
+	dscores nn.Mat    // B×Dim
 	dlogits nn.Mat    // B×D
 	f       []float32 // B: log p(x|z*)
 	kl      []float64 // B
@@ -43,29 +50,72 @@ type VAE struct {
 	F       nn.Mat    // B×N·K decoder variants
 }
 
-// NewVAE checks that the encoder, decoder and structure agree and returns a
-// VAE that solves with workers goroutines (≤ 0: GOMAXPROCS), each with a
-// solver from newSolver.
-func NewVAE(enc *encoder.Encoder, dec *decoder.Decoder, edges []argmax.Edge, newSolver func() argmax.Solver, workers int) (*VAE, error) {
-	if enc.N != dec.N || enc.K != dec.K {
-		return nil, fmt.Errorf("train: encoder has %d latents × %d states but decoder %d × %d", enc.N, enc.K, dec.N, dec.K)
+// NewVAE checks that the encoder, decoder and structure agree and returns
+// a VAE that solves with workers goroutines (≤ 0: GOMAXPROCS), each with
+// its own solver of the given name ("" picks the structure's fastest).
+func NewVAE(enc *encoder.Encoder, dec *decoder.Decoder, s argmax.Structure, solver string, workers int) (*VAE, error) {
+	n, k := s.Vars(), s.States()
+	if dec.N != n || dec.K != k {
+		return nil, fmt.Errorf("train: the structure has %d variables × %d states but the decoder %d × %d", n, k, dec.N, dec.K)
 	}
-	if enc.Pairs != len(edges) {
-		return nil, fmt.Errorf("train: encoder emits %d pairwise scores for %d edges", enc.Pairs, len(edges))
+	if enc.Width != s.Dim() {
+		return nil, fmt.Errorf("train: the encoder emits %d scores, the structure (%s) needs %d", enc.Width, s.Name(), s.Dim())
 	}
-	if len(edges) > 0 && enc.K != 2 {
-		return nil, fmt.Errorf("train: pairwise structure needs binary latents, got K = %d", enc.K)
-	}
-	for i, e := range edges {
-		if e.I < 0 || e.I >= enc.N || e.J < 0 || e.J >= enc.N || e.I == e.J {
-			return nil, fmt.Errorf("train: edge %d (%d,%d) is not a pair of distinct latents in [0,%d)", i, e.I, e.J, enc.N)
+	for j, sg := range s.Signs() {
+		if (sg == argmax.NonNegative) != enc.NonNegative(j) {
+			return nil, fmt.Errorf("train: score %d: the structure wants sign %v, the encoder does not enforce it", j, sg)
 		}
 	}
-	return &VAE{Enc: enc, Dec: dec, Edges: edges, batch: argmax.NewBatch(newSolver, workers)}, nil
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if solver == "" {
+		name, _, err := argmax.Fastest(s)
+		if err != nil {
+			return nil, err
+		}
+		solver = name
+	}
+	v := &VAE{Enc: enc, Dec: dec, S: s, N: n, K: k, solverName: solver}
+	for i := 0; i < workers; i++ {
+		m, err := s.NewSolver(solver)
+		if err != nil {
+			return nil, err
+		}
+		v.solvers = append(v.solvers, m)
+	}
+	v.solveErr = make([]error, workers)
+	return v, nil
 }
 
+// NewNetworks returns an encoder d → hidden → ReLU → Dim (softplus on the
+// structure's nonnegative coordinates) and a decoder N·K → hidden → ReLU →
+// d, initialised from r in that order.
+func NewNetworks(s argmax.Structure, d, hidden int, r *rand.Rand) (*encoder.Encoder, *decoder.Decoder) {
+	signs := s.Signs()
+	nonneg := make([]bool, len(signs))
+	for j, sg := range signs {
+		nonneg[j] = sg == argmax.NonNegative
+	}
+	enc := encoder.New(d, hidden, s.Dim(), nonneg, r)
+	dec := decoder.New(s.Vars(), s.States(), hidden, d, r)
+	return enc, dec
+}
+
+// Solver returns the name of the arg max solver in use.
+func (v *VAE) Solver() string { return v.solverName }
+
 // NK is the number of unary scores, N·K.
-func (v *VAE) NK() int { return v.Enc.N * v.Enc.K }
+func (v *VAE) NK() int { return v.N * v.K }
+
+// Interactions is the number of non-unary coordinates of w (the pairwise
+// or transition weights); 0 for independent latents.
+func (v *VAE) Interactions() int { return v.S.Dim() - v.NK() }
+
+// oneLatent reports whether the latent is one categorical variable without
+// interactions: then the decoder output depends on the state only, and the
+// K codes can be decoded once per batch.
+func (v *VAE) oneLatent() bool { return v.N == 1 && v.Interactions() == 0 }
 
 // SolveTime returns the wall time spent in arg max solves so far.
 func (v *VAE) SolveTime() time.Duration { return v.solveTime }
@@ -77,13 +127,14 @@ func (v *VAE) Params() []nn.Param {
 
 // resize prepares the buffers for a batch of b examples.
 func (v *VAE) resize(b int) {
-	n, nk, p := v.Enc.N, v.NK(), v.Enc.Pairs
-	for len(v.models) < b {
-		m := &argmax.Model{N: n, K: v.Enc.K, Unary: make([]float64, nk)}
-		if p > 0 {
-			m.Edges = append([]argmax.Edge(nil), v.Edges...)
-		}
-		v.models = append(v.models, m)
+	n, nk, dim := v.N, v.NK(), v.S.Dim()
+	if cap(v.wbuf) < b*dim {
+		v.wbuf = make([]float64, b*dim)
+		v.w = make([][]float64, b)
+	}
+	v.w = v.w[:cap(v.w)][:b]
+	for i := range v.w {
+		v.w[i] = v.wbuf[i*dim : (i+1)*dim]
 	}
 	if cap(v.noise) < b*nk {
 		v.noise = make([]float64, b*nk)
@@ -98,63 +149,93 @@ func (v *VAE) resize(b int) {
 	v.noise, v.zstar, v.zeps = v.noise[:b*nk], v.zstar[:b*n], v.zeps[:b*n]
 	v.f, v.kl, v.vals, v.zsl, v.scale = v.f[:b], v.kl[:b], v.vals[:b], v.zsl[:b], v.scale[:b]
 	nn.Resize(&v.onehot, b, nk)
-	nn.Resize(&v.dscores, b, nk+p)
+	nn.Resize(&v.dscores, b, dim)
 	nn.Resize(&v.dlogits, b, v.Dec.D)
 	nn.Resize(&v.F, b, nk)
 }
 
-// perturb loads models[b] with the unary scores plus Gumbel noise (drawn
-// from r in row order) and the pairwise weights of scores row b.
+// perturb loads w[b] with the unary scores plus Gumbel noise (drawn from r
+// in row order) and the other weights of scores row b.
 func (v *VAE) perturb(scores nn.Mat, r *rand.Rand) {
 	nk := v.NK()
 	argmax.GumbelFill(v.noise, r)
 	for b := 0; b < scores.Rows; b++ {
-		row := scores.Row(b)
-		m := v.models[b]
+		row, w := scores.Row(b), v.w[b]
 		for j := 0; j < nk; j++ {
-			m.Unary[j] = float64(row[j]) + v.noise[b*nk+j]
+			w[j] = float64(row[j]) + v.noise[b*nk+j]
 		}
-		for e := range m.Edges {
-			m.Edges[e].W = float64(row[nk+e])
+		for j := nk; j < len(w); j++ {
+			w[j] = float64(row[j])
 		}
 	}
 }
 
-// addToUnary adds scale·F[b] to the unary scores of models[b].
+// addToUnary adds scale·F[b] to the unary scores of w[b].
 func (v *VAE) addToUnary(F nn.Mat, scale float64) {
 	for b := 0; b < F.Rows; b++ {
-		row, u := F.Row(b), v.models[b].Unary
+		row, u := F.Row(b), v.w[b][:v.NK()]
 		for j := range u {
 			u[j] += scale * float64(row[j])
 		}
 	}
 }
 
-// shrinkScores turns the perturbed models h + γ into (1−ε)·h + γ: the
+// shrinkScores turns the perturbed weights h + γ into (1−ε)·h + γ: the
 // folded-KL perturbation −ε·log q with log q ∝ h (see [KLFolded]).
 func (v *VAE) shrinkScores(scores nn.Mat, eps float64) {
 	nk := v.NK()
 	for b := 0; b < scores.Rows; b++ {
-		row, m := scores.Row(b), v.models[b]
-		for j := range m.Unary {
-			m.Unary[j] -= eps * float64(row[j])
+		row, w := scores.Row(b), v.w[b]
+		for j := 0; j < nk; j++ {
+			w[j] -= eps * float64(row[j])
 		}
-		for e := range m.Edges {
-			m.Edges[e].W = (1 - eps) * float64(row[nk+e])
+		for j := nk; j < len(w); j++ {
+			w[j] = (1 - eps) * float64(row[j])
 		}
 	}
 }
 
-// solve solves models[:b] into dst (B×N flat).
+// solve solves w[:b] into dst (B×N flat), the examples split into
+// contiguous chunks over the workers. Results do not depend on the number
+// of workers: every solver is deterministic.
 func (v *VAE) solve(b int, dst []int) error {
-	n := v.Enc.N
+	n := v.N
 	for i := 0; i < b; i++ {
 		v.zsl[i] = dst[i*n : (i+1)*n]
 	}
 	start := time.Now()
-	err := v.batch.Solve(v.models[:b], v.zsl, v.vals)
-	v.solveTime += time.Since(start)
-	return err
+	defer func() { v.solveTime += time.Since(start) }()
+	run := func(k, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			val, err := v.solvers[k].Maximize(v.w[i], v.zsl[i])
+			if err != nil {
+				v.solveErr[k] = fmt.Errorf("batch model %d: %w", i, err)
+				return
+			}
+			v.vals[i] = val
+		}
+	}
+	w := min(len(v.solvers), b)
+	clear(v.solveErr)
+	if w <= 1 {
+		run(0, 0, b)
+	} else {
+		var wg sync.WaitGroup
+		for k := 0; k < w; k++ {
+			wg.Add(1)
+			go func(k int) {
+				defer wg.Done()
+				run(k, k*b/w, (k+1)*b/w)
+			}(k)
+		}
+		wg.Wait()
+	}
+	for _, err := range v.solveErr {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // sample encodes x, perturbs with Gumbel noise and solves for z* (into
@@ -169,7 +250,7 @@ func (v *VAE) sample(x nn.Mat, r *rand.Rand) (nn.Mat, error) {
 // decode runs the decoder on the one-hot code of z (B×N) and stores
 // log p(x_b|z_b) in v.f. The decoder keeps its activations for Backward.
 func (v *VAE) decode(x nn.Mat, z []int) nn.Mat {
-	decoder.OneHot(z, v.Enc.N, v.Enc.K, v.onehot)
+	decoder.OneHot(z, v.N, v.K, v.onehot)
 	logits := v.Dec.Forward(v.onehot)
 	nn.BernoulliLogLik(x, logits, v.f)
 	return logits
@@ -179,7 +260,7 @@ func (v *VAE) decode(x nn.Mat, z []int) nn.Mat {
 // accumulates the decoder gradient of the mean loss −(1/B)·Σ_b f(x_b, z_b),
 // computing the log-likelihoods and their gradient in one pass.
 func (v *VAE) decodeAndBackward(x nn.Mat, z []int) {
-	decoder.OneHot(z, v.Enc.N, v.Enc.K, v.onehot)
+	decoder.OneHot(z, v.N, v.K, v.onehot)
 	logits := v.Dec.Forward(v.onehot)
 	scale := v.scaleBuf(x.Rows, float32(-1)/float32(x.Rows))
 	nn.BernoulliLogLikAndGrad(x, logits, scale, v.f, v.dlogits)
@@ -208,5 +289,5 @@ func (v *VAE) Sample(x nn.Mat, r *rand.Rand) ([]int, error) {
 	if _, err := v.sample(x, r); err != nil {
 		return nil, err
 	}
-	return append([]int(nil), v.zstar[:x.Rows*v.Enc.N]...), nil
+	return append([]int(nil), v.zstar[:x.Rows*v.N]...), nil
 }

@@ -3,11 +3,10 @@ package experiment
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 
 	"github.com/argmaxvae/argmaxvae/argmax"
-	"github.com/argmaxvae/argmaxvae/decoder"
-	"github.com/argmaxvae/argmaxvae/encoder"
 	"github.com/argmaxvae/argmaxvae/train"
 )
 
@@ -58,32 +57,36 @@ func (s *Spec) klMode() (train.KLMode, error) {
 	return m, nil
 }
 
-// Estimators lists the estimator names [NewEstimator] accepts.
-var Estimators = []string{"direct", "gsm", "exact", "arm", "disarm", "reinforce", "rebar"}
+// Estimators lists the estimator names [NewEstimator] accepts, from the
+// train package's registry.
+var Estimators = train.EstimatorNames()
 
-// NewEstimator returns the named estimator.
+// NewEstimator returns the spec's estimator from the registry.
 func NewEstimator(s *Spec) (train.Estimator, error) {
-	switch s.Estimator {
-	case "direct":
-		m, err := s.klMode()
-		if err != nil {
-			return nil, err
-		}
-		return &train.Direct{KL: m}, nil
-	case "gsm":
-		return &train.GumbelSoftmax{Hard: !s.Relaxed}, nil
-	case "exact":
-		return &train.Exact{}, nil
-	case "arm":
-		return &train.ARM{}, nil
-	case "disarm":
-		return &train.DisARM{}, nil
-	case "reinforce":
-		return &train.Reinforce{}, nil
-	case "rebar":
-		return &train.Rebar{}, nil
+	m, err := s.klMode()
+	if err != nil {
+		return nil, err
 	}
-	return nil, fmt.Errorf("unknown estimator %q (known: %s)", s.Estimator, strings.Join(Estimators, ", "))
+	return train.NewEstimator(s.Estimator, train.EstimatorOptions{KL: m, Relaxed: s.Relaxed})
+}
+
+// Structures lists the values of Spec.Structure: "none" (independent
+// latents), "supermodular" and "general" (complete pairwise binary, with
+// nonnegative or any-sign pair weights), "chain" (a chain of K-state
+// variables with transition scores).
+var Structures = []string{"none", "supermodular", "general", "chain"}
+
+// NewStructure returns the latent structure of the spec.
+func NewStructure(s *Spec) (argmax.Structure, error) {
+	switch s.Structure {
+	case "none":
+		return argmax.Independent(s.N, s.K), nil
+	case "supermodular", "general":
+		return argmax.Complete(s.N, s.Structure == "supermodular"), nil
+	case "chain":
+		return argmax.NewChain(s.N, s.K)
+	}
+	return nil, fmt.Errorf("unknown structure %q (known: %s)", s.Structure, strings.Join(Structures, ", "))
 }
 
 // Validate checks the spec's numbers and combinations, naming the flag at
@@ -113,28 +116,30 @@ func (s *Spec) Validate() error {
 	case s.Hidden < 1:
 		return fmt.Errorf("hidden width %d: want ≥ 1", s.Hidden)
 	}
-	if s.Estimator == "direct" {
-		m, err := s.klMode()
-		if err != nil {
-			return err
-		}
-		if s.Eps0 > m.MaxEps() || s.EpsMin > m.MaxEps() {
-			return fmt.Errorf("-eps0 %v, -eps-min %v: direct with -direct-kl %s needs ε ≤ %v (1 − ε scales the encoder's scores); use -direct-kl none or analytic for larger ε", s.Eps0, s.EpsMin, m, m.MaxEps())
-		}
-	} else if s.DirectKL != "" && s.DirectKL != "folded" {
-		return fmt.Errorf("-direct-kl %s applies to -estimator direct only, not %s", s.DirectKL, s.Estimator)
-	}
-	if s.Structure != "none" && s.K != 2 {
+	if (s.Structure == "supermodular" || s.Structure == "general") && s.K != 2 {
 		return fmt.Errorf("a pairwise encoder needs binary latents (K = 2), got -k %d", s.K)
 	}
-	if s.Estimator == "exact" && (s.N != 1 || s.Structure != "none") {
-		return fmt.Errorf("-estimator exact sums over the states of one categorical latent: needs -n 1 and no pairwise structure")
+	if s.Estimator != "direct" && s.DirectKL != "" && s.DirectKL != "folded" {
+		return fmt.Errorf("-direct-kl %s applies to -estimator direct only, not %s", s.DirectKL, s.Estimator)
 	}
-	if s.Structure != "none" && s.Estimator != "direct" {
-		return fmt.Errorf("-estimator %s needs an unstructured encoder; with -solver %s only direct applies (the others would sum over 2ⁿ states or ignore the pairwise terms)", s.Estimator, s.Solver)
+	st, err := NewStructure(s)
+	if err != nil {
+		return err
 	}
-	if (s.Estimator == "arm" || s.Estimator == "disarm" || s.Estimator == "reinforce" || s.Estimator == "rebar") && s.K != 2 {
-		return fmt.Errorf("-estimator %s is for binary latents (K = 2), got %d", s.Estimator, s.K)
+	est, err := NewEstimator(s)
+	if err != nil {
+		return err
+	}
+	needs := est.Needs()
+	if err := needs.Check(s.Estimator, st.Vars(), st.States(), st.Dim()-argmax.Unary(st)); err != nil {
+		return fmt.Errorf("-estimator %s with %s: %w", s.Estimator, st.Name(), err)
+	}
+	if needs.Temperature != "" && (s.Eps0 > needs.MaxTemp || s.EpsMin > needs.MaxTemp) {
+		return fmt.Errorf("-eps0 %v, -eps-min %v: %s with -direct-kl %s needs %s ≤ %v (1 − ε scales the encoder's scores); use -direct-kl none or analytic for larger ε",
+			s.Eps0, s.EpsMin, s.Estimator, s.DirectKL, needs.Temperature, needs.MaxTemp)
+	}
+	if s.Solver != "" && !slices.Contains(st.Solvers(), s.Solver) {
+		return fmt.Errorf("-solver %s does not apply to %s (use one of %s)", s.Solver, st.Name(), strings.Join(st.Solvers(), ", "))
 	}
 	return nil
 }
@@ -145,18 +150,13 @@ func Build(s *Spec, d int) (*train.VAE, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	newSolver, err := argmax.ByName(s.Solver)
+	st, err := NewStructure(s)
 	if err != nil {
 		return nil, err
 	}
-	var edges []argmax.Edge
-	if s.Structure != "none" {
-		edges = argmax.CompleteEdges(s.N)
-	}
 	r := rand.New(rand.NewPCG(s.Seed, 0x1417))
-	enc := encoder.New(d, s.Hidden, s.N, s.K, len(edges), s.Structure == "supermodular", r)
-	dec := decoder.New(s.N, s.K, s.Hidden, d, r)
-	return train.NewVAE(enc, dec, edges, newSolver, s.Threads)
+	enc, dec := train.NewNetworks(st, d, s.Hidden, r)
+	return train.NewVAE(enc, dec, st, s.Solver, s.Threads)
 }
 
 // NewTrainer builds the VAE, the estimator and the trainer of a spec.

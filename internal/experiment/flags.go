@@ -80,8 +80,8 @@ func (s *Spec) applyAliases() error {
 func Prepare(s *Spec) {
 	if s.Every <= 0 {
 		s.Every = 500
-		if s.Estimator == "gsm" {
-			s.Every = 1000
+		if est, err := NewEstimator(s); err == nil && est.Needs().AnnealEvery > 0 {
+			s.Every = est.Needs().AnnealEvery
 		}
 	}
 	if s.Threads > 0 {

@@ -12,7 +12,7 @@ import (
 // Means decodes the codes (B×N states) and returns each row's Bernoulli
 // means σ(logits) as an image.
 func Means(v *train.VAE, codes []int) [][]float32 {
-	n, k := v.Enc.N, v.Enc.K
+	n, k := v.N, v.K
 	b := len(codes) / n
 	oh := nn.NewMat(b, n*k)
 	decoder.OneHot(codes, n, k, oh)
@@ -32,7 +32,7 @@ func Means(v *train.VAE, codes []int) [][]float32 {
 // Prototypes draws the decoder's mean image for each state of each latent
 // (the other latents at state 0): one row per latent, K columns.
 func Prototypes(v *train.VAE, path string) error {
-	n, k := v.Enc.N, v.Enc.K
+	n, k := v.N, v.K
 	codes := make([]int, 0, n*n*k)
 	for i := 0; i < n; i++ {
 		for s := 0; s < k; s++ {
@@ -54,7 +54,7 @@ func Prototypes(v *train.VAE, path string) error {
 // Gumbel-Max sample (bottom half, alternating rows).
 func Samples(v *train.VAE, test nn.Mat, path string, seed uint64) error {
 	const cols = 10
-	n, k := v.Enc.N, v.Enc.K
+	n, k := v.N, v.K
 	r := rand.New(rand.NewPCG(seed, 0x5a))
 	codes := make([]int, 2*cols*n)
 	for i := range codes {

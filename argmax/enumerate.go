@@ -1,0 +1,51 @@
+package argmax
+
+import (
+	"fmt"
+	"math"
+)
+
+// MaxEnumerate caps [Enumerate]: at most this many codes.
+const MaxEnumerate = 1 << 22
+
+// Enumerate writes argmax_z ⟨w, φ(z)⟩ over all K^N codes of s into z and
+// returns the maximum: the structure-generic reference that every solver
+// is tested against. Codes are visited in odometer order (variable 0
+// fastest) and the first maximum wins. O(K^N·Dim); it refuses more than
+// [MaxEnumerate] codes.
+func Enumerate(s Structure, w []float64, z []int) (float64, error) {
+	if err := checkW(s, w, z); err != nil {
+		return 0, err
+	}
+	n, k := s.Vars(), s.States()
+	total := 1.0
+	for i := 0; i < n; i++ {
+		total *= float64(k)
+	}
+	if total > MaxEnumerate {
+		return 0, fmt.Errorf("%w: enumerating %s means %g codes, more than %d", ErrTooLarge, s.Name(), total, MaxEnumerate)
+	}
+	for j, v := range w {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return 0, fmt.Errorf("%w: w[%d] = %v", ErrNotFinite, j, v)
+		}
+	}
+	cur := make([]int, n)
+	best := math.Inf(-1)
+	for {
+		if v := Score(s, w, cur); v > best {
+			best = v
+			copy(z, cur)
+		}
+		i := 0
+		for ; i < n; i++ {
+			if cur[i]++; cur[i] < k {
+				break
+			}
+			cur[i] = 0
+		}
+		if i == n {
+			return best, nil
+		}
+	}
+}

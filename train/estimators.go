@@ -1,0 +1,17 @@
+package train
+
+// The estimators commands can name, in the order their help lists them:
+// adding one is its file plus a line here.
+func init() {
+	for _, e := range []EstimatorInfo{
+		{"direct", "direct optimization through arg max, any structure", func(o EstimatorOptions) Estimator { return &Direct{KL: o.KL} }},
+		{"gsm", "Gumbel-Softmax (straight-through unless relaxed), independent latents", func(o EstimatorOptions) Estimator { return &GumbelSoftmax{Hard: !o.Relaxed} }},
+		{"exact", "the exact gradient, one categorical latent", func(EstimatorOptions) Estimator { return &Exact{} }},
+		{"arm", "ARM, independent bits", func(EstimatorOptions) Estimator { return &ARM{} }},
+		{"disarm", "DisARM, independent bits", func(EstimatorOptions) Estimator { return &DisARM{} }},
+		{"reinforce", "REINFORCE with a learned baseline, independent bits", func(EstimatorOptions) Estimator { return &Reinforce{} }},
+		{"rebar", "REBAR, independent bits", func(EstimatorOptions) Estimator { return &Rebar{} }},
+	} {
+		RegisterEstimator(e)
+	}
+}

@@ -1,0 +1,43 @@
+package train
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Needs is what an estimator declares about itself: which latents it can
+// train and which temperature it reads. Commands validate flags and pick
+// defaults from these declarations, not from estimator names.
+type Needs struct {
+	Binary      bool   // K = 2 states per variable
+	Independent bool   // no interaction weights (a product of per-variable factors)
+	OneLatent   bool   // a single categorical variable (N = 1)
+	Temperature string // "ε" (direct), "τ" (Gumbel-Softmax) or "" (none)
+	MaxTemp     float64
+	AnnealEvery int // default iterations between temperature updates; 0 when there is no temperature
+}
+
+// Check returns an error naming every requirement that a latent of n
+// variables with k states and the given number of interaction weights
+// does not meet.
+func (nd Needs) Check(estimator string, n, k, interactions int) error {
+	var miss []string
+	if nd.Binary && k != 2 {
+		miss = append(miss, fmt.Sprintf("binary latents (this one has K = %d)", k))
+	}
+	if nd.Independent && interactions > 0 {
+		miss = append(miss, fmt.Sprintf("independent latents without interaction weights (this structure has %d)", interactions))
+	}
+	if nd.OneLatent && n != 1 {
+		miss = append(miss, fmt.Sprintf("one categorical latent (this one has %d)", n))
+	}
+	if len(miss) == 0 {
+		return nil
+	}
+	return fmt.Errorf("train: estimator %s needs %s", estimator, strings.Join(miss, " and "))
+}
+
+// checkNeeds checks est's declaration against v.
+func checkNeeds(est Estimator, v *VAE) error {
+	return est.Needs().Check(est.Name(), v.N, v.K, v.Interactions())
+}

@@ -1,0 +1,69 @@
+package train
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// EstimatorOptions are the settings estimator constructors read; each
+// estimator ignores what does not concern it.
+type EstimatorOptions struct {
+	KL      KLMode // direct: how the KL term is treated
+	Relaxed bool   // gsm: feed the relaxed sample instead of straight-through
+}
+
+// EstimatorInfo is one registered estimator.
+type EstimatorInfo struct {
+	Name string
+	Doc  string // one line for flag help
+	New  func(EstimatorOptions) Estimator
+}
+
+var (
+	estMu    sync.RWMutex
+	estOrder []EstimatorInfo
+)
+
+// RegisterEstimator adds an estimator to the registry that commands list
+// and build from; a second registration of a name replaces the first.
+// Each estimator's file registers itself in init.
+func RegisterEstimator(info EstimatorInfo) {
+	estMu.Lock()
+	defer estMu.Unlock()
+	for i, e := range estOrder {
+		if e.Name == info.Name {
+			estOrder[i] = info
+			return
+		}
+	}
+	estOrder = append(estOrder, info)
+}
+
+// Estimators returns the registered estimators, in registration order
+// (direct first).
+func Estimators() []EstimatorInfo {
+	estMu.RLock()
+	defer estMu.RUnlock()
+	return slices.Clone(estOrder)
+}
+
+// EstimatorNames returns the registered names.
+func EstimatorNames() []string {
+	var n []string
+	for _, e := range Estimators() {
+		n = append(n, e.Name)
+	}
+	return n
+}
+
+// NewEstimator builds the named estimator.
+func NewEstimator(name string, opt EstimatorOptions) (Estimator, error) {
+	for _, e := range Estimators() {
+		if e.Name == name {
+			return e.New(opt), nil
+		}
+	}
+	return nil, fmt.Errorf("unknown estimator %q (known: %s)", name, strings.Join(EstimatorNames(), ", "))
+}
