@@ -8,8 +8,12 @@ import "errors"
 var (
 	// ErrNotOptimal means lp_solve's status was not OPTIMAL (for instance
 	// SUBOPTIMAL or TIMEOUT after [Solver.Timeout], or NUMFAILURE); the
-	// message names the status.
+	// message names the status, and for a numerical failure the range of
+	// the scores' magnitudes, the likely cause when it is wide.
 	ErrNotOptimal = errors.New("qip: lp_solve did not prove optimality")
+	// ErrTimeout means lp_solve stopped at the time limit ([Solver.Timeout]
+	// or [DefaultTimeout]); such errors also match [ErrNotOptimal].
+	ErrTimeout = errors.New("qip: time limit reached")
 	// ErrNotIntegral means a binary variable of lp_solve's solution was
 	// farther than [IntTol] from 0 or 1.
 	ErrNotIntegral = errors.New("qip: lp_solve solution is not integral")

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
@@ -272,10 +273,109 @@ func TestTimeoutIsAnError(t *testing.T) {
 	m := denseModel(rand.New(rand.NewPCG(40, 1)), 40)
 	start := time.Now()
 	v, err := s.Solve(m, make([]int, 40))
-	if !errors.Is(err, ErrNotOptimal) {
-		t.Fatalf("got value %v, err %v; want ErrNotOptimal", v, err)
+	if !errors.Is(err, ErrNotOptimal) || !errors.Is(err, ErrTimeout) {
+		t.Fatalf("got value %v, err %v; want ErrTimeout and ErrNotOptimal", v, err)
+	}
+	for _, want := range []string{"time limit of 1s (Solver.Timeout", "raise Solver.Timeout", "negative value means no limit"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not mention %q", err, want)
+		}
 	}
 	t.Logf("%v after %v", err, time.Since(start))
+}
+
+// TestDefaultTimeout: a zero Timeout means DefaultTimeout (the error says
+// so), a negative one no limit. The default is lowered to lp_solve's
+// smallest limit, 1 s, so that the dense n = 40 model (over a minute
+// without a limit) reaches it quickly.
+func TestDefaultTimeout(t *testing.T) {
+	if got := (&Solver{}).timeout(); got != DefaultTimeout {
+		t.Fatalf("zero Timeout: limit %v, want DefaultTimeout = %v", got, DefaultTimeout)
+	}
+	if got := (&Solver{Timeout: -1}).timeout(); got != 0 {
+		t.Fatalf("negative Timeout: limit %v, want 0 (none)", got)
+	}
+	if testing.Short() {
+		t.Skip("takes about a second")
+	}
+	defer func(old time.Duration) { defaultTimeout = old }(defaultTimeout)
+	defaultTimeout = time.Second
+	m := denseModel(rand.New(rand.NewPCG(40, 1)), 40)
+	_, err := New().Solve(m, make([]int, 40))
+	if !errors.Is(err, ErrTimeout) || !strings.Contains(err.Error(), "DefaultTimeout, the limit of a zero Solver.Timeout") {
+		t.Fatalf("zero Timeout, default lowered to 1 s: err = %v, want ErrTimeout naming DefaultTimeout", err)
+	}
+}
+
+// TestScaleIndependent: the objective's power-of-two scaling makes the
+// answer independent of the weights' units. Integer models multiplied by
+// the smallest subnormal (5e-324) or by 2¹⁰⁰⁰ (beyond lp_solve's infinity,
+// 1e30) are solved exactly, and models whose magnitudes span 10⁻³⁰ to
+// 10³⁰ within 1e-9 of Σ|scores|, with no lp_solve failure. Without the
+// scaling a lone θ = 5e-324 gave z = 0 and value 0, weights of 1e300 gave
+// UNBOUNDED, and 44% of the wide-range models NUMFAILURE or ACCURACYERROR.
+func TestScaleIndependent(t *testing.T) {
+	s := New()
+	z := make([]int, 1)
+	if v, err := s.Solve(argmax.NewBinary([]float64{5e-324}, nil), z); err != nil || v != 5e-324 || z[0] != 1 {
+		t.Fatalf("θ = 5e-324: z = %v, value %v, err %v; want z = [1], 5e-324", z, v, err)
+	}
+	r := rand.New(rand.NewPCG(8, 9))
+	for _, f := range []float64{5e-324, math.Ldexp(1, 1000)} {
+		for k := 0; k < 60; k++ {
+			m := randomModel(r, 2+k%9, 0.6, smallInts)
+			for i := range m.Unary {
+				m.Unary[i] *= f
+			}
+			for e := range m.Edges {
+				m.Edges[e].W *= f
+			}
+			checkAgainstExhaustive(t, s, m, true, fmt.Sprintf("integers × %g, model %d", f, k))
+		}
+	}
+	wide := func() float64 {
+		v := math.Pow(10, float64(r.IntN(61)-30))
+		if r.IntN(2) == 0 {
+			v = -v
+		}
+		return v
+	}
+	for k := 0; k < 300; k++ {
+		n := 2 + r.IntN(9)
+		m := argmax.NewBinary(make([]float64, n), nil)
+		for i := 0; i < n; i++ {
+			m.Unary[2*i+1] = wide()
+			for j := i + 1; j < n; j++ {
+				if r.IntN(2) == 0 {
+					m.Edges = append(m.Edges, argmax.Edge{I: i, J: j, W: wide()})
+				}
+			}
+		}
+		checkAgainstExhaustive(t, s, m, false, fmt.Sprintf("magnitudes 1e-30..1e30, model %d", k))
+	}
+}
+
+// TestStatusErrorRange: a numerical failure names the range of the
+// scores' magnitudes, and calls it the likely cause only when it is wide.
+func TestStatusErrorRange(t *testing.T) {
+	s := New()
+	wide := argmax.NewBinary([]float64{1e12, -1e-12}, []argmax.Edge{{I: 0, J: 1, W: 1e-12}})
+	pairs, _ := mergeEdges(nil, wide.Edges)
+	err := s.statusError(golp.NUMFAILURE, wide, pairs, DefaultTimeout, time.Millisecond)
+	if !errors.Is(err, ErrNotOptimal) || errors.Is(err, ErrTimeout) {
+		t.Fatalf("err = %v, want ErrNotOptimal and not ErrTimeout", err)
+	}
+	for _, want := range []string{"NUMFAILURE (5)", "from 1e-12 to 1e+12", "dynamic range of 1e+24", "likely cause"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not mention %q", err, want)
+		}
+	}
+	narrow := argmax.NewBinary([]float64{2, -1}, []argmax.Edge{{I: 0, J: 1, W: 0.5}})
+	pairs, _ = mergeEdges(nil, narrow.Edges)
+	err = s.statusError(25, narrow, pairs, DefaultTimeout, time.Millisecond)
+	if msg := err.Error(); strings.Contains(msg, "likely cause") || !strings.Contains(msg, "ACCURACYERROR (25)") || !strings.Contains(msg, "dynamic range 4") {
+		t.Errorf("narrow range: %q", msg)
+	}
 }
 
 // TestHandle guards the reflection into golp.LP that the workarounds need.
