@@ -11,7 +11,10 @@ import (
 // Save writes the trainer's full state — parameters, Adam moments, epoch and
 // iteration counters, the random generator, and a REINFORCE baseline if
 // there is one — so that [Trainer.Load] resumes exactly where it stopped.
-func (t *Trainer) Save(w io.Writer) error {
+func (t *Trainer) Save(w io.Writer) error { return t.save(w, nil) }
+
+// save is Save with extra named vectors.
+func (t *Trainer) save(w io.Writer, more map[string][]float32) error {
 	rng, err := t.pcg.MarshalBinary()
 	if err != nil {
 		return err
@@ -26,12 +29,18 @@ func (t *Trainer) Save(w io.Writer) error {
 			extra[k] = v
 		}
 	}
+	for k, v := range more {
+		extra[k] = v
+	}
 	return nn.Save(w, append(t.params, t.Opt.State()...), extra)
 }
 
 // Load restores a state written by [Trainer.Save] for the same model and
 // estimator; a mismatch in names or shapes is an error.
-func (t *Trainer) Load(r io.Reader) error {
+func (t *Trainer) Load(r io.Reader) error { return t.load(r, nil) }
+
+// load is Load that also returns the checkpoint's other entries in more.
+func (t *Trainer) load(r io.Reader, more map[string][]float32) error {
 	extra := map[string][]float32{"trainer.epoch": nil, "trainer.iter": nil, "trainer.rng": nil}
 	st, stateful := t.Est.(Stateful)
 	if stateful {
@@ -44,6 +53,11 @@ func (t *Trainer) Load(r io.Reader) error {
 	}
 	if len(extra["trainer.epoch"]) != 1 || len(extra["trainer.iter"]) != 2 {
 		return fmt.Errorf("train: checkpoint counters have the wrong length")
+	}
+	for k, v := range extra {
+		if more != nil {
+			more[k] = v
+		}
 	}
 	t.Epoch = int(extra["trainer.epoch"][0])
 	t.Iter = joinInt(extra["trainer.iter"])
