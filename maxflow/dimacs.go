@@ -28,6 +28,14 @@ type Instance struct {
 // maxLine bounds the length of one DIMACS line.
 const maxLine = 1 << 20
 
+// MaxIsolatedNodes is how many nodes a DIMACS p line may declare beyond
+// those that its arcs and terminals can touch: NODES ≤ 2·ARCS + 2 +
+// MaxIsolatedNodes. A node no arc touches carries no flow, yet solving
+// allocates for every declared node; the bound keeps memory proportional
+// to the file (a 60-byte file declaring 2,147,483,646 nodes and one arc
+// would otherwise need gigabytes).
+const MaxIsolatedNodes = 1 << 16
+
 // ReadDIMACS reads a DIMACS max-flow file:
 //
 //	c comment
@@ -39,11 +47,14 @@ const maxLine = 1 << 20
 // with 1-based node ids. Capacities may be real numbers but must be finite
 // and ≥ 0. Blank lines and lines starting with 'c' are skipped. Errors
 // wrap [ErrDIMACS] and name the line and the problem: missing or repeated
-// p line, bad counts, node out of range, negative capacity, missing or
-// repeated source/sink, source equal to sink, and an arc count that
-// differs from the p line.
+// p line, bad counts (including more than 2·ARCS + 2 + [MaxIsolatedNodes]
+// nodes), node out of range, negative capacity, missing or repeated
+// source/sink, source equal to sink, and an arc count that differs from
+// the p line.
 //
-// It runs in time linear in the input; memory is O(arcs).
+// It runs in time linear in the input; memory is O(arcs), and an accepted
+// instance has O(arcs) nodes, so solving it takes memory in proportion to
+// the file.
 func ReadDIMACS(r io.Reader) (*Instance, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64*1024), maxLine)
@@ -71,6 +82,10 @@ func ReadDIMACS(r io.Reader) (*Instance, error) {
 			m, err2 := strconv.Atoi(f[3])
 			if err1 != nil || err2 != nil || n < 2 || n > maxNodes || m < 0 {
 				return nil, bad("bad counts %q %q: want NODES ≥ 2 (≤ %d) and ARCS ≥ 0", f[2], f[3], maxNodes)
+			}
+			if n > 2*min(m, maxNodes)+2+MaxIsolatedNodes { // min: no overflow
+				return nil, bad("p line declares %d nodes but %d arcs: at most 2·%d + 2 nodes can touch an arc or be a terminal, "+
+					"and at most %d more (isolated, carrying no flow) are accepted, so that memory stays proportional to the file", n, m, m, MaxIsolatedNodes)
 			}
 			in.Nodes, declared = n, m
 			in.Arcs = make([]Arc, 0, min(m, 1<<16))
@@ -179,16 +194,45 @@ func (in *Instance) Load(g MinCut) (offset float64) {
 }
 
 // Solve loads the instance into g and returns the maximum s-t flow value.
+// Errors name nodes by their 1-based DIMACS ids: when g fails, and the
+// capacities of the arcs joining some node to the source or to the sink
+// sum beyond the float64 range, the error says which node and terminal
+// (g's own message would give its 0-based index).
 func (in *Instance) Solve(g MinCut) (float64, error) {
 	offset := in.Load(g)
 	f, err := g.MaxFlow()
 	if err != nil {
+		if terr := in.terminalOverflow(); terr != nil {
+			return 0, terr
+		}
 		return 0, err
 	}
 	if math.IsInf(f+offset, 0) {
-		return 0, fmt.Errorf("%w: flow value overflows", ErrCapacity)
+		return 0, fmt.Errorf("%w: flow value overflows (%v)", ErrCapacity, f+offset)
 	}
 	return f + offset, nil
+}
+
+// terminalOverflow returns an error naming, by DIMACS id, the first node
+// (in arc order) whose arcs from the source or to the sink sum to +Inf, as
+// Load adds them; nil if there is none. O(arcs) time and memory.
+func (in *Instance) terminalOverflow() error {
+	src := make(map[int]float64)
+	snk := make(map[int]float64)
+	for _, a := range in.Arcs {
+		switch {
+		case a.To == in.Source || a.From == in.Sink, a.From == in.Source && a.To == in.Sink:
+		case a.From == in.Source:
+			if src[a.To] += a.Cap; math.IsInf(src[a.To], 0) {
+				return fmt.Errorf("%w: the arcs from the source (node %d) to node %d have capacities summing beyond the float64 range", ErrCapacity, in.Source+1, a.To+1)
+			}
+		case a.To == in.Sink:
+			if snk[a.From] += a.Cap; math.IsInf(snk[a.From], 0) {
+				return fmt.Errorf("%w: the arcs from node %d to the sink (node %d) have capacities summing beyond the float64 range", ErrCapacity, a.From+1, in.Sink+1)
+			}
+		}
+	}
+	return nil
 }
 
 // SourceSet returns, after Solve on g, the 1-based DIMACS ids of the

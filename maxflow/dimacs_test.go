@@ -82,11 +82,69 @@ func TestReadDIMACSErrors(t *testing.T) {
 		{"p max 3 0\nn q s\n", "line 2: node id \"q\" is not an integer"},
 		{"p max 3 0\nx\n", "line 2: unknown line type \"x\""},
 		{"p max 3 0\n" + strings.Repeat("c", maxLine+1), "line 2: longer than"},
+		{"c sixty bytes\np max 2147483646 1\nn 1 s\nn 2 t\na 1 2 1\n", "line 2: p line declares 2147483646 nodes but 1 arcs"},
+		{fmt.Sprintf("p max %d 0\n", 3+MaxIsolatedNodes), "at most 65536 more (isolated"},
+		{fmt.Sprintf("p max %d 10\n", 23+MaxIsolatedNodes), "declares 65559 nodes but 10 arcs"},
 	}
 	for _, c := range cases {
 		_, err := ReadDIMACS(strings.NewReader(c.in))
 		if !errors.Is(err, ErrDIMACS) || !strings.Contains(err.Error(), c.text) {
 			t.Errorf("input %.40q: error %v, want one containing %q", c.in, err, c.text)
+		}
+	}
+}
+
+// TestReadDIMACSNodeBound: the node count is bounded by the arcs, so an
+// accepted instance needs memory in proportion to the file: the 60-byte
+// file declaring 2,147,483,646 nodes that used to grow to 9 GB is refused
+// before anything is allocated for its nodes, while isolated nodes up to
+// MaxIsolatedNodes are still accepted.
+func TestReadDIMACSNodeBound(t *testing.T) {
+	huge := "c sixty bytes\np max 2147483646 1\nn 1 s\nn 2 t\na 1 2 1\n"
+	_, err := ReadDIMACS(strings.NewReader(huge))
+	if !errors.Is(err, ErrDIMACS) || !strings.Contains(err.Error(), "memory stays proportional to the file") {
+		t.Fatalf("huge node count: err = %v", err)
+	}
+	// At the bound: 2·ARCS + 2 + MaxIsolatedNodes nodes, accepted and
+	// solved; one more is refused.
+	at := fmt.Sprintf("p max %d 2\nn 1 s\nn 4 t\na 1 2 3\na 2 4 2\n", 2*2+2+MaxIsolatedNodes)
+	in, err := ReadDIMACS(strings.NewReader(at))
+	if err != nil {
+		t.Fatalf("node count at the bound: %v", err)
+	}
+	if f, err := in.Solve(New(0, 0)); err != nil || f != 2 {
+		t.Fatalf("node count at the bound: flow %v, %v; want 2", f, err)
+	}
+	over := fmt.Sprintf("p max %d 2\nn 1 s\nn 4 t\na 1 2 3\na 2 4 2\n", 2*2+3+MaxIsolatedNodes)
+	if _, err := ReadDIMACS(strings.NewReader(over)); !errors.Is(err, ErrDIMACS) {
+		t.Fatalf("node count one above the bound: err = %v", err)
+	}
+	// A huge declared arc count does not overflow the bound's arithmetic;
+	// the missing arcs are reported.
+	_, err = ReadDIMACS(strings.NewReader("p max 2147483646 9223372036854775807\nn 1 s\nn 2 t\na 1 2 1\n"))
+	if !errors.Is(err, ErrDIMACS) || !strings.Contains(err.Error(), "1 arcs read") {
+		t.Fatalf("huge arc count: err = %v", err)
+	}
+}
+
+// TestSolveNamesDIMACSNodes: capacities into one node that overflow
+// float64 are reported with the file's 1-based node ids, by both backends
+// (the graph's own error names its 0-based index).
+func TestSolveNamesDIMACSNodes(t *testing.T) {
+	cases := []struct{ in, text string }{
+		{"p max 3 3\nn 1 s\nn 3 t\na 1 2 1e308\na 1 2 1e308\na 2 3 1\n", "arcs from the source (node 1) to node 2 have capacities summing beyond"},
+		{"p max 4 3\nn 4 s\nn 1 t\na 4 3 1\na 3 1 1e308\na 3 1 1e308\n", "arcs from node 3 to the sink (node 1) have capacities summing beyond"},
+	}
+	for _, c := range cases {
+		in, err := ReadDIMACS(strings.NewReader(c.in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, g := range []MinCut{New(0, 0), &YourBasic{Scale: 1}} {
+			_, err := in.Solve(g)
+			if !errors.Is(err, ErrCapacity) || !strings.Contains(err.Error(), c.text) {
+				t.Errorf("%T on %q: err = %v, want ErrCapacity containing %q", g, c.in, err, c.text)
+			}
 		}
 	}
 }
@@ -157,6 +215,9 @@ func FuzzReadDIMACS(f *testing.F) {
 				t.Fatalf("error %v does not wrap ErrDIMACS with a line", err)
 			}
 			return
+		}
+		if in.Nodes > 2*len(in.Arcs)+2+MaxIsolatedNodes {
+			t.Fatalf("%d nodes for %d arcs: beyond the bound", in.Nodes, len(in.Arcs))
 		}
 		if in.Nodes < 2 || in.Source == in.Sink || in.Source < 0 || in.Sink < 0 || in.Source >= in.Nodes || in.Sink >= in.Nodes {
 			t.Fatalf("bad instance %+v", in)
