@@ -9,8 +9,11 @@
 // (bk, default) or github.com/yourbasic/graph's Edmonds–Karp (yourbasic,
 // slow; capacities are multiplied by -scale and rounded to integers).
 // -cut writes the source side of the minimal minimum cut, one 1-based
-// DIMACS node id per line. Exit status: 2 for bad flags, 1 for unreadable
-// or invalid input and write errors, 0 otherwise.
+// DIMACS node id per line. The flow is printed exactly, integers below
+// 10¹⁵ in full and other values in the shortest form that reads back to
+// the same float64 (1e+308). Errors name nodes by their 1-based DIMACS ids.
+// Exit status: 2 for bad flags, 1 for unreadable or invalid input and
+// write errors, 0 otherwise.
 package main
 
 import (
@@ -19,8 +22,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/argmaxvae/argmaxvae/maxflow"
@@ -43,9 +48,34 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case errors.Is(err, errUsage):
 		return 2
 	default:
+		// Errors of package maxflow start with "maxflow: " too; say it once.
 		fmt.Fprintln(stderr, "maxflow:", err)
 		return 1
 	}
+}
+
+// inputError is an error about the input named name. Its message drops the
+// "maxflow: " that package maxflow's errors start with, since the command
+// prints its own.
+type inputError struct {
+	name string
+	err  error
+}
+
+func (e *inputError) Error() string {
+	return e.name + ": " + strings.TrimPrefix(e.err.Error(), "maxflow: ")
+}
+
+func (e *inputError) Unwrap() error { return e.err }
+
+// formatFlow prints a flow value exactly and briefly: integers below 10¹⁵
+// in full, anything else in the shortest form that reads back to the same
+// float64, with an exponent when that is shorter (1e+308, not 309 digits).
+func formatFlow(f float64) string {
+	if f == math.Trunc(f) && math.Abs(f) < 1e15 {
+		return strconv.FormatFloat(f, 'f', -1, 64)
+	}
+	return strconv.FormatFloat(f, 'g', -1, 64)
 }
 
 func solve(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -92,7 +122,7 @@ func solve(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	t0 := time.Now()
 	in, err := maxflow.ReadDIMACS(bufio.NewReaderSize(r, 1<<16))
 	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
+		return &inputError{name, err}
 	}
 	parse := time.Since(t0)
 	var g maxflow.MinCut = &maxflow.YourBasic{Scale: *scale}
@@ -102,10 +132,10 @@ func solve(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	t0 = time.Now()
 	flow, err := in.Solve(g)
 	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
+		return &inputError{name, err}
 	}
 	solveTime := time.Since(t0)
-	fmt.Fprintf(stdout, "flow %s\nnodes %d arcs %d\nparse %v\nsolve %v (%s)\n", strconv.FormatFloat(flow, 'f', -1, 64), in.Nodes, len(in.Arcs), parse, solveTime, *backend)
+	fmt.Fprintf(stdout, "flow %s\nnodes %d arcs %d\nparse %v\nsolve %v (%s)\n", formatFlow(flow), in.Nodes, len(in.Arcs), parse, solveTime, *backend)
 	if *cutPath != "" {
 		return writeCut(*cutPath, in.SourceSet(g))
 	}

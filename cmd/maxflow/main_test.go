@@ -66,7 +66,7 @@ func TestRunErrors(t *testing.T) {
 		{[]string{"-in", good, "-backend", "yourbasic", "-scale", "-1"}, 2, "-scale must be"},
 		{[]string{"-in", good, "extra"}, 2, "unexpected arguments"},
 		{[]string{"-in", filepath.Join(dir, "missing.max")}, 1, "no such file"},
-		{[]string{"-in", bad}, 1, "bad.max: maxflow: bad DIMACS input: line 4"},
+		{[]string{"-in", bad}, 1, "maxflow: " + bad + ": bad DIMACS input: line 4"},
 		{[]string{"-in", good, "-cut", filepath.Join(dir, "no", "dir", "cut")}, 1, "no such file"},
 	}
 	for _, c := range cases {
@@ -74,6 +74,49 @@ func TestRunErrors(t *testing.T) {
 		code := run(c.args, strings.NewReader(""), &out, &errb)
 		if code != c.code || !strings.Contains(errb.String(), c.text) {
 			t.Errorf("%q: exit %d, stderr %q; want %d with %q", c.args, code, errb.String(), c.code, c.text)
+		}
+		if n := strings.Count(errb.String(), "maxflow:"); code == 1 && n != 1 {
+			t.Errorf("%q: stderr %q says \"maxflow:\" %d times, want once", c.args, errb.String(), n)
+		}
+	}
+}
+
+// TestRunInputs: what the command prints for inputs at the edges: a flow
+// of 1e308 (not 309 digits), overflowing terminal capacities (the node
+// named by its 1-based id, the prefix once), and a 60-byte file declaring
+// 2,147,483,646 nodes (refused, instead of allocating gigabytes).
+func TestRunInputs(t *testing.T) {
+	cases := []struct {
+		name, file string
+		code       int
+		stdout     string // prefix of standard output
+		stderr     string // the whole of standard error, after the file name
+	}{
+		{"big flow", "p max 3 2\nn 1 s\nn 3 t\na 1 2 1e308\na 2 3 1e308\n", 0, "flow 1e+308\nnodes 3 arcs 2\n", ""},
+		{"fraction", "p max 2 2\nn 1 s\nn 2 t\na 1 2 0.1\na 1 2 0.2\n", 0, "flow 0.30000000000000004\n", ""},
+		{"large integer", "p max 2 1\nn 1 s\nn 2 t\na 1 2 123456789012345\n", 0, "flow 123456789012345\n", ""},
+		{"terminal overflow", "p max 3 3\nn 1 s\nn 3 t\na 1 2 1e308\na 1 2 1e308\na 2 3 1\n", 1, "",
+			"invalid capacity: the arcs from the source (node 1) to node 2 have capacities summing beyond the float64 range\n"},
+		{"huge node count", "c sixty bytes\np max 2147483646 1\nn 1 s\nn 2 t\na 1 2 1\n", 1, "",
+			"bad DIMACS input: line 2: p line declares 2147483646 nodes but 1 arcs"},
+	}
+	for _, c := range cases {
+		for _, backend := range []string{"bk", "yourbasic"} {
+			if c.name == "big flow" && backend == "yourbasic" {
+				continue // the integer backend refuses capacities beyond 2^62
+			}
+			var out, errb strings.Builder
+			code := run([]string{"-in", "-", "-backend", backend}, strings.NewReader(c.file), &out, &errb)
+			if code != c.code || !strings.HasPrefix(out.String(), c.stdout) {
+				t.Errorf("%s (%s): exit %d, stdout %q; want %d and %q", c.name, backend, code, out.String(), c.code, c.stdout)
+			}
+			want := ""
+			if c.stderr != "" {
+				want = "maxflow: standard input: " + c.stderr
+			}
+			if got := errb.String(); !strings.HasPrefix(got, want) || (want == "") != (got == "") {
+				t.Errorf("%s (%s): stderr %q, want %q", c.name, backend, got, want)
+			}
 		}
 	}
 }
