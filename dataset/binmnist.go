@@ -36,9 +36,13 @@ func loadBinarizedMNIST(dir string) (*Splits, error) {
 	return &Splits{Train: sets[0], Valid: sets[1], Test: sets[2]}, nil
 }
 
+// binarizedMNISTVar is the name of the one variable in each of
+// Larochelle's binarized MNIST MAT files.
+const binarizedMNISTVar = "X"
+
 // readBinarizedMNIST reads one MAT file holding a single n×784 matrix of
-// 0/1 values (column-major) and transposes it into a set without gray
-// levels or labels. O(n·784).
+// 0/1 values (column-major) named X and transposes it into a set without
+// gray levels or labels. O(n·784).
 func readBinarizedMNIST(path, name string, n int) (*Set, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -53,6 +57,9 @@ func readBinarizedMNIST(path, name string, n int) (*Set, error) {
 		return nil, fmt.Errorf("dataset: %s: %d matrices, want exactly 1", path, len(vars))
 	}
 	v := vars[0]
+	if v.Name != binarizedMNISTVar {
+		return nil, fmt.Errorf("dataset: %s: the matrix is named %q, want %q as in Larochelle's binarized_mnist_*.amat files", path, v.Name, binarizedMNISTVar)
+	}
 	if len(v.Dims) != 2 || v.Dims[0] != n || v.Dims[1] != Pixels {
 		return nil, fmt.Errorf("dataset: %s: matrix %q has dimensions %v, want [%d %d]", path, v.Name, v.Dims, n, Pixels)
 	}

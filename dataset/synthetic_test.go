@@ -291,6 +291,9 @@ func TestBinarizedMNISTSynthetic(t *testing.T) {
 		{write("dims.amat", &MATVar{Name: "X", Class: 9, Dims: []int{Pixels, 3}, typ: miUINT8, data: data}), "dimensions [784 3], want [3 784]"},
 		{write("two.amat", &MATVar{Name: "X", Class: 9, Dims: []int{3, Pixels}, typ: miUINT8, data: data}, &MATVar{Name: "Y", Class: 9, Dims: []int{1, 1}, typ: miUINT8, data: []byte{0}}), "2 matrices"},
 		{write("value.amat", &MATVar{Name: "X", Class: 9, Dims: []int{3, Pixels}, typ: miUINT8, data: bad2}), "value 2 at image 1, pixel 5"},
+		// Right shape and values, wrong variable: not Larochelle's file.
+		{write("name.amat", &MATVar{Name: "Y", Class: 9, Dims: []int{3, Pixels}, typ: miUINT8, data: data}), `the matrix is named "Y", want "X"`},
+		{write("lower.amat", &MATVar{Name: "x", Class: 9, Dims: []int{3, Pixels}, typ: miUINT8, data: data}), `named "x", want "X"`},
 		{filepath.Join(dir, "missing.amat"), "no such file"},
 	} {
 		if _, err := readBinarizedMNIST(tc.path, "t", 3); err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), tc.path) {
