@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/argmaxvae/argmaxvae/argmax"
 	"github.com/argmaxvae/argmaxvae/nn"
 )
 
@@ -142,5 +143,40 @@ func TestFoldedDirectRefusesLargeEps(t *testing.T) {
 	}
 	if _, err := ParseKLMode("gibbs"); err == nil {
 		t.Error("ParseKLMode accepted an unknown name")
+	}
+}
+
+// On a chain of K-state variables (Viterbi), z*(ε) of a direct step is the
+// arg max over all K^N codes of the weights the step left — (1−ε)h + γ + εf̃
+// for the folded KL, h + γ + εf̃ otherwise — found by enumeration.
+func TestChainPerturbedArgmaxMatchesEnumeration(t *testing.T) {
+	s, err := argmax.NewChain(4, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	enc, dec := NewNetworks(s, 10, 16, r)
+	v, err := NewVAE(enc, dec, s, "viterbi", 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := randomImages(9, 30, 10)
+	z := make([]int, 4)
+	for _, c := range []struct {
+		mode KLMode
+		eps  float64
+	}{{KLFolded, 0.6}, {KLNone, 2}} {
+		if _, err := (&Direct{KL: c.mode}).Step(v, x, rand.New(rand.NewPCG(5, 6)), c.eps); err != nil {
+			t.Fatal(err)
+		}
+		for b := 0; b < x.Rows; b++ {
+			want, err := argmax.Enumerate(s, v.w[b], z)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := argmax.Score(s, v.w[b], v.zeps[b*4:(b+1)*4]); math.Abs(got-want) > 1e-9*math.Max(1, math.Abs(want)) {
+				t.Fatalf("%s example %d: z*(ε) = %v scores %v, enumeration %v scores %v", c.mode, b, v.zeps[b*4:(b+1)*4], got, z, want)
+			}
+		}
 	}
 }

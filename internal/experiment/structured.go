@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"path/filepath"
 
+	"github.com/argmaxvae/argmaxvae/argmax"
 	"github.com/argmaxvae/argmaxvae/nn"
 	"github.com/argmaxvae/argmaxvae/train"
 )
@@ -33,6 +34,48 @@ func StructureOf(solver string) (string, error) {
 		return "general", nil
 	}
 	return "", fmt.Errorf("-solver %q: want independent, maxflow, bnb, exhaustive or milp", solver)
+}
+
+// ResolveStructure sets s.Structure, s.K and s.Solver from cmd/structured's
+// -structure, -signs, -states and -solver flags: without -structure the
+// solver decides it (StructureOf); without -solver the structure's fastest
+// exact solver runs.
+func ResolveStructure(s *Spec, structure, signs string) error {
+	if signs != "supermodular" && signs != "general" {
+		return fmt.Errorf("-signs %q: want supermodular or general", signs)
+	}
+	switch structure {
+	case "":
+		if s.Solver == "" {
+			s.Solver = "maxflow"
+		}
+		st, err := StructureOf(s.Solver)
+		if err != nil {
+			return err
+		}
+		s.Structure = st
+	case "independent":
+		s.Structure = "none"
+	case "complete":
+		if s.K != 2 {
+			return fmt.Errorf("-structure complete has binary variables; -states %d", s.K)
+		}
+		s.Structure = signs
+	case "chain":
+		s.Structure = "chain"
+	default:
+		return fmt.Errorf("-structure %q: want independent, complete or chain", structure)
+	}
+	if s.Solver == "" {
+		st, err := NewStructure(s)
+		if err != nil {
+			return err
+		}
+		if s.Solver, _, err = argmax.Fastest(st); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // StructuredScore is the reported loss of a structured run: the negative
