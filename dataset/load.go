@@ -23,23 +23,62 @@ type Options struct {
 // dynamicStream is the second PCG seed word of the dynamic binarization.
 const dynamicStream = 0x5eed_da7a_b1a5_0001
 
-type loader struct {
-	env string // environment variable naming the directory
-	// load reads the splits from dir (dir may be empty when the data set
+// Source is one registered data set: its name, the environment variable
+// naming its folder, its loader, and what it supports.
+type Source struct {
+	Name string
+	Env  string // environment variable naming the directory
+	// Load reads the splits from dir (dir may be empty when the data set
 	// has a default location; the loader resolves it).
-	load func(dir string) (*Splits, error)
+	Load func(dir string) (*Splits, error)
+	// Binary: the pixels are already 0/1, so dynamic binarization does not
+	// apply.
+	Binary bool
 }
 
-var loaders = map[string]loader{
-	"mnist":           {env: "ARGMAXVAE_MNIST", load: loadMNIST},
-	"fashion":         {env: "ARGMAXVAE_FASHION", load: loadFashion},
-	"omniglot":        {env: "ARGMAXVAE_OMNIGLOT", load: loadOmniglot},
-	"binarized-mnist": {env: "ARGMAXVAE_BINARIZED_MNIST", load: loadBinarizedMNIST},
+var sources []Source
+
+// Register adds a data set to the list [Load] and [Names] use; a second
+// registration of a name replaces the first. Adding a data set is its
+// file plus a line in the list below.
+func Register(s Source) {
+	for i, o := range sources {
+		if o.Name == s.Name {
+			sources[i] = s
+			return
+		}
+	}
+	sources = append(sources, s)
 }
 
-// Names lists the data sets [Load] accepts.
+func init() {
+	for _, s := range []Source{
+		{Name: "mnist", Env: "ARGMAXVAE_MNIST", Load: loadMNIST},
+		{Name: "fashion", Env: "ARGMAXVAE_FASHION", Load: loadFashion},
+		{Name: "omniglot", Env: "ARGMAXVAE_OMNIGLOT", Load: loadOmniglot},
+		{Name: "binarized-mnist", Env: "ARGMAXVAE_BINARIZED_MNIST", Load: loadBinarizedMNIST, Binary: true},
+	} {
+		Register(s)
+	}
+}
+
+// Names lists the data sets [Load] accepts, in registration order.
 func Names() []string {
-	return []string{"mnist", "fashion", "omniglot", "binarized-mnist"}
+	var n []string
+	for _, s := range sources {
+		n = append(n, s.Name)
+	}
+	return n
+}
+
+// Lookup returns the registered data set of that name.
+func Lookup(name string) (Source, bool) {
+	for _, s := range sources {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return Source{}, false
 }
 
 // Load reads data set name ("mnist", "fashion", "omniglot" or
@@ -54,18 +93,18 @@ func Names() []string {
 // Cost: reading and decompressing the files, O(total pixels); MNIST takes
 // well under a second on one core (see the package tests).
 func Load(name string, opt Options) (*Splits, error) {
-	l, ok := loaders[name]
+	l, ok := Lookup(name)
 	if !ok {
 		return nil, fmt.Errorf("dataset: unknown data set %q; valid names: %s", name, strings.Join(Names(), ", "))
 	}
-	if opt.Dynamic && name == "binarized-mnist" {
+	if opt.Dynamic && l.Binary {
 		return nil, fmt.Errorf("dataset: %s is already binary; dynamic binarization is not available", name)
 	}
 	dir := opt.Dir
 	if dir == "" {
-		dir = os.Getenv(l.env)
+		dir = os.Getenv(l.Env)
 	}
-	sp, err := l.load(dir)
+	sp, err := l.Load(dir)
 	if err != nil {
 		return nil, err
 	}

@@ -13,7 +13,7 @@ func TestNamesAndUnknown(t *testing.T) {
 		t.Errorf("Names() = %v", Names())
 	}
 	for _, n := range Names() {
-		if _, ok := loaders[n]; !ok {
+		if src, ok := Lookup(n); !ok || src.Load == nil {
 			t.Errorf("name %q has no loader", n)
 		}
 	}
@@ -40,7 +40,8 @@ func TestNoDefaultLocation(t *testing.T) {
 
 func TestDirPrecedence(t *testing.T) {
 	for _, n := range Names() {
-		env := loaders[n].env
+		src, _ := Lookup(n)
+		env := src.Env
 		t.Setenv(env, "/nonexistent/from-env")
 		_, err := Load(n, Options{})
 		if err == nil || !strings.Contains(err.Error(), "/nonexistent/from-env/") {
