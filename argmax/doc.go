@@ -31,6 +31,15 @@
 //   - a MILP solver over lp_solve lives in package qip (cgo) and registers
 //     itself here when imported; see [RegisterMILP].
 //
+// Structures. A [Structure] is a latent's feasible codes and features
+// φ(z) with its own solvers ([Maximizer]s over the weight vector w):
+// [Pairwise] covers the models above ([Independent], [Complete], any edge
+// list through [Graph]: [ChainPairs], [GridPairs]); [Chain] is a chain of
+// K-state variables with transition scores, solved by [Viterbi] in
+// O(N·K²). [Enumerate] is the structure-generic reference, [Fastest] picks
+// a structure's fastest solver, and [Score] evaluates ⟨w, φ(z)⟩. A new
+// structure is one file (its features and signs) plus its solver's file.
+//
 // [Choose] picks the fastest exact solver that applies to a model, [Batch]
 // solves many independent models in parallel, and [Gumbel] and
 // [PerturbUnary] draw the Gumbel noise that turns an arg max into a sample.

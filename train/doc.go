@@ -1,11 +1,15 @@
 // Package train fits discrete VAEs whose latent is sampled by an arg max:
-// z* = argmax_z h(x,z) + γ(z), solved by any [argmax.Solver].
+// z* = argmax_z h(x,z) + γ(z), solved exactly by any solver of the latent's
+// [argmax.Structure].
 //
-// The encoder's output is the weight vector w(x) of an [argmax.Model]:
-// N·K unary scores (N latents of K states) followed by one weight per edge
-// of a fixed pairwise structure. Because h(x,z) = ⟨w(x), φ(z)⟩, every
-// estimator here produces a gradient with respect to w and lets the encoder
-// backpropagate it; the trainer never looks inside the solver.
+// The latent's structure is an [argmax.Structure] value: its codes, its
+// features φ(z) and its exact solvers. The encoder ([NewNetworks]) emits
+// the structure's weight vector w(x) (N·K unary scores, then the
+// structure's interaction weights, with softplus where the structure asks
+// for nonnegative weights), and h(x,z) = ⟨w(x), φ(z)⟩; every estimator
+// produces a gradient with respect to w and lets the encoder backpropagate
+// it. The trainer never looks inside the solver, and the networks never
+// know which solver runs.
 //
 // Estimators ([Estimator]), one file each:
 //
@@ -62,6 +66,17 @@
 // −E_q log p(x|z) + KL(q‖uniform), with KL computed for the product of the
 // per-latent softmax factors of the unary scores.
 //
-// [Run] drives the loop: seeded shuffling, the ε/τ schedule, evaluation on
-// validation and test sets, and one [Row] of metrics per epoch.
+// Estimators declare what they need ([Needs]: binary, independent or one
+// latent; which temperature) and are listed in one registry
+// ([RegisterEstimator], [NewEstimator]); state that must survive a
+// checkpoint goes through [Stateful]. An estimator outside this package is
+// written with the VAE's step API ([VAE.SampleArgmax], [VAE.Weights],
+// [VAE.SolveAgain], [VAE.LocalLogLik], [VAE.DecodeBackward],
+// [VAE.AddFeatures], [VAE.EncoderBackward]).
+//
+// [Fit] is the driver, in the manner of gonum's optimize.Minimize: a
+// [Trainer] (VAE, estimator, Adam, schedule), [Data], [Settings] whose zero
+// value is the default, and [Recorder]s that receive every epoch (package
+// report has CSV, progress and plot recorders). With a run folder it
+// commits each epoch atomically and resumes exactly.
 package train
