@@ -327,8 +327,11 @@ void nn_group_sum(const float *src, long rows, long cols, const int32_t *of, flo
 // square roots and divisions more than by memory (120 µs with AVX, 82 µs
 // with AVX-512 on Zen 5).
 
-static void adam_scalar(float *w, const float *g, float *m, float *v, long j, long n, float b1, float c1, float b2,
-                        float c2, float step, float inv, float eps) {
+// fp-contract=off: GCC contracts a*b + c into an FMA by default wherever
+// the target has one (the baseline of arm64, for instance).
+__attribute__((optimize("fp-contract=off"))) static void adam_scalar(float *w, const float *g, float *m, float *v,
+                                                                     long j, long n, float b1, float c1, float b2,
+                                                                     float c2, float step, float inv, float eps) {
 	for (; j < n; j++) {
 		float gj = g[j];
 		float mj = b1 * m[j] + c1 * gj;
@@ -403,15 +406,26 @@ __attribute__((target("avx512f"), optimize("fp-contract=off"))) static long adam
 static int nn_avx = -1;
 #endif
 
-void nn_adam_update(float *w, const float *g, float *m, float *v, long n, float b1, float c1, float b2, float c2,
-                    float step, float inv, float eps) {
-	long j = 0;
+// nn_adam_level is the Adam kernel in use: the widest the CPU runs, capped
+// by nn_cap like the other families (cap 1 means AVX here, since Adam needs
+// no AVX2 or FMA), so that tests reach the narrower kernels on every CPU.
+int nn_adam_level(void) {
 #ifdef NN_X86
 	if (nn_avx < 0) {
 		__builtin_cpu_init();
 		nn_avx = __builtin_cpu_supports("avx512f") ? 2 : __builtin_cpu_supports("avx") ? 1 : 0;
 	}
-	switch (nn_avx) {
+	return nn_avx < nn_cap ? nn_avx : nn_cap;
+#else
+	return 0;
+#endif
+}
+
+void nn_adam_update(float *w, const float *g, float *m, float *v, long n, float b1, float c1, float b2, float c2,
+                    float step, float inv, float eps) {
+	long j = 0;
+#ifdef NN_X86
+	switch (nn_adam_level()) {
 	case 2: j = adam_avx512(w, g, m, v, n, b1, c1, b2, c2, step, inv, eps); break;
 	case 1: j = adam_avx(w, g, m, v, n, b1, c1, b2, c2, step, inv, eps); break;
 	default: j = adam_sse(w, g, m, v, n, b1, c1, b2, c2, step, inv, eps);

@@ -19,6 +19,7 @@ void nn_shift_relu(float *dst, const float *base, const float *sub, const float 
 void nn_group_sum(const float *src, long rows, long cols, const int32_t *of, float *dst);
 void nn_relu_mask(const float *h, float *d, long n);
 int nn_kernels_fast(void);
+int nn_adam_level(void);
 int nn_kernels_set_level(int cap);
 */
 import "C"
@@ -46,11 +47,16 @@ func setFastKernels(on bool) bool {
 }
 
 // setKernelLevel caps the element-wise kernels at a level (0 baseline,
-// 1 AVX2+FMA, 2 AVX-512F) and returns the previous cap.
+// 1 AVX2+FMA, 2 AVX-512F; for Adam 0 SSE, 1 AVX, 2 AVX-512F) and returns
+// the previous cap.
 func setKernelLevel(l int) int { return int(C.nn_kernels_set_level(C.int(l))) }
 
 // kernelLevel returns the level in use.
 func kernelLevel() int { return int(C.nn_kernels_fast()) }
+
+// adamLevel returns the Adam kernel in use under the same cap: 2 AVX-512F,
+// 1 AVX, 0 SSE (or the portable loop off x86).
+func adamLevel() int { return int(C.nn_adam_level()) }
 
 // adamUpdate is the per-element Adam update of one parameter tensor,
 // vectorised in C; adamUpdateGo is the reference it matches bit for bit.

@@ -14,6 +14,9 @@ func setKernelLevel(l int) int { return 0 }
 // kernelLevel is 0 in the pure-Go build.
 func kernelLevel() int { return 0 }
 
+// adamLevel is 0 in the pure-Go build.
+func adamLevel() int { return 0 }
+
 // adamUpdate is the per-element Adam update of one parameter tensor.
 func adamUpdate(w, g, m, v []float32, b1, c1, b2, c2, stepSize, inv, eps float32) {
 	adamUpdateGo(w, g, m, v, b1, c1, b2, c2, stepSize, inv, eps)

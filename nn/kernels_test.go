@@ -231,3 +231,79 @@ func TestAddScaledSigmoid(t *testing.T) {
 		}
 	}
 }
+
+// TestLogLikKernelsMatchGo compares the build's log-likelihood and
+// σ kernels with the Go kernels of the pure-Go build (llRowsGo,
+// llGradRowsGo, sigmoidAddGo) at every kernel level the CPU runs, so that
+// a run means the same in both builds. They use different approximations
+// of softplus and σ (a polynomial in float32 against a float64 table), so
+// they agree within the sum of their tolerances against the float64
+// reference, checked in TestLogLikKernelsMatchReference and
+// TestAddScaledSigmoid: 4e-6 relative on row sums, 6e-7 on gradients and σ.
+func TestLogLikKernelsMatchGo(t *testing.T) {
+	defer setKernelLevel(setKernelLevel(2))
+	near := func(a, b float32, tol float64) bool {
+		return math.Abs(float64(a)-float64(b)) <= tol*(1+math.Abs(float64(b)))
+	}
+	for lvl := 2; lvl >= 0; lvl-- {
+		setKernelLevel(lvl)
+		for _, n := range []int{1, 7, 8, 9, 15, 16, 17, 33, 784} {
+			name := fmt.Sprintf("%s level %d n=%d", Kernels(), lvl, n)
+			r := newRand(uint64(100 + n))
+			per := 2
+			x := binMat(r, 3, n)
+			x.Data[0] = 0.3
+			l := randMat(r, 3*per, n)
+			for i := range l.Data {
+				l.Data[i] *= 15
+			}
+			l.Data[0], l.Data[len(l.Data)-1] = 95, -95
+			bias := randMat(r, 1, n).Data
+			got, want := make([]float32, l.Rows), make([]float32, l.Rows)
+			for _, b := range [][]float32{nil, bias} {
+				llRows(x, per, l, b, got)
+				llRowsGo(x, per, l, b, want)
+				for i := range want {
+					if !near(got[i], want[i], 4e-6) {
+						t.Fatalf("%s: llRows bias %v row %d: %v, Go %v", name, b != nil, i, got[i], want[i])
+					}
+				}
+			}
+			xs := NewMat(l.Rows, n)
+			for i := 0; i < xs.Rows; i++ {
+				copy(xs.Row(i), x.Row(i/per))
+			}
+			scale := []float32{1, -2, 0.5, 3, -0.25, 0}
+			for _, sc := range [][]float32{nil, scale} {
+				for _, withOut := range []bool{false, true} {
+					gd, wd := NewMat(l.Rows, n), NewMat(l.Rows, n)
+					var gotOut, wantOut []float32
+					if withOut {
+						gotOut, wantOut = make([]float32, l.Rows), make([]float32, l.Rows)
+					}
+					llGradRows(xs, l, sc, gotOut, gd)
+					llGradRowsGo(xs, l, sc, wantOut, wd)
+					for i := range wd.Data {
+						if !near(gd.Data[i], wd.Data[i], 6e-7) {
+							t.Fatalf("%s: llGradRows scale %v [%d] (l=%v): %v, Go %v", name, sc != nil, i, l.Data[i], gd.Data[i], wd.Data[i])
+						}
+					}
+					for i := range wantOut {
+						if !near(gotOut[i], wantOut[i], 4e-6) {
+							t.Fatalf("%s: llGradRows row %d: %v, Go %v", name, i, gotOut[i], wantOut[i])
+						}
+					}
+				}
+				dg, dw := randMat(r, l.Rows, n), NewMat(l.Rows, n)
+				copy(dw.Data, dg.Data)
+				sigmoidAdd(l, sc, dg)
+				sigmoidAddGo(l, sc, dw)
+				for i := range dw.Data {
+					if !near(dg.Data[i], dw.Data[i], 6e-7) {
+						t.Fatalf("%s: sigmoidAdd scale %v [%d] (l=%v): %v, Go %v", name, sc != nil, i, l.Data[i], dg.Data[i], dw.Data[i])
+					}
+				}
+			}
+		}
+	}
+}
