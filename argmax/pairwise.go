@@ -134,10 +134,18 @@ func (p *Pairwise) Solvers() []string {
 	if p.Supermodular {
 		s = append(s, "maxflow")
 	}
-	if p.N <= chooseExhaustiveMaxN {
-		s = append(s, "exhaustive", "bnb")
-	} else {
-		s = append(s, "bnb", "exhaustive")
+	// Only solvers that finish at this size: enumeration up to
+	// MaxExhaustive variables, branch and bound up to MaxBranchAndBound
+	// per connected component.
+	exh, bnb := p.N <= MaxExhaustive, p.largestComponent() <= MaxBranchAndBound
+	if exh && p.N <= chooseExhaustiveMaxN {
+		s = append(s, "exhaustive")
+	}
+	if bnb {
+		s = append(s, "bnb")
+	}
+	if exh && p.N > chooseExhaustiveMaxN {
+		s = append(s, "exhaustive")
 	}
 	return append(s, "milp")
 }
@@ -155,6 +163,16 @@ func (p *Pairwise) NewSolver(name string) (Maximizer, error) {
 	}
 	m := &Model{N: p.N, K: p.K, Unary: make([]float64, p.N*p.K), Edges: slices.Clone(p.Edges)}
 	return &modelSolver{p: p, m: m, s: f()}, nil
+}
+
+// largestComponent is the size of the largest connected component of the
+// edge graph.
+func (p *Pairwise) largestComponent() int {
+	m := &Model{N: p.N, K: p.K, Edges: slices.Clone(p.Edges)}
+	for e := range m.Edges {
+		m.Edges[e].W = 1
+	}
+	return largestComponent(m)
 }
 
 // Model loads w into a new [Model] (unary scores and edge weights).

@@ -22,6 +22,9 @@ func (t *Trainer) commit(dir string, history []Epoch, best []byte) error {
 			return err
 		}
 	}
+	if commitHook != nil {
+		commitHook("between best and checkpoint", len(history))
+	}
 	var h bytes.Buffer
 	if err := gob.NewEncoder(&h).Encode(history); err != nil {
 		return fmt.Errorf("train: encoding the history: %w", err)
@@ -58,6 +61,10 @@ func (t *Trainer) loadCommitted(path string) ([]Epoch, error) {
 	}
 	return h, nil
 }
+
+// commitHook, when set (tests only), is called at the named points of an
+// epoch's commit, so a test can kill the process exactly there.
+var commitHook func(point string, epoch int)
 
 // writeAtomic writes b to path through path.tmp, fsync and rename.
 func writeAtomic(path string, b []byte) error {

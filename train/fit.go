@@ -179,6 +179,9 @@ func Fit(ctx context.Context, t *Trainer, data Data, s Settings, recs ...Recorde
 				return Summary{}, err
 			}
 		}
+		if commitHook != nil {
+			commitHook("between checkpoint and recorders", len(history))
+		}
 		for _, r := range recs {
 			if err := r.Record(e); err != nil {
 				return Summary{}, err

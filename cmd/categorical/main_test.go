@@ -23,6 +23,11 @@ func TestBadFlags(t *testing.T) {
 		{"-data", "cifar"},
 		{"stray"},
 		{"-epochs", "x"},
+		{"-epochs", "0"},
+		{"-limit", "-1"},
+		{"-anneal", "NaN"},
+		{"-eps0", "Inf"},
+		{"-batch", "100000"},
 	} {
 		err := run(append(args, "-out", t.TempDir()), io.Discard, io.Discard)
 		if err == nil {
@@ -30,7 +35,7 @@ func TestBadFlags(t *testing.T) {
 			continue
 		}
 		var u experiment.UsageError
-		if args[0] != "-data" && !errors.As(err, &u) {
+		if !errors.As(err, &u) {
 			t.Errorf("%q: %v is not a usage error", args, err)
 		}
 	}

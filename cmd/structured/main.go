@@ -61,6 +61,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err := experiment.Parse(fs, args); err != nil {
 		return err
 	}
+	if s.Samples < 1 {
+		return experiment.Usage(fmt.Errorf("-samples %d: want ≥ 1", s.Samples))
+	}
 	if err := experiment.ResolveStructure(s, *structure, *signs); err != nil {
 		return experiment.Usage(err)
 	}

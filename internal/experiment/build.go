@@ -2,11 +2,13 @@ package experiment
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
 
 	"github.com/argmaxvae/argmaxvae/argmax"
+	"github.com/argmaxvae/argmaxvae/dataset"
 	"github.com/argmaxvae/argmaxvae/train"
 )
 
@@ -97,16 +99,24 @@ func (s *Spec) Validate() error {
 		return fmt.Errorf("-n %d: want at least one latent", s.N)
 	case s.K < 2:
 		return fmt.Errorf("-k %d: want at least 2 states", s.K)
-	case s.Epochs < 0:
-		return fmt.Errorf("-epochs %d: want ≥ 0", s.Epochs)
+	case s.Epochs < 1:
+		return fmt.Errorf("-epochs %d: want ≥ 1", s.Epochs)
+	case s.Limit < 0:
+		return fmt.Errorf("-limit %d: want ≥ 0 (0: all training images)", s.Limit)
+	case s.Samples < 0:
+		return fmt.Errorf("-samples %d: want ≥ 1", s.Samples)
+	case s.ExactKL < 0:
+		return fmt.Errorf("-kl-exact %d: want ≥ 0", s.ExactKL)
 	case s.Batch < 1:
 		return fmt.Errorf("-batch %d: want ≥ 1", s.Batch)
-	case !(s.LR > 0):
-		return fmt.Errorf("-lr %v: want > 0", s.LR)
-	case !(s.Eps0 > 0) || !(s.EpsMin > 0):
-		return fmt.Errorf("temperature start %v and floor %v must be > 0", s.Eps0, s.EpsMin)
-	case s.Anneal < 0:
-		return fmt.Errorf("-anneal %v: want ≥ 0", s.Anneal)
+	case !(s.LR > 0) || math.IsInf(s.LR, 0):
+		return fmt.Errorf("-lr %v: want a finite number > 0", s.LR)
+	case !(s.Eps0 > 0) || math.IsInf(s.Eps0, 0):
+		return fmt.Errorf("-eps0 %v: want a finite temperature > 0", s.Eps0)
+	case !(s.EpsMin > 0) || math.IsInf(s.EpsMin, 0):
+		return fmt.Errorf("-eps-min %v: want a finite temperature floor > 0", s.EpsMin)
+	case !(s.Anneal >= 0) || math.IsInf(s.Anneal, 0):
+		return fmt.Errorf("-anneal %v: want a finite rate ≥ 0", s.Anneal)
 	case s.Threads < 0:
 		return fmt.Errorf("-threads %d: want ≥ 0", s.Threads)
 	case s.NLLEvery < 0:
@@ -115,6 +125,9 @@ func (s *Spec) Validate() error {
 		return fmt.Errorf("-iw-samples %d: want ≥ 0", s.IWSamples)
 	case s.Hidden < 1:
 		return fmt.Errorf("hidden width %d: want ≥ 1", s.Hidden)
+	}
+	if _, ok := dataset.Lookup(s.Data); !ok {
+		return fmt.Errorf("-data %q: unknown data set (known: %s)", s.Data, strings.Join(dataset.Names(), ", "))
 	}
 	if (s.Structure == "supermodular" || s.Structure == "general") && s.K != 2 {
 		return fmt.Errorf("a pairwise encoder needs binary latents (K = 2), got -k %d", s.K)

@@ -3,6 +3,7 @@ package experiment
 import (
 	"flag"
 	"io"
+	"math"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -26,7 +27,17 @@ func TestValidateNamesTheFlag(t *testing.T) {
 		{func(s *Spec) { s.LR = 0 }, "-lr 0"},
 		{func(s *Spec) { s.Epochs = -1 }, "-epochs -1"},
 		{func(s *Spec) { s.Threads = -2 }, "-threads -2"},
-		{func(s *Spec) { s.EpsMin = 0 }, "floor 0"},
+		{func(s *Spec) { s.EpsMin = 0 }, "-eps-min 0"},
+		{func(s *Spec) { s.Eps0 = math.Inf(1) }, "-eps0 +Inf"},
+		{func(s *Spec) { s.Anneal = math.NaN() }, "-anneal NaN"},
+		{func(s *Spec) { s.Epochs = 0 }, "-epochs 0"},
+		{func(s *Spec) { s.Limit = -1 }, "-limit -1"},
+		{func(s *Spec) { s.Samples = -5 }, "-samples -5"},
+		{func(s *Spec) { s.ExactKL = -1 }, "-kl-exact -1"},
+		{func(s *Spec) { s.Data = "cifar" }, "-data \"cifar\""},
+		{func(s *Spec) { s.Estimator = "foo" }, "unknown estimator"},
+		{func(s *Spec) { s.N, s.K, s.Structure, s.Solver = 31, 2, "general", "exhaustive" }, "-solver exhaustive does not apply"},
+		{func(s *Spec) { s.N, s.K, s.Structure, s.Solver = 65, 2, "general", "bnb" }, "-solver bnb does not apply"},
 		{func(s *Spec) { s.Structure = "supermodular" }, "binary latents"},
 		{func(s *Spec) { s.Estimator = "exact"; s.N = 3 }, "one categorical latent"},
 		{func(s *Spec) { s.K, s.N = 2, 3; s.Structure = "general"; s.Estimator = "gsm" }, "independent latents"},

@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"runtime"
 	"strings"
+	"syscall"
 
 	"github.com/argmaxvae/argmaxvae/dataset"
 	"github.com/argmaxvae/argmaxvae/nn"
@@ -42,7 +43,7 @@ func Flags(fs *flag.FlagSet, s *Spec) {
 		return nil
 	})
 	fs.BoolVar(&s.Relaxed, "relaxed", false, "gsm: feed the relaxed sample to the decoder instead of straight-through")
-	fs.IntVar(&s.Threads, "threads", runtime.NumCPU(), "BLAS threads and solver workers")
+	fs.IntVar(&s.Threads, "threads", runtime.NumCPU(), "BLAS threads and solver workers (0: all CPUs; config.json records the number used)")
 	fs.IntVar(&s.Limit, "limit", 0, "use only the first N training images (0: all)")
 	fs.IntVar(&s.Hidden, "hidden", 300, "hidden units of encoder and decoder")
 	fs.StringVar(&s.Out, "out", s.Out, "output directory")
@@ -84,14 +85,19 @@ func Prepare(s *Spec) {
 			s.Every = est.Needs().AnnealEvery
 		}
 	}
+	if s.Threads == 0 {
+		s.Threads = runtime.NumCPU()
+	}
 	if s.Threads > 0 {
 		nn.SetThreads(s.Threads)
 	}
 }
 
-// Interruptible returns a context cancelled by Ctrl-C (SIGINT) or SIGTERM.
+// Interruptible returns a context cancelled by Ctrl-C (SIGINT) or SIGTERM:
+// both stop a run after the current minibatch, dropping the epoch in
+// progress, with the summary, plots and pictures written.
 func Interruptible() (context.Context, context.CancelFunc) {
-	return signal.NotifyContext(context.Background(), os.Interrupt)
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 }
 
 // UsageError marks an error in the command line (a bad flag value or
@@ -143,6 +149,9 @@ func Setup(s *Spec) (*Data, *train.Trainer, error) {
 	data, err := LoadData(s.Data, s.DataDir, s.Dynamic, s.Seed, s.Limit)
 	if err != nil {
 		return nil, nil, err
+	}
+	if s.Batch > data.Train.Rows {
+		return nil, nil, Usage(fmt.Errorf("-batch %d: larger than the %d training images", s.Batch, data.Train.Rows))
 	}
 	t, err := NewTrainer(s, data.Train.Cols)
 	if err != nil {
