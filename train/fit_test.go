@@ -164,7 +164,7 @@ func TestFitSurvivesKill(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts and kills child processes")
 	}
-	t.Setenv("ARGMAXVAE_FIT_ROWS", "4000") // about 0.1 s an epoch: long enough to be killed mid-way
+	t.Setenv("ARGMAXVAE_FIT_ROWS", "10000") // about 0.1 s an epoch: long enough to be killed mid-way
 	want := comparable(fitHistory(t, Summary{}, nil))
 	child := func(dir, dieAt string) *exec.Cmd {
 		c := exec.Command(os.Args[0], "-test.run=^TestFitChild$", "-test.count=1")
@@ -188,7 +188,7 @@ func TestFitSurvivesKill(t *testing.T) {
 	dir := t.TempDir()
 	r := rand.New(rand.NewPCG(1, 1))
 	kills := 0
-	for try := 0; try < 60; try++ {
+	for try := 0; try < 300; try++ {
 		c := child(dir, "")
 		if err := c.Start(); err != nil {
 			t.Fatal(err)
@@ -208,11 +208,11 @@ func TestFitSurvivesKill(t *testing.T) {
 				t.Errorf("only %d kills landed before the run finished: the test did not test much", kills)
 			}
 			return
-		case <-time.After(time.Duration(5+r.IntN(120)) * time.Millisecond):
+		case <-time.After(time.Duration(5+r.IntN(300)) * time.Millisecond):
 			c.Process.Kill()
 			<-done
 			kills++
 		}
 	}
-	t.Fatalf("the run did not finish in 60 attempts (%d kills)", kills)
+	t.Fatalf("the run did not finish in 300 attempts (%d kills)", kills)
 }
