@@ -8,11 +8,12 @@ import (
 // MaxEnumerate caps [Enumerate]: at most this many codes.
 const MaxEnumerate = 1 << 22
 
-// Enumerate writes argmax_z ⟨w, φ(z)⟩ over all K^N codes of s into z and
-// returns the maximum: the structure-generic reference that every solver
-// is tested against. Codes are visited in odometer order (variable 0
-// fastest) and the first maximum wins. O(K^N·Dim); it refuses more than
-// [MaxEnumerate] codes.
+// Enumerate writes argmax_z ⟨w, φ(z)⟩ over all feasible codes of s (all
+// K^N unless s is [Constrained]) into z and returns the maximum: the
+// structure-generic reference that every solver is tested against. Codes
+// are visited in odometer order (variable 0 fastest) and the first maximum
+// wins. O(K^N·Dim); it refuses more than [MaxEnumerate] codes, and a
+// structure with no feasible code.
 func Enumerate(s Structure, w []float64, z []int) (float64, error) {
 	if err := checkW(s, w, z); err != nil {
 		return 0, err
@@ -31,11 +32,13 @@ func Enumerate(s Structure, w []float64, z []int) (float64, error) {
 		}
 	}
 	cur := make([]int, n)
-	best := math.Inf(-1)
+	best, found := math.Inf(-1), false
 	for {
-		if v := Score(s, w, cur); v > best {
-			best = v
-			copy(z, cur)
+		if Feasible(s, cur) {
+			if v := Score(s, w, cur); !found || v > best {
+				best, found = v, true
+				copy(z, cur)
+			}
 		}
 		i := 0
 		for ; i < n; i++ {
@@ -45,6 +48,9 @@ func Enumerate(s Structure, w []float64, z []int) (float64, error) {
 			cur[i] = 0
 		}
 		if i == n {
+			if !found {
+				return 0, fmt.Errorf("%w: %s has no feasible code", ErrShape, s.Name())
+			}
 			return best, nil
 		}
 	}

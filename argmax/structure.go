@@ -38,6 +38,24 @@ type Structure interface {
 	NewSolver(name string) (Maximizer, error)
 }
 
+// Constrained is implemented by structures whose codes are not all of
+// {0,…,K−1}ᴺ (k-subsets, permutations, spanning trees): Feasible reports
+// whether z is one of the structure's codes. Enumeration and exact
+// likelihoods visit only feasible codes, and the uniform prior is over
+// them.
+type Constrained interface {
+	Feasible(z []int) bool
+}
+
+// Feasible reports whether z is a code of s (always true for a structure
+// that is not [Constrained]).
+func Feasible(s Structure, z []int) bool {
+	if c, ok := s.(Constrained); ok {
+		return c.Feasible(z)
+	}
+	return true
+}
+
 // Maximizer solves the arg max of one structure: Maximize writes
 // argmax_z ⟨w, φ(z)⟩ into z[:N] and returns the maximum. Ties are broken
 // deterministically. It is not safe for concurrent use.

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/argmaxvae/argmaxvae/argmax"
 	"github.com/argmaxvae/argmaxvae/nn"
 )
 
@@ -186,6 +187,8 @@ func ExactLikelihood(v *VAE, X nn.Mat) (Likelihood, error) {
 	sp32 := make([]float32, codeChunk)
 	z := make([]int, n)
 	phi := make([]float32, width)
+	feasible := make([]bool, codeChunk)
+	codes := 0 // feasible codes: the uniform prior is over them
 	var wg sync.WaitGroup
 	for c0 := 0; c0 < states; c0 += codeChunk {
 		cc := min(codeChunk, states-c0)
@@ -201,6 +204,10 @@ func ExactLikelihood(v *VAE, X nn.Mat) (Likelihood, error) {
 				z[i] = idx % k
 				idx /= k
 				onehot.Data[c*nk+i*k+z[i]] = 1
+			}
+			feasible[c] = argmax.Feasible(v.S, z)
+			if feasible[c] {
+				codes++
 			}
 			clear(phi)
 			v.S.AddFeatures(z, 1, phi)
@@ -219,6 +226,9 @@ func ExactLikelihood(v *VAE, X nn.Mat) (Likelihood, error) {
 		nn.SoftplusRows(logits, nil, sp32[:cc])
 		for c := 0; c < cc; c++ {
 			ch.sp[c] = float64(sp32[c])
+			if !feasible[c] {
+				ch.sp[c] = math.Inf(1) // f = −∞: not a code of the structure
+			}
 		}
 		nn.Resize(&ch.lt, D, cc)
 		transposeInto(logits, ch.lt)
@@ -232,8 +242,10 @@ func ExactLikelihood(v *VAE, X nn.Mat) (Likelihood, error) {
 		wg.Wait()
 	}
 
-	logK := math.Log(float64(k))
-	nlogK := float64(n) * logK
+	if codes == 0 {
+		return Likelihood{}, fmt.Errorf("train: ExactLikelihood: %s has no feasible code", v.S.Name())
+	}
+	nlogK := math.Log(float64(codes)) // −log p(z) of the uniform prior
 	var sumNLL, sumNELBO, sumKL float64
 	for i := range acc {
 		a := &acc[i]
@@ -275,6 +287,9 @@ func (a *enumAcc) add(xl, h []float32, sp []float64) {
 	sp = sp[:len(xl)]
 	mf, mh := math.Inf(-1), math.Inf(-1)
 	for c, v := range xl {
+		if math.IsInf(sp[c], 1) { // infeasible code
+			continue
+		}
 		mf = max(mf, float64(v)-sp[c])
 		mh = max(mh, float64(h[c]))
 	}
@@ -294,6 +309,9 @@ func (a *enumAcc) add(xl, h []float32, sp []float64) {
 	refF, refH := a.mf, a.mh
 	sf, sh, th, tf := a.sf, a.sh, a.th, a.tf
 	for c, v := range xl {
+		if math.IsInf(sp[c], 1) {
+			continue
+		}
 		f := float64(v) - sp[c]
 		if d := f - refF; d > -expCut {
 			sf += math.Exp(d)
