@@ -100,3 +100,30 @@ func TestRunReproducibleAndResumable(t *testing.T) {
 		t.Errorf("-eval: %v, output %q", err, out.String())
 	}
 }
+
+// -resume with another estimator, data set or seed is refused, naming the
+// field, and leaves the folder as it was; a longer -epochs is allowed.
+func TestResumeRefusesAnotherRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains on MNIST")
+	}
+	dir := t.TempDir()
+	base := []string{"-data", "mnist", "-k", "4", "-limit", "200", "-threads", "1", "-out", dir}
+	if err := run(append(base, "-epochs", "1"), io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(filepath.Join(dir, "metrics.csv"))
+	for _, extra := range [][]string{{"-estimator", "gsm"}, {"-seed", "9"}, {"-k", "5"}} {
+		err := run(append(append(append([]string{}, base...), extra...), "-epochs", "2", "-resume"), io.Discard, io.Discard)
+		var u experiment.UsageError
+		if !errors.As(err, &u) || !strings.Contains(err.Error(), "different run") {
+			t.Errorf("%q: err = %v, want a usage error about a different run", extra, err)
+		}
+	}
+	if after, _ := os.ReadFile(filepath.Join(dir, "metrics.csv")); string(after) != string(before) {
+		t.Error("a refused resume changed metrics.csv")
+	}
+	if err := run(append(base, "-epochs", "2", "-resume"), io.Discard, io.Discard); err != nil {
+		t.Errorf("resuming the same run for more epochs: %v", err)
+	}
+}
