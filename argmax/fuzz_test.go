@@ -100,7 +100,8 @@ func FuzzShape(f *testing.F) {
 			t.Fatalf("N=%d K=%d len(Unary)=%d: %v, want ErrShape", n, k, len(m.Unary), err)
 		}
 		out := make([]int, max(0, min(m.N, 64)))
-		for _, s := range []Solver{Categorical{}, &Exhaustive{}, &GraphCut{}, &BranchAndBound{}} {
+		// A node limit keeps each input fast: this target is about shapes.
+		for _, s := range []Solver{Categorical{}, &Exhaustive{}, &GraphCut{}, &BranchAndBound{NodeLimit: 10000}} {
 			if _, ok := s.(*Exhaustive); ok && err == nil && m.N > 20 {
 				continue // valid but slow to enumerate
 			}
