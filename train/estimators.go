@@ -11,6 +11,7 @@ func init() {
 		{"disarm", "DisARM, independent bits", func(EstimatorOptions) Estimator { return &DisARM{} }},
 		{"reinforce", "REINFORCE with a learned baseline, independent bits", func(EstimatorOptions) Estimator { return &Reinforce{} }},
 		{"rebar", "REBAR, independent bits", func(EstimatorOptions) Estimator { return &Rebar{} }},
+		{"imle", "I-MLE / blackbox differentiation (λ = 10), any structure", func(EstimatorOptions) Estimator { return &IMLE{} }},
 	} {
 		RegisterEstimator(e)
 	}
