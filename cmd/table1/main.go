@@ -199,6 +199,9 @@ func runOne(ctx context.Context, s *experiment.Spec, data *experiment.Data, log 
 
 // stats returns the mean and sample standard deviation (NaN for one value).
 func stats(v []float64) (mean, sd float64) {
+	if len(v) == 0 {
+		return math.NaN(), math.NaN()
+	}
 	for _, x := range v {
 		mean += x / float64(len(v))
 	}
