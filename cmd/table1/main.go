@@ -101,10 +101,20 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if base.Data != "" && !isFlagSet(fs, "datasets") {
 		dv = []string{base.Data}
 	}
+	if len(dv) == 0 || len(ev) == 0 {
+		return experiment.Usage(fmt.Errorf("-datasets and -estimators must name at least one each"))
+	}
 	// Check every cell's flags before any training starts.
+	for _, d := range dv {
+		s := *base
+		s.Data, s.K, s.Estimator = d, kv[0], "exact"
+		if err := s.Validate(); err != nil {
+			return experiment.Usage(fmt.Errorf("-datasets %s: %w", d, err))
+		}
+	}
 	for _, e := range ev {
 		s := *base
-		s.K = kv[0]
+		s.Data, s.K = dv[0], kv[0]
 		estimatorSpec(&s, e)
 		experiment.Prepare(&s)
 		if err := s.Validate(); err != nil {

@@ -47,4 +47,9 @@ func TestGridWritesTableAndReusesRuns(t *testing.T) {
 	if err := run([]string{"-k", "1", "-out", out}, io.Discard, io.Discard); err == nil {
 		t.Error("-k 1 accepted")
 	}
+	for _, bad := range [][]string{{"-datasets", "cifar"}, {"-estimators", "direct,relax"}, {"-estimators", "direct", "-eps0", "2"}, {"-seeds", "x"}} {
+		if err := run(append(bad, "-out", t.TempDir()), io.Discard, io.Discard); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
 }
