@@ -56,6 +56,13 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err := experiment.Parse(fs, args); err != nil {
 		return err
 	}
+	// Check the shared flags before loading anything.
+	check := *base
+	check.Solver, check.Structure, check.Estimator = "independent", "none", "direct"
+	experiment.Prepare(&check)
+	if err := check.Validate(); err != nil {
+		return experiment.Usage(err)
+	}
 	data, err := experiment.LoadData(base.Data, base.DataDir, base.Dynamic, base.Seed, base.Limit)
 	if err != nil {
 		return err
