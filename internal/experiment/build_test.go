@@ -38,6 +38,7 @@ func TestValidateNamesTheFlag(t *testing.T) {
 		{func(s *Spec) { s.Estimator = "foo" }, "unknown estimator"},
 		{func(s *Spec) { s.N, s.K, s.Structure, s.Solver = 31, 2, "general", "exhaustive" }, "-solver exhaustive does not apply"},
 		{func(s *Spec) { s.N, s.K, s.Structure, s.Solver = 65, 2, "general", "bnb" }, "-solver bnb does not apply"},
+		{func(s *Spec) { s.N, s.K, s.Structure, s.Solver = 31, 2, "general", "milp" }, "-solver milp with -n 31"},
 		{func(s *Spec) { s.Structure = "supermodular" }, "binary latents"},
 		{func(s *Spec) { s.Estimator = "exact"; s.N = 3 }, "one categorical latent"},
 		{func(s *Spec) { s.K, s.N = 2, 3; s.Structure = "general"; s.Estimator = "gsm" }, "independent latents"},
