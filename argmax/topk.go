@@ -47,15 +47,16 @@ func (a topkItem) before(b topkItem) bool {
 	return a.g > b.g || a.g == b.g && a.i < b.i
 }
 
-// rankItems orders items by decreasing gain, then increasing index.
+// rankItems orders items by decreasing gain, then increasing index (the
+// order of before), for slices.SortFunc.
 func rankItems(a, b topkItem) int {
 	switch {
-	case a.before(b):
+	case a.g > b.g:
 		return -1
-	case b.before(a):
+	case a.g < b.g:
 		return 1
 	}
-	return 0
+	return a.i - b.i
 }
 
 // NewTopK returns a TopK solver for subsets of s's shape (s is copied).
