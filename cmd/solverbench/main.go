@@ -1,8 +1,10 @@
 // Command solverbench times every arg max solver on the paper's structured
-// problem (n = 15 binary latents, all 105 pairs) and on scaling runs, checks
-// the exact solvers against enumeration where that is feasible, prints a
-// table with the speed ratios the project targets, and writes
-// DIR/solvers.csv.
+// problem (n = 15 binary latents, all 105 pairs) and on scaling runs, and
+// the constrained structures' solvers at the experiments' sizes (a 10-of-20
+// subset, a 6×6 matching, spanning trees of the complete graph on 8
+// nodes), checks the exact solvers against enumeration where that is
+// feasible, prints a table with the speed ratios the project targets, and
+// writes DIR/solvers.csv.
 //
 //	go run ./cmd/solverbench -out results/solvers
 package main
@@ -104,6 +106,42 @@ func cases(quick bool) []benchCase {
 	return cs
 }
 
+// structureCase is a row for a structure's own solver, an
+// argmax.Maximizer over weight vectors: count random weight vectors
+// (standard normal coordinates), each solved rounds times, all compared
+// with ref first when ref is set.
+type structureCase struct {
+	solver, structure string
+	s                 argmax.Structure
+	n, edges          int // the table's n and edges columns
+	count, rounds     int
+	ref               func(w []float64, z []int) (float64, error)
+}
+
+// structureCases are the constrained structures at the experiments' sizes
+// (issue 9), each checked against enumeration: Enumerate's 2²⁰ codes for
+// the subset, 6⁶ for the matching, and the 8⁶ trees of the complete graph
+// by their Prüfer sequences (2²⁸ codes are beyond Enumerate).
+func structureCases() ([]structureCase, error) {
+	subset, err := argmax.NewKSubset(20, 10)
+	if err != nil {
+		return nil, err
+	}
+	matching, err := argmax.NewMatching(6)
+	if err != nil {
+		return nil, err
+	}
+	tree, err := argmax.NewSpanningTree(8, argmax.CompleteGraph(8))
+	if err != nil {
+		return nil, err
+	}
+	return []structureCase{
+		{"topk", "subset-10-of-20", subset, 20, 0, 4, 500, bench.Enumerate(subset)},
+		{"hungarian", "matching-6x6", matching, 6, 0, 100, 20, bench.Enumerate(matching)},
+		{"kruskal", "spanning-tree-complete-8", tree, 8, 28, 20, 100, bench.CompleteTreeEnumerate(8)},
+	}, nil
+}
+
 func main() {
 	out := flag.String("out", "results/solvers", "directory for solvers.csv")
 	quick := flag.Bool("quick", false, "only the n = 15 rows")
@@ -144,11 +182,50 @@ func run(out string, quick bool, seed uint64, w io.Writer) error {
 		results = append(results, res)
 		fmt.Fprintf(w, row, res.Solver, res.Structure, strconv.Itoa(res.N), strconv.Itoa(res.Edges), bench.Duration(med), strconv.FormatFloat(allocs, 'f', 1, 64), strconv.FormatBool(res.CheckedExact))
 	}
+	if !quick {
+		rs, err := runStructures(seed, w, row)
+		if err != nil {
+			return err
+		}
+		results = append(results, rs...)
+	}
 	fmt.Fprintln(w)
 	for _, line := range bench.Ratios(results) {
 		fmt.Fprintln(w, line)
 	}
 	return writeCSV(filepath.Join(out, "solvers.csv"), results)
+}
+
+// runStructures measures the structureCases, printing each row with the
+// format row.
+func runStructures(seed uint64, w io.Writer, row string) ([]bench.Result, error) {
+	cs, err := structureCases()
+	if err != nil {
+		return nil, err
+	}
+	var results []bench.Result
+	for i, c := range cs {
+		r := rand.New(rand.NewPCG(seed, uint64(1000+i)))
+		ws := bench.Weights(r, c.s, c.count)
+		m, err := c.s.NewSolver(c.solver)
+		if err != nil {
+			return nil, fmt.Errorf("%s on %s: %w", c.solver, c.structure, err)
+		}
+		if c.ref != nil {
+			if err := bench.CheckExactMaximizer(c.s, m, ws, c.ref); err != nil {
+				return nil, fmt.Errorf("%s on %s: not exact: %w", c.solver, c.structure, err)
+			}
+		}
+		med, allocs, err := bench.MeasureMaximizer(m, c.s.Vars(), ws, c.rounds)
+		if err != nil {
+			return nil, fmt.Errorf("%s on %s: %w", c.solver, c.structure, err)
+		}
+		res := bench.Result{Solver: c.solver, Structure: c.structure, N: c.n, Edges: c.edges,
+			MedianNs: med, AllocsPerOp: allocs, CheckedExact: c.ref != nil}
+		results = append(results, res)
+		fmt.Fprintf(w, row, res.Solver, res.Structure, strconv.Itoa(res.N), strconv.Itoa(res.Edges), bench.Duration(med), strconv.FormatFloat(allocs, 'f', 1, 64), strconv.FormatBool(res.CheckedExact))
+	}
+	return results, nil
 }
 
 func writeCSV(path string, results []bench.Result) error {
