@@ -7,8 +7,9 @@ import (
 
 // hungarianMaxScale bounds the magnitude of the costs the Hungarian
 // algorithm works with: larger weights are scaled down by a power of two,
-// so the dual potentials (at most a few N times the largest cost) cannot
-// overflow.
+// so that the dual potentials and reduced costs, sums and differences of
+// costs along augmenting paths, stay far below MaxFloat64 (a margin of
+// 2⁵²³).
 const hungarianMaxScale = 500 // 2⁵⁰⁰
 
 // Hungarian solves a [Matching] exactly: the maximum-weight assignment by
@@ -35,9 +36,10 @@ const hungarianMaxScale = 500 // 2⁵⁰⁰
 // The returned value is Σᵢ w[i·N+zᵢ] in the order of [Score], so it equals
 // Score(m, w, z) exactly. Scores that are NaN or ±Inf are refused with
 // [ErrNotFinite], naming the coordinate, and so is an instance whose
-// maximum overflows float64. Weights above 2⁵⁰⁰ in magnitude are scaled
-// down by a power of two for the search (exact, but weights below
-// 2⁻⁵⁰⁰ of the largest then lose bits to underflow).
+// maximum overflows float64. When some weight exceeds 2⁵⁰⁰ in magnitude,
+// all are scaled down by a power of two for the search, which is exact
+// except that weights below 2⁻⁴⁹⁸ in magnitude may then lose bits to
+// underflow.
 //
 // A Hungarian is not safe for concurrent use; make one per goroutine.
 type Hungarian struct {

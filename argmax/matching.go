@@ -16,7 +16,7 @@ import (
 //
 // [Hungarian] finds the maximum-weight assignment exactly in O(N³);
 // "exhaustive" ([Enumerate], N^N codes of which N! are feasible) is the
-// reference for N ≤ 8.
+// reference for N ≤ 7.
 //
 // Sampling. With Gumbel noise on every coordinate of w (perturb-and-MAP,
 // what the VAE does) the perturbed arg max draws from the perturb-and-MAP
@@ -116,7 +116,7 @@ func (m *Matching) Solvers() []string { return []string{"hungarian", "exhaustive
 
 // NewSolver implements [Structure]. "hungarian" returns a [*Hungarian];
 // "exhaustive" returns a Maximizer calling [Enumerate], whose Maximize
-// fails with [ErrTooLarge] beyond [MaxEnumerate] codes (N > 8). Other
+// fails with [ErrTooLarge] beyond [MaxEnumerate] codes (N ≥ 8). Other
 // names are refused, naming the ones that apply; an invalid shape is
 // refused with [ErrShape].
 func (m *Matching) NewSolver(name string) (Maximizer, error) {

@@ -277,8 +277,8 @@ func TestMatchingStructure(t *testing.T) {
 	if err1 != nil || err2 != nil || v1 != v2 || !slices.Equal(z1, z2) {
 		t.Errorf("exhaustive %v %v %v, Enumerate %v %v %v", z1, v1, err1, z2, v2, err2)
 	}
-	big := mustMatching(t, 9) // 9⁹ codes
-	if _, err := mustSolver(t, big, "exhaustive").Maximize(make([]float64, 81), make([]int, 9)); !errors.Is(err, argmax.ErrTooLarge) {
+	big := mustMatching(t, 8) // 8⁸ codes
+	if _, err := mustSolver(t, big, "exhaustive").Maximize(make([]float64, 64), make([]int, 8)); !errors.Is(err, argmax.ErrTooLarge) {
 		t.Errorf("exhaustive on %s: %v, want ErrTooLarge", big.Name(), err)
 	}
 }

@@ -74,7 +74,7 @@ func NewSpanningTree(nodes int, edges [][2]int) (*SpanningTree, error) {
 // Validate checks the graph: Nodes ≥ 2 (one node has a single, empty
 // tree: not a latent), edges joining two distinct nodes in range
 // ([ErrEdge]), and every node reachable from node 0 ([ErrShape]). O(E +
-// Nodes); it allocates.
+// Nodes); it allocates O(Nodes) ≤ O(E) memory.
 func (t *SpanningTree) Validate() error {
 	if t == nil {
 		return fmt.Errorf("%w: nil spanning tree", ErrShape)
@@ -92,6 +92,9 @@ func (t *SpanningTree) Validate() error {
 		if ed[0] == ed[1] {
 			return fmt.Errorf("%w: edge %d (%d, %d) is a self-loop", ErrEdge, e, ed[0], ed[1])
 		}
+	}
+	if len(t.Edges) < t.Nodes-1 { // before allocating Nodes parents
+		return fmt.Errorf("%w: the graph of %d nodes and %d edges is not connected (a spanning tree has %d edges), so it has no spanning tree", ErrShape, t.Nodes, len(t.Edges), t.Nodes-1)
 	}
 	uf := make([]int32, t.Nodes)
 	ufReset(uf)
