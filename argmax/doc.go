@@ -36,7 +36,10 @@
 // [Pairwise] covers the models above ([Independent], [Complete], any edge
 // list through [Graph]: [ChainPairs], [GridPairs]); [Chain] is a chain of
 // K-state variables with transition scores, solved by [Viterbi] in
-// O(N·K²). [Enumerate] is the structure-generic reference, [Fastest] picks
+// O(N·K²). Constrained structures ([Constrained]: not every code is
+// feasible) are [KSubset] (k of n, [TopK] in O(n) expected), [Matching]
+// (permutations, [Hungarian] in O(n³)) and [SpanningTree] ([Kruskal] in
+// O(E log E)). [Enumerate] is the structure-generic reference, [Fastest] picks
 // a structure's fastest solver, and [Score] evaluates ⟨w, φ(z)⟩. A new
 // structure is one file (its features and signs) plus its solver's file.
 //
