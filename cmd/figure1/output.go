@@ -141,6 +141,10 @@ func plot(path string, o *options, results []result) error {
 			bias = append(bias, report.Series{Name: labels[name] + ", exact mean", X: x, Y: ye})
 		}
 	}
+	// The legend sits in the top right corner: a one-point series
+	// (drawn as nothing) above the data makes room for it.
+	bias = append(bias, headroom(bias))
+	std = append(std, headroom(std))
 	title := fmt.Sprintf("K = %d, %d steps per point", o.k, o.reps)
 	panels := []report.Panel{
 		{Title: "bias ‖mean − g‖/‖g‖, " + title, XLabel: "ε (direct) or τ (Gumbel-Softmax)", YLabel: "relative bias", Series: bias, LogX: true, LogY: true},
@@ -150,3 +154,26 @@ func plot(path string, o *options, results []result) error {
 }
 
 func secondsDuration(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
+
+// headroom returns an unnamed one-point series that raises a log axis's
+// top so that the legend of the named series fits above the lines: by a
+// fraction of the data's decades that grows with the number of entries.
+func headroom(ss []report.Series) report.Series {
+	lo, hi, x0 := math.Inf(1), math.Inf(-1), math.Inf(1)
+	named := 0
+	for _, s := range ss {
+		if s.Name != "" {
+			named++
+		}
+		for i, y := range s.Y {
+			if y > 0 && !math.IsInf(y, 0) && s.X[i] > 0 {
+				lo, hi, x0 = math.Min(lo, y), math.Max(hi, y), math.Min(x0, s.X[i])
+			}
+		}
+	}
+	if !(hi > 0) || math.IsInf(x0, 0) {
+		return report.Series{}
+	}
+	top := hi * math.Pow(math.Max(hi/lo, 10), 0.08*float64(named))
+	return report.Series{X: []float64{x0}, Y: []float64{top}}
+}
