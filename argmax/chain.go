@@ -116,17 +116,10 @@ func (c *Chain) NewSolver(name string) (Maximizer, error) {
 	case "viterbi":
 		return NewViterbi(c)
 	case "exhaustive":
-		return chainEnumerate{c: *c}, nil
+		cc := *c
+		return enumerateSolver{s: &cc}, nil
 	}
 	return nil, fmt.Errorf("argmax: solver %q does not apply to %s (use one of %v)", name, c.Name(), c.Solvers())
-}
-
-// chainEnumerate is the "exhaustive" solver of a Chain: [Enumerate], which
-// allocates and refuses more than MaxEnumerate codes.
-type chainEnumerate struct{ c Chain }
-
-func (e chainEnumerate) Maximize(w []float64, z []int) (float64, error) {
-	return Enumerate(&e.c, w, z)
 }
 
 // coordinate describes w[j] of the chain for error messages.

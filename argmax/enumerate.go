@@ -55,3 +55,11 @@ func Enumerate(s Structure, w []float64, z []int) (float64, error) {
 		}
 	}
 }
+
+// enumerateSolver is the "exhaustive" solver of a structure: [Enumerate],
+// which allocates and refuses more than MaxEnumerate codes.
+type enumerateSolver struct{ s Structure }
+
+func (e enumerateSolver) Maximize(w []float64, z []int) (float64, error) {
+	return Enumerate(e.s, w, z)
+}

@@ -146,14 +146,6 @@ func (s *KSubset) coordinate(j int) string {
 	return fmt.Sprintf("score of item %d chosen", j/2)
 }
 
-// enumerateSolver is the "exhaustive" solver of a structure: [Enumerate],
-// which allocates and refuses more than MaxEnumerate codes.
-type enumerateSolver struct{ s Structure }
-
-func (e enumerateSolver) Maximize(w []float64, z []int) (float64, error) {
-	return Enumerate(e.s, w, z)
-}
-
 // checkFinite returns an [ErrNotFinite] error naming the first NaN or ±Inf
 // in w, described by coord.
 func checkFinite(s Structure, w []float64, coord func(int) string) error {
