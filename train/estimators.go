@@ -12,6 +12,7 @@ func init() {
 		{"reinforce", "REINFORCE with a learned baseline, independent bits", func(EstimatorOptions) Estimator { return &Reinforce{} }},
 		{"rebar", "REBAR, independent bits", func(EstimatorOptions) Estimator { return &Rebar{} }},
 		{"imle", "I-MLE / blackbox differentiation (λ = 10), any structure", func(EstimatorOptions) Estimator { return &IMLE{} }},
+		{"perturbed", "perturbed optimizer (Gaussian noise σ, 10 solves), any structure", func(EstimatorOptions) Estimator { return &Perturbed{} }},
 	} {
 		RegisterEstimator(e)
 	}

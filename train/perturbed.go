@@ -1,0 +1,120 @@
+package train
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/argmaxvae/argmaxvae/nn"
+)
+
+// Perturbed is the perturbed-optimizer estimator (Berthet, Blondel,
+// Teboul, Cuturi, Vert and Bach, "Learning with Differentiable Perturbed
+// Optimizers", NeurIPS 2020) on the VAE's own solver, for any structure.
+// The decoder sees the relaxed code ŷ = (1/M)·Σ_m φ(y_m), the mean of M
+// solutions y_m = argmax ⟨w + σ·Z_m, φ(y)⟩ with standard Gaussian Z_m on
+// the unary block (the interaction weights are not perturbed, so a
+// supermodular structure stays supermodular), and the encoder gets the
+// Monte-Carlo Jacobian-vector product
+//
+//	∂L/∂w ≈ (1/(M·σ)) Σ_m ⟨∂L/∂ŷ, φ(y_m) − ȳ₋ₘ⟩ · Z_m,
+//
+// with the leave-one-out mean ȳ₋ₘ as a baseline (it does not depend on
+// Z_m, so it leaves the estimate of the smoothed map's Jacobian unbiased).
+// The temperature is σ. This differentiates L(ŷ_σ(w)), the loss of the
+// smoothed solution; the reported reconstruction is −log p(x|ŷ) at the
+// relaxed code. The unary-factor KL is added with its analytic gradient.
+// For finite M the estimate is biased, since ∂L/∂ŷ is taken at the
+// Monte-Carlo ŷ built from the same noise (12% low at M = 400, unbiased
+// within 0.2% at M = 2000 on the one-bit model of the test).
+type Perturbed struct {
+	M int // perturbed solves per example; 0 means 10
+
+	z      []float64 // M×B×N·K noise
+	ys     []int     // M×B×N solutions
+	yhat   nn.Mat    // B×N·K relaxed code
+	dz     nn.Mat
+	scores nn.Mat
+}
+
+// Name implements [Estimator].
+func (*Perturbed) Name() string { return "perturbed" }
+
+// Needs implements [Estimator]: any structure; temperature σ, annealed
+// every 500 iterations by default.
+func (*Perturbed) Needs() Needs {
+	return Needs{Temperature: "σ", MaxTemp: inf, AnnealEvery: 500}
+}
+
+// Step implements [Estimator]; sigma must be positive.
+func (p *Perturbed) Step(v *VAE, x nn.Mat, r *rand.Rand, sigma float64) (Stats, error) {
+	if !(sigma > 0) {
+		return Stats{}, fmt.Errorf("train: perturbed optimizer needs σ > 0, got %v", sigma)
+	}
+	M := p.M
+	if M == 0 {
+		M = 10
+	}
+	if M < 2 {
+		return Stats{}, fmt.Errorf("train: perturbed optimizer needs M ≥ 2 samples for its baseline, got %d", M)
+	}
+	B, n, k, nk := x.Rows, v.N, v.K, v.NK()
+	v.resize(B)
+	scores := v.Enc.Forward(x)
+	if cap(p.z) < M*B*nk {
+		p.z, p.ys = make([]float64, M*B*nk), make([]int, M*B*n)
+	}
+	p.z, p.ys = p.z[:M*B*nk], p.ys[:M*B*n]
+	for i := range p.z {
+		p.z[i] = r.NormFloat64()
+	}
+	nn.Resize(&p.yhat, B, nk)
+	clear(p.yhat.Data[:B*nk])
+	inv := float32(1) / float32(M)
+	for m := 0; m < M; m++ {
+		for b := 0; b < B; b++ {
+			row, w, z := scores.Row(b), v.w[b], p.z[(m*B+b)*nk:]
+			for j := range w {
+				w[j] = float64(row[j])
+			}
+			for j := 0; j < nk; j++ {
+				w[j] += sigma * z[j]
+			}
+		}
+		ym := p.ys[m*B*n : (m+1)*B*n]
+		if err := v.solve(B, ym); err != nil {
+			return Stats{}, err
+		}
+		for b := 0; b < B; b++ {
+			yr := p.yhat.Row(b)
+			for i, s := range ym[b*n : (b+1)*n] {
+				yr[i*k+s] += inv
+			}
+		}
+	}
+	nn.Resize(&p.dz, B, nk)
+	v.decodeBackwardCode(x, p.yhat, p.dz) // dz = (1/B)·∂L_b/∂ŷ_b
+	ds := v.GradBuffer(B)
+	for b := 0; b < B; b++ {
+		dz, yh, g := p.dz.Row(b), p.yhat.Row(b), ds.Row(b)
+		// ⟨dz, ŷ⟩·M, so that ⟨dz, ȳ₋ₘ⟩ = (M·⟨dz, ŷ⟩ − ⟨dz, y_m⟩)/(M−1).
+		total := 0.0
+		for j := range dz {
+			total += float64(dz[j]) * float64(yh[j])
+		}
+		total *= float64(M)
+		for m := 0; m < M; m++ {
+			dy := 0.0
+			for i, s := range p.ys[(m*B+b)*n : (m*B+b+1)*n] {
+				dy += float64(dz[i*k+s])
+			}
+			coef := (dy - (total-dy)/float64(M-1)) / (float64(M) * sigma)
+			z := p.z[(m*B+b)*nk : (m*B+b+1)*nk]
+			for j := range z {
+				g[j] += float32(coef * z[j])
+			}
+		}
+	}
+	klUnary(v, scores, n, k, v.kl, ds, 1/float64(B))
+	v.Enc.Backward(x, ds)
+	return meanStats(v.f[:B], v.kl), nil
+}
