@@ -25,18 +25,28 @@ type Result struct {
 // goroutine.
 func Measure(s argmax.Solver, models []*argmax.Model, rounds int) (medianNs, allocs float64, err error) {
 	z := make([]int, maxN(models))
-	for _, m := range models {
-		if _, err := s.Solve(m, z); err != nil {
+	return measure(len(models), rounds, func(i int) error {
+		_, err := s.Solve(models[i], z)
+		return err
+	})
+}
+
+// measure runs solve(i) for i < count once as a warm-up, then rounds
+// times timing each call, and returns the median time and the mean heap
+// allocations per call.
+func measure(count, rounds int, solve func(i int) error) (medianNs, allocs float64, err error) {
+	for i := 0; i < count; i++ {
+		if err := solve(i); err != nil {
 			return 0, 0, err
 		}
 	}
-	times := make([]float64, 0, rounds*len(models))
+	times := make([]float64, 0, rounds*count)
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
 	for r := 0; r < rounds; r++ {
-		for _, m := range models {
+		for i := 0; i < count; i++ {
 			start := time.Now()
-			if _, err := s.Solve(m, z); err != nil {
+			if err := solve(i); err != nil {
 				return 0, 0, err
 			}
 			times = append(times, float64(time.Since(start).Nanoseconds()))

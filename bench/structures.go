@@ -4,9 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"runtime"
-	"slices"
-	"time"
 
 	"github.com/argmaxvae/argmaxvae/argmax"
 )
@@ -30,27 +27,10 @@ func Weights(r *rand.Rand, s argmax.Structure, count int) [][]float64 {
 // heap allocations per solve. n is the length of a code.
 func MeasureMaximizer(m argmax.Maximizer, n int, ws [][]float64, rounds int) (medianNs, allocs float64, err error) {
 	z := make([]int, n)
-	for _, w := range ws {
-		if _, err := m.Maximize(w, z); err != nil {
-			return 0, 0, err
-		}
-	}
-	times := make([]float64, 0, rounds*len(ws))
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	for r := 0; r < rounds; r++ {
-		for _, w := range ws {
-			start := time.Now()
-			if _, err := m.Maximize(w, z); err != nil {
-				return 0, 0, err
-			}
-			times = append(times, float64(time.Since(start).Nanoseconds()))
-		}
-	}
-	runtime.ReadMemStats(&after)
-	slices.Sort(times)
-	allocs = float64(after.Mallocs-before.Mallocs) / float64(len(times))
-	return times[len(times)/2], allocs, nil
+	return measure(len(ws), rounds, func(i int) error {
+		_, err := m.Maximize(ws[i], z)
+		return err
+	})
 }
 
 // CheckExactMaximizer compares m with the reference ref (for instance
