@@ -9,7 +9,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/argmaxvae/argmaxvae/train"
 )
@@ -110,5 +112,21 @@ func TestLikelihoodAtBestValidationEpoch(t *testing.T) {
 	last := run(2, StructuredScore)
 	if last.TestNLLAtBest == one.TestNLLAtBest {
 		t.Errorf("the second epoch did not change −log p(x) (%v): the test cannot tell the epochs apart", last.TestNLLAtBest)
+	}
+}
+
+// SIGTERM cancels the commands' context like Ctrl-C (and does not kill the
+// process), so a run stops after the current minibatch with its files
+// written.
+func TestInterruptibleCatchesSIGTERM(t *testing.T) {
+	ctx, stop := Interruptible()
+	defer stop()
+	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-ctx.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("SIGTERM did not cancel the context")
 	}
 }
