@@ -3,6 +3,8 @@ package train
 import (
 	"fmt"
 	"strings"
+
+	"github.com/argmaxvae/argmaxvae/argmax"
 )
 
 // Needs is what an estimator declares about itself: which latents it can
@@ -10,23 +12,27 @@ import (
 // defaults from these declarations, not from estimator names.
 type Needs struct {
 	Binary      bool   // K = 2 states per variable
-	Independent bool   // no interaction weights (a product of per-variable factors)
+	Independent bool   // no interaction weights and no constraint: a product of per-variable factors
 	OneLatent   bool   // a single categorical variable (N = 1)
 	Temperature string // "ε" (direct), "τ" (Gumbel-Softmax) or "" (none)
 	MaxTemp     float64
 	AnnealEvery int // default iterations between temperature updates; 0 when there is no temperature
 }
 
-// Check returns an error naming every requirement that a latent of n
-// variables with k states and the given number of interaction weights
+// Check returns an error naming every requirement that the structure s
 // does not meet.
-func (nd Needs) Check(estimator string, n, k, interactions int) error {
+func (nd Needs) Check(estimator string, s argmax.Structure) error {
+	n, k, interactions := s.Vars(), s.States(), s.Dim()-argmax.Unary(s)
+	_, constrained := s.(argmax.Constrained)
 	var miss []string
 	if nd.Binary && k != 2 {
 		miss = append(miss, fmt.Sprintf("binary latents (this one has K = %d)", k))
 	}
 	if nd.Independent && interactions > 0 {
 		miss = append(miss, fmt.Sprintf("independent latents without interaction weights (this structure has %d)", interactions))
+	}
+	if nd.Independent && constrained {
+		miss = append(miss, fmt.Sprintf("independent latents, not a constrained structure (%s)", s.Name()))
 	}
 	if nd.OneLatent && n != 1 {
 		miss = append(miss, fmt.Sprintf("one categorical latent (this one has %d)", n))
@@ -39,5 +45,5 @@ func (nd Needs) Check(estimator string, n, k, interactions int) error {
 
 // checkNeeds checks est's declaration against v.
 func checkNeeds(est Estimator, v *VAE) error {
-	return est.Needs().Check(est.Name(), v.N, v.K, v.Interactions())
+	return est.Needs().Check(est.Name(), v.S)
 }

@@ -9,6 +9,16 @@
 //	                         default, solved by graph cut) or general (any sign)
 //	-structure chain         n variables of -states states with unary and
 //	                         transition scores, solved by Viterbi
+//	-structure subset        k of n bits (-subset-k), top-k
+//	-structure matching      a permutation of n (n variables of n states),
+//	                         Hungarian
+//	-structure tree          a spanning tree of the complete graph on n
+//	                         nodes (one bit per edge), Kruskal
+//
+// Constrained structures (subset, matching, tree) train with direct, imle
+// and perturbed; their uniform prior is over the feasible codes, which is
+// what the exact −log p(x) and the Gibbs NELBO use (the training loss's
+// KL is the unary factors', as for every structure).
 //
 // -solver picks an exact solver among those that apply (default: the
 // structure's fastest). Without -structure, -solver decides it as it always
@@ -50,7 +60,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	experiment.Flags(fs, s)
 	fs.IntVar(&s.N, "n", 15, "number of latent variables")
 	fs.IntVar(&s.K, "states", 2, "states per variable (independent and chain structures; complete needs 2)")
-	structure := fs.String("structure", "", "latent structure: independent, complete, chain (default: decided by -solver, or complete)")
+	structure := fs.String("structure", "", "latent structure: independent, complete, chain, subset (k of n bits, -subset-k), matching (permutations of n), tree (spanning trees of the complete graph on n nodes) (default: decided by -solver, or complete)")
+	fs.IntVar(&s.SubsetK, "subset-k", 0, "-structure subset: how many of the n bits are on")
 	signs := fs.String("signs", "supermodular", "complete structure: pair weights supermodular (≥ 0, graph cut) or general (any sign)")
 	fs.StringVar(&s.Solver, "solver", "", "exact arg max solver (default: the structure's fastest; maxflow when neither flag is given)")
 	fs.IntVar(&s.Samples, "samples", 1, "Gumbel-Max samples per test example for the reconstruction term")

@@ -23,9 +23,13 @@ func TestImpossibleCombinations(t *testing.T) {
 		{"-n", "0"},
 		{"-structure", "chain", "-estimator", "gsm"},
 		{"-structure", "complete", "-states", "3"},
-		{"-structure", "tree"},
+		{"-structure", "forest"},
 		{"-structure", "complete", "-signs", "positive"},
 		{"-structure", "chain", "-solver", "maxflow"},
+		{"-structure", "subset", "-n", "6", "-subset-k", "2", "-estimator", "gsm"},
+		{"-structure", "subset", "-n", "6", "-subset-k", "7"},
+		{"-structure", "matching", "-n", "4", "-subset-k", "2"},
+		{"-structure", "tree", "-n", "1"},
 	} {
 		err := run(append(args, "-out", t.TempDir()), io.Discard, io.Discard)
 		var u experiment.UsageError
@@ -46,9 +50,14 @@ func TestSmallRuns(t *testing.T) {
 		{"-solver", "independent", "-estimator", "rebar"},
 		{"-structure", "chain", "-states", "3"},
 		{"-structure", "complete", "-signs", "general"},
+		{"-structure", "subset", "-n", "6", "-subset-k", "2", "-estimator", "imle"},
+		{"-structure", "matching", "-n", "4", "-estimator", "perturbed"},
+		{"-structure", "tree", "-n", "4", "-estimator", "imle"},
+		{"-structure", "tree", "-n", "4"},
 	} {
 		out := t.TempDir()
-		args := append(c, "-n", "6", "-limit", "300", "-epochs", "1", "-threads", "2", "-kl-exact", "50", "-out", out)
+		args := append([]string{"-n", "6"}, c...) // a case's own -n comes later and wins
+		args = append(args, "-limit", "300", "-epochs", "1", "-threads", "2", "-kl-exact", "50", "-out", out)
 		if err := run(args, io.Discard, io.Discard); err != nil {
 			if strings.Contains(err.Error(), "fashion") {
 				t.Skip(err)
@@ -70,7 +79,7 @@ func TestSmallRuns(t *testing.T) {
 			t.Errorf("%q: test_nelbo_gibbs %q, test_nll %q: want 0 < nll ≤ nelbo", c, rows[0][10], rows[0][11])
 		}
 		klExact := rows[0][9]
-		if (c[1] == "independent" || c[1] == "chain") != (klExact == "") {
+		if (c[1] == "independent" || c[1] == "chain" || c[1] == "subset" || c[1] == "matching" || c[1] == "tree") != (klExact == "") {
 			t.Errorf("%q: test_kl_exact = %q (empty only for the unstructured encoder)", c, klExact)
 		}
 		for _, f := range []string{"samples.png", "loss.png", "checkpoint.bin", "config.json"} {

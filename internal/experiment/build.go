@@ -39,9 +39,10 @@ type Spec struct {
 	Limit     int     `json:"limit"`
 	Samples   int     `json:"eval_samples"`
 	ExactKL   int     `json:"exact_kl_examples"`
-	NLLEvery  int     `json:"nll_every"`     // structured: epochs between exact −log p(x) evaluations (0: last epoch only)
-	IWSamples int     `json:"iw_samples"`    // structured, not enumerable: importance samples per test image (0: none)
-	NLLKind   string  `json:"test_nll_kind"` // what test_nll is: "exact" or "importance-weighted (S samples)"
+	NLLEvery  int     `json:"nll_every"`          // structured: epochs between exact −log p(x) evaluations (0: last epoch only)
+	IWSamples int     `json:"iw_samples"`         // structured, not enumerable: importance samples per test image (0: none)
+	NLLKind   string  `json:"test_nll_kind"`      // what test_nll is: "exact" or "importance-weighted (S samples)"
+	SubsetK   int     `json:"subset_k,omitempty"` // structure "subset": the k of k-of-N
 	Out       string  `json:"out"`
 
 	klGradAlias string // the deprecated -kl-grad, resolved by Setup
@@ -80,8 +81,10 @@ const maxMILPTrainN = 20
 // Structures lists the values of Spec.Structure: "none" (independent
 // latents), "supermodular" and "general" (complete pairwise binary, with
 // nonnegative or any-sign pair weights), "chain" (a chain of K-state
-// variables with transition scores).
-var Structures = []string{"none", "supermodular", "general", "chain"}
+// variables with transition scores), "subset" (k-of-N subsets, k =
+// SubsetK), "matching" (permutations of N), "tree" (spanning trees of the
+// complete graph on N nodes; one binary variable per edge).
+var Structures = []string{"none", "supermodular", "general", "chain", "subset", "matching", "tree"}
 
 // NewStructure returns the latent structure of the spec.
 func NewStructure(s *Spec) (argmax.Structure, error) {
@@ -92,6 +95,12 @@ func NewStructure(s *Spec) (argmax.Structure, error) {
 		return argmax.Complete(s.N, s.Structure == "supermodular"), nil
 	case "chain":
 		return argmax.NewChain(s.N, s.K)
+	case "subset":
+		return argmax.NewKSubset(s.N, s.SubsetK)
+	case "matching":
+		return argmax.NewMatching(s.N)
+	case "tree":
+		return argmax.NewSpanningTree(s.N, argmax.CompleteGraph(s.N))
 	}
 	return nil, fmt.Errorf("unknown structure %q (known: %s)", s.Structure, strings.Join(Structures, ", "))
 }
@@ -149,7 +158,7 @@ func (s *Spec) Validate() error {
 		return err
 	}
 	needs := est.Needs()
-	if err := needs.Check(s.Estimator, st.Vars(), st.States(), st.Dim()-argmax.Unary(st)); err != nil {
+	if err := needs.Check(s.Estimator, st); err != nil {
 		return fmt.Errorf("-estimator %s with %s: %w", s.Estimator, st.Name(), err)
 	}
 	if needs.Temperature != "" && (s.Eps0 > needs.MaxTemp || s.EpsMin > needs.MaxTemp) {

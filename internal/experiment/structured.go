@@ -63,8 +63,18 @@ func ResolveStructure(s *Spec, structure, signs string) error {
 		s.Structure = signs
 	case "chain":
 		s.Structure = "chain"
+	case "subset", "tree":
+		if s.K != 2 {
+			return fmt.Errorf("-structure %s has binary variables; -states %d", structure, s.K)
+		}
+		s.Structure = structure
+	case "matching":
+		s.Structure, s.K = "matching", s.N // a permutation of N: N variables of N states
 	default:
-		return fmt.Errorf("-structure %q: want independent, complete or chain", structure)
+		return fmt.Errorf("-structure %q: want independent, complete, chain, subset, matching or tree", structure)
+	}
+	if structure != "subset" && s.SubsetK != 0 {
+		return fmt.Errorf("-subset-k applies to -structure subset only")
 	}
 	if s.Solver == "" {
 		st, err := NewStructure(s)
