@@ -47,6 +47,18 @@ func TestGridWritesTableAndReusesRuns(t *testing.T) {
 	if err := run([]string{"-k", "1", "-out", out}, io.Discard, io.Discard); err == nil {
 		t.Error("-k 1 accepted")
 	}
+	// -only-finished tabulates what is there and trains nothing: the
+	// unfinished gsm cells show as —.
+	var table strings.Builder
+	if err := run([]string{"-datasets", "mnist", "-k", "3,4", "-estimators", "direct,exact,gsm", "-epochs", "1", "-limit", "200", "-only-finished", "-name", "partial", "-out", out}, &table, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(out, "mnist-k3-gsm")); !os.IsNotExist(err) {
+		t.Errorf("-only-finished created a run folder: %v", err)
+	}
+	if md, _ := os.ReadFile(filepath.Join(out, "partial.md")); !strings.Contains(string(md), "— / —") {
+		t.Errorf("partial.md has no empty cell for gsm:\n%s", md)
+	}
 	for _, bad := range [][]string{{"-datasets", "cifar"}, {"-estimators", "direct,relax"}, {"-estimators", "direct", "-eps0", "2"}, {"-seeds", "x"}} {
 		if err := run(append(bad, "-out", t.TempDir()), io.Discard, io.Discard); err == nil {
 			t.Errorf("%q accepted", bad)
