@@ -112,14 +112,8 @@ func (c *Chain) NewSolver(name string) (Maximizer, error) {
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
-	switch name {
-	case "viterbi":
-		return NewViterbi(c)
-	case "exhaustive":
-		cc := *c
-		return enumerateSolver{s: &cc}, nil
-	}
-	return nil, fmt.Errorf("argmax: solver %q does not apply to %s (use one of %v)", name, c.Name(), c.Solvers())
+	cc := *c
+	return pickSolver(&cc, name, "viterbi", func() (Maximizer, error) { return NewViterbi(c) })
 }
 
 // coordinate describes w[j] of the chain for error messages.

@@ -63,3 +63,17 @@ type enumerateSolver struct{ s Structure }
 func (e enumerateSolver) Maximize(w []float64, z []int) (float64, error) {
 	return Enumerate(e.s, w, z)
 }
+
+// pickSolver is NewSolver for a structure with one fast exact solver and
+// the enumeration reference: name is fast (made by newFast) or
+// "exhaustive" (Enumerate over s, which the caller passes as a copy);
+// anything else is refused, naming the solvers that apply.
+func pickSolver(s Structure, name, fast string, newFast func() (Maximizer, error)) (Maximizer, error) {
+	switch name {
+	case fast:
+		return newFast()
+	case "exhaustive":
+		return enumerateSolver{s: s}, nil
+	}
+	return nil, fmt.Errorf("argmax: solver %q does not apply to %s (use one of %v)", name, s.Name(), s.Solvers())
+}

@@ -123,14 +123,8 @@ func (m *Matching) NewSolver(name string) (Maximizer, error) {
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
-	switch name {
-	case "hungarian":
-		return NewHungarian(m)
-	case "exhaustive":
-		c := *m
-		return enumerateSolver{s: &c}, nil
-	}
-	return nil, fmt.Errorf("argmax: solver %q does not apply to %s (use one of %v)", name, m.Name(), m.Solvers())
+	c := *m
+	return pickSolver(&c, name, "hungarian", func() (Maximizer, error) { return NewHungarian(m) })
 }
 
 // coordinate describes w[j] for error messages.

@@ -128,14 +128,8 @@ func (s *KSubset) NewSolver(name string) (Maximizer, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	switch name {
-	case "topk":
-		return NewTopK(s)
-	case "exhaustive":
-		c := *s
-		return enumerateSolver{s: &c}, nil
-	}
-	return nil, fmt.Errorf("argmax: solver %q does not apply to %s (use one of %v)", name, s.Name(), s.Solvers())
+	c := *s
+	return pickSolver(&c, name, "topk", func() (Maximizer, error) { return NewTopK(s) })
 }
 
 // coordinate describes w[j] for error messages.

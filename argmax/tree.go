@@ -191,13 +191,7 @@ func (t *SpanningTree) NewSolver(name string) (Maximizer, error) {
 	if err := t.Validate(); err != nil {
 		return nil, err
 	}
-	switch name {
-	case "kruskal":
-		return NewKruskal(t)
-	case "exhaustive":
-		return enumerateSolver{s: t.clone()}, nil
-	}
-	return nil, fmt.Errorf("argmax: solver %q does not apply to %s (use one of %v)", name, t.Name(), t.Solvers())
+	return pickSolver(t.clone(), name, "kruskal", func() (Maximizer, error) { return NewKruskal(t) })
 }
 
 // clone returns a copy that does not share the edge list.
