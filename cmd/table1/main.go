@@ -18,9 +18,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -167,7 +169,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err := write(base.Out, *name, cells, dv, kv, ev, stdout); err != nil {
 		return err
 	}
-	if len(sv) == 1 && sv[0] == 1 && !*onlyFinished {
+	if len(sv) == 1 && sv[0] == 1 {
 		return figure2(base.Out, dv, kv, ev)
 	}
 	return nil
@@ -184,6 +186,9 @@ func figure2(out string, dv []string, kv []int, ev []string) error {
 			byWall := report.Panel{Title: fmt.Sprintf("%s, k = %d", d, k), XLabel: "training wall clock (s)", YLabel: "test loss (nats)"}
 			for _, e := range ev {
 				h, err := experiment.ReadMetrics(filepath.Join(out, fmt.Sprintf("%s-k%d-%s", d, k, e), experiment.MetricsFile))
+				if errors.Is(err, fs.ErrNotExist) {
+					continue // a cell not run (yet)
+				}
 				if err != nil {
 					return err
 				}
