@@ -166,7 +166,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 			}
 		}
 	}
-	if err := write(base.Out, *name, cells, dv, kv, ev, stdout); err != nil {
+	if err := write(base.Out, *name, cells, dv, kv, ev, len(sv), stdout); err != nil {
 		return err
 	}
 	if len(sv) == 1 && sv[0] == 1 {
@@ -229,18 +229,24 @@ func stats(v []float64) (mean, sd float64) {
 	return mean, math.Sqrt(sd / float64(len(v)-1))
 }
 
-func format(v []float64) string {
+// format writes a cell's mean (± sd over seeds), with the number of
+// finished seeds when it is fewer than want.
+func format(v []float64, want int) string {
 	if len(v) == 0 {
 		return "—"
 	}
 	m, sd := stats(v)
-	if math.IsNaN(sd) {
-		return fmt.Sprintf("%.2f", m)
+	out := fmt.Sprintf("%.2f", m)
+	if !math.IsNaN(sd) {
+		out += fmt.Sprintf(" ± %.2f", sd)
 	}
-	return fmt.Sprintf("%.2f ± %.2f", m, sd)
+	if len(v) < want {
+		out += fmt.Sprintf(" (%d of %d seeds)", len(v), want)
+	}
+	return out
 }
 
-func write(out, name string, cells []cell, dv []string, kv []int, ev []string, stdout io.Writer) error {
+func write(out, name string, cells []cell, dv []string, kv []int, ev []string, seeds int, stdout io.Writer) error {
 	csv, err := report.CreateCSV(filepath.Join(out, name+".csv"), []string{"data", "k", "estimator", "seed", "epochs", "best_valid_epoch",
 		"test_nelbo", "test_nll", "gap", "final_test_nelbo", "seconds_per_epoch", "eval_seconds"})
 	if err != nil {
@@ -270,8 +276,8 @@ func write(out, name string, cells []cell, dv []string, kv []int, ev []string, s
 	gap := func(s experiment.Summary) float64 { return s.TestAtBest - s.TestNLLAtBest }
 	var md strings.Builder
 	md.WriteString("Test negative ELBO (exact over the k states) and exact −log p(x), nats, at the best-validation epoch (NELBO / −log p(x))")
-	if len(cells) > 0 && len(cells) > len(dv)*len(kv)*len(ev) {
-		md.WriteString("; mean ± sd over seeds")
+	if seeds > 1 {
+		md.WriteString(fmt.Sprintf("; mean ± sd over seeds (%d asked)", seeds))
 	}
 	md.WriteString(".\n")
 	for _, d := range dv {
@@ -280,8 +286,8 @@ func write(out, name string, cells []cell, dv []string, kv []int, ev []string, s
 		for _, k := range kv {
 			row, grow := []string{strconv.Itoa(k)}, []string{strconv.Itoa(k)}
 			for _, e := range ev {
-				row = append(row, format(pick(d, k, e, nelbo))+" / "+format(pick(d, k, e, nll)))
-				grow = append(grow, format(pick(d, k, e, gap)))
+				row = append(row, format(pick(d, k, e, nelbo), seeds)+" / "+format(pick(d, k, e, nll), seeds))
+				grow = append(grow, format(pick(d, k, e, gap), seeds))
 			}
 			rows, gaps = append(rows, row), append(gaps, grow)
 		}
