@@ -7,7 +7,8 @@
 #   c: seeds 1–3 on MNIST at k = 10, 50;
 #   d: k = 20, 30, 40 on every data set.
 # PHASES (default "a b c d") picks phases, so two shells can share the grid.
-# Finished runs in results/table1 are reused and interrupted ones resume.
+# Finished runs in results/table1 (or $OUT) are reused and interrupted ones
+# resume.
 # At the end, table1.md tabulates every finished cell (-only-finished).
 # Omniglot is read from $ARGMAXVAE_OMNIGLOT (default ../shared/data/omniglot).
 set -euo pipefail
@@ -18,7 +19,10 @@ threads=${THREADS:-1}
 # BIN=DIR runs prebuilt binaries (built once from a fixed commit, so that a
 # long grid does not pick up a tree being edited); default: go run.
 run_table1() { if [ -n "${BIN:-}" ]; then "$BIN/table1" "$@"; else go run ./cmd/table1 "$@"; fi; }
-t1() { run_table1 -epochs 100 -threads "$threads" -out results/table1 "$@"; }
+# OUT=docs/results/table1 continues the committed grid: its finished cells
+# (summary.json and config.json) are reused, the missing ones trained there.
+out=${OUT:-results/table1}
+t1() { run_table1 -epochs 100 -threads "$threads" -out "$out" "$@"; }
 for phase in ${PHASES:-a b c d}; do
 	case $phase in
 	a) t1 -name table1-a -datasets mnist,fashion,omniglot -k 10,50 -estimators direct,direct-none,gsm,exact ;;
