@@ -134,16 +134,3 @@ func unperturbed(v *VAE, scores nn.Mat, b int) *argmax.Model {
 	}
 	return p.Model(w)
 }
-
-// logSumExp32 returns log Σ exp(a_i), stably, in float64.
-func logSumExp32(a []float32) float64 {
-	mx := math.Inf(-1)
-	for _, v := range a {
-		mx = math.Max(mx, float64(v))
-	}
-	s := 0.0
-	for _, v := range a {
-		s += math.Exp(float64(v) - mx)
-	}
-	return mx + math.Log(s)
-}

@@ -70,14 +70,3 @@ func (e *IMLE) Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error)
 	v.Enc.Backward(x, ds)
 	return meanStats(v.f, v.kl), nil
 }
-
-// decodeBackwardCode decodes the (possibly relaxed) codes, accumulates the
-// decoder gradient of the mean loss −(1/B)·Σ_b log p(x_b|code_b), stores
-// the log-likelihoods in v.f and sets dz to the loss gradient with respect
-// to the codes.
-func (v *VAE) decodeBackwardCode(x, code, dz nn.Mat) {
-	logits := v.Dec.Forward(code)
-	scale := v.scaleBuf(x.Rows, float32(-1)/float32(x.Rows))
-	nn.BernoulliLogLikAndGrad(x, logits, scale, v.f, v.dlogits)
-	v.Dec.Backward(code, v.dlogits, dz)
-}

@@ -29,11 +29,10 @@ import (
 type Perturbed struct {
 	M int // perturbed solves per example; 0 means 10
 
-	z      []float64 // M×B×N·K noise
-	ys     []int     // M×B×N solutions
-	yhat   nn.Mat    // B×N·K relaxed code
-	dz     nn.Mat
-	scores nn.Mat
+	z    []float64 // M×B×N·K noise
+	ys   []int     // M×B×N solutions
+	yhat nn.Mat    // B×N·K relaxed code
+	dz   nn.Mat
 }
 
 // Name implements [Estimator].

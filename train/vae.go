@@ -261,10 +261,18 @@ func (v *VAE) decode(x nn.Mat, z []int) nn.Mat {
 // computing the log-likelihoods and their gradient in one pass.
 func (v *VAE) decodeAndBackward(x nn.Mat, z []int) {
 	decoder.OneHot(z, v.N, v.K, v.onehot)
-	logits := v.Dec.Forward(v.onehot)
+	v.decodeBackwardCode(x, v.onehot, nn.Mat{})
+}
+
+// decodeBackwardCode decodes the (possibly relaxed) codes, accumulates the
+// decoder gradient of the mean loss −(1/B)·Σ_b log p(x_b|code_b), stores
+// the log-likelihoods in v.f and, when dz has data, sets dz to the loss
+// gradient with respect to the codes.
+func (v *VAE) decodeBackwardCode(x, code, dz nn.Mat) {
+	logits := v.Dec.Forward(code)
 	scale := v.scaleBuf(x.Rows, float32(-1)/float32(x.Rows))
 	nn.BernoulliLogLikAndGrad(x, logits, scale, v.f, v.dlogits)
-	v.Dec.Backward(v.onehot, v.dlogits, nn.Mat{})
+	v.Dec.Backward(code, v.dlogits, dz)
 }
 
 // scratch returns the K-long softmax buffers (v.q and the returned lq).
