@@ -39,34 +39,76 @@ func (b *Batch) Solve(models []*Model, zs [][]int, vals []float64) error {
 	if len(zs) != n || len(vals) != n {
 		return fmt.Errorf("%w: batch of %d models with %d outputs and %d values", ErrShape, n, len(zs), len(vals))
 	}
-	w := min(len(b.solvers), n)
+	return inChunks(n, len(b.solvers), func(k, i int) (err error) {
+		vals[i], err = b.solvers[k].Solve(models[i], zs[i])
+		return err
+	})
+}
+
+// MaxBatch is [Batch] for a [Structure]'s [Maximizer]s: one solver per
+// worker, kept between calls.
+type MaxBatch struct {
+	solvers []Maximizer
+}
+
+// NewMaxBatch returns a MaxBatch with the given number of workers (≤ 0:
+// runtime.GOMAXPROCS(0)), each with a solver of s named name.
+func NewMaxBatch(s Structure, name string, workers int) (*MaxBatch, error) {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	b := &MaxBatch{solvers: make([]Maximizer, workers)}
+	for i := range b.solvers {
+		m, err := s.NewSolver(name)
+		if err != nil {
+			return nil, err
+		}
+		b.solvers[i] = m
+	}
+	return b, nil
+}
+
+// Solve maximizes ⟨ws[i], φ(z)⟩ into zs[i] and stores the value in
+// vals[i], like [Batch.Solve].
+func (b *MaxBatch) Solve(ws [][]float64, zs [][]int, vals []float64) error {
+	n := len(ws)
+	if len(zs) != n || len(vals) != n {
+		return fmt.Errorf("%w: batch of %d weight vectors with %d outputs and %d values", ErrShape, n, len(zs), len(vals))
+	}
+	return inChunks(n, len(b.solvers), func(k, i int) (err error) {
+		vals[i], err = b.solvers[k].Maximize(ws[i], zs[i])
+		return err
+	})
+}
+
+// inChunks runs solve(k, i) for i < n, worker k taking the contiguous
+// chunk [k·n/w, (k+1)·n/w) of w = min(workers, n) goroutines (in the
+// caller's goroutine when w ≤ 1). It returns the error of the
+// lowest-index item that failed, naming that index.
+func inChunks(n, workers int, solve func(k, i int) error) error {
+	w := min(workers, n)
 	if w <= 1 {
-		for i := range models {
-			v, err := b.solvers[0].Solve(models[i], zs[i])
-			if err != nil {
+		for i := 0; i < n; i++ {
+			if err := solve(0, i); err != nil {
 				return fmt.Errorf("batch model %d: %w", i, err)
 			}
-			vals[i] = v
 		}
 		return nil
 	}
 	errs := make([]error, w)
 	var wg sync.WaitGroup
-	// Contiguous chunks: worker k takes models [k·n/w, (k+1)·n/w).
 	for k := 0; k < w; k++ {
 		lo, hi := k*n/w, (k+1)*n/w
 		wg.Add(1)
-		go func(s Solver, k, lo, hi int) {
+		go func(k, lo, hi int) {
 			defer wg.Done()
 			for i := lo; i < hi; i++ {
-				v, err := s.Solve(models[i], zs[i])
-				if err != nil {
+				if err := solve(k, i); err != nil {
 					errs[k] = fmt.Errorf("batch model %d: %w", i, err)
 					return
 				}
-				vals[i] = v
 			}
-		}(b.solvers[k], k, lo, hi)
+		}(k, lo, hi)
 	}
 	wg.Wait()
 	for _, err := range errs {

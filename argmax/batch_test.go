@@ -59,3 +59,64 @@ func TestBatchErrorNamesModel(t *testing.T) {
 		t.Errorf("mismatched lengths: err = %v", err)
 	}
 }
+
+// MaxBatch over a structure's solvers gives what one solver gives in
+// sequence, for any number of workers, and names a failing item.
+func TestMaxBatchEqualsSequential(t *testing.T) {
+	s, err := NewChain(5, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(15, 16))
+	const n = 37
+	ws, want := make([][]float64, n), make([][]int, n)
+	one, _ := s.NewSolver("viterbi")
+	for i := range ws {
+		ws[i] = make([]float64, s.Dim())
+		for j := range ws[i] {
+			ws[i][j] = r.NormFloat64()
+		}
+		want[i] = make([]int, 5)
+		if _, err := one.Maximize(ws[i], want[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, workers := range []int{1, 2, 5, 64} {
+		b, err := NewMaxBatch(s, "viterbi", workers)
+		if err != nil {
+			t.Fatal(err)
+		}
+		zs, vals := make([][]int, n), make([]float64, n)
+		for i := range zs {
+			zs[i] = make([]int, 5)
+		}
+		if err := b.Solve(ws, zs, vals); err != nil {
+			t.Fatal(err)
+		}
+		for i := range zs {
+			if !slicesEqual(zs[i], want[i]) || vals[i] != Score(s, ws[i], zs[i]) {
+				t.Fatalf("%d workers, item %d: %v (%v), sequential %v", workers, i, zs[i], vals[i], want[i])
+			}
+		}
+		ws[20][3] = math.NaN()
+		if err := b.Solve(ws, zs, vals); err == nil || !strings.Contains(err.Error(), "batch model 20") {
+			t.Errorf("%d workers: NaN in item 20 gave %v", workers, err)
+		}
+		ws[20][3] = 0
+	}
+	if _, err := NewMaxBatch(s, "maxflow", 2); err == nil {
+		t.Error("NewMaxBatch accepted a solver the chain does not have")
+	}
+}
+
+func slicesEqual(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}

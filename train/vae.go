@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"runtime"
-	"sync"
 	"time"
 
 	"github.com/argmaxvae/argmaxvae/argmax"
@@ -28,9 +26,8 @@ type VAE struct {
 	N, K int // the structure's variables and states
 
 	solverName string
-	solvers    []argmax.Maximizer // one per worker
-	solveErr   []error
-	w          [][]float64 // per-example perturbed weights, views of wbuf
+	batch      *argmax.MaxBatch // one solver per worker
+	w          [][]float64      // per-example perturbed weights, views of wbuf
 	wbuf       []float64
 	zsl        [][]int
 	vals       []float64
@@ -66,9 +63,6 @@ func NewVAE(enc *encoder.Encoder, dec *decoder.Decoder, s argmax.Structure, solv
 			return nil, fmt.Errorf("train: score %d: the structure wants sign %v, the encoder does not enforce it", j, sg)
 		}
 	}
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
 	if solver == "" {
 		name, _, err := argmax.Fastest(s)
 		if err != nil {
@@ -76,16 +70,11 @@ func NewVAE(enc *encoder.Encoder, dec *decoder.Decoder, s argmax.Structure, solv
 		}
 		solver = name
 	}
-	v := &VAE{Enc: enc, Dec: dec, S: s, N: n, K: k, solverName: solver}
-	for i := 0; i < workers; i++ {
-		m, err := s.NewSolver(solver)
-		if err != nil {
-			return nil, err
-		}
-		v.solvers = append(v.solvers, m)
+	batch, err := argmax.NewMaxBatch(s, solver, workers)
+	if err != nil {
+		return nil, err
 	}
-	v.solveErr = make([]error, workers)
-	return v, nil
+	return &VAE{Enc: enc, Dec: dec, S: s, N: n, K: k, solverName: solver, batch: batch}, nil
 }
 
 // NewNetworks returns an encoder d → hidden → ReLU → Dim (softplus on the
@@ -195,47 +184,17 @@ func (v *VAE) shrinkScores(scores nn.Mat, eps float64) {
 	}
 }
 
-// solve solves w[:b] into dst (B×N flat), the examples split into
-// contiguous chunks over the workers. Results do not depend on the number
-// of workers: every solver is deterministic.
+// solve solves w[:b] into dst (B×N flat) with the worker pool. Results do
+// not depend on the number of workers: every solver is deterministic.
 func (v *VAE) solve(b int, dst []int) error {
 	n := v.N
 	for i := 0; i < b; i++ {
 		v.zsl[i] = dst[i*n : (i+1)*n]
 	}
 	start := time.Now()
-	defer func() { v.solveTime += time.Since(start) }()
-	run := func(k, lo, hi int) {
-		for i := lo; i < hi; i++ {
-			val, err := v.solvers[k].Maximize(v.w[i], v.zsl[i])
-			if err != nil {
-				v.solveErr[k] = fmt.Errorf("batch model %d: %w", i, err)
-				return
-			}
-			v.vals[i] = val
-		}
-	}
-	w := min(len(v.solvers), b)
-	clear(v.solveErr)
-	if w <= 1 {
-		run(0, 0, b)
-	} else {
-		var wg sync.WaitGroup
-		for k := 0; k < w; k++ {
-			wg.Add(1)
-			go func(k int) {
-				defer wg.Done()
-				run(k, k*b/w, (k+1)*b/w)
-			}(k)
-		}
-		wg.Wait()
-	}
-	for _, err := range v.solveErr {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	err := v.batch.Solve(v.w[:b], v.zsl[:b], v.vals[:b])
+	v.solveTime += time.Since(start)
+	return err
 }
 
 // sample encodes x, perturbs with Gumbel noise and solves for z* (into
