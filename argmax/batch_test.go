@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -94,7 +95,7 @@ func TestMaxBatchEqualsSequential(t *testing.T) {
 			t.Fatal(err)
 		}
 		for i := range zs {
-			if !slicesEqual(zs[i], want[i]) || vals[i] != Score(s, ws[i], zs[i]) {
+			if !slices.Equal(zs[i], want[i]) || vals[i] != Score(s, ws[i], zs[i]) {
 				t.Fatalf("%d workers, item %d: %v (%v), sequential %v", workers, i, zs[i], vals[i], want[i])
 			}
 		}
@@ -107,16 +108,4 @@ func TestMaxBatchEqualsSequential(t *testing.T) {
 	if _, err := NewMaxBatch(s, "maxflow", 2); err == nil {
 		t.Error("NewMaxBatch accepted a solver the chain does not have")
 	}
-}
-
-func slicesEqual(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
