@@ -69,31 +69,8 @@ func bruteConstrained(v *VAE, X nn.Mat, feasibleOnly bool) (nll, nelbo, kl float
 			break
 		}
 	}
-	logP := -math.Log(float64(codes))
-	for b := 0; b < B; b++ {
-		mf, mh := math.Inf(-1), math.Inf(-1)
-		for c := range F[b] {
-			mf, mh = math.Max(mf, F[b][c]), math.Max(mh, H[b][c])
-		}
-		sf, sh := 0.0, 0.0
-		for c := range F[b] {
-			sf += math.Exp(F[b][c] - mf)
-			sh += math.Exp(H[b][c] - mh)
-		}
-		nll -= mf + math.Log(sf) + logP
-		logZ := mh + math.Log(sh)
-		eqf, klb := 0.0, 0.0
-		for c := range F[b] {
-			lq := H[b][c] - logZ
-			q := math.Exp(lq)
-			eqf += q * F[b][c]
-			klb += q * (lq - logP)
-		}
-		kl += klb
-		nelbo += -eqf + klb
-	}
-	nb := float64(B)
-	return nll / nb, nelbo / nb, kl / nb, codes
+	nll, nelbo, kl = bruteSums(F, H, -math.Log(float64(codes)))
+	return nll, nelbo, kl, codes
 }
 
 // ExactLikelihood on constrained latents (a 2-of-5 subset, 10 of 32

@@ -74,21 +74,27 @@ func bruteLikelihood(v *VAE, X nn.Mat) (nll, nelbo, kl float64) {
 			H[b][c] = h
 		}
 	}
-	logP := -float64(n) * math.Log(float64(k))
-	for b := 0; b < B; b++ {
+	return bruteSums(F, H, -float64(n)*math.Log(float64(k)))
+}
+
+// bruteSums returns the per-example means of −log p(x), the Gibbs NELBO
+// and the Gibbs KL from F[b][c] = log p(x_b|z_c) and H[b][c] = h(x_b, z_c)
+// over a list of codes with prior log p(z) = logP each, in float64.
+func bruteSums(F, H [][]float64, logP float64) (nll, nelbo, kl float64) {
+	for b := range F {
 		mf, mh := math.Inf(-1), math.Inf(-1)
-		for c := 0; c < states; c++ {
+		for c := range F[b] {
 			mf, mh = math.Max(mf, F[b][c]), math.Max(mh, H[b][c])
 		}
 		sf, sh := 0.0, 0.0
-		for c := 0; c < states; c++ {
+		for c := range F[b] {
 			sf += math.Exp(F[b][c] - mf)
 			sh += math.Exp(H[b][c] - mh)
 		}
 		nll -= mf + math.Log(sf) + logP
 		logZ := mh + math.Log(sh)
 		eqf, klb := 0.0, 0.0
-		for c := 0; c < states; c++ {
+		for c := range F[b] {
 			lq := H[b][c] - logZ
 			q := math.Exp(lq)
 			eqf += q * F[b][c]
@@ -97,7 +103,7 @@ func bruteLikelihood(v *VAE, X nn.Mat) (nll, nelbo, kl float64) {
 		kl += klb
 		nelbo += -eqf + klb
 	}
-	nb := float64(B)
+	nb := float64(len(F))
 	return nll / nb, nelbo / nb, kl / nb
 }
 
