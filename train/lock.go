@@ -46,3 +46,13 @@ func alive(pid int) bool {
 	err := syscall.Kill(pid, 0)
 	return err == nil || errors.Is(err, syscall.EPERM)
 }
+
+// LockDir takes the exclusive lock [Fit] takes on a run folder (dir/LockFile
+// holding this process's pid; a stale lock is taken over), for drivers
+// other than Fit that keep a run folder. Call the returned function to
+// release it.
+func LockDir(dir string) (unlock func(), err error) { return lockDir(dir) }
+
+// WriteAtomic writes b to path through path.tmp, fsync and rename, so that
+// a reader sees the old file or the new one, never a part.
+func WriteAtomic(path string, b []byte) error { return writeAtomic(path, b) }
