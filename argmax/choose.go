@@ -157,7 +157,7 @@ func componentStats(m *Model) chooseComponents {
 }
 
 // ByName returns a factory for the named solver: "categorical",
-// "independent", "exhaustive", "maxflow", "bnb", or "milp" (only when a
+// "independent", "exhaustive", "maxflow", "bnb", "qpbo", or "milp" (only when a
 // MILP solver is registered, see [RegisterMILP]). Unknown names give an
 // error listing the known ones.
 func ByName(name string) (func() Solver, error) {
@@ -170,6 +170,8 @@ func ByName(name string) (func() Solver, error) {
 		return func() Solver { return &GraphCut{} }, nil
 	case "bnb":
 		return func() Solver { return &BranchAndBound{} }, nil
+	case "qpbo":
+		return func() Solver { return &QPBO{} }, nil
 	case "milp":
 		if f := milpFactory(); f != nil {
 			return f, nil
@@ -183,5 +185,5 @@ func ByName(name string) (func() Solver, error) {
 
 // SolverNames lists the names [ByName] accepts.
 func SolverNames() []string {
-	return []string{"categorical", "independent", "exhaustive", "maxflow", "bnb", "milp"}
+	return []string{"categorical", "independent", "exhaustive", "maxflow", "bnb", "qpbo", "milp"}
 }

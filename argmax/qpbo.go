@@ -1,0 +1,363 @@
+package argmax
+
+import (
+	"fmt"
+
+	"github.com/argmaxvae/argmaxvae/maxflow"
+)
+
+// QPBO solves binary models with weights of any sign exactly: roof duality
+// (QPBO, Boros–Hammer; Kolmogorov & Rother 2007) labels part of the
+// variables with values that agree with an optimum, and the unlabelled
+// remainder is solved exactly, by [GraphCut] where it is supermodular and
+// by [BranchAndBound] per connected component otherwise. It scales far
+// past [MaxBranchAndBound] variables on sparse or weakly frustrated models
+// (chains, grids, sparse graphs with mostly positive weights), where roof
+// duality leaves only small components unlabelled.
+//
+// # Roof duality
+//
+// Maximizing E(z) = Σᵢ θᵢzᵢ + Σ wᵢⱼzᵢzⱼ is minimizing −E. Each variable i
+// gets two nodes of a flow network on 2n nodes: node i, on the source side
+// when zᵢ = 1, and node ī = n+i, on the source side when zᵢ = 0. Every term
+// of −E is written twice, once in zᵢ and once in the complements
+// z̄ᵢ = 1 − zᵢ, so that each copy is a cut cost:
+//
+//   - unary aᵢ > 0 (see below): arcs s→i and ī→t of capacity aᵢ; aᵢ < 0:
+//     arcs i→t and s→ī of capacity −aᵢ;
+//   - wᵢⱼ > 0 (submodular for −E): −w·zᵢzⱼ = −w·zᵢ + w·zᵢ(1−zⱼ), the arcs
+//     i→j and j̄→ī of capacity w, and −w·zᵢ added to aᵢ = θᵢ + Σ of those w;
+//   - wᵢⱼ < 0: |w|·zᵢzⱼ = |w|·zᵢ(1−z̄ⱼ) = |w|·zⱼ(1−z̄ᵢ), the arcs i→j̄ and
+//     j→ī of capacity |w|.
+//
+// The network is submodular in the 2n node variables and equals 2·(−E) up
+// to a constant wherever z̄ = 1 − z, so its minimum cut is the roof-dual
+// lower bound. Solving one max-flow and taking the source set S of its
+// minimum cut (the nodes reachable from s in the residual graph), variable
+// i is labelled 1 when i ∈ S and ī ∉ S, 0 when ī ∈ S and i ∉ S, and left
+// unlabelled otherwise. Any minimum cut labels variables consistently with
+// some optimum (weak persistency), so fixing all labels at once keeps an
+// optimum. In exact arithmetic S is the minimal source set and, the
+// network being symmetric under i ↔ ī with s ↔ t, ī ∈ S exactly when i
+// reaches t: never both, and the labels are the strong persistencies of
+// roof duality, which hold in every optimum (Kolmogorov & Rother 2007,
+// Boros & Hammer 2002). With real weights, rounding residues of the flow
+// can leave nodes reachable that would not be in exact arithmetic, so both
+// i and ī may be in S: such a variable stays unlabelled, and fewer
+// variables may be labelled than in exact arithmetic. On a supermodular
+// model the two halves decouple and every variable is labelled except
+// where maximizers differ (and rounding interferes).
+//
+// # Remainder
+//
+// The labelled variables are fixed; an unlabelled variable's unary absorbs
+// the weights to neighbours fixed at 1, and the model on the unlabelled
+// variables splits into connected components: a component without negative
+// weights is solved by [GraphCut], any other one by [BranchAndBound] if it
+// has at most [MaxBranchAndBound] variables, or else by Large. With Large
+// nil, such a component gives an error wrapping [ErrTooLarge] that names
+// its size. Branch and bound's node limit (NodeLimit) applies to the
+// remainder as a whole.
+//
+// Repeated pairs are summed first and pairs summing to zero dropped. Ties
+// are broken deterministically (labels from the minimal source set, then
+// the remainder's solvers' own rules). The returned value is [Model.Score]
+// of the returned z. Labelling relies on the max-flow's floating-point
+// arithmetic, as [GraphCut] does; with real weights, ties closer than its
+// rounding may be broken either way.
+//
+// # Cost
+//
+// Merging the edges and building the network is O(n + E); the max-flow on
+// 2n nodes and 2E arcs pairs is Boykov–Kolmogorov's (see package maxflow),
+// near linear on sparse models in practice; the remainder costs what its
+// solvers cost on it, exponential in the largest general-sign component
+// left. Memory is O(n + E), reused between calls.
+type QPBO struct {
+	// NodeLimit is the node limit of the branch and bound on the
+	// remainder, as [BranchAndBound.NodeLimit].
+	NodeLimit int64
+	// Large solves the general-sign components of the remainder with more
+	// than MaxBranchAndBound variables (for instance the registered MILP
+	// solver); nil means an error for them.
+	Large Solver
+
+	g      bnbGraph       // merged adjacency of the model
+	flow   *maxflow.Graph // the doubled network
+	es     []maxflow.Edge
+	a      []float64
+	label  []int8 // per variable: 0, 1, or -1 (unlabelled)
+	nLabel int
+
+	red  Model   // the remainder
+	idx  []int32 // variable -> index in red, or -1
+	vars []int32 // index in red -> variable
+	cls  []int8  // per red variable: its component's solver (see solveRemainder)
+	sub  Model   // scratch sub-model of one solver class
+	sIdx []int32
+	sVar []int32
+	par  []int32 // union-find over red
+	neg  []bool  // per root: component has a negative weight
+	size []int32 // per root: component size
+	zr   []int
+
+	gc  GraphCut
+	bnb BranchAndBound
+}
+
+// Solve implements [Solver].
+func (q *QPBO) Solve(m *Model, z []int) (float64, error) {
+	if err := checkBinary(m, z, "QPBO"); err != nil {
+		return 0, err
+	}
+	if err := q.roofDual(m); err != nil {
+		return 0, err
+	}
+	if err := q.solveRemainder(m, z); err != nil {
+		return 0, err
+	}
+	return m.Score(z), nil
+}
+
+// Label writes the roof-duality labelling of m into label[:m.N] (0 or 1
+// for a persistent variable, −1 for an unlabelled one) and returns the
+// number of labelled variables: the first stage of [QPBO.Solve]. Every
+// optimum of m agrees with the labels.
+func (q *QPBO) Label(m *Model, label []int) (int, error) {
+	if err := checkBinary(m, label, "QPBO"); err != nil {
+		return 0, err
+	}
+	if err := q.roofDual(m); err != nil {
+		return 0, err
+	}
+	for i, l := range q.label[:m.N] {
+		label[i] = int(l)
+	}
+	return q.nLabel, nil
+}
+
+// Labelled returns the number of variables roof duality labelled in the
+// last successful Solve or Label.
+func (q *QPBO) Labelled() int { return q.nLabel }
+
+// roofDual builds the doubled network of a validated binary model, solves
+// it and sets q.label and q.nLabel. It also leaves the merged adjacency in
+// q.g for the remainder.
+func (q *QPBO) roofDual(m *Model) error {
+	n := m.N
+	q.g.build(m)
+	g := &q.g
+	q.a = bnbGrow(q.a, n)
+	for i := range q.a {
+		q.a[i] = m.Theta(i)
+	}
+	es := q.es[:0]
+	for i := 0; i < n; i++ {
+		for k := g.off[i]; k < g.off[i+1]; k++ {
+			j := g.nbr[k]
+			if int(j) < i {
+				continue
+			}
+			w := g.w[k]
+			p, r := int32(i), j
+			pb, rb := int32(n+i), int32(n)+j
+			if w > 0 {
+				q.a[i] += w
+				es = append(es, maxflow.Edge{U: p, V: r, Cap: w}, maxflow.Edge{U: rb, V: pb, Cap: w})
+			} else {
+				es = append(es, maxflow.Edge{U: p, V: rb, Cap: -w}, maxflow.Edge{U: r, V: pb, Cap: -w})
+			}
+		}
+	}
+	q.es = es
+	if q.flow == nil {
+		q.flow = maxflow.New(2*n, len(es))
+	}
+	f := q.flow
+	f.Reset(2 * n)
+	f.AddEdges(es)
+	for i, a := range q.a {
+		switch {
+		case a > 0:
+			f.AddTerminal(i, a, 0)
+			f.AddTerminal(n+i, 0, a)
+		case a < 0:
+			f.AddTerminal(i, 0, -a)
+			f.AddTerminal(n+i, -a, 0)
+		}
+	}
+	if _, err := f.MaxFlow(); err != nil {
+		return fmt.Errorf("QPBO on %d variables, %d edges: roof-duality max-flow: %w", n, len(m.Edges), err)
+	}
+	q.label = bnbGrow(q.label, n)
+	q.nLabel = 0
+	for i := range q.label {
+		q.label[i] = -1
+		if in, out := f.SourceSide(i), f.SourceSide(n+i); in != out {
+			q.label[i] = int8(boolInt(in))
+			q.nLabel++
+		}
+	}
+	return nil
+}
+
+// Classes of a remainder variable's component.
+const (
+	qpboIsolated = iota // no edge left: zᵢ = 1 iff its unary > 0
+	qpboCut             // no negative weight: graph cut
+	qpboBnb             // ≤ MaxBranchAndBound variables: branch and bound
+	qpboLarge           // larger: Large, or an error
+)
+
+// solveRemainder fixes the labelled variables in z and solves the model on
+// the unlabelled ones, writing their values into z.
+func (q *QPBO) solveRemainder(m *Model, z []int) error {
+	n := m.N
+	g := &q.g
+	q.idx = bnbGrow(q.idx, n)
+	q.vars = q.vars[:0]
+	for i, l := range q.label[:n] {
+		q.idx[i] = -1
+		if l >= 0 {
+			z[i] = int(l)
+			continue
+		}
+		q.idx[i] = int32(len(q.vars))
+		q.vars = append(q.vars, int32(i))
+	}
+	k := len(q.vars)
+	if k == 0 {
+		return nil
+	}
+	// The remainder: unaries absorb neighbours fixed at 1.
+	red := &q.red
+	red.N, red.K = k, 2
+	red.Unary = bnbGrow(red.Unary, 2*k)
+	red.Edges = red.Edges[:0]
+	for r, v := range q.vars {
+		t := m.Theta(int(v))
+		for e := g.off[v]; e < g.off[v+1]; e++ {
+			j := g.nbr[e]
+			switch {
+			case q.label[j] == 1:
+				t += g.w[e]
+			case q.label[j] < 0 && j > v:
+				red.Edges = append(red.Edges, Edge{I: r, J: int(q.idx[j]), W: g.w[e]})
+			}
+		}
+		red.Unary[2*r], red.Unary[2*r+1] = 0, t
+	}
+	// Components by union-find, with their sizes and signs.
+	q.par = bnbGrow(q.par, k)
+	q.neg = bnbGrow(q.neg, k)
+	q.size = bnbGrow(q.size, k)
+	for i := range q.par {
+		q.par[i] = int32(i)
+		q.neg[i] = false
+		q.size[i] = 0
+	}
+	for _, e := range red.Edges {
+		a, b := q.find(int32(e.I)), q.find(int32(e.J))
+		if a != b {
+			q.par[a] = b
+			q.neg[b] = q.neg[b] || q.neg[a]
+		}
+		if e.W < 0 {
+			q.neg[b] = true
+		}
+	}
+	q.cls = bnbGrow(q.cls, k)
+	for i := range q.par {
+		q.size[q.find(int32(i))]++
+	}
+	var present [4]bool
+	for i := range q.cls {
+		r := q.find(int32(i))
+		c := int8(qpboIsolated)
+		switch {
+		case q.size[r] == 1:
+		case !q.neg[r]:
+			c = qpboCut
+		case q.size[r] <= MaxBranchAndBound:
+			c = qpboBnb
+		default:
+			c = qpboLarge
+		}
+		q.cls[i] = c
+		present[c] = true
+		if c == qpboIsolated {
+			z[q.vars[i]] = 0
+			if red.Unary[2*i+1] > 0 {
+				z[q.vars[i]] = 1
+			}
+		}
+	}
+	if present[qpboLarge] && q.Large == nil {
+		for i := range q.cls {
+			if q.cls[i] == qpboLarge {
+				return fmt.Errorf("%w: QPBO labelled %d of %d variables, but the unlabelled remainder has a general-sign connected component of %d variables (containing variable %d), more than branch and bound takes (%d); "+
+					"set QPBO.Large (e.g. the MILP solver) or use a sparser, less frustrated or supermodular structure",
+					ErrTooLarge, q.nLabel, n, q.size[q.find(int32(i))], q.vars[i], MaxBranchAndBound)
+			}
+		}
+	}
+	q.bnb.NodeLimit = q.NodeLimit
+	for c, s := range []Solver{qpboCut: &q.gc, qpboBnb: &q.bnb, qpboLarge: q.Large} {
+		if c == qpboIsolated || !present[c] {
+			continue
+		}
+		sub := q.subModel(int8(c))
+		q.zr = bnbGrow(q.zr, sub.N)
+		if _, err := s.Solve(sub, q.zr); err != nil {
+			return fmt.Errorf("QPBO labelled %d of %d variables; solving the remaining %d: %w", q.nLabel, n, sub.N, err)
+		}
+		for i, v := range q.sVar {
+			z[q.vars[v]] = q.zr[i]
+		}
+	}
+	return nil
+}
+
+// subModel returns the part of the remainder whose variables have class c,
+// with q.sVar mapping its variables to the remainder's.
+func (q *QPBO) subModel(c int8) *Model {
+	red, s := &q.red, &q.sub
+	q.sIdx = bnbGrow(q.sIdx, red.N)
+	q.sVar = q.sVar[:0]
+	for i, ci := range q.cls[:red.N] {
+		q.sIdx[i] = -1
+		if ci == c {
+			q.sIdx[i] = int32(len(q.sVar))
+			q.sVar = append(q.sVar, int32(i))
+		}
+	}
+	s.N, s.K = len(q.sVar), 2
+	s.Unary = bnbGrow(s.Unary, 2*s.N)
+	for i, v := range q.sVar {
+		s.Unary[2*i], s.Unary[2*i+1] = 0, red.Unary[2*v+1]
+	}
+	s.Edges = s.Edges[:0]
+	for _, e := range red.Edges {
+		if q.cls[e.I] == c {
+			s.Edges = append(s.Edges, Edge{I: int(q.sIdx[e.I]), J: int(q.sIdx[e.J]), W: e.W})
+		}
+	}
+	return s
+}
+
+// find returns the union-find root of i, halving paths.
+func (q *QPBO) find(i int32) int32 {
+	for q.par[i] != i {
+		q.par[i] = q.par[q.par[i]]
+		i = q.par[i]
+	}
+	return i
+}
+
+// boolInt is 1 for true, 0 for false.
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
