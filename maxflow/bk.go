@@ -14,7 +14,8 @@ const (
 
 const infDist = math.MaxInt32
 
-// MaxFlow implements [MinCut] with the Boykov–Kolmogorov algorithm: it
+// MaxFlow implements [MinCut] with the Boykov–Kolmogorov algorithm (or
+// the algorithm chosen by [NewWith]): it
 // returns the maximum s-t flow value of the graph built since Reset, or the
 // first error recorded while building it. After a successful call,
 // SourceSide reports the minimal minimum cut: the source search tree, which
@@ -28,9 +29,17 @@ func (g *Graph) MaxFlow() (float64, error) {
 	if g.err != nil {
 		return 0, g.err
 	}
-	g.build()
-	g.initTrees()
-	g.run()
+	switch g.alg {
+	case BK:
+		g.build()
+		g.initTrees()
+		g.run()
+	case IBFS:
+		g.maxFlowIBFS()
+	default:
+		g.solved = false
+		return 0, fmt.Errorf("maxflow: unknown algorithm %v", g.alg)
+	}
 	if math.IsInf(g.flow, 0) || math.IsNaN(g.flow) {
 		g.solved = false
 		return 0, fmt.Errorf("%w: flow value overflows (%v)", ErrCapacity, g.flow)

@@ -6,7 +6,7 @@ import (
 )
 
 // Graph is an s-t flow network solved by the Boykov–Kolmogorov algorithm
-// (see the package documentation). Build it with [Graph.AddEdge] (or
+// (see the package documentation), or by IBFS when made by [NewWith]. Build it with [Graph.AddEdge] (or
 // [Graph.AddEdges]) and [Graph.AddTerminal], call [Graph.MaxFlow], then
 // read the cut with [Graph.SourceSide]. MaxFlow always solves the whole
 // graph built since the last [Graph.Reset] from zero flow, so more arcs may
@@ -21,6 +21,7 @@ import (
 type Graph struct {
 	n   int
 	err error
+	alg Algorithm // see NewWith
 
 	// Input, as added: the edges kept by AddEdge and AddEdges.
 	edges    []Edge
@@ -42,6 +43,8 @@ type Graph struct {
 	time   int32
 	flow   float64
 	solved bool
+
+	ib ibfsState // the IBFS solver's state (see ibfs.go)
 }
 
 // Edge is one edge for [Graph.AddEdges]: an arc U→V of capacity Cap and
@@ -185,6 +188,9 @@ func (g *Graph) AddTerminal(u int, source, sink float64) {
 func (g *Graph) SourceSide(u int) bool {
 	if !g.solved || uint(u) >= uint(g.n) {
 		return false
+	}
+	if g.alg == IBFS {
+		return g.ib.in[u].tree == sTree
 	}
 	nd := &g.nodes[u]
 	return nd.parent != free && !nd.sink

@@ -131,7 +131,11 @@ func solveChecked(t *testing.T, name string, p *problem, g MinCut, tol float64) 
 		t.Fatalf("%s: flow %v but the reported cut has capacity %v", name, f, c)
 	}
 	if bk, ok := g.(*Graph); ok {
-		checkTreeCut(t, name, bk)
+		if bk.alg == IBFS {
+			checkIBFSTrees(t, name, bk)
+		} else {
+			checkTreeCut(t, name, bk)
+		}
 	}
 	return f
 }
@@ -250,4 +254,22 @@ func (g *Graph) rowsValid() bool {
 		}
 	}
 	return true
+}
+
+// segProblem is the segmentation grid of SegmentationGrid as builder
+// calls on the w·h pixel nodes (the terminal arcs become AddTerminal).
+func segProblem(seed uint64, w, h int) *problem {
+	in := SegmentationGrid(seed, w, h)
+	p := &problem{n: w * h}
+	for _, a := range in.Arcs {
+		switch {
+		case a.From == in.Source:
+			p.ops = append(p.ops, op{1, a.To, 0, a.Cap, 0})
+		case a.To == in.Sink:
+			p.ops = append(p.ops, op{1, a.From, 0, 0, a.Cap})
+		default:
+			p.ops = append(p.ops, op{0, a.From, a.To, a.Cap, 0})
+		}
+	}
+	return p
 }
