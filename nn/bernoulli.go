@@ -14,7 +14,7 @@ func BernoulliLogLik(x, logits Mat, out []float32) {
 	if len(out) < x.Rows {
 		panic(fmt.Sprintf("nn: BernoulliLogLik: out has %d entries for %d rows", len(out), x.Rows))
 	}
-	llRows(x, 1, logits, nil, out)
+	llRowsPar(x, 1, logits, nil, out)
 }
 
 // BernoulliLogLikRows is [BernoulliLogLik] for logits that come in groups
@@ -29,7 +29,7 @@ func BernoulliLogLikRows(x Mat, per int, logits Mat, bias []float32, out []float
 		panic(fmt.Sprintf("nn: BernoulliLogLikRows: x %d×%d, per %d, logits %d×%d, %d biases, %d outputs",
 			x.Rows, x.Cols, per, logits.Rows, logits.Cols, len(bias), len(out)))
 	}
-	llRows(x, per, logits, bias, out)
+	llRowsPar(x, per, logits, bias, out)
 }
 
 // BernoulliLogLikGrad sets dlogits[r,d] = scale[r]·(x[r,d] − σ(l[r,d])), the
@@ -42,7 +42,7 @@ func BernoulliLogLikGrad(x, logits Mat, scale []float32, dlogits Mat) {
 	if scale != nil && len(scale) < x.Rows {
 		panic(fmt.Sprintf("nn: BernoulliLogLikGrad: scale has %d entries for %d rows", len(scale), x.Rows))
 	}
-	llGradRows(x, logits, scale, nil, dlogits)
+	llGradRowsPar(x, logits, scale, nil, dlogits)
 }
 
 // BernoulliLogLikAndGrad does the work of [BernoulliLogLik] and
@@ -55,7 +55,7 @@ func BernoulliLogLikAndGrad(x, logits Mat, scale []float32, out []float32, dlogi
 	if len(out) < x.Rows || (scale != nil && len(scale) < x.Rows) {
 		panic(fmt.Sprintf("nn: BernoulliLogLikAndGrad: out (%d) or scale (%d) shorter than %d rows", len(out), len(scale), x.Rows))
 	}
-	llGradRows(x, logits, scale, out, dlogits)
+	llGradRowsPar(x, logits, scale, out, dlogits)
 }
 
 // BernoulliLogLikRow returns Σ_d x_d·l_d − softplus(l_d) for one row with
@@ -107,7 +107,7 @@ func SoftplusRows(l Mat, bias []float32, out []float32) {
 		panic(fmt.Sprintf("nn: SoftplusRows: logits %d×%d with %d elements, %d biases, %d outputs",
 			l.Rows, l.Cols, len(l.Data), len(bias), len(out)))
 	}
-	llRows(Mat{}, 1, l, bias, out)
+	llRowsPar(Mat{}, 1, l, bias, out)
 	for r := range out[:l.Rows] {
 		out[r] = 0 - out[r]
 	}
@@ -124,4 +124,41 @@ func checkSame(op string, a, b Mat) {
 	if a.Rows != b.Rows || a.Cols != b.Cols || len(a.Data) < a.Rows*a.Cols || len(b.Data) < b.Rows*b.Cols {
 		panic(fmt.Sprintf("nn: %s: shapes %d×%d and %d×%d differ (or data too short)", op, a.Rows, a.Cols, b.Rows, b.Cols))
 	}
+}
+
+// llRowsPar is llRows split across the package's workers by bands of
+// whole groups of per rows (see [SetThreads]); rows are scored
+// independently, so the result does not depend on the split.
+func llRowsPar(x Mat, per int, l Mat, bias []float32, out []float32) {
+	if parts(l.Rows, per, l.Rows*l.Cols) == 1 {
+		llRows(x, per, l, bias, out)
+		return
+	}
+	parRows(l.Rows, per, l.Rows*l.Cols, func(lo, hi int) {
+		xs := x
+		if len(x.Data) > 0 {
+			xs = x.Slice(lo/per, min(x.Rows, (hi+per-1)/per))
+		}
+		llRows(xs, per, l.Slice(lo, hi), bias, out[lo:hi])
+	})
+}
+
+// llGradRowsPar is llGradRows split across the package's workers by bands
+// of rows; rows are independent, so the result does not depend on the
+// split.
+func llGradRowsPar(x, l Mat, scale []float32, out []float32, dl Mat) {
+	if parts(l.Rows, 1, l.Rows*l.Cols) == 1 {
+		llGradRows(x, l, scale, out, dl)
+		return
+	}
+	parRows(l.Rows, 1, l.Rows*l.Cols, func(lo, hi int) {
+		var s, o []float32
+		if scale != nil {
+			s = scale[lo:hi]
+		}
+		if out != nil {
+			o = out[lo:hi]
+		}
+		llGradRows(x.Slice(lo, hi), l.Slice(lo, hi), s, o, dl.Slice(lo, hi))
+	})
 }

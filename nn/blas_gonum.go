@@ -24,12 +24,13 @@ func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 		beta, blas32.General{Rows: m, Cols: n, Stride: ldc, Data: c})
 }
 
-// SetThreads does nothing for the gonum backend, whose Gemm picks its own
-// parallelism.
-func SetThreads(n int) {}
+// SetThreads sets the number of goroutines that share a large
+// log-likelihood pass (n < 1 is treated as 1; results do not depend on
+// it); gonum's Gemm picks its own parallelism.
+func SetThreads(n int) { setWorkers(n) }
 
-// Threads returns 1 for the gonum backend: it has no thread setting.
-func Threads() int { return 1 }
+// Threads returns the number SetThreads set (1 by default).
+func Threads() int { return numWorkers() }
 
 // Backend names the BLAS implementation compiled in: "openblas" or "gonum".
 func Backend() string { return "gonum" }

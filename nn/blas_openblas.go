@@ -41,9 +41,13 @@ func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 }
 
 // SetThreads sets the number of threads OpenBLAS uses for each product
-// (openblas_set_num_threads); n < 1 is treated as 1.
+// (openblas_set_num_threads) and the number of goroutines that share a
+// large AVX-512 product or log-likelihood pass; n < 1 is treated as 1.
+// Results do not depend on n: the package's own kernels split work only
+// between independent rows or columns. The default is one goroutine.
 func SetThreads(n int) {
 	C.openblas_set_num_threads(C.int(max(1, n)))
+	setWorkers(n)
 }
 
 // Threads returns the number of threads OpenBLAS currently uses.

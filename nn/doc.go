@@ -22,8 +22,9 @@
 //   - -tags noopenblas: gonum's pure-Go float32 BLAS (blas32), no cgo.
 //
 // [Backend] reports which one was compiled in, and [SetThreads] sets the
-// number of OpenBLAS threads (a no-op for gonum; the AVX-512 tiles and the
-// C kernels run on the calling thread).
+// number of OpenBLAS threads and the number of goroutines that share a
+// large AVX-512 product or log-likelihood pass (bands of independent rows
+// or columns, so results do not depend on it; default 1).
 //
 // Two layer variants skip work that dense products would do:
 //

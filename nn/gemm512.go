@@ -79,14 +79,13 @@ func gemm512(transA, transB bool, m, n, k int, alpha float32, a []float32, lda i
 	if !use512 || (transA && transB) {
 		return false
 	}
-	ap, bp, cp := (*C.float)(&a[0]), (*C.float)(&b[0]), (*C.float)(&c[0])
 	if transB {
 		// Dot products of rows (no copy) when A or B has few rows and k
 		// fills a vector; otherwise transposing B once and running the NN
 		// tiles is faster (measured crossover about 24 rows of A at
 		// n = 784, k = 300; for n = 10 the NN tiles waste most lanes).
 		if (k >= 16 && (m < 24 || n < 48)) || !ntScratch.TryLock() {
-			C.nn_gemm512_nt(C.long(m), C.long(n), C.long(k), C.float(alpha), ap, C.long(lda), bp, C.long(ldb), C.float(beta), cp, C.long(ldc))
+			nt512(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 			return true
 		}
 		defer ntScratch.Unlock()
@@ -96,19 +95,57 @@ func gemm512(transA, transB bool, m, n, k int, alpha float32, a []float32, lda i
 			at := grow(&ntScratch.at, k*m)
 			t := grow(&ntScratch.bt, n*m)
 			transpose(a, m, k, lda, at, m, false)
-			C.nn_gemm512_nn(C.long(n), C.long(m), C.long(k), 1, bp, C.long(ldb), 1, (*C.float)(&at[0]), C.long(m), 0, (*C.float)(&t[0]), C.long(m))
+			nn512(n, m, k, 1, b, ldb, 1, at, m, 0, t, m)
 			addTransposed(t, n, m, alpha, beta, c, ldc)
 			return true
 		}
 		bt := grow(&ntScratch.bt, k*n)
 		transpose(b, n, k, ldb, bt, n, false)
-		C.nn_gemm512_nn(C.long(m), C.long(n), C.long(k), C.float(alpha), ap, C.long(lda), 1, (*C.float)(&bt[0]), C.long(n), C.float(beta), cp, C.long(ldc))
+		nn512(m, n, k, alpha, a, lda, 1, bt, n, beta, c, ldc)
 		return true
 	}
 	sai, sap := lda, 1
 	if transA {
 		sai, sap = 1, lda
 	}
-	C.nn_gemm512_nn(C.long(m), C.long(n), C.long(k), C.float(alpha), ap, C.long(sai), C.long(sap), bp, C.long(ldb), C.float(beta), cp, C.long(ldc))
+	nn512(m, n, k, alpha, a, sai, sap, b, ldb, beta, c, ldc)
 	return true
+}
+
+// nn512 runs nn_gemm512_nn, split across the package's workers (see
+// [SetThreads]) by bands of C's rows (whole 6-row tiles), or by 64-column
+// panels when C has fewer than 12 rows. Every element of C is the same
+// fused multiply-add chain over p whichever tile computes it, so the
+// result does not depend on the split.
+func nn512(m, n, k int, alpha float32, a []float32, sai, sap int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if parts(m, 6, m*n*k) == 1 && parts(n, 64, m*n*k) == 1 {
+		C.nn_gemm512_nn(C.long(m), C.long(n), C.long(k), C.float(alpha), (*C.float)(&a[0]), C.long(sai), C.long(sap),
+			(*C.float)(&b[0]), C.long(ldb), C.float(beta), (*C.float)(&c[0]), C.long(ldc))
+		return
+	}
+	run := func(i0, i1, j0, j1 int) {
+		C.nn_gemm512_nn(C.long(i1-i0), C.long(j1-j0), C.long(k), C.float(alpha), (*C.float)(&a[i0*sai]), C.long(sai), C.long(sap),
+			(*C.float)(&b[j0]), C.long(ldb), C.float(beta), (*C.float)(&c[i0*ldc+j0]), C.long(ldc))
+	}
+	if m >= 12 || n < 128 {
+		parRows(m, 6, m*n*k, func(lo, hi int) { run(lo, hi, 0, n) })
+		return
+	}
+	parRows(n, 64, m*n*k, func(lo, hi int) { run(0, m, lo, hi) })
+}
+
+// nt512 runs nn_gemm512_nt (C = beta·C + alpha·A·Bᵀ by dot products),
+// split across the workers by bands of C's rows cut at multiples of 4, so
+// that every element keeps its place in its 4×4 tile and its shuffle
+// reduction: the result does not depend on the split.
+func nt512(m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if parts(m, 4, m*n*k) == 1 {
+		C.nn_gemm512_nt(C.long(m), C.long(n), C.long(k), C.float(alpha), (*C.float)(&a[0]), C.long(lda),
+			(*C.float)(&b[0]), C.long(ldb), C.float(beta), (*C.float)(&c[0]), C.long(ldc))
+		return
+	}
+	parRows(m, 4, m*n*k, func(lo, hi int) {
+		C.nn_gemm512_nt(C.long(hi-lo), C.long(n), C.long(k), C.float(alpha), (*C.float)(&a[lo*lda]), C.long(lda),
+			(*C.float)(&b[0]), C.long(ldb), C.float(beta), (*C.float)(&c[lo*ldc]), C.long(ldc))
+	})
 }

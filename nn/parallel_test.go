@@ -1,0 +1,115 @@
+package nn
+
+import (
+	"math"
+	"slices"
+	"testing"
+)
+
+// TestParRowsCovers checks that parRows cuts [0, n) into disjoint ranges
+// aligned to whole groups, one per worker, and runs small work serially.
+func TestParRowsCovers(t *testing.T) {
+	defer setWorkers(numWorkers())
+	for _, w := range []int{1, 2, 3, 7} {
+		setWorkers(w)
+		for _, c := range []struct{ n, align int }{{1, 1}, {5, 1}, {100, 6}, {1600, 16}, {13, 4}, {3, 16}} {
+			seen := make([]int, c.n)
+			var ranges [][2]int
+			ch := make(chan [2]int, 64)
+			parRows(c.n, c.align, minParWork, func(lo, hi int) { ch <- [2]int{lo, hi} })
+			close(ch)
+			for r := range ch {
+				ranges = append(ranges, r)
+				if r[0]%c.align != 0 {
+					t.Errorf("w %d n %d align %d: range %v starts inside a group", w, c.n, c.align, r)
+				}
+				for i := r[0]; i < r[1]; i++ {
+					seen[i]++
+				}
+			}
+			for i, s := range seen {
+				if s != 1 {
+					t.Fatalf("w %d n %d align %d: row %d covered %d times (ranges %v)", w, c.n, c.align, i, s, ranges)
+				}
+			}
+			groups := (c.n + c.align - 1) / c.align
+			if want := min(w, groups); len(ranges) != want {
+				t.Errorf("w %d n %d align %d: %d ranges, want %d", w, c.n, c.align, len(ranges), want)
+			}
+		}
+	}
+	setWorkers(2)
+	calls := 0
+	parRows(1000, 1, minParWork-1, func(lo, hi int) {
+		calls++
+		if lo != 0 || hi != 1000 {
+			t.Errorf("small work split into [%d, %d)", lo, hi)
+		}
+	})
+	if calls != 1 {
+		t.Errorf("small work: %d calls, want 1", calls)
+	}
+}
+
+// TestWorkersBitIdentical checks that splitting products and
+// log-likelihood passes across goroutines changes no bit of the results:
+// training with 2 threads must reproduce the 1-thread run.
+func TestWorkersBitIdentical(t *testing.T) {
+	defer setWorkers(numWorkers())
+	r := newRand(40)
+	type res struct{ c, out, dl []float32 }
+	shapes := []struct{ m, n, k int }{{1600, 784, 300}, {100, 300, 784}, {7, 784, 300}, {300, 784, 100}, {100, 30, 300}, {1000, 2048, 136}}
+	for _, s := range shapes {
+		for _, tr := range [][2]bool{{false, false}, {true, false}, {false, true}} {
+			ar, ac := s.m, s.k
+			if tr[0] {
+				ar, ac = s.k, s.m
+			}
+			br, bc := s.k, s.n
+			if tr[1] {
+				br, bc = s.n, s.k
+			}
+			a, b := randMat(r, ar, ac), randMat(r, br, bc)
+			c0 := randMat(r, s.m, s.n)
+			run := func(w int) []float32 {
+				setWorkers(w)
+				c := NewMat(s.m, s.n)
+				copy(c.Data, c0.Data)
+				Gemm(tr[0], tr[1], 0.5, a, b, 1, c)
+				return c.Data
+			}
+			one, two, three := run(1), run(2), run(3)
+			if !slices.Equal(one, two) || !slices.Equal(one, three) {
+				t.Errorf("Gemm %d×%d×%d trans %v: results differ between 1, 2 and 3 workers", s.m, s.n, s.k, tr)
+			}
+		}
+	}
+	x, l := binMat(r, 100, 784), randMat(r, 1600, 784)
+	for i := range l.Data {
+		l.Data[i] *= 8
+	}
+	bias := randMat(r, 1, 784).Data
+	xl := binMat(r, 1600, 784)
+	scale := randMat(r, 1600, 1).Data
+	run := func(w int) res {
+		setWorkers(w)
+		out := make([]float32, 1600)
+		BernoulliLogLikRows(x, 16, l, bias, out)
+		sp := make([]float32, 1600)
+		SoftplusRows(l, nil, sp)
+		ll, dl := make([]float32, 1600), NewMat(1600, 784)
+		BernoulliLogLikAndGrad(xl, l, scale, ll, dl)
+		return res{c: out, out: append(sp, ll...), dl: dl.Data}
+	}
+	one, two := run(1), run(2)
+	for i, pair := range [][2][]float32{{one.c, two.c}, {one.out, two.out}, {one.dl, two.dl}} {
+		if !slices.Equal(pair[0], pair[1]) {
+			t.Errorf("log-likelihood kernels, output %d: results differ between 1 and 2 workers", i)
+		}
+		for _, v := range pair[0] {
+			if math.IsNaN(float64(v)) {
+				t.Fatalf("output %d has NaN", i)
+			}
+		}
+	}
+}
