@@ -31,13 +31,30 @@ const chooseExhaustiveMaxN = 6
 // to be hit; dense n = 64 (2016 edges) exceeds it by orders of magnitude.
 const chooseBnbMaxEdges = 1000
 
-// chooseMILPMaxDegree: Choose picks the MILP solver for a component above
+// chooseMILPMaxDegree: Choose picks [QPBO] (with the MILP solver, when
+// registered, for a large unlabelled remainder) for a component above
 // MaxBranchAndBound variables only if its average degree 2E/k is at most
-// this. lp_solve is slower than branch and bound on every dense model
-// measured (1.5 s at dense n = 30, over 1 s at dense n = 40), so a dense
-// component this large cannot finish within its time limit, while long
-// chains and grids are easy for it.
+// this. Roof duality labels nothing on dense general-sign models (0% at
+// n = 16–32 complete with N(0,1) weights, measured by
+// solverbench -qpbo-crossover), leaving the whole component to branch and
+// bound, which refuses it, or to lp_solve, which is slower than branch and
+// bound on every dense model measured (1.5 s at dense n = 30, over 1 s at
+// dense n = 40); long chains, grids and sparse graphs are easy for QPBO.
 const chooseMILPMaxDegree = 16
+
+// qpboChoice is Choose's answer for a sparse general-sign component of k >
+// MaxBranchAndBound variables: QPBO, with the registered MILP solver for a
+// remainder component too large for branch and bound.
+func qpboChoice(k int) Choice {
+	milp := milpFactory()
+	reason := fmt.Sprintf("general signs with a sparse connected component of %d > %d variables: roof duality (QPBO) labels persistent variables, branch and bound solves the unlabelled rest", k, MaxBranchAndBound)
+	if milp == nil {
+		reason += " (a remainder component above that size is an error: import package github.com/argmaxvae/argmaxvae/qip for the MILP solver to take it)"
+		return Choice{"qpbo", func() Solver { return &QPBO{} }, reason}
+	}
+	reason += ", the MILP solver any remainder component above that size"
+	return Choice{"qpbo", func() Solver { return &QPBO{Large: milp()} }, reason}
+}
 
 // Choose returns the fastest exact solver that applies to m and can finish
 // at its size:
@@ -51,8 +68,22 @@ const chooseMILPMaxDegree = 16
 //     variables and ≤ 1000 pairwise terms: [BranchAndBound] (about 11 µs at
 //     n = 15 dense, 1 ms at n = 30, where lp_solve takes 1.5 s);
 //   - general signs with a component of more than [MaxBranchAndBound]
-//     variables and average degree ≤ 16: the registered MILP solver (see
-//     [RegisterMILP]), or an error if none is registered.
+//     variables and average degree ≤ 16: [QPBO], roof duality then branch
+//     and bound on the unlabelled remainder, with the registered MILP
+//     solver (see [RegisterMILP]) for a remainder component above
+//     [MaxBranchAndBound] variables (without one, such a remainder is an
+//     error at Solve). On weakly frustrated chains, grids and sparse graphs
+//     roof duality labels all or nearly all variables (0.9 ms for a chain
+//     of 10⁴ variables; see docs/results/qpbo-scaling.md).
+//
+// Where branch and bound accepts the model, it stays the choice: on
+// general-sign models of at most 64 variables (chains, grids, random
+// graphs of degree 3–4, complete graphs; 10% or 50% negative weights)
+// QPBO + branch and bound took 0.4–1.6× branch and bound's time, faster
+// only on chains and a few sparse models of 48–64 variables
+// (solverbench -qpbo-crossover, 5 models per row, ratios from one run),
+// and 2–8× slower on dense frustrated ones, where roof duality labels
+// nothing.
 //
 // Otherwise, that is for a general-sign component with more than 1000
 // pairwise terms (dense beyond about 45 variables) or a larger one with
@@ -84,13 +115,10 @@ func Choose(m *Model) (Choice, error) {
 	if c.size > MaxBranchAndBound {
 		if deg := 2 * float64(c.bigEdges) / float64(c.size); deg > chooseMILPMaxDegree {
 			return Choice{}, fmt.Errorf("%w: general-sign model with a connected component of %d variables and %d pairwise terms (average degree %.1f > %d): "+
-				"too large for branch and bound (≤ %d variables) and too dense for the MILP solver to finish; use a sparser or supermodular structure",
+				"too large for branch and bound (≤ %d variables) and too dense for QPBO (roof duality labels next to nothing on dense general-sign models) or the MILP solver to finish; use a sparser or supermodular structure",
 				ErrTooLarge, c.size, c.bigEdges, deg, chooseMILPMaxDegree, MaxBranchAndBound)
 		}
-		if f := milpFactory(); f != nil {
-			return Choice{"milp", f, fmt.Sprintf("general signs with a connected component of %d > %d variables: MILP", c.size, MaxBranchAndBound)}, nil
-		}
-		return Choice{}, fmt.Errorf("%w: general-sign model with a connected component of %d variables needs the MILP solver: import package github.com/argmaxvae/argmaxvae/qip", ErrTooLarge, c.size)
+		return qpboChoice(c.size), nil
 	}
 	if c.edges > chooseBnbMaxEdges {
 		return Choice{}, fmt.Errorf("%w: general-sign model with a connected component of %d pairwise terms (> %d, about a dense component of 45 variables): "+

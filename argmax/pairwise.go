@@ -122,7 +122,8 @@ func (p *Pairwise) Signs() []Sign {
 
 // Solvers implements [Structure]: "categorical" (named "independent" for
 // bits) without edges; "maxflow" first when supermodular; then
-// "exhaustive" up to 6 variables, "bnb" and "milp".
+// "exhaustive" up to 6 variables, "bnb", "qpbo" (where branch and bound
+// applies or the large components are sparse) and "milp".
 func (p *Pairwise) Solvers() []string {
 	if len(p.Edges) == 0 { // the same solver under two names
 		if p.K == 2 {
@@ -147,7 +148,25 @@ func (p *Pairwise) Solvers() []string {
 	if exh && p.N > chooseExhaustiveMaxN {
 		s = append(s, "exhaustive")
 	}
+	// QPBO: exact at any size if roof duality leaves small components;
+	// offered where Choose would pick it (see chooseMILPMaxDegree) or
+	// branch and bound applies (it then only adds overhead, so comes after).
+	if bnb || p.sparse() {
+		s = append(s, "qpbo")
+	}
 	return append(s, "milp")
+}
+
+// sparse reports whether every connected component of more than
+// MaxBranchAndBound variables has average degree ≤ chooseMILPMaxDegree:
+// the models on which Choose picks QPBO.
+func (p *Pairwise) sparse() bool {
+	m := &Model{N: p.N, K: p.K, Edges: slices.Clone(p.Edges)}
+	for e := range m.Edges {
+		m.Edges[e].W = 1
+	}
+	c := componentStats(m)
+	return c.size <= MaxBranchAndBound || 2*float64(c.bigEdges) <= chooseMILPMaxDegree*float64(c.size)
 }
 
 // NewSolver implements [Structure] with the package's solvers (see

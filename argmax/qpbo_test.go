@@ -62,7 +62,9 @@ func qpboClasses() []qpboClass {
 	general := func(r *rand.Rand, kind weightKind) float64 { return draw(r, kind, false) }
 	return []qpboClass{
 		{"dense-general", func(r *rand.Rand, n int, k weightKind) *Model { return randomBinary(r, n, 1, k, false) }},
-		{"sparse-general", func(r *rand.Rand, n int, k weightKind) *Model { return randomBinary(r, n, 3/float64(max(n, 4)), k, false) }},
+		{"sparse-general", func(r *rand.Rand, n int, k weightKind) *Model {
+			return randomBinary(r, n, 3/float64(max(n, 4)), k, false)
+		}},
 		{"half-dense-general", func(r *rand.Rand, n int, k weightKind) *Model { return randomBinary(r, n, 0.5, k, false) }},
 		{"supermodular", func(r *rand.Rand, n int, k weightKind) *Model { return randomBinary(r, n, 0.6, k, true) }},
 		{"submodular", func(r *rand.Rand, n int, k weightKind) *Model {

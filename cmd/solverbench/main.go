@@ -7,6 +7,10 @@
 // writes DIR/solvers.csv.
 //
 //	go run ./cmd/solverbench -out results/solvers
+//
+// With -qpbo-crossover it times branch and bound against QPBO instead (the
+// measurements behind Choose's thresholds), and with -qpbo-scaling it
+// prints QPBO's scaling table (docs/results/qpbo-scaling.md).
 package main
 
 import (
@@ -146,10 +150,28 @@ func main() {
 	out := flag.String("out", "results/solvers", "directory for solvers.csv")
 	quick := flag.Bool("quick", false, "only the n = 15 rows")
 	seed := flag.Uint64("seed", 1, "random seed for the models")
+	qpboCross := flag.Bool("qpbo-crossover", false, "instead: time branch and bound against QPBO on general-sign models both can solve (Choose's thresholds)")
+	qpboScale := flag.Bool("qpbo-scaling", false, "instead: QPBO scaling table on chains, grids and sparse graphs (markdown)")
+	count := flag.Int("count", 5, "models per row for -qpbo-crossover and -qpbo-scaling")
+	sizes := flag.String("sizes", "100,1000,10000", "sizes for -qpbo-scaling")
+	negs := flag.String("p", "0.1,0.5", "fractions of negative pair weights for -qpbo-scaling")
 	flag.Parse()
 	if flag.NArg() > 0 {
 		fmt.Fprintf(os.Stderr, "solverbench: unexpected arguments %q\n", flag.Args())
 		os.Exit(2)
+	}
+	if *qpboCross || *qpboScale {
+		var err error
+		if *qpboCross {
+			err = runQPBOCrossover(os.Stdout, *seed, *count)
+		} else {
+			err = runScalingFlags(os.Stdout, *seed, *count, *sizes, *negs)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "solverbench:", err)
+			os.Exit(1)
+		}
+		return
 	}
 	if err := run(*out, *quick, *seed, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "solverbench:", err)

@@ -1,0 +1,164 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+
+	"github.com/argmaxvae/argmaxvae/argmax"
+	"github.com/argmaxvae/argmaxvae/bench"
+)
+
+// qpboStructure is a family of pair graphs on n variables.
+type qpboStructure struct {
+	name  string
+	pairs func(r *rand.Rand, n int) [][2]int
+	sizes func(n int) int // the n actually used for a requested n (grids are square)
+}
+
+func qpboStructures() []qpboStructure {
+	side := func(n int) int { return int(math.Round(math.Sqrt(float64(n)))) }
+	return []qpboStructure{
+		{"chain", func(_ *rand.Rand, n int) [][2]int { return bench.ChainPairs(n) }, func(n int) int { return n }},
+		{"grid", func(_ *rand.Rand, n int) [][2]int { s := side(n); return bench.GridPairs(s, s) }, func(n int) int { s := side(n); return s * s }},
+		{"sparse-deg3", func(r *rand.Rand, n int) [][2]int { return bench.RandomPairs(r, n, 3) }, func(n int) int { return n }},
+		{"sparse-deg4", func(r *rand.Rand, n int) [][2]int { return bench.RandomPairs(r, n, 4) }, func(n int) int { return n }},
+		{"complete", func(_ *rand.Rand, n int) [][2]int { return bench.CompletePairs(n) }, func(n int) int { return n }},
+	}
+}
+
+// qpboModels draws count models of structure st on about n variables with
+// negative-weight fraction p.
+func qpboModels(st qpboStructure, n int, p float64, count int, seed uint64) []*argmax.Model {
+	r := rand.New(rand.NewPCG(seed, uint64(n)*1000+uint64(p*100)))
+	n = st.sizes(n)
+	ms := make([]*argmax.Model, count)
+	for i := range ms {
+		ms[i] = bench.Frustrated(r, n, st.pairs(r, n), p)
+	}
+	return ms
+}
+
+// runQPBOCrossover times branch and bound against QPBO (+ branch and bound
+// on the remainder) on general-sign models small enough for both, every
+// solve of both checked to agree, and prints the ratio bnb/qpbo: where it
+// exceeds 1, QPBO is faster. The measurements behind Choose's thresholds.
+func runQPBOCrossover(w io.Writer, seed uint64, count int) error {
+	const row = "%-12s %5s %4s %6s %12s %12s %9s %9s\n"
+	fmt.Fprintf(w, row, "structure", "p", "n", "edges", "bnb", "qpbo", "bnb/qpbo", "labelled")
+	bnb := func() argmax.Solver { return &argmax.BranchAndBound{} }
+	qp := func() argmax.Solver { return &argmax.QPBO{} }
+	for _, st := range qpboStructures() {
+		for _, p := range []float64{0.1, 0.5} {
+			for _, n := range []int{8, 16, 24, 32, 48, 64} {
+				if st.name == "complete" && n > 32 {
+					continue
+				}
+				ms := qpboModels(st, n, p, count, seed)
+				if err := agree(ms); err != nil {
+					return fmt.Errorf("%s p=%g n=%d: %w", st.name, p, n, err)
+				}
+				b := bench.RunSolver(bnb, ms)
+				q := bench.RunSolver(qp, ms)
+				if b.Err != nil || q.Err != nil {
+					return fmt.Errorf("%s p=%g n=%d: bnb: %v, qpbo: %v", st.name, p, n, b.Err, q.Err)
+				}
+				fmt.Fprintf(w, row, st.name, strconv.FormatFloat(p, 'g', -1, 64), strconv.Itoa(ms[0].N), strconv.Itoa(len(ms[0].Edges)),
+					bench.Duration(b.MedianNs), bench.Duration(q.MedianNs), fmt.Sprintf("%.2f×", b.MedianNs/q.MedianNs), bench.FormatLabelled(q.Labelled))
+			}
+		}
+	}
+	return nil
+}
+
+// agree checks that QPBO and branch and bound find the same optimum on
+// every model.
+func agree(ms []*argmax.Model) error {
+	var q argmax.QPBO
+	var b argmax.BranchAndBound
+	for i, m := range ms {
+		z := make([]int, m.N)
+		vq, err := q.Solve(m, z)
+		if err != nil {
+			return err
+		}
+		if math.Abs(m.Score(z)-vq) > 1e-9*math.Max(1, math.Abs(vq)) {
+			return fmt.Errorf("model %d: QPBO's z scores %v, it returned %v", i, m.Score(z), vq)
+		}
+		vb, err := b.Solve(m, z)
+		if err != nil {
+			return err
+		}
+		if math.Abs(vq-vb) > 1e-9*math.Max(1, math.Abs(vb)) {
+			return fmt.Errorf("model %d: QPBO %v, branch and bound %v", i, vq, vb)
+		}
+	}
+	return nil
+}
+
+// runQPBOScaling solves chains, square grids and random sparse graphs
+// (and complete graphs at n = 100 for contrast) with weakly frustrated
+// weights (fraction p of negative pair weights) at each size, by QPBO,
+// printing the median time, the mean fraction roof duality labelled and
+// how many instances the solver could not finish (a general-sign remainder
+// component above MaxBranchAndBound, or bnb's node limit).
+func runQPBOScaling(w io.Writer, seed uint64, count int, sizes []int, ps []float64) error {
+	fmt.Fprintf(w, "| n | structure | p (negative pairs) | edges | solver | median time | labelled by QPBO | solved |\n")
+	fmt.Fprintf(w, "|---:|---|---:|---:|---|---:|---:|---:|\n")
+	for _, n := range sizes {
+		for _, st := range qpboStructures() {
+			if st.name == "complete" && n > 100 {
+				continue
+			}
+			for _, p := range ps {
+				ms := qpboModels(st, n, p, count, seed)
+				q := bench.RunSolver(func() argmax.Solver { return &argmax.QPBO{} }, ms)
+				med := "–"
+				if q.Solved > 0 {
+					med = bench.Duration(q.MedianNs)
+				}
+				fmt.Fprintf(w, "| %d | %s | %g | %d | qpbo | %s | %s | %d/%d |\n", ms[0].N, st.name, p, len(ms[0].Edges), med, bench.FormatLabelled(q.Labelled), q.Solved, len(ms))
+				if q.Err != nil {
+					fmt.Fprintf(w, "|  |  |  |  |  | first failure: %s | | |\n", shortErr(q.Err))
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// shortErr keeps an error's first 140 bytes for a table cell.
+func shortErr(err error) string {
+	s := err.Error()
+	if len(s) > 140 {
+		s = s[:140] + "…"
+	}
+	return s
+}
+
+// runScalingFlags parses the -sizes and -p lists and runs runQPBOScaling.
+func runScalingFlags(w io.Writer, seed uint64, count int, sizes, negs string) error {
+	var ns []int
+	for _, f := range strings.Split(sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 2 {
+			return fmt.Errorf("-sizes: bad size %q (want integers ≥ 2, comma separated)", f)
+		}
+		ns = append(ns, n)
+	}
+	var ps []float64
+	for _, f := range strings.Split(negs, ",") {
+		p, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		if err != nil || !(p >= 0 && p <= 1) {
+			return fmt.Errorf("-p: bad fraction %q (want numbers in [0,1], comma separated)", f)
+		}
+		ps = append(ps, p)
+	}
+	if count < 1 {
+		return fmt.Errorf("-count = %d, want ≥ 1", count)
+	}
+	return runQPBOScaling(w, seed, count, ns, ps)
+}
