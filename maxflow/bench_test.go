@@ -127,3 +127,61 @@ func BenchmarkReweighted(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkSegmentation solves the SegmentationGrid instances (512² and
+// 1024²) with BK and IBFS, alternating the two within each size. For a
+// ratio, run with -count and take medians.
+func BenchmarkSegmentation(b *testing.B) {
+	for _, side := range []int{512, 1024} {
+		p := segProblem(1, side, side)
+		for _, alg := range []Algorithm{BK, IBFS} {
+			b.Run(fmt.Sprintf("%v/%d", alg, side), func(b *testing.B) {
+				benchSolve(b, p, NewWith(alg, p.n, 2*p.n))
+			})
+		}
+	}
+}
+
+// BenchmarkDenseAlg solves complete graphs of 100, 200 and 600 nodes with
+// random integer capacities in [0, 100] (a quarter of them zero) with BK
+// and IBFS, and the argmax.GraphCut shape at n = 100 and 200 (arcs i→j,
+// i < j, |N(0,1)| weights; terminals from θ ~ N(0,1)).
+func BenchmarkDenseAlg(b *testing.B) {
+	for _, n := range []int{100, 200, 600} {
+		p := randProblem(rand.New(rand.NewPCG(2, uint64(n))), n, 1, 100)
+		for _, alg := range []Algorithm{BK, IBFS} {
+			b.Run(fmt.Sprintf("%v/%d", alg, n), func(b *testing.B) {
+				benchSolve(b, p, NewWith(alg, p.n, len(p.ops)))
+			})
+		}
+	}
+	for _, n := range []int{15, 100, 200} {
+		p := gcProblem(rand.New(rand.NewPCG(4, uint64(n))), n)
+		for _, alg := range []Algorithm{BK, IBFS} {
+			b.Run(fmt.Sprintf("%v/graphcut-%d", alg, n), func(b *testing.B) {
+				benchSolve(b, p, NewWith(alg, p.n, len(p.ops)))
+			})
+		}
+	}
+}
+
+// gcProblem is one graph of argmax.GraphCut's shape on the complete graph
+// of n nodes (see gcPool).
+func gcProblem(r *rand.Rand, n int) *problem {
+	p := &problem{n: n}
+	a := make([]float64, n)
+	for i := range a {
+		a[i] = r.NormFloat64()
+	}
+	for i := 0; i < n; i++ {
+		for j := i + 1; j < n; j++ {
+			w := math.Abs(r.NormFloat64())
+			a[i] += w
+			p.ops = append(p.ops, op{0, i, j, w, 0})
+		}
+	}
+	for i, ai := range a {
+		p.ops = append(p.ops, op{1, i, 0, max(ai, 0), max(-ai, 0)})
+	}
+	return p
+}
