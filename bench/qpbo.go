@@ -70,21 +70,48 @@ func CompletePairs(n int) [][2]int {
 }
 
 // Frustrated returns a binary model on n variables with the given pairs:
-// unaries ~ N(0,1) and pair weights |N(0,1)|, each negated with
-// probability negFrac. negFrac = 0 is supermodular, 0.5 is N(0,1) general
-// signs, small values are the weakly frustrated models an encoder with
-// mostly attractive pairs produces.
-func Frustrated(r *rand.Rand, n int, pairs [][2]int, negFrac float64) *argmax.Model {
+// unaries ~ N(0,1) and pair weights scale·|N(0,1)|, each negated with
+// probability negFrac. negFrac = 0 is supermodular, 0.5 is N(0, scale²)
+// general signs, small values are the weakly frustrated models an encoder
+// with mostly attractive pairs produces. In 0/1 variables a pair weight w
+// is an Ising coupling of w/4 (and fields w/4), so scale = 1 is coupling
+// weak against the unaries; scale = 4 makes them comparable.
+func Frustrated(r *rand.Rand, n int, pairs [][2]int, negFrac, scale float64) *argmax.Model {
 	m := &argmax.Model{N: n, K: 2, Unary: make([]float64, 2*n), Edges: make([]argmax.Edge, len(pairs))}
 	for i := 0; i < n; i++ {
 		m.Unary[2*i+1] = r.NormFloat64()
 	}
 	for e, p := range pairs {
-		w := math.Abs(r.NormFloat64())
+		w := scale * math.Abs(r.NormFloat64())
 		if r.Float64() < negFrac {
 			w = -w
 		}
 		m.Edges[e] = argmax.Edge{I: p[0], J: p[1], W: w}
+	}
+	return m
+}
+
+// Ising returns the binary form of a spin glass with couplings on the
+// given pairs: Jᵢⱼ = scale·|N(0,1)|, each negated with probability
+// negFrac, and fields hᵢ ~ N(0, ¼), maximizing Σ Jᵢⱼsᵢsⱼ + Σ hᵢsᵢ over
+// s = 2z − 1 ∈ {−1,1}ⁿ. In z that is the pair weight 4Jᵢⱼ with the unary
+// 2hᵢ − 2Σⱼ Jᵢⱼ (up to a constant). Unlike [Frustrated], whose 0/1 pair
+// weights carry fields w/4 that anchor the variables, the only field here
+// is h, so a negative coupling is fully frustrating: on grids with half
+// the couplings negative this is the hard case for roof duality.
+func Ising(r *rand.Rand, n int, pairs [][2]int, negFrac, scale float64) *argmax.Model {
+	m := &argmax.Model{N: n, K: 2, Unary: make([]float64, 2*n), Edges: make([]argmax.Edge, len(pairs))}
+	for i := 0; i < n; i++ {
+		m.Unary[2*i+1] = r.NormFloat64() // 2h with h ~ N(0, 1/4)
+	}
+	for e, p := range pairs {
+		j := scale * math.Abs(r.NormFloat64())
+		if r.Float64() < negFrac {
+			j = -j
+		}
+		m.Edges[e] = argmax.Edge{I: p[0], J: p[1], W: 4 * j}
+		m.Unary[2*p[0]+1] -= 2 * j
+		m.Unary[2*p[1]+1] -= 2 * j
 	}
 	return m
 }

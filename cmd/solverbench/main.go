@@ -155,6 +155,7 @@ func main() {
 	count := flag.Int("count", 5, "models per row for -qpbo-crossover and -qpbo-scaling")
 	sizes := flag.String("sizes", "100,1000,10000", "sizes for -qpbo-scaling")
 	negs := flag.String("p", "0.1,0.5", "fractions of negative pair weights for -qpbo-scaling")
+	pairScale := flag.String("pair-scale", "1", "pair weight scales for -qpbo-scaling (weights scale·|N(0,1)|, unaries N(0,1))")
 	flag.Parse()
 	if flag.NArg() > 0 {
 		fmt.Fprintf(os.Stderr, "solverbench: unexpected arguments %q\n", flag.Args())
@@ -165,7 +166,7 @@ func main() {
 		if *qpboCross {
 			err = runQPBOCrossover(os.Stdout, *seed, *count)
 		} else {
-			err = runScalingFlags(os.Stdout, *seed, *count, *sizes, *negs)
+			err = runScalingFlags(os.Stdout, *seed, *count, *sizes, *negs, *pairScale)
 		}
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "solverbench:", err)

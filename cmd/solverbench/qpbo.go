@@ -31,13 +31,18 @@ func qpboStructures() []qpboStructure {
 }
 
 // qpboModels draws count models of structure st on about n variables with
-// negative-weight fraction p.
-func qpboModels(st qpboStructure, n int, p float64, count int, seed uint64) []*argmax.Model {
-	r := rand.New(rand.NewPCG(seed, uint64(n)*1000+uint64(p*100)))
+// negative-weight fraction p and pair weight scale (see bench.Frustrated).
+func qpboModels(st qpboStructure, n int, p, scale float64, count int, seed uint64) []*argmax.Model {
+	return qpboModelsOf(bench.Frustrated, st, n, p, scale, count, seed)
+}
+
+// qpboModelsOf is qpboModels with the weight generator gen.
+func qpboModelsOf(gen func(*rand.Rand, int, [][2]int, float64, float64) *argmax.Model, st qpboStructure, n int, p, scale float64, count int, seed uint64) []*argmax.Model {
+	r := rand.New(rand.NewPCG(seed, uint64(n)*1000+uint64(p*100)+uint64(scale*1e6)))
 	n = st.sizes(n)
 	ms := make([]*argmax.Model, count)
 	for i := range ms {
-		ms[i] = bench.Frustrated(r, n, st.pairs(r, n), p)
+		ms[i] = gen(r, n, st.pairs(r, n), p, scale)
 	}
 	return ms
 }
@@ -57,7 +62,7 @@ func runQPBOCrossover(w io.Writer, seed uint64, count int) error {
 				if st.name == "complete" && n > 32 {
 					continue
 				}
-				ms := qpboModels(st, n, p, count, seed)
+				ms := qpboModels(st, n, p, 1, count, seed)
 				if err := agree(ms); err != nil {
 					return fmt.Errorf("%s p=%g n=%d: %w", st.name, p, n, err)
 				}
@@ -100,29 +105,38 @@ func agree(ms []*argmax.Model) error {
 }
 
 // runQPBOScaling solves chains, square grids and random sparse graphs
-// (and complete graphs at n = 100 for contrast) with weakly frustrated
-// weights (fraction p of negative pair weights) at each size, by QPBO,
+// (and complete graphs at n = 100 for contrast) with weights of both kinds
+// (bench.Frustrated's 0/1 weights and bench.Ising's spin glasses, fraction
+// p of negative pair weights) at each size, by QPBO,
 // printing the median time, the mean fraction roof duality labelled and
 // how many instances the solver could not finish (a general-sign remainder
 // component above MaxBranchAndBound, or bnb's node limit).
-func runQPBOScaling(w io.Writer, seed uint64, count int, sizes []int, ps []float64) error {
-	fmt.Fprintf(w, "| n | structure | p (negative pairs) | edges | solver | median time | labelled by QPBO | solved |\n")
-	fmt.Fprintf(w, "|---:|---|---:|---:|---|---:|---:|---:|\n")
+func runQPBOScaling(w io.Writer, seed uint64, count int, sizes []int, ps, scales []float64) error {
+	fmt.Fprintf(w, "| n | structure | weights | p (negative pairs) | pair scale | edges | solver | median time | labelled by QPBO | solved |\n")
+	fmt.Fprintf(w, "|---:|---|---|---:|---:|---:|---|---:|---:|---:|\n")
+	kinds := []struct {
+		name string
+		gen  func(*rand.Rand, int, [][2]int, float64, float64) *argmax.Model
+	}{{"0/1", bench.Frustrated}, {"ising", bench.Ising}}
 	for _, n := range sizes {
 		for _, st := range qpboStructures() {
 			if st.name == "complete" && n > 100 {
 				continue
 			}
-			for _, p := range ps {
-				ms := qpboModels(st, n, p, count, seed)
-				q := bench.RunSolver(func() argmax.Solver { return &argmax.QPBO{} }, ms)
-				med := "–"
-				if q.Solved > 0 {
-					med = bench.Duration(q.MedianNs)
-				}
-				fmt.Fprintf(w, "| %d | %s | %g | %d | qpbo | %s | %s | %d/%d |\n", ms[0].N, st.name, p, len(ms[0].Edges), med, bench.FormatLabelled(q.Labelled), q.Solved, len(ms))
-				if q.Err != nil {
-					fmt.Fprintf(w, "|  |  |  |  |  | first failure: %s | | |\n", shortErr(q.Err))
+			for _, kind := range kinds {
+				for _, scale := range scales {
+					for _, p := range ps {
+						ms := qpboModelsOf(kind.gen, st, n, p, scale, count, seed)
+						q := bench.RunSolver(func() argmax.Solver { return &argmax.QPBO{} }, ms)
+						med := "–"
+						if q.Solved > 0 {
+							med = bench.Duration(q.MedianNs)
+						}
+						fmt.Fprintf(w, "| %d | %s | %s | %g | %g | %d | qpbo | %s | %s | %d/%d |\n", ms[0].N, st.name, kind.name, p, scale, len(ms[0].Edges), med, bench.FormatLabelled(q.Labelled), q.Solved, len(ms))
+						if q.Err != nil {
+							fmt.Fprintf(w, "|  |  |  |  |  |  |  | first failure: %s | | |\n", shortErr(q.Err))
+						}
+					}
 				}
 			}
 		}
@@ -140,7 +154,7 @@ func shortErr(err error) string {
 }
 
 // runScalingFlags parses the -sizes and -p lists and runs runQPBOScaling.
-func runScalingFlags(w io.Writer, seed uint64, count int, sizes, negs string) error {
+func runScalingFlags(w io.Writer, seed uint64, count int, sizes, negs, scaleList string) error {
 	var ns []int
 	for _, f := range strings.Split(sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
@@ -157,8 +171,16 @@ func runScalingFlags(w io.Writer, seed uint64, count int, sizes, negs string) er
 		}
 		ps = append(ps, p)
 	}
+	var scales []float64
+	for _, f := range strings.Split(scaleList, ",") {
+		c, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		if err != nil || !(c > 0) || math.IsInf(c, 0) {
+			return fmt.Errorf("-pair-scale: bad scale %q (want finite numbers > 0, comma separated)", f)
+		}
+		scales = append(scales, c)
+	}
 	if count < 1 {
 		return fmt.Errorf("-count = %d, want ≥ 1", count)
 	}
-	return runQPBOScaling(w, seed, count, ns, ps)
+	return runQPBOScaling(w, seed, count, ns, ps, scales)
 }
