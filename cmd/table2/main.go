@@ -1,0 +1,223 @@
+// Command table2 runs (or collects) the grid of the paper's Table 2: the
+// semi-supervised VAE of cmd/semisup on -data (mnist, fashion) × -labels
+// (50, 100, 300, 600, 1200) × -estimators (direct, gsm), one run folder
+// per cell under -root, -jobs cells at a time. A finished cell (its
+// summary.json) is reused; an interrupted one resumes from its checkpoint.
+// -unsupervised adds the 0-label direct run of each data set (Figure 4's
+// unsupervised panel).
+//
+//	go run ./cmd/table2 -epochs 20
+//
+// It writes ROOT/table2.csv and ROOT/table2.md: per cell the test accuracy
+// (arg max of h; a Gumbel sample; majority mapping for 0 labels) and the
+// test NELBO, next to the paper's accuracy and bound.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+
+	"github.com/argmaxvae/argmaxvae/internal/experiment"
+	"github.com/argmaxvae/argmaxvae/internal/semirun"
+	"github.com/argmaxvae/argmaxvae/report"
+)
+
+func main() {
+	experiment.Exit("table2", run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// paper holds Table 2 of the paper: accuracy (%) and bound per data set,
+// estimator and label count.
+var paper = map[string]map[string]map[int][2]float64{
+	"mnist": {
+		"direct": {50: {92.6, 90.24}, 100: {95.4, 90.93}, 300: {96.4, 90.39}, 600: {96.7, 90.78}, 1200: {96.8, 90.45}},
+		"gsm":    {50: {84.7, 91.23}, 100: {88.4, 90.64}, 300: {91.7, 90.01}, 600: {92.3, 89.77}, 1200: {92.7, 90.37}},
+	},
+	"fashion": {
+		"direct": {50: {63.3, 129.66}, 100: {67.2, 130.822}, 300: {70.0, 130.653}, 600: {72.1, 130.81}, 1200: {73.7, 130.921}},
+		"gsm":    {50: {61.2, 129.813}, 100: {64.2, 129.054}, 300: {69.3, 130.371}, 600: {71.6, 129.973}, 1200: {73.2, 130.063}},
+	},
+}
+
+type cell struct {
+	data, est string
+	labels    int
+}
+
+func (c cell) dir(root string) string {
+	return filepath.Join(root, fmt.Sprintf("%s-%s-%d", c.data, c.est, c.labels))
+}
+
+func run(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("table2", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	root := fs.String("root", filepath.Join("results", "table2"), "folder of the grid's run folders and tables")
+	epochs := fs.Int("epochs", 20, "epochs per run")
+	datas := fs.String("data", "mnist,fashion", "data sets")
+	labelList := fs.String("labels", "50,100,300,600,1200", "label counts")
+	ests := fs.String("estimators", "direct,gsm", "estimators")
+	unsup := fs.Bool("unsupervised", true, "also run each data set with 0 labels (direct)")
+	jobs := fs.Int("jobs", 2, "cells run at the same time")
+	onlyFinished := fs.Bool("only-finished", false, "run nothing: tabulate the finished cells")
+	seed := fs.Uint64("seed", 1, "seed of every run")
+	limit := fs.Int("limit", 0, "keep the first N training images in every run (0: all); for quick tries")
+	if err := experiment.Parse(fs, args); err != nil {
+		return err
+	}
+	if *jobs < 1 || *epochs < 1 {
+		return experiment.Usage(fmt.Errorf("-jobs %d, -epochs %d: want ≥ 1", *jobs, *epochs))
+	}
+	var cells []cell
+	for _, d := range experiment.SplitList(*datas) {
+		for _, e := range experiment.SplitList(*ests) {
+			for _, ls := range experiment.SplitList(*labelList) {
+				l, err := strconv.Atoi(ls)
+				if err != nil || l < 0 || l%10 != 0 {
+					return experiment.Usage(fmt.Errorf("-labels: %q is not a non-negative multiple of 10", ls))
+				}
+				cells = append(cells, cell{d, e, l})
+			}
+		}
+		if *unsup {
+			cells = append(cells, cell{d, "direct", 0})
+		}
+	}
+	for _, c := range cells {
+		if c.data != "mnist" && c.data != "fashion" {
+			return experiment.Usage(fmt.Errorf("-data %q: want mnist or fashion", c.data))
+		}
+		if c.est != "direct" && c.est != "gsm" {
+			return experiment.Usage(fmt.Errorf("-estimators %q: want direct or gsm", c.est))
+		}
+	}
+	ctx, cancel := experiment.Interruptible()
+	defer cancel()
+	if !*onlyFinished {
+		if err := runCells(ctx, cells, *root, *epochs, *seed, *limit, *jobs, stderr); err != nil {
+			return err
+		}
+	}
+	return tabulate(cells, *root, *epochs, stdout)
+}
+
+// runCells runs every unfinished cell, jobs at a time; a failing cell is
+// reported and the others go on.
+func runCells(ctx context.Context, cells []cell, root string, epochs int, seed uint64, limit, jobs int, stderr io.Writer) error {
+	work := make(chan cell)
+	var mu sync.Mutex
+	var errs []error
+	var wg sync.WaitGroup
+	for range jobs {
+		wg.Go(func() {
+			for c := range work {
+				if ctx.Err() != nil {
+					continue
+				}
+				if err := runCell(c, root, epochs, seed, limit, stderr); err != nil {
+					mu.Lock()
+					errs = append(errs, fmt.Errorf("%s: %w", c.dir(root), err))
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	for _, c := range cells {
+		work <- c
+	}
+	close(work)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return errors.Join(errs...)
+}
+
+func runCell(c cell, root string, epochs int, seed uint64, limit int, stderr io.Writer) error {
+	dir := c.dir(root)
+	if _, ok := finished(dir, epochs); ok {
+		return nil
+	}
+	args := []string{"-data", c.data, "-estimator", c.est, "-labels", strconv.Itoa(c.labels),
+		"-epochs", strconv.Itoa(epochs), "-seed", strconv.FormatUint(seed, 10), "-limit", strconv.Itoa(limit), "-out", dir}
+	if _, err := os.Stat(filepath.Join(dir, "checkpoint.bin")); err == nil {
+		args = append(args, "-resume")
+	}
+	return semirun.Run(args, io.Discard, stderr)
+}
+
+// finished returns the cell's summary when it ran all its epochs.
+func finished(dir string, epochs int) (map[string]any, bool) {
+	var s map[string]any
+	if err := report.ReadJSON(filepath.Join(dir, "summary.json"), &s); err != nil {
+		return nil, false
+	}
+	if e, _ := s["epochs"].(float64); int(e) != epochs {
+		return nil, false
+	}
+	return s, true
+}
+
+// tabulate writes table2.csv and table2.md for the finished cells.
+func tabulate(cells []cell, root string, epochs int, stdout io.Writer) error {
+	header := []string{"data", "labels", "estimator", "test_acc_argmax", "test_acc_sample", "test_acc_majority", "test_nelbo", "paper_acc", "paper_bound", "seconds"}
+	csvPath := filepath.Join(root, "table2.csv")
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		return err
+	}
+	w, err := report.CreateCSV(csvPath, header)
+	if err != nil {
+		return err
+	}
+	var md [][]string
+	pct := func(v any) string {
+		f, ok := v.(float64)
+		if !ok {
+			return "—"
+		}
+		return fmt.Sprintf("%.1f%%", 100*f)
+	}
+	num := func(v any) string {
+		f, ok := v.(float64)
+		if !ok {
+			return "—"
+		}
+		return fmt.Sprintf("%.2f", f)
+	}
+	for _, c := range cells {
+		s, ok := finished(c.dir(root), epochs)
+		if !ok {
+			continue
+		}
+		p, hasPaper := paper[c.data][c.est][c.labels]
+		pa, pb := "—", "—"
+		if hasPaper {
+			pa, pb = fmt.Sprintf("%.1f%%", p[0]), fmt.Sprintf("%.2f", p[1])
+		}
+		g := func(k string) string {
+			f, _ := s[k].(float64)
+			return strconv.FormatFloat(f, 'g', 8, 64)
+		}
+		if err := w.Write(c.data, strconv.Itoa(c.labels), c.est, g("test_acc_argmax"), g("test_acc_sample"),
+			g("test_acc_majority"), g("test_nelbo"), pa, pb, g("seconds")); err != nil {
+			return err
+		}
+		md = append(md, []string{c.data, strconv.Itoa(c.labels), c.est, pct(s["test_acc_argmax"]), pct(s["test_acc_sample"]),
+			pct(s["test_acc_majority"]), num(s["test_nelbo"]), pa, pb})
+	}
+	if err := w.Close(); err != nil {
+		return err
+	}
+	table := report.Markdown([]string{"data", "labels", "estimator", "acc (arg max h)", "acc (Gumbel sample)", "acc (majority map)", "test NELBO", "paper acc", "paper bound"}, md)
+	if err := os.WriteFile(filepath.Join(root, "table2.md"), []byte(table), 0o644); err != nil {
+		return err
+	}
+	fmt.Fprint(stdout, table)
+	return nil
+}
