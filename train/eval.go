@@ -1,8 +1,10 @@
 package train
 
 import (
+	"errors"
 	"math"
 	"math/rand/v2"
+	"sync"
 
 	"github.com/argmaxvae/argmaxvae/argmax"
 	"github.com/argmaxvae/argmaxvae/nn"
@@ -76,17 +78,15 @@ func Evaluate(v *VAE, X nn.Mat, r *rand.Rand, opt EvalOptions) (Eval, error) {
 						sumNLL += logK - logSumExp32(v.F.Row(b))
 					}
 				}
-				for b := 0; b < B && v.Interactions() > 0 && gibbsCount < opt.ExactKL; b++ {
-					m := unperturbed(v, scores, b)
-					if m == nil {
-						break
-					}
-					kl, err := GibbsKL(m)
+				if v.Interactions() > 0 && gibbsCount < opt.ExactKL {
+					kls, err := gibbsKLs(v, scores, min(B, opt.ExactKL-gibbsCount))
 					if err != nil {
 						return Eval{}, err
 					}
-					sumGibbs += kl
-					gibbsCount++
+					for _, kl := range kls {
+						sumGibbs += kl
+					}
+					gibbsCount += len(kls)
 				}
 			}
 			if exactOK { // F already holds f(x_b, s) for every state
@@ -118,6 +118,38 @@ func Evaluate(v *VAE, X nn.Mat, r *rand.Rand, opt EvalOptions) (Eval, error) {
 // ([argmax.Pairwise]); [GibbsKL] enumerates those.
 type modeler interface {
 	Model(w []float64) *argmax.Model
+}
+
+// gibbsKLs returns GibbsKL of the unperturbed models of the first count
+// rows of scores (none when the structure is not pairwise binary),
+// computed by v's workers, each on a contiguous range of rows; the values
+// are in row order, so sums over them do not depend on the workers.
+func gibbsKLs(v *VAE, scores nn.Mat, count int) ([]float64, error) {
+	if count <= 0 || unperturbed(v, scores, 0) == nil {
+		return nil, nil
+	}
+	kls := make([]float64, count)
+	w := max(1, min(v.workers, count))
+	errs := make([]error, w)
+	var wg sync.WaitGroup
+	for k := 0; k < w; k++ {
+		lo, hi := k*count/w, (k+1)*count/w
+		wg.Go(func() {
+			for b := lo; b < hi; b++ {
+				kl, err := GibbsKL(unperturbed(v, scores, b))
+				if err != nil {
+					errs[k] = err
+					return
+				}
+				kls[b] = kl
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return kls, nil
 }
 
 // unperturbed returns the pairwise model of scores row b without Gumbel

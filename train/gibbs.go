@@ -34,12 +34,32 @@ func GibbsKL(m *argmax.Model) (float64, error) {
 	if n > MaxGibbsN {
 		return 0, fmt.Errorf("train: GibbsKL enumerates 2ⁿ states; n = %d exceeds %d", n, MaxGibbsN)
 	}
-	nbr := make([][]argmax.Edge, n) // edge with J = the neighbour
+	// Neighbours of i, in the order of m.Edges: nj[off[i]:off[i+1]] with
+	// weights nw; zf holds z as 0/1 floats, so that the change of h when
+	// bit i flips is the branch-free Σ nw·zf (adding 0·w is exact: the sum
+	// is the one a test of z[j] would give).
+	off := make([]int, n+1)
 	for _, e := range m.Edges {
-		nbr[e.I] = append(nbr[e.I], argmax.Edge{I: e.I, J: e.J, W: e.W})
-		nbr[e.J] = append(nbr[e.J], argmax.Edge{I: e.J, J: e.I, W: e.W})
+		off[e.I+1]++
+		off[e.J+1]++
 	}
-	z := make([]int, n)
+	for i := 0; i < n; i++ {
+		off[i+1] += off[i]
+	}
+	nj := make([]int, off[n])
+	nw := make([]float64, off[n])
+	fill := append([]int(nil), off[:n]...)
+	for _, e := range m.Edges {
+		nj[fill[e.I]], nw[fill[e.I]] = e.J, e.W
+		fill[e.I]++
+		nj[fill[e.J]], nw[fill[e.J]] = e.I, e.W
+		fill[e.J]++
+	}
+	du := make([]float64, n) // Unary[2i+1] − Unary[2i]
+	for i := range du {
+		du[i] = m.Unary[2*i+1] - m.Unary[2*i]
+	}
+	zf := make([]float64, n)
 	h := 0.0
 	for i := 0; i < n; i++ {
 		h += m.Unary[2*i]
@@ -48,16 +68,15 @@ func GibbsKL(m *argmax.Model) (float64, error) {
 	mx, s, t := h, 1.0, h
 	for k := uint64(1); k < 1<<n; k++ {
 		i := bits.TrailingZeros64(k)
-		d := m.Unary[2*i+1] - m.Unary[2*i]
-		for _, e := range nbr[i] {
-			if z[e.J] == 1 {
-				d += e.W
-			}
+		d := du[i]
+		js, ws := nj[off[i]:off[i+1]], nw[off[i]:off[i+1]]
+		for q, j := range js {
+			d += ws[q] * zf[j]
 		}
-		if z[i] == 0 {
-			z[i], h = 1, h+d
+		if zf[i] == 0 {
+			zf[i], h = 1, h+d
 		} else {
-			z[i], h = 0, h-d
+			zf[i], h = 0, h-d
 		}
 		if h > mx {
 			c := math.Exp(mx - h)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"time"
 
 	"github.com/argmaxvae/argmaxvae/argmax"
@@ -26,6 +27,7 @@ type VAE struct {
 	N, K int // the structure's variables and states
 
 	solverName string
+	workers    int              // goroutines for solves and per-example evaluation work
 	batch      *argmax.MaxBatch // one solver per worker
 	w          [][]float64      // per-example perturbed weights, views of wbuf
 	wbuf       []float64
@@ -74,7 +76,10 @@ func NewVAE(enc *encoder.Encoder, dec *decoder.Decoder, s argmax.Structure, solv
 	if err != nil {
 		return nil, err
 	}
-	return &VAE{Enc: enc, Dec: dec, S: s, N: n, K: k, solverName: solver, batch: batch}, nil
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	return &VAE{Enc: enc, Dec: dec, S: s, N: n, K: k, solverName: solver, workers: workers, batch: batch}, nil
 }
 
 // NewNetworks returns an encoder d → hidden → ReLU → Dim (softplus on the
