@@ -230,9 +230,12 @@ func Run(ctx context.Context, m *Model, est Estimator, data Data, set Settings) 
 		prog.Step(ep, fmt.Sprintf("loss %.2f  valid NELBO %.2f  test acc %.1f%%", row.TrainLoss, row.ValidNELBO, 100*row.TestAccArgmax))
 	}
 	if set.Dir != "" {
-		imgs := m.Generate(15, set.Seed+3)
-		if err := report.ImageGrid(filepath.Join(set.Dir, "figure4.png"), imgs, 15, m.S.K, 28, 28, 2); err != nil {
-			return hist, err
+		// Figure 4 when the images are square (side² = D).
+		if side := int(math.Sqrt(float64(D)) + 0.5); side*side == D {
+			imgs := m.Generate(15, set.Seed+3)
+			if err := report.ImageGrid(filepath.Join(set.Dir, "figure4.png"), imgs, 15, m.S.K, side, side, 2); err != nil {
+				return hist, err
+			}
 		}
 	}
 	return hist, nil

@@ -1,0 +1,58 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestGridRunsReusesAndTabulates runs a 2-cell grid on 500 MNIST images,
+// checks the table, then reruns it: finished cells are reused (their
+// summaries are not rewritten).
+func TestGridRunsReusesAndTabulates(t *testing.T) {
+	root := t.TempDir()
+	args := []string{"-root", root, "-data", "mnist", "-labels", "10", "-estimators", "direct,gsm",
+		"-unsupervised=false", "-epochs", "1", "-limit", "500"}
+	var out, errb bytes.Buffer
+	if err := run(args, &out, &errb); err != nil {
+		t.Fatalf("%v\n%s", err, errb.String())
+	}
+	md, err := os.ReadFile(filepath.Join(root, "table2.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"| mnist | 10     | direct", "| mnist | 10     | gsm"} {
+		if !strings.Contains(string(md), want) {
+			t.Errorf("table2.md lacks %q:\n%s", want, md)
+		}
+	}
+	sum := filepath.Join(root, "mnist-direct-10", "summary.json")
+	before, err := os.Stat(sum)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errb.Reset()
+	if err := run(args, &out, &errb); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := os.Stat(sum)
+	if !after.ModTime().Equal(before.ModTime()) || strings.Contains(errb.String(), "epoch 1/1") {
+		t.Errorf("a finished cell ran again:\n%s", errb.String())
+	}
+}
+
+// TestBadGridFlags: bad values are refused before anything runs.
+func TestBadGridFlags(t *testing.T) {
+	for _, a := range [][]string{{"-labels", "15"}, {"-data", "omniglot"}, {"-estimators", "arm"}, {"-jobs", "0"}} {
+		root := t.TempDir()
+		var out, errb bytes.Buffer
+		if err := run(append(a, "-root", root), &out, &errb); err == nil {
+			t.Errorf("%v accepted", a)
+		}
+		if ents, _ := os.ReadDir(root); len(ents) != 0 {
+			t.Errorf("%v: %d entries written", a, len(ents))
+		}
+	}
+}
