@@ -16,7 +16,6 @@ func (p *Product) NewUnarySampler() UnarySampler {
 	return ps
 }
 
-
 // productSampler samples a [Product] part by part.
 type productSampler struct {
 	p     *Product
