@@ -209,6 +209,7 @@ func FuzzReadDIMACS(f *testing.F) {
 	f.Add("p max 3 2\nn 3 s\nn 1 t\na 3 2 1.5\na 2 1 1e300\n")
 	f.Add("c x\np max 2 0\nn 2 t\nn 1 s\n")
 	f.Fuzz(func(t *testing.T, s string) {
+		sameRead(t, s) // the in-place parser agrees with the old reader
 		in, err := ReadDIMACS(strings.NewReader(s))
 		if err != nil {
 			if !errors.Is(err, ErrDIMACS) || !strings.Contains(err.Error(), "line ") {

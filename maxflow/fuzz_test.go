@@ -15,9 +15,10 @@ var fuzzCaps = []float64{0, 1, 2, 3, 5, 8, 100, 0.5, 1e-6, 1e6, 0.1, 3.7, -1, ma
 // decoded from bytes, edge by edge and in AddEdges batches (which must
 // store the same graph and error). It must never panic; a valid graph must
 // give flow = capacity of the reported cut, with all capacities doubled
-// (reusing the CSR rows) twice the flow and the same cut, and on integer
-// capacities the same flow and cut as YourBasic; an invalid call must give
-// the right error.
+// (reusing the CSR rows) twice the flow and the same cut, IBFS the same
+// flow with valid trees and the residual-reach cut, and on integer
+// capacities the same flow and cut as YourBasic (and IBFS the same cut as
+// BK); an invalid call must give the right error.
 func FuzzGraph(f *testing.F) {
 	f.Add([]byte{3, 0, 0, 1, 1, 2, 1, 0, 0, 4, 0, 1, 2, 1, 1, 1, 2, 0, 0, 3})
 	f.Add([]byte{10, 0, 1, 2, 13, 0})
@@ -73,6 +74,18 @@ func FuzzGraph(f *testing.F) {
 			t.Fatalf("flow %v, cut %v", flow, c)
 		}
 		checkFlow(t, "fuzz", g, 1e-12*total)
+		// IBFS on the same calls: a feasible flow of the same value (exact
+		// on integers), its trees valid and its cut the residual reach.
+		ib := NewWith(IBFS, 0, 0)
+		p.load(ib)
+		if fi, err := ib.MaxFlow(); err != nil || math.Abs(fi-flow) > 1e-12*total || (integer && fi != flow) {
+			t.Fatalf("BK %v, IBFS %v (%v)", flow, fi, err)
+		}
+		checkIBFSTrees(t, "fuzz IBFS", ib)
+		checkFlow(t, "fuzz IBFS", ib, 1e-12*total)
+		if integer {
+			sameSide(t, "fuzz BK/IBFS", p.n, g, ib)
+		}
 		// Doubling every capacity keeps the topology, so the graph reuses
 		// its rows; the solver's arithmetic scales exactly, so the flow
 		// doubles and the cut stays.
