@@ -3,11 +3,16 @@
 //
 // Usage:
 //
-//	maxflow -in FILE.max [-backend bk|yourbasic] [-scale S] [-cut OUT]
+//	maxflow -in FILE.max [-backend bk|ibfs|yourbasic] [-scale S] [-cut OUT]
+//	maxflow -gen WxH [-seed N] -out FILE.max
 //
 // -in - reads standard input. -backend picks the Boykov–Kolmogorov solver
-// (bk, default) or github.com/yourbasic/graph's Edmonds–Karp (yourbasic,
+// (bk, default), incremental breadth-first search (ibfs; see package
+// maxflow) or github.com/yourbasic/graph's Edmonds–Karp (yourbasic,
 // slow; capacities are multiplied by -scale and rounded to integers).
+// -gen writes the W×H image-segmentation grid of maxflow.SegmentationGrid
+// (seed -seed) as DIMACS to -out (- for standard output) instead of
+// solving, for benchmarks against other max-flow programs.
 // -cut writes the source side of the minimal minimum cut, one 1-based
 // DIMACS node id per line. The flow is printed exactly, integers below
 // 10¹⁵ in full and other values in the shortest form that reads back to
@@ -82,9 +87,12 @@ func solve(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("maxflow", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	inPath := fs.String("in", "", "DIMACS max-flow file (- for standard input)")
-	backend := fs.String("backend", "bk", "solver: bk (Boykov–Kolmogorov) or yourbasic (Edmonds–Karp)")
+	backend := fs.String("backend", "bk", "solver: bk (Boykov–Kolmogorov), ibfs (incremental breadth-first search) or yourbasic (Edmonds–Karp)")
 	scale := fs.Float64("scale", 1, "yourbasic only: capacity multiplier before rounding to integers")
 	cutPath := fs.String("cut", "", "write the source-side node ids (1-based) to this file")
+	gen := fs.String("gen", "", "write the WxH segmentation grid as DIMACS to -out instead of solving")
+	seed := fs.Uint64("seed", 1, "-gen only: the grid's random seed")
+	outPath := fs.String("out", "", "-gen only: output file (- for standard output)")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -96,17 +104,28 @@ func solve(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if fs.NArg() > 0 {
 		return usage("unexpected arguments %q", fs.Args())
 	}
+	if *gen != "" {
+		var w, h int
+		if n, err := fmt.Sscanf(*gen, "%dx%d", &w, &h); err != nil || n != 2 || w < 1 || h < 1 || w > 1<<14 || h > 1<<14 ||
+			fmt.Sprintf("%dx%d", w, h) != *gen {
+			return usage("-gen wants WxH with 1 ≤ W, H ≤ 16384, got %q", *gen)
+		}
+		if *outPath == "" || *inPath != "" {
+			return usage("-gen needs -out FILE (or -out -) and no -in")
+		}
+		return writeGrid(*outPath, stdout, maxflow.SegmentationGrid(*seed, w, h))
+	}
 	if *inPath == "" {
 		return usage("missing -in FILE (or -in - for standard input)")
 	}
 	switch *backend {
-	case "bk":
+	case "bk", "ibfs":
 	case "yourbasic":
 		if !(*scale > 0) || *scale > 1e300 {
 			return usage("-scale must be a positive finite number, got %v", *scale)
 		}
 	default:
-		return usage("unknown -backend %q (want bk or yourbasic)", *backend)
+		return usage("unknown -backend %q (want bk, ibfs or yourbasic)", *backend)
 	}
 
 	r := stdin
@@ -126,8 +145,11 @@ func solve(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	parse := time.Since(t0)
 	var g maxflow.MinCut = &maxflow.YourBasic{Scale: *scale}
-	if *backend == "bk" {
+	switch *backend {
+	case "bk":
 		g = maxflow.New(in.Nodes, len(in.Arcs))
+	case "ibfs":
+		g = maxflow.NewWith(maxflow.IBFS, in.Nodes, len(in.Arcs))
 	}
 	t0 = time.Now()
 	flow, err := in.Solve(g)
@@ -153,6 +175,22 @@ func writeCut(path string, ids []int) error {
 		fmt.Fprintln(w, id)
 	}
 	if err := w.Flush(); err != nil {
+		f.Close()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return f.Close()
+}
+
+// writeGrid writes in as DIMACS to path, or to stdout for "-".
+func writeGrid(path string, stdout io.Writer, in *maxflow.Instance) error {
+	if path == "-" {
+		return in.WriteDIMACS(stdout)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := in.WriteDIMACS(f); err != nil {
 		f.Close()
 		return fmt.Errorf("writing %s: %w", path, err)
 	}

@@ -29,7 +29,7 @@ func TestRun(t *testing.T) {
 	if err := os.WriteFile(in, []byte(sample), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	for _, backend := range []string{"bk", "yourbasic"} {
+	for _, backend := range []string{"bk", "ibfs", "yourbasic"} {
 		cut := filepath.Join(dir, backend+".cut")
 		var out, errb strings.Builder
 		code := run([]string{"-in", in, "-backend", backend, "-cut", cut}, nil, &out, &errb)
@@ -65,6 +65,11 @@ func TestRunErrors(t *testing.T) {
 		{[]string{"-in", good, "-backend", "x"}, 2, "unknown -backend \"x\""},
 		{[]string{"-in", good, "-backend", "yourbasic", "-scale", "-1"}, 2, "-scale must be"},
 		{[]string{"-in", good, "extra"}, 2, "unexpected arguments"},
+		{[]string{"-gen", "3x"}, 2, "-gen wants WxH"},
+		{[]string{"-gen", "0x4", "-out", "-"}, 2, "-gen wants WxH"},
+		{[]string{"-gen", "3x4 ", "-out", "-"}, 2, "-gen wants WxH"},
+		{[]string{"-gen", "3x4"}, 2, "-gen needs -out"},
+		{[]string{"-gen", "3x4", "-out", filepath.Join(dir, "no", "dir", "g.max")}, 1, "no such file"},
 		{[]string{"-in", filepath.Join(dir, "missing.max")}, 1, "no such file"},
 		{[]string{"-in", bad}, 1, "maxflow: " + bad + ": bad DIMACS input: line 4"},
 		{[]string{"-in", good, "-cut", filepath.Join(dir, "no", "dir", "cut")}, 1, "no such file"},
@@ -101,7 +106,7 @@ func TestRunInputs(t *testing.T) {
 			"bad DIMACS input: line 2: p line declares 2147483646 nodes but 1 arcs"},
 	}
 	for _, c := range cases {
-		for _, backend := range []string{"bk", "yourbasic"} {
+		for _, backend := range []string{"bk", "ibfs", "yourbasic"} {
 			if c.name == "big flow" && backend == "yourbasic" {
 				continue // the integer backend refuses capacities beyond 2^62
 			}
@@ -118,5 +123,39 @@ func TestRunInputs(t *testing.T) {
 				t.Errorf("%s (%s): stderr %q, want %q", c.name, backend, got, want)
 			}
 		}
+	}
+}
+
+// TestGen writes a segmentation grid, solves it with every backend and
+// gets the same flow and cut.
+func TestGen(t *testing.T) {
+	dir := t.TempDir()
+	grid := filepath.Join(dir, "grid.max")
+	var out, errb strings.Builder
+	if code := run([]string{"-gen", "12x9", "-seed", "3", "-out", grid}, nil, &out, &errb); code != 0 || out.Len() != 0 {
+		t.Fatalf("-gen: exit %d, %q %q", code, out.String(), errb.String())
+	}
+	var flows, cuts []string
+	for _, backend := range []string{"bk", "ibfs", "yourbasic"} {
+		cut := filepath.Join(dir, backend+".cut")
+		var out, errb strings.Builder
+		if code := run([]string{"-in", grid, "-backend", backend, "-cut", cut}, nil, &out, &errb); code != 0 {
+			t.Fatalf("%s: exit %d, %q", backend, code, errb.String())
+		}
+		c, err := os.ReadFile(cut)
+		if err != nil {
+			t.Fatal(err)
+		}
+		flows = append(flows, strings.SplitN(out.String(), "\n", 2)[0])
+		cuts = append(cuts, string(c))
+	}
+	for k := range flows {
+		if flows[k] != flows[0] || cuts[k] != cuts[0] || !strings.HasPrefix(flows[k], "flow ") {
+			t.Fatalf("backends disagree: %q, cuts %q", flows, cuts)
+		}
+	}
+	out.Reset()
+	if code := run([]string{"-gen", "2x1", "-out", "-"}, nil, &out, &errb); code != 0 || !strings.HasPrefix(out.String(), "p max 4 6\nn 3 s\nn 4 t\n") {
+		t.Fatalf("-gen to stdout: exit %d, %q", code, out.String())
 	}
 }
