@@ -7,6 +7,10 @@
 //	-structure complete      n bits plus a weight αᵢⱼ(x) on every pair;
 //	                         -signs supermodular (αᵢⱼ ≥ 0 by softplus, the
 //	                         default, solved by graph cut) or general (any sign)
+//	-structure grid          n bits on a 4-connected grid (10×10 for n = 100)
+//	                         with a weight on each grid pair, signed by -signs;
+//	                         general signs beyond 64 bits are solved by QPBO
+//	                         (roof duality, then branch and bound)
 //	-structure chain         n variables of -states states with unary and
 //	                         transition scores, solved by Viterbi
 //	-structure subset        k of n bits (-subset-k), top-k
@@ -23,7 +27,7 @@
 // -solver picks an exact solver among those that apply (default: the
 // structure's fastest). Without -structure, -solver decides it as it always
 // did: independent → independent bits, maxflow → complete supermodular,
-// bnb, exhaustive, milp → complete general.
+// bnb, exhaustive, qpbo, milp → complete general.
 //
 // Structured encoders train with direct optimization (the arg max is the
 // only thing they need); the independent one also with gsm, arm, disarm,
@@ -42,6 +46,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"flag"
 
@@ -60,9 +65,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	experiment.Flags(fs, s)
 	fs.IntVar(&s.N, "n", 15, "number of latent variables")
 	fs.IntVar(&s.K, "states", 2, "states per variable (independent and chain structures; complete needs 2)")
-	structure := fs.String("structure", "", "latent structure: independent, complete, chain, subset (k of n bits, -subset-k), matching (permutations of n), tree (spanning trees of the complete graph on n nodes) (default: decided by -solver, or complete)")
+	structure := fs.String("structure", "", "latent structure: independent, complete, grid (n bits on a 4-connected grid, weights signed by -signs), chain, subset (k of n bits, -subset-k), matching (permutations of n), tree (spanning trees of the complete graph on n nodes) (default: decided by -solver, or complete)")
 	fs.IntVar(&s.SubsetK, "subset-k", 0, "-structure subset: how many of the n bits are on")
-	signs := fs.String("signs", "supermodular", "complete structure: pair weights supermodular (≥ 0, graph cut) or general (any sign)")
+	signs := fs.String("signs", "supermodular", "complete and grid structures: pair weights supermodular (≥ 0, graph cut) or general (any sign)")
 	fs.StringVar(&s.Solver, "solver", "", "exact arg max solver (default: the structure's fastest; maxflow when neither flag is given)")
 	fs.IntVar(&s.Samples, "samples", 1, "Gumbel-Max samples per test example for the reconstruction term")
 	fs.IntVar(&s.ExactKL, "kl-exact", 500, "test examples for the exact Gibbs KL of pairwise encoders (2ⁿ states each; 0 to skip)")
@@ -81,7 +86,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if s.Out == "" {
 		s.Out = fmt.Sprintf("results/structured-%s-%s", s.Solver, s.Estimator)
 	}
-	if (s.Structure == "supermodular" || s.Structure == "general") && s.N > 20 && s.ExactKL > 0 {
+	if (s.Structure == "supermodular" || s.Structure == "general" || strings.HasPrefix(s.Structure, "grid-")) && s.N > 20 && s.ExactKL > 0 {
 		return experiment.Usage(fmt.Errorf("-kl-exact enumerates 2ⁿ states: use -kl-exact=0 with -n %d", s.N))
 	}
 	data, t, err := experiment.Setup(s)

@@ -30,6 +30,12 @@ func TestImpossibleCombinations(t *testing.T) {
 		{"-structure", "subset", "-n", "6", "-subset-k", "7"},
 		{"-structure", "matching", "-n", "4", "-subset-k", "2"},
 		{"-structure", "tree", "-n", "1"},
+		{"-structure", "grid", "-states", "3"},
+		// Dense general signs at n = 100: no exact solver finishes (roof
+		// duality labels nothing, branch and bound takes ≤ 64 variables,
+		// lp_solve takes seconds per solve), refused before training.
+		{"-structure", "complete", "-signs", "general", "-n", "100", "-kl-exact", "0"},
+		{"-structure", "complete", "-signs", "general", "-n", "100", "-kl-exact", "0", "-solver", "qpbo"},
 	} {
 		err := run(append(args, "-out", t.TempDir()), io.Discard, io.Discard)
 		var u experiment.UsageError
@@ -54,6 +60,7 @@ func TestSmallRuns(t *testing.T) {
 		{"-structure", "matching", "-n", "4", "-estimator", "perturbed"},
 		{"-structure", "tree", "-n", "4", "-estimator", "imle"},
 		{"-structure", "tree", "-n", "4"},
+		{"-structure", "grid", "-signs", "general", "-solver", "qpbo"},
 	} {
 		out := t.TempDir()
 		args := append([]string{"-n", "6"}, c...) // a case's own -n comes later and wins
@@ -87,5 +94,36 @@ func TestSmallRuns(t *testing.T) {
 				t.Errorf("%q: %v", c, err)
 			}
 		}
+	}
+}
+
+// TestGridQPBO: a 10×10 grid of general-sign bits, beyond branch and
+// bound's 64-variable components, resolves to QPBO; the supermodular grid
+// to graph cut.
+func TestGridQPBO(t *testing.T) {
+	for signs, want := range map[string]string{"general": "qpbo", "supermodular": "maxflow"} {
+		s := &experiment.Spec{N: 100, K: 2}
+		if err := experiment.ResolveStructure(s, "grid", signs); err != nil {
+			t.Fatal(err)
+		}
+		if s.Structure != "grid-"+signs || s.Solver != want {
+			t.Errorf("-structure grid -signs %s -n 100: structure %q, solver %q; want grid-%s, %s", signs, s.Structure, s.Solver, signs, want)
+		}
+		st, err := experiment.NewStructure(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Dim() != 100*2+180 {
+			t.Errorf("%s: Dim %d, want 200 unaries + 180 grid pairs", st.Name(), st.Dim())
+		}
+	}
+	if r, c := experiment.GridShape(100); r != 10 || c != 10 {
+		t.Errorf("GridShape(100) = %d×%d", r, c)
+	}
+	if r, c := experiment.GridShape(7); r != 1 || c != 7 {
+		t.Errorf("GridShape(7) = %d×%d", r, c)
+	}
+	if r, c := experiment.GridShape(12); r != 3 || c != 4 {
+		t.Errorf("GridShape(12) = %d×%d", r, c)
 	}
 }

@@ -83,8 +83,23 @@ const maxMILPTrainN = 20
 // nonnegative or any-sign pair weights), "chain" (a chain of K-state
 // variables with transition scores), "subset" (k-of-N subsets, k =
 // SubsetK), "matching" (permutations of N), "tree" (spanning trees of the
-// complete graph on N nodes; one binary variable per edge).
-var Structures = []string{"none", "supermodular", "general", "chain", "subset", "matching", "tree"}
+// complete graph on N nodes; one binary variable per edge),
+// "grid-supermodular" and "grid-general" (pairwise binary on a 4-connected
+// grid of N variables, see GridShape).
+var Structures = []string{"none", "supermodular", "general", "chain", "subset", "matching", "tree", "grid-supermodular", "grid-general"}
+
+// GridShape returns the rows × cols grid of n variables for the grid
+// structures: rows the largest divisor of n at most √n (10 × 10 for
+// n = 100; a 1 × n chain for a prime n).
+func GridShape(n int) (rows, cols int) {
+	rows = 1
+	for d := 1; d*d <= n; d++ {
+		if n%d == 0 {
+			rows = d
+		}
+	}
+	return rows, n / rows
+}
 
 // NewStructure returns the latent structure of the spec.
 func NewStructure(s *Spec) (argmax.Structure, error) {
@@ -93,6 +108,9 @@ func NewStructure(s *Spec) (argmax.Structure, error) {
 		return argmax.Independent(s.N, s.K), nil
 	case "supermodular", "general":
 		return argmax.Complete(s.N, s.Structure == "supermodular"), nil
+	case "grid-supermodular", "grid-general":
+		rows, cols := GridShape(s.N)
+		return argmax.Graph(s.N, argmax.GridPairs(rows, cols), s.Structure == "grid-supermodular")
 	case "chain":
 		return argmax.NewChain(s.N, s.K)
 	case "subset":
@@ -143,7 +161,7 @@ func (s *Spec) Validate() error {
 	if _, ok := dataset.Lookup(s.Data); !ok {
 		return fmt.Errorf("-data %q: unknown data set (known: %s)", s.Data, strings.Join(dataset.Names(), ", "))
 	}
-	if (s.Structure == "supermodular" || s.Structure == "general") && s.K != 2 {
+	if (s.Structure == "supermodular" || s.Structure == "general" || strings.HasPrefix(s.Structure, "grid-")) && s.K != 2 {
 		return fmt.Errorf("a pairwise encoder needs binary latents (K = 2), got -k %d", s.K)
 	}
 	if s.Estimator != "direct" && s.DirectKL != "" && s.DirectKL != "folded" {

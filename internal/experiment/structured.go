@@ -30,10 +30,10 @@ func StructureOf(solver string) (string, error) {
 		return "none", nil
 	case "maxflow":
 		return "supermodular", nil
-	case "bnb", "exhaustive", "milp":
+	case "bnb", "exhaustive", "milp", "qpbo":
 		return "general", nil
 	}
-	return "", fmt.Errorf("-solver %q: want independent, maxflow, bnb, exhaustive or milp", solver)
+	return "", fmt.Errorf("-solver %q: want independent, maxflow, bnb, exhaustive, qpbo or milp", solver)
 }
 
 // ResolveStructure sets s.Structure, s.K and s.Solver from cmd/structured's
@@ -61,6 +61,11 @@ func ResolveStructure(s *Spec, structure, signs string) error {
 			return fmt.Errorf("-structure complete has binary variables; -states %d", s.K)
 		}
 		s.Structure = signs
+	case "grid":
+		if s.K != 2 {
+			return fmt.Errorf("-structure grid has binary variables; -states %d", s.K)
+		}
+		s.Structure = "grid-" + signs
 	case "chain":
 		s.Structure = "chain"
 	case "subset", "tree":
@@ -71,7 +76,7 @@ func ResolveStructure(s *Spec, structure, signs string) error {
 	case "matching":
 		s.Structure, s.K = "matching", s.N // a permutation of N: N variables of N states
 	default:
-		return fmt.Errorf("-structure %q: want independent, complete, chain, subset, matching or tree", structure)
+		return fmt.Errorf("-structure %q: want independent, complete, grid, chain, subset, matching or tree", structure)
 	}
 	if structure != "subset" && s.SubsetK != 0 {
 		return fmt.Errorf("-subset-k applies to -structure subset only")
