@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/argmaxvae/argmaxvae/argmax"
 	"github.com/argmaxvae/argmaxvae/decoder"
 	"github.com/argmaxvae/argmaxvae/nn"
 )
@@ -38,8 +39,14 @@ func (a *iwAcc) add(lw float64) {
 
 // ImportanceLikelihood estimates −log p(x) with S = samples importance
 // samples per example from the proposal r(z|x) = Π_i softmax(w_i(x)), the
-// product of the encoder's unary factors (tractable for any structure; the
-// pairwise weights are ignored). Per example
+// product of the encoder's unary factors (tractable for any structure
+// without constraints; the pairwise weights are ignored). A constrained
+// structure that is an [argmax.UnaryFamily] (k-subsets, products of them)
+// uses its exponential family r(z|x) ∝ exp Σ_i w(x)[i·K+z_i] over the
+// feasible codes instead, sampled exactly, and the uniform prior over the
+// feasible codes, log p(z) = −log Z(0); any other constrained structure is
+// refused (the product of softmaxes would propose infeasible codes).
+// Per example
 //
 //	log p̂(x) = log (1/S)·Σ_s exp(log p(z_s) + f(x,z_s) − log r(z_s|x)),
 //
@@ -76,6 +83,18 @@ func ImportanceLikelihood(v *VAE, X nn.Mat, samples int, rng *rand.Rand) (Likeli
 	}
 	B, D, n, k, nk := X.Rows, v.Dec.D, v.N, v.K, v.NK()
 	logPrior := -float64(n) * math.Log(float64(k))
+	fam := argmax.SamplerOf(v.S)
+	var theta []float64
+	if fam != nil {
+		theta = make([]float64, nk)
+		lz0, err := fam.Set(theta)
+		if err != nil {
+			return Likelihood{}, fmt.Errorf("train: ImportanceLikelihood: %w", err)
+		}
+		logPrior = -lz0
+	} else if _, ok := v.S.(argmax.Constrained); ok {
+		return Likelihood{}, fmt.Errorf("train: ImportanceLikelihood: %s is constrained and has no tractable proposal (argmax.UnaryFamily)", v.S.Name())
+	}
 	total := B * samples
 	batch := max(1, min(iwRows, total))
 
@@ -98,6 +117,20 @@ func ImportanceLikelihood(v *VAE, X nn.Mat, samples int, rng *rand.Rand) (Likeli
 		nn.Resize(&xs, rows, D)
 		for r := 0; r < rows; r++ {
 			b := (t0 + r) / samples
+			if b != cur && fam != nil {
+				cur = b
+				for j, x := range W.Row(b)[:nk] {
+					theta[j] = float64(x)
+				}
+				if _, err := fam.Set(theta); err != nil {
+					return Likelihood{}, fmt.Errorf("train: ImportanceLikelihood: example %d: %w", b, err)
+				}
+			}
+			if fam != nil {
+				logr[r] = fam.Sample(rng.Float64, z[r*n:(r+1)*n])
+				copy(xs.Row(r), X.Row(b))
+				continue
+			}
 			if b != cur {
 				cur = b
 				row := W.Row(b)
