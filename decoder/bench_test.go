@@ -3,6 +3,7 @@ package decoder
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/argmaxvae/argmaxvae/nn"
 )
@@ -22,7 +23,19 @@ func BenchmarkVariants(b *testing.B) {
 			for b.Loop() {
 				d.Variants(x, z, F)
 			}
-			b.ReportMetric(float64(100*(1+c.n*(c.k-1))), "rows")
+			rows := 100 * (1 + c.n*(c.k-1))
+			if c.n == 1 {
+				rows = c.k // the K logit rows, then a (100×784)·(784×K) product
+			}
+			b.ReportMetric(float64(rows), "rows")
+			// The products' floating-point work per second: for N > 1,
+			// rows·hidden·D multiply-adds with W2 (plus the small first
+			// layer); compare with BenchmarkGemm in package nn.
+			flop := 2 * float64(rows) * 300 * 784
+			if c.n == 1 {
+				flop += 2 * 100 * 784 * float64(c.k)
+			}
+			b.ReportMetric(flop*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 		})
 	}
 }
@@ -53,5 +66,47 @@ func benchStep(b *testing.B) {
 		l := d.Forward(oh)
 		nn.BernoulliLogLikAndGrad(x, l, nil, ll, dl)
 		d.Backward(oh, dl, nn.Mat{})
+	}
+}
+
+// BenchmarkVariantsVsGemm times the structured f̃ pass (N = 15, K = 2,
+// batch 100: 1,600 decoder rows) and the bare product of the same shape
+// ((1600×300)·(300×784), what the pass multiplies by W2) alternately in one
+// loop, so that both see the same machine load, and reports each one's
+// GFLOP/s (2·1600·300·784 per call) and the pass's share of the product's
+// rate ("of-gemm"). Run with:
+//
+//	go test -run XXX -bench VariantsVsGemm -benchtime 200x ./decoder/
+func BenchmarkVariantsVsGemm(b *testing.B) {
+	defer nn.SetThreads(nn.Threads())
+	for _, threads := range []int{1, 2} {
+		b.Run(fmt.Sprintf("threads%d", threads), func(b *testing.B) {
+			nn.SetThreads(threads)
+			r := newRand(32)
+			d := New(15, 2, 300, 784, r)
+			x := binMat(r, 100, 784)
+			z := randStates(r, 100, 15, 2)
+			F := nn.NewMat(100, 30)
+			h, w, c := nn.NewMat(1600, 300), nn.NewMat(300, 784), nn.NewMat(1600, 784)
+			for i := range h.Data {
+				h.Data[i] = float32(r.Float64())
+			}
+			copy(w.Data, d.Net.L2.W)
+			d.Variants(x, z, F)
+			nn.Gemm(false, false, 1, h, w, 0, c)
+			var tv, tg time.Duration
+			for b.Loop() {
+				t0 := time.Now()
+				d.Variants(x, z, F)
+				t1 := time.Now()
+				nn.Gemm(false, false, 1, h, w, 0, c)
+				tv, tg = tv+t1.Sub(t0), tg+time.Since(t1)
+			}
+			flop := 2 * 1600 * 300 * 784 * float64(b.N)
+			b.ReportMetric(flop/tv.Seconds()/1e9, "variants-GFLOP/s")
+			b.ReportMetric(flop/tg.Seconds()/1e9, "gemm-GFLOP/s")
+			b.ReportMetric(tg.Seconds()/tv.Seconds(), "of-gemm")
+			b.ReportMetric(0, "ns/op")
+		})
 	}
 }

@@ -120,23 +120,10 @@ func (d *Decoder) variantsGeneral(x nn.Mat, z []int, F nn.Mat) {
 		rows := (b1 - b0) * per
 		nn.Resize(&v.h, rows, H)
 		nn.Resize(&v.lg, rows, d.D)
-		for b := b0; b < b1; b++ {
-			zb, base := z[b*N:(b+1)*N], v.base.Row(b)
-			r := (b - b0) * per
-			hr := v.h.Row(r)
-			copy(hr, base)
-			nn.ReLU(hr)
-			r++
-			for i, zi := range zb {
-				old := v.w1t.Row(i*K + zi)
-				for s := 0; s < K; s++ {
-					if s == zi {
-						continue
-					}
-					nn.ShiftReLU(v.h.Row(r), base, old, v.w1t.Row(i*K+s))
-					r++
-				}
-			}
+		if nn.Workers() > 1 {
+			nn.ParallelRows(b1-b0, 1, rows*H, func(lo, hi int) { d.variantRows(z, b0, b0+lo, b0+hi) })
+		} else {
+			d.variantRows(z, b0, b0, b1)
 		}
 		nn.Gemm(false, true, 1, v.h, l2.WMat(), 0, v.lg)
 		if cap(v.f) < rows {
@@ -158,6 +145,33 @@ func (d *Decoder) variantsGeneral(x nn.Mat, z []int, F nn.Mat) {
 					fb[i*K+s] = f[r]
 					r++
 				}
+			}
+		}
+	}
+}
+
+// variantRows fills the hidden activations of examples [lo, hi) of the
+// chunk that starts at example b0: for each, its own code's row, then one
+// row per other state of each latent (1 + N·(K−1) rows). O(rows·hidden).
+func (d *Decoder) variantRows(z []int, b0, lo, hi int) {
+	v := &d.v
+	N, K := d.N, d.K
+	per := 1 + N*(K-1)
+	for b := lo; b < hi; b++ {
+		zb, base := z[b*N:(b+1)*N], v.base.Row(b)
+		r := (b - b0) * per
+		hr := v.h.Row(r)
+		copy(hr, base)
+		nn.ReLU(hr)
+		r++
+		for i, zi := range zb {
+			old := v.w1t.Row(i*K + zi)
+			for s := 0; s < K; s++ {
+				if s == zi {
+					continue
+				}
+				nn.ShiftReLU(v.h.Row(r), base, old, v.w1t.Row(i*K+s))
+				r++
 			}
 		}
 	}

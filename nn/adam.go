@@ -57,7 +57,17 @@ func (a *Adam) Step() {
 	inv := float32(1 / bc2sqrt)
 	c1, c2 := 1-a.Beta1, 1-a.Beta2
 	for i, p := range a.ps {
-		adamUpdate(p.W, p.G, a.m[i], a.v[i], a.Beta1, c1, a.Beta2, c2, stepSize, inv, a.Eps)
+		// Large tensors are split across the workers of SetThreads:
+		// elements are updated independently, so the split changes no bit.
+		n := len(p.W)
+		if parts(n, 64, 4*n) == 1 {
+			adamUpdate(p.W, p.G, a.m[i], a.v[i], a.Beta1, c1, a.Beta2, c2, stepSize, inv, a.Eps)
+			continue
+		}
+		m, v := a.m[i], a.v[i]
+		parRows(n, 64, 4*n, func(lo, hi int) {
+			adamUpdate(p.W[lo:hi], p.G[lo:hi], m[lo:hi], v[lo:hi], a.Beta1, c1, a.Beta2, c2, stepSize, inv, a.Eps)
+		})
 	}
 }
 

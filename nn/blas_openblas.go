@@ -13,8 +13,31 @@ void cblas_sgemm(int order, int transA, int transB, int m, int n, int k,
                  float beta, float *c, int ldc);
 void openblas_set_num_threads(int n);
 int openblas_get_num_threads(void);
+char *openblas_get_corename(void);
 */
 import "C"
+
+import "os"
+
+// KernelsEnv is the environment variable that, set to "avx2" when the
+// program starts, makes an AVX-512 machine run the products and kernels an
+// AVX2 machine would: Gemm goes to OpenBLAS instead of the AVX-512 tiles
+// and the element-wise kernels are capped at AVX2+FMA (Adam at AVX). To
+// make OpenBLAS itself use its AVX2 kernels, also set
+// OPENBLAS_CORETYPE=Haswell ([BLASCore] reports the one in use). It is for
+// measurements; [GemmKernels] and [Kernels] report the result.
+const KernelsEnv = "ARGMAXVAE_KERNELS"
+
+func init() {
+	if os.Getenv(KernelsEnv) == "avx2" {
+		use512 = false
+		setKernelLevel(1)
+	}
+}
+
+// BLASCore names the kernel set OpenBLAS picked for this CPU
+// (openblas_get_corename, e.g. "SkylakeX" or "Haswell"); "" for gonum.
+func BLASCore() string { return C.GoString(C.openblas_get_corename()) }
 
 const (
 	cblasRowMajor = 101

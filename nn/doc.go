@@ -24,7 +24,11 @@
 // [Backend] reports which one was compiled in, and [SetThreads] sets the
 // number of OpenBLAS threads and the number of goroutines that share a
 // large AVX-512 product or log-likelihood pass (bands of independent rows
-// or columns, so results do not depend on it; default 1).
+// or columns, so results do not depend on it; default 1). Setting the
+// environment variable ARGMAXVAE_KERNELS=avx2 ([KernelsEnv]) runs an AVX2
+// machine's code paths on an AVX-512 one, for measurements (with
+// OPENBLAS_CORETYPE=Haswell for OpenBLAS's own kernels; [BLASCore] names
+// them).
 //
 // Two layer variants skip work that dense products would do:
 //

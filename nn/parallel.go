@@ -59,3 +59,17 @@ func parRows(n, align, work int, fn func(lo, hi int)) {
 	fn(0, min(n, groups/w*align))
 	wg.Wait()
 }
+
+// ParallelRows runs fn on contiguous ranges [lo, hi) covering [0, n),
+// cut at multiples of align (≥ 1), one per goroutine of the count
+// [SetThreads] set, the first on the calling goroutine; with one
+// goroutine, or when work (elements or multiply-adds in total) is too
+// small to pay for a second one, it calls fn(0, n). Callers keep results
+// independent of the split by having each range write only its own rows.
+func ParallelRows(n, align, work int, fn func(lo, hi int)) {
+	parRows(n, max(1, align), work, fn)
+}
+
+// Workers returns the number of goroutines [ParallelRows] and the
+// package's own kernels split large work across (see [SetThreads]).
+func Workers() int { return numWorkers() }

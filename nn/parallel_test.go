@@ -113,3 +113,31 @@ func TestWorkersBitIdentical(t *testing.T) {
 		}
 	}
 }
+
+// TestAdamWorkersBitIdentical checks that splitting Adam's update of a
+// large tensor across goroutines changes no bit of the parameters.
+func TestAdamWorkersBitIdentical(t *testing.T) {
+	defer setWorkers(numWorkers())
+	run := func(w int) []float32 {
+		setWorkers(w)
+		r := newRand(41)
+		m := NewMLP(784, 300, 784, r)
+		a := NewAdam(m.Params(), 1e-3)
+		for step := 0; step < 3; step++ {
+			for _, p := range m.Params() {
+				for i := range p.G {
+					p.G[i] = float32(r.NormFloat64())
+				}
+			}
+			a.Step()
+		}
+		var all []float32
+		for _, p := range m.Params() {
+			all = append(all, p.W...)
+		}
+		return all
+	}
+	if !slices.Equal(run(1), run(2)) {
+		t.Error("Adam: parameters differ between 1 and 2 workers")
+	}
+}

@@ -165,11 +165,12 @@ type config struct {
 	*Spec
 	BLAS        string `json:"blas"`
 	GemmKernels string `json:"gemm_kernels"`
+	BLASCore    string `json:"blas_core,omitempty"`
 	Kernels     string `json:"kernels"`
 	GoVersion   string `json:"go"`
 	CPUs        int    `json:"cpus"`
 }
 
 func configJSON(s *Spec) config {
-	return config{Spec: s, BLAS: nn.Backend(), GemmKernels: nn.GemmKernels(), Kernels: nn.Kernels(), GoVersion: runtime.Version(), CPUs: runtime.NumCPU()}
+	return config{Spec: s, BLAS: nn.Backend(), GemmKernels: nn.GemmKernels(), BLASCore: nn.BLASCore(), Kernels: nn.Kernels(), GoVersion: runtime.Version(), CPUs: runtime.NumCPU()}
 }
