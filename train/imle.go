@@ -20,17 +20,30 @@ import (
 // estimator stands for both. It is biased (a finite-difference of the
 // solver along the linearized loss); the test measures how well its mean
 // aligns with the exact gradient on a small model. The KL term of the
-// unary factors is added with its analytic gradient. I-MLE's
-// sum-of-Gamma noise for k-subsets is not offered: the VAE samples with
-// Gumbel noise on the unary scores.
+// unary factors is added with its analytic gradient.
+//
+// With SumOfGamma set (registered as "imle-sog") the noise is I-MLE's own
+// for k-subsets instead: the encoder's scores unperturbed, plus
+// sum-of-Gamma noise (see sumOfGamma, k of each subset) on the score of
+// each item being chosen, so that z* is the top k of the gains plus that
+// noise; the latent must be a k-subset or a product of them. The target
+// solve keeps the same noise. This is the estimator of the I-MLE paper's
+// discrete VAE; with Gumbel noise it is also blackbox differentiation.
 type IMLE struct {
-	Lambda float64 // λ; 0 means 10
+	Lambda     float64 // λ; 0 means 10
+	SumOfGamma bool    // sum-of-Gamma noise on k-subset gains instead of Gumbel on every unary score
 
 	dz nn.Mat
 }
 
-// Name implements [Estimator].
-func (*IMLE) Name() string { return "imle" }
+// Name implements [Estimator]: "imle", or "imle-sog" with sum-of-Gamma
+// noise.
+func (e *IMLE) Name() string {
+	if e.SumOfGamma {
+		return "imle-sog"
+	}
+	return "imle"
+}
 
 // Needs implements [Estimator]: any structure, no temperature.
 func (*IMLE) Needs() Needs { return Needs{} }
@@ -44,7 +57,13 @@ func (e *IMLE) Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error)
 	if !(lambda > 0) {
 		return Stats{}, fmt.Errorf("train: I-MLE needs λ > 0, got %v", lambda)
 	}
-	scores, err := v.sample(x, r)
+	var scores nn.Mat
+	var err error
+	if e.SumOfGamma {
+		scores, err = e.sampleSoG(v, x, r)
+	} else {
+		scores, err = v.sample(x, r)
+	}
 	if err != nil {
 		return Stats{}, err
 	}
@@ -69,4 +88,28 @@ func (e *IMLE) Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error)
 	klUnary(v, scores, n, k, v.kl, ds, 1/float64(B))
 	v.Enc.Backward(x, ds)
 	return meanStats(v.f, v.kl), nil
+}
+
+// sampleSoG encodes x, loads w with the scores plus sum-of-Gamma noise on
+// the "chosen" score of every item of every k-subset part (drawn from r in
+// row, then item order) and solves for z* (into v.zstar).
+func (e *IMLE) sampleSoG(v *VAE, x nn.Mat, r *rand.Rand) (nn.Mat, error) {
+	parts, err := subsetParts(v.S)
+	if err != nil {
+		return nn.Mat{}, fmt.Errorf("train: I-MLE with sum-of-Gamma noise: %w", err)
+	}
+	v.resize(x.Rows)
+	scores := v.Enc.Forward(x)
+	for b := 0; b < x.Rows; b++ {
+		row, w := scores.Row(b), v.w[b]
+		for j := range w {
+			w[j] = float64(row[j])
+		}
+		for _, p := range parts {
+			for i := p.off; i < p.off+p.n; i++ {
+				w[2*i+1] += sumOfGamma(r, max(p.k, 1))
+			}
+		}
+	}
+	return scores, v.solve(x.Rows, v.zstar)
 }

@@ -1,0 +1,167 @@
+package train
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/argmaxvae/argmaxvae/argmax"
+	"github.com/argmaxvae/argmaxvae/decoder"
+	"github.com/argmaxvae/argmaxvae/nn"
+)
+
+// STTopK is the straight-through Gumbel-top-k estimator for k-subset
+// latents (a k-subset or a product of them), the relaxation baseline of
+// the I-MLE paper's discrete VAE. Each item's score is its gain
+// gᵢ = w[2i+1] − w[2i] plus a standard Gumbel Gᵢ, so the hard code z*, the
+// top k of g + G, is a Gumbel-top-k sample (k items without replacement,
+// proportional to exp gᵢ). The decoder sees z*; the encoder gets the loss
+// gradient at z* pushed back through the successive-softmax relaxation of
+// top-k (Plötz and Roth, "Neural Nearest Neighbors Networks", NeurIPS 2018;
+// Xie and Ermon, "Reparameterizable Subset Sampling via Continuous
+// Relaxations", IJCAI 2019):
+//
+//	α¹ = g + G,  aʲ = softmax(αʲ/τ),  αʲ⁺¹ = αʲ + log(1 − aʲ),  ẑ = Σ_{j≤k} aʲ,
+//
+// with ∂L/∂ẑᵢ = ∂L/∂z[2i+1] − ∂L/∂z[2i] (the one-hot code of item i is
+// (1 − ẑᵢ, ẑᵢ)). z* is solved by the VAE's solver on w with the Gumbel on
+// the "chosen" scores, so it is the solver's code. The temperature is τ.
+// The unary-factor KL is added with its analytic gradient. Biased, as
+// every straight-through estimator.
+type STTopK struct {
+	gains []float64 // B×N perturbed gains g + G
+	a     []float64 // k×n softmax rows of one part
+	dz    nn.Mat
+}
+
+// Name implements [Estimator].
+func (*STTopK) Name() string { return "st-topk" }
+
+// Needs implements [Estimator]: binary latents (k-subsets), temperature τ.
+func (*STTopK) Needs() Needs {
+	return Needs{Binary: true, Temperature: "τ", MaxTemp: inf, AnnealEvery: 500}
+}
+
+// Step implements [Estimator]; tau must be positive.
+func (e *STTopK) Step(v *VAE, x nn.Mat, r *rand.Rand, tau float64) (Stats, error) {
+	if !(tau > 0) {
+		return Stats{}, fmt.Errorf("train: straight-through top-k needs τ > 0, got %v", tau)
+	}
+	parts, err := subsetParts(v.S)
+	if err != nil {
+		return Stats{}, fmt.Errorf("train: straight-through top-k: %w", err)
+	}
+	B, n, k, nk := x.Rows, v.N, v.K, v.NK()
+	v.resize(B)
+	scores := v.Enc.Forward(x)
+	if cap(e.gains) < B*n {
+		e.gains = make([]float64, B*n)
+	}
+	e.gains = e.gains[:B*n]
+	for b := 0; b < B; b++ {
+		row, w, g := scores.Row(b), v.w[b], e.gains[b*n:(b+1)*n]
+		for j := range w {
+			w[j] = float64(row[j])
+		}
+		for i := 0; i < n; i++ {
+			w[2*i+1] += argmax.Gumbel(r)
+			g[i] = w[2*i+1] - w[2*i]
+		}
+	}
+	if err := v.solve(B, v.zstar); err != nil {
+		return Stats{}, err
+	}
+	decoder.OneHot(v.zstar, n, k, v.onehot)
+	nn.Resize(&e.dz, B, nk)
+	v.decodeBackwardCode(x, v.onehot, e.dz) // dz = (1/B)·∂L_b/∂code
+	ds := v.GradBuffer(B)
+	c := make([]float64, n)
+	for b := 0; b < B; b++ {
+		dz, g, d := e.dz.Row(b), e.gains[b*n:(b+1)*n], ds.Row(b)
+		for i := range c {
+			c[i] = float64(dz[2*i+1] - dz[2*i])
+		}
+		for _, p := range parts {
+			grad := e.softTopKGrad(g[p.off:p.off+p.n], p.k, tau, c[p.off:p.off+p.n])
+			for i, gi := range grad {
+				d[2*(p.off+i)+1] += float32(gi)
+				d[2*(p.off+i)] -= float32(gi)
+			}
+		}
+	}
+	klUnary(v, scores, n, k, v.kl, ds, 1/float64(B))
+	v.Enc.Backward(x, ds)
+	return meanStats(v.f[:B], v.kl), nil
+}
+
+// minOneMinus floors 1 − aʲᵢ in the relaxation's log(1 − aʲᵢ): an item
+// already (numerically) chosen keeps a finite, very low score, and no
+// gradient flows through the floored logarithm.
+const minOneMinus = 1e-30
+
+// softTopK writes the successive-softmax relaxation ẑ of the top k of s
+// at temperature tau into out (len(s)), and, when a is not nil, the
+// softmax rows aʲ into a (k×len(s)). Σᵢ ẑᵢ = k; ẑ tends to the hard
+// top-k as tau → 0 when the gaps between scores are large against tau
+// (an item nearly tied with another is split between two steps and can
+// be picked again, so ẑᵢ > 1 is possible).
+func softTopK(s []float64, k int, tau float64, out, a []float64) {
+	n := len(s)
+	alpha := append([]float64(nil), s...)
+	row := make([]float64, n)
+	clear(out)
+	for j := 0; j < k; j++ {
+		m := math.Inf(-1)
+		for _, x := range alpha {
+			m = math.Max(m, x/tau)
+		}
+		sum := 0.0
+		for i, x := range alpha {
+			row[i] = math.Exp(x/tau - m)
+			sum += row[i]
+		}
+		for i := range row {
+			row[i] /= sum
+			out[i] += row[i]
+			alpha[i] += math.Log(math.Max(1-row[i], minOneMinus))
+		}
+		if a != nil {
+			copy(a[j*n:(j+1)*n], row)
+		}
+	}
+}
+
+// softTopKGrad returns ∂⟨c, ẑ(s)⟩/∂s for softTopK's relaxation, by
+// reverse-mode differentiation of its k steps (O(k·n)).
+func (e *STTopK) softTopKGrad(s []float64, k int, tau float64, c []float64) []float64 {
+	n := len(s)
+	if cap(e.a) < k*n {
+		e.a = make([]float64, k*n)
+	}
+	a := e.a[:k*n]
+	out := make([]float64, n)
+	softTopK(s, k, tau, out, a)
+	return softTopKBackward(a, k, n, tau, c)
+}
+
+// softTopKBackward is the reverse pass of softTopK given its softmax rows
+// a (k×n) and the output gradient c.
+func softTopKBackward(a []float64, k, n int, tau float64, c []float64) []float64 {
+	u := make([]float64, n) // ∂/∂αʲ⁺¹, then ∂/∂αʲ
+	abar := make([]float64, n)
+	for j := k - 1; j >= 0; j-- {
+		row := a[j*n : (j+1)*n]
+		dot := 0.0
+		for i := range row {
+			abar[i] = c[i]
+			if 1-row[i] > minOneMinus {
+				abar[i] -= u[i] / (1 - row[i])
+			}
+			dot += abar[i] * row[i]
+		}
+		for i := range row {
+			u[i] += row[i] * (abar[i] - dot) / tau
+		}
+	}
+	return u
+}
