@@ -40,16 +40,21 @@ func (g *Graph) adoptS(v int32) {
 			return
 		}
 	}
+	limit := st.sLevel
+	if st.sOpen {
+		limit++
+	}
+	// The lowest-labelled potential parent, over all arcs: the label
+	// must never decrease (a node queued at the level under construction
+	// and relabelled below it would never be scanned), so the scan cannot
+	// stop at a node of label d while arcs before the current one may
+	// hold one of label d − 1.
 	best, low := int32(-1), int32(math.MaxInt32)
 	for a := lo; a < hi; a++ {
 		ar := &arcs[a]
 		if nu := &in[ar.head]; nu.tree == sTree && nu.label < low && arcs[ar.sister].rcap > 0 {
 			best, low = a, nu.label
 		}
-	}
-	limit := st.sLevel
-	if st.sOpen {
-		limit++
 	}
 	if best >= 0 && low+1 == d {
 		nv.parent, nv.cur = best, best
@@ -67,7 +72,7 @@ func (g *Graph) adoptS(v int32) {
 			}
 		}
 	}
-	g.orphanChildren(v, lo, hi)
+	g.orphanChildren(v, sTree, d, lo, hi)
 }
 
 // adoptT is adoptS for an orphan of T, whose parent needs a residual arc
@@ -85,16 +90,21 @@ func (g *Graph) adoptT(v int32) {
 			return
 		}
 	}
+	limit := st.tLevel
+	if st.tOpen {
+		limit++
+	}
+	// The lowest-labelled potential parent, over all arcs: the label
+	// must never decrease (a node queued at the level under construction
+	// and relabelled below it would never be scanned), so the scan cannot
+	// stop at a node of label d while arcs before the current one may
+	// hold one of label d − 1.
 	best, low := int32(-1), int32(math.MaxInt32)
 	for a := lo; a < hi; a++ {
 		ar := &arcs[a]
 		if nu := &in[ar.head]; nu.tree == tTree && nu.label < low && ar.rcap > 0 {
 			best, low = a, nu.label
 		}
-	}
-	limit := st.tLevel
-	if st.tOpen {
-		limit++
 	}
 	if best >= 0 && low+1 == d {
 		nv.parent, nv.cur = best, best
@@ -112,16 +122,20 @@ func (g *Graph) adoptT(v int32) {
 			}
 		}
 	}
-	g.orphanChildren(v, lo, hi)
+	g.orphanChildren(v, tTree, d, lo, hi)
 }
 
 // orphanChildren queues as orphans the tree children of v, whose arcs are
-// lo..hi-1: the neighbours whose parent arc points to v.
-func (g *Graph) orphanChildren(v, lo, hi int32) {
+// lo..hi-1 and whose tree and label were tree and d before it was
+// relabelled or freed: the neighbours whose parent arc points to v.
+func (g *Graph) orphanChildren(v int32, tree int8, d, lo, hi int32) {
 	arcs, in := g.arcs, g.ib.in
 	for a := lo; a < hi; a++ {
+		// A child is in v's tree one label above v, and its parent arc
+		// is the sister of a or a parallel arc to v.
 		u := arcs[a].head
-		if p := in[u].parent; p >= 0 && in[u].tree != freeTree && arcs[p].head == v {
+		if nu := &in[u]; nu.tree == tree && nu.label == d+1 && nu.parent >= 0 &&
+			(nu.parent == arcs[a].sister || arcs[nu.parent].head == v) {
 			g.orphanIBFS(u)
 		}
 	}
