@@ -5,6 +5,7 @@ package train
 func init() {
 	for _, e := range []EstimatorInfo{
 		{"direct", "direct optimization through arg max, any structure", func(o EstimatorOptions) Estimator { return &Direct{KL: o.KL} }},
+		{"direct-exact", "direct with the exact perturbed arg max over all K^N ≤ 2¹⁶ codes instead of f̃", func(o EstimatorOptions) Estimator { return &DirectExact{KL: o.KL} }},
 		{"gsm", "Gumbel-Softmax (straight-through unless relaxed), independent latents", func(o EstimatorOptions) Estimator { return &GumbelSoftmax{Hard: !o.Relaxed} }},
 		{"exact", "the exact gradient, one categorical latent", func(EstimatorOptions) Estimator { return &Exact{} }},
 		{"arm", "ARM, independent bits", func(EstimatorOptions) Estimator { return &ARM{} }},

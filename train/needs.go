@@ -17,6 +17,7 @@ type Needs struct {
 	Temperature string // "ε" (direct), "τ" (Gumbel-Softmax) or "" (none)
 	MaxTemp     float64
 	AnnealEvery int // default iterations between temperature updates; 0 when there is no temperature
+	MaxCodes    int // at most this many joint codes K^N (enumerated every step); 0: no limit
 }
 
 // Check returns an error naming every requirement that the structure s
@@ -36,6 +37,15 @@ func (nd Needs) Check(estimator string, s argmax.Structure) error {
 	}
 	if nd.OneLatent && n != 1 {
 		miss = append(miss, fmt.Sprintf("one categorical latent (this one has %d)", n))
+	}
+	if nd.MaxCodes > 0 {
+		codes := 1
+		for i := 0; i < n && codes <= nd.MaxCodes; i++ {
+			codes *= k
+		}
+		if codes > nd.MaxCodes {
+			miss = append(miss, fmt.Sprintf("at most %d joint codes K^N, enumerated every step (this one has %d^%d)", nd.MaxCodes, k, n))
+		}
 	}
 	if len(miss) == 0 {
 		return nil

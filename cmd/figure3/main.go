@@ -6,6 +6,11 @@
 //     independent, supermodular (maxflow) and general-sign (bnb, milp);
 //   - right: the middle panel's runs against training wall clock.
 //
+// -exact-solvers adds, for the structures it names, direct with the exact
+// perturbed arg max over all 2ⁿ codes (estimator direct-exact, cmd/structured
+// -ftilde exact; n ≤ 16) to the middle and right panels, next to direct
+// with the paper's f̃.
+//
 // It writes OUT/figure3.png (the three panels), OUT/figure3.csv (one row
 // per run and epoch), OUT/figure3.md (per-run epoch time and solver share)
 // and a sub-directory per run. Finished runs are reused. The MILP encoder
@@ -53,6 +58,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	ests := fs.String("estimators", "direct,direct-none,gsm,arm,disarm,reinforce,rebar", "estimators for the unstructured encoder (left panel); direct-none and direct-analytic are direct with -direct-kl none or analytic")
 	solvers := fs.String("solvers", "independent,maxflow,bnb,milp", "encoder structures for direct (middle and right panels)")
 	milpEpochs := fs.Int("milp-epochs", 1, "epochs for the MILP encoder (timing only)")
+	exactSolvers := fs.String("exact-solvers", "", "encoder structures also trained with direct-exact (the exact perturbed arg max over all 2ⁿ codes instead of f̃, n ≤ 16; every code is decoded every step), e.g. maxflow,bnb")
 	if err := experiment.Parse(fs, args); err != nil {
 		return err
 	}
@@ -62,6 +68,17 @@ func run(args []string, stdout, stderr io.Writer) error {
 	experiment.Prepare(&check)
 	if err := check.Validate(); err != nil {
 		return experiment.Usage(err)
+	}
+	for _, sv := range experiment.SplitList(*exactSolvers) {
+		c := *base
+		c.Solver, c.Estimator = sv, "direct-exact"
+		var err error
+		if c.Structure, err = experiment.StructureOf(sv); err != nil {
+			return experiment.Usage(err)
+		}
+		if err := c.Validate(); err != nil {
+			return experiment.Usage(fmt.Errorf("-exact-solvers %s: %w", sv, err))
+		}
 	}
 	data, err := experiment.LoadData(base.Data, base.DataDir, base.Dynamic, base.Seed, base.Limit)
 	if err != nil {
@@ -79,7 +96,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		s := *base
 		s.Solver, s.Estimator, s.DirectKL = solver, est, "folded"
-		if kl, ok := strings.CutPrefix(est, "direct-"); ok {
+		if kl, ok := strings.CutPrefix(est, "direct-"); ok && est != "direct-exact" {
 			s.Estimator, s.DirectKL = "direct", kl
 		}
 		if solver == "milp" {
@@ -111,6 +128,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	for _, sv := range experiment.SplitList(*solvers) {
 		if err := do(sv, "direct", "middle"); err != nil {
+			return err
+		}
+	}
+	for _, sv := range experiment.SplitList(*exactSolvers) {
+		if err := do(sv, "direct-exact", "middle"); err != nil {
 			return err
 		}
 	}

@@ -29,6 +29,10 @@
 // did: independent → independent bits, maxflow → complete supermodular,
 // bnb, exhaustive, qpbo, milp → complete general.
 //
+// -ftilde exact replaces direct's low-dimensional f̃ by the exact perturbed
+// arg max over all K^N codes (n ≤ 16 bits; every code is decoded every
+// step, so an epoch costs far more: see train.DirectExact).
+//
 // Structured encoders train with direct optimization (the arg max is the
 // only thing they need); the independent one also with gsm, arm, disarm,
 // reinforce and rebar (each estimator declares what it needs).
@@ -73,12 +77,23 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&s.ExactKL, "kl-exact", 500, "test examples for the exact Gibbs KL of pairwise encoders (2ⁿ states each; 0 to skip)")
 	fs.IntVar(&s.NLLEvery, "nll-every", 0, "epochs between evaluations of the exact −log p(x) and Gibbs NELBO on the test set (all 2ⁿ codes, about 12 s for n = 15 on 10,000 images; 0: last epoch only); the best-validation epoch is always evaluated")
 	fs.IntVar(&s.IWSamples, "iw-samples", 1000, "importance samples per test image for −log p(x) when 2ⁿ is too many to enumerate (n > 20; last epoch only; 0: skip)")
+	ftilde := fs.String("ftilde", "lowdim", "direct: the loss term of the perturbed arg max z*(ε): lowdim (f̃, the paper's low-dimensional approximation, one latent changed at a time around z*) or exact (f itself over all K^N ≤ 2¹⁶ codes, each decoded every step: the estimator direct-exact)")
 	resume := fs.Bool("resume", false, "continue from OUT/checkpoint.bin up to -epochs")
 	if err := experiment.Parse(fs, args); err != nil {
 		return err
 	}
 	if s.Samples < 1 {
 		return experiment.Usage(fmt.Errorf("-samples %d: want ≥ 1", s.Samples))
+	}
+	switch *ftilde {
+	case "lowdim":
+	case "exact": // n ≤ 16 is checked with the estimator's declaration
+		if s.Estimator != "direct" {
+			return experiment.Usage(fmt.Errorf("-ftilde exact applies to -estimator direct, not %s", s.Estimator))
+		}
+		s.Estimator = "direct-exact"
+	default:
+		return experiment.Usage(fmt.Errorf("-ftilde %q: want lowdim or exact", *ftilde))
 	}
 	if err := experiment.ResolveStructure(s, *structure, *signs); err != nil {
 		return experiment.Usage(err)
