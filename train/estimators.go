@@ -14,6 +14,8 @@ func init() {
 		{"rebar", "REBAR, independent bits", func(EstimatorOptions) Estimator { return &Rebar{} }},
 		{"imle", "I-MLE / blackbox differentiation (λ = 10), any structure", func(EstimatorOptions) Estimator { return &IMLE{} }},
 		{"perturbed", "perturbed optimizer (Gaussian noise σ, 10 solves), any structure", func(EstimatorOptions) Estimator { return &Perturbed{} }},
+		{"imle-sog", "I-MLE with sum-of-Gamma noise (λ = 10), k-subsets and products of them", func(EstimatorOptions) Estimator { return &IMLE{SumOfGamma: true} }},
+		{"st-topk", "straight-through Gumbel-top-k (successive-softmax relaxation, τ), k-subsets and products of them", func(EstimatorOptions) Estimator { return &STTopK{} }},
 	} {
 		RegisterEstimator(e)
 	}

@@ -71,6 +71,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&s.K, "states", 2, "states per variable (independent and chain structures; complete needs 2)")
 	structure := fs.String("structure", "", "latent structure: independent, complete, grid (n bits on a 4-connected grid, weights signed by -signs), chain, subset (k of n bits, -subset-k), matching (permutations of n), tree (spanning trees of the complete graph on n nodes) (default: decided by -solver, or complete)")
 	fs.IntVar(&s.SubsetK, "subset-k", 0, "-structure subset: how many of the n bits are on")
+	fs.IntVar(&s.Parts, "subset-parts", 0, "-structure subset: that many independent k-of-n subsets in the latent (the I-MLE paper's discrete VAE: -n 20 -subset-k 10 -subset-parts 20; −log p(x) is then importance-weighted with the exact k-subset proposal)")
 	signs := fs.String("signs", "supermodular", "complete and grid structures: pair weights supermodular (≥ 0, graph cut) or general (any sign)")
 	fs.StringVar(&s.Solver, "solver", "", "exact arg max solver (default: the structure's fastest; maxflow when neither flag is given)")
 	fs.IntVar(&s.Samples, "samples", 1, "Gumbel-Max samples per test example for the reconstruction term")

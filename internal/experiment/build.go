@@ -39,10 +39,11 @@ type Spec struct {
 	Limit     int     `json:"limit"`
 	Samples   int     `json:"eval_samples"`
 	ExactKL   int     `json:"exact_kl_examples"`
-	NLLEvery  int     `json:"nll_every"`          // structured: epochs between exact −log p(x) evaluations (0: last epoch only)
-	IWSamples int     `json:"iw_samples"`         // structured, not enumerable: importance samples per test image (0: none)
-	NLLKind   string  `json:"test_nll_kind"`      // what test_nll is: "exact" or "importance-weighted (S samples)"
-	SubsetK   int     `json:"subset_k,omitempty"` // structure "subset": the k of k-of-N
+	NLLEvery  int     `json:"nll_every"`              // structured: epochs between exact −log p(x) evaluations (0: last epoch only)
+	IWSamples int     `json:"iw_samples"`             // structured, not enumerable: importance samples per test image (0: none)
+	NLLKind   string  `json:"test_nll_kind"`          // what test_nll is: "exact" or "importance-weighted (S samples)"
+	SubsetK   int     `json:"subset_k,omitempty"`     // structure "subset": the k of k-of-N
+	Parts     int     `json:"subset_parts,omitempty"` // structure "subset": independent k-of-N subsets (0 or 1: one)
 	Out       string  `json:"out"`
 
 	klGradAlias string // the deprecated -kl-grad, resolved by Setup
@@ -114,7 +115,11 @@ func NewStructure(s *Spec) (argmax.Structure, error) {
 	case "chain":
 		return argmax.NewChain(s.N, s.K)
 	case "subset":
-		return argmax.NewKSubset(s.N, s.SubsetK)
+		sub, err := argmax.NewKSubset(s.N, s.SubsetK)
+		if err != nil || s.Parts <= 1 {
+			return sub, err
+		}
+		return argmax.Repeat(sub, s.Parts) // Parts latent variables, each a k-of-N subset
 	case "matching":
 		return argmax.NewMatching(s.N)
 	case "tree":
@@ -153,6 +158,8 @@ func (s *Spec) Validate() error {
 		return fmt.Errorf("-threads %d: want ≥ 0", s.Threads)
 	case s.NLLEvery < 0:
 		return fmt.Errorf("-nll-every %d: want ≥ 0", s.NLLEvery)
+	case s.Parts < 0:
+		return fmt.Errorf("-subset-parts %d: want ≥ 0", s.Parts)
 	case s.IWSamples < 0:
 		return fmt.Errorf("-iw-samples %d: want ≥ 0", s.IWSamples)
 	case s.Hidden < 1:

@@ -78,8 +78,8 @@ func ResolveStructure(s *Spec, structure, signs string) error {
 	default:
 		return fmt.Errorf("-structure %q: want independent, complete, grid, chain, subset, matching or tree", structure)
 	}
-	if structure != "subset" && s.SubsetK != 0 {
-		return fmt.Errorf("-subset-k applies to -structure subset only")
+	if structure != "subset" && (s.SubsetK != 0 || s.Parts > 1) {
+		return fmt.Errorf("-subset-k and -subset-parts apply to -structure subset only")
 	}
 	if s.Solver == "" {
 		st, err := NewStructure(s)
