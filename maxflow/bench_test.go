@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
+	"time"
 )
 
 // benchSolve rebuilds and solves p on g b.N times.
@@ -184,4 +186,86 @@ func gcProblem(r *rand.Rand, n int) *problem {
 		p.ops = append(p.ops, op{1, i, 0, max(ai, 0), max(-ai, 0)})
 	}
 	return p
+}
+
+// pairRatio runs a and then b once per iteration of b.Loop, times each
+// call, and reports the median of the per-iteration ratios t(b)/t(a) as
+// the metric name, with the median times of both as a-ms and b-ms. Taking
+// the two in turn, in one process, and the median of their ratios keeps
+// the load of a shared machine out of the ratio as far as possible.
+func pairRatio(bm *testing.B, name string, a, b func()) {
+	var ta, tb, r []float64
+	for bm.Loop() {
+		t0 := time.Now()
+		a()
+		t1 := time.Now()
+		b()
+		t2 := time.Now()
+		da, db := t1.Sub(t0).Seconds(), t2.Sub(t1).Seconds()
+		ta, tb, r = append(ta, da), append(tb, db), append(r, db/da)
+	}
+	bm.ReportMetric(median(r), name)
+	bm.ReportMetric(1e3*median(ta), "a-ms")
+	bm.ReportMetric(1e3*median(tb), "b-ms")
+}
+
+func median(x []float64) float64 {
+	s := slices.Clone(x)
+	slices.Sort(s)
+	if len(s) == 0 {
+		return math.NaN()
+	}
+	return s[len(s)/2]
+}
+
+// solver returns a function that rebuilds p on g and solves it, failing
+// the benchmark unless the flow is want (up to rounding, for real
+// capacities).
+func solver(bm *testing.B, p *problem, g MinCut, want float64) func() {
+	return func() {
+		p.load(g)
+		if f, err := g.MaxFlow(); err != nil || math.Abs(f-want) > 1e-12*max(1, math.Abs(want)) {
+			bm.Fatalf("flow %v (%v), want %v", f, err, want)
+		}
+	}
+}
+
+// BenchmarkRatioIBFS reports ibfs/bk, the median ratio of IBFS's time to
+// BK's on the same graph, solved in turn in one process (a = BK, b =
+// IBFS): segmentation grids of 512² and 1024², complete graphs of 100,
+// 200 and 600 nodes with integer capacities, and argmax.GraphCut's shape
+// at 15, 100 and 200 nodes.
+func BenchmarkRatioIBFS(bm *testing.B) {
+	cases := []struct {
+		name string
+		p    *problem
+	}{
+		{"segmentation-512", segProblem(1, 512, 512)},
+		{"segmentation-1024", segProblem(1, 1024, 1024)},
+	}
+	for _, n := range []int{100, 200, 600} {
+		cases = append(cases, struct {
+			name string
+			p    *problem
+		}{fmt.Sprintf("dense-%d", n), randProblem(rand.New(rand.NewPCG(2, uint64(n))), n, 1, 100)})
+	}
+	for _, n := range []int{15, 100, 200} {
+		cases = append(cases, struct {
+			name string
+			p    *problem
+		}{fmt.Sprintf("graphcut-%d", n), gcProblem(rand.New(rand.NewPCG(4, uint64(n))), n)})
+	}
+	for _, c := range cases {
+		bm.Run(c.name, func(bm *testing.B) {
+			bk, ib := New(c.p.n, len(c.p.ops)), NewWith(IBFS, c.p.n, len(c.p.ops))
+			c.p.load(bk)
+			want, err := bk.MaxFlow()
+			if err != nil {
+				bm.Fatal(err)
+			}
+			c.p.load(ib)
+			ib.MaxFlow()
+			pairRatio(bm, "ibfs/bk", solver(bm, c.p, bk, want), solver(bm, c.p, ib, want))
+		})
+	}
 }

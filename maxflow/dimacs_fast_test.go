@@ -152,3 +152,18 @@ func BenchmarkReadDIMACS(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkRatioReadDIMACS reports old/new, the median ratio of the old
+// reader's time to the new one's on the 28 MB file, read in turn in one
+// process (a = new, b = old).
+func BenchmarkRatioReadDIMACS(b *testing.B) {
+	data := dimacsFile()
+	read := func(f func(io.Reader) (*Instance, error)) func() {
+		return func() {
+			if _, err := f(bytes.NewReader(data)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	pairRatio(b, "old/new", read(ReadDIMACS), read(readDIMACSOld))
+}
