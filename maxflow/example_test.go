@@ -23,3 +23,22 @@ func Example() {
 	// flow: 6
 	// source side: true false
 }
+
+// The same two pixels solved by IBFS: same graph calls, same flow, same
+// cut.
+func ExampleNewWith() {
+	g := maxflow.NewWith(maxflow.IBFS, 2, 1)
+	g.AddTerminal(0, 5, 1)
+	g.AddTerminal(1, 2, 6)
+	g.AddEdge(0, 1, 3, 3)
+	flow, err := g.MaxFlow()
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(g.Algorithm(), "flow:", flow)
+	fmt.Println("source side:", g.SourceSide(0), g.SourceSide(1))
+	// Output:
+	// ibfs flow: 6
+	// source side: true false
+}

@@ -17,22 +17,28 @@ package maxflow
 // of label Ds and makes free neighbours children at Ds + 1); T likewise
 // with reverse passes. The labels make orphan adoption cheap and local:
 // an orphan first looks for a parent of the same label after its current
-// arc (on grids, almost always found in a step or two); otherwise it is
-// relabelled to one more than its lowest-labelled potential parent, its
+// arc; otherwise it is relabelled to one more than its lowest-labelled potential parent, its
 // children become orphans, and it leaves the tree only when no node of its
 // tree has a residual arc into it (or the lowest such node is still
 // waiting to be scanned, and will take it back when it is). BK's trees
 // have no such structure: its orphans walk their candidate parents' paths
 // to the terminal, and its trees grow long, thin paths.
 //
-// Why IBFS and not HPF or EIBFS proper: IBFS and EIBFS are the fastest
-// serial algorithms on the 4-connected vision grids of Jensen et al.
-// (TPAMI 2023), and both return the flow itself, from which the minimal
-// cut this package promises (residual reachability from s) is read off;
+// Why this family and not HPF: (E)IBFS is among the fastest serial
+// algorithms on the 4-connected vision grids of Jensen et al. (TPAMI
+// 2023), and it keeps a flow at all times, from which the minimal cut this
+// package promises (residual reachability from s) is read off directly;
 // Hochbaum's pseudoflow finds a minimum cut first and needs a separate
-// flow-recovery phase for that. EIBFS's further step, pushing excesses
-// through the trees instead of whole augmenting paths, is not done here:
-// every augmentation pushes the bottleneck of one s-t path, as BK does.
+// flow-recovery phase for that, and it shares nothing with BK's trees.
+// EIBFS's further step, pushing excesses through the trees instead of
+// whole augmenting paths (with orphans processed in label order), is not
+// done here: every augmentation pushes the bottleneck of one s-t path, as
+// BK does, and orphans are processed first in, first out. Measured
+// (docs/results/maxflow-second.md), this IBFS is about twice as fast as
+// BK on dense graphs but 1.3–1.7× slower on segmentation grids, where
+// three in four orphans fail to find a same-label parent and their
+// relabelling orphans their whole subtree; EIBFS's excesses are the
+// known remedy and the next step.
 //
 // Invariants, for S (T is symmetric, with arcs reversed):
 //   - tree: every S node v that is not an orphan has parent arc p with
@@ -54,10 +60,14 @@ package maxflow
 // closed, S is exactly the set of nodes reachable from s in the residual
 // graph; if T closed first, a final search extends S to that set.
 //
-// Time: O(V²·E) for IBFS (Goldberg et al. 2011, with the current-arc
-// adoption; the bound holds for real capacities as the label argument
-// does not count flow units), plus O(V + E) per MaxFlow for building and
-// the final search. Memory: O(V + E).
+// Time: Goldberg et al. prove O(V²·E) for IBFS, an argument on labels
+// that does not count flow units, so real capacities are covered; this
+// implementation follows its passes, labels and current arcs but adopts
+// orphans first in, first out, which their proof does not cover. What
+// holds here: labels never decrease (the relabel takes the minimum over
+// all arcs) and are tree depths, at most V; every adoption ends; every
+// augmentation saturates an arc. Plus O(V + E) per MaxFlow for building
+// and the final search. Memory: O(V + E).
 
 // Trees of an IBFS node.
 const (
