@@ -72,18 +72,21 @@ func qpboChoice(k int) Choice {
 //     and bound on the unlabelled remainder, with the registered MILP
 //     solver (see [RegisterMILP]) for a remainder component above
 //     [MaxBranchAndBound] variables (without one, such a remainder is an
-//     error at Solve). On weakly frustrated chains, grids and sparse graphs
-//     roof duality labels all or nearly all variables (0.9 ms for a chain
-//     of 10⁴ variables; see docs/results/qpbo-scaling.md).
+//     error at Solve). On chains, grids and sparse graphs with N(0,1)
+//     unaries and |N(0,1)| pair weights, 10% or 50% of them negative, roof
+//     duality labelled 99–100% of the variables and QPBO solved n = 10⁴ in
+//     1.5–66 ms (median per row); on zero-field spin glasses (bench.Ising)
+//     it labels 1–22%, and only the MILP fallback finishes, at n = 100 in
+//     24–350 ms (see docs/results/qpbo-scaling.md).
 //
 // Where branch and bound accepts the model, it stays the choice: on
 // general-sign models of at most 64 variables (chains, grids, random
-// graphs of degree 3–4, complete graphs; 10% or 50% negative weights)
-// QPBO + branch and bound took 0.4–1.6× branch and bound's time, faster
-// only on chains and a few sparse models of 48–64 variables
-// (solverbench -qpbo-crossover, 5 models per row, ratios from one run),
-// and 2–8× slower on dense frustrated ones, where roof duality labels
-// nothing.
+// graphs of degree 3–4, complete graphs of up to 32; 10% or 50% negative
+// weights) the ratio of branch and bound's time to QPBO's (QPBO + branch
+// and bound on the remainder) was 0.46–1.28 on the sparse ones, above 1
+// only for chains of 24–64 variables, and 0.21–0.61 on complete graphs,
+// where roof duality labels little at 50% negative weights (solverbench
+// -qpbo-crossover, 5 models per row, ratios from one run).
 //
 // Otherwise, that is for a general-sign component with more than 1000
 // pairwise terms (dense beyond about 45 variables) or a larger one with
@@ -185,7 +188,8 @@ func componentStats(m *Model) chooseComponents {
 }
 
 // ByName returns a factory for the named solver: "categorical",
-// "independent", "exhaustive", "maxflow", "bnb", "qpbo", or "milp" (only when a
+// "independent", "exhaustive", "maxflow", "bnb", "qpbo" (with the MILP
+// solver as [QPBO.Large] when one is registered), or "milp" (only when a
 // MILP solver is registered, see [RegisterMILP]). Unknown names give an
 // error listing the known ones.
 func ByName(name string) (func() Solver, error) {
@@ -199,6 +203,9 @@ func ByName(name string) (func() Solver, error) {
 	case "bnb":
 		return func() Solver { return &BranchAndBound{} }, nil
 	case "qpbo":
+		if f := milpFactory(); f != nil {
+			return func() Solver { return &QPBO{Large: f()} }, nil
+		}
 		return func() Solver { return &QPBO{} }, nil
 	case "milp":
 		if f := milpFactory(); f != nil {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/argmaxvae/argmaxvae/argmax"
+	"github.com/argmaxvae/argmaxvae/qip"
 )
 
 // BenchmarkQPBO compares branch and bound with QPBO (+ branch and bound on
@@ -131,5 +132,40 @@ func TestRunSolver(t *testing.T) {
 	}
 	if FormatLabelled(math.NaN()) != "–" || FormatLabelled(0.5) != "50.0%" {
 		t.Error("FormatLabelled")
+	}
+}
+
+// TestQPBOLargeRemainderMILP: on spin glasses on a 9×9 grid, roof duality
+// leaves a remainder component above MaxBranchAndBound; the "qpbo" solver
+// of argmax.ByName (package qip registered) hands it to the MILP solver,
+// and the result must equal the MILP solver's on the whole model.
+func TestQPBOLargeRemainderMILP(t *testing.T) {
+	f, err := argmax.ByName("qpbo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(4, 4))
+	big := 0
+	for k := 0; k < 3; k++ {
+		m := Ising(r, 81, GridPairs(9, 9), 0.5, 1)
+		q := f()
+		z := make([]int, m.N)
+		got, err := q.Solve(m, z)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if qp := q.(*argmax.QPBO); m.N-qp.Labelled() > argmax.MaxBranchAndBound {
+			big++
+		}
+		want, err := qip.New().Solve(m, make([]int, m.N))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if math.Abs(got-want) > 1e-6*math.Max(1, math.Abs(want)) || math.Abs(m.Score(z)-got) > 1e-9 {
+			t.Errorf("model %d: QPBO+MILP %v (z scores %v), MILP %v", k, got, m.Score(z), want)
+		}
+	}
+	if big == 0 {
+		t.Error("no model left a remainder above MaxBranchAndBound: the test does not reach the MILP fallback")
 	}
 }
