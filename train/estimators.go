@@ -12,6 +12,7 @@ func init() {
 		{"disarm", "DisARM, independent bits", func(EstimatorOptions) Estimator { return &DisARM{} }},
 		{"reinforce", "REINFORCE with a learned baseline, independent bits", func(EstimatorOptions) Estimator { return &Reinforce{} }},
 		{"rebar", "REBAR, independent bits", func(EstimatorOptions) Estimator { return &Rebar{} }},
+		{"relax", "RELAX: REBAR's relaxation scaled by a learned η plus a learned control-variate network, tuned online for low variance, independent bits", func(EstimatorOptions) Estimator { return &Relax{} }},
 		{"imle", "I-MLE / blackbox differentiation (λ = 10), any structure", func(EstimatorOptions) Estimator { return &IMLE{} }},
 		{"perturbed", "perturbed optimizer (Gaussian noise σ, 10 solves), any structure", func(EstimatorOptions) Estimator { return &Perturbed{} }},
 		{"imle-sog", "I-MLE with sum-of-Gamma noise (λ = 10), k-subsets and products of them", func(EstimatorOptions) Estimator { return &IMLE{SumOfGamma: true} }},

@@ -55,7 +55,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&base.N, "n", 15, "number of binary latents")
 	fs.IntVar(&base.Samples, "samples", 1, "Gumbel-Max samples per test example")
 	fs.IntVar(&base.ExactKL, "kl-exact", 500, "test examples for the exact Gibbs KL of pairwise encoders")
-	ests := fs.String("estimators", "direct,direct-none,gsm,arm,disarm,reinforce,rebar", "estimators for the unstructured encoder (left panel); direct-none and direct-analytic are direct with -direct-kl none or analytic")
+	ests := fs.String("estimators", "direct,direct-none,gsm,arm,disarm,reinforce,rebar,relax", "estimators for the unstructured encoder (left panel); direct-none and direct-analytic are direct with -direct-kl none or analytic")
 	solvers := fs.String("solvers", "independent,maxflow,bnb,milp", "encoder structures for direct (middle and right panels)")
 	milpEpochs := fs.Int("milp-epochs", 1, "epochs for the MILP encoder (timing only)")
 	exactSolvers := fs.String("exact-solvers", "", "encoder structures also trained with direct-exact (the exact perturbed arg max over all 2ⁿ codes instead of f̃, n ≤ 16; every code is decoded every step), e.g. maxflow,bnb")
