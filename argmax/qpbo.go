@@ -121,8 +121,10 @@ func (q *QPBO) Solve(m *Model, z []int) (float64, error) {
 
 // Label writes the roof-duality labelling of m into label[:m.N] (0 or 1
 // for a persistent variable, −1 for an unlabelled one) and returns the
-// number of labelled variables: the first stage of [QPBO.Solve]. Every
-// optimum of m agrees with the labels.
+// number of labelled variables: the first stage of [QPBO.Solve]. Some
+// optimum of m agrees with all the labels at once; in exact arithmetic
+// (integer weights, say) every optimum does. With real weights this holds
+// up to the rounding of the max-flow (see the type's doc).
 func (q *QPBO) Label(m *Model, label []int) (int, error) {
 	if err := checkBinary(m, label, "QPBO"); err != nil {
 		return 0, err
