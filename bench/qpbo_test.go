@@ -169,3 +169,31 @@ func TestQPBOLargeRemainderMILP(t *testing.T) {
 		t.Error("no model left a remainder above MaxBranchAndBound: the test does not reach the MILP fallback")
 	}
 }
+
+// TestQPBOPast64VsMILP: beyond branch and bound's reach, QPBO alone
+// (roof duality, then bnb on the small remainder) must agree with the MILP
+// solver on the whole model: 10×10 grids and random degree-3 graphs on 100
+// variables, half the pair weights negative.
+func TestQPBOPast64VsMILP(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 5))
+	var q argmax.QPBO
+	for k := 0; k < 4; k++ {
+		pairs := GridPairs(10, 10)
+		if k%2 == 1 {
+			pairs = RandomPairs(r, 100, 3)
+		}
+		m := Frustrated(r, 100, pairs, 0.5, 1)
+		z := make([]int, m.N)
+		got, err := q.Solve(m, z)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := qip.New().Solve(m, make([]int, m.N))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if math.Abs(got-want) > 1e-6*math.Max(1, math.Abs(want)) || math.Abs(m.Score(z)-got) > 1e-9 {
+			t.Errorf("model %d: QPBO %v (z scores %v, %d labelled), MILP %v", k, got, m.Score(z), q.Labelled(), want)
+		}
+	}
+}
