@@ -1,0 +1,130 @@
+package train
+
+import (
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/argmaxvae/argmaxvae/argmax"
+	"github.com/argmaxvae/argmaxvae/nn"
+)
+
+// labRow returns the row named name (prefix) at ε.
+func labRow(t *testing.T, res *LabResult, name string, eps float64) LabRow {
+	t.Helper()
+	for _, r := range res.Rows {
+		if strings.HasPrefix(r.Estimator, name) && r.Eps == eps {
+			return r
+		}
+	}
+	t.Fatalf("no row %q at ε = %v", name, eps)
+	return LabRow{}
+}
+
+// On independent latents the conditional Monte-Carlo reference must agree
+// with the closed form, and every unbiased estimator (the noise-level
+// REINFORCE and ARM, and the training estimators ARM, DisARM, REINFORCE,
+// REBAR and RELAX) must be within its noise floor of it, while direct at a
+// large ε is visibly biased.
+func TestStructuredLabIndependent(t *testing.T) {
+	const n, d, B = 5, 10, 4
+	v := tinyVAE(t, 4, d, n, 2, false, false, "")
+	for i := range v.Dec.Net.L2.W {
+		v.Dec.Net.L2.W[i] *= 6
+	}
+	x := randomImages(5, B, d)
+	res, err := StructuredLab(v, x, LabConfig{Eps: []float64{3, 0.1}, Reps: 3000, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Reference != "closed form" || res.ClosedDiff > 4*res.ClosedSE+1e-9 {
+		t.Errorf("reference %s: conditional MC is %.4g from the closed form (se %.4g)", res.Reference, res.ClosedDiff, res.ClosedSE)
+	}
+	for _, r := range res.Rows {
+		t.Logf("%-45s ε=%-4v bias %.4f raw %.4f floor %.4f std %.3f cos %.3f (‖∇‖ %.3f)", r.Estimator, r.Eps, r.Bias, r.Raw, r.Floor, r.Std, r.Cos, res.RefNorm)
+		if !strings.HasPrefix(r.Estimator, "direct") && r.Raw > 1.6*r.Floor+1e-6 {
+			t.Errorf("%s: %.4f from the exact gradient, noise floor %.4f", r.Estimator, r.Raw, r.Floor)
+		}
+	}
+	if big := labRow(t, res, "direct, f̃", 3); big.Raw < 4*big.Floor {
+		t.Errorf("test too weak: direct at ε = 3 is within noise (%.4f, floor %.4f)", big.Raw, big.Floor)
+	}
+}
+
+// On a pairwise encoder the reference (conditional Monte Carlo) and ARM on
+// the noise, unbiased by two different arguments, must agree within the
+// paired noise floor; so must direct with the exact z*(ε) at a small ε, up
+// to its O(ε) bias.
+func TestStructuredLabPairwise(t *testing.T) {
+	const n, d, B = 5, 10, 4
+	for _, c := range []struct {
+		super bool
+		solve string
+	}{{true, "maxflow"}, {false, "bnb"}} {
+		v := tinyVAE(t, 6, d, n, 2, true, c.super, c.solve)
+		for i := range v.Dec.Net.L2.W {
+			v.Dec.Net.L2.W[i] *= 6
+		}
+		x := randomImages(7, B, d)
+		res, err := StructuredLab(v, x, LabConfig{Eps: []float64{0.03}, Reps: 4000, Seed: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Reference != "conditional Monte Carlo" || res.RefSE > 0.05*res.RefNorm {
+			t.Errorf("%s: reference %s, ‖∇‖ %.4f ± %.4f", c.solve, res.Reference, res.RefNorm, res.RefSE)
+		}
+		for _, r := range res.Rows {
+			t.Logf("%s %-45s ε=%-4v bias %.4f raw %.4f floor %.4f std %.3f cos %.3f pairs %.4f±%.4f (‖∇‖ %.3f)", c.solve, r.Estimator, r.Eps, r.Bias, r.Raw, r.Floor, r.Std, r.Cos, r.PairDiff, r.PairFloor, res.RefNorm)
+		}
+		for _, name := range []string{"ARM on the noise", "REINFORCE on the noise"} {
+			if r := labRow(t, res, name, 0); r.Raw > 1.6*r.Floor+1e-6 {
+				t.Errorf("%s %s: %.4f from the reference, noise floor %.4f", c.solve, name, r.Raw, r.Floor)
+			}
+		}
+		if r := labRow(t, res, "direct, exact", 0.03); r.Raw > 1.6*r.Floor+0.1*res.RefNorm {
+			t.Errorf("%s direct exact at ε = 0.03: %.4f from the reference (floor %.4f, ‖∇‖ %.4f)", c.solve, r.Raw, r.Floor, res.RefNorm)
+		}
+	}
+}
+
+// The laboratory's direct f̃ and exact samples at one noise draw must be
+// the gradients Direct (KL ignored) and DirectExact compute on the same
+// noise with the solver.
+func TestStructuredLabMatchesSteps(t *testing.T) {
+	const n, d, B, eps = 6, 10, 12, 0.4
+	v := tinyVAE(t, 6, d, n, 2, true, false, "bnb")
+	for i := range v.Dec.Net.L2.W {
+		v.Dec.Net.L2.W[i] *= 4
+	}
+	x := randomImages(7, B, d)
+	tb, err := newLabTables(v, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	noise := make([]float64, B*2*n)
+	argmax.GumbelFill(noise, rand.New(rand.NewPCG(3, 3)))
+	wk := &labWork{l: make([]float64, n), lt: make([]float64, n), nl: make([]float64, 1<<tb.low), nh: make([]float64, 1<<(n-tb.low)),
+		nl2: make([]float64, 1<<tb.low), nh2: make([]float64, 1<<(n-tb.low)),
+		m1: make([]float64, n), m0: make([]float64, n), a1: make([]int, n), a0: make([]int, n)}
+	est := [][]float64{make([]float64, B*n), make([]float64, B*n), make([]float64, B*n), make([]float64, B*n)}
+	pairs := [][]float64{make([]float64, B*len(tb.pairs)), nil, nil, nil}
+	ref := make([]float64, B*n)
+	for b := 0; b < B; b++ {
+		tb.sample(b, noise[b*2*n:(b+1)*2*n], wk, []float64{eps}, 0, false, ref[b*n:(b+1)*n], est, pairs, len(tb.pairs))
+	}
+	for k, e := range []Estimator{&Direct{KL: KLNone}, &DirectExact{KL: KLNone}} {
+		nn.ZeroGrad(v.Params())
+		if _, err := e.Step(v, x, rand.New(rand.NewPCG(3, 3)), eps); err != nil {
+			t.Fatal(err)
+		}
+		for b := 0; b < B; b++ {
+			for i := 0; i < n; i++ {
+				got := float64(B) * float64(v.dscores.At(b, 2*i+1))
+				if math.Abs(got-est[k][b*n+i]) > 1e-4 {
+					t.Fatalf("%s example %d bit %d: Step %v, laboratory %v", e.Name(), b, i, got, est[k][b*n+i])
+				}
+			}
+		}
+	}
+}
