@@ -45,8 +45,9 @@ func (e *IMLE) Name() string {
 	return "imle"
 }
 
-// Needs implements [Estimator]: any structure, no temperature.
-func (*IMLE) Needs() Needs { return Needs{} }
+// Needs implements [Estimator]: any structure (k-subsets with sum-of-Gamma
+// noise), no temperature.
+func (e *IMLE) Needs() Needs { return Needs{Subsets: e.SumOfGamma} }
 
 // Step implements [Estimator]; temp is ignored.
 func (e *IMLE) Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error) {

@@ -16,8 +16,9 @@ type Needs struct {
 	OneLatent   bool   // a single categorical variable (N = 1)
 	Temperature string // "ε" (direct), "τ" (Gumbel-Softmax) or "" (none)
 	MaxTemp     float64
-	AnnealEvery int // default iterations between temperature updates; 0 when there is no temperature
-	MaxCodes    int // at most this many joint codes K^N (enumerated every step); 0: no limit
+	AnnealEvery int  // default iterations between temperature updates; 0 when there is no temperature
+	MaxCodes    int  // at most this many joint codes K^N (enumerated every step); 0: no limit
+	Subsets     bool // k-subset latents: an argmax.KSubset or an argmax.Product of them
 }
 
 // Check returns an error naming every requirement that the structure s
@@ -37,6 +38,11 @@ func (nd Needs) Check(estimator string, s argmax.Structure) error {
 	}
 	if nd.OneLatent && n != 1 {
 		miss = append(miss, fmt.Sprintf("one categorical latent (this one has %d)", n))
+	}
+	if nd.Subsets {
+		if _, err := subsetParts(s); err != nil {
+			miss = append(miss, fmt.Sprintf("k-subset latents (%v)", err))
+		}
 	}
 	if nd.MaxCodes > 0 {
 		codes := 1

@@ -37,9 +37,9 @@ type STTopK struct {
 // Name implements [Estimator].
 func (*STTopK) Name() string { return "st-topk" }
 
-// Needs implements [Estimator]: binary latents (k-subsets), temperature τ.
+// Needs implements [Estimator]: k-subset latents, temperature τ.
 func (*STTopK) Needs() Needs {
-	return Needs{Binary: true, Temperature: "τ", MaxTemp: inf, AnnealEvery: 500}
+	return Needs{Subsets: true, Temperature: "τ", MaxTemp: inf, AnnealEvery: 500}
 }
 
 // Step implements [Estimator]; tau must be positive.
