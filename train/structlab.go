@@ -66,15 +66,17 @@ type LabConfig struct {
 // LabRow is one estimator's comparison with the reference gradient over
 // all examples and bits.
 type LabRow struct {
-	Estimator string
-	Eps       float64 // 0 when it has none
-	Bias      float64 // ‖E ĝ − ∇‖, the mean difference's norm with its noise removed: √max(0, ‖d̄‖² − Σ se²)
-	Raw       float64 // ‖d̄‖, the mean difference's norm as measured
-	Floor     float64 // √Σ se²: the norm Raw would have for an unbiased estimator
-	Std       float64 // root mean per-coordinate standard deviation of one sample
-	Cos       float64 // cosine of the estimator's mean with the reference
-	PairDiff  float64 // direct only, pairwise encoders: ‖mean(ĝ_f̃ − ĝ_exact)‖ on the pair weights (same noise), else NaN
-	PairFloor float64 // its paired noise floor
+	Estimator  string
+	Eps        float64 // 0 when it has none
+	Bias       float64 // ‖E ĝ − ∇‖, the mean difference's norm with its noise removed: √max(0, ‖d̄‖² − Σ se²)
+	Raw        float64 // ‖d̄‖, the mean difference's norm as measured
+	Floor      float64 // √Σ se²: the norm Raw would have for an unbiased estimator
+	Std        float64 // root mean per-coordinate standard deviation of one sample
+	Cos        float64 // cosine of the estimator's mean with the reference
+	UnaryDiff  float64 // direct with f̃ only: ‖mean(ĝ_f̃ − ĝ_exact)‖ on the bit logits at the same noise and ε, else NaN
+	UnaryFloor float64 // its paired noise floor
+	PairDiff   float64 // direct with f̃ only, pairwise encoders: the same on the pair weights, else NaN
+	PairFloor  float64 // its paired noise floor
 }
 
 // LabResult is the laboratory's output.
@@ -262,6 +264,7 @@ func StructuredLab(v *VAE, x nn.Mat, cfg LabConfig) (*LabResult, error) {
 		eps        float64
 		diff, samp *welford
 		pair       *welford // direct f̃ − exact on pairs
+		unary      *welford // direct f̃ − exact on the logits
 	}
 	names := []acc{}
 	for _, e := range cfg.Eps {
@@ -271,8 +274,11 @@ func StructuredLab(v *VAE, x nn.Mat, cfg LabConfig) (*LabResult, error) {
 	P := len(t.pairs)
 	for i := range names {
 		names[i].diff, names[i].samp = newWelford(D), newWelford(D)
-		if names[i].name == "direct, f̃" && P > 0 {
-			names[i].pair = newWelford(B * P)
+		if names[i].name == "direct, f̃" {
+			names[i].unary = newWelford(D)
+			if P > 0 {
+				names[i].pair = newWelford(B * P)
+			}
 		}
 	}
 	refW := newWelford(D)
@@ -327,6 +333,12 @@ func StructuredLab(v *VAE, x nn.Mat, cfg LabConfig) (*LabResult, error) {
 			if names[i].pair != nil {
 				names[i].pair.add(pairRows[i])
 			}
+			if names[i].unary != nil { // the exact row follows
+				for j := range d {
+					d[j] = estRows[i][j] - estRows[i+1][j]
+				}
+				names[i].unary.add(d)
+			}
 		}
 		// Update the REINFORCE baselines after use: L(z*) of this rep.
 		for b := 0; b < B; b++ {
@@ -353,6 +365,10 @@ func StructuredLab(v *VAE, x nn.Mat, cfg LabConfig) (*LabResult, error) {
 	for _, a := range names {
 		row := labSummarize(a.name, a.eps, a.diff, a.samp, ref, closed == nil)
 		row.PairDiff, row.PairFloor = math.NaN(), math.NaN()
+		row.UnaryDiff, row.UnaryFloor = math.NaN(), math.NaN()
+		if a.unary != nil {
+			row.UnaryDiff, row.UnaryFloor = labNorm(a.unary.mean), math.Sqrt(a.unary.se2())
+		}
 		if a.pair != nil {
 			row.PairDiff, row.PairFloor = labNorm(a.pair.mean), math.Sqrt(a.pair.se2())
 		}
@@ -542,6 +558,7 @@ func labTrainingEstimators(v *VAE, x nn.Mat, cfg LabConfig, closed []float64) ([
 		}
 		row := labSummarize(est.Name()+" (training estimator)", 0, diff, samp, closed, false)
 		row.PairDiff, row.PairFloor = math.NaN(), math.NaN()
+		row.UnaryDiff, row.UnaryFloor = math.NaN(), math.NaN()
 		rows = append(rows, row)
 	}
 	return rows, nil

@@ -42,10 +42,15 @@ func TestStructuredLabIndependent(t *testing.T) {
 		t.Errorf("reference %s: conditional MC is %.4g from the closed form (se %.4g)", res.Reference, res.ClosedDiff, res.ClosedSE)
 	}
 	for _, r := range res.Rows {
-		t.Logf("%-45s ε=%-4v bias %.4f raw %.4f floor %.4f std %.3f cos %.3f (‖∇‖ %.3f)", r.Estimator, r.Eps, r.Bias, r.Raw, r.Floor, r.Std, r.Cos, res.RefNorm)
+		t.Logf("%-45s ε=%-4v bias %.4f raw %.4f floor %.4f std %.3f cos %.3f f̃−exact %.4f±%.4f (‖∇‖ %.3f)", r.Estimator, r.Eps, r.Bias, r.Raw, r.Floor, r.Std, r.Cos, r.UnaryDiff, r.UnaryFloor, res.RefNorm)
 		if !strings.HasPrefix(r.Estimator, "direct") && r.Raw > 1.6*r.Floor+1e-6 {
 			t.Errorf("%s: %.4f from the exact gradient, noise floor %.4f", r.Estimator, r.Raw, r.Floor)
 		}
+	}
+	// f̃ is exact for independent latents as ε → 0: at ε = 0.1 it is close
+	// to direct with the exact z*(ε) at the same noise.
+	if r := labRow(t, res, "direct, f̃", 0.1); r.UnaryDiff > 2*r.UnaryFloor+0.05*res.RefNorm {
+		t.Errorf("independent, ε = 0.1: f̃ − exact = %.4f (floor %.4f, ‖∇‖ %.4f)", r.UnaryDiff, r.UnaryFloor, res.RefNorm)
 	}
 	if big := labRow(t, res, "direct, f̃", 3); big.Raw < 4*big.Floor {
 		t.Errorf("test too weak: direct at ε = 3 is within noise (%.4f, floor %.4f)", big.Raw, big.Floor)
@@ -75,7 +80,7 @@ func TestStructuredLabPairwise(t *testing.T) {
 			t.Errorf("%s: reference %s, ‖∇‖ %.4f ± %.4f", c.solve, res.Reference, res.RefNorm, res.RefSE)
 		}
 		for _, r := range res.Rows {
-			t.Logf("%s %-45s ε=%-4v bias %.4f raw %.4f floor %.4f std %.3f cos %.3f pairs %.4f±%.4f (‖∇‖ %.3f)", c.solve, r.Estimator, r.Eps, r.Bias, r.Raw, r.Floor, r.Std, r.Cos, r.PairDiff, r.PairFloor, res.RefNorm)
+			t.Logf("%s %-45s ε=%-4v bias %.4f raw %.4f floor %.4f std %.3f cos %.3f f̃−exact %.4f±%.4f pairs %.4f±%.4f (‖∇‖ %.3f)", c.solve, r.Estimator, r.Eps, r.Bias, r.Raw, r.Floor, r.Std, r.Cos, r.UnaryDiff, r.UnaryFloor, r.PairDiff, r.PairFloor, res.RefNorm)
 		}
 		for _, name := range []string{"ARM on the noise", "REINFORCE on the noise"} {
 			if r := labRow(t, res, name, 0); r.Raw > 1.6*r.Floor+1e-6 {

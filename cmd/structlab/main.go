@@ -115,7 +115,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 }
 
 func write(out string, res *train.LabResult, s *experiment.Spec, epoch int, cmd string, reps int, elapsed time.Duration, stdout io.Writer) error {
-	csv, err := report.CreateCSV(filepath.Join(out, "lab.csv"), []string{"estimator", "eps", "bias", "raw", "floor", "rel_bias", "std", "cos", "pair_diff", "pair_floor"})
+	csv, err := report.CreateCSV(filepath.Join(out, "lab.csv"), []string{"estimator", "eps", "bias", "raw", "floor", "rel_bias", "std", "cos", "unary_diff", "unary_floor", "pair_diff", "pair_floor"})
 	if err != nil {
 		return err
 	}
@@ -127,18 +127,21 @@ func write(out string, res *train.LabResult, s *experiment.Spec, epoch int, cmd 
 	}
 	var rows [][]string
 	for _, r := range res.Rows {
-		if err := csv.Write(r.Estimator, r.Eps, r.Bias, r.Raw, r.Floor, r.Bias/res.RefNorm, r.Std, r.Cos, r.PairDiff, r.PairFloor); err != nil {
+		if err := csv.Write(r.Estimator, r.Eps, r.Bias, r.Raw, r.Floor, r.Bias/res.RefNorm, r.Std, r.Cos, r.UnaryDiff, r.UnaryFloor, r.PairDiff, r.PairFloor); err != nil {
 			return err
 		}
 		e := "–"
 		if r.Eps > 0 {
 			e = g(r.Eps)
 		}
-		pair := "–"
+		pair, unary := "–", "–"
 		if !math.IsNaN(r.PairDiff) {
 			pair = g(r.PairDiff) + " (floor " + g(r.PairFloor) + ")"
 		}
-		rows = append(rows, []string{r.Estimator, e, g(r.Bias / res.RefNorm), g(r.Raw), g(r.Floor), g(r.Std), g(r.Cos), pair})
+		if !math.IsNaN(r.UnaryDiff) {
+			unary = g(r.UnaryDiff) + " (floor " + g(r.UnaryFloor) + ")"
+		}
+		rows = append(rows, []string{r.Estimator, e, g(r.Bias / res.RefNorm), g(r.Raw), g(r.Floor), g(r.Std), g(r.Cos), unary, pair})
 	}
 	if err := csv.Close(); err != nil {
 		return err
@@ -152,8 +155,8 @@ func write(out string, res *train.LabResult, s *experiment.Spec, epoch int, cmd 
 	}
 	md := fmt.Sprintf("Command: `%s`\n\nRun: %s, %s/%s, n = %d, epoch %d; %d test images, %d noise draws each (common to all table estimators), %s.\n\nReference gradient of E[−log p(x|z*)] w.r.t. the %d·n bit logits: %s.\n\n",
 		cmd, s.Out, s.Estimator, s.Solver, s.N, epoch, res.Examples, reps, elapsed.Round(time.Second), res.Examples, ref) +
-		"bias/‖∇‖: ‖E ĝ − ∇‖ with the Monte-Carlo noise removed (√max(0, raw² − floor²)), relative; raw: ‖mean(ĝ − ∇̂)‖ over paired samples; floor: its standard error (what raw is for an unbiased estimator); std: root mean per-coordinate standard deviation of one sample; cos: cosine of the mean with ∇; pairs: direct only, ‖mean(ĝ_f̃ − ĝ_exact)‖ on the pair weights at the same noise.\n\n" +
-		report.Markdown([]string{"estimator", "ε", "bias/‖∇‖", "raw", "floor", "std", "cos", "pairs: f̃ − exact"}, rows)
+		"bias/‖∇‖: ‖E ĝ − ∇‖ with the Monte-Carlo noise removed (√max(0, raw² − floor²)), relative; raw: ‖mean(ĝ − ∇̂)‖ over paired samples; floor: its standard error (what raw is for an unbiased estimator); std: root mean per-coordinate standard deviation of one sample; cos: cosine of the mean with ∇; f̃ − exact: direct only, ‖mean(ĝ_f̃ − ĝ_exact)‖ at the same noise and ε, on the logits and on the pair weights (floor: its paired standard error).\n\n" +
+		report.Markdown([]string{"estimator", "ε", "bias/‖∇‖", "raw", "floor", "std", "cos", "logits: f̃ − exact", "pairs: f̃ − exact"}, rows)
 	if err := os.WriteFile(filepath.Join(out, "lab.md"), []byte(md), 0o644); err != nil {
 		return err
 	}
