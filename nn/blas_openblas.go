@@ -73,8 +73,10 @@ func SetThreads(n int) {
 	setWorkers(n)
 }
 
-// Threads returns the number of threads OpenBLAS currently uses.
-func Threads() int { return int(C.openblas_get_num_threads()) }
+// Threads returns the count SetThreads last set (1 before any call; the
+// number of OpenBLAS threads is then OpenBLAS's default, all CPUs), so that
+// SetThreads(Threads()) restores both settings.
+func Threads() int { return numWorkers() }
 
 // Backend names the BLAS implementation compiled in: "openblas" or "gonum".
 func Backend() string { return "openblas" }

@@ -171,6 +171,14 @@ func ExactLikelihood(v *VAE, X nn.Mat) (Likelihood, error) {
 		acc[i].mf, acc[i].mh = math.Inf(-1), math.Inf(-1)
 	}
 	nw := max(1, min(runtime.GOMAXPROCS(0), (B+imgChunk-1)/imgChunk))
+	if nw > 1 {
+		// The workers below already use every CPU: each product runs on
+		// its worker's goroutine alone, with no OpenBLAS threads or
+		// nn goroutines of its own nested inside (results do not depend
+		// on the thread count).
+		defer nn.SetThreads(nn.Threads())
+		nn.SetThreads(1)
+	}
 	workers := make([]enumWorker, nw)
 	for w := range workers {
 		workers[w].lo, workers[w].hi = w*B/nw, (w+1)*B/nw

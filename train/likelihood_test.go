@@ -1,6 +1,7 @@
 package train
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -405,6 +406,16 @@ func TestLikelihoodErrors(t *testing.T) {
 // structured experiments' size: 15 binary latents (32,768 codes) with a
 // complete pairwise structure (105 edges), hidden 300, 784 pixels.
 func BenchmarkExactLikelihood(b *testing.B) {
+	defer nn.SetThreads(nn.Threads())
+	for _, threads := range []int{1, 2} {
+		b.Run(fmt.Sprintf("threads%d", threads), func(b *testing.B) {
+			nn.SetThreads(threads)
+			benchExactLikelihood(b)
+		})
+	}
+}
+
+func benchExactLikelihood(b *testing.B) {
 	const n, hidden, d, rows = 15, 300, 784, 1000
 	r := rand.New(rand.NewPCG(1, 2))
 	s := argmax.Complete(n, true)
