@@ -22,7 +22,13 @@
 // Constrained structures (subset, matching, tree) train with direct, imle
 // and perturbed; their uniform prior is over the feasible codes, which is
 // what the exact −log p(x) and the Gibbs NELBO use (the training loss's
-// KL is the unary factors', as for every structure).
+// KL is the unary factors', as for every structure). -subset-parts M makes
+// the latent M independent k-of-n subsets (-n 20 -subset-k 10
+// -subset-parts 20 is the I-MLE paper's discrete VAE); subset latents also
+// train with imle-sog (I-MLE's sum-of-Gamma noise) and st-topk
+// (straight-through Gumbel-top-k), and when they have too many codes to
+// enumerate −log p(x) is importance-weighted with the exact exponential-
+// family proposal over k-subsets. cmd/structgrid runs the whole grid.
 //
 // -solver picks an exact solver among those that apply (default: the
 // structure's fastest). Without -structure, -solver decides it as it always
