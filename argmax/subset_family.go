@@ -15,17 +15,19 @@ var _ UnaryFamily = (*KSubset)(nil)
 //
 // the elementary symmetric polynomial of degree K, computed by the dynamic
 // programme E[i][j] = E[i−1][j] + exp(gᵢ)·E[i−1][j−1] (in log space,
-// O(N·K) per Set). Sampling walks the table back from (N, K): item i is
+// O(N·K) per Set, with the inclusion probabilities below). Sampling walks the table back from (N, K): item i is
 // in with probability exp(gᵢ)·E[i−1][j−1]/E[i][j] given that j of the first
 // i items are, at most one uniform per item, O(N) per sample.
 func (s *KSubset) NewUnarySampler() UnarySampler {
-	return &subsetSampler{s: *s, le: make([]float64, (s.N+1)*(s.K+1)), g: make([]float64, s.N)}
+	w := (s.N + 1) * (s.K + 1)
+	return &subsetSampler{s: *s, le: make([]float64, w), pin: make([]float64, w), g: make([]float64, s.N)}
 }
 
 // subsetSampler is KSubset's [UnarySampler].
 type subsetSampler struct {
 	s     KSubset
 	le    []float64 // (N+1)×(K+1): le[i*(K+1)+j] = log e_j(exp g₁..g_i)
+	pin   []float64 // (N+1)×(K+1): P(item i is in | j of the first i are)
 	g     []float64
 	base  float64 // Σᵢ θ[2i]
 	logZ  float64
@@ -73,6 +75,11 @@ func (t *subsetSampler) Set(theta []float64) (float64, error) {
 		}
 	}
 	t.logZ = t.base + le[n*w+k]
+	for i := 1; i <= n; i++ {
+		for j := 1; j <= min(i, k); j++ {
+			t.pin[i*w+j] = math.Exp(t.g[i-1] + le[(i-1)*w+j-1] - le[i*w+j])
+		}
+	}
 	if math.IsNaN(t.logZ) || math.IsInf(t.logZ, 0) {
 		return 0, fmt.Errorf("%w: %s: log Z(θ) = %v", ErrNotFinite, t.s.Name(), t.logZ)
 	}
@@ -96,8 +103,7 @@ func (t *subsetSampler) Sample(u func() float64, z []int) float64 {
 		case j == i: // every remaining item is in
 			in = true
 		default:
-			p := math.Exp(t.g[i-1] + t.le[(i-1)*w+j-1] - t.le[i*w+j])
-			in = u() < p
+			in = u() < t.pin[i*w+j]
 		}
 		if in {
 			z[i-1] = 1
