@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -64,7 +65,7 @@ const MaxIsolatedNodes = 1 << 16
 // through strings.Fields and strconv (see parseLine).
 func ReadDIMACS(r io.Reader) (*Instance, error) {
 	lr := &lineReader{r: r, buf: make([]byte, readBuf)}
-	p := &dimacsParser{in: &Instance{Nodes: -1, Source: -1, Sink: -1}}
+	p := &dimacsParser{in: &Instance{Nodes: -1, Source: -1, Sink: -1}, size: inputSize(r)}
 	for {
 		lr.fill()
 		if lr.lo == lr.hi {
@@ -161,6 +162,28 @@ type dimacsParser struct {
 	in       *Instance
 	declared int // ARCS of the p line
 	line     int // number of the current line, 1-based
+	size     int // bytes in the input if known (see inputSize), else 0
+}
+
+// inputSize returns the number of bytes r will deliver when r says so
+// cheaply: a *bytes.Reader, *strings.Reader or regular *os.File (the
+// bytes left from its offset); 0 otherwise.
+func inputSize(r io.Reader) int {
+	switch r := r.(type) {
+	case interface{ Len() int }: // bytes.Reader, strings.Reader, bytes.Buffer
+		return r.Len()
+	case *os.File:
+		st, err := r.Stat()
+		if err != nil || !st.Mode().IsRegular() {
+			return 0
+		}
+		off, err := r.Seek(0, io.SeekCurrent)
+		if err != nil || off > st.Size() {
+			return 0
+		}
+		return int(min(st.Size()-off, math.MaxInt32))
+	}
+	return 0
 }
 
 func (p *dimacsParser) bad(format string, args ...any) error {
@@ -330,7 +353,11 @@ func (p *dimacsParser) slowLine(text string) error {
 				"and at most %d more (isolated, carrying no flow) are accepted, so that memory stays proportional to the file", n, m, m, MaxIsolatedNodes)
 		}
 		in.Nodes, p.declared = n, m
-		in.Arcs = make([]Arc, 0, min(m, 1<<16))
+		// Room for the declared arcs, as far as the input can hold them
+		// (an arc line takes at least 8 bytes) when its size is known, so
+		// that a large file is read without growing the array; memory
+		// stays proportional to the input either way.
+		in.Arcs = make([]Arc, 0, min(m, max(1<<16, p.size/8)))
 	case "n":
 		if in.Nodes < 0 {
 			return bad("n line before the p line")

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -166,4 +168,56 @@ func BenchmarkRatioReadDIMACS(b *testing.B) {
 		}
 	}
 	pairRatio(b, "old/new", read(ReadDIMACS), read(readDIMACSOld))
+}
+
+// TestReadDIMACSSources reads one file from a regular file (whole, and
+// after a seek), a pipe and a strings.Reader (sizes known or not, see
+// inputSize) and gets the same instance each time.
+func TestReadDIMACSSources(t *testing.T) {
+	var buf bytes.Buffer
+	SegmentationGrid(6, 40, 30).WriteDIMACS(&buf)
+	data := buf.Bytes()
+	want, err := ReadDIMACS(strings.NewReader(string(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "g.max")
+	if err := os.WriteFile(path, append([]byte("c skipped by the seek\n"), data...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if n := inputSize(f); n != len(data)+22 {
+		t.Fatalf("inputSize of the file: %d, want %d", n, len(data)+22)
+	}
+	if got, err := ReadDIMACS(f); err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("from a file: %v", err)
+	}
+	if _, err := f.Seek(22, io.SeekStart); err != nil {
+		t.Fatal(err)
+	}
+	if n := inputSize(f); n != len(data) {
+		t.Fatalf("inputSize after the seek: %d, want %d", n, len(data))
+	}
+	if got, err := ReadDIMACS(f); err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("from a file after a seek: %v", err)
+	}
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		pw.Write(data)
+		pw.Close()
+	}()
+	if n := inputSize(pr); n != 0 {
+		t.Fatalf("inputSize of a pipe: %d", n)
+	}
+	if got, err := ReadDIMACS(pr); err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("from a pipe: %v", err)
+	}
+	pr.Close()
 }

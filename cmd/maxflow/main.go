@@ -139,7 +139,7 @@ func solve(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		r, name = f, *inPath
 	}
 	t0 := time.Now()
-	in, err := maxflow.ReadDIMACS(bufio.NewReaderSize(r, 1<<16))
+	in, err := maxflow.ReadDIMACS(r) // it buffers its input itself
 	if err != nil {
 		return &inputError{name, err}
 	}
