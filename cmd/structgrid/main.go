@@ -175,7 +175,7 @@ func write(out string, cells []*cell, stdout io.Writer) error {
 		panels[n-1].Series = append(panels[n-1].Series, report.Series{Name: c.estimator, X: wall, Y: loss})
 		nll := f2(c.sum.TestNLLAtBest)
 		if se := c.sum.TestNLLStdErrAtBest; se > 0 && !math.IsNaN(se) {
-			nll += fmt.Sprintf(" ± %.2f", se)
+			nll += fmt.Sprintf(" ± %.2g", se)
 		}
 		kind := c.sum.NLLKind
 		if kind == "" {
