@@ -57,7 +57,12 @@ func (a *iwAcc) add(lw float64) {
 // variance of the weights w_s (computed with the weights rescaled by their
 // largest), and NLLStdErr = sqrt(Σ_b Var(log p̂_b))/B. It is NaN for
 // samples = 1, where the spread cannot be estimated. GibbsNELBO and GibbsKL
-// are NaN. samples < 1 or X of the wrong width is an error.
+// are NaN, except for a UnaryFamily structure without interaction weights
+// (a product of k-subsets): there the proposal is the Gibbs distribution
+// q_G ∝ exp h itself, and they are the sample means of −log w_s and of
+// log r(z_s|x) − log p(z_s) over all B·S samples, unbiased estimates of
+// q_G's negative ELBO (a valid bound on −log p(x) in expectation) and of
+// KL(q_G‖p). samples < 1 or X of the wrong width is an error.
 //
 // Codes are drawn by inverse CDF, latent by latent, example by example, from
 // rng alone (one Float64 per latent and sample), so a fixed seed gives a
@@ -111,6 +116,7 @@ func ImportanceLikelihood(v *VAE, X nn.Mat, samples int, rng *rand.Rand) (Likeli
 	onehot := nn.NewMat(batch, nk)
 	xs := nn.NewMat(batch, D)
 	cur := -1 // example whose proposal is in lq, p
+	var sumLW, sumKL float64
 	for t0 := 0; t0 < total; t0 += batch {
 		rows := min(batch, total-t0)
 		nn.Resize(&onehot, rows, nk)
@@ -171,10 +177,17 @@ func ImportanceLikelihood(v *VAE, X nn.Mat, samples int, rng *rand.Rand) (Likeli
 					t%samples, t/samples, lw, fs[r], logr[r])
 			}
 			acc[(t0+r)/samples].add(lw)
+			sumLW += lw
+			sumKL += logr[r] - logPrior
 		}
 	}
 
 	S := float64(samples)
+	gibbsNELBO, gibbsKL := math.NaN(), math.NaN()
+	if fam != nil && v.Interactions() == 0 {
+		// The proposal is q_G itself: the mean log weight estimates its ELBO.
+		gibbsNELBO, gibbsKL = -sumLW/float64(total), sumKL/float64(total)
+	}
 	var sumNLL, sumVar float64
 	for _, a := range acc {
 		sumNLL -= a.m + math.Log(a.s1/S)
@@ -194,8 +207,8 @@ func ImportanceLikelihood(v *VAE, X nn.Mat, samples int, rng *rand.Rand) (Likeli
 		NLL:        sumNLL / nb,
 		NLLStdErr:  se,
 		Samples:    samples,
-		GibbsNELBO: math.NaN(),
-		GibbsKL:    math.NaN(),
+		GibbsNELBO: gibbsNELBO,
+		GibbsKL:    gibbsKL,
 		Seconds:    time.Since(start).Seconds(),
 	}, nil
 }
