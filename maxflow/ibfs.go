@@ -123,8 +123,15 @@ func (g *Graph) initIBFS() {
 	st := &g.ib
 	n := g.n
 	st.in = resize(st.in, n)
-	st.sq, st.sn, st.tq, st.tn = st.sq[:0], st.sn[:0], st.tq[:0], st.tn[:0]
-	st.orph = st.orph[:0]
+	// Room for every node in each queue up front; a queue can still
+	// outgrow it (a node queued again after a relabel), rarely, and then
+	// keeps the larger array for later solves.
+	for _, q := range []*[]int32{&st.sq, &st.sn, &st.tq, &st.tn, &st.orph} {
+		if cap(*q) < n {
+			*q = make([]int32, 0, n)
+		}
+		*q = (*q)[:0]
+	}
 	st.sLevel, st.tLevel, st.sOpen, st.tOpen = 1, 1, false, false
 	for i, tr := range g.tr[:n] {
 		nd := &st.in[i]
