@@ -91,6 +91,11 @@ type ibfsState struct {
 	sLevel, tLevel int32   // label of the nodes in sq, in tq
 	sOpen, tOpen   bool    // a forward (reverse) pass is running
 	orph           []int32 // orphans awaiting adoption, FIFO
+	// rres[k] caches arcs[arcs[k].sister].rcap > 0: whether the arc's
+	// reverse has residual capacity, read by the reverse passes and the
+	// source-tree adoption without touching the sister arc (in another
+	// node's row). augmentIBFS keeps it in step with every residual.
+	rres []bool
 }
 
 // maxFlowIBFS runs IBFS on the built graph.
@@ -133,6 +138,11 @@ func (g *Graph) initIBFS() {
 		*q = (*q)[:0]
 	}
 	st.sLevel, st.tLevel, st.sOpen, st.tOpen = 1, 1, false, false
+	arcs := g.arcs[:g.off[n]]
+	st.rres = resize(st.rres, len(arcs))
+	for k := range arcs {
+		st.rres[k] = arcs[arcs[k].sister].rcap > 0
+	}
 	for i, tr := range g.tr[:n] {
 		nd := &st.in[i]
 		*nd = inode{parent: terminal, cur: g.off[i], label: 1}
@@ -195,7 +205,7 @@ func (g *Graph) passT() {
 	st := &g.ib
 	L := st.tLevel
 	st.tOpen = true
-	arcs, off := g.arcs, g.off
+	arcs, off, rres := g.arcs, g.off, st.rres
 	for idx := 0; idx < len(st.tq); idx++ {
 		v := st.tq[idx]
 		in := st.in
@@ -206,7 +216,7 @@ func (g *Graph) passT() {
 			// The head's tree first: a T neighbour (the common case deep
 			// in T) is skipped without reading the sister arc.
 			ar := &arcs[k]
-			if nw := &in[ar.head]; nw.tree != tTree && arcs[ar.sister].rcap > 0 {
+			if nw := &in[ar.head]; nw.tree != tTree && rres[k] {
 				switch nw.tree {
 				case freeTree:
 					*nw = inode{parent: ar.sister, cur: ar.sister, label: L + 1, tree: tTree}
@@ -248,13 +258,18 @@ func (g *Graph) augmentIBFS(a int32) {
 	}
 	b = min(b, -g.tr[i])
 
-	arcs[arcs[a].sister].rcap += b
+	rres := g.ib.rres
+	sa := arcs[a].sister
+	arcs[sa].rcap += b
 	arcs[a].rcap -= b
-	i = arcs[arcs[a].sister].head
+	rres[a], rres[sa] = true, arcs[a].rcap > 0
+	i = arcs[sa].head
 	for p := in[i].parent; p != terminal; p = in[i].parent {
-		down := &arcs[arcs[p].sister]
+		sp := arcs[p].sister
+		down := &arcs[sp]
 		arcs[p].rcap += b
 		down.rcap -= b
+		rres[sp], rres[p] = true, down.rcap > 0
 		next := arcs[p].head
 		if down.rcap <= 0 {
 			g.orphanIBFS(i)
@@ -270,6 +285,7 @@ func (g *Graph) augmentIBFS(a int32) {
 		up := &arcs[p]
 		arcs[up.sister].rcap += b
 		up.rcap -= b
+		rres[p], rres[up.sister] = true, up.rcap > 0
 		next := up.head
 		if up.rcap <= 0 {
 			g.orphanIBFS(i)

@@ -29,13 +29,13 @@ func (g *Graph) adoptIBFS() {
 // relabelled to the level under construction is queued for scanning.
 func (g *Graph) adoptS(v int32) {
 	st := &g.ib
-	arcs, in := g.arcs, st.in
+	arcs, in, rres := g.arcs, st.in, st.rres
 	nv := &in[v]
 	d := nv.label
 	lo, hi := g.off[v], g.off[v+1]
 	for a := nv.cur; a < hi; a++ {
 		ar := &arcs[a]
-		if nu := &in[ar.head]; nu.tree == sTree && nu.label == d-1 && arcs[ar.sister].rcap > 0 {
+		if nu := &in[ar.head]; nu.tree == sTree && nu.label == d-1 && rres[a] {
 			nv.parent, nv.cur = a, a
 			return
 		}
@@ -52,7 +52,7 @@ func (g *Graph) adoptS(v int32) {
 	best, low := int32(-1), int32(math.MaxInt32)
 	for a := lo; a < hi; a++ {
 		ar := &arcs[a]
-		if nu := &in[ar.head]; nu.tree == sTree && nu.label < low && arcs[ar.sister].rcap > 0 {
+		if nu := &in[ar.head]; nu.tree == sTree && nu.label < low && rres[a] {
 			best, low = a, nu.label
 		}
 	}

@@ -8,13 +8,19 @@ import (
 	"testing"
 )
 
-// checkIBFSTrees fails unless the IBFS graph g, after MaxFlow, reports as
-// its source side exactly the residual reachability set, and its trees
+// checkIBFSTrees fails unless the IBFS graph g, after MaxFlow, has its
+// reverse-residual cache in step with the arcs, reports as its source
+// side exactly the residual reachability set, and its trees
 // satisfy the IBFS invariants: no orphan left, every non-root tree node
 // hangs from a node of its own tree one label lower through a residual
 // arc of the right direction, and every root has its terminal's excess.
 func checkIBFSTrees(t *testing.T, name string, g *Graph) {
 	t.Helper()
+	for k := range g.off[g.n] {
+		if g.ib.rres[k] != (g.arcs[g.arcs[k].sister].rcap > 0) {
+			t.Fatalf("%s: arc %d: cached reverse residual %v, sister's residual %v", name, k, g.ib.rres[k], g.arcs[g.arcs[k].sister].rcap)
+		}
+	}
 	want := reachFromSource(g)
 	for u := 0; u < g.n; u++ {
 		if g.SourceSide(u) != want[u] {
