@@ -53,15 +53,21 @@ func codeIndex(z []int, k int) int {
 }
 
 // TestUnaryFamilyMatchesEnumeration checks log Z, the returned log q and
-// the sampling frequencies of k-subsets and of a product of them against
-// enumeration.
+// the sampling frequencies of k-subsets, spanning trees (complete and
+// sparse graphs, a bridge and a parallel edge) and products of them
+// against enumeration.
 func TestUnaryFamilyMatchesEnumeration(t *testing.T) {
 	a, _ := argmax.NewKSubset(6, 3)
 	b, _ := argmax.NewKSubset(4, 1)
 	c, _ := argmax.NewKSubset(5, 5)
 	prod, _ := argmax.NewProduct(b, a)
+	tree4, _ := argmax.NewSpanningTree(4, argmax.CompleteGraph(4))
+	tree5, _ := argmax.NewSpanningTree(5, argmax.CompleteGraph(5))
+	// A sparse graph with a bridge (4–5) and a parallel edge (0–1 twice).
+	sparse, _ := argmax.NewSpanningTree(6, [][2]int{{0, 1}, {1, 2}, {2, 0}, {0, 1}, {2, 3}, {3, 4}, {4, 5}, {5, 3}, {1, 3}})
+	trees, _ := argmax.Repeat(tree4, 2)
 	rng := rand.New(rand.NewPCG(5, 6))
-	for _, s := range []argmax.Structure{a, b, c, prod} {
+	for _, s := range []argmax.Structure{a, b, c, prod, tree4, tree5, sparse, trees} {
 		sm := argmax.SamplerOf(s)
 		if sm == nil {
 			t.Fatalf("%s: no sampler", s.Name())

@@ -30,8 +30,18 @@ func subsetProductVAE(t *testing.T, seed uint64, d int) *VAE {
 // proposal is then exactly q_G ∝ exp h on the feasible codes), which
 // checks the sampler against the log r the weights use.
 func TestImportanceLikelihoodUnaryFamily(t *testing.T) {
+	t.Run("subsets", func(t *testing.T) { checkUnaryFamilyIW(t, subsetProductVAE(t, 71, 16)) })
+	t.Run("trees", func(t *testing.T) {
+		tree, err := argmax.NewSpanningTree(5, argmax.CompleteGraph(5))
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkUnaryFamilyIW(t, constrainedVAE(t, tree, 75, 16))
+	})
+}
+
+func checkUnaryFamilyIW(t *testing.T, v *VAE) {
 	const d = 16
-	v := subsetProductVAE(t, 71, d)
 	sharpen(v, 3, 6)
 	X := randomImages(72, 13, d)
 	exact, err := ExactLikelihood(v, X)
