@@ -9,8 +9,10 @@
 //     exact exponential-family proposal over k-subsets;
 //   - matching: permutations of -matching-n (default 6: 720 codes, so
 //     −log p(x) is exact);
-//   - tree: spanning trees of the complete graph on -tree-nodes nodes
-//     (default 6: 1,296 trees, exact).
+//   - tree: spanning trees of the complete graph on each of -tree-nodes
+//     node counts (default 6 and 8: 1,296 trees, exact −log p(x), and 8⁶
+//     trees on 28 edge bits, importance-weighted with the exact
+//     matrix-tree proposal).
 //
 // Estimators per structure: -subset-estimators (default direct, imle,
 // imle-sog, perturbed, st-topk) and -estimators for the others (default
@@ -32,6 +34,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 
 	"github.com/argmaxvae/argmaxvae/internal/experiment"
 	"github.com/argmaxvae/argmaxvae/report"
@@ -63,7 +66,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	subsetK := fs.Int("subset-k", 10, "subset: items chosen per latent variable")
 	parts := fs.Int("subset-parts", 20, "subset: latent variables (independent subsets)")
 	matchingN := fs.Int("matching-n", 6, "matching: permutations of this many items (n! codes, enumerated for −log p(x))")
-	treeNodes := fs.Int("tree-nodes", 6, "tree: spanning trees of the complete graph on this many nodes (n(n−1)/2 edge bits; 2^edges ≤ 2²⁰ to enumerate)")
+	treeNodes := fs.String("tree-nodes", "6,8", "tree: comma-separated node counts, one latent each: spanning trees of the complete graph on n nodes (n(n−1)/2 edge bits; enumerated for −log p(x) up to 6 nodes, importance-weighted with the exact matrix-tree proposal beyond)")
 	iw := fs.Int("iw-samples", 100, "subset: importance samples per test image for −log p(x) (last epoch)")
 	if err := experiment.Parse(fs, args); err != nil {
 		return err
@@ -75,34 +78,47 @@ func run(args []string, stdout, stderr io.Writer) error {
 		if st == "subset" {
 			list = *subsetEsts
 		}
-		for _, est := range experiment.SplitList(list) {
-			c := &cell{structure: st, estimator: est, spec: *base}
-			s := &c.spec
-			s.Estimator = est
-			switch st {
-			case "subset":
-				s.N, s.SubsetK, s.Parts = *subsetN, *subsetK, *parts
-			case "matching":
-				s.N = *matchingN
-			case "tree":
-				s.N = *treeNodes
-			default:
-				return experiment.Usage(fmt.Errorf("-structures: %q: want subset, matching or tree", st))
+		sizes := []string{""} // tree: one latent per node count
+		if st == "tree" {
+			if sizes = experiment.SplitList(*treeNodes); len(sizes) == 0 {
+				return experiment.Usage(fmt.Errorf("-tree-nodes: no node count"))
 			}
-			if err := experiment.ResolveStructure(s, st, "supermodular"); err != nil {
-				return experiment.Usage(fmt.Errorf("%s/%s: %w", st, est, err))
+		}
+		for _, size := range sizes {
+			for _, est := range experiment.SplitList(list) {
+				c := &cell{structure: st, estimator: est, spec: *base}
+				s := &c.spec
+				s.Estimator = est
+				dir := st
+				switch st {
+				case "subset":
+					s.N, s.SubsetK, s.Parts = *subsetN, *subsetK, *parts
+				case "matching":
+					s.N = *matchingN
+				case "tree":
+					n, err := strconv.Atoi(size)
+					if err != nil {
+						return experiment.Usage(fmt.Errorf("-tree-nodes: %q is not a number", size))
+					}
+					s.N, dir = n, st+size
+				default:
+					return experiment.Usage(fmt.Errorf("-structures: %q: want subset, matching or tree", st))
+				}
+				if err := experiment.ResolveStructure(s, st, "supermodular"); err != nil {
+					return experiment.Usage(fmt.Errorf("%s/%s: %w", st, est, err))
+				}
+				s.Out = filepath.Join(base.Out, dir+"-"+est)
+				experiment.Prepare(s)
+				if err := s.Validate(); err != nil {
+					return experiment.Usage(fmt.Errorf("%s/%s: %w", st, est, err))
+				}
+				stc, err := experiment.NewStructure(s)
+				if err != nil {
+					return experiment.Usage(err)
+				}
+				c.label = stc.Name()
+				cells = append(cells, c)
 			}
-			s.Out = filepath.Join(base.Out, st+"-"+est)
-			experiment.Prepare(s)
-			if err := s.Validate(); err != nil {
-				return experiment.Usage(fmt.Errorf("%s/%s: %w", st, est, err))
-			}
-			stc, err := experiment.NewStructure(s)
-			if err != nil {
-				return experiment.Usage(err)
-			}
-			c.label = stc.Name()
-			cells = append(cells, c)
 		}
 	}
 	if len(cells) == 0 {
@@ -158,7 +174,7 @@ func write(out string, cells []*cell, stdout io.Writer) error {
 	var panels []report.Panel
 	var rows [][]string
 	for i, c := range cells {
-		if i == 0 || cells[i-1].structure != c.structure {
+		if i == 0 || cells[i-1].label != c.label {
 			panels = append(panels,
 				report.Panel{Title: c.label, XLabel: "epoch", YLabel: "test one-sample NELBO estimate (nats)"},
 				report.Panel{Title: c.label + ": wall clock", XLabel: "training seconds", YLabel: "test one-sample NELBO estimate (nats)"})

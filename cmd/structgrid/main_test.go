@@ -48,11 +48,11 @@ func TestStructGridSmall(t *testing.T) {
 	if st, err := os.Stat(filepath.Join(out, "structgrid.png")); err != nil || st.Size() == 0 {
 		t.Errorf("structgrid.png: %v", err)
 	}
-	before, _ := os.Stat(filepath.Join(out, "tree-direct", "metrics.csv"))
+	before, _ := os.Stat(filepath.Join(out, "tree4-direct", "metrics.csv"))
 	if err := run(args, io.Discard, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	after, _ := os.Stat(filepath.Join(out, "tree-direct", "metrics.csv"))
+	after, _ := os.Stat(filepath.Join(out, "tree4-direct", "metrics.csv"))
 	if !after.ModTime().Equal(before.ModTime()) {
 		t.Error("a finished cell was trained again")
 	}
