@@ -39,7 +39,11 @@
 // O(N·K²). Constrained structures ([Constrained]: not every code is
 // feasible) are [KSubset] (k of n, [TopK] in O(n) expected), [Matching]
 // (permutations, [Hungarian] in O(n³)) and [SpanningTree] ([Kruskal] in
-// O(E log E)). [Enumerate] is the structure-generic reference, [Fastest] picks
+// O(E log E)). [Product] (and [Repeat]) combines independent structures,
+// each part solved by its own solver. k-subsets, spanning trees and their
+// products are also a [UnaryFamily]: their exponential family on the
+// unary scores has a tractable normalizer and exact sampler (an
+// importance-sampling proposal). [Enumerate] is the structure-generic reference, [Fastest] picks
 // a structure's fastest solver, and [Score] evaluates ⟨w, φ(z)⟩. A new
 // structure is one file (its features and signs) plus its solver's file.
 //
