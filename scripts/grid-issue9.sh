@@ -1,5 +1,5 @@
 #!/bin/sh
-# The structure × estimator grid of issue 9 (docs/results/issue9.md): three
+# The structure × estimator grid of issue 9 (docs/results/issue9.md): four
 # cmd/structgrid processes over disjoint cells of one output folder (the
 # direct subset cell alone, as it costs 10× the others per epoch), then one
 # call that reuses every finished cell and writes structgrid.csv, .md, .png.
@@ -14,6 +14,7 @@ common="-data mnist -epochs $EPOCHS -limit $LIMIT -threads 1 -seed 1 -iw-samples
 mkdir -p "$OUT"
 /tmp/structgrid-issue9 $common -structures subset -subset-estimators direct >"$OUT/p1.log" 2>&1 &
 /tmp/structgrid-issue9 $common -structures subset -subset-estimators imle,imle-sog,perturbed,st-topk >"$OUT/p2.log" 2>&1 &
-/tmp/structgrid-issue9 $common -structures matching,tree >"$OUT/p3.log" 2>&1 &
+/tmp/structgrid-issue9 $common -structures matching,tree -tree-nodes 6 >"$OUT/p3.log" 2>&1 &
+/tmp/structgrid-issue9 $common -structures tree -tree-nodes 8 >"$OUT/p4.log" 2>&1 &
 wait
 /tmp/structgrid-issue9 $common
