@@ -45,12 +45,51 @@ const (
 	cblasTrans    = 112
 )
 
-// sgemm calls OpenBLAS's cblas_sgemm on row-major operands. Callers have
-// checked shapes and that m, n, k > 0.
+// sgemm calls OpenBLAS's cblas_sgemm on row-major operands, or the
+// AVX-512 tiles (gemm512). Callers have checked shapes and that
+// m, n, k > 0.
+//
+// OpenBLAS runs single-threaded: a large product is split across the
+// package's workers (SetThreads) by bands of C's rows (or of its columns
+// when C has few rows), each band one cblas_sgemm call on its own
+// goroutine. OpenBLAS's own threads would spin after every product and
+// compete with the goroutines that run the log-likelihood kernels and the
+// solvers on the same cores. OpenBLAS sums each element of C over k in
+// blocks that depend on k alone, so the bands give the same result as one
+// call.
 func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	if gemm512(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) {
 		return
 	}
+	if m >= 32 || n < 128 {
+		if parts(m, 16, m*n*k) == 1 {
+			cblas(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+			return
+		}
+		parRows(m, 16, m*n*k, func(lo, hi int) {
+			ao := lo * lda
+			if transA {
+				ao = lo
+			}
+			cblas(transA, transB, hi-lo, n, k, alpha, a[ao:], lda, b, ldb, beta, c[lo*ldc:], ldc)
+		})
+		return
+	}
+	if parts(n, 64, m*n*k) == 1 {
+		cblas(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	parRows(n, 64, m*n*k, func(lo, hi int) {
+		bo := lo
+		if transB {
+			bo = lo * ldb
+		}
+		cblas(transA, transB, m, hi-lo, k, alpha, a, lda, b[bo:], ldb, beta, c[lo:], ldc)
+	})
+}
+
+// cblas is one cblas_sgemm call.
+func cblas(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	ta, tb := C.int(cblasNoTrans), C.int(cblasNoTrans)
 	if transA {
 		ta = cblasTrans
@@ -63,19 +102,20 @@ func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 		C.float(beta), (*C.float)(&c[0]), C.int(ldc))
 }
 
-// SetThreads sets the number of threads OpenBLAS uses for each product
-// (openblas_set_num_threads) and the number of goroutines that share a
-// large AVX-512 product or log-likelihood pass; n < 1 is treated as 1.
+// SetThreads sets the number of goroutines that share a large product
+// (OpenBLAS or AVX-512 tiles), log-likelihood pass or Adam update; n < 1
+// is treated as 1. OpenBLAS itself always runs one thread per call (see
+// sgemm).
 // Results do not depend on n: the package's own kernels split work only
 // between independent rows or columns. The default is one goroutine.
 func SetThreads(n int) {
-	C.openblas_set_num_threads(C.int(max(1, n)))
+	C.openblas_set_num_threads(1)
 	setWorkers(n)
 }
 
-// Threads returns the count SetThreads last set (1 before any call; the
-// number of OpenBLAS threads is then OpenBLAS's default, all CPUs), so that
-// SetThreads(Threads()) restores both settings.
+func init() { C.openblas_set_num_threads(1) }
+
+// Threads returns the count SetThreads last set (1 before any call).
 func Threads() int { return numWorkers() }
 
 // Backend names the BLAS implementation compiled in: "openblas" or "gonum".

@@ -1,0 +1,19 @@
+//go:build cgo && !noopenblas
+
+package nn
+
+import "testing"
+
+// TestOpenBLASWorkers: with the AVX-512 tiles off, products split into
+// single-threaded OpenBLAS calls by bands are reproducible for a given
+// worker count and agree with one call up to rounding (OpenBLAS's edge
+// kernels sum in another order, so not bit for bit).
+func TestOpenBLASWorkers(t *testing.T) {
+	defer func(u bool) { use512 = u }(use512)
+	use512 = false
+	checkGemmWorkers(t, false)
+}
+
+// gemmSplitExact reports whether products split across workers are bit
+// for bit those of one call: with the AVX-512 tiles, not with OpenBLAS.
+func gemmSplitExact() bool { return use512 }
