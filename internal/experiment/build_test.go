@@ -66,7 +66,7 @@ func TestValidateNamesTheFlag(t *testing.T) {
 	if err := s.Validate(); err != nil {
 		t.Errorf("ε = 1.5 with the reference form rejected: %v", err)
 	}
-	if _, err := NewEstimator(&Spec{Estimator: "relax"}); err == nil || !strings.Contains(err.Error(), "known:") {
+	if _, err := NewEstimator(&Spec{Estimator: "nvil"}); err == nil || !strings.Contains(err.Error(), "known:") {
 		t.Errorf("unknown estimator: %v", err)
 	}
 }
