@@ -224,10 +224,8 @@ func (g *Graph) passT() {
 			continue
 		}
 		for k, end := off[v], off[v+1]; k < end; {
-			// The head's tree first: a T neighbour (the common case deep
-			// in T) is skipped without reading the sister arc.
 			ar := &arcs[k]
-			if nw := &in[ar.head]; nw.tree != tTree && rres[k] {
+			if nw := &in[ar.head]; rres[k] && nw.tree != tTree {
 				switch nw.tree {
 				case freeTree:
 					*nw = inode{parent: ar.sister, cur: ar.sister, label: L + 1, tree: tTree}

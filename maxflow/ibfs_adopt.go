@@ -35,7 +35,7 @@ func (g *Graph) adoptS(v int32) {
 	lo, hi := g.off[v], g.off[v+1]
 	for a := nv.cur; a < hi; a++ {
 		ar := &arcs[a]
-		if nu := &in[ar.head]; nu.tree == sTree && nu.label == d-1 && rres[a] {
+		if nu := &in[ar.head]; rres[a] && nu.tree == sTree && nu.label == d-1 {
 			nv.parent, nv.cur = a, a
 			return
 		}
@@ -52,7 +52,7 @@ func (g *Graph) adoptS(v int32) {
 	best, low := int32(-1), int32(math.MaxInt32)
 	for a := lo; a < hi; a++ {
 		ar := &arcs[a]
-		if nu := &in[ar.head]; nu.tree == sTree && nu.label < low && rres[a] {
+		if nu := &in[ar.head]; rres[a] && nu.tree == sTree && nu.label < low {
 			best, low = a, nu.label
 		}
 	}
@@ -85,7 +85,7 @@ func (g *Graph) adoptT(v int32) {
 	lo, hi := g.off[v], g.off[v+1]
 	for a := nv.cur; a < hi; a++ {
 		ar := &arcs[a]
-		if nu := &in[ar.head]; nu.tree == tTree && nu.label == d-1 && ar.rcap > 0 {
+		if nu := &in[ar.head]; ar.rcap > 0 && nu.tree == tTree && nu.label == d-1 {
 			nv.parent, nv.cur = a, a
 			return
 		}
@@ -102,7 +102,7 @@ func (g *Graph) adoptT(v int32) {
 	best, low := int32(-1), int32(math.MaxInt32)
 	for a := lo; a < hi; a++ {
 		ar := &arcs[a]
-		if nu := &in[ar.head]; nu.tree == tTree && nu.label < low && ar.rcap > 0 {
+		if nu := &in[ar.head]; ar.rcap > 0 && nu.tree == tTree && nu.label < low {
 			best, low = a, nu.label
 		}
 	}
