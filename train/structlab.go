@@ -61,6 +61,12 @@ type LabConfig struct {
 	Eps  []float64 // temperatures for the direct estimators
 	Reps int       // noise draws per example
 	Seed uint64
+	// PairScale, if not 0 or 1, multiplies the encoder's pair weights
+	// (not its unary scores) before everything: a sensitivity check of
+	// how the estimators behave under stronger or weaker coupling at the
+	// same unaries. The training estimators ignore it (they apply to
+	// independent encoders only).
+	PairScale float64
 }
 
 // LabRow is one estimator's comparison with the reference gradient over
@@ -89,6 +95,9 @@ type LabResult struct {
 	Interacts  bool
 	ClosedDiff float64 // independent encoders: ‖conditional MC mean − closed form‖ (a check of the reference), else NaN
 	ClosedSE   float64
+	MeanLogit  float64 // mean |αᵢ| over the examples' bits
+	MeanPair   float64 // mean |w_ij| over the examples' pairs (after PairScale)
+	MaxPairSum float64 // mean over examples of max_i Σ_j |w_ij|: the largest coupling a bit feels
 }
 
 // welford accumulates per-coordinate means and variances.
@@ -130,12 +139,44 @@ type labTables struct {
 	n, states, low int
 	H, F           [][]float64 // [b][code]: h(x_b, z) and f(x_b, z)
 	cs             *codeSpace
-	pairs          [][2]int // pairwise structures: the pairs, in feature order
-	lastZ          []int    // per example: the code z* of the last sample
+	pairs          [][2]int  // pairwise structures: the pairs, in feature order
+	lastZ          []int     // per example: the code z* of the last sample
+	h              []float32 // B×Dim encoder scores (pairs scaled)
+	dim            int
+}
+
+// couplings returns mean |αᵢ|, mean |w_ij| and the mean over examples of
+// max_i Σ_j |w_ij|.
+func (t *labTables) couplings() (logit, pair, maxSum float64) {
+	B, n := len(t.H), t.n
+	sum := make([]float64, n)
+	for b := 0; b < B; b++ {
+		h := t.h[b*t.dim : (b+1)*t.dim]
+		for i := 0; i < n; i++ {
+			logit += math.Abs(float64(h[2*i+1]) - float64(h[2*i]))
+		}
+		clear(sum)
+		for p, ij := range t.pairs {
+			w := math.Abs(float64(h[2*n+p]))
+			pair += w
+			sum[ij[0]] += w
+			sum[ij[1]] += w
+		}
+		m := 0.0
+		for _, s := range sum {
+			m = math.Max(m, s)
+		}
+		maxSum += m
+	}
+	logit /= float64(B * n)
+	if len(t.pairs) > 0 {
+		pair /= float64(B * len(t.pairs))
+	}
+	return logit, pair, maxSum / float64(B)
 }
 
 // newLabTables encodes and decodes everything once.
-func newLabTables(v *VAE, x nn.Mat) (*labTables, error) {
+func newLabTables(v *VAE, x nn.Mat, pairScale float64) (*labTables, error) {
 	if v.K != 2 {
 		return nil, fmt.Errorf("train: the structured laboratory needs binary latents, got K = %d", v.K)
 	}
@@ -150,9 +191,16 @@ func newLabTables(v *VAE, x nn.Mat) (*labTables, error) {
 	v.resize(B)
 	scores := v.Enc.Forward(x)
 	h := append([]float32(nil), scores.Data[:B*dim]...)
+	if pairScale != 0 && pairScale != 1 {
+		for b := 0; b < B; b++ {
+			for j := 2 * n; j < dim; j++ {
+				h[b*dim+j] *= float32(pairScale)
+			}
+		}
+	}
 	var F nn.Mat
 	cs.decodeAll(v, x, &F)
-	t := &labTables{n: n, states: cs.states, low: min(n, 8), cs: cs, lastZ: make([]int, B)}
+	t := &labTables{n: n, states: cs.states, low: min(n, 8), cs: cs, lastZ: make([]int, B), h: h, dim: dim}
 	t.H, t.F = make([][]float64, B), make([][]float64, B)
 	for b := 0; b < B; b++ {
 		t.H[b], t.F[b] = make([]float64, cs.states), make([]float64, cs.states)
@@ -244,7 +292,7 @@ func StructuredLab(v *VAE, x nn.Mat, cfg LabConfig) (*LabResult, error) {
 			return nil, fmt.Errorf("train: StructuredLab: ε = %v, want finite > 0", e)
 		}
 	}
-	t, err := newLabTables(v, x)
+	t, err := newLabTables(v, x, cfg.PairScale)
 	if err != nil {
 		return nil, err
 	}
@@ -252,6 +300,7 @@ func StructuredLab(v *VAE, x nn.Mat, cfg LabConfig) (*LabResult, error) {
 	D := B * n
 	interacts := v.Interactions() > 0
 	res := &LabResult{Examples: B, Interacts: interacts, ClosedDiff: math.NaN(), ClosedSE: math.NaN()}
+	res.MeanLogit, res.MeanPair, res.MaxPairSum = t.couplings()
 
 	var closed []float64
 	if !interacts {

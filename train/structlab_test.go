@@ -103,7 +103,7 @@ func TestStructuredLabMatchesSteps(t *testing.T) {
 		v.Dec.Net.L2.W[i] *= 4
 	}
 	x := randomImages(7, B, d)
-	tb, err := newLabTables(v, x)
+	tb, err := newLabTables(v, x, 1)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -54,12 +54,16 @@ func run(args []string, stdout, stderr io.Writer) error {
 	epsList := fs.String("eps", "1,0.3,0.1,0.03", "temperatures ε for the direct estimators")
 	seed := fs.Uint64("seed", 1, "random seed of the noise")
 	threads := fs.Int("threads", 0, "BLAS threads and workers (0: all CPUs)")
+	pairScale := fs.Float64("pair-scale", 1, "multiply the encoder's pair weights by this factor before measuring (a sensitivity check of coupling strength; 1: the run's parameters)")
 	out := fs.String("out", "", "output folder (default: RUN/structlab)")
 	if err := experiment.Parse(fs, args); err != nil {
 		return err
 	}
 	if *runDir == "" {
 		return experiment.Usage(errors.New("-run is required"))
+	}
+	if !(*pairScale >= 0) || math.IsInf(*pairScale, 0) {
+		return experiment.Usage(fmt.Errorf("-pair-scale %v: want a finite factor ≥ 0", *pairScale))
 	}
 	if *examples < 1 || *reps < 2 {
 		return experiment.Usage(fmt.Errorf("-examples %d, -reps %d: want ≥ 1 and ≥ 2", *examples, *reps))
@@ -103,7 +107,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	x := nn.NewMat(m, data.Test.Cols)
 	copy(x.Data, data.Test.Data[:m*data.Test.Cols])
 	start := time.Now()
-	res, err := train.StructuredLab(t.V, x, train.LabConfig{Eps: eps, Reps: *reps, Seed: *seed})
+	res, err := train.StructuredLab(t.V, x, train.LabConfig{Eps: eps, Reps: *reps, Seed: *seed, PairScale: *pairScale})
 	if err != nil {
 		return err
 	}
@@ -153,8 +157,8 @@ func write(out string, res *train.LabResult, s *experiment.Spec, epoch int, cmd 
 	if !math.IsNaN(res.ClosedDiff) {
 		ref += fmt.Sprintf("; the conditional Monte Carlo differs from it by %.3g (noise %.3g)", res.ClosedDiff, res.ClosedSE)
 	}
-	md := fmt.Sprintf("Command: `%s`\n\nRun: %s, %s/%s, n = %d, epoch %d; %d test images, %d noise draws each (common to all table estimators), %s.\n\nReference gradient of E[−log p(x|z*)] w.r.t. the %d·n bit logits: %s.\n\n",
-		cmd, s.Out, s.Estimator, s.Solver, s.N, epoch, res.Examples, reps, elapsed.Round(time.Second), res.Examples, ref) +
+	md := fmt.Sprintf("Command: `%s`\n\nRun: %s, %s/%s, n = %d, epoch %d; %d test images, %d noise draws each (common to all table estimators), %s.\n\nEncoder at these images: mean |logit| %.3g, mean |pair weight| %.3g, largest total coupling of a bit (max_i Σ_j |w_ij|, mean over images) %.3g.\n\nReference gradient of E[−log p(x|z*)] w.r.t. the %d·n bit logits: %s.\n\n",
+		cmd, s.Out, s.Estimator, s.Solver, s.N, epoch, res.Examples, reps, elapsed.Round(time.Second), res.MeanLogit, res.MeanPair, res.MaxPairSum, res.Examples, ref) +
 		"bias/‖∇‖: ‖E ĝ − ∇‖ with the Monte-Carlo noise removed (√max(0, raw² − floor²)), relative; raw: ‖mean(ĝ − ∇̂)‖ over paired samples; floor: its standard error (what raw is for an unbiased estimator); std: root mean per-coordinate standard deviation of one sample; cos: cosine of the mean with ∇; f̃ − exact: direct only, ‖mean(ĝ_f̃ − ĝ_exact)‖ at the same noise and ε, on the logits and on the pair weights (floor: its paired standard error).\n\n" +
 		report.Markdown([]string{"estimator", "ε", "bias/‖∇‖", "raw", "floor", "std", "cos", "logits: f̃ − exact", "pairs: f̃ − exact"}, rows)
 	if err := os.WriteFile(filepath.Join(out, "lab.md"), []byte(md), 0o644); err != nil {
