@@ -29,13 +29,13 @@ func (g *Graph) adoptIBFS() {
 // relabelled to the level under construction is queued for scanning.
 func (g *Graph) adoptS(v int32) {
 	st := &g.ib
-	arcs, in, rres := g.arcs, st.in, st.rres
+	arcs, in := g.arcs, st.in
 	nv := &in[v]
 	d := nv.label
 	lo, hi := g.off[v], g.off[v+1]
 	for a := nv.cur; a < hi; a++ {
 		ar := &arcs[a]
-		if nu := &in[ar.head]; rres[a] && nu.tree == sTree && nu.label == d-1 {
+		if nu := &in[ar.head]; st.revRes(arcs, a) && nu.tree == sTree && nu.label == d-1 {
 			nv.parent, nv.cur = a, a
 			return
 		}
@@ -52,7 +52,7 @@ func (g *Graph) adoptS(v int32) {
 	best, low := int32(-1), int32(math.MaxInt32)
 	for a := lo; a < hi; a++ {
 		ar := &arcs[a]
-		if nu := &in[ar.head]; rres[a] && nu.tree == sTree && nu.label < low {
+		if nu := &in[ar.head]; st.revRes(arcs, a) && nu.tree == sTree && nu.label < low {
 			best, low = a, nu.label
 		}
 	}

@@ -17,7 +17,7 @@ import (
 func checkIBFSTrees(t *testing.T, name string, g *Graph) {
 	t.Helper()
 	for k := range g.off[g.n] {
-		if g.ib.rres[k] != (g.arcs[g.arcs[k].sister].rcap > 0) {
+		if g.ib.cached && g.ib.rres[k] != (g.arcs[g.arcs[k].sister].rcap > 0) {
 			t.Fatalf("%s: arc %d: cached reverse residual %v, sister's residual %v", name, k, g.ib.rres[k], g.arcs[g.arcs[k].sister].rcap)
 		}
 	}
@@ -246,5 +246,31 @@ func TestIBFSErrors(t *testing.T) {
 	u.AddTerminal(0, 1, 0)
 	if _, err := u.MaxFlow(); err == nil || u.SourceSide(0) {
 		t.Fatalf("unknown algorithm: err %v", err)
+	}
+}
+
+// TestIBFSCached runs random graphs and grids with the reverse-residual
+// cache and level ordering of large graphs switched on at every size, and
+// compares with BK; checkIBFSTrees also checks the cache against the arcs.
+func TestIBFSCached(t *testing.T) {
+	defer func(c int) { cacheFrom = c }(cacheFrom)
+	cacheFrom = 0
+	r := rand.New(rand.NewPCG(43, 44))
+	bk, ib, _ := ibfsSolvers()
+	for k := 0; k < 500; k++ {
+		var p *problem
+		if k%5 == 4 {
+			p = gridProblem(r, 1+r.IntN(40), 1+r.IntN(40), 50, 1+r.IntN(40))
+		} else {
+			p = randProblem(r, 1+r.IntN(60), r.Float64(), []int{1, 3, 100}[r.IntN(3)])
+		}
+		name := fmt.Sprintf("graph %d (n=%d)", k, p.n)
+		f1 := solveChecked(t, name+" BK", p, bk, 0)
+		f2 := solveChecked(t, name+" IBFS", p, ib, 0)
+		checkFlow(t, name+" IBFS", ib, 0)
+		if !ib.ib.cached || f1 != f2 {
+			t.Fatalf("%s: cache on %v; BK %v, IBFS %v", name, ib.ib.cached, f1, f2)
+		}
+		sameSide(t, name, p.n, bk, ib)
 	}
 }
