@@ -209,6 +209,9 @@ var lineSpace = [256]bool{'\t': true, '\v': true, '\f': true, '\r': true, ' ': t
 // integer below 10¹⁵ < 2⁵³ and the divisor is a power of ten ≤ 10¹⁵, both
 // exact in float64, so the one division is correctly rounded.
 func (p *dimacsParser) fastLine(b []byte) (n int, ok bool) {
+	if n, ok := p.plainArc(b); ok {
+		return n, true
+	}
 	i := 0
 	for i < len(b) && lineSpace[b[i]] {
 		i++
@@ -282,6 +285,46 @@ func (p *dimacsParser) fastLine(b []byte) (n int, ok bool) {
 	}
 	in.Arcs = append(in.Arcs, Arc{From: int(u - 1), To: int(v - 1), Cap: c})
 	return n, true
+}
+
+// plainArc is fastLine for the commonest arc line, "a U V C\n" with
+// single spaces and integers U, V, C (C below 10¹⁵), as WriteDIMACS and
+// most generators write it: it adds the arc and reports the bytes
+// consumed, or returns false, having changed nothing, for anything else
+// (which fastLine then parses in general).
+func (p *dimacsParser) plainArc(b []byte) (n int, ok bool) {
+	in := p.in
+	if len(b) < 8 || b[0] != 'a' || b[1] != ' ' || in.Nodes < 0 || len(in.Arcs) >= p.declared {
+		return 0, false
+	}
+	var f [3]uint64
+	i := 2
+	for k := range f {
+		start := i
+		v := uint64(0)
+		for i < len(b) {
+			c := b[i] - '0'
+			if c > 9 {
+				break
+			}
+			v = v*10 + uint64(c)
+			i++
+		}
+		if i-start == 0 || i-start > 15 || i >= len(b) || b[i] != " \n"[k>>1] {
+			return 0, false
+		}
+		f[k] = v
+		i++
+	}
+	nodes := uint64(in.Nodes)
+	if f[0] < 1 || f[0] > nodes || f[1] < 1 || f[1] > nodes {
+		return 0, false
+	}
+	if len(in.Arcs) == cap(in.Arcs) {
+		in.Arcs = slices.Grow(in.Arcs, min(p.declared, 4*cap(in.Arcs))-len(in.Arcs))
+	}
+	in.Arcs = append(in.Arcs, Arc{From: int(f[0] - 1), To: int(f[1] - 1), Cap: float64(f[2])})
+	return i, true
 }
 
 // lineEnd returns the bytes consumed by a line whose content ends at
