@@ -49,14 +49,15 @@ const (
 // AVX-512 tiles (gemm512). Callers have checked shapes and that
 // m, n, k > 0.
 //
-// OpenBLAS runs single-threaded: a large product is split across the
-// package's workers (SetThreads) by bands of C's rows (or of its columns
-// when C has few rows), each band one cblas_sgemm call on its own
-// goroutine. OpenBLAS's own threads would spin after every product and
-// compete with the goroutines that run the log-likelihood kernels and the
-// solvers on the same cores. OpenBLAS sums each element of C over k in
-// blocks that depend on k alone, so the bands give the same result as one
-// call.
+// Once SetThreads has been called, OpenBLAS runs single-threaded and a
+// large product is split across the package's workers by bands of C's
+// rows (or of its columns when C has few rows), each band one cblas_sgemm
+// call on its own goroutine: OpenBLAS's own threads spin after every
+// product and would compete with the goroutines that run the
+// log-likelihood kernels and the solvers on the same cores. The split
+// depends on the worker count only, so results are reproducible for a
+// given count; they are not bit for bit those of one call (OpenBLAS's
+// edge kernels sum in another order), unlike the AVX-512 tiles'.
 func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	if gemm512(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) {
 		return
@@ -104,16 +105,16 @@ func cblas(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 
 // SetThreads sets the number of goroutines that share a large product
 // (OpenBLAS or AVX-512 tiles), log-likelihood pass or Adam update; n < 1
-// is treated as 1. OpenBLAS itself always runs one thread per call (see
-// sgemm).
-// Results do not depend on n: the package's own kernels split work only
-// between independent rows or columns. The default is one goroutine.
+// is treated as 1. From the first call on, OpenBLAS runs one thread per
+// call (see sgemm); before it, OpenBLAS keeps its default (all CPUs) and
+// the package's own kernels run on the calling goroutine. With the AVX-512
+// tiles results do not depend on n (the work is split between independent
+// rows or columns by identical code); with OpenBLAS they are reproducible
+// for each n.
 func SetThreads(n int) {
 	C.openblas_set_num_threads(1)
 	setWorkers(n)
 }
-
-func init() { C.openblas_set_num_threads(1) }
 
 // Threads returns the count SetThreads last set (1 before any call).
 func Threads() int { return numWorkers() }

@@ -22,9 +22,11 @@
 //   - -tags noopenblas: gonum's pure-Go float32 BLAS (blas32), no cgo.
 //
 // [Backend] reports which one was compiled in, and [SetThreads] sets the
-// number of OpenBLAS threads and the number of goroutines that share a
-// large AVX-512 product or log-likelihood pass (bands of independent rows
-// or columns, so results do not depend on it; default 1). Setting the
+// number of goroutines that share a large product, log-likelihood pass or
+// Adam update (default 1), by bands of independent rows or columns; from
+// then on OpenBLAS runs one thread per call. With the AVX-512 tiles the
+// results do not depend on that number; with OpenBLAS they are
+// reproducible for each number. Setting the
 // environment variable ARGMAXVAE_KERNELS=avx2 ([KernelsEnv]) runs an AVX2
 // machine's code paths on an AVX-512 one, for measurements (with
 // OPENBLAS_CORETYPE=Haswell for OpenBLAS's own kernels; [BLASCore] names
