@@ -78,10 +78,11 @@
 // cut; see ibfs.go for the algorithm, its invariants and why it was
 // chosen over Hochbaum's pseudoflow. It keeps BK's two trees but with
 // exact BFS distance labels, grown one level per pass. Measured on a
-// shared 2-core machine (docs/results/maxflow-second.md): about twice as
-// fast as BK on complete graphs of 100 to 600 nodes, 0.8× BK's time on
-// argmax.GraphCut's graphs, but 1.3–1.7× BK's time on the 4-connected
-// segmentation grids of [SegmentationGrid]. BK stays the default.
+// shared 2-core machine (docs/results/maxflow-second.md): 0.6–0.8× BK's
+// time on complete graphs of 100 to 600 nodes, 0.86–0.88× on
+// argmax.GraphCut's graphs of 15 and 100 nodes but 1.1× at 200, and
+// 1.2–1.3× BK's time on the 4-connected segmentation grids of
+// [SegmentationGrid]. BK stays the default.
 //
 // # Other pieces
 //
