@@ -29,8 +29,9 @@ cd "$repo"
 
 wt="$out/base-src"
 if [ ! -d "$wt" ]; then
-	git worktree add --detach "$wt" "$base" >/dev/null
+	git worktree add --detach "$wt" "$base" >/dev/null 2>&1
 fi
+trap 'git -C "$repo" worktree remove --force "$wt" 2>/dev/null || true' EXIT
 # The baseline predates the ARGMAXVAE_KERNELS switch: give it the same one.
 if ! grep -q ARGMAXVAE_KERNELS "$wt"/nn/*.go; then
 	cat >"$wt/nn/zz_kernels_env.go" <<'EOF'
