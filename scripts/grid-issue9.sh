@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # The structure × estimator grid of issue 9 (docs/results/issue9.md): four
 # cmd/structgrid processes over disjoint cells of one output folder (the
 # direct subset cell alone, as it costs 10× the others per epoch), then one
