@@ -211,8 +211,8 @@ func write(out string, cells []*cell, stdout io.Writer) error {
 		return err
 	}
 	md := "Test set. \"one-sample NELBO\": −log p(x|z*) at one sample plus the unary-factor KL, last epoch (an estimate, not a bound, for constrained latents); " +
-		"\"Gibbs NELBO\": the negative ELBO of q(z|x) ∝ exp h(x,z) over the feasible codes (a valid bound), enumerated, or for subset products estimated as the mean −log w of the importance samples (q is then the proposal), at the best-validation epoch; " +
-		"\"−log p(x)\": under the uniform prior over the feasible codes, exact (enumerated) or importance-weighted (S samples per image, exact k-subset proposal; " +
+		"\"Gibbs NELBO\": the negative ELBO of q(z|x) ∝ exp h(x,z) over the feasible codes (a valid bound), enumerated, or for subset products and 8-node trees estimated as the mean −log w of the importance samples (q is then the proposal), at the best-validation epoch; " +
+		"\"−log p(x)\": under the uniform prior over the feasible codes, exact (enumerated) or importance-weighted (S samples per image, proposal q itself: exact k-subset or matrix-tree sampling; " +
 		"a stochastic upper bound, ± its standard error), both at the best-validation epoch. s/epoch: training only (evaluation excluded); solver share: of training time.\n\n" +
 		report.Markdown([]string{"structure", "estimator", "epochs", "valid one-sample NELBO", "test one-sample NELBO", "Gibbs NELBO", "−log p(x)", "kind", "s/epoch", "solver share"}, rows)
 	if err := os.WriteFile(filepath.Join(out, "structgrid.md"), []byte(md), 0o644); err != nil {
