@@ -108,7 +108,7 @@ func (d *Direct) Step(v *VAE, x nn.Mat, r *rand.Rand, eps float64) (Stats, error
 	if err != nil {
 		return Stats{}, err
 	}
-	B, n, k := x.Rows, v.N, v.K
+	B, k := x.Rows, v.K
 	single := v.oneLatent() && !d.general
 	var codeLogits nn.Mat
 	if single {
@@ -135,6 +135,17 @@ func (d *Direct) Step(v *VAE, x nn.Mat, r *rand.Rand, eps float64) (Stats, error
 		v.decodeAndBackward(x, v.zstar)
 	}
 
+	return v.directEncoderStep(x, scores, eps, d.KL), nil
+}
+
+// directEncoderStep finishes a direct step once z* (v.zstar) and z*(ε)
+// (v.zeps) are known and the decoder has been trained at z*: it sets the
+// score gradient (φ(z*) − φ(z*(ε)))/(εB), adds the unary KL's gradient when
+// kl is KLAnalytic, backpropagates through the encoder and returns the
+// batch's statistics. Direct and DirectExact differ only in how they find
+// z*(ε). O(B·(Dim + encoder)).
+func (v *VAE) directEncoderStep(x, scores nn.Mat, eps float64, kl KLMode) Stats {
+	B, n := x.Rows, v.N
 	clear(v.dscores.Data[:B*v.dscores.Cols])
 	g := float32(1 / (eps * float64(B)))
 	for b := 0; b < B; b++ {
@@ -143,10 +154,10 @@ func (d *Direct) Step(v *VAE, x nn.Mat, r *rand.Rand, eps float64) (Stats, error
 		v.S.AddFeatures(v.zstar[b*n:(b+1)*n], g, ds)
 	}
 	var klg nn.Mat
-	if d.KL == KLAnalytic {
+	if kl == KLAnalytic {
 		klg = v.dscores
 	}
-	klUnary(v, scores, n, k, v.kl, klg, 1/float64(B))
+	klUnary(v, scores, n, v.K, v.kl, klg, 1/float64(B))
 	v.Enc.Backward(x, v.dscores)
-	return meanStats(v.f, v.kl), nil
+	return meanStats(v.f, v.kl)
 }

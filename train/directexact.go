@@ -61,7 +61,7 @@ func (d *DirectExact) Step(v *VAE, x nn.Mat, r *rand.Rand, eps float64) (Stats, 
 	if err != nil {
 		return Stats{}, err
 	}
-	B, n := x.Rows, v.N
+	B := x.Rows
 	if d.KL == KLFolded {
 		v.shrinkScores(scores, eps)
 	}
@@ -69,18 +69,5 @@ func (d *DirectExact) Step(v *VAE, x nn.Mat, r *rand.Rand, eps float64) (Stats, 
 	d.cs.argmaxAll(v.w[:B], d.F, eps, &d.V, &d.W32, v.zeps)
 	v.decodeAndBackward(x, v.zstar)
 
-	clear(v.dscores.Data[:B*v.dscores.Cols])
-	g := float32(1 / (eps * float64(B)))
-	for b := 0; b < B; b++ {
-		ds := v.dscores.Row(b)
-		v.S.AddFeatures(v.zeps[b*n:(b+1)*n], -g, ds)
-		v.S.AddFeatures(v.zstar[b*n:(b+1)*n], g, ds)
-	}
-	var klg nn.Mat
-	if d.KL == KLAnalytic {
-		klg = v.dscores
-	}
-	klUnary(v, scores, n, v.K, v.kl, klg, 1/float64(B))
-	v.Enc.Backward(x, v.dscores)
-	return meanStats(v.f, v.kl), nil
+	return v.directEncoderStep(x, scores, eps, d.KL), nil
 }
