@@ -93,11 +93,21 @@ func TestRandomVsYourBasic(t *testing.T) {
 }
 
 // TestBruteForce checks the flow value and the minimality of the source
-// set against enumeration of all cuts on small graphs, with real
-// capacities too.
+// set against enumeration of all cuts on small graphs, with dyadic real
+// capacities on half of them, for every algorithm (each with its own
+// stream of graphs).
 func TestBruteForce(t *testing.T) {
-	r := rand.New(rand.NewPCG(3, 4))
-	g := New(0, 0)
+	for _, c := range []struct {
+		alg          Algorithm
+		seed1, seed2 uint64
+	}{{BK, 3, 4}, {IBFS, 33, 34}} {
+		t.Run(c.alg.String(), func(t *testing.T) { bruteForce(t, c.alg, c.seed1, c.seed2) })
+	}
+}
+
+func bruteForce(t *testing.T, alg Algorithm, seed1, seed2 uint64) {
+	r := rand.New(rand.NewPCG(seed1, seed2))
+	g := NewWith(alg, 0, 0)
 	for k := 0; k < 400; k++ {
 		n := 1 + r.IntN(10)
 		p := randProblem(r, n, r.Float64(), 1+r.IntN(6))

@@ -98,34 +98,6 @@ func TestIBFSRandom(t *testing.T) {
 	}
 }
 
-// TestIBFSBruteForce checks IBFS against enumeration of all cuts, with
-// dyadic real capacities on half the graphs.
-func TestIBFSBruteForce(t *testing.T) {
-	r := rand.New(rand.NewPCG(33, 34))
-	g := NewWith(IBFS, 0, 0)
-	for k := 0; k < 400; k++ {
-		n := 1 + r.IntN(10)
-		p := randProblem(r, n, r.Float64(), 1+r.IntN(6))
-		if k%2 == 1 {
-			for i := range p.ops {
-				p.ops[i].a /= 8
-				p.ops[i].b /= 4
-			}
-		}
-		name := fmt.Sprintf("graph %d (n=%d)", k, n)
-		f := solveChecked(t, name, p, g, 0)
-		best, inter := p.bruteMinCut()
-		if f != best {
-			t.Fatalf("%s: flow %v, minimum cut by enumeration %v", name, f, best)
-		}
-		for u := 0; u < n; u++ {
-			if want := inter>>u&1 == 1; g.SourceSide(u) != want {
-				t.Fatalf("%s: SourceSide(%d) = %v, minimal minimum cut says %v", name, u, g.SourceSide(u), want)
-			}
-		}
-	}
-}
-
 // TestIBFSReal checks flow = cut capacity, a feasible flow and the
 // residual-reachability cut on real capacities of mixed magnitudes, and
 // agreement with BK's flow up to rounding.
