@@ -1,6 +1,11 @@
 package semisup
 
-import "github.com/argmaxvae/argmaxvae/nn"
+import (
+	"math/rand/v2"
+
+	"github.com/argmaxvae/argmaxvae/argmax"
+	"github.com/argmaxvae/argmaxvae/nn"
+)
 
 // work holds the buffers of one training step, reused across steps.
 type work struct {
@@ -35,6 +40,17 @@ func (w *work) reset(s Sizes, B int) {
 	w.logq = grow(w.logq, s.K)
 	w.scale = grow(w.scale, B)
 	w.zstar = grow(w.zstar, B)
+}
+
+// begin starts a training step on x: it sizes and zeroes the step's
+// buffers, runs the encoder (Gaussian noise from r) and then draws the
+// B×K Gumbel noise from r, in that order.
+func (m *Model) begin(x nn.Mat, r *rand.Rand) (*work, *encoded) {
+	w := m.work()
+	w.reset(m.S, x.Rows)
+	e := m.encode(x, r)
+	argmax.GumbelFill(w.gumbel, r)
+	return w, e
 }
 
 // decodeBackward runs the decoder on in (B×K·C) and accumulates its

@@ -3,7 +3,6 @@ package semisup
 import (
 	"math/rand/v2"
 
-	"github.com/argmaxvae/argmaxvae/argmax"
 	"github.com/argmaxvae/argmaxvae/nn"
 )
 
@@ -38,10 +37,7 @@ func (Direct) Name() string { return "direct" }
 func (d Direct) Step(m *Model, x nn.Mat, labels []int, eps float64, r *rand.Rand) float64 {
 	s := m.S
 	B := x.Rows
-	w := m.work()
-	w.reset(s, B)
-	e := m.encode(x, r)
-	argmax.GumbelFill(w.gumbel, r)
+	w, e := m.begin(x, r)
 	m.componentLosses(e, &w.in, w.ll, w.f)
 	epsSup := d.EpsSup
 	if epsSup == 0 {

@@ -4,7 +4,6 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"github.com/argmaxvae/argmaxvae/argmax"
 	"github.com/argmaxvae/argmaxvae/nn"
 )
 
@@ -32,10 +31,7 @@ func (GSM) Name() string { return "gsm" }
 func (g GSM) Step(m *Model, x nn.Mat, labels []int, tau float64, r *rand.Rand) float64 {
 	s := m.S
 	B := x.Rows
-	w := m.work()
-	w.reset(s, B)
-	e := m.encode(x, r)
-	argmax.GumbelFill(w.gumbel, r)
+	w, e := m.begin(x, r)
 	alpha := g.Alpha
 	if alpha == 0 {
 		alpha = DefaultAlpha
