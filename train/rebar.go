@@ -63,21 +63,7 @@ func (e *Rebar) Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error
 		for i := 0; i < n; i++ {
 			j := b*n + i
 			a := float64(row[2*i+1]) - float64(row[2*i])
-			th, q := sigmoid(a), sigmoid(-a) // θ and 1−θ, each accurate
-			u, w := openUnit(r), openUnit(r)
-			e.z[j] = a + math.Log(u) - math.Log1p(-u)
-			ratio := w / (1 - w)
-			// z̃ given b, and dz̃/dα = dz̃/dθ · θ(1−θ) in a form that does not
-			// overflow as θ → 0 or 1.
-			if e.z[j] > 0 {
-				v.zstar[j] = 1
-				e.zt[j] = math.Log1p(ratio / q)
-				e.bz[j] = ratio * th / (q + ratio)
-			} else {
-				v.zstar[j] = 0
-				e.zt[j] = -math.Log1p(ratio / th)
-				e.bz[j] = ratio * q / (th + ratio)
-			}
+			v.zstar[j], e.z[j], e.zt[j], e.bz[j] = rebarDraw(a, r)
 		}
 	}
 	// Relaxed passes: L(σ(z/λ)) and L(σ(z̃/λ)) with their input gradients.
@@ -136,4 +122,19 @@ func openUnit(r *rand.Rand) float64 {
 			return u
 		}
 	}
+}
+
+// rebarDraw draws one bit's REBAR noise for the logit a: z = a + logistic
+// noise (from u), the bit b = [z > 0], the conditional z̃ given b (from w)
+// and dz̃/dα = dz̃/dθ · θ(1−θ), written so that it does not overflow as
+// θ → 0 or 1. REBAR and RELAX draw through it, u then w.
+func rebarDraw(a float64, r *rand.Rand) (bit int, z, zt, dzt float64) {
+	th, q := sigmoid(a), sigmoid(-a) // θ and 1−θ, each accurate
+	u, w := openUnit(r), openUnit(r)
+	z = a + math.Log(u) - math.Log1p(-u)
+	ratio := w / (1 - w)
+	if z > 0 {
+		return 1, z, math.Log1p(ratio / q), ratio * th / (q + ratio)
+	}
+	return 0, z, -math.Log1p(ratio / th), ratio * q / (th + ratio)
 }

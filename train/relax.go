@@ -170,20 +170,8 @@ func (e *Relax) Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error
 		for i := 0; i < n; i++ {
 			j := b*n + i
 			a := float64(row[2*i+1]) - float64(row[2*i])
-			th, q := sigmoid(a), sigmoid(-a)
-			u, w := openUnit(r), openUnit(r)
-			e.z[j] = a + math.Log(u) - math.Log1p(-u)
-			ratio := w / (1 - w)
-			e.th[j] = th
-			if e.z[j] > 0 {
-				e.bits[j] = 1
-				e.zt[j] = math.Log1p(ratio / q)
-				e.bz[j] = ratio * th / (q + ratio)
-			} else {
-				e.bits[j] = 0
-				e.zt[j] = -math.Log1p(ratio / th)
-				e.bz[j] = ratio * q / (th + ratio)
-			}
+			e.th[j] = sigmoid(a)
+			e.bits[j], e.z[j], e.zt[j], e.bz[j] = rebarDraw(a, r)
 		}
 	}
 	copy(v.zstar[:B*n], e.bits)
