@@ -96,9 +96,8 @@ type QPBO struct {
 	sub  Model   // scratch sub-model of one solver class
 	sIdx []int32
 	sVar []int32
-	par  []int32 // union-find over red
+	par  []int32 // union-find over red (ufReset, ufFind, ufUnion: −size at roots)
 	neg  []bool  // per root: component has a negative weight
-	size []int32 // per root: component size
 	zr   []int
 
 	gc  GraphCut
@@ -252,35 +251,24 @@ func (q *QPBO) solveRemainder(m *Model, z []int) error {
 	// Components by union-find, with their sizes and signs.
 	q.par = bnbGrow(q.par, k)
 	q.neg = bnbGrow(q.neg, k)
-	q.size = bnbGrow(q.size, k)
-	for i := range q.par {
-		q.par[i] = int32(i)
-		q.neg[i] = false
-		q.size[i] = 0
-	}
+	ufReset(q.par)
+	clear(q.neg)
 	for _, e := range red.Edges {
-		a, b := q.find(int32(e.I)), q.find(int32(e.J))
-		if a != b {
-			q.par[a] = b
-			q.neg[b] = q.neg[b] || q.neg[a]
-		}
-		if e.W < 0 {
-			q.neg[b] = true
-		}
+		a, b := ufFind(q.par, int32(e.I)), ufFind(q.par, int32(e.J))
+		neg := q.neg[a] || q.neg[b] || e.W < 0
+		ufUnion(q.par, a, b)
+		q.neg[ufFind(q.par, a)] = neg
 	}
 	q.cls = bnbGrow(q.cls, k)
-	for i := range q.par {
-		q.size[q.find(int32(i))]++
-	}
 	var present [4]bool
 	for i := range q.cls {
-		r := q.find(int32(i))
+		r := ufFind(q.par, int32(i))
 		c := int8(qpboIsolated)
 		switch {
-		case q.size[r] == 1:
+		case q.par[r] == -1:
 		case !q.neg[r]:
 			c = qpboCut
-		case q.size[r] <= MaxBranchAndBound:
+		case -q.par[r] <= MaxBranchAndBound:
 			c = qpboBnb
 		default:
 			c = qpboLarge
@@ -299,7 +287,7 @@ func (q *QPBO) solveRemainder(m *Model, z []int) error {
 			if q.cls[i] == qpboLarge {
 				return fmt.Errorf("%w: QPBO labelled %d of %d variables, but the unlabelled remainder has a general-sign connected component of %d variables (containing variable %d), more than branch and bound takes (%d); "+
 					"set QPBO.Large (e.g. the MILP solver) or use a sparser, less frustrated or supermodular structure",
-					ErrTooLarge, q.nLabel, n, q.size[q.find(int32(i))], q.vars[i], MaxBranchAndBound)
+					ErrTooLarge, q.nLabel, n, -q.par[ufFind(q.par, int32(i))], q.vars[i], MaxBranchAndBound)
 			}
 		}
 	}
@@ -345,15 +333,6 @@ func (q *QPBO) subModel(c int8) *Model {
 		}
 	}
 	return s
-}
-
-// find returns the union-find root of i, halving paths.
-func (q *QPBO) find(i int32) int32 {
-	for q.par[i] != i {
-		q.par[i] = q.par[q.par[i]]
-		i = q.par[i]
-	}
-	return i
 }
 
 // boolInt is 1 for true, 0 for false.

@@ -28,7 +28,7 @@ func (t *SpanningTree) NewUnarySampler() UnarySampler {
 	n, m := t.Nodes, len(t.Edges)
 	return &treeSampler{
 		t: *t, g: make([]float64, m), x: make([]float64, m),
-		lap: make([]float64, n*n), comp: make([]int, n), uf: make([]int, n), state: make([]int8, m),
+		lap: make([]float64, n*n), comp: make([]int, n), uf: make([]int32, n), state: make([]int8, m),
 	}
 }
 
@@ -43,7 +43,7 @@ type treeSampler struct {
 
 	lap   []float64 // Laplacian scratch
 	comp  []int     // node → supernode index
-	uf    []int     // union-find parents
+	uf    []int32   // union-find (ufReset, ufFind, ufUnion)
 	state []int8    // per edge: 0 undecided, 1 in, −1 out
 }
 
@@ -95,27 +95,14 @@ func minOf(v []float64) float64 {
 	return m
 }
 
-// find returns the union-find root of a.
-func (s *treeSampler) find(a int) int {
-	for s.uf[a] != a {
-		s.uf[a] = s.uf[s.uf[a]]
-		a = s.uf[a]
-	}
-	return a
-}
-
 // supernodes builds the components of the edges in (plus edge extra when
 // contract), numbers them 0…k−1 in s.comp and returns k.
 func (s *treeSampler) supernodes(extra int, contract bool) int {
 	n := s.t.Nodes
-	for v := 0; v < n; v++ {
-		s.uf[v] = v
-	}
+	ufReset(s.uf[:n])
 	for e, ed := range s.t.Edges {
 		if s.state[e] == 1 || (contract && e == extra) {
-			if a, b := s.find(ed[0]), s.find(ed[1]); a != b {
-				s.uf[a] = b
-			}
+			ufUnion(s.uf, int32(ed[0]), int32(ed[1]))
 		}
 	}
 	k := 0
@@ -123,14 +110,14 @@ func (s *treeSampler) supernodes(extra int, contract bool) int {
 		s.comp[v] = -1
 	}
 	for v := 0; v < n; v++ {
-		r := s.find(v)
+		r := ufFind(s.uf, int32(v))
 		if s.comp[r] < 0 {
 			s.comp[r] = k
 			k++
 		}
 	}
 	for v := 0; v < n; v++ {
-		s.comp[v] = s.comp[s.find(v)]
+		s.comp[v] = s.comp[ufFind(s.uf, int32(v))]
 	}
 	return k
 }
@@ -196,16 +183,13 @@ func (s *treeSampler) logCount(skip int, contract bool) (float64, bool) {
 // that are in or undecided, edge skip excepted.
 func (s *treeSampler) connectedWithout(skip int) bool {
 	n := s.t.Nodes
-	for v := 0; v < n; v++ {
-		s.uf[v] = v
-	}
+	ufReset(s.uf[:n])
 	parts := n
 	for e, ed := range s.t.Edges {
 		if e == skip || s.state[e] == -1 {
 			continue
 		}
-		if a, b := s.find(ed[0]), s.find(ed[1]); a != b {
-			s.uf[a] = b
+		if ufUnion(s.uf, int32(ed[0]), int32(ed[1])) {
 			parts--
 		}
 	}
