@@ -32,8 +32,9 @@ func (g *Graph) MaxFlow() (float64, error) {
 	switch g.alg {
 	case BK:
 		g.build()
-		g.initTrees()
-		g.run()
+		g.solveSerial()
+	case ParallelBK:
+		g.maxFlowParallel()
 	case IBFS:
 		g.maxFlowIBFS()
 	default:
@@ -48,36 +49,79 @@ func (g *Graph) MaxFlow() (float64, error) {
 	return g.flow, nil
 }
 
-// initTrees puts every node with residual terminal capacity into its
-// terminal's tree at distance 1 and makes it active.
-func (g *Graph) initTrees() {
-	n := g.n
-	g.nodes = resize(g.nodes, n)
-	g.aq.reset(n)
-	g.oq.reset(n)
-	g.time = 0
-	for i := range g.nodes {
-		nd := &g.nodes[i]
+// bkSolver is one Boykov–Kolmogorov search: the shared graph arrays
+// (slice headers of the Graph's) and the per-search state, its queues,
+// clock and flow. It works on the nodes lo..lo+span-1 only: the serial
+// solver on all of them, each worker of ParallelBK (pbk.go) on its block,
+// where the arcs leaving the block have been set to capacity 0 so that
+// the search never follows them, and release skips their heads; so the
+// workers write disjoint memory.
+type bkSolver struct {
+	off    []int32
+	arcs   []arc
+	nodes  []node
+	tr     []float64
+	aq     ring // active nodes, FIFO
+	oq     ring // orphans, FIFO
+	time   int32
+	flow   float64
+	lo     int32  // first node of the block
+	span   uint32 // number of nodes in the block
+	queues int    // the queues' length (≥ span)
+
+	saved []savedArc // ParallelBK: the block's arcs set to 0 (pbk.go)
+}
+
+// attach points s at g's arrays (after build, with g.nodes sized) and
+// gives it the block lo..hi-1 with queues of room nodes.
+func (s *bkSolver) attach(g *Graph, lo, hi, room int) {
+	s.off, s.arcs, s.nodes, s.tr = g.off, g.arcs, g.nodes, g.tr
+	s.lo, s.span = int32(lo), uint32(hi-lo)
+	s.aq.reset(room)
+	s.oq.reset(room)
+}
+
+// solveSerial runs BK on the whole built graph, starting from the flow
+// build left in g.flow.
+func (g *Graph) solveSerial() {
+	g.nodes = resize(g.nodes, g.n)
+	s := &g.bk
+	s.attach(g, 0, g.n, g.n)
+	s.flow = g.flow
+	s.initTrees()
+	s.run()
+	g.flow = s.flow
+}
+
+// initTrees puts every node of the block with residual terminal capacity
+// into its terminal's tree at distance 1 and makes it active; the other
+// nodes of the block become free. The clock restarts.
+func (s *bkSolver) initTrees() {
+	s.time = 0
+	lo := int(s.lo)
+	nodes, tr := s.nodes[lo:lo+int(s.span)], s.tr[lo:lo+int(s.span)]
+	for i := range nodes {
+		nd := &nodes[i]
 		*nd = node{parent: free}
-		if tr := g.tr[i]; tr != 0 {
-			nd.parent, nd.sink, nd.dist = terminal, tr < 0, 1
-			g.activate(int32(i))
+		if t := tr[i]; t != 0 {
+			nd.parent, nd.sink, nd.dist = terminal, t < 0, 1
+			s.activate(int32(lo + i))
 		}
 	}
 }
 
-func (g *Graph) activate(i int32) {
-	if nd := &g.nodes[i]; !nd.active {
+func (s *bkSolver) activate(i int32) {
+	if nd := &s.nodes[i]; !nd.active {
 		nd.active = true
-		g.aq.push(i)
+		s.aq.push(i)
 	}
 }
 
 // nextActive pops the next active node that is still in a tree, or -1.
-func (g *Graph) nextActive() int32 {
-	for g.aq.size > 0 {
-		i := g.aq.pop()
-		nd := &g.nodes[i]
+func (s *bkSolver) nextActive() int32 {
+	for s.aq.size > 0 {
+		i := s.aq.pop()
+		nd := &s.nodes[i]
 		nd.active = false
 		if nd.parent != free {
 			return i
@@ -89,44 +133,45 @@ func (g *Graph) nextActive() int32 {
 // run alternates the growth, augment and adoption stages until no active
 // node is left. A node whose growth found a path stays current, so its
 // remaining arcs are searched again before the queue moves on.
-func (g *Graph) run() {
+func (s *bkSolver) run() {
 	current := int32(-1)
 	for {
 		i := current
 		if i >= 0 {
-			g.nodes[i].active = false
-			if g.nodes[i].parent == free {
+			s.nodes[i].active = false
+			if s.nodes[i].parent == free {
 				i = -1
 			}
 		}
 		if i < 0 {
-			if i = g.nextActive(); i < 0 {
+			if i = s.nextActive(); i < 0 {
 				return
 			}
 		}
-		a := g.grow(i)
-		g.tick()
+		a := s.grow(i)
+		s.tick()
 		if a < 0 {
 			current = -1
 			continue
 		}
-		g.nodes[i].active = true // keep i out of the queue while it is current
+		s.nodes[i].active = true // keep i out of the queue while it is current
 		current = i
-		g.augment(a)
-		g.adopt()
+		s.augment(a)
+		s.adopt()
 	}
 }
 
 // tick advances the clock used to time-stamp distance estimates. On
 // overflow all stamps are cleared, which only invalidates estimates.
-func (g *Graph) tick() {
-	if g.time == math.MaxInt32 {
-		for i := range g.nodes {
-			g.nodes[i].ts = 0
+func (s *bkSolver) tick() {
+	if s.time == math.MaxInt32 {
+		lo := int(s.lo)
+		for i := range s.nodes[lo : lo+int(s.span)] {
+			s.nodes[lo+i].ts = 0
 		}
-		g.time = 0
+		s.time = 0
 	}
-	g.time++
+	s.time++
 }
 
 // grow scans the arcs of active node i: free neighbours reachable through
@@ -136,12 +181,12 @@ func (g *Graph) tick() {
 // that get a shorter path through i are re-hung below i. The two trees
 // have their own loop: the source tree needs residual i→j (the arc itself),
 // the sink tree residual j→i (its sister).
-func (g *Graph) grow(i int32) int32 {
-	if g.nodes[i].sink {
-		return g.growSink(i)
+func (s *bkSolver) grow(i int32) int32 {
+	if s.nodes[i].sink {
+		return s.growSink(i)
 	}
-	first := g.off[i]
-	arcs, nodes := g.arcs[first:g.off[i+1]], g.nodes
+	first := s.off[i]
+	arcs, nodes := s.arcs[first:s.off[i+1]], s.nodes
 	ts, dist := nodes[i].ts, nodes[i].dist
 	for k := range arcs {
 		ar := &arcs[k]
@@ -152,7 +197,7 @@ func (g *Graph) grow(i int32) int32 {
 		switch {
 		case nj.parent == free:
 			nj.parent, nj.sink, nj.ts, nj.dist = ar.sister, false, ts, dist+1
-			g.activate(ar.head)
+			s.activate(ar.head)
 		case nj.sink:
 			return first + int32(k)
 		case nj.ts <= ts && nj.dist > dist:
@@ -163,9 +208,9 @@ func (g *Graph) grow(i int32) int32 {
 }
 
 // growSink is grow for a node i of the sink tree.
-func (g *Graph) growSink(i int32) int32 {
-	all, nodes := g.arcs, g.nodes
-	arcs := all[g.off[i]:g.off[i+1]]
+func (s *bkSolver) growSink(i int32) int32 {
+	all, nodes := s.arcs, s.nodes
+	arcs := all[s.off[i]:s.off[i+1]]
 	ts, dist := nodes[i].ts, nodes[i].dist
 	for k := range arcs {
 		ar := &arcs[k]
@@ -176,7 +221,7 @@ func (g *Graph) growSink(i int32) int32 {
 		switch {
 		case nj.parent == free:
 			nj.parent, nj.sink, nj.ts, nj.dist = ar.sister, true, ts, dist+1
-			g.activate(ar.head)
+			s.activate(ar.head)
 		case !nj.sink:
 			return ar.sister
 		case nj.ts <= ts && nj.dist > dist:
@@ -189,8 +234,8 @@ func (g *Graph) growSink(i int32) int32 {
 // augment pushes the bottleneck capacity along the path
 // s → … → tail(a) → head(a) → … → t through the two trees. Nodes whose
 // parent arc (or terminal arc) saturates become orphans.
-func (g *Graph) augment(a int32) {
-	arcs, nodes := g.arcs, g.nodes
+func (s *bkSolver) augment(a int32) {
+	arcs, nodes := s.arcs, s.nodes
 	b := arcs[a].rcap
 	// Bottleneck on the source side: the parent→child residuals.
 	i := arcs[arcs[a].sister].head
@@ -198,14 +243,14 @@ func (g *Graph) augment(a int32) {
 		b = min(b, arcs[arcs[p].sister].rcap)
 		i = arcs[p].head
 	}
-	b = min(b, g.tr[i])
+	b = min(b, s.tr[i])
 	// Sink side: the child→parent residuals.
 	i = arcs[a].head
 	for p := nodes[i].parent; p != terminal; p = nodes[i].parent {
 		b = min(b, arcs[p].rcap)
 		i = arcs[p].head
 	}
-	b = min(b, -g.tr[i])
+	b = min(b, -s.tr[i])
 
 	arcs[arcs[a].sister].rcap += b
 	arcs[a].rcap -= b
@@ -215,13 +260,13 @@ func (g *Graph) augment(a int32) {
 		arcs[p].rcap += b
 		down.rcap -= b
 		if down.rcap <= 0 {
-			g.setOrphan(i)
+			s.setOrphan(i)
 		}
 		i = arcs[p].head
 	}
-	g.tr[i] -= b
-	if g.tr[i] <= 0 {
-		g.setOrphan(i)
+	s.tr[i] -= b
+	if s.tr[i] <= 0 {
+		s.setOrphan(i)
 	}
 	i = arcs[a].head
 	for p := nodes[i].parent; p != terminal; p = nodes[i].parent {
@@ -229,41 +274,41 @@ func (g *Graph) augment(a int32) {
 		arcs[up.sister].rcap += b
 		up.rcap -= b
 		if up.rcap <= 0 {
-			g.setOrphan(i)
+			s.setOrphan(i)
 		}
 		i = up.head
 	}
-	g.tr[i] += b
-	if g.tr[i] >= 0 {
-		g.setOrphan(i)
+	s.tr[i] += b
+	if s.tr[i] >= 0 {
+		s.setOrphan(i)
 	}
-	g.flow += b
+	s.flow += b
 }
 
-func (g *Graph) setOrphan(i int32) {
-	g.nodes[i].parent = orphan
-	g.oq.push(i)
+func (s *bkSolver) setOrphan(i int32) {
+	s.nodes[i].parent = orphan
+	s.oq.push(i)
 }
 
 // adopt processes orphans until none is left: each finds a new parent in
 // its tree whose path to the terminal is valid (preferring the shortest
 // estimated distance), or leaves the tree, orphaning its children and
 // re-activating the tree neighbours that could grow into it again.
-func (g *Graph) adopt() {
-	for g.oq.size > 0 {
-		i := g.oq.pop()
-		if !g.adoptParent(i) {
-			g.release(i)
+func (s *bkSolver) adopt() {
+	for s.oq.size > 0 {
+		i := s.oq.pop()
+		if !s.adoptParent(i) {
+			s.release(i)
 		}
 	}
 }
 
 // adoptParent looks for a new parent of orphan i and reports success.
-func (g *Graph) adoptParent(i int32) bool {
-	arcs, nodes := g.arcs, g.nodes
+func (s *bkSolver) adoptParent(i int32) bool {
+	arcs, nodes := s.arcs, s.nodes
 	inSink := nodes[i].sink
 	best, dmin := int32(-1), int32(infDist)
-	for a := g.off[i]; a < g.off[i+1]; a++ {
+	for a := s.off[i]; a < s.off[i+1]; a++ {
 		ar := &arcs[a]
 		// A parent j needs residual j→i in the source tree, i→j in the sink tree.
 		in := ar.sister
@@ -277,7 +322,7 @@ func (g *Graph) adoptParent(i int32) bool {
 		if nj := &nodes[j]; nj.parent == free || nj.sink != inSink {
 			continue
 		}
-		d := g.originDist(j)
+		d := s.originDist(j)
 		if d == infDist {
 			continue
 		}
@@ -285,8 +330,8 @@ func (g *Graph) adoptParent(i int32) bool {
 			best, dmin = a, d
 		}
 		// Stamp the checked path with its now known distances.
-		for k := j; nodes[k].ts != g.time; k = arcs[nodes[k].parent].head {
-			nodes[k].ts, nodes[k].dist = g.time, d
+		for k := j; nodes[k].ts != s.time; k = arcs[nodes[k].parent].head {
+			nodes[k].ts, nodes[k].dist = s.time, d
 			d--
 		}
 	}
@@ -294,40 +339,43 @@ func (g *Graph) adoptParent(i int32) bool {
 		return false
 	}
 	ni := &nodes[i]
-	ni.parent, ni.ts, ni.dist = best, g.time, dmin+1
+	ni.parent, ni.ts, ni.dist = best, s.time, dmin+1
 	return true
 }
 
 // originDist walks from j towards its terminal and returns the distance,
 // or infDist when the path runs into an orphan. Nodes stamped with the
 // current time are known to reach the terminal.
-func (g *Graph) originDist(j int32) int32 {
+func (s *bkSolver) originDist(j int32) int32 {
 	d := int32(0)
 	for {
-		nj := &g.nodes[j]
-		if nj.ts == g.time {
+		nj := &s.nodes[j]
+		if nj.ts == s.time {
 			return d + nj.dist
 		}
 		d++
 		switch nj.parent {
 		case terminal:
-			nj.ts, nj.dist = g.time, 1
+			nj.ts, nj.dist = s.time, 1
 			return d
 		case orphan:
 			return infDist
 		}
-		j = g.arcs[nj.parent].head
+		j = s.arcs[nj.parent].head
 	}
 }
 
 // release takes orphan i out of its tree.
-func (g *Graph) release(i int32) {
-	arcs, nodes := g.arcs, g.nodes
+func (s *bkSolver) release(i int32) {
+	arcs, nodes := s.arcs, s.nodes
 	inSink := nodes[i].sink
 	nodes[i].parent = free
-	for a := g.off[i]; a < g.off[i+1]; a++ {
+	for a := s.off[i]; a < s.off[i+1]; a++ {
 		ar := &arcs[a]
 		j := ar.head
+		if uint32(j-s.lo) >= s.span {
+			continue // outside the block: an arc of capacity 0 (pbk.go)
+		}
 		pj := nodes[j].parent
 		if pj == free || nodes[j].sink != inSink {
 			continue
@@ -337,10 +385,10 @@ func (g *Graph) release(i int32) {
 			in = a
 		}
 		if arcs[in].rcap > 0 {
-			g.activate(j)
+			s.activate(j)
 		}
 		if pj >= 0 && arcs[pj].head == i {
-			g.setOrphan(j)
+			s.setOrphan(j)
 		}
 	}
 }

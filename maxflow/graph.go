@@ -38,12 +38,11 @@ type Graph struct {
 	epos   []arcPair // arcs of edge k: epos[k].fwd (u→v) and epos[k].rev
 	tr     []float64 // residual terminal capacity: >0 from s, <0 to t
 	nodes  []node    // search-tree state
-	aq     ring      // active nodes, FIFO
-	oq     ring      // orphans, FIFO
-	time   int32
 	flow   float64
 	solved bool
 
+	bk bkSolver  // BK's queues and clock (see bk.go)
+	pb pbkState  // ParallelBK's workers (see pbk.go)
 	ib ibfsState // the IBFS solver's state (see ibfs.go)
 }
 

@@ -1,0 +1,241 @@
+package maxflow
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+)
+
+// ParallelBK: Boykov–Kolmogorov by bottom-up merging of blocks, after
+// J. Liu and J. Sun, "Parallel graph-cuts by adaptive bottom-up merging",
+// CVPR 2010 (also reviewed by Jensen et al., "A review of serial and
+// parallel min-cut/max-flow algorithms for computer vision", TPAMI 2023).
+//
+// The nodes are split into B contiguous blocks (B = workers ×
+// blocksPerWorker). Preparation: each block's arcs whose head lies in
+// another block are saved and set to capacity 0 (every arc lies in its
+// tail's row, so each block writes only its own rows). Then each block is
+// solved by serial BK on its own (bkSolver with lo and span), in parallel:
+// with the crossing arcs at 0 no search ever leaves its block, and release
+// skips the heads outside the block, so the workers write disjoint memory
+// and read none that another writes. Each leaves a feasible flow of the
+// whole graph (crossing arcs carry none) and search trees that satisfy
+// BK's invariants within the block. Merging: adjacent blocks are merged in
+// pairs, level by level, the pairs of one level in parallel: the arcs
+// between the two halves get their saved capacities back, every tree node
+// with such an arc is activated, the clocks are merged (the later one,
+// ticked before any adoption, so no stamp is trusted wrongly) and the
+// flows added, and BK continues on the union, keeping both halves' trees.
+// The last merge covers the whole graph.
+//
+// Why this is exact and leaves the minimal cut: after a block's search,
+// every node of its source tree is passive in the sense of the argument at
+// the end of bk.go for all arcs inside the block, and the arcs leaving it
+// had no capacity. Restoring an arc u→v can break that invariant only at
+// u, which is activated; so the continued search starts from trees that
+// satisfy the invariant on the merged range, and everything in bk.go's
+// argument applies to it unchanged: at the end of the last merge the flow
+// is maximum and the source tree is exactly the set of nodes reachable
+// from s in the residual graph, the same set BK reports. The flow value is
+// BK's up to floating-point rounding (identical for integer capacities
+// below 2⁵³); the order of augmentations, and so the flow on each arc,
+// differs.
+//
+// Time: the serial bound of BK per block and per merge, O(V²·E·|C|) in
+// all for integer capacities; on grids the blocks take nearly all the
+// work and the merges little, so the wall time approaches 1/P of BK's
+// with P workers. Memory: BK's, plus two queues per block and the
+// saved crossing arcs (16 bytes each). Below parallelFrom nodes, or with
+// one block, MaxFlow runs serial BK (identical results to [BK]).
+
+// parallelFrom is the node count from which ParallelBK splits the graph
+// into blocks; smaller graphs are solved by serial BK. A variable for the
+// tests, which force the split on small graphs.
+var parallelFrom = 1 << 16
+
+// blocksPerWorker is the number of blocks per worker: more blocks balance
+// the load better but leave more to the merges. A variable for the tests.
+var blocksPerWorker = 1
+
+// savedArc is an arc set to capacity 0 while its block is solved alone.
+type savedArc struct {
+	a, tail int32
+	cap     float64
+}
+
+// pbkState is ParallelBK's part of a Graph, kept across MaxFlow calls.
+type pbkState struct {
+	workers int        // SetWorkers; 0: runtime.GOMAXPROCS(0)
+	w       []bkSolver // one search per block; w[k] covers block k and the ranges merged into it
+	bounds  []int      // block k is nodes bounds[k]..bounds[k+1]-1
+	ranges  []int      // first blocks of the current ranges (merging), then B
+	tasks   []pbkTask  // the tasks of the current round
+	next    atomic.Int32
+	jobs    []func() // one per helper goroutine, made once (no allocation per solve)
+	wg      sync.WaitGroup
+}
+
+// pbkTask is one task of a round: prepare or solve block k, or merge the
+// range of blocks k..m-1 into the one of blocks l..k-1 (l is kept in the
+// solver: the task carries l, k and m).
+type pbkTask struct {
+	kind    uint8 // taskPrepare, taskSolve, taskMerge
+	l, k, m int32
+}
+
+const (
+	taskPrepare uint8 = iota
+	taskSolve
+	taskMerge
+)
+
+// SetWorkers sets the number of goroutines a [ParallelBK] graph uses
+// (p ≤ 0: runtime.GOMAXPROCS(0) at each MaxFlow, the default). The other
+// algorithms ignore it. With one worker ParallelBK still splits the graph
+// (into blocksPerWorker blocks) only when that is more than one block;
+// otherwise it is serial BK.
+func (g *Graph) SetWorkers(p int) { g.pb.workers = max(p, 0) }
+
+// maxFlowParallel is MaxFlow for ParallelBK.
+func (g *Graph) maxFlowParallel() {
+	g.build()
+	pb := &g.pb
+	p := pb.workers
+	if p == 0 {
+		p = runtime.GOMAXPROCS(0)
+	}
+	n := g.n
+	b := p * blocksPerWorker
+	if n < parallelFrom || b < 2 {
+		g.solveSerial()
+		return
+	}
+	g.nodes = resize(g.nodes, n)
+	for len(pb.jobs) < p-1 {
+		pb.jobs = append(pb.jobs, func() {
+			g.pbkLoop()
+			g.pb.wg.Done()
+		})
+	}
+	pb.w = resize(pb.w, b)
+	pb.bounds = resize(pb.bounds, b+1)
+	for k := range pb.bounds {
+		pb.bounds[k] = int(int64(k) * int64(n) / int64(b))
+	}
+
+	// Prepare every block, then solve every block.
+	pb.tasks = pb.tasks[:0]
+	for k := range b {
+		pb.tasks = append(pb.tasks, pbkTask{kind: taskPrepare, k: int32(k)})
+	}
+	g.pbkRound(p)
+	for k := range pb.tasks {
+		pb.tasks[k].kind = taskSolve
+	}
+	g.pbkRound(p)
+
+	// Merge adjacent ranges in pairs until one is left.
+	pb.ranges = pb.ranges[:0]
+	for k := range b + 1 {
+		pb.ranges = append(pb.ranges, k)
+	}
+	for len(pb.ranges) > 2 {
+		pb.tasks = pb.tasks[:0]
+		r := pb.ranges
+		kept := r[:0]
+		for i := 0; i+1 < len(r); i += 2 {
+			kept = append(kept, r[i])
+			if i+2 < len(r) {
+				pb.tasks = append(pb.tasks, pbkTask{kind: taskMerge, l: int32(r[i]), k: int32(r[i+1]), m: int32(r[i+2])})
+			}
+		}
+		kept = append(kept, b)
+		pb.ranges = kept
+		g.pbkRound(min(p, len(pb.tasks)))
+	}
+	g.flow = pb.w[0].flow + g.flow
+}
+
+// pbkRound runs the tasks of pb.tasks on p goroutines (the caller's and
+// p−1 helpers), each taking the next task until none is left, and waits
+// for all of them. The tasks of a round write disjoint memory, so the
+// result does not depend on which goroutine runs which.
+func (g *Graph) pbkRound(p int) {
+	pb := &g.pb
+	pb.next.Store(0)
+	pb.wg.Add(p - 1)
+	for k := range p - 1 {
+		go pb.jobs[k]()
+	}
+	g.pbkLoop()
+	pb.wg.Wait()
+}
+
+// pbkLoop runs tasks of the current round until none is left.
+func (g *Graph) pbkLoop() {
+	pb := &g.pb
+	for {
+		t := int(pb.next.Add(1) - 1)
+		if t >= len(pb.tasks) {
+			return
+		}
+		task := pb.tasks[t]
+		switch task.kind {
+		case taskPrepare:
+			g.prepareBlock(int(task.k))
+		case taskSolve:
+			pb.w[task.k].run()
+		case taskMerge:
+			g.mergeRanges(int(task.l), int(task.k), int(task.m))
+		}
+	}
+}
+
+// prepareBlock saves and zeroes the arcs leaving block k and puts the
+// block's nodes into their initial trees.
+func (g *Graph) prepareBlock(k int) {
+	lo, hi := g.pb.bounds[k], g.pb.bounds[k+1]
+	s := &g.pb.w[k]
+	s.attach(g, lo, hi, hi-lo)
+	s.flow = 0
+	saved := s.saved[:0]
+	arcs, off := g.arcs, g.off
+	for u := lo; u < hi; u++ {
+		for a := off[u]; a < off[u+1]; a++ {
+			if h := arcs[a].head; h < int32(lo) || h >= int32(hi) {
+				saved = append(saved, savedArc{a, int32(u), arcs[a].rcap})
+				arcs[a].rcap = 0
+			}
+		}
+	}
+	s.saved = saved
+	s.initTrees()
+}
+
+// mergeRanges merges the range of blocks k..m-1 into the range of blocks
+// l..k-1 (solved by pb.w[l]) and continues BK on the union.
+func (g *Graph) mergeRanges(l, k, m int) {
+	pb := &g.pb
+	s, r := &pb.w[l], &pb.w[k]
+	lo, hi := pb.bounds[l], pb.bounds[m]
+	s.flow += r.flow
+	s.time = max(s.time, r.time)
+	s.attach(g, lo, hi, hi-lo)
+	arcs, nodes := g.arcs, g.nodes
+	for blk := l; blk < m; blk++ {
+		w := &pb.w[blk]
+		kept := w.saved[:0]
+		for _, sa := range w.saved {
+			if h := arcs[sa.a].head; h < int32(lo) || h >= int32(hi) {
+				kept = append(kept, sa)
+				continue
+			}
+			arcs[sa.a].rcap = sa.cap
+			if nodes[sa.tail].parent != free {
+				s.activate(sa.tail)
+			}
+		}
+		w.saved = kept
+	}
+	s.run()
+}
