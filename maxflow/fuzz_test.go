@@ -15,10 +15,11 @@ var fuzzCaps = []float64{0, 1, 2, 3, 5, 8, 100, 0.5, 1e-6, 1e6, 0.1, 3.7, -1, ma
 // decoded from bytes, edge by edge and in AddEdges batches (which must
 // store the same graph and error). It must never panic; a valid graph must
 // give flow = capacity of the reported cut, with all capacities doubled
-// (reusing the CSR rows) twice the flow and the same cut, IBFS the same
-// flow with valid trees and the residual-reach cut, and on integer
-// capacities the same flow and cut as YourBasic (and IBFS the same cut as
-// BK); an invalid call must give the right error.
+// (reusing the CSR rows) twice the flow and the same cut, IBFS and
+// ParallelBK (split into blocks) the same flow with valid trees and the
+// residual-reach cut, and on integer capacities the same flow and cut as
+// YourBasic (and IBFS and ParallelBK the same cut as BK); an invalid call
+// must give the right error.
 func FuzzGraph(f *testing.F) {
 	f.Add([]byte{3, 0, 0, 1, 1, 2, 1, 0, 0, 4, 0, 1, 2, 1, 1, 1, 2, 0, 0, 3})
 	f.Add([]byte{10, 0, 1, 2, 13, 0})
@@ -85,6 +86,19 @@ func FuzzGraph(f *testing.F) {
 		checkFlow(t, "fuzz IBFS", ib, 1e-12*total)
 		if integer {
 			sameSide(t, "fuzz BK/IBFS", p.n, g, ib)
+		}
+		// ParallelBK split into three blocks on two workers: the same
+		// checks, and BK's cut on integers.
+		pb := newPBK(2, 3)
+		p.load(pb)
+		if fp, err := pb.MaxFlow(); err != nil || math.Abs(fp-flow) > 1e-12*total || (integer && fp != flow) {
+			t.Fatalf("BK %v, pbk %v (%v)", flow, fp, err)
+		}
+		checkTreeCut(t, "fuzz pbk", pb)
+		checkPBK(t, "fuzz pbk", pb)
+		checkFlow(t, "fuzz pbk", pb, 1e-12*total)
+		if integer {
+			sameSide(t, "fuzz BK/pbk", p.n, g, pb)
 		}
 		// Doubling every capacity keeps the topology, so the graph reuses
 		// its rows; the solver's arithmetic scales exactly, so the flow

@@ -66,6 +66,7 @@ type savedArc struct {
 // pbkState is ParallelBK's part of a Graph, kept across MaxFlow calls.
 type pbkState struct {
 	workers int        // SetWorkers; 0: runtime.GOMAXPROCS(0)
+	blocks  int        // for the tests: split into this many blocks at any size (0: automatic)
 	w       []bkSolver // one search per block; w[k] covers block k and the ranges merged into it
 	bounds  []int      // block k is nodes bounds[k]..bounds[k+1]-1
 	ranges  []int      // first blocks of the current ranges (merging), then B
@@ -106,7 +107,12 @@ func (g *Graph) maxFlowParallel() {
 	}
 	n := g.n
 	b := p * blocksPerWorker
-	if n < parallelFrom || b < 2 {
+	if pb.blocks > 0 {
+		b = pb.blocks
+	} else if n < parallelFrom {
+		b = 1
+	}
+	if b < 2 {
 		g.solveSerial()
 		return
 	}
