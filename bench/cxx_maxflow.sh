@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # cxx_maxflow.sh — time the C++ Boykov–Kolmogorov library (Debian's
-# libmaxflow-dev, maxflow 3.0.4) against this repository's BK and IBFS on
-# the same DIMACS files: the segmentation grids of maxflow.SegmentationGrid
-# (written by cmd/maxflow -gen). Each repetition runs the three solvers one
+# libmaxflow-dev, maxflow 3.0.4) against this repository's BK, parallel BK
+# (pbk, GOMAXPROCS workers) and IBFS on the same DIMACS files: the
+# segmentation grids of maxflow.SegmentationGrid (written by cmd/maxflow
+# -gen). Each repetition runs the four solvers one
 # after the other, each in a fresh process on the same file, and times
 # building the graph plus solving it (cmd/maxflow's "solve", bk_timer's
 # solve_ns); the script prints the median times and the medians of the
@@ -77,19 +78,24 @@ for n in $sizes; do
 	for ((r = 1; r <= reps; r++)); do
 		read -r fc tc < <("$work/bk_timer" "$file" | awk '/^flow/ { f = $2 } /^solve_ns/ { print f, $2 }')
 		read -r fb tb < <(go_run "$file" bk)
+		read -r fp tp < <(go_run "$file" pbk)
 		read -r fi ti < <(go_run "$file" ibfs)
-		if [ "$fc" != "$fb" ] || [ "$fb" != "$fi" ]; then
-			echo "cxx_maxflow.sh: ${n}²: flows differ: C++ $fc, bk $fb, ibfs $fi" >&2
+		if [ "$fc" != "$fb" ] || [ "$fb" != "$fi" ] || [ "$fb" != "$fp" ]; then
+			echo "cxx_maxflow.sh: ${n}²: flows differ: C++ $fc, bk $fb, pbk $fp, ibfs $fi" >&2
 			exit 1
 		fi
-		echo "$tc $tb $ti" >>"$work/t$n"
+		echo "$tc $tb $ti $tp" >>"$work/t$n"
 	done
 	mc=$(awk '{ print $1 }' "$work/t$n" | median)
 	mb=$(awk '{ print $2 }' "$work/t$n" | median)
 	mi=$(awk '{ print $3 }' "$work/t$n" | median)
+	mp=$(awk '{ print $4 }' "$work/t$n" | median)
 	rb=$(awk '{ print $2 / $1 }' "$work/t$n" | median)
 	ri=$(awk '{ print $3 / $1 }' "$work/t$n" | median)
 	rib=$(awk '{ print $3 / $2 }' "$work/t$n" | median)
-	printf '%s² grid (flow %s, %d reps): C++ BK %.0f ms, Go BK %.0f ms, Go IBFS %.0f ms; medians of ratios: BK/C++ %.2f, IBFS/C++ %.2f, IBFS/BK %.2f\n' \
-		"$n" "$fc" "$reps" "$(ms "$mc")" "$(ms "$mb")" "$(ms "$mi")" "$rb" "$ri" "$rib"
+	rp=$(awk '{ print $4 / $1 }' "$work/t$n" | median)
+	rpb=$(awk '{ print $4 / $2 }' "$work/t$n" | median)
+	printf '%s² grid (flow %s, %d reps): C++ BK %.0f ms, Go BK %.0f ms, Go PBK %.0f ms, Go IBFS %.0f ms; medians of ratios: BK/C++ %.2f, PBK/C++ %.2f, IBFS/C++ %.2f, PBK/BK %.2f, IBFS/BK %.2f\n' \
+		"$n" "$fc" "$reps" "$(ms "$mc")" "$(ms "$mb")" "$(ms "$mp")" "$(ms "$mi")" "$rb" "$rp" "$ri" "$rpb" "$rib"
+	echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 done

@@ -3,13 +3,15 @@
 //
 // Usage:
 //
-//	maxflow -in FILE.max [-backend bk|ibfs|yourbasic] [-scale S] [-cut OUT]
+//	maxflow -in FILE.max [-backend bk|pbk|ibfs|yourbasic] [-workers P] [-scale S] [-cut OUT]
 //	maxflow -gen WxH [-seed N] -out FILE.max
 //
 // -in - reads standard input. -backend picks the Boykov–Kolmogorov solver
-// (bk, default), incremental breadth-first search (ibfs; see package
-// maxflow) or github.com/yourbasic/graph's Edmonds–Karp (yourbasic,
-// slow; capacities are multiplied by -scale and rounded to integers).
+// (bk, default), its parallel version by bottom-up merging of blocks
+// (pbk, on -workers goroutines, default GOMAXPROCS; serial BK below 2¹⁶
+// nodes), incremental breadth-first search (ibfs; see package maxflow) or
+// github.com/yourbasic/graph's Edmonds–Karp (yourbasic, slow; capacities
+// are multiplied by -scale and rounded to integers).
 // -gen writes the W×H image-segmentation grid of maxflow.SegmentationGrid
 // (seed -seed) as DIMACS to -out (- for standard output) instead of
 // solving, for benchmarks against other max-flow programs.
@@ -87,7 +89,8 @@ func solve(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("maxflow", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	inPath := fs.String("in", "", "DIMACS max-flow file (- for standard input)")
-	backend := fs.String("backend", "bk", "solver: bk (Boykov–Kolmogorov), ibfs (incremental breadth-first search) or yourbasic (Edmonds–Karp)")
+	backend := fs.String("backend", "bk", "solver: bk (Boykov–Kolmogorov), pbk (parallel BK), ibfs (incremental breadth-first search) or yourbasic (Edmonds–Karp)")
+	workers := fs.Int("workers", 0, "pbk only: goroutines (0: GOMAXPROCS)")
 	scale := fs.Float64("scale", 1, "yourbasic only: capacity multiplier before rounding to integers")
 	cutPath := fs.String("cut", "", "write the source-side node ids (1-based) to this file")
 	gen := fs.String("gen", "", "write the WxH segmentation grid as DIMACS to -out instead of solving")
@@ -119,13 +122,16 @@ func solve(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return usage("missing -in FILE (or -in - for standard input)")
 	}
 	switch *backend {
-	case "bk", "ibfs":
+	case "bk", "ibfs", "pbk":
 	case "yourbasic":
 		if !(*scale > 0) || *scale > 1e300 {
 			return usage("-scale must be a positive finite number, got %v", *scale)
 		}
 	default:
-		return usage("unknown -backend %q (want bk, ibfs or yourbasic)", *backend)
+		return usage("unknown -backend %q (want bk, pbk, ibfs or yourbasic)", *backend)
+	}
+	if *workers < 0 {
+		return usage("-workers must be ≥ 0, got %d", *workers)
 	}
 
 	r := stdin
@@ -150,6 +156,10 @@ func solve(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		g = maxflow.New(in.Nodes, len(in.Arcs))
 	case "ibfs":
 		g = maxflow.NewWith(maxflow.IBFS, in.Nodes, len(in.Arcs))
+	case "pbk":
+		pg := maxflow.NewWith(maxflow.ParallelBK, in.Nodes, len(in.Arcs))
+		pg.SetWorkers(*workers)
+		g = pg
 	}
 	t0 = time.Now()
 	flow, err := in.Solve(g)

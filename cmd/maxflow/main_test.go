@@ -29,7 +29,7 @@ func TestRun(t *testing.T) {
 	if err := os.WriteFile(in, []byte(sample), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	for _, backend := range []string{"bk", "ibfs", "yourbasic"} {
+	for _, backend := range []string{"bk", "pbk", "ibfs", "yourbasic"} {
 		cut := filepath.Join(dir, backend+".cut")
 		var out, errb strings.Builder
 		code := run([]string{"-in", in, "-backend", backend, "-cut", cut}, nil, &out, &errb)
@@ -63,6 +63,7 @@ func TestRunErrors(t *testing.T) {
 		{nil, 2, "missing -in"},
 		{[]string{"-nope"}, 2, "flag provided but not defined"},
 		{[]string{"-in", good, "-backend", "x"}, 2, "unknown -backend \"x\""},
+		{[]string{"-in", good, "-backend", "pbk", "-workers", "-2"}, 2, "-workers must be ≥ 0"},
 		{[]string{"-in", good, "-backend", "yourbasic", "-scale", "-1"}, 2, "-scale must be"},
 		{[]string{"-in", good, "extra"}, 2, "unexpected arguments"},
 		{[]string{"-gen", "3x"}, 2, "-gen wants WxH"},
@@ -106,7 +107,7 @@ func TestRunInputs(t *testing.T) {
 			"bad DIMACS input: line 2: p line declares 2147483646 nodes but 1 arcs"},
 	}
 	for _, c := range cases {
-		for _, backend := range []string{"bk", "ibfs", "yourbasic"} {
+		for _, backend := range []string{"bk", "pbk", "ibfs", "yourbasic"} {
 			if c.name == "big flow" && backend == "yourbasic" {
 				continue // the integer backend refuses capacities beyond 2^62
 			}
@@ -136,7 +137,7 @@ func TestGen(t *testing.T) {
 		t.Fatalf("-gen: exit %d, %q %q", code, out.String(), errb.String())
 	}
 	var flows, cuts []string
-	for _, backend := range []string{"bk", "ibfs", "yourbasic"} {
+	for _, backend := range []string{"bk", "pbk", "ibfs", "yourbasic"} {
 		cut := filepath.Join(dir, backend+".cut")
 		var out, errb strings.Builder
 		if code := run([]string{"-in", grid, "-backend", backend, "-cut", cut}, nil, &out, &errb); code != 0 {
