@@ -16,11 +16,16 @@ package maxflow
 // its two endpoints, in the order the edges were added. Time O(V + E)
 // either way.
 func (g *Graph) build() {
-	n := g.n
 	if !g.loadCaps() {
 		g.buildRows()
-		g.loadCaps()
 	}
+	g.loadTerminals()
+}
+
+// loadTerminals writes the residual terminal capacities into tr and the
+// flow they cancel into g.flow.
+func (g *Graph) loadTerminals() {
+	n := g.n
 	g.tr = resize(g.tr, n)
 	tr, snk := g.tr[:n], g.snk[:n]
 	flow := 0.0
@@ -40,11 +45,17 @@ func (g *Graph) build() {
 // reports success, or returns false as soon as it finds that the rows do
 // not fit the edges (leaving some capacities written).
 func (g *Graph) loadCaps() bool {
-	edges := g.edges
-	if g.n != g.builtN || len(edges) != g.builtM {
+	if g.n != g.builtN || len(g.edges) != g.builtM {
 		return false
 	}
-	arcs, epos := g.arcs, g.epos[:len(edges)]
+	return g.loadCapsRange(0, len(g.edges))
+}
+
+// loadCapsRange is loadCaps for the edges lo..hi-1 of rows of the right
+// size.
+func (g *Graph) loadCapsRange(lo, hi int) bool {
+	edges := g.edges[lo:hi]
+	arcs, epos := g.arcs, g.epos[lo:hi]
 	for k := range edges {
 		e, p := &edges[k], epos[k]
 		fwd, rev := &arcs[p.fwd], &arcs[p.rev]
@@ -56,14 +67,11 @@ func (g *Graph) loadCaps() bool {
 	return true
 }
 
-// buildRows lays out the CSR rows (off, arcs' head and sister) and epos
-// for the current edges and records the topology as built.
+// buildRows lays out the CSR rows (off, arcs with the edges' capacities)
+// and epos for the current edges and records the topology as built.
 func (g *Graph) buildRows() {
-	n, m := g.n, len(g.edges)
-	g.off = resize(g.off, n+1)
-	g.cur = resize(g.cur, n)
-	g.arcs = resize(g.arcs, 2*m)
-	g.epos = resize(g.epos, m)
+	n := g.n
+	g.sizeRows()
 	off, cur, arcs := g.off, g.cur, g.arcs
 	clear(off)
 	for _, e := range g.edges {
@@ -78,9 +86,19 @@ func (g *Graph) buildRows() {
 		a, b := cur[e.U], cur[e.V]
 		cur[e.U]++
 		cur[e.V]++
-		arcs[a] = arc{head: e.V, sister: b}
-		arcs[b] = arc{head: e.U, sister: a}
+		arcs[a] = arc{head: e.V, sister: b, rcap: e.Cap}
+		arcs[b] = arc{head: e.U, sister: a, rcap: e.Rev}
 		g.epos[k] = arcPair{a, b}
 	}
-	g.builtN, g.builtM = n, m
+	g.builtN, g.builtM = n, len(g.edges)
+}
+
+// sizeRows sizes the CSR arrays for the current graph (contents
+// unspecified).
+func (g *Graph) sizeRows() {
+	n, m := g.n, len(g.edges)
+	g.off = resize(g.off, n+1)
+	g.cur = resize(g.cur, n)
+	g.arcs = resize(g.arcs, 2*m)
+	g.epos = resize(g.epos, m)
 }

@@ -73,6 +73,8 @@ type pbkState struct {
 	tasks   []pbkTask  // the tasks of the current round
 	next    atomic.Int32
 	jobs    []func() // one per helper goroutine, made once (no allocation per solve)
+	cnt     [][]int32 // buildParallel: per chunk, row counts, then row cursors
+	ok      []bool    // buildParallel: whether each chunk's edges fit the rows
 	wg      sync.WaitGroup
 }
 
@@ -88,6 +90,9 @@ const (
 	taskPrepare uint8 = iota
 	taskSolve
 	taskMerge
+	taskCaps    // loadCapsRange of the edges l..m-1 (chunk k)
+	taskCount   // countRows of chunk k, edges l..m-1
+	taskScatter // scatterRows of chunk k, edges l..m-1
 )
 
 // SetWorkers sets the number of goroutines a [ParallelBK] graph uses
@@ -99,7 +104,6 @@ func (g *Graph) SetWorkers(p int) { g.pb.workers = max(p, 0) }
 
 // maxFlowParallel is MaxFlow for ParallelBK.
 func (g *Graph) maxFlowParallel() {
-	g.build()
 	pb := &g.pb
 	p := pb.workers
 	if p == 0 {
@@ -113,16 +117,18 @@ func (g *Graph) maxFlowParallel() {
 		b = 1
 	}
 	if b < 2 {
+		g.build()
 		g.solveSerial()
 		return
 	}
-	g.nodes = resize(g.nodes, n)
 	for len(pb.jobs) < p-1 {
 		pb.jobs = append(pb.jobs, func() {
 			g.pbkLoop()
 			g.pb.wg.Done()
 		})
 	}
+	g.buildParallel(p)
+	g.nodes = resize(g.nodes, n)
 	pb.w = resize(pb.w, b)
 	pb.bounds = resize(pb.bounds, b+1)
 	for k := range pb.bounds {
@@ -193,6 +199,12 @@ func (g *Graph) pbkLoop() {
 			pb.w[task.k].run()
 		case taskMerge:
 			g.mergeRanges(int(task.l), int(task.k), int(task.m))
+		case taskCaps:
+			pb.ok[task.k] = g.loadCapsRange(int(task.l), int(task.m))
+		case taskCount:
+			g.countRows(int(task.k), int(task.l), int(task.m))
+		case taskScatter:
+			g.scatterRows(int(task.k), int(task.l), int(task.m))
 		}
 	}
 }
@@ -244,4 +256,85 @@ func (g *Graph) mergeRanges(l, k, m int) {
 		w.saved = kept
 	}
 	s.run()
+}
+
+// buildParallel is build on p goroutines, with the same result: the
+// edges are cut into p chunks of consecutive edges. When the rows fit
+// (same sizes), each chunk writes its capacities (loadCapsRange);
+// otherwise, or when a chunk finds an edge that does not fit, the rows are
+// laid out anew: each chunk counts its edges' arcs per row, a serial pass
+// over the nodes turns the counts into offsets and per-chunk cursors
+// (chunk c's arcs of row u follow those of chunks 0..c-1), and each chunk
+// writes its arcs. Within a row the arcs are in edge order, as in
+// buildRows, so the rows are identical to the serial ones. Every arc and
+// epos entry is written by the chunk of its edge only.
+func (g *Graph) buildParallel(p int) {
+	pb := &g.pb
+	n, m := g.n, len(g.edges)
+	pb.ok = resize(pb.ok, p)
+	chunk := func(c int) (int32, int32) { return int32(c * m / p), int32((c + 1) * m / p) }
+	fits := n == g.builtN && m == g.builtM
+	if fits {
+		pb.tasks = pb.tasks[:0]
+		for c := range p {
+			lo, hi := chunk(c)
+			pb.tasks = append(pb.tasks, pbkTask{kind: taskCaps, k: int32(c), l: lo, m: hi})
+		}
+		g.pbkRound(p)
+		for _, ok := range pb.ok {
+			fits = fits && ok
+		}
+	}
+	if !fits {
+		g.sizeRows()
+		for len(pb.cnt) < p {
+			pb.cnt = append(pb.cnt, nil)
+		}
+		pb.tasks = pb.tasks[:0]
+		for c := range p {
+			pb.cnt[c] = resize(pb.cnt[c], n)
+			lo, hi := chunk(c)
+			pb.tasks = append(pb.tasks, pbkTask{kind: taskCount, k: int32(c), l: lo, m: hi})
+		}
+		g.pbkRound(p)
+		off, next := g.off, int32(0)
+		for u := range n {
+			off[u] = next
+			for _, cnt := range pb.cnt[:p] {
+				cnt[u], next = next, next+cnt[u]
+			}
+		}
+		off[n] = next
+		for k := range pb.tasks {
+			pb.tasks[k].kind = taskScatter
+		}
+		g.pbkRound(p)
+		g.builtN, g.builtM = n, m
+	}
+	g.loadTerminals()
+}
+
+// countRows counts, for chunk c (edges lo..hi-1), the arcs of each row.
+func (g *Graph) countRows(c, lo, hi int) {
+	cnt := g.pb.cnt[c]
+	clear(cnt)
+	for _, e := range g.edges[lo:hi] {
+		cnt[e.U]++
+		cnt[e.V]++
+	}
+}
+
+// scatterRows writes the arcs and epos of chunk c's edges lo..hi-1 at the
+// chunk's row cursors.
+func (g *Graph) scatterRows(c, lo, hi int) {
+	cur, arcs, epos := g.pb.cnt[c], g.arcs, g.epos
+	for k := lo; k < hi; k++ {
+		e := g.edges[k]
+		a, b := cur[e.U], cur[e.V]
+		cur[e.U]++
+		cur[e.V]++
+		arcs[a] = arc{head: e.V, sister: b, rcap: e.Cap}
+		arcs[b] = arc{head: e.U, sister: a, rcap: e.Rev}
+		epos[k] = arcPair{a, b}
+	}
 }

@@ -109,6 +109,32 @@ func TestPBKRandom(t *testing.T) {
 			t.Fatalf("%s: flow %v, BK %v", nm, f2, f1)
 		}
 		sameSide(t, nm+"/BK", n, g, bk)
+		sameRows(t, nm, g, bk)
+	}
+}
+
+// sameRows fails unless a and b, built from the same edges, have the same
+// CSR layout: offsets, heads, sisters and arc positions of every edge
+// (buildParallel must lay out the rows exactly as buildRows).
+func sameRows(t *testing.T, name string, a, b *Graph) {
+	t.Helper()
+	if a.builtN != b.builtN || a.builtM != b.builtM {
+		t.Fatalf("%s: built %d/%d vs %d/%d", name, a.builtN, a.builtM, b.builtN, b.builtM)
+	}
+	for u := range a.builtN + 1 {
+		if a.off[u] != b.off[u] {
+			t.Fatalf("%s: off[%d] %d vs %d", name, u, a.off[u], b.off[u])
+		}
+	}
+	for k := range 2 * a.builtM {
+		if a.arcs[k].head != b.arcs[k].head || a.arcs[k].sister != b.arcs[k].sister {
+			t.Fatalf("%s: arc %d: %+v vs %+v", name, k, a.arcs[k], b.arcs[k])
+		}
+	}
+	for k := range a.builtM {
+		if a.epos[k] != b.epos[k] {
+			t.Fatalf("%s: edge %d at %v vs %v", name, k, a.epos[k], b.epos[k])
+		}
 	}
 }
 
@@ -236,6 +262,7 @@ func TestPBKReuse(t *testing.T) {
 			t.Fatalf("%s: BK %v, pbk %v", name, f1, f2)
 		}
 		sameSide(t, name, p.n, g, bk)
+		sameRows(t, name, g, bk)
 		if f3, err := g.MaxFlow(); err != nil || f3 != f1 {
 			t.Fatalf("%s: second MaxFlow = %v, %v; want %v", name, f3, err, f1)
 		}
