@@ -269,3 +269,45 @@ func BenchmarkRatioIBFS(bm *testing.B) {
 		})
 	}
 }
+
+// BenchmarkRatioPBK reports pbk/bk, the median ratio of ParallelBK's time
+// (GOMAXPROCS workers) to BK's on the same graph, solved in turn in one
+// process (a = BK, b = ParallelBK), rebuilding the graph each time:
+// segmentation grids of 512² and 1024² (split into blocks), and the dense
+// graphs below the split threshold, where ParallelBK is serial BK:
+// complete graphs of 100 and 200 nodes with integer capacities and
+// argmax.GraphCut's shape at 15, 100 and 200 nodes.
+func BenchmarkRatioPBK(bm *testing.B) {
+	cases := []struct {
+		name string
+		p    *problem
+	}{
+		{"segmentation-512", segProblem(1, 512, 512)},
+		{"segmentation-1024", segProblem(1, 1024, 1024)},
+	}
+	for _, n := range []int{100, 200} {
+		cases = append(cases, struct {
+			name string
+			p    *problem
+		}{fmt.Sprintf("dense-%d", n), randProblem(rand.New(rand.NewPCG(2, uint64(n))), n, 1, 100)})
+	}
+	for _, n := range []int{15, 100, 200} {
+		cases = append(cases, struct {
+			name string
+			p    *problem
+		}{fmt.Sprintf("graphcut-%d", n), gcProblem(rand.New(rand.NewPCG(4, uint64(n))), n)})
+	}
+	for _, c := range cases {
+		bm.Run(c.name, func(bm *testing.B) {
+			bk, pb := New(c.p.n, len(c.p.ops)), NewWith(ParallelBK, c.p.n, len(c.p.ops))
+			c.p.load(bk)
+			want, err := bk.MaxFlow()
+			if err != nil {
+				bm.Fatal(err)
+			}
+			c.p.load(pb)
+			pb.MaxFlow()
+			pairRatio(bm, "pbk/bk", solver(bm, c.p, bk, want), solver(bm, c.p, pb, want))
+		})
+	}
+}

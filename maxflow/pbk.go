@@ -105,16 +105,19 @@ func (g *Graph) SetWorkers(p int) { g.pb.workers = max(p, 0) }
 // maxFlowParallel is MaxFlow for ParallelBK.
 func (g *Graph) maxFlowParallel() {
 	pb := &g.pb
+	n := g.n
+	if n < parallelFrom && pb.blocks == 0 { // the small graphs: BK, nothing else
+		g.build()
+		g.solveSerial()
+		return
+	}
 	p := pb.workers
 	if p == 0 {
 		p = runtime.GOMAXPROCS(0)
 	}
-	n := g.n
 	b := p * blocksPerWorker
 	if pb.blocks > 0 {
 		b = pb.blocks
-	} else if n < parallelFrom {
-		b = 1
 	}
 	if b < 2 {
 		g.build()
