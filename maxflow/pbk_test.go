@@ -198,7 +198,7 @@ func TestPBKGrids(t *testing.T) {
 		}
 		sameSide(t, name, p.n, bk, g)
 	}
-	// The automatic split: 2¹⁶ nodes, two workers, one block each.
+	// The automatic split: 2¹⁶ nodes, two workers, two blocks.
 	p := segProblem(256, 256, 256)
 	g := NewWith(ParallelBK, 0, 0)
 	g.SetWorkers(2)
@@ -206,7 +206,7 @@ func TestPBKGrids(t *testing.T) {
 	f2 := solveChecked(t, "segmentation 256² pbk", p, g, 0)
 	checkFlow(t, "segmentation 256² pbk", g, 0)
 	checkPBK(t, "segmentation 256² pbk", g)
-	if f1 != f2 || len(g.pb.w) != 2*blocksPerWorker {
+	if f1 != f2 || len(g.pb.w) != 2 {
 		t.Fatalf("segmentation 256²: BK %v, pbk %v on %d blocks", f1, f2, len(g.pb.w))
 	}
 	sameSide(t, "segmentation 256²", p.n, bk, g)
