@@ -80,7 +80,7 @@ type pbkState struct {
 	ranges  []int      // first blocks of the current ranges (merging), then B
 	tasks   []pbkTask  // the tasks of the current round
 	next    atomic.Int32
-	jobs    []func() // one per helper goroutine, made once (no allocation per solve)
+	jobs    []func()  // one per helper goroutine, made once (no allocation per solve)
 	cnt     [][]int32 // buildParallel: per chunk, row counts, then row cursors
 	ok      []bool    // buildParallel: whether each chunk's edges fit the rows
 	wg      sync.WaitGroup
@@ -239,7 +239,6 @@ func (g *Graph) prepareBlock(k int) {
 	s.saved = saved
 	s.initTrees()
 }
-
 
 // mergeRanges merges the range of blocks k..m-1 into the range of blocks
 // l..k-1 (solved by pb.w[l]) and continues BK on the union.
