@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -273,17 +274,21 @@ func BenchmarkRatioIBFS(bm *testing.B) {
 // BenchmarkRatioPBK reports pbk/bk, the median ratio of ParallelBK's time
 // (GOMAXPROCS workers) to BK's on the same graph, solved in turn in one
 // process (a = BK, b = ParallelBK), rebuilding the graph each time:
-// segmentation grids of 512² and 1024² (split into blocks), and the dense
-// graphs below the split threshold, where ParallelBK is serial BK:
-// complete graphs of 100 and 200 nodes with integer capacities and
+// segmentation grids of 512² and 1024² (split into blocks; the -1worker
+// cases run ParallelBK on one goroutine, the single-thread figure), and
+// the dense graphs below the split threshold, where ParallelBK is serial
+// BK: complete graphs of 100 and 200 nodes with integer capacities and
 // argmax.GraphCut's shape at 15, 100 and 200 nodes.
 func BenchmarkRatioPBK(bm *testing.B) {
+	seg512, seg1024 := segProblem(1, 512, 512), segProblem(1, 1024, 1024)
 	cases := []struct {
 		name string
 		p    *problem
 	}{
-		{"segmentation-512", segProblem(1, 512, 512)},
-		{"segmentation-1024", segProblem(1, 1024, 1024)},
+		{"segmentation-512", seg512},
+		{"segmentation-1024", seg1024},
+		{"segmentation-512-1worker", seg512},
+		{"segmentation-1024-1worker", seg1024},
 	}
 	for _, n := range []int{100, 200} {
 		cases = append(cases, struct {
@@ -300,6 +305,9 @@ func BenchmarkRatioPBK(bm *testing.B) {
 	for _, c := range cases {
 		bm.Run(c.name, func(bm *testing.B) {
 			bk, pb := New(c.p.n, len(c.p.ops)), NewWith(ParallelBK, c.p.n, len(c.p.ops))
+			if strings.HasSuffix(c.name, "-1worker") {
+				pb.SetWorkers(1)
+			}
 			c.p.load(bk)
 			want, err := bk.MaxFlow()
 			if err != nil {
