@@ -29,7 +29,11 @@ func (g *Graph) MaxFlow() (float64, error) {
 	if g.err != nil {
 		return 0, g.err
 	}
-	switch g.alg {
+	alg := g.alg
+	if alg == ParallelBK && g.n < parallelFrom && g.pb.blocks == 0 {
+		alg = BK // small graphs: exactly BK (pbk.go)
+	}
+	switch alg {
 	case BK:
 		g.build()
 		g.solveSerial()

@@ -113,16 +113,11 @@ func (g *Graph) SetWorkers(p int) { g.pb.workers = max(p, 0) }
 func (g *Graph) maxFlowParallel() {
 	pb := &g.pb
 	n := g.n
-	if n < parallelFrom && pb.blocks == 0 { // the small graphs: BK, nothing else
-		g.build()
-		g.solveSerial()
-		return
-	}
 	p := pb.workers
 	if p == 0 {
 		p = runtime.GOMAXPROCS(0)
 	}
-	b := max(p, (n+blockNodes/2)/blockNodes)
+	b := max(p, (n+blockNodes/2)/blockNodes) // MaxFlow sent graphs under parallelFrom to BK
 	if pb.blocks > 0 {
 		b = pb.blocks
 	}
