@@ -63,6 +63,7 @@ func TestVariantsMatchesNaive(t *testing.T) {
 	defer func(c int) { ChunkRows = c }(ChunkRows)
 	for _, c := range []struct{ n, k, chunk int }{
 		{1, 2, 1024}, {1, 7, 1024}, {3, 2, 1024}, {4, 3, 1024}, {5, 2, 13}, {3, 4, 1},
+		{33, 4, 4096}, // 66 bits per code: no deduplication
 	} {
 		t.Run(fmt.Sprintf("N%d_K%d_chunk%d", c.n, c.k, c.chunk), func(t *testing.T) {
 			ChunkRows = c.chunk
@@ -91,6 +92,119 @@ func TestVariantsMatchesNaive(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Variants decodes a code shared by several rows once: with many repeated
+// codes (an example's code equal to another's, or one flip away) every
+// entry still matches the naive evaluation, at several worker counts.
+func TestVariantsSharedCodes(t *testing.T) {
+	defer nn.SetThreads(nn.Threads())
+	for _, threads := range []int{1, 2, 3} {
+		nn.SetThreads(threads)
+		r := newRand(uint64(40 + threads))
+		d := New(6, 2, 16, 30, r)
+		B := 40
+		x := binMat(r, B, 30)
+		z := make([]int, B*6)
+		for b := 0; b < B; b++ { // codes within two flips of 0…0 or 1…1
+			base := r.IntN(2)
+			for i := 0; i < 6; i++ {
+				z[b*6+i] = base
+			}
+			for range r.IntN(3) {
+				z[b*6+r.IntN(6)] ^= 1
+			}
+		}
+		F := nn.NewMat(B, 12)
+		d.Variants(x, z, F)
+		// Every row is within three flips of 0…0 or 1…1: at most 64
+		// distinct codes among the 280 rows.
+		if u := d.v.h.Rows; u > 64 {
+			t.Errorf("threads %d: %d distinct rows decoded, want ≤ 64", threads, u)
+		}
+		want := naiveVariants(d, x, z)
+		for i, w := range want {
+			if math.Abs(float64(F.Data[i])-w) > 1e-5*(1+math.Abs(w)) {
+				t.Fatalf("threads %d: F[%d,%d] = %v, want %v", threads, i/12, i%12, F.Data[i], w)
+			}
+		}
+	}
+}
+
+// ForwardVariants gives Forward's logits (to rounding) and the same
+// gradients for the codes of the last Variants, once; for other codes, a
+// relaxed code or a second call it is Forward itself.
+func TestForwardVariants(t *testing.T) {
+	r := newRand(77)
+	d := New(4, 3, 16, 30, r)
+	B := 7
+	x := binMat(r, B, 30)
+	z := randStates(r, B, 4, 3)
+	F := nn.NewMat(B, 12)
+	code := nn.NewMat(B, 12)
+	OneHot(z, 4, 3, code)
+	want := d.Forward(code)
+	wantL := append([]float32(nil), want.Data[:B*30]...)
+	dl := nn.NewMat(B, 30)
+	for i := range dl.Data {
+		dl.Data[i] = float32(r.NormFloat64())
+	}
+	grads := func() [][]float32 {
+		nn.ZeroGrad(d.Params())
+		d.Backward(code, dl, nn.Mat{})
+		var g [][]float32
+		for _, p := range d.Params() {
+			g = append(g, append([]float32(nil), p.G...))
+		}
+		return g
+	}
+	wantG := grads()
+
+	d.Variants(x, z, F)
+	got := d.ForwardVariants(code)
+	for i, w := range wantL {
+		if math.Abs(float64(got.Data[i]-w)) > 1e-5*(1+math.Abs(float64(w))) {
+			t.Fatalf("logit %d: %v, Forward's %v", i, got.Data[i], w)
+		}
+	}
+	if &got.Data[0] != &d.Net.Output().Data[0] {
+		t.Fatal("ForwardVariants did not make its logits the network's output")
+	}
+	for i, g := range grads() {
+		for j := range g {
+			if math.Abs(float64(g[j]-wantG[i][j])) > 1e-4*(1+math.Abs(float64(wantG[i][j]))) {
+				t.Fatalf("param %d[%d]: gradient %v after ForwardVariants, %v after Forward", i, j, g[j], wantG[i][j])
+			}
+		}
+	}
+	if d.v.zRows != 0 {
+		t.Fatal("ForwardVariants kept its rows for a second use")
+	}
+	// Other codes: Forward. Poison the kept logits to see which path ran.
+	fallback := func(name string, c nn.Mat) {
+		d.Variants(x, z, F)
+		d.v.zl.Data[0] = 1e6
+		l := d.ForwardVariants(c)
+		if l.Data[0] == 1e6 {
+			t.Errorf("%s: used the kept logits", name)
+		}
+	}
+	other := append([]int(nil), z...)
+	other[5] = (other[5] + 1) % 3
+	oc := nn.NewMat(B, 12)
+	OneHot(other, 4, 3, oc)
+	fallback("another code", oc)
+	relaxed := nn.NewMat(B, 12)
+	copy(relaxed.Data, code.Data)
+	relaxed.Data[0] = 0.5
+	fallback("a relaxed code", relaxed)
+	fallback("fewer rows", code.Slice(0, B-1))
+	d.Variants(x, z, F)
+	d.ForwardVariants(code)
+	d.v.zl.Data[0] = 1e6
+	if l := d.ForwardVariants(code); l.Data[0] == 1e6 {
+		t.Error("second call used the kept logits")
 	}
 }
 

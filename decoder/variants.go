@@ -9,17 +9,29 @@ import (
 // ChunkRows bounds the number of decoder rows [Decoder.Variants] evaluates
 // at once (whole examples per chunk, at least one), and so its memory:
 // about ChunkRows·(hidden + D)·4 bytes.
-var ChunkRows = 1024
+var ChunkRows = 4096
 
 // variantBuffers are the reusable work areas of Variants.
 type variantBuffers struct {
 	w1t  nn.Mat    // W1ᵀ, (N·K)×hidden: column j of W1 as a contiguous row
 	code nn.Mat    // one-hot codes of the batch, B×(N·K)
 	base nn.Mat    // first-layer pre-activation of each example's code, B×hidden
-	h    nn.Mat    // hidden activations of a chunk of rows
-	lg   nn.Mat    // logits (without bias) of a chunk of rows
+	h    nn.Mat    // hidden activations of a chunk's distinct codes
+	lg   nn.Mat    // their logits (without bias)
 	sp   []float32 // N = 1: Σ_d softplus of each state's logits
-	f    []float32 // log-likelihood of each row of a chunk
+	f    []float32 // log-likelihood of each (example, variant) pair of a chunk
+	fs   []float32 // the same, in the order of ord
+
+	set        codeSet // distinct codes of a chunk (see distinct)
+	row        []int32 // distinct row of each pair
+	srcB, srcF []int32 // example and flip that define each distinct row
+	off, cur   []int32 // pairs of row u: ord[off[u]:off[u+1]]
+	ord        []int32 // pairs sorted by row
+	xi, li     []int32 // example and row of each sorted pair
+
+	zh, zl nn.Mat // hidden activations and logits (bias added) of each example's own code
+	zs     []int  // the codes they belong to (B×N)
+	zRows  int    // examples in zh and zl (0: none kept, or already used)
 }
 
 // Variants sets F[b, i·K+s] = f(x_b, z_b with latent i set to s, the others
@@ -30,9 +42,12 @@ type variantBuffers struct {
 //
 // For N > 1 the first-layer pre-activations of the codes z_b come from
 // one small product with the one-hot matrix; each variant changes one
-// column of W1, so the B·(1 + N·(K−1)) distinct rows cost O(hidden) each
-// ([nn.ShiftReLU]) before one GEMM with W2 per chunk of ChunkRows rows.
-// Total O(B·N·K·hidden·D).
+// column of W1, so each of the B·(1 + N·(K−1)) rows costs O(hidden)
+// ([nn.ShiftReLU]) before the product with W2. A code that several rows
+// share (one example's variant is another's own code, or two examples
+// share a code) is decoded once per chunk of ChunkRows rows and scored
+// against each of them. Total O(U·hidden·D + B·N·K·D) for U ≤ B·N·K
+// distinct codes.
 //
 // For N = 1 the logits depend on s alone: the K logit rows L (K×D) are
 // computed once, and F = X·Lᵀ − 1·(Σ_d softplus(L_s,d))ᵀ is one
@@ -54,6 +69,7 @@ func (d *Decoder) Variants(x nn.Mat, z []int, F nn.Mat) {
 			panic(fmt.Sprintf("decoder: Variants: state %d of latent %d in example %d outside [0, %d)", s, j%d.N, j/d.N, d.K))
 		}
 	}
+	d.v.zRows = 0
 	if d.N == 1 {
 		d.variantsSingle(x, F)
 		return
@@ -90,10 +106,15 @@ func (d *Decoder) variantsSingle(x, F nn.Mat) {
 	}
 }
 
-// variantsGeneral handles N > 1 by chunks of whole examples.
+// variantsGeneral handles N > 1 by chunks of whole examples: the distinct
+// codes of a chunk (see codeSet) are decoded in bands, one per worker
+// ([nn.ParallelRows]); each worker builds its hidden rows, multiplies them
+// by W2ᵀ ([nn.GemmSerial]) and scores the logits against every example
+// that needs them ([nn.BernoulliLogLikPairs]), with no barrier between
+// the three.
 func (d *Decoder) variantsGeneral(x nn.Mat, z []int, F nn.Mat) {
 	v := &d.v
-	l1, l2 := d.Net.L1, d.Net.L2
+	l1 := d.Net.L1
 	N, K, H, NK := d.N, d.K, l1.Out, d.N*d.K
 	per := 1 + N*(K-1)
 
@@ -104,6 +125,7 @@ func (d *Decoder) variantsGeneral(x nn.Mat, z []int, F nn.Mat) {
 			v.w1t.Data[c*H+j] = w
 		}
 	}
+
 	// Pre-activations of every example's own code, b₁ + W1·onehot(z_b),
 	// as one small product.
 	nn.Resize(&v.code, x.Rows, NK)
@@ -114,24 +136,28 @@ func (d *Decoder) variantsGeneral(x nn.Mat, z []int, F nn.Mat) {
 	}
 	nn.Gemm(false, true, 1, v.code, l1.WMat(), 1, v.base)
 
+	nn.Resize(&v.zh, x.Rows, H)
+	nn.Resize(&v.zl, x.Rows, d.D)
+	v.zs = append(v.zs[:0], z[:x.Rows*N]...)
 	eb := max(1, ChunkRows/per) // examples per chunk
 	for b0 := 0; b0 < x.Rows; b0 += eb {
 		b1 := min(x.Rows, b0+eb)
-		rows := (b1 - b0) * per
-		nn.Resize(&v.h, rows, H)
-		nn.Resize(&v.lg, rows, d.D)
+		u := d.distinct(z, b0, b1)
+		nn.Resize(&v.h, u, H)
+		nn.Resize(&v.lg, u, d.D)
 		if nn.Workers() > 1 {
-			nn.ParallelRows(b1-b0, 1, rows*H, func(lo, hi int) { d.variantRows(z, b0, b0+lo, b0+hi) })
+			nn.ParallelRows(u, 1, u*H*d.D, func(lo, hi int) { d.decodeRange(x, z, lo, hi) })
 		} else {
-			d.variantRows(z, b0, b0, b1)
+			d.decodeRange(x, z, 0, u)
 		}
-		nn.Gemm(false, true, 1, v.h, l2.WMat(), 0, v.lg)
-		if cap(v.f) < rows {
-			v.f = make([]float32, rows)
-		}
-		f := v.f[:rows]
-		nn.BernoulliLogLikRows(x.Slice(b0, b1), per, v.lg, l2.B, f)
+		bias := d.Net.L2.B
+		f := v.f
 		for b := b0; b < b1; b++ {
+			own := v.row[(b-b0)*per]
+			copy(v.zh.Row(b), v.h.Row(int(own)))
+			for j, l := range v.lg.Row(int(own)) {
+				v.zl.Data[b*d.D+j] = l + bias[j]
+			}
 			zb, fb := z[b*N:(b+1)*N], F.Row(b)
 			r := (b - b0) * per
 			f0 := f[r]
@@ -148,31 +174,164 @@ func (d *Decoder) variantsGeneral(x nn.Mat, z []int, F nn.Mat) {
 			}
 		}
 	}
+	v.zRows = x.Rows
 }
 
-// variantRows fills the hidden activations of examples [lo, hi) of the
-// chunk that starts at example b0: for each, its own code's row, then one
-// row per other state of each latent (1 + N·(K−1) rows). O(rows·hidden).
-func (d *Decoder) variantRows(z []int, b0, lo, hi int) {
+// ForwardVariants is [Decoder.Forward] on code when code holds the one-hot
+// codes of the z given to the last [Decoder.Variants] call: for N > 1
+// Variants has computed their hidden activations and logits already, and
+// they are used instead of decoding again. The logits then equal
+// Forward's up to float32 rounding (the bias is added after the product
+// rather than before). They can be used once, and only while the
+// parameters are those Variants saw: call it in the same training step.
+// Otherwise (N = 1, other codes, a relaxed code, a second call) it is
+// Forward. Backward follows as after Forward. O(B·(hidden + D + N·K)).
+func (d *Decoder) ForwardVariants(code nn.Mat) nn.Mat {
+	v := &d.v
+	if v.zRows == 0 || code.Rows != v.zRows || code.Cols != d.N*d.K || !isOneHot(code, v.zs, d.N, d.K) {
+		v.zRows = 0
+		return d.Forward(code)
+	}
+	v.zRows = 0
+	d.grouped = false
+	d.Net.Adopt(v.zh, v.zl)
+	return d.Net.Output()
+}
+
+// isOneHot reports whether code (B×N·K) is exactly the one-hot encoding
+// of z (B×N). O(B·N·K).
+func isOneHot(code nn.Mat, z []int, n, k int) bool {
+	for b := 0; b < code.Rows; b++ {
+		row := code.Row(b)
+		for i := 0; i < n; i++ {
+			zi := z[b*n+i]
+			for s, c := range row[i*k : (i+1)*k] {
+				if (s == zi) != (c == 1) || (s != zi && c != 0) {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+// distinct numbers the codes of examples [b0, b1): pair p = (b−b0)·per + r
+// (r = 0 the example's own code, then each other state of each latent in
+// order) is decoded as distinct row v.row[p]; row u comes from example
+// v.srcB[u] with flip v.srcF[u] (−1: none, else i·K+s). It also sorts the
+// pairs by row (v.ord, with v.xi and v.li the example and row of each and
+// v.off the start of each row's pairs) and returns the number of rows.
+// O(pairs) expected.
+func (d *Decoder) distinct(z []int, b0, b1 int) int {
 	v := &d.v
 	N, K := d.N, d.K
 	per := 1 + N*(K-1)
-	for b := lo; b < hi; b++ {
-		zb, base := z[b*N:(b+1)*N], v.base.Row(b)
-		r := (b - b0) * per
-		hr := v.h.Row(r)
-		copy(hr, base)
-		nn.ReLU(hr)
-		r++
+	pairs := (b1 - b0) * per
+	v.row = growI32(v.row, pairs)
+	v.srcB = growI32(v.srcB, pairs)
+	v.srcF = growI32(v.srcF, pairs)
+	u := int32(0)
+	add := func(p int, key uint64, use bool, b, flip int) {
+		if use {
+			r, added := v.set.insert(key, u)
+			v.row[p] = r
+			if !added {
+				return
+			}
+		} else {
+			v.row[p] = u
+		}
+		v.srcB[u], v.srcF[u] = int32(b), int32(flip)
+		u++
+	}
+	w := packBits(N, K)
+	use := w > 0
+	if use {
+		v.set.reset(pairs)
+	}
+	mask := uint64(1)<<w - 1
+	for b := b0; b < b1; b++ {
+		zb := z[b*N : (b+1)*N]
+		var key uint64
+		if use {
+			for i, zi := range zb {
+				key |= uint64(zi) << (uint(i) * w)
+			}
+		}
+		p := (b - b0) * per
+		add(p, key, use, b, -1)
+		p++
 		for i, zi := range zb {
-			old := v.w1t.Row(i*K + zi)
 			for s := 0; s < K; s++ {
 				if s == zi {
 					continue
 				}
-				nn.ShiftReLU(v.h.Row(r), base, old, v.w1t.Row(i*K+s))
-				r++
+				sh := uint(i) * w
+				add(p, key&^(mask<<sh)|uint64(s)<<sh, use, b, i*K+s)
+				p++
 			}
 		}
 	}
+	U := int(u)
+	// Pairs by row: counting sort, stable in p.
+	v.off = growI32(v.off, U+1)
+	clear(v.off)
+	for _, r := range v.row[:pairs] {
+		v.off[r+1]++
+	}
+	for i := 0; i < U; i++ {
+		v.off[i+1] += v.off[i]
+	}
+	v.ord = growI32(v.ord, pairs)
+	v.xi = growI32(v.xi, pairs)
+	v.li = growI32(v.li, pairs)
+	v.cur = growI32(v.cur, U)
+	copy(v.cur, v.off[:U])
+	for p, r := range v.row[:pairs] {
+		q := v.cur[r]
+		v.cur[r]++
+		v.ord[q], v.xi[q], v.li[q] = int32(p), int32(b0+p/per), r
+	}
+	if cap(v.f) < pairs {
+		v.f = make([]float32, pairs)
+		v.fs = make([]float32, pairs)
+	}
+	v.f, v.fs = v.f[:pairs], v.fs[:pairs]
+	return U
+}
+
+// decodeRange decodes distinct rows [lo, hi) of the chunk numbered by
+// distinct: hidden activations (ReLU of the example's pre-activation,
+// shifted by one column of W1 for a flip), logits h·W2ᵀ in one product,
+// and the log-likelihood of every pair decoded by those rows, written to
+// v.f. Bands of different workers write disjoint rows and pairs.
+// O((hi−lo)·hidden·D + pairs·D).
+func (d *Decoder) decodeRange(x nn.Mat, z []int, lo, hi int) {
+	v := &d.v
+	N, K := d.N, d.K
+	for u := lo; u < hi; u++ {
+		b, flip := int(v.srcB[u]), int(v.srcF[u])
+		hr, base := v.h.Row(u), v.base.Row(b)
+		if flip < 0 {
+			copy(hr, base)
+			nn.ReLU(hr)
+			continue
+		}
+		i := flip / K
+		nn.ShiftReLU(hr, base, v.w1t.Row(i*K+z[b*N+i]), v.w1t.Row(flip))
+	}
+	nn.GemmSerial(false, true, 1, v.h.Slice(lo, hi), d.Net.L2.WMat(), 0, v.lg.Slice(lo, hi))
+	q0, q1 := v.off[lo], v.off[hi]
+	nn.BernoulliLogLikPairs(x, v.xi[q0:q1], v.lg, v.li[q0:q1], d.Net.L2.B, v.fs[q0:q1])
+	for q := q0; q < q1; q++ {
+		v.f[v.ord[q]] = v.fs[q]
+	}
+}
+
+// growI32 returns s resized to n, reallocated only when too short.
+func growI32(s []int32, n int) []int32 {
+	if cap(s) < n {
+		return make([]int32, n)
+	}
+	return s[:n]
 }

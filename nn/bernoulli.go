@@ -32,6 +32,28 @@ func BernoulliLogLikRows(x Mat, per int, logits Mat, bias []float32, out []float
 	llRowsPar(x, per, logits, bias, out)
 }
 
+// BernoulliLogLikPairs is [BernoulliLogLikRows] for rows paired by index:
+// out[p] = Σ_d x[xi[p],d]·l − softplus(l) with l = logits[li[p],d] + bias[d]
+// (nil bias: 0), for p < len(out), computed by the same kernel as
+// BernoulliLogLikRows, so that a pair gives the same float32 as that row
+// would there. It lets a caller evaluate each distinct decoder code once and
+// score it against every example that needs it. It runs on the calling
+// goroutine. O(len(out)·cols).
+func BernoulliLogLikPairs(x Mat, xi []int32, logits Mat, li []int32, bias []float32, out []float32) {
+	if x.Cols != logits.Cols || len(xi) < len(out) || len(li) < len(out) || len(x.Data) < x.Rows*x.Cols ||
+		len(logits.Data) < logits.Rows*logits.Cols || (bias != nil && len(bias) < logits.Cols) {
+		panic(fmt.Sprintf("nn: BernoulliLogLikPairs: x %d×%d, logits %d×%d, %d/%d indices, %d biases, %d outputs",
+			x.Rows, x.Cols, logits.Rows, logits.Cols, len(xi), len(li), len(bias), len(out)))
+	}
+	for p := range out {
+		if uint(xi[p]) >= uint(x.Rows) || uint(li[p]) >= uint(logits.Rows) {
+			panic(fmt.Sprintf("nn: BernoulliLogLikPairs: pair %d (x row %d of %d, logits row %d of %d) out of range",
+				p, xi[p], x.Rows, li[p], logits.Rows))
+		}
+	}
+	llPairs(x, xi[:len(out)], logits, li[:len(out)], bias, out)
+}
+
 // BernoulliLogLikGrad sets dlogits[r,d] = scale[r]·(x[r,d] − σ(l[r,d])), the
 // derivative of scale[r]·BernoulliLogLik row r with respect to the logits.
 // A nil scale means 1 for every row. dlogits may be logits itself.

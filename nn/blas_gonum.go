@@ -24,6 +24,12 @@ func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 		beta, blas32.General{Rows: m, Cols: n, Stride: ldc, Data: c})
 }
 
+// sgemmSerial is sgemm: gonum's Gemm is safe to call from several
+// goroutines and picks its own parallelism.
+func sgemmSerial(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
 // SetThreads sets the number of goroutines that share a large
 // log-likelihood pass (n < 1 is treated as 1; results do not depend on
 // it); gonum's Gemm picks its own parallelism.

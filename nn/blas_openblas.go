@@ -89,6 +89,14 @@ func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 	})
 }
 
+// sgemmSerial is sgemm on the calling goroutine: the AVX-512 tiles when
+// they take the shape, else one single-threaded OpenBLAS call.
+func sgemmSerial(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if !gemm512Serial(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) {
+		cblas(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	}
+}
+
 // cblas is one cblas_sgemm call.
 func cblas(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	ta, tb := C.int(cblasNoTrans), C.int(cblasNoTrans)

@@ -11,7 +11,28 @@ import "fmt"
 // Gemm panics with a message naming the shapes if they do not conform: a
 // shape mismatch is a programming error, not a data error.
 func Gemm(transA, transB bool, alpha float32, a, b Mat, beta float32, c Mat) {
-	m, k := a.Rows, a.Cols
+	if m, n, k, ok := gemmCheck(transA, transB, alpha, a, b, beta, c); ok {
+		sgemm(transA, transB, m, n, k, alpha, a.Data, ld(a), b.Data, ld(b), beta, c.Data, ld(c))
+	}
+}
+
+// GemmSerial is [Gemm] computed on the calling goroutine alone, whatever
+// [SetThreads] says: for callers that split their work across goroutines
+// themselves (see [ParallelRows]) and call it from each; any number may
+// run at once. With the AVX-512 tiles, each element of C is the same as
+// Gemm's for the same shape route, bit for bit, however the rows are split
+// between calls (a transposed B is transposed once per call).
+func GemmSerial(transA, transB bool, alpha float32, a, b Mat, beta float32, c Mat) {
+	if m, n, k, ok := gemmCheck(transA, transB, alpha, a, b, beta, c); ok {
+		sgemmSerial(transA, transB, m, n, k, alpha, a.Data, ld(a), b.Data, ld(b), beta, c.Data, ld(c))
+	}
+}
+
+// gemmCheck checks Gemm's shapes (panicking on a mismatch), handles the
+// empty and zero-alpha cases, and returns the sizes and whether a product
+// remains to be computed.
+func gemmCheck(transA, transB bool, alpha float32, a, b Mat, beta float32, c Mat) (m, n, k int, ok bool) {
+	m, k = a.Rows, a.Cols
 	if transA {
 		m, k = k, m
 	}
@@ -27,13 +48,13 @@ func Gemm(transA, transB bool, alpha float32, a, b Mat, beta float32, c Mat) {
 	checkLen("B", b)
 	checkLen("C", c)
 	if m == 0 || n == 0 {
-		return
+		return m, n, k, false
 	}
 	if k == 0 || alpha == 0 {
 		scale(c, beta)
-		return
+		return m, n, k, false
 	}
-	sgemm(transA, transB, m, n, k, alpha, a.Data, ld(a), b.Data, ld(b), beta, c.Data, ld(c))
+	return m, n, k, true
 }
 
 // ld is the leading dimension BLAS wants for a row-major matrix: at least 1.

@@ -112,6 +112,41 @@ func gemm512(transA, transB bool, m, n, k int, alpha float32, a []float32, lda i
 	return true
 }
 
+// gemm512Serial is gemm512 on the calling goroutine alone, taking the
+// same route for each shape (dot-product tiles for a transposed B with few
+// rows on either side, else Bᵀ transposed into a scratch buffer of its own
+// and the NN tiles), so that each element equals gemm512's bit for bit
+// whenever gemm512 takes that route.
+func gemm512Serial(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) bool {
+	if !use512 || (transA && transB) {
+		return false
+	}
+	if transB {
+		if k >= 16 && (m < 24 || n < 48) {
+			C.nn_gemm512_nt(C.long(m), C.long(n), C.long(k), C.float(alpha), (*C.float)(&a[0]), C.long(lda),
+				(*C.float)(&b[0]), C.long(ldb), C.float(beta), (*C.float)(&c[0]), C.long(ldc))
+			return true
+		}
+		buf := serialScratch.Get().(*[]float32)
+		bt := grow(buf, k*n)
+		transpose(b, n, k, ldb, bt, n, false)
+		C.nn_gemm512_nn(C.long(m), C.long(n), C.long(k), C.float(alpha), (*C.float)(&a[0]), C.long(lda), 1,
+			(*C.float)(&bt[0]), C.long(n), C.float(beta), (*C.float)(&c[0]), C.long(ldc))
+		serialScratch.Put(buf)
+		return true
+	}
+	sai, sap := lda, 1
+	if transA {
+		sai, sap = 1, lda
+	}
+	C.nn_gemm512_nn(C.long(m), C.long(n), C.long(k), C.float(alpha), (*C.float)(&a[0]), C.long(sai), C.long(sap),
+		(*C.float)(&b[0]), C.long(ldb), C.float(beta), (*C.float)(&c[0]), C.long(ldc))
+	return true
+}
+
+// serialScratch holds the Bᵀ buffers of concurrent gemm512Serial calls.
+var serialScratch = sync.Pool{New: func() any { return new([]float32) }}
+
 // nn512 runs nn_gemm512_nn, split across the package's workers (see
 // [SetThreads]) by bands of C's rows (whole 6-row tiles), or by 64-column
 // panels when C has fewer than 12 rows. Every element of C is the same

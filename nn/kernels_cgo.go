@@ -12,6 +12,9 @@ package nn
 void nn_adam_update(float *w, const float *g, float *m, float *v, long n,
                     float b1, float c1, float b2, float c2, float step, float inv, float eps);
 void nn_ll_rows(const float *x, long per, const float *l, const float *bias, long rows, long n, float *out);
+void nn_ll_pairs(const float *x, const int32_t *xi, const float *l, const int32_t *li, const float *bias, long pairs,
+                 long n, float *out);
+void nn_enum_add(const float *xl, const float *h, const double *sp, double xb, long n, double cut, double *st);
 void nn_ll_grad_rows(const float *x, const float *l, const float *scale, long rows, long n, float *out, float *dl);
 void nn_relu(float *v, long n);
 void nn_sigmoid_add(const float *l, const float *scale, long rows, long n, float *dst);
@@ -87,6 +90,33 @@ func llRows(x Mat, per int, l Mat, bias []float32, out []float32) {
 		xp = (*C.float)(&x.Data[0])
 	}
 	C.nn_ll_rows(xp, C.long(per), (*C.float)(&l.Data[0]), b, C.long(l.Rows), C.long(l.Cols), (*C.float)(&out[0]))
+}
+
+// llPairs sets out[p] = the log-likelihood of row xi[p] of x under row
+// li[p] of l plus bias (nil: 0), for each p < len(out). Callers have
+// checked the shapes and indices.
+func llPairs(x Mat, xi []int32, l Mat, li []int32, bias []float32, out []float32) {
+	if len(out) == 0 || l.Cols == 0 {
+		clear(out)
+		return
+	}
+	var b *C.float
+	if bias != nil {
+		b = (*C.float)(&bias[0])
+	}
+	C.nn_ll_pairs((*C.float)(&x.Data[0]), (*C.int32_t)(&xi[0]), (*C.float)(&l.Data[0]), (*C.int32_t)(&li[0]), b,
+		C.long(len(out)), C.long(l.Cols), (*C.float)(&out[0]))
+}
+
+// enumAdd is [EnumSums.Add] vectorised in C.
+func enumAdd(s *EnumSums, xl, h []float32, sp []float64, xb, cut float64) {
+	if len(xl) == 0 {
+		return
+	}
+	st := [6]float64{s.MF, s.SF, s.MH, s.SH, s.TH, s.TF}
+	C.nn_enum_add((*C.float)(&xl[0]), (*C.float)(&h[0]), (*C.double)(&sp[0]), C.double(xb), C.long(len(xl)),
+		C.double(cut), (*C.double)(&st[0]))
+	s.MF, s.SF, s.MH, s.SH, s.TH, s.TF = st[0], st[1], st[2], st[3], st[4], st[5]
 }
 
 // llGradRows sets dl = scale[r]·(x − σ(l)) and, if out is not nil, out[r] =

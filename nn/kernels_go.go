@@ -26,6 +26,16 @@ func llRows(x Mat, per int, l Mat, bias []float32, out []float32) {
 	llRowsGo(x, per, l, bias, out)
 }
 
+func llPairs(x Mat, xi []int32, l Mat, li []int32, bias []float32, out []float32) {
+	for p := range out {
+		llRowsGo(x.Slice(int(xi[p]), int(xi[p])+1), 1, l.Slice(int(li[p]), int(li[p])+1), bias, out[p:p+1])
+	}
+}
+
+func enumAdd(s *EnumSums, xl, h []float32, sp []float64, xb, cut float64) {
+	s.addGo(xl, h, sp, xb, cut)
+}
+
 func llGradRows(x, l Mat, scale []float32, out []float32, dl Mat) {
 	llGradRowsGo(x, l, scale, out, dl)
 }

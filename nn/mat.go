@@ -59,3 +59,12 @@ func (m Mat) At(i, j int) float32 { return m.Data[i*m.Cols+j] }
 
 // Set sets element (i, j) to v.
 func (m Mat) Set(i, j int, v float32) { m.Data[i*m.Cols+j] = v }
+
+// Transpose sets dst = srcᵀ; dst must be src.Cols×src.Rows. It panics,
+// naming the shapes, if they do not fit. O(rows·cols), cache-blocked.
+func Transpose(dst, src Mat) {
+	if dst.Rows != src.Cols || dst.Cols != src.Rows || len(src.Data) < src.Rows*src.Cols || len(dst.Data) < dst.Rows*dst.Cols {
+		panic(fmt.Sprintf("nn: Transpose: src %d×%d, dst %d×%d", src.Rows, src.Cols, dst.Rows, dst.Cols))
+	}
+	transpose(src.Data, src.Rows, src.Cols, max(1, src.Cols), dst.Data, max(1, dst.Cols), false)
+}

@@ -50,6 +50,15 @@ func (v *VAE) DecodeBackward(x nn.Mat, z []int) []float32 {
 	return v.f[:x.Rows]
 }
 
+// DecodeBackwardLocal is DecodeBackward for the z of the last LocalLogLik
+// call, in the same step (before the parameters change): it reuses the
+// decoder pass LocalLogLik made at z instead of decoding again (see
+// decoder.Decoder.ForwardVariants); for any other z it is DecodeBackward.
+func (v *VAE) DecodeBackwardLocal(x nn.Mat, z []int) []float32 {
+	v.decodeVariantsAndBackward(x, z)
+	return v.f[:x.Rows]
+}
+
 // AddFeatures adds scale·φ(z_b) to row b of dw for every example (z is
 // B×N): the building block of (φ(z*(ε)) − φ(z*))/ε.
 func (v *VAE) AddFeatures(z []int, scale float32, dw nn.Mat) {

@@ -132,7 +132,7 @@ func (d *Direct) Step(v *VAE, x nn.Mat, r *rand.Rand, eps float64) (Stats, error
 		}
 		d.c.backward(v, x, v.onehot, codeLogits)
 	} else {
-		v.decodeAndBackward(x, v.zstar)
+		v.decodeVariantsAndBackward(x, v.zstar)
 	}
 
 	return v.directEncoderStep(x, scores, eps, d.KL), nil

@@ -37,7 +37,7 @@ func (myDirect) Step(v *train.VAE, x nn.Mat, r *rand.Rand, eps float64) (train.S
 	if err != nil {
 		return train.Stats{}, err
 	}
-	f := v.DecodeBackward(x, zstar)
+	f := v.DecodeBackwardLocal(x, zstar)
 	dw := v.GradBuffer(x.Rows)
 	g := float32(1 / (eps * float64(x.Rows)))
 	v.AddFeatures(zeps, -g, dw)

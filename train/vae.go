@@ -228,6 +228,17 @@ func (v *VAE) decodeAndBackward(x nn.Mat, z []int) {
 	v.decodeBackwardCode(x, v.onehot, nn.Mat{})
 }
 
+// decodeVariantsAndBackward is decodeAndBackward for the z of the last
+// Dec.Variants call, whose hidden activations and logits that call has
+// computed already (see decoder.ForwardVariants).
+func (v *VAE) decodeVariantsAndBackward(x nn.Mat, z []int) {
+	decoder.OneHot(z, v.N, v.K, v.onehot)
+	logits := v.Dec.ForwardVariants(v.onehot)
+	scale := v.scaleBuf(x.Rows, float32(-1)/float32(x.Rows))
+	nn.BernoulliLogLikAndGrad(x, logits, scale, v.f, v.dlogits)
+	v.Dec.Backward(v.onehot, v.dlogits, nn.Mat{})
+}
+
 // decodeBackwardCode decodes the (possibly relaxed) codes, accumulates the
 // decoder gradient of the mean loss −(1/B)·Σ_b log p(x_b|code_b), stores
 // the log-likelihoods in v.f and, when dz has data, sets dz to the loss
