@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # cxx_maxflow.sh — time the C++ Boykov–Kolmogorov library (Debian's
 # libmaxflow-dev, maxflow 3.0.4) against this repository's BK, parallel BK
-# (pbk, GOMAXPROCS workers) and IBFS on the same DIMACS files: the
-# segmentation grids of maxflow.SegmentationGrid (written by cmd/maxflow
-# -gen). Each repetition runs the four solvers one
-# after the other, each in a fresh process on the same file, and times
-# building the graph plus solving it (cmd/maxflow's "solve", bk_timer's
-# solve_ns); the script prints the median times and the medians of the
-# per-repetition ratios. A timing comparison only: nothing here is part of
-# the Go build or tests.
+# (pbk with GOMAXPROCS workers, and pbk1 with one) and IBFS on the same
+# DIMACS files: the segmentation grids of maxflow.SegmentationGrid (written
+# by cmd/maxflow -gen). Each repetition runs the five solvers one after
+# the other, each in a fresh process on the same file, and times building
+# the graph plus solving it (cmd/maxflow's "solve", bk_timer's solve_ns);
+# the script prints the median times and the medians of the per-repetition
+# ratios, and the load average after each size. A timing comparison only:
+# nothing here is part of the Go build or tests.
 #
 # Usage: bench/cxx_maxflow.sh [--reps N] [--sizes "512 1024"] [--seed S]
 # Environment defaults: REPS (5), SIZES ("512 1024"), SEED (1),
@@ -23,7 +23,7 @@ sizes=${SIZES:-"512 1024"}
 seed=${SEED:-1}
 cxx=${CXX:-g++}
 
-usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
 	case $1 in
 	--reps) reps=${2:?--reps needs a value}; shift 2 ;;
@@ -58,7 +58,7 @@ fi
 
 # go_run FILE BACKEND: cmd/maxflow's flow and solve time in ns.
 go_run() {
-	"$work/maxflow" -in "$1" -backend "$2" | awk '
+	"$work/maxflow" -in "$1" -backend "$2" ${3:+-workers "$3"} | awk '
 		/^flow / { flow = $2 }
 		/^solve / { d = $2; ns = d + 0
 			# time.Duration strings: 1.5s, 180.2ms, 950µs, 12ns, 1m2.5s
@@ -79,23 +79,29 @@ for n in $sizes; do
 		read -r fc tc < <("$work/bk_timer" "$file" | awk '/^flow/ { f = $2 } /^solve_ns/ { print f, $2 }')
 		read -r fb tb < <(go_run "$file" bk)
 		read -r fp tp < <(go_run "$file" pbk)
+		read -r f1 t1 < <(go_run "$file" pbk 1)
 		read -r fi ti < <(go_run "$file" ibfs)
-		if [ "$fc" != "$fb" ] || [ "$fb" != "$fi" ] || [ "$fb" != "$fp" ]; then
-			echo "cxx_maxflow.sh: ${n}²: flows differ: C++ $fc, bk $fb, pbk $fp, ibfs $fi" >&2
+		if [ "$fc" != "$fb" ] || [ "$fb" != "$fi" ] || [ "$fb" != "$fp" ] || [ "$fb" != "$f1" ]; then
+			echo "cxx_maxflow.sh: ${n}²: flows differ: C++ $fc, bk $fb, pbk $fp, pbk1 $f1, ibfs $fi" >&2
 			exit 1
 		fi
-		echo "$tc $tb $ti $tp" >>"$work/t$n"
+		echo "$tc $tb $ti $tp $t1" >>"$work/t$n"
 	done
 	mc=$(awk '{ print $1 }' "$work/t$n" | median)
 	mb=$(awk '{ print $2 }' "$work/t$n" | median)
 	mi=$(awk '{ print $3 }' "$work/t$n" | median)
 	mp=$(awk '{ print $4 }' "$work/t$n" | median)
+	m1=$(awk '{ print $5 }' "$work/t$n" | median)
 	rb=$(awk '{ print $2 / $1 }' "$work/t$n" | median)
 	ri=$(awk '{ print $3 / $1 }' "$work/t$n" | median)
 	rib=$(awk '{ print $3 / $2 }' "$work/t$n" | median)
 	rp=$(awk '{ print $4 / $1 }' "$work/t$n" | median)
 	rpb=$(awk '{ print $4 / $2 }' "$work/t$n" | median)
-	printf '%s² grid (flow %s, %d reps): C++ BK %.0f ms, Go BK %.0f ms, Go PBK %.0f ms, Go IBFS %.0f ms; medians of ratios: BK/C++ %.2f, PBK/C++ %.2f, IBFS/C++ %.2f, PBK/BK %.2f, IBFS/BK %.2f\n' \
-		"$n" "$fc" "$reps" "$(ms "$mc")" "$(ms "$mb")" "$(ms "$mp")" "$(ms "$mi")" "$rb" "$rp" "$ri" "$rpb" "$rib"
+	r1=$(awk '{ print $5 / $1 }' "$work/t$n" | median)
+	r1b=$(awk '{ print $5 / $2 }' "$work/t$n" | median)
+	printf '%s² grid (flow %s, %d reps): C++ BK %.0f ms, Go BK %.0f ms, Go PBK %.0f ms, Go PBK1 %.0f ms, Go IBFS %.0f ms\n' \
+		"$n" "$fc" "$reps" "$(ms "$mc")" "$(ms "$mb")" "$(ms "$mp")" "$(ms "$m1")" "$(ms "$mi")"
+	printf '  medians of ratios: BK/C++ %.2f, PBK/C++ %.2f, PBK1/C++ %.2f, IBFS/C++ %.2f; PBK/BK %.2f, PBK1/BK %.2f, IBFS/BK %.2f\n' \
+		"$rb" "$rp" "$r1" "$ri" "$rpb" "$r1b" "$rib"
 	echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 done
