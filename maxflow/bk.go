@@ -309,10 +309,11 @@ func (s *bkSolver) adopt() {
 
 // adoptParent looks for a new parent of orphan i and reports success.
 func (s *bkSolver) adoptParent(i int32) bool {
-	arcs, nodes := s.arcs, s.nodes
+	arcs, nodes, now := s.arcs, s.nodes, s.time
 	inSink := nodes[i].sink
 	best, dmin := int32(-1), int32(infDist)
-	for a := s.off[i]; a < s.off[i+1]; a++ {
+	first, end := s.off[i], s.off[i+1]
+	for a := first; a < end; a++ {
 		ar := &arcs[a]
 		// A parent j needs residual j→i in the source tree, i→j in the sink tree.
 		in := ar.sister
@@ -326,7 +327,7 @@ func (s *bkSolver) adoptParent(i int32) bool {
 		if nj := &nodes[j]; nj.parent == free || nj.sink != inSink {
 			continue
 		}
-		d := s.originDist(j)
+		d := originDist(arcs, nodes, now, j)
 		if d == infDist {
 			continue
 		}
@@ -334,8 +335,8 @@ func (s *bkSolver) adoptParent(i int32) bool {
 			best, dmin = a, d
 		}
 		// Stamp the checked path with its now known distances.
-		for k := j; nodes[k].ts != s.time; k = arcs[nodes[k].parent].head {
-			nodes[k].ts, nodes[k].dist = s.time, d
+		for k := j; nodes[k].ts != now; k = arcs[nodes[k].parent].head {
+			nodes[k].ts, nodes[k].dist = now, d
 			d--
 		}
 	}
@@ -343,29 +344,30 @@ func (s *bkSolver) adoptParent(i int32) bool {
 		return false
 	}
 	ni := &nodes[i]
-	ni.parent, ni.ts, ni.dist = best, s.time, dmin+1
+	ni.parent, ni.ts, ni.dist = best, now, dmin+1
 	return true
 }
 
 // originDist walks from j towards its terminal and returns the distance,
 // or infDist when the path runs into an orphan. Nodes stamped with the
-// current time are known to reach the terminal.
-func (s *bkSolver) originDist(j int32) int32 {
+// current time now are known to reach the terminal. A function of the
+// arrays, not a method, so that the loop keeps them in registers.
+func originDist(arcs []arc, nodes []node, now, j int32) int32 {
 	d := int32(0)
 	for {
-		nj := &s.nodes[j]
-		if nj.ts == s.time {
+		nj := &nodes[j]
+		if nj.ts == now {
 			return d + nj.dist
 		}
 		d++
 		switch nj.parent {
 		case terminal:
-			nj.ts, nj.dist = s.time, 1
+			nj.ts, nj.dist = now, 1
 			return d
 		case orphan:
 			return infDist
 		}
-		j = s.arcs[nj.parent].head
+		j = arcs[nj.parent].head
 	}
 }
 
@@ -374,10 +376,12 @@ func (s *bkSolver) release(i int32) {
 	arcs, nodes := s.arcs, s.nodes
 	inSink := nodes[i].sink
 	nodes[i].parent = free
-	for a := s.off[i]; a < s.off[i+1]; a++ {
+	lo, span := s.lo, s.span
+	first, end := s.off[i], s.off[i+1]
+	for a := first; a < end; a++ {
 		ar := &arcs[a]
 		j := ar.head
-		if uint32(j-s.lo) >= s.span {
+		if uint32(j-lo) >= span {
 			continue // outside the block: an arc of capacity 0 (pbk.go)
 		}
 		pj := nodes[j].parent
