@@ -237,25 +237,8 @@ func solver(bm *testing.B, p *problem, g MinCut, want float64) func() {
 // 200 and 600 nodes with integer capacities, and argmax.GraphCut's shape
 // at 15, 100 and 200 nodes.
 func BenchmarkRatioIBFS(bm *testing.B) {
-	cases := []struct {
-		name string
-		p    *problem
-	}{
-		{"segmentation-512", segProblem(1, 512, 512)},
-		{"segmentation-1024", segProblem(1, 1024, 1024)},
-	}
-	for _, n := range []int{100, 200, 600} {
-		cases = append(cases, struct {
-			name string
-			p    *problem
-		}{fmt.Sprintf("dense-%d", n), randProblem(rand.New(rand.NewPCG(2, uint64(n))), n, 1, 100)})
-	}
-	for _, n := range []int{15, 100, 200} {
-		cases = append(cases, struct {
-			name string
-			p    *problem
-		}{fmt.Sprintf("graphcut-%d", n), gcProblem(rand.New(rand.NewPCG(4, uint64(n))), n)})
-	}
+	seg512, seg1024 := segProblem(1, 512, 512), segProblem(1, 1024, 1024)
+	cases := ratioCases([]ratioCase{{"segmentation-512", seg512}, {"segmentation-1024", seg1024}}, 100, 200, 600)
 	for _, c := range cases {
 		bm.Run(c.name, func(bm *testing.B) {
 			bk, ib := New(c.p.n, len(c.p.ops)), NewWith(IBFS, c.p.n, len(c.p.ops))
@@ -281,27 +264,12 @@ func BenchmarkRatioIBFS(bm *testing.B) {
 // argmax.GraphCut's shape at 15, 100 and 200 nodes.
 func BenchmarkRatioPBK(bm *testing.B) {
 	seg512, seg1024 := segProblem(1, 512, 512), segProblem(1, 1024, 1024)
-	cases := []struct {
-		name string
-		p    *problem
-	}{
+	cases := ratioCases([]ratioCase{
 		{"segmentation-512", seg512},
 		{"segmentation-1024", seg1024},
 		{"segmentation-512-1worker", seg512},
 		{"segmentation-1024-1worker", seg1024},
-	}
-	for _, n := range []int{100, 200} {
-		cases = append(cases, struct {
-			name string
-			p    *problem
-		}{fmt.Sprintf("dense-%d", n), randProblem(rand.New(rand.NewPCG(2, uint64(n))), n, 1, 100)})
-	}
-	for _, n := range []int{15, 100, 200} {
-		cases = append(cases, struct {
-			name string
-			p    *problem
-		}{fmt.Sprintf("graphcut-%d", n), gcProblem(rand.New(rand.NewPCG(4, uint64(n))), n)})
-	}
+	}, 100, 200)
 	for _, c := range cases {
 		bm.Run(c.name, func(bm *testing.B) {
 			bk, pb := New(c.p.n, len(c.p.ops)), NewWith(ParallelBK, c.p.n, len(c.p.ops))
@@ -318,4 +286,23 @@ func BenchmarkRatioPBK(bm *testing.B) {
 			pairRatio(bm, "pbk/bk", solver(bm, c.p, bk, want), solver(bm, c.p, pb, want))
 		})
 	}
+}
+
+// ratioCase is one graph of the Ratio benchmarks.
+type ratioCase struct {
+	name string
+	p    *problem
+}
+
+// ratioCases returns cases followed by complete graphs of the given sizes
+// with integer capacities ("dense-n") and argmax.GraphCut's shape at 15,
+// 100 and 200 nodes ("graphcut-n").
+func ratioCases(cases []ratioCase, dense ...int) []ratioCase {
+	for _, n := range dense {
+		cases = append(cases, ratioCase{fmt.Sprintf("dense-%d", n), randProblem(rand.New(rand.NewPCG(2, uint64(n))), n, 1, 100)})
+	}
+	for _, n := range []int{15, 100, 200} {
+		cases = append(cases, ratioCase{fmt.Sprintf("graphcut-%d", n), gcProblem(rand.New(rand.NewPCG(4, uint64(n))), n)})
+	}
+	return cases
 }

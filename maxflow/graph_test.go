@@ -139,13 +139,7 @@ func TestRealCapacities(t *testing.T) {
 	for k := 0; k < 200; k++ {
 		n := 1 + r.IntN(60)
 		p := randProblem(r, n, r.Float64()*0.5, 1)
-		total := 0.0
-		for i := range p.ops {
-			s := math.Pow(10, float64(r.IntN(13)-6))
-			p.ops[i].a *= r.Float64() * s
-			p.ops[i].b *= r.Float64() * s
-			total += p.ops[i].a + p.ops[i].b
-		}
+		total := scaleMixed(r, p)
 		solveChecked(t, fmt.Sprintf("graph %d", k), p, g, 1e-12*total)
 		checkFlow(t, fmt.Sprintf("graph %d", k), g, 1e-12*total)
 	}
@@ -282,20 +276,6 @@ func TestYourBasicScale(t *testing.T) {
 func TestAllocs(t *testing.T) {
 	r := rand.New(rand.NewPCG(13, 14))
 	for _, p := range []*problem{gridProblem(r, 30, 30, 20, 10), randProblem(r, 50, 0.5, 9)} {
-		g := New(0, 0)
-		p.load(g)
-		if _, err := g.MaxFlow(); err != nil {
-			t.Fatal(err)
-		}
-		want, _ := g.MaxFlow()
-		allocs := testing.AllocsPerRun(20, func() {
-			p.load(g)
-			if f, err := g.MaxFlow(); err != nil || f != want {
-				t.Fatalf("reuse: %v, %v; want %v", f, err, want)
-			}
-		})
-		if allocs != 0 {
-			t.Errorf("%d nodes: %v allocations per reuse, want 0", p.n, allocs)
-		}
+		checkReuse(t, New(0, 0), false, p)
 	}
 }

@@ -1,6 +1,7 @@
 package maxflow
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -272,4 +273,72 @@ func segProblem(seed uint64, w, h int) *problem {
 		}
 	}
 	return p
+}
+
+// randomCase returns random integer graph number k of a property test: 1–80
+// nodes (1–3 for every fifth), empty to complete, capacities up to 1, 2,
+// 10 or 1000 with zeros, and for every third graph parallel edges in both
+// directions; name describes it.
+func randomCase(r *rand.Rand, k int) (p *problem, n int, name string) {
+	n = 1 + r.IntN(80)
+	if k%5 == 0 {
+		n = 1 + r.IntN(3) // degenerate sizes
+	}
+	density := []float64{0, 0.05, 0.2, 0.6, 1}[r.IntN(5)]
+	maxCap := []int{1, 2, 10, 1000}[r.IntN(4)]
+	p = randProblem(r, n, density, maxCap)
+	if k%3 == 1 { // parallel edges, both directions
+		for _, o := range p.ops[:len(p.ops)/2] {
+			if o.kind == 0 {
+				p.ops = append(p.ops, op{0, o.v, o.u, float64(r.IntN(maxCap + 1)), 0})
+			}
+		}
+	}
+	return p, n, fmt.Sprintf("graph %d (n=%d, density %v, caps ≤ %d)", k, n, density, maxCap)
+}
+
+// scaleMixed multiplies every capacity of p by a random factor of a random
+// magnitude (10⁻⁶ to 10⁶) and returns the total capacity.
+func scaleMixed(r *rand.Rand, p *problem) float64 {
+	total := 0.0
+	for i := range p.ops {
+		s := math.Pow(10, float64(r.IntN(13)-6))
+		p.ops[i].a *= r.Float64() * s
+		p.ops[i].b *= r.Float64() * s
+		total += p.ops[i].a + p.ops[i].b
+	}
+	return total
+}
+
+// checkReuse solves each problem on g, then checks that loading and
+// solving it again gives the same flow with no allocation; clrs checks the
+// textbook graph's flow and that adding an arc to t after a solve counts.
+func checkReuse(t *testing.T, g *Graph, clrsToo bool, ps ...*problem) {
+	t.Helper()
+	if clrsToo {
+		clrs().load(g)
+		if f, _ := g.MaxFlow(); f != 23 {
+			t.Fatalf("clrs flow %v", f)
+		}
+		g.AddTerminal(3, 0, 10)
+		if f, _ := g.MaxFlow(); f != 25 {
+			t.Fatalf("after adding v4→t: flow %v, want 25", f)
+		}
+	}
+	for _, p := range ps {
+		p.load(g)
+		want, err := g.MaxFlow()
+		if err != nil {
+			t.Fatal(err)
+		}
+		allocs := testing.AllocsPerRun(20, func() {
+			p.load(g)
+			if f, err := g.MaxFlow(); err != nil || f != want {
+				t.Fatalf("reuse: %v, %v; want %v", f, err, want)
+			}
+		})
+		if allocs != 0 {
+			t.Errorf("%d nodes: %v allocations per reuse, want 0", p.n, allocs)
+		}
+	}
 }

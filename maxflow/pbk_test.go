@@ -79,21 +79,7 @@ func TestPBKRandom(t *testing.T) {
 		count = 200
 	}
 	for k := 0; k < count; k++ {
-		n := 1 + r.IntN(80)
-		if k%5 == 0 {
-			n = 1 + r.IntN(3)
-		}
-		density := []float64{0, 0.05, 0.2, 0.6, 1}[r.IntN(5)]
-		maxCap := []int{1, 2, 10, 1000}[r.IntN(4)]
-		p := randProblem(r, n, density, maxCap)
-		if k%3 == 1 { // parallel edges, both directions
-			for _, o := range p.ops[:len(p.ops)/2] {
-				if o.kind == 0 {
-					p.ops = append(p.ops, op{0, o.v, o.u, float64(r.IntN(maxCap + 1)), 0})
-				}
-			}
-		}
-		name := fmt.Sprintf("graph %d (n=%d, density %v, caps ≤ %d)", k, n, density, maxCap)
+		p, n, name := randomCase(r, k)
 		f1 := solveChecked(t, name+" BK", p, bk, 0)
 		f3 := solveChecked(t, name+" YourBasic", p, yb, 0)
 		if f1 != f3 {
@@ -147,13 +133,7 @@ func TestPBKReal(t *testing.T) {
 	for k := 0; k < 300; k++ {
 		n := 1 + r.IntN(60)
 		p := randProblem(r, n, r.Float64()*0.6, 1)
-		total := 0.0
-		for i := range p.ops {
-			s := math.Pow(10, float64(r.IntN(13)-6))
-			p.ops[i].a *= r.Float64() * s
-			p.ops[i].b *= r.Float64() * s
-			total += p.ops[i].a + p.ops[i].b
-		}
+		total := scaleMixed(r, p)
 		split := pbkSplits[k%len(pbkSplits)]
 		g := newPBK(split[0], split[1])
 		name := fmt.Sprintf("graph %d pbk %v", k, split)
@@ -269,27 +249,7 @@ func TestPBKReuse(t *testing.T) {
 	}
 	g.SetWorkers(2)
 	g.pb.blocks = 4
-	clrs().load(g)
-	if f, _ := g.MaxFlow(); f != 23 {
-		t.Fatalf("clrs flow %v", f)
-	}
-	g.AddTerminal(3, 0, 10)
-	if f, _ := g.MaxFlow(); f != 25 {
-		t.Fatalf("after adding v4→t: flow %v, want 25", f)
-	}
-	for _, p := range []*problem{gridProblem(r, 30, 30, 20, 10), randProblem(r, 50, 0.5, 9), gridProblem(r, 40, 20, 20, 10)} {
-		p.load(g)
-		want, _ := g.MaxFlow()
-		allocs := testing.AllocsPerRun(20, func() {
-			p.load(g)
-			if f, err := g.MaxFlow(); err != nil || f != want {
-				t.Fatalf("reuse: %v, %v; want %v", f, err, want)
-			}
-		})
-		if allocs != 0 {
-			t.Errorf("%d nodes: %v allocations per reuse, want 0", p.n, allocs)
-		}
-	}
+	checkReuse(t, g, true, gridProblem(r, 30, 30, 20, 10), randProblem(r, 50, 0.5, 9), gridProblem(r, 40, 20, 20, 10))
 	if ParallelBK.String() != "pbk" || g.Algorithm() != ParallelBK {
 		t.Fatalf("name %q, algorithm %v", ParallelBK.String(), g.Algorithm())
 	}
