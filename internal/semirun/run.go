@@ -41,6 +41,8 @@ type Config struct {
 	BoundKind   string  `json:"bound_kind"`
 	GemmKernels string  `json:"gemm_kernels"`
 	Kernels     string  `json:"kernels"`
+	BLASCore    string  `json:"blas_core,omitempty"`
+	Threads     int     `json:"threads,omitempty"` // goroutines of the products and kernels (nn.SetThreads)
 }
 
 // Run parses the command line of cmd/semisup (see its documentation) and
@@ -65,7 +67,7 @@ func Run(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&c.Limit, "limit", 0, "keep the first N training images (0: all 50,000); for quick tries")
 	out := fs.String("out", "", "run folder (default results/semisup/DATA-ESTIMATOR-LABELS-sSEED)")
 	resume := fs.Bool("resume", false, "continue from OUT/checkpoint.bin up to -epochs")
-	threads := fs.Int("threads", 0, "OS threads for Go code (GOMAXPROCS; 0: all cores)")
+	threads := fs.Int("threads", 0, "OS threads for Go code (GOMAXPROCS) and goroutines of the products and kernels (nn.SetThreads); 0: all cores")
 	if err := experiment.Parse(fs, args); err != nil {
 		return err
 	}
@@ -78,19 +80,24 @@ func Run(args []string, stdout, stderr io.Writer) error {
 	if *threads > 0 {
 		runtime.GOMAXPROCS(*threads)
 	}
+	c.Threads = runtime.GOMAXPROCS(0)
+	nn.SetThreads(c.Threads)
 	if *out == "" {
 		*out = filepath.Join("results", "semisup", fmt.Sprintf("%s-%s-%d-s%d", c.Data, c.Estimator, c.Labels, c.Seed))
 	}
 	c.Binarize = "threshold 0.5"
 	c.BoundKind = "NELBO: exact sum over z_d, one Gaussian sample per component (unbiased estimate of a valid bound)"
-	c.GemmKernels, c.Kernels = nn.GemmKernels(), nn.Kernels()
+	c.GemmKernels, c.Kernels, c.BLASCore = nn.GemmKernels(), nn.Kernels(), nn.BLASCore()
 	cfgPath := filepath.Join(*out, "config.json")
 	if *resume {
 		var old Config
 		if err := report.ReadJSON(cfgPath, &old); err != nil {
 			return fmt.Errorf("-resume: %w", err)
 		}
-		old.GemmKernels, old.Kernels = c.GemmKernels, c.Kernels
+		// Where the run computes is recorded, not enforced: the AVX-512
+		// tiles give the same numbers at any thread count, OpenBLAS the
+		// same for the same count.
+		old.GemmKernels, old.Kernels, old.BLASCore, old.Threads = c.GemmKernels, c.Kernels, c.BLASCore, c.Threads
 		if !reflect.DeepEqual(old, c) {
 			return experiment.Usage(fmt.Errorf("-resume: %s was written for a different run (%+v); same flags, or another -out", cfgPath, old))
 		}
