@@ -7,5 +7,8 @@
 // batched computation, f at every single-variable change of a code
 // ([Decoder.Variants]): all K values of a categorical latent for the direct
 // estimator, and each variable set to each state for the structured
-// low-dimensional approximation f̃ of the paper's Section 4.1.
+// low-dimensional approximation f̃ of the paper's Section 4.1. A code that
+// several of those rows share is decoded once, and the training step can
+// take the rows of the codes themselves from that pass instead of decoding
+// them again ([Decoder.ForwardVariants]).
 package decoder

@@ -32,6 +32,14 @@
 // OPENBLAS_CORETYPE=Haswell for OpenBLAS's own kernels; [BLASCore] names
 // them).
 //
+// [GemmSerial] is Gemm on the calling goroutine alone, for callers that
+// split their own work across goroutines (decoder.Variants runs one band
+// of codes per worker: rows, product and log-likelihood without a barrier;
+// [BernoulliLogLikPairs] scores rows chosen by index, so a code shared by
+// several examples is decoded once). [EnumSums] streams the log-sum-exp and
+// Gibbs moments of an exact enumeration over codes through a vectorised
+// double-precision kernel.
+//
 // Two layer variants skip work that dense products would do:
 //
 //   - [Linear.ForwardBinary] and [Linear.BackwardBinary] take a 0/1 input
@@ -55,5 +63,7 @@
 // [BernoulliLogLikRow] and [SoftplusSum] always use the float64 Go path and
 // serve as references (and for finite differences).
 //
-// Nothing here is safe for concurrent use: layers own their buffers.
+// Nothing here is safe for concurrent use unless it says so (GemmSerial
+// and BernoulliLogLikPairs on disjoint outputs are): layers own their
+// buffers.
 package nn
