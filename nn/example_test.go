@@ -2,6 +2,7 @@ package nn_test
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 
 	"github.com/argmaxvae/argmaxvae/nn"
@@ -63,4 +64,17 @@ func ExampleLinear_ForwardBinary() {
 	}
 	fmt.Println(ones.NNZ(), ones.Idx, same)
 	// Output: 3 [0 3 1] true
+}
+
+// Streaming an exact enumeration in two chunks: log Σ_z e^f(z) of four
+// codes with f = xl + xb − sp, one code skipped (sp = +∞), equals the sum
+// computed directly.
+func ExampleEnumSums() {
+	s := nn.NewEnumSums()
+	inf := math.Inf(1)
+	s.Add([]float32{-2, -1}, []float32{0.5, 1}, []float64{0.5, 0.25}, 0, 60)
+	s.Add([]float32{-3, 7}, []float32{2, 0}, []float64{1, inf}, 0, 60)
+	direct := math.Log(math.Exp(-2.5) + math.Exp(-1.25) + math.Exp(-4))
+	fmt.Printf("%.6f %.6f\n", s.MF+math.Log(s.SF), direct)
+	// Output: -0.949575 -0.949575
 }
