@@ -59,7 +59,7 @@ const (
 // given count; they are not bit for bit those of one call (OpenBLAS's
 // edge kernels sum in another order), unlike the AVX-512 tiles'.
 func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	if gemm512(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) {
+	if gemm512(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, true) {
 		return
 	}
 	if m >= 32 || n < 128 {
@@ -92,7 +92,7 @@ func sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 // sgemmSerial is sgemm on the calling goroutine: the AVX-512 tiles when
 // they take the shape, else one single-threaded OpenBLAS call.
 func sgemmSerial(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	if !gemm512Serial(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) {
+	if !gemm512(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, false) {
 		cblas(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 	}
 }

@@ -13,13 +13,14 @@ import "C"
 
 import "sync"
 
-// ntScratch holds Bᵀ for products A·Bᵀ run as A·(Bᵀ); the lock keeps
-// concurrent Gemm calls safe (a caller that finds it taken uses the
-// dot-product tiles instead).
-var ntScratch struct {
-	sync.Mutex
-	bt, at []float32
-}
+// ntScratch holds the buffers of products A·Bᵀ run through a
+// transposition (Bᵀ, or Aᵀ and the transposed result); a pool, so that
+// concurrent calls each take their own and every call takes the same route
+// for the same shape.
+var ntScratch = sync.Pool{New: func() any { return new(ntBuffers) }}
+
+// ntBuffers is one set of ntScratch buffers.
+type ntBuffers struct{ bt, at []float32 }
 
 // ntViaAT enables the Cᵀ = B·Aᵀ route (tests and benchmarks turn it off).
 var ntViaAT = true
@@ -74,8 +75,12 @@ var use512 = C.nn_gemm512_ok() != 0
 
 // gemm512 runs the product with the AVX-512 tiles and reports true, or
 // reports false (A and B both transposed, or no AVX-512) so that the caller
-// uses OpenBLAS. Callers have checked shapes and that m, n, k > 0.
-func gemm512(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) bool {
+// uses OpenBLAS. With split, large products are shared by the package's
+// workers (see [SetThreads]); without, they run on the calling goroutine
+// ([GemmSerial]). The route depends on the shape alone, and each route
+// computes every element of C the same way whatever the split. Callers
+// have checked shapes and that m, n, k > 0.
+func gemm512(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, split bool) bool {
 	if !use512 || (transA && transB) {
 		return false
 	}
@@ -84,76 +89,42 @@ func gemm512(transA, transB bool, m, n, k int, alpha float32, a []float32, lda i
 		// fills a vector; otherwise transposing B once and running the NN
 		// tiles is faster (measured crossover about 24 rows of A at
 		// n = 784, k = 300; for n = 10 the NN tiles waste most lanes).
-		if (k >= 16 && (m < 24 || n < 48)) || !ntScratch.TryLock() {
-			nt512(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		if k >= 16 && (m < 24 || n < 48) {
+			nt512(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, split)
 			return true
 		}
-		defer ntScratch.Unlock()
+		buf := ntScratch.Get().(*ntBuffers)
+		defer ntScratch.Put(buf)
 		if ntViaAT && ntCostAT(m, n, k) < ntCostBT(m, n, k) {
 			// Cᵀ = B·Aᵀ with the NN tiles: transpose A (m×k) and the
 			// n×m result, both much smaller than B when m ≪ n.
-			at := grow(&ntScratch.at, k*m)
-			t := grow(&ntScratch.bt, n*m)
+			at := grow(&buf.at, k*m)
+			t := grow(&buf.bt, n*m)
 			transpose(a, m, k, lda, at, m, false)
-			nn512(n, m, k, 1, b, ldb, 1, at, m, 0, t, m)
+			nn512(n, m, k, 1, b, ldb, 1, at, m, 0, t, m, split)
 			addTransposed(t, n, m, alpha, beta, c, ldc)
 			return true
 		}
-		bt := grow(&ntScratch.bt, k*n)
+		bt := grow(&buf.bt, k*n)
 		transpose(b, n, k, ldb, bt, n, false)
-		nn512(m, n, k, alpha, a, lda, 1, bt, n, beta, c, ldc)
+		nn512(m, n, k, alpha, a, lda, 1, bt, n, beta, c, ldc, split)
 		return true
 	}
 	sai, sap := lda, 1
 	if transA {
 		sai, sap = 1, lda
 	}
-	nn512(m, n, k, alpha, a, sai, sap, b, ldb, beta, c, ldc)
+	nn512(m, n, k, alpha, a, sai, sap, b, ldb, beta, c, ldc, split)
 	return true
 }
 
-// gemm512Serial is gemm512 on the calling goroutine alone, taking the
-// same route for each shape (dot-product tiles for a transposed B with few
-// rows on either side, else Bᵀ transposed into a scratch buffer of its own
-// and the NN tiles), so that each element equals gemm512's bit for bit
-// whenever gemm512 takes that route.
-func gemm512Serial(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) bool {
-	if !use512 || (transA && transB) {
-		return false
-	}
-	if transB {
-		if k >= 16 && (m < 24 || n < 48) {
-			C.nn_gemm512_nt(C.long(m), C.long(n), C.long(k), C.float(alpha), (*C.float)(&a[0]), C.long(lda),
-				(*C.float)(&b[0]), C.long(ldb), C.float(beta), (*C.float)(&c[0]), C.long(ldc))
-			return true
-		}
-		buf := serialScratch.Get().(*[]float32)
-		bt := grow(buf, k*n)
-		transpose(b, n, k, ldb, bt, n, false)
-		C.nn_gemm512_nn(C.long(m), C.long(n), C.long(k), C.float(alpha), (*C.float)(&a[0]), C.long(lda), 1,
-			(*C.float)(&bt[0]), C.long(n), C.float(beta), (*C.float)(&c[0]), C.long(ldc))
-		serialScratch.Put(buf)
-		return true
-	}
-	sai, sap := lda, 1
-	if transA {
-		sai, sap = 1, lda
-	}
-	C.nn_gemm512_nn(C.long(m), C.long(n), C.long(k), C.float(alpha), (*C.float)(&a[0]), C.long(sai), C.long(sap),
-		(*C.float)(&b[0]), C.long(ldb), C.float(beta), (*C.float)(&c[0]), C.long(ldc))
-	return true
-}
-
-// serialScratch holds the Bᵀ buffers of concurrent gemm512Serial calls.
-var serialScratch = sync.Pool{New: func() any { return new([]float32) }}
-
-// nn512 runs nn_gemm512_nn, split across the package's workers (see
-// [SetThreads]) by bands of C's rows (whole 6-row tiles), or by 64-column
+// nn512 runs nn_gemm512_nn, with split shared by the package's workers
+// (see [SetThreads]) by bands of C's rows (whole 6-row tiles), or by 64-column
 // panels when C has fewer than 12 rows. Every element of C is the same
 // fused multiply-add chain over p whichever tile computes it, so the
 // result does not depend on the split.
-func nn512(m, n, k int, alpha float32, a []float32, sai, sap int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	if parts(m, 6, m*n*k) == 1 && parts(n, 64, m*n*k) == 1 {
+func nn512(m, n, k int, alpha float32, a []float32, sai, sap int, b []float32, ldb int, beta float32, c []float32, ldc int, split bool) {
+	if !split || (parts(m, 6, m*n*k) == 1 && parts(n, 64, m*n*k) == 1) {
 		C.nn_gemm512_nn(C.long(m), C.long(n), C.long(k), C.float(alpha), (*C.float)(&a[0]), C.long(sai), C.long(sap),
 			(*C.float)(&b[0]), C.long(ldb), C.float(beta), (*C.float)(&c[0]), C.long(ldc))
 		return
@@ -170,11 +141,11 @@ func nn512(m, n, k int, alpha float32, a []float32, sai, sap int, b []float32, l
 }
 
 // nt512 runs nn_gemm512_nt (C = beta·C + alpha·A·Bᵀ by dot products),
-// split across the workers by bands of C's rows cut at multiples of 4, so
+// with split shared by the workers by bands of C's rows cut at multiples of 4, so
 // that every element keeps its place in its 4×4 tile and its shuffle
 // reduction: the result does not depend on the split.
-func nt512(m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	if parts(m, 4, m*n*k) == 1 {
+func nt512(m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, split bool) {
+	if !split || parts(m, 4, m*n*k) == 1 {
 		C.nn_gemm512_nt(C.long(m), C.long(n), C.long(k), C.float(alpha), (*C.float)(&a[0]), C.long(lda),
 			(*C.float)(&b[0]), C.long(ldb), C.float(beta), (*C.float)(&c[0]), C.long(ldc))
 		return

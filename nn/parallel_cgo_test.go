@@ -18,12 +18,22 @@ func TestOpenBLASWorkers(t *testing.T) {
 // for bit those of one call: with the AVX-512 tiles, not with OpenBLAS.
 func gemmSplitExact() bool { return use512 }
 
-// serialExact reports whether GemmSerial's bands of an m×n×k product
-// (B transposed or not) equal Gemm's bit for bit: with the AVX-512 tiles,
-// when Gemm takes the route GemmSerial takes (Bᵀ and the NN tiles).
-func serialExact(m, n, k int, transB bool) bool {
+// serialExact reports whether GemmSerial's bands of band rows of an
+// m×n×k product (B transposed or not) equal Gemm's bit for bit: with the
+// AVX-512 tiles, when the bands take Gemm's route and it is one of the
+// two transposing routes (the dot-product tiles reduce in 4×4 tiles).
+func serialExact(m, band, n, k int, transB bool) bool {
 	if !use512 {
 		return false
 	}
-	return !transB || (!(k >= 16 && (m < 24 || n < 48)) && !(ntViaAT && ntCostAT(m, n, k) < ntCostBT(m, n, k)))
+	route := func(m int) string {
+		switch {
+		case k >= 16 && (m < 24 || n < 48):
+			return "nt"
+		case ntViaAT && ntCostAT(m, n, k) < ntCostBT(m, n, k):
+			return "at"
+		}
+		return "bt"
+	}
+	return !transB || (route(m) != "nt" && route(m) == route(band))
 }

@@ -6,4 +6,4 @@ package nn
 func gemmSplitExact() bool { return true }
 
 // serialExact is false: gonum's products are compared to rounding.
-func serialExact(m, n, k int, transB bool) bool { return false }
+func serialExact(m, band, n, k int, transB bool) bool { return false }
