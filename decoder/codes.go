@@ -8,7 +8,9 @@ package decoder
 // not used and every row is its own code. Open addressing with linear
 // probing in a table of at least twice the rows; a generation stamp
 // clears it in O(1). Insert is O(1) expected, and nothing is allocated
-// once the table has grown.
+// once the table has grown. ([nn.RowGroups] groups the rows of a matrix the
+// same way, but here the rows are never built as one-hot rows: hashing
+// them would cost O(N·K) per row, N·K times more than a packed key.)
 type codeSet struct {
 	keys  []uint64
 	vals  []int32
