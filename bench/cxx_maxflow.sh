@@ -68,6 +68,10 @@ go_run() {
 }
 ms() { awk -v ns="$1" 'BEGIN { printf "%.1f", ns / 1e6 }'; }
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# col I FILE: the median of column I; ratio I J FILE: the median of the
+# per-line ratios of column I to column J.
+col() { awk -v i="$1" '{ print $i }' "$2" | median; }
+ratio() { awk -v i="$1" -v j="$2" '{ print $i / $j }' "$3" | median; }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(grep -o -m1 'avx512f' /proc/cpuinfo || echo 'no avx512f')"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -87,18 +91,10 @@ for n in $sizes; do
 		fi
 		echo "$tc $tb $ti $tp $t1" >>"$work/t$n"
 	done
-	mc=$(awk '{ print $1 }' "$work/t$n" | median)
-	mb=$(awk '{ print $2 }' "$work/t$n" | median)
-	mi=$(awk '{ print $3 }' "$work/t$n" | median)
-	mp=$(awk '{ print $4 }' "$work/t$n" | median)
-	m1=$(awk '{ print $5 }' "$work/t$n" | median)
-	rb=$(awk '{ print $2 / $1 }' "$work/t$n" | median)
-	ri=$(awk '{ print $3 / $1 }' "$work/t$n" | median)
-	rib=$(awk '{ print $3 / $2 }' "$work/t$n" | median)
-	rp=$(awk '{ print $4 / $1 }' "$work/t$n" | median)
-	rpb=$(awk '{ print $4 / $2 }' "$work/t$n" | median)
-	r1=$(awk '{ print $5 / $1 }' "$work/t$n" | median)
-	r1b=$(awk '{ print $5 / $2 }' "$work/t$n" | median)
+	# Columns of t$n: 1 C++, 2 BK, 3 IBFS, 4 PBK, 5 PBK1.
+	mc=$(col 1 "$work/t$n") mb=$(col 2 "$work/t$n") mi=$(col 3 "$work/t$n") mp=$(col 4 "$work/t$n") m1=$(col 5 "$work/t$n")
+	rb=$(ratio 2 1 "$work/t$n") ri=$(ratio 3 1 "$work/t$n") rp=$(ratio 4 1 "$work/t$n") r1=$(ratio 5 1 "$work/t$n")
+	rib=$(ratio 3 2 "$work/t$n") rpb=$(ratio 4 2 "$work/t$n") r1b=$(ratio 5 2 "$work/t$n")
 	printf '%s² grid (flow %s, %d reps): C++ BK %.0f ms, Go BK %.0f ms, Go PBK %.0f ms, Go PBK1 %.0f ms, Go IBFS %.0f ms\n' \
 		"$n" "$fc" "$reps" "$(ms "$mc")" "$(ms "$mb")" "$(ms "$mp")" "$(ms "$m1")" "$(ms "$mi")"
 	printf '  medians of ratios: BK/C++ %.2f, PBK/C++ %.2f, PBK1/C++ %.2f, IBFS/C++ %.2f; PBK/BK %.2f, PBK1/BK %.2f, IBFS/BK %.2f\n' \
