@@ -22,12 +22,12 @@ type GSM struct {
 	Alpha float64
 }
 
-// Step's loss is the relaxed objective above, supervision included.
-
 // Name returns "gsm".
 func (GSM) Name() string { return "gsm" }
 
-// Step implements [Estimator]; temp is τ. One decoder pass per example.
+// Step implements [Estimator]; tau is τ, and the loss it returns is the
+// relaxed objective above, supervision included. One decoder pass per
+// example.
 func (g GSM) Step(m *Model, x nn.Mat, labels []int, tau float64, r *rand.Rand) float64 {
 	s := m.S
 	B := x.Rows
