@@ -179,16 +179,7 @@ func TestReuse(t *testing.T) {
 	g := New(0, 0)
 	for k := 0; k < 50; k++ {
 		p := randProblem(r, 1+r.IntN(40), r.Float64(), 20)
-		f1 := solveChecked(t, "reused", p, g, 0)
-		fresh := New(p.n, 0)
-		f2 := solveChecked(t, "fresh", p, fresh, 0)
-		if f1 != f2 {
-			t.Fatalf("graph %d: reused %v, fresh %v", k, f1, f2)
-		}
-		sameSide(t, fmt.Sprintf("graph %d", k), p.n, g, fresh)
-		if f3, err := g.MaxFlow(); err != nil || f3 != f1 {
-			t.Fatalf("graph %d: second MaxFlow = %v, %v; want %v", k, f3, err, f1)
-		}
+		reusedMatchesFresh(t, k, p, g, New(p.n, 0))
 	}
 	// Adding arcs after a solve and solving again covers the whole graph.
 	p := clrs()

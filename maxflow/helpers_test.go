@@ -342,3 +342,19 @@ func checkReuse(t *testing.T, g *Graph, clrsToo bool, ps ...*problem) {
 		}
 	}
 }
+
+// reusedMatchesFresh solves p on the reused graph g and on fresh, a new
+// graph of the same algorithm, and fails unless the flows and minimal cuts
+// agree and a second MaxFlow on g, without Reset, gives the same flow.
+func reusedMatchesFresh(t *testing.T, k int, p *problem, g, fresh *Graph) {
+	t.Helper()
+	f1 := solveChecked(t, "reused", p, g, 0)
+	f2 := solveChecked(t, "fresh", p, fresh, 0)
+	if f1 != f2 {
+		t.Fatalf("graph %d: reused %v, fresh %v", k, f1, f2)
+	}
+	sameSide(t, fmt.Sprintf("graph %d", k), p.n, g, fresh)
+	if f3, err := g.MaxFlow(); err != nil || f3 != f1 {
+		t.Fatalf("graph %d: second MaxFlow = %v, %v; want %v", k, f3, err, f1)
+	}
+}

@@ -145,16 +145,7 @@ func TestIBFSReuse(t *testing.T) {
 		if k%2 == 1 {
 			p = reweight(r, p, 0.2)
 		}
-		f1 := solveChecked(t, "reused", p, g, 0)
-		fresh := NewWith(IBFS, p.n, 0)
-		f2 := solveChecked(t, "fresh", p, fresh, 0)
-		if f1 != f2 {
-			t.Fatalf("graph %d: reused %v, fresh %v", k, f1, f2)
-		}
-		sameSide(t, fmt.Sprintf("graph %d", k), p.n, g, fresh)
-		if f3, err := g.MaxFlow(); err != nil || f3 != f1 {
-			t.Fatalf("graph %d: second MaxFlow = %v, %v; want %v", k, f3, err, f1)
-		}
+		reusedMatchesFresh(t, k, p, g, NewWith(IBFS, p.n, 0))
 	}
 	checkReuse(t, g, true, gridProblem(r, 30, 30, 20, 10), randProblem(r, 50, 0.5, 9))
 }
