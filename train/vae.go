@@ -225,7 +225,7 @@ func (v *VAE) decode(x nn.Mat, z []int) nn.Mat {
 // computing the log-likelihoods and their gradient in one pass.
 func (v *VAE) decodeAndBackward(x nn.Mat, z []int) {
 	decoder.OneHot(z, v.N, v.K, v.onehot)
-	v.decodeBackwardCode(x, v.onehot, nn.Mat{})
+	v.backwardAt(x, v.onehot, v.Dec.Forward(v.onehot), nn.Mat{})
 }
 
 // decodeVariantsAndBackward is decodeAndBackward for the z of the last
@@ -233,10 +233,7 @@ func (v *VAE) decodeAndBackward(x nn.Mat, z []int) {
 // computed already (see decoder.ForwardVariants).
 func (v *VAE) decodeVariantsAndBackward(x nn.Mat, z []int) {
 	decoder.OneHot(z, v.N, v.K, v.onehot)
-	logits := v.Dec.ForwardVariants(v.onehot)
-	scale := v.scaleBuf(x.Rows, float32(-1)/float32(x.Rows))
-	nn.BernoulliLogLikAndGrad(x, logits, scale, v.f, v.dlogits)
-	v.Dec.Backward(v.onehot, v.dlogits, nn.Mat{})
+	v.backwardAt(x, v.onehot, v.Dec.ForwardVariants(v.onehot), nn.Mat{})
 }
 
 // decodeBackwardCode decodes the (possibly relaxed) codes, accumulates the
@@ -244,7 +241,12 @@ func (v *VAE) decodeVariantsAndBackward(x nn.Mat, z []int) {
 // the log-likelihoods in v.f and, when dz has data, sets dz to the loss
 // gradient with respect to the codes.
 func (v *VAE) decodeBackwardCode(x, code, dz nn.Mat) {
-	logits := v.Dec.Forward(code)
+	v.backwardAt(x, code, v.Dec.Forward(code), dz)
+}
+
+// backwardAt finishes a decoder pass on code that gave logits: log p(x|code)
+// into v.f, and the gradient of the mean loss into the decoder (and dz).
+func (v *VAE) backwardAt(x, code, logits, dz nn.Mat) {
 	scale := v.scaleBuf(x.Rows, float32(-1)/float32(x.Rows))
 	nn.BernoulliLogLikAndGrad(x, logits, scale, v.f, v.dlogits)
 	v.Dec.Backward(code, v.dlogits, dz)
