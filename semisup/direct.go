@@ -49,7 +49,7 @@ func (d Direct) Step(m *Model, x nn.Mat, labels []int, eps float64, r *rand.Rand
 	var loss float64
 	for b := 0; b < B; b++ {
 		h, g, f := e.h.Row(b), w.gumbel[b*s.K:(b+1)*s.K], w.f[b*s.K:(b+1)*s.K]
-		logq := logSoftmaxRow(h, w.logq)
+		logq := nn.LogSoftmax(h, w.logq)
 		zs, ze := directCodes(h, g, f, eps, labels[b], pert)
 		ep := eps
 		if labels[b] >= 0 {

@@ -100,7 +100,7 @@ func TestDirectCodesMeanGradient(t *testing.T) {
 	f := []float64{3, 1.5, 2.2, 0.4}
 	const K, n = 4, 400000
 	q := make([]float64, K)
-	logSoftmaxRow(h, q)
+	nn.LogSoftmax(h, q)
 	for k := range q {
 		q[k] = math.Exp(q[k])
 	}
@@ -125,7 +125,7 @@ func TestDirectCodesMeanGradient(t *testing.T) {
 		for k := range p {
 			p[k] = (1-eps)*float64(h[k]) - eps*f[k]
 		}
-		softmaxInPlace(p)
+		nn.SoftmaxInPlace(p)
 		for k := range got {
 			want := (q[k] - p[k]) / eps
 			if math.Abs(got[k]-want) > 5*math.Sqrt(2/float64(n))/eps {
@@ -144,7 +144,7 @@ func TestDirectCodesMeanGradient(t *testing.T) {
 	for k := range p {
 		p[k] = (1-eps)*float64(h[k]) - eps*f[k]
 	}
-	softmaxInPlace(p)
+	nn.SoftmaxInPlace(p)
 	for k := range q {
 		exact := q[k]*(f[k]-qf) + q[k]*(math.Log(q[k])-qlq)
 		if d := (q[k] - p[k]) / eps; math.Abs(d-exact) > 1e-3 {

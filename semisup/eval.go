@@ -59,7 +59,7 @@ func (m *Model) Evaluate(X nn.Mat, labels []int, seed uint64, batch int, bound b
 		}
 		for b := 0; b < B; b++ {
 			h := e.h.Row(b)
-			logSoftmaxRow(h, logq)
+			nn.LogSoftmax(h, logq)
 			v := catKL(logq)
 			best, sample := 0, 0
 			for k := range logq {

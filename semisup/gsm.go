@@ -45,7 +45,7 @@ func (g GSM) Step(m *Model, x nn.Mat, labels []int, tau float64, r *rand.Rand) f
 		for k := range y {
 			y[k] = (float64(h[k]) + gb[k]) / tau
 		}
-		softmaxInPlace(y)
+		nn.SoftmaxInPlace(y)
 		copy(ys[b*s.K:], y)
 		for k, v := range y {
 			m.setBlock(w.in, b, k, e.zc.Row(b*s.K+k), float32(v))
@@ -75,7 +75,7 @@ func (g GSM) Step(m *Model, x nn.Mat, labels []int, tau float64, r *rand.Rand) f
 			klMix += y[k] * kl
 			w.klScale[b*s.K+k] = float32(y[k] * invB)
 		}
-		logq := logSoftmaxRow(e.h.Row(b), w.logq)
+		logq := nn.LogSoftmax(e.h.Row(b), w.logq)
 		var qlogq float64
 		for _, l := range logq {
 			qlogq += math.Exp(l) * l
@@ -99,20 +99,4 @@ func (g GSM) Step(m *Model, x nn.Mat, labels []int, tau float64, r *rand.Rand) f
 	}
 	m.backward(e, w)
 	return loss * invB
-}
-
-// softmaxInPlace replaces v by softmax(v).
-func softmaxInPlace(v []float64) {
-	mx := math.Inf(-1)
-	for _, x := range v {
-		mx = math.Max(mx, x)
-	}
-	var s float64
-	for i, x := range v {
-		v[i] = math.Exp(x - mx)
-		s += v[i]
-	}
-	for i := range v {
-		v[i] /= s
-	}
 }

@@ -169,23 +169,6 @@ func (m *Model) componentLosses(e *encoded, buf *nn.Mat, ll []float32, f []float
 	}
 }
 
-// logSoftmaxRow sets out = log softmax(h) and returns it.
-func logSoftmaxRow(h []float32, out []float64) []float64 {
-	mx := math.Inf(-1)
-	for _, v := range h {
-		mx = math.Max(mx, float64(v))
-	}
-	var s float64
-	for _, v := range h {
-		s += math.Exp(float64(v) - mx)
-	}
-	lse := mx + math.Log(s)
-	for k, v := range h {
-		out[k] = float64(v) - lse
-	}
-	return out
-}
-
 // catKL returns KL(q ‖ uniform over K) = Σ q log q + log K for log q.
 func catKL(logq []float64) float64 {
 	s := math.Log(float64(len(logq)))

@@ -75,7 +75,7 @@ func Evaluate(v *VAE, X nn.Mat, r *rand.Rand, opt EvalOptions) (Eval, error) {
 					logK := math.Log(float64(v.K))
 					for b := 0; b < B; b++ {
 						sumExact += -float64(v.f[b]) + v.kl[b]
-						sumNLL += logK - logSumExp32(v.F.Row(b))
+						sumNLL += logK - nn.LogSumExp(v.F.Row(b))
 					}
 				}
 				if v.Interactions() > 0 && gibbsCount < opt.ExactKL {

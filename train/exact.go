@@ -49,7 +49,7 @@ func exactTerms(v *VAE, scores, q, ds nn.Mat, f []float32) {
 	B, k := scores.Rows, v.K
 	lq := v.scratch(k)
 	for b := 0; b < B; b++ {
-		logSoftmax(scores.Row(b)[:k], lq)
+		nn.LogSoftmax(scores.Row(b)[:k], lq)
 		qb, Fb, db := q.Row(b), v.F.Row(b), ds.Row(b)
 		mean := 0.0
 		for s := 0; s < k; s++ {

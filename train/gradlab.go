@@ -3,7 +3,6 @@ package train
 import (
 	"errors"
 	"fmt"
-	"math"
 
 	"github.com/argmaxvae/argmaxvae/nn"
 )
@@ -81,8 +80,8 @@ func DirectMean(v *VAE, x nn.Mat, mode KLMode, eps float64) (nn.Mat, error) {
 			h[s] = float64(row[s])
 			he[s] = shrink*h[s] + eps*float64(F[s])
 		}
-		softmaxInPlace(h)
-		softmaxInPlace(he)
+		nn.SoftmaxInPlace(h)
+		nn.SoftmaxInPlace(he)
 		for s := 0; s < k; s++ {
 			o[s] = float32(-(he[s] - h[s]) / (eps * float64(B)))
 		}
@@ -91,22 +90,6 @@ func DirectMean(v *VAE, x nn.Mat, mode KLMode, eps float64) (nn.Mat, error) {
 		klUnary(v, scores, 1, k, v.kl, out, 1/float64(B))
 	}
 	return out, nil
-}
-
-// softmaxInPlace replaces a by softmax(a), stably.
-func softmaxInPlace(a []float64) {
-	mx := math.Inf(-1)
-	for _, x := range a {
-		mx = math.Max(mx, x)
-	}
-	sum := 0.0
-	for i, x := range a {
-		a[i] = math.Exp(x - mx)
-		sum += a[i]
-	}
-	for i := range a {
-		a[i] /= sum
-	}
 }
 
 // EncoderGradientOf returns the encoder-parameter gradient (flattened in

@@ -141,7 +141,7 @@ func ImportanceLikelihood(v *VAE, X nn.Mat, samples int, rng *rand.Rand) (Likeli
 				cur = b
 				row := W.Row(b)
 				for i := 0; i < n; i++ {
-					logSoftmax(row[i*k:(i+1)*k], lq[i*k:(i+1)*k])
+					nn.LogSoftmax(row[i*k:(i+1)*k], lq[i*k:(i+1)*k])
 					lastPos[i] = 0
 					for s := 0; s < k; s++ {
 						p[i*k+s] = math.Exp(lq[i*k+s])

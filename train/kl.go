@@ -20,7 +20,7 @@ func klUnary(v *VAE, scores nn.Mat, n, k int, kl []float64, grad nn.Mat, scale f
 		total := 0.0
 		for i := 0; i < n; i++ {
 			h := row[i*k : (i+1)*k]
-			logSoftmax(h, lq)
+			nn.LogSoftmax(h, lq)
 			negH := 0.0 // Σ q log q
 			for s := range lq {
 				q[s] = math.Exp(lq[s])
@@ -36,25 +36,4 @@ func klUnary(v *VAE, scores nn.Mat, n, k int, kl []float64, grad nn.Mat, scale f
 		}
 		kl[b] = total
 	}
-}
-
-// logSoftmax writes log softmax(h) into out, stably.
-func logSoftmax(h []float32, out []float64) {
-	lse := logSumExp32(h)
-	for i, v := range h {
-		out[i] = float64(v) - lse
-	}
-}
-
-// logSumExp32 returns log Σ exp(a_i), stably, in float64.
-func logSumExp32(a []float32) float64 {
-	mx := math.Inf(-1)
-	for _, v := range a {
-		mx = math.Max(mx, float64(v))
-	}
-	s := 0.0
-	for _, v := range a {
-		s += math.Exp(float64(v) - mx)
-	}
-	return mx + math.Log(s)
 }
