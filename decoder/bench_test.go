@@ -16,7 +16,7 @@ func BenchmarkVariants(b *testing.B) {
 		b.Run(fmt.Sprintf("N%d_K%d_threads%d", c.n, c.k, c.threads), func(b *testing.B) {
 			nn.SetThreads(c.threads)
 			r := newRand(30)
-			d := New(c.n, c.k, 300, 784, r)
+			d := must(New(c.n, c.k, 300, 784, r))
 			x := binMat(r, 100, 784)
 			z := randStates(r, 100, c.n, c.k)
 			F := nn.NewMat(100, c.n*c.k)
@@ -55,7 +55,7 @@ func BenchmarkStep(b *testing.B) {
 
 func benchStep(b *testing.B) {
 	r := newRand(31)
-	d := New(1, 10, 300, 784, r)
+	d := must(New(1, 10, 300, 784, r))
 	x := binMat(r, 100, 784)
 	z := randStates(r, 100, 1, 10)
 	oh := nn.NewMat(100, 10)
@@ -85,7 +85,7 @@ func BenchmarkVariantsVsGemm(b *testing.B) {
 		b.Run(fmt.Sprintf("threads%d", threads), func(b *testing.B) {
 			nn.SetThreads(threads)
 			r := newRand(32)
-			d := New(15, 2, 300, 784, r)
+			d := must(New(15, 2, 300, 784, r))
 			x := binMat(r, 100, 784)
 			z := randStates(r, 100, 15, 2)
 			F := nn.NewMat(100, 30)

@@ -2,6 +2,7 @@ package decoder
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 
 	"github.com/argmaxvae/argmaxvae/nn"
@@ -26,12 +27,24 @@ type Decoder struct {
 }
 
 // New returns a decoder n·k → hidden → ReLU → d with PyTorch's default
-// initialisation. It panics if a size is not positive.
-func New(n, k, hidden, d int, r *rand.Rand) *Decoder {
-	if n <= 0 || k <= 0 || hidden <= 0 || d <= 0 {
-		panic(fmt.Sprintf("decoder: New(n=%d, k=%d, hidden=%d, d=%d): sizes must be positive", n, k, hidden, d))
+// initialisation drawn from r. A size that is not positive (or n·k beyond
+// an int) or a nil r is an error naming it.
+func New(n, k, hidden, d int, r *rand.Rand) (*Decoder, error) {
+	switch {
+	case n <= 0:
+		return nil, fmt.Errorf("decoder: %d latent variables, want ≥ 1", n)
+	case k <= 0:
+		return nil, fmt.Errorf("decoder: %d states per variable, want ≥ 1", k)
+	case k > math.MaxInt/n:
+		return nil, fmt.Errorf("decoder: %d variables × %d states overflows int", n, k)
+	case hidden <= 0:
+		return nil, fmt.Errorf("decoder: hidden width %d, want ≥ 1", hidden)
+	case d <= 0:
+		return nil, fmt.Errorf("decoder: output width d = %d, want ≥ 1", d)
+	case r == nil:
+		return nil, fmt.Errorf("decoder: nil random generator (the initial weights are drawn from it)")
 	}
-	return &Decoder{Net: nn.NewMLP(n*k, hidden, d, r), N: n, K: k, D: d}
+	return &Decoder{Net: nn.NewMLP(n*k, hidden, d, r), N: n, K: k, D: d}, nil
 }
 
 // Forward returns the B×D logits for the dense codes z (B×N·K). The matrix

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/argmaxvae/argmaxvae/nn"
@@ -68,7 +69,7 @@ func TestVariantsMatchesNaive(t *testing.T) {
 		t.Run(fmt.Sprintf("N%d_K%d_chunk%d", c.n, c.k, c.chunk), func(t *testing.T) {
 			ChunkRows = c.chunk
 			r := newRand(uint64(c.n*100 + c.k))
-			d := New(c.n, c.k, 16, 30, r)
+			d := must(New(c.n, c.k, 16, 30, r))
 			for i := range d.Net.L2.W { // spread the logits
 				d.Net.L2.W[i] *= 8
 			}
@@ -103,7 +104,7 @@ func TestVariantsSharedCodes(t *testing.T) {
 	for _, threads := range []int{1, 2, 3} {
 		nn.SetThreads(threads)
 		r := newRand(uint64(40 + threads))
-		d := New(6, 2, 16, 30, r)
+		d := must(New(6, 2, 16, 30, r))
 		B := 40
 		x := binMat(r, B, 30)
 		z := make([]int, B*6)
@@ -137,7 +138,7 @@ func TestVariantsSharedCodes(t *testing.T) {
 // relaxed code or a second call it is Forward itself.
 func TestForwardVariants(t *testing.T) {
 	r := newRand(77)
-	d := New(4, 3, 16, 30, r)
+	d := must(New(4, 3, 16, 30, r))
 	B := 7
 	x := binMat(r, B, 30)
 	z := randStates(r, B, 4, 3)
@@ -209,7 +210,7 @@ func TestForwardVariants(t *testing.T) {
 }
 
 func TestVariantsRejectsBadInput(t *testing.T) {
-	d := New(2, 3, 4, 5, newRand(1))
+	d := must(New(2, 3, 4, 5, newRand(1)))
 	x := nn.NewMat(2, 5)
 	for _, c := range []struct {
 		name string
@@ -236,7 +237,7 @@ func TestVariantsRejectsBadInput(t *testing.T) {
 // Bernoulli log-likelihood, for one-hot and for relaxed (dense) codes.
 func TestGradCheck(t *testing.T) {
 	r := newRand(7)
-	d := New(3, 4, 10, 12, r)
+	d := must(New(3, 4, 10, 12, r))
 	B := 5
 	x := binMat(r, B, 12)
 	for _, relaxed := range []bool{false, true} {
@@ -279,7 +280,7 @@ func TestOneHot(t *testing.T) {
 func TestNoAllocs(t *testing.T) {
 	for _, c := range []struct{ n, k int }{{1, 10}, {15, 2}} {
 		r := newRand(8)
-		d := New(c.n, c.k, 30, 40, r)
+		d := must(New(c.n, c.k, 30, 40, r))
 		B := 20
 		x := binMat(r, B, 40)
 		z := randStates(r, B, c.n, c.k)
@@ -312,7 +313,7 @@ func TestNoAllocs(t *testing.T) {
 func TestVariantsKeepsForwardState(t *testing.T) {
 	for _, n := range []int{1, 4} {
 		r := newRand(9)
-		d := New(n, 3, 12, 20, r)
+		d := must(New(n, 3, 12, 20, r))
 		x := binMat(r, 6, 20)
 		z := randStates(r, 6, n, 3)
 		oh := nn.NewMat(6, n*3)
@@ -349,7 +350,7 @@ func TestVariantsKeepsForwardState(t *testing.T) {
 func TestGroupedMatchesUngrouped(t *testing.T) {
 	for _, c := range []struct{ n, k int }{{1, 10}, {1, 50}, {2, 3}} {
 		r := newRand(10)
-		d := New(c.n, c.k, 300, 784, r)
+		d := must(New(c.n, c.k, 300, 784, r))
 		B := 100
 		x := binMat(r, B, 784)
 		z := nn.NewMat(B, c.n*c.k)
@@ -394,7 +395,7 @@ func TestGroupedMatchesUngrouped(t *testing.T) {
 // batch (12 rows, 3 distinct codes) against finite differences.
 func TestGroupedGradCheck(t *testing.T) {
 	r := newRand(11)
-	d := New(1, 3, 10, 12, r)
+	d := must(New(1, 3, 10, 12, r))
 	B := 12
 	x := binMat(r, B, 12)
 	z := nn.NewMat(B, 3)
@@ -413,5 +414,39 @@ func TestGroupedGradCheck(t *testing.T) {
 	ps = append(ps, nn.Param{Name: "z", W: z.Data, G: dz.Data})
 	if err := nn.GradCheck(loss, ps, 1e-3, 1e-2, r, 200); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// must returns d, failing the test binary when New refused the sizes.
+func must(d *Decoder, err error) *Decoder {
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+// New refuses each bad size (and a nil generator) with an error that
+// names it, instead of panicking.
+func TestNewRefusesBadSizes(t *testing.T) {
+	r := newRand(1)
+	for _, c := range []struct {
+		n, k, hidden, d int
+		r               *rand.Rand
+		want            string
+	}{
+		{0, 2, 4, 5, r, "latent variables"},
+		{3, 0, 4, 5, r, "states"},
+		{3, 2, 0, 5, r, "hidden width"},
+		{3, 2, 4, -1, r, "output width"},
+		{1 << 40, 1 << 40, 4, 5, r, "overflows"},
+		{3, 2, 4, 5, nil, "nil random generator"},
+	} {
+		d, err := New(c.n, c.k, c.hidden, c.d, c.r)
+		if err == nil || d != nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("New(%d, %d, %d, %d): %v, %v; want an error naming %q", c.n, c.k, c.hidden, c.d, d, err, c.want)
+		}
+	}
+	if d, err := New(3, 2, 4, 5, r); err != nil || d.N != 3 || d.K != 2 || d.D != 5 {
+		t.Errorf("New(3, 2, 4, 5) = %+v, %v", d, err)
 	}
 }

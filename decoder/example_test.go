@@ -12,7 +12,10 @@ import (
 // time; entries at the current state all equal f(x, z) itself.
 func ExampleDecoder_Variants() {
 	r := rand.New(rand.NewPCG(1, 2))
-	d := decoder.New(3, 2, 20, 8, r) // 3 binary latents, 8 pixels
+	d, err := decoder.New(3, 2, 20, 8, r) // 3 binary latents, 8 pixels
+	if err != nil {
+		panic(err)
+	}
 	x := nn.NewMat(1, 8)
 	copy(x.Data, []float32{1, 1, 0, 0, 1, 0, 1, 0})
 	z := []int{1, 0, 1}

@@ -31,12 +31,21 @@ type Encoder struct {
 }
 
 // New returns an encoder d → hidden → ReLU → width with PyTorch's default
-// initialisation; nonneg[j] (nil: none) sends output j through softplus.
-// It panics if a size is not positive or len(nonneg) is neither 0 nor
-// width.
-func New(d, hidden, width int, nonneg []bool, r *rand.Rand) *Encoder {
-	if d <= 0 || hidden <= 0 || width <= 0 || (len(nonneg) != 0 && len(nonneg) != width) {
-		panic(fmt.Sprintf("encoder: New(d=%d, hidden=%d, width=%d, %d signs): sizes must be positive and signs 0 or width", d, hidden, width, len(nonneg)))
+// initialisation drawn from r; nonneg[j] (nil: none) sends output j through
+// softplus. A size that is not positive, a nil r, or len(nonneg) neither 0
+// nor width is an error naming it.
+func New(d, hidden, width int, nonneg []bool, r *rand.Rand) (*Encoder, error) {
+	switch {
+	case d <= 0:
+		return nil, fmt.Errorf("encoder: input width d = %d, want ≥ 1", d)
+	case hidden <= 0:
+		return nil, fmt.Errorf("encoder: hidden width %d, want ≥ 1", hidden)
+	case width <= 0:
+		return nil, fmt.Errorf("encoder: output width %d, want ≥ 1", width)
+	case len(nonneg) != 0 && len(nonneg) != width:
+		return nil, fmt.Errorf("encoder: %d sign flags for %d outputs, want none or one per output", len(nonneg), width)
+	case r == nil:
+		return nil, fmt.Errorf("encoder: nil random generator (the initial weights are drawn from it)")
 	}
 	e := &Encoder{Net: nn.NewMLP(d, hidden, width, r), Width: width}
 	for j, nn := range nonneg {
@@ -44,7 +53,7 @@ func New(d, hidden, width int, nonneg []bool, r *rand.Rand) *Encoder {
 			e.softplus = append(e.softplus, j)
 		}
 	}
-	return e
+	return e, nil
 }
 
 // NonNegative reports whether output j passes through softplus.

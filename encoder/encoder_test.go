@@ -3,6 +3,7 @@ package encoder
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/argmaxvae/argmaxvae/nn"
@@ -17,7 +18,11 @@ func newPairwise(d, hidden, n, k, pairs int, super bool, r *rand.Rand) *Encoder 
 	for j := n * k; j < len(nonneg); j++ {
 		nonneg[j] = super
 	}
-	return New(d, hidden, n*k+pairs, nonneg, r)
+	e, err := New(d, hidden, n*k+pairs, nonneg, r)
+	if err != nil {
+		panic(err)
+	}
+	return e
 }
 
 func randMat(r *rand.Rand, rows, cols int, scale float64) nn.Mat {
@@ -222,5 +227,32 @@ func TestPathChoice(t *testing.T) {
 		if ps[0].G[i] != want[i] {
 			t.Fatalf("gradient %d with a copy of x: %v, want %v", i, ps[0].G[i], want[i])
 		}
+	}
+}
+
+// New refuses each bad size (and a nil generator) with an error that
+// names it, instead of panicking.
+func TestNewRefusesBadSizes(t *testing.T) {
+	r := newRand(1)
+	for _, c := range []struct {
+		d, hidden, width int
+		nonneg           []bool
+		r                *rand.Rand
+		want             string
+	}{
+		{0, 4, 3, nil, r, "input width"},
+		{5, 0, 3, nil, r, "hidden width"},
+		{5, 4, 0, nil, r, "output width"},
+		{5, 4, 3, []bool{true}, r, "1 sign flags for 3 outputs"},
+		{5, 4, 3, nil, nil, "nil random generator"},
+	} {
+		e, err := New(c.d, c.hidden, c.width, c.nonneg, c.r)
+		if err == nil || e != nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("New(%d, %d, %d, %d signs): %v, %v; want an error naming %q", c.d, c.hidden, c.width, len(c.nonneg), e, err, c.want)
+		}
+	}
+	e, err := New(5, 4, 3, []bool{false, true, false}, r)
+	if err != nil || e.Width != 3 || !e.NonNegative(1) || e.NonNegative(0) {
+		t.Errorf("New(5, 4, 3, signs) = %+v, %v", e, err)
 	}
 }

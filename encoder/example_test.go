@@ -13,7 +13,10 @@ import (
 func Example() {
 	r := rand.New(rand.NewPCG(1, 2))
 	nonneg := []bool{false, false, false, false, false, false, true, true, true}
-	e := encoder.New(784, 300, 9, nonneg, r)
+	e, err := encoder.New(784, 300, 9, nonneg, r)
+	if err != nil {
+		panic(err)
+	}
 	x := nn.NewMat(100, 784)
 	s := e.Forward(x)
 	ok := true

@@ -15,7 +15,10 @@ import (
 func constrainedVAE(t *testing.T, s argmax.Structure, seed uint64, d int) *VAE {
 	t.Helper()
 	r := rand.New(rand.NewPCG(seed, 1))
-	enc, dec := NewNetworks(s, d, 16, r)
+	enc, dec, err := NewNetworks(s, d, 16, r)
+	if err != nil {
+		t.Fatal(err)
+	}
 	v, err := NewVAE(enc, dec, s, "", 1)
 	if err != nil {
 		t.Fatal(err)

@@ -155,7 +155,10 @@ func TestChainPerturbedArgmaxMatchesEnumeration(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := rand.New(rand.NewPCG(3, 4))
-	enc, dec := NewNetworks(s, 10, 16, r)
+	enc, dec, err := NewNetworks(s, 10, 16, r)
+	if err != nil {
+		t.Fatal(err)
+	}
 	v, err := NewVAE(enc, dec, s, "viterbi", 2)
 	if err != nil {
 		t.Fatal(err)

@@ -58,7 +58,10 @@ func TestEstimatorOutsideThePackage(t *testing.T) {
 	for _, s := range []argmax.Structure{argmax.Complete(5, true), chain} {
 		grads := func(est train.Estimator) ([][]float32, train.Stats) {
 			r := rand.New(rand.NewPCG(7, 7))
-			enc, dec := train.NewNetworks(s, 12, 16, r)
+			enc, dec, err := train.NewNetworks(s, 12, 16, r)
+			if err != nil {
+				t.Fatal(err)
+			}
 			v, err := train.NewVAE(enc, dec, s, "", 2)
 			if err != nil {
 				t.Fatal(err)
@@ -104,7 +107,10 @@ func TestEstimatorOutsideThePackage(t *testing.T) {
 func Example() {
 	s, _ := argmax.NewChain(4, 3)
 	r := rand.New(rand.NewPCG(1, 2))
-	enc, dec := train.NewNetworks(s, 16, 32, r) // 16 pixels, 32 hidden units
+	enc, dec, err := train.NewNetworks(s, 16, 32, r) // 16 pixels, 32 hidden units
+	if err != nil {
+		panic(err)
+	}
 	v, err := train.NewVAE(enc, dec, s, "viterbi", 1)
 	if err != nil {
 		panic(err)

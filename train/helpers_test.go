@@ -19,7 +19,10 @@ func tinyVAE(t testing.TB, seed uint64, d, n, k int, pairs, supermodular bool, s
 	if pairs {
 		s = argmax.Complete(n, supermodular)
 	}
-	enc, dec := NewNetworks(s, d, 16, r)
+	enc, dec, err := NewNetworks(s, d, 16, r)
+	if err != nil {
+		t.Fatal(err)
+	}
 	v, err := NewVAE(enc, dec, s, solver, 2)
 	if err != nil {
 		t.Fatal(err)

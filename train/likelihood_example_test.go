@@ -18,7 +18,10 @@ func ExampleExactLikelihood() {
 	const n, d = 6, 20
 	r := rand.New(rand.NewPCG(1, 2))
 	s := argmax.Complete(n, true)
-	enc, dec := train.NewNetworks(s, d, 32, r)
+	enc, dec, err := train.NewNetworks(s, d, 32, r)
+	if err != nil {
+		panic(err)
+	}
 	v, err := train.NewVAE(enc, dec, s, "maxflow", 1)
 	if err != nil {
 		panic(err)

@@ -419,7 +419,10 @@ func benchExactLikelihood(b *testing.B) {
 	const n, hidden, d, rows = 15, 300, 784, 1000
 	r := rand.New(rand.NewPCG(1, 2))
 	s := argmax.Complete(n, true)
-	enc, dec := NewNetworks(s, d, hidden, r)
+	enc, dec, err := NewNetworks(s, d, hidden, r)
+	if err != nil {
+		b.Fatal(err)
+	}
 	v, err := NewVAE(enc, dec, s, "", 1)
 	if err != nil {
 		b.Fatal(err)

@@ -84,16 +84,29 @@ func NewVAE(enc *encoder.Encoder, dec *decoder.Decoder, s argmax.Structure, solv
 
 // NewNetworks returns an encoder d → hidden → ReLU → Dim (softplus on the
 // structure's nonnegative coordinates) and a decoder N·K → hidden → ReLU →
-// d, initialised from r in that order.
-func NewNetworks(s argmax.Structure, d, hidden int, r *rand.Rand) (*encoder.Encoder, *decoder.Decoder) {
+// d, initialised from r in that order. A nil structure or a bad size is an
+// error naming it.
+func NewNetworks(s argmax.Structure, d, hidden int, r *rand.Rand) (*encoder.Encoder, *decoder.Decoder, error) {
+	if s == nil {
+		return nil, nil, fmt.Errorf("train: NewNetworks: nil structure")
+	}
 	signs := s.Signs()
+	if len(signs) != s.Dim() {
+		return nil, nil, fmt.Errorf("train: NewNetworks: %s gives %d signs for Dim = %d", s.Name(), len(signs), s.Dim())
+	}
 	nonneg := make([]bool, len(signs))
 	for j, sg := range signs {
 		nonneg[j] = sg == argmax.NonNegative
 	}
-	enc := encoder.New(d, hidden, s.Dim(), nonneg, r)
-	dec := decoder.New(s.Vars(), s.States(), hidden, d, r)
-	return enc, dec
+	enc, err := encoder.New(d, hidden, s.Dim(), nonneg, r)
+	if err != nil {
+		return nil, nil, fmt.Errorf("train: NewNetworks for %s: %w", s.Name(), err)
+	}
+	dec, err := decoder.New(s.Vars(), s.States(), hidden, d, r)
+	if err != nil {
+		return nil, nil, fmt.Errorf("train: NewNetworks for %s: %w", s.Name(), err)
+	}
+	return enc, dec, nil
 }
 
 // Solver returns the name of the arg max solver in use.

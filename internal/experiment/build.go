@@ -210,7 +210,10 @@ func Build(s *Spec, d int) (*train.VAE, error) {
 		return nil, err
 	}
 	r := rand.New(rand.NewPCG(s.Seed, 0x1417))
-	enc, dec := train.NewNetworks(st, d, s.Hidden, r)
+	enc, dec, err := train.NewNetworks(st, d, s.Hidden, r)
+	if err != nil {
+		return nil, err
+	}
 	return train.NewVAE(enc, dec, st, s.Solver, s.Threads)
 }
 
