@@ -1,0 +1,340 @@
+// Command latents shows what a trained model's latent variables mean. For
+// a run folder of cmd/structured, cmd/categorical, cmd/figure3 or
+// cmd/table1 it writes
+//
+//   - codes.csv: the noiseless code of every test image (the arg max of
+//     the encoder's scores, solved by the run's solver; train.VAE.Encode),
+//     one row per image: index, label, then the state of each latent;
+//   - traversals.png: for the first -images test images, one block each:
+//     a row per latent variable, showing the image and its reconstruction,
+//     then the decoded image with that variable set to each of its states
+//     and the others kept (the image's own state framed in red).
+//
+// The model is the run's model.bin when there is one, otherwise it is
+// rebuilt from config.json with the parameters of best.bin (the
+// best-validation epoch), or checkpoint.bin; -model picks another file of
+// the folder, a model file or a checkpoint.
+//
+//	go run ./cmd/latents -run results/structured-maxflow-direct
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"io"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/argmaxvae/argmaxvae/dataset"
+	"github.com/argmaxvae/argmaxvae/internal/experiment"
+	"github.com/argmaxvae/argmaxvae/nn"
+	"github.com/argmaxvae/argmaxvae/report"
+	"github.com/argmaxvae/argmaxvae/train"
+)
+
+// Files written into the output folder.
+const (
+	CodesFile      = "codes.csv"
+	TraversalsFile = "traversals.png"
+)
+
+func main() {
+	ctx, stop := experiment.Interruptible()
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	experiment.Exit("latents", err)
+}
+
+// options are the command's flags.
+type options struct {
+	run, model, out string
+	images, scale   int
+	threads         int
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("latents", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var o options
+	fs.StringVar(&o.run, "run", "", "a training run folder (config.json and best.bin, or model.bin)")
+	fs.StringVar(&o.model, "model", "", "the model in the run folder: a model file or a checkpoint (default: model.bin if present, else best.bin, else checkpoint.bin)")
+	fs.StringVar(&o.out, "out", "", "output folder (default: RUN/latents)")
+	fs.IntVar(&o.images, "images", 4, "test images whose codes are traversed")
+	fs.IntVar(&o.scale, "scale", 2, "pixels per image pixel in traversals.png")
+	fs.IntVar(&o.threads, "threads", 0, "BLAS threads and solver workers (0: all CPUs)")
+	if err := experiment.Parse(fs, args); err != nil {
+		return err
+	}
+	switch {
+	case o.run == "":
+		return experiment.Usage(errors.New("-run is required"))
+	case o.images < 1:
+		return experiment.Usage(fmt.Errorf("-images %d: want ≥ 1", o.images))
+	case o.scale < 1 || o.scale > 8:
+		return experiment.Usage(fmt.Errorf("-scale %d: want 1 to 8", o.scale))
+	case o.threads < 0:
+		return experiment.Usage(fmt.Errorf("-threads %d: want ≥ 0", o.threads))
+	}
+	if o.out == "" {
+		o.out = filepath.Join(o.run, "latents")
+	}
+	spec, err := readSpec(o.run)
+	if err != nil {
+		return err
+	}
+	spec.Threads = o.threads
+	experiment.Prepare(spec)
+	sp, err := dataset.Load(spec.Data, dataset.Options{Dir: spec.DataDir, Seed: spec.Seed})
+	if err != nil {
+		return err
+	}
+	test := sp.Test
+	x := nn.Mat{Rows: test.N, Cols: test.D, Data: test.X[:test.N*test.D]}
+	v, from, err := loadModel(o.run, o.model, spec, x.Cols)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "latents: %s (%s, solver %s) from %s; %d test images of %s\n", v.S.Name(), spec.Estimator, v.Solver(), from, x.Rows, spec.Data)
+
+	codes, err := encodeAll(ctx, v, x)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(o.out, 0o755); err != nil {
+		return err
+	}
+	if err := writeCodes(filepath.Join(o.out, CodesFile), codes, v.N, test.Labels); err != nil {
+		return err
+	}
+	m := min(o.images, x.Rows)
+	img, err := traversals(v, x.Slice(0, m), codes[:m*v.N], o.scale)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		return err
+	}
+	if err := writeFile(filepath.Join(o.out, TraversalsFile), buf.Bytes()); err != nil {
+		return err
+	}
+	distinct := map[string]bool{}
+	for b := 0; b < x.Rows; b++ {
+		distinct[fmt.Sprint(codes[b*v.N:(b+1)*v.N])] = true
+	}
+	fmt.Fprintf(stdout, "%s: %d codes (%d distinct) of %d latents\n%s: %d images × %d latents × %d states\n",
+		filepath.Join(o.out, CodesFile), x.Rows, len(distinct), v.N, filepath.Join(o.out, TraversalsFile), m, v.N, v.K)
+	return nil
+}
+
+// readSpec reads the run's config.json.
+func readSpec(dir string) (*experiment.Spec, error) {
+	b, err := os.ReadFile(filepath.Join(dir, experiment.ConfigFile))
+	if err != nil {
+		return nil, experiment.Usage(fmt.Errorf("-run: %w", err))
+	}
+	s := &experiment.Spec{}
+	if err := json.Unmarshal(b, s); err != nil {
+		return nil, fmt.Errorf("-run: %s: %w", experiment.ConfigFile, err)
+	}
+	return s, nil
+}
+
+// loadModel returns the run's VAE and the file it came from: a model file
+// read on its own (checked against the data width), or the VAE that
+// config.json builds with a checkpoint's parameters.
+func loadModel(dir, name string, s *experiment.Spec, width int) (*train.VAE, string, error) {
+	if name == "" {
+		for _, n := range []string{train.ModelFile, experiment.BestFile, experiment.CheckpointFile} {
+			if _, err := os.Stat(filepath.Join(dir, n)); err == nil {
+				name = n
+				break
+			}
+		}
+		if name == "" {
+			return nil, "", experiment.Usage(fmt.Errorf("-run %s: no %s, %s or %s", dir, train.ModelFile, experiment.BestFile, experiment.CheckpointFile))
+		}
+	}
+	path := filepath.Join(dir, name)
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, "", experiment.Usage(fmt.Errorf("-model: %w", err))
+	} else if err != nil {
+		return nil, "", err
+	}
+	if !bytes.HasPrefix(b, []byte("ARGMAXNN")) { // not a checkpoint (nn.Save): a model file
+		v, err := train.ReadModel(bytes.NewReader(b), train.ModelOptions{DataWidth: width, Workers: s.Threads})
+		if err != nil {
+			return nil, "", fmt.Errorf("%s: %w", path, err)
+		}
+		return v, path, nil
+	}
+	// A checkpoint: the networks config.json describes, its parameters.
+	v, err := experiment.Build(s, width)
+	if err != nil {
+		return nil, "", fmt.Errorf("%s: %w", filepath.Join(dir, experiment.ConfigFile), err)
+	}
+	if err := nn.Load(bytes.NewReader(b), v.Params()); err != nil {
+		return nil, "", fmt.Errorf("%s: %w", path, err)
+	}
+	return v, path, nil
+}
+
+// encodeAll encodes the rows of x in batches, stopping when ctx is
+// cancelled.
+func encodeAll(ctx context.Context, v *train.VAE, x nn.Mat) ([]int, error) {
+	const batch = 500
+	codes := make([]int, 0, x.Rows*v.N)
+	for lo := 0; lo < x.Rows; lo += batch {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		z, err := v.Encode(x.Slice(lo, min(lo+batch, x.Rows)))
+		if err != nil {
+			return nil, err
+		}
+		codes = append(codes, z...)
+	}
+	return codes, nil
+}
+
+// writeCodes writes codes.csv: index, label (empty when unknown), z0, ….
+func writeCodes(path string, codes []int, n int, labels []int) error {
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	header := []string{"index", "label"}
+	for i := 0; i < n; i++ {
+		header = append(header, "z"+strconv.Itoa(i))
+	}
+	w.Write(header)
+	rec := make([]string, n+2)
+	for b := 0; b < len(codes)/n; b++ {
+		rec[0], rec[1] = strconv.Itoa(b), ""
+		if b < len(labels) && labels[b] >= 0 {
+			rec[1] = strconv.Itoa(labels[b])
+		}
+		for i, s := range codes[b*n : (b+1)*n] {
+			rec[i+2] = strconv.Itoa(s)
+		}
+		w.Write(rec)
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return err
+	}
+	return writeFile(path, buf.Bytes())
+}
+
+// writeFile writes data to path through a temporary file and a rename, so
+// that path holds the old or the new content, never a part.
+func writeFile(path string, data []byte) error {
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// traversals draws, for each row of x with code z, a block: the image, its
+// reconstruction, then every latent set to every state, the others kept
+// (the image's own state framed). Latents run across and states down when
+// there are at least as many latents as states, the other way round
+// otherwise. Images must be square.
+func traversals(v *train.VAE, x nn.Mat, codes []int, scale int) (image.Image, error) {
+	side := int(math.Round(math.Sqrt(float64(x.Cols))))
+	if side*side != x.Cols {
+		return nil, fmt.Errorf("traversals: images of %d pixels are not square", x.Cols)
+	}
+	n, k := v.N, v.K
+	across := n >= k // latents across the columns
+	blockRows, cols := n, 2+k
+	if across {
+		blockRows, cols = k, 2+n
+	}
+	cell := func(i, s int) (r, c int) { // within a block
+		if across {
+			return s, 2 + i
+		}
+		return i, 2 + s
+	}
+	gap := 0
+	if blockRows > 1 {
+		gap = 1 // a blank row between blocks
+	}
+	rows := x.Rows*blockRows + gap*(x.Rows-1)
+	blank := make([]float32, x.Cols)
+	for i := range blank {
+		blank[i] = float32(report.SeparatorGray) / 255
+	}
+	recon, err := v.Decode(codes)
+	if err != nil {
+		return nil, err
+	}
+	// Every traversal code of every image, decoded in one batch.
+	trav := make([]int, 0, x.Rows*n*k*n)
+	for b := 0; b < x.Rows; b++ {
+		z := codes[b*n : (b+1)*n]
+		for i := 0; i < n; i++ {
+			for s := 0; s < k; s++ {
+				c := append([]int(nil), z...)
+				c[i] = s
+				trav = append(trav, c...)
+			}
+		}
+	}
+	means, err := v.Decode(trav)
+	if err != nil {
+		return nil, err
+	}
+	cells := make([][]float32, rows*cols)
+	for j := range cells {
+		cells[j] = blank
+	}
+	var own [][2]int // grid cells of each image's own states
+	for b := 0; b < x.Rows; b++ {
+		top := b * (blockRows + gap)
+		cells[top*cols], cells[top*cols+1] = x.Row(b), recon.Row(b)
+		for i := 0; i < n; i++ {
+			for s := 0; s < k; s++ {
+				r, c := cell(i, s)
+				cells[(top+r)*cols+c] = means.Row((b*n+i)*k + s)
+			}
+			r, c := cell(i, codes[b*n+i])
+			own = append(own, [2]int{top + r, c})
+		}
+	}
+	gray, err := report.GridImage(cells, rows, cols, side, side, scale)
+	if err != nil {
+		return nil, fmt.Errorf("traversals: %w (try -images 1 or -scale 1)", err)
+	}
+	img := image.NewRGBA(gray.Bounds())
+	for y := 0; y < gray.Rect.Dy(); y++ {
+		for x := 0; x < gray.Rect.Dx(); x++ {
+			g := gray.GrayAt(x, y).Y
+			img.SetRGBA(x, y, color.RGBA{g, g, g, 255})
+		}
+	}
+	red := color.RGBA{220, 30, 30, 255}
+	cw := side * scale
+	for _, rc := range own {
+		x0, y0 := rc[1]*(cw+1), rc[0]*(cw+1)
+		for t := 0; t < cw; t++ { // a 1-pixel frame just inside the cell
+			img.SetRGBA(x0+t, y0, red)
+			img.SetRGBA(x0+t, y0+cw-1, red)
+			img.SetRGBA(x0, y0+t, red)
+			img.SetRGBA(x0+cw-1, y0+t, red)
+		}
+	}
+	return img, nil
+}
