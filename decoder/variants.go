@@ -13,14 +13,15 @@ var ChunkRows = 4096
 
 // variantBuffers are the reusable work areas of Variants.
 type variantBuffers struct {
-	w1t  nn.Mat    // W1ᵀ, (N·K)×hidden: column j of W1 as a contiguous row
-	code nn.Mat    // one-hot codes of the batch, B×(N·K)
-	base nn.Mat    // first-layer pre-activation of each example's code, B×hidden
-	h    nn.Mat    // hidden activations of a chunk's distinct codes
-	lg   nn.Mat    // their logits (without bias)
-	sp   []float32 // N = 1: Σ_d softplus of each state's logits
-	f    []float32 // log-likelihood of each (example, variant) pair of a chunk
-	fs   []float32 // the same, in the order of ord
+	w1t  nn.Mat            // W1ᵀ, (N·K)×hidden: column j of W1 as a contiguous row
+	w2   nn.ForwardWeights // W2 for the forward-only product (bfloat16 when nn.BF16 says)
+	code nn.Mat            // one-hot codes of the batch, B×(N·K)
+	base nn.Mat            // first-layer pre-activation of each example's code, B×hidden
+	h    nn.Mat            // hidden activations of a chunk's distinct codes
+	lg   nn.Mat            // their logits (without bias)
+	sp   []float32         // N = 1: Σ_d softplus of each state's logits
+	f    []float32         // log-likelihood of each (example, variant) pair of a chunk
+	fs   []float32         // the same, in the order of ord
 
 	set        codeSet // distinct codes of a chunk (see distinct)
 	row        []int32 // distinct row of each pair
@@ -52,6 +53,11 @@ type variantBuffers struct {
 // For N = 1 the logits depend on s alone: the K logit rows L (K×D) are
 // computed once, and F = X·Lᵀ − 1·(Σ_d softplus(L_s,d))ᵀ is one
 // (B×D)·(D×K) product, O(K·hidden·D + B·D·K).
+//
+// The product with W2 goes through [nn.ForwardWeights], W2 prepared once
+// per call: in bfloat16 with float32 accumulation when [nn.BF16] says so
+// (N > 1 only; each entry then differs from float32 decoding by at most
+// 2⁻⁷·Σ_d Σ_j |h_j·W2_dj|, in practice far less: docs/results/bf16.md).
 //
 // Variants uses its own buffers, so it leaves the activations of the last
 // Forward intact: it may run between Forward and Backward. It panics,
@@ -120,6 +126,10 @@ func (d *Decoder) variantsGeneral(x nn.Mat, z []int, F nn.Mat) {
 	N, K, H, NK := d.N, d.K, l1.Out, d.N*d.K
 	per := 1 + N*(K-1)
 
+	// W2 as the f̃ product will use it (rounded to bfloat16 once per call,
+	// that is once per training step, when nn.BF16 is on).
+	v.w2.Set(d.Net.L2.WMat())
+
 	// W1 is H×NK; keep its columns as contiguous rows.
 	nn.Resize(&v.w1t, NK, H)
 	for j := 0; j < H; j++ {
@@ -177,12 +187,18 @@ func (d *Decoder) variantsGeneral(x nn.Mat, z []int, F nn.Mat) {
 		}
 	}
 	v.zRows = x.Rows
+	if v.w2.Kernel() != "" {
+		// bfloat16 logits rank codes only: the decoder's gradient at z*
+		// is taken from a float32 Forward.
+		v.zRows = 0
+	}
 }
 
 // ForwardVariants is [Decoder.Forward] on code when code holds the one-hot
 // codes of the z given to the last [Decoder.Variants] call: for N > 1
 // Variants has computed their hidden activations and logits already, and
-// they are used instead of decoding again. The logits then equal
+// they are used instead of decoding again (unless they were computed in
+// bfloat16: then it is Forward, in float32). The logits then equal
 // Forward's up to float32 rounding (the bias is added after the product
 // rather than before). They can be used once, and only while the
 // parameters are those Variants saw: call it in the same training step.
@@ -322,7 +338,7 @@ func (d *Decoder) decodeRange(x nn.Mat, z []int, lo, hi int) {
 		i := flip / K
 		nn.ShiftReLU(hr, base, v.w1t.Row(i*K+z[b*N+i]), v.w1t.Row(flip))
 	}
-	nn.GemmSerial(false, true, 1, v.h.Slice(lo, hi), d.Net.L2.WMat(), 0, v.lg.Slice(lo, hi))
+	v.w2.Product(v.h.Slice(lo, hi), v.lg.Slice(lo, hi))
 	q0, q1 := v.off[lo], v.off[hi]
 	nn.BernoulliLogLikPairs(x, v.xi[q0:q1], v.lg, v.li[q0:q1], d.Net.L2.B, v.fs[q0:q1])
 	for q := q0; q < q1; q++ {

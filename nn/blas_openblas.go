@@ -136,10 +136,15 @@ func Kernels() string { return kernelsName() }
 
 // GemmKernels names the matrix products in use: "avx512-tiles+openblas"
 // when the CPU has AVX-512F (the tiles take the shapes they serve, OpenBLAS
-// the rest), else "openblas".
+// the rest), else "openblas"; followed by "+forward-" and [BF16]'s kernel
+// when forward-only products ([ForwardWeights]) run in bfloat16.
 func GemmKernels() string {
+	s := "openblas"
 	if use512 {
-		return "avx512-tiles+openblas"
+		s = "avx512-tiles+openblas"
 	}
-	return "openblas"
+	if k := BF16(); k != "" {
+		s += "+forward-" + k
+	}
+	return s
 }

@@ -40,6 +40,15 @@
 // Gibbs moments of an exact enumeration over codes through a vectorised
 // double-precision kernel.
 //
+// [ForwardWeights] multiplies by a weight matrix whose products are only
+// read, never differentiated (the f̃ pass of decoder.Variants): in
+// bfloat16 with float32 accumulation on CPUs with AVX512-BF16, the
+// weights rounded once per Set (once per training step), when [BF16] says
+// so ([SetBF16], or ARGMAXVAE_BF16=on|off, [BF16Env]); otherwise it is
+// [GemmSerial]. [GemmKernels] then ends in "+forward-avx512-bf16". The
+// kernel matches a reference bfloat16 product bit for bit; see
+// docs/results/bf16.md for its precision and speed.
+//
 // Two layer variants skip work that dense products would do:
 //
 //   - [Linear.ForwardBinary] and [Linear.BackwardBinary] take a 0/1 input

@@ -1,0 +1,56 @@
+package nn
+
+import (
+	"fmt"
+	"testing"
+	"time"
+)
+
+// BenchmarkBF16VsFP32 times the forward-only product C = A·Wᵀ at the f̃
+// pass's shapes (m rows × hidden 300 → D 784, on one goroutine, as each
+// decoder worker runs it) in float32 (GemmSerial) and in bfloat16
+// (ForwardWeights with the bf16 kernel), alternately in one loop so that
+// both see the same load, and reports each one's GFLOP/s and their ratio.
+// Skipped without a bfloat16 kernel. Run with:
+//
+//	go test -run XXX -bench BF16VsFP32 -benchtime 100x ./nn/
+func BenchmarkBF16VsFP32(b *testing.B) {
+	old := SetBF16(true)
+	defer SetBF16(old)
+	if BF16() == "" {
+		b.Skip("no bfloat16 kernel on this CPU or build")
+	}
+	r := newRand(23)
+	for _, m := range []int{100, 700, 1400} {
+		b.Run(fmt.Sprintf("%dx300x784", m), func(b *testing.B) {
+			a, w := randMat(r, m, 300), randMat(r, 784, 300)
+			relu(a.Data)
+			c := NewMat(m, 784)
+			var f32, f16 ForwardWeights
+			SetBF16(false)
+			f32.Set(w)
+			SetBF16(true)
+			f16.Set(w)
+			var t32, t16 time.Duration
+			for b.Loop() {
+				t0 := time.Now()
+				f32.Product(a, c)
+				t1 := time.Now()
+				f16.Product(a, c)
+				t32, t16 = t32+t1.Sub(t0), t16+time.Since(t1)
+			}
+			flop := 2 * float64(m) * 300 * 784 * float64(b.N)
+			b.ReportMetric(flop/t32.Seconds()/1e9, "fp32-GFLOP/s")
+			b.ReportMetric(flop/t16.Seconds()/1e9, "bf16-GFLOP/s")
+			b.ReportMetric(t32.Seconds()/t16.Seconds(), "speedup")
+			b.ReportMetric(0, "ns/op")
+		})
+	}
+	b.Run("set", func(b *testing.B) {
+		w := randMat(r, 784, 300)
+		var f ForwardWeights
+		for b.Loop() {
+			f.Set(w)
+		}
+	})
+}
