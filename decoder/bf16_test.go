@@ -36,7 +36,7 @@ func TestVariantsBF16(t *testing.T) {
 		for _, c := range []struct{ n, k int }{{5, 2}, {4, 3}, {15, 2}} {
 			t.Run(fmt.Sprintf("N%d_K%d_threads%d", c.n, c.k, threads), func(t *testing.T) {
 				r := newRand(uint64(90 + c.n*c.k + threads))
-				d := New(c.n, c.k, 64, 100, r)
+				d := must(New(c.n, c.k, 64, 100, r))
 				B := 20
 				x := binMat(r, B, 100)
 				z := randStates(r, B, c.n, c.k)
@@ -106,7 +106,7 @@ func BenchmarkVariantsBF16(b *testing.B) {
 		b.Run(fmt.Sprintf("threads%d", threads), func(b *testing.B) {
 			nn.SetThreads(threads)
 			r := newRand(32)
-			d := New(15, 2, 300, 784, r)
+			d := must(New(15, 2, 300, 784, r))
 			x := binMat(r, 100, 784)
 			z := randStates(r, 100, 15, 2)
 			F := nn.NewMat(100, 30)
