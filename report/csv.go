@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+
+	"github.com/argmaxvae/argmaxvae/internal/runfolder"
 )
 
 // CSV writes a table to a file: the header once, then one row per
@@ -220,4 +222,36 @@ func ParseFloat(field string) (float64, error) {
 		return math.NaN(), nil
 	}
 	return strconv.ParseFloat(field, 64)
+}
+
+// WriteCSV writes a whole table to path atomically (a temporary file,
+// fsync, rename; the temporary file is removed on failure), formatting
+// fields as [CSV.Write] does. Every row must have as many fields as the
+// header.
+func WriteCSV(path string, header []string, rows [][]any) error {
+	if len(header) == 0 {
+		return fmt.Errorf("report: CSV %s: empty header", path)
+	}
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	w.Write(header)
+	rec := make([]string, len(header))
+	for r, fields := range rows {
+		if len(fields) != len(header) {
+			return fmt.Errorf("report: CSV %s: row %d has %d fields, header has %d", path, r, len(fields), len(header))
+		}
+		for i, v := range fields {
+			s, err := formatField(v)
+			if err != nil {
+				return fmt.Errorf("report: CSV %s: row %d field %d (%s): %w", path, r, i, header[i], err)
+			}
+			rec[i] = s
+		}
+		w.Write(rec)
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return fmt.Errorf("report: CSV %s: %w", path, err)
+	}
+	return runfolder.WriteFile(path, b.Bytes())
 }

@@ -7,7 +7,7 @@
 //
 // One idea per file:
 //
-//   - csv.go: [CSV], [CreateCSV], [AppendCSV], [ReadCSV].
+//   - csv.go: [CSV], [CreateCSV], [AppendCSV], [ReadCSV], [WriteCSV].
 //   - json.go: [WriteJSON], [ReadJSON].
 //   - plot.go: [Series], [Panel], [PlotPanels], [RenderPanels].
 //   - grid.go: [ImageGrid], [GridImage].

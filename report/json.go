@@ -4,7 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
+
+	"github.com/argmaxvae/argmaxvae/internal/runfolder"
 )
 
 // WriteJSON writes v as indented JSON (two spaces, trailing newline) to path
@@ -13,40 +14,8 @@ import (
 // parent directories are created. Values JSON cannot represent (NaN, ±Inf,
 // channels, …) are an error and leave any existing file untouched.
 func WriteJSON(path string, v any) error {
-	data, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return fmt.Errorf("report: JSON %s: %w", path, err)
-	}
-	data = append(data, '\n')
-	if err := ensureDir(path); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("report: JSON %s: %w", path, err)
-	}
-	name := tmp.Name()
-	fail := func(err error) error {
-		tmp.Close()
-		os.Remove(name)
-		return fmt.Errorf("report: JSON %s: %w", path, err)
-	}
-	if _, err := tmp.Write(data); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(name)
-		return fmt.Errorf("report: JSON %s: %w", path, err)
-	}
-	if err := os.Rename(name, path); err != nil {
-		os.Remove(name)
-		return fmt.Errorf("report: JSON %s: %w", path, err)
+	if err := runfolder.WriteJSON(path, v); err != nil {
+		return fmt.Errorf("report: %w", err)
 	}
 	return nil
 }

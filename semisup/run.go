@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/argmaxvae/argmaxvae/internal/runfolder"
 	"github.com/argmaxvae/argmaxvae/nn"
 	"github.com/argmaxvae/argmaxvae/report"
 	"github.com/argmaxvae/argmaxvae/train"
@@ -161,7 +162,7 @@ func Run(ctx context.Context, m *Model, est Estimator, data Data, set Settings) 
 		if err := os.MkdirAll(set.Dir, 0o755); err != nil {
 			return nil, err
 		}
-		unlock, err := train.LockDir(set.Dir)
+		unlock, err := runfolder.Lock(set.Dir)
 		if err != nil {
 			return nil, err
 		}
@@ -277,7 +278,7 @@ func commit(dir string, ps []nn.Param, opt *nn.Adam, iter int, hist []Row) error
 	if err := gob.NewEncoder(&b).Encode(checkpoint{Iter: iter, History: hist, Params: pb.Bytes()}); err != nil {
 		return err
 	}
-	if err := train.WriteAtomic(filepath.Join(dir, "checkpoint.bin"), b.Bytes()); err != nil {
+	if err := runfolder.WriteFile(filepath.Join(dir, "checkpoint.bin"), b.Bytes()); err != nil {
 		return err
 	}
 	var csv bytes.Buffer
@@ -294,7 +295,7 @@ func commit(dir string, ps []nn.Param, opt *nn.Adam, iter int, hist []Row) error
 	for _, r := range hist {
 		w(r.fields())
 	}
-	if err := train.WriteAtomic(filepath.Join(dir, "metrics.csv"), csv.Bytes()); err != nil {
+	if err := runfolder.WriteFile(filepath.Join(dir, "metrics.csv"), csv.Bytes()); err != nil {
 		return err
 	}
 	return plotCurves(filepath.Join(dir, "curves.png"), hist)

@@ -76,7 +76,8 @@
 //
 // [Fit] is the driver, in the manner of gonum's optimize.Minimize: a
 // [Trainer] (VAE, estimator, Adam, schedule), [Data], [Settings] whose zero
-// value is the default, and [Recorder]s that receive every epoch (package
-// report has CSV, progress and plot recorders). With a run folder it
-// commits each epoch atomically and resumes exactly.
+// value is the default, and [Recorder]s that receive every epoch. It runs
+// on the module's one driver (internal/driver, which semisup's runs use
+// too): with a run folder it commits each epoch atomically and resumes
+// exactly.
 package train

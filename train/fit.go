@@ -5,11 +5,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"time"
 
+	"github.com/argmaxvae/argmaxvae/internal/driver"
+	"github.com/argmaxvae/argmaxvae/internal/runfolder"
 	"github.com/argmaxvae/argmaxvae/nn"
 )
 
@@ -45,21 +46,36 @@ type Settings struct {
 	Likelihood      func(v *VAE, X nn.Mat) (Likelihood, error)
 	LikelihoodEvery int
 	LikelihoodKind  string
+	// MaxLoss stops a run whose mean training loss in an epoch exceeds
+	// it, with an error saying it diverged (a non-finite loss always
+	// does); 0 means 1000 nats per data dimension (an untrained Bernoulli
+	// decoder costs about ln 2 ≈ 0.69), negative means no limit.
+	MaxLoss float64
 	// Dir, if set, is the run folder: Fit takes a lock on it (LockFile),
-	// commits each epoch atomically to CheckpointFile (the trainer's state
-	// and the history so far), and keeps the best-validation state in
-	// BestFile. A run killed at any point resumes from the last committed
-	// epoch. Without Dir nothing is written.
+	// commits each epoch atomically to CheckpointFile (the trainer's state,
+	// the best-validation state and the history so far), and keeps the
+	// best-validation state in BestFile too. A run killed at any point
+	// resumes from the last committed epoch. A new run is refused in a
+	// folder that holds one. Without Dir nothing is written.
 	Dir string
 	// Resume continues from Dir's checkpoint instead of starting afresh.
 	Resume bool
+	// Config, if set, describes the run: written (as JSON) to
+	// Dir/config.json once the folder is locked and every check has
+	// passed; a resume is refused when the folder's config.json differs
+	// from it in a field not named in ConfigFree, naming the fields.
+	Config     any
+	ConfigFree []string
+	// Log receives notes about the folder (a best.bin rewritten from the
+	// checkpoint); nil means os.Stderr.
+	Log io.Writer
 }
 
 // Files [Fit] keeps in Settings.Dir.
 const (
-	CheckpointFile = "checkpoint.bin"
-	BestFile       = "best.bin"
-	LockFile       = "lock"
+	CheckpointFile = runfolder.CheckpointFile
+	BestFile       = runfolder.BestFile
+	LockFile       = runfolder.LockFile
 )
 
 // DefaultScore is the exact NELBO when the evaluation has it (one
@@ -73,12 +89,15 @@ func DefaultScore(e Eval) float64 {
 
 // Fit trains t on data until Settings.Epochs epochs are done, evaluating
 // after each epoch and reporting to the recorders, in the manner of
-// gonum's optimize.Minimize: one driver, settings whose zero value is the
-// default, progress through [Recorder]s. When ctx is cancelled it stops
-// after the current minibatch, drops the epoch in progress (the trainer is
-// put back to the last committed epoch when there is a run folder),
-// finishes the recorders and returns the summary with ctx's error, so that
-// resuming gives exactly the run an uninterrupted one would have.
+// gonum's optimize.Minimize: one driver (the one package semisup's runs
+// go through too), settings whose zero value is the default, progress
+// through [Recorder]s. When ctx is cancelled it stops after the current
+// minibatch, drops the epoch in progress (the trainer is put back to the
+// last completed epoch), finishes the recorders and returns the summary
+// with ctx's error, so that resuming gives exactly the run an
+// uninterrupted one would have. A run whose training loss is not finite
+// or above Settings.MaxLoss stops with an error. The folder checks
+// (lock, same run, damaged checkpoint) come before any training.
 func Fit(ctx context.Context, t *Trainer, data Data, s Settings, recs ...Recorder) (Summary, error) {
 	epochs := s.Epochs
 	if epochs == 0 {
@@ -94,121 +113,109 @@ func Fit(ctx context.Context, t *Trainer, data Data, s Settings, recs ...Recorde
 	if s.Resume && s.Dir == "" {
 		return Summary{}, errors.New("train: Fit: Resume needs a run folder (Settings.Dir)")
 	}
-	var history []Epoch
-	var best []byte // trainer state at the best validation score
-	if s.Dir != "" {
-		if err := os.MkdirAll(s.Dir, 0o755); err != nil {
-			return Summary{}, err
-		}
-		unlock, err := lockDir(s.Dir)
-		if err != nil {
-			return Summary{}, err
-		}
-		defer unlock()
-		if s.Resume {
-			if history, err = t.loadCommitted(filepath.Join(s.Dir, CheckpointFile)); err != nil {
-				return Summary{}, fmt.Errorf("resume: %w", err)
-			}
-			if b, err := os.ReadFile(filepath.Join(s.Dir, BestFile)); err == nil {
-				best = b
-			}
-		} else {
-			os.Remove(filepath.Join(s.Dir, BestFile))
-			if err := t.commit(s.Dir, history, nil); err != nil {
-				return Summary{}, err
-			}
-		}
+	maxLoss := s.MaxLoss
+	if maxLoss == 0 {
+		maxLoss = 1000 * float64(data.Train.Cols)
 	}
-	for _, r := range recs {
-		if err := r.Start(history); err != nil {
-			return Summary{}, err
-		}
+	var sum Summary
+	drecs := make([]driver.Recorder[Epoch], len(recs))
+	for i, r := range recs {
+		drecs[i] = r
 	}
-	var wall, solverBase, evalSecs float64
-	bestValid := math.Inf(1)
-	for _, e := range history {
-		wall, solverBase, evalSecs = e.Wall, e.SolverSeconds, e.EvalSeconds
-		bestValid = math.Min(bestValid, score(e.Valid))
-	}
-	solveStart := t.V.SolveTime()
-	interrupted := false
-	for t.Epoch < epochs {
-		if data.Resample != nil {
-			if err := data.Resample(t.Epoch); err != nil {
-				return Summary{}, err
+	_, err := driver.Run(ctx, &fitModel{t: t, data: data, s: s, epochs: epochs}, driver.Settings[Epoch]{
+		Epochs: epochs, Dir: s.Dir, Resume: s.Resume, Config: s.Config, Free: s.ConfigFree, Log: s.Log,
+		Score:   func(e Epoch) float64 { return score(e.Valid) },
+		Loss:    func(e Epoch) float64 { return e.Train.Loss },
+		MaxLoss: maxLoss,
+		Finish: func(res driver.Result[Epoch]) error {
+			sum = summarize(res.History, res.Interrupted, score)
+			if s.Likelihood != nil && !res.Interrupted {
+				if err := likelihoodAtBest(t, data, s, &sum, res.History, res.Best); err != nil {
+					return err
+				}
 			}
-		}
-		start := time.Now()
-		stats, err := t.TrainEpochContext(ctx, data.Train)
-		wall += time.Since(start).Seconds()
-		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-			interrupted = true
-			break
-		}
-		if err != nil {
-			return Summary{}, err
-		}
-		e := Epoch{Epoch: t.Epoch, Iter: t.Iter, Wall: wall, SolverSeconds: solverBase + (t.V.SolveTime() - solveStart).Seconds(),
-			Temp: t.Sched.At(t.Iter - 1), Train: stats, TestLik: NoLikelihood}
-		evalStart := time.Now()
-		if e.Valid, err = t.Evaluate(data.Valid, s.Seed+1, EvalOptions{Samples: 1}); err != nil {
-			return Summary{}, err
-		}
-		if e.Test, err = t.Evaluate(data.Test, s.Seed+2, s.TestEval); err != nil {
-			return Summary{}, err
-		}
-		if s.Likelihood != nil && (t.Epoch == epochs || (s.LikelihoodEvery > 0 && t.Epoch%s.LikelihoodEvery == 0)) {
-			if e.TestLik, err = s.Likelihood(t.V, data.Test); err != nil {
-				return Summary{}, err
+			for _, r := range recs {
+				if f, ok := r.(Finisher); ok {
+					if err := f.Finish(sum, res.History); err != nil {
+						return err
+					}
+				}
 			}
-		}
-		evalSecs += time.Since(evalStart).Seconds()
-		e.EvalSeconds = evalSecs
-		history = append(history, e)
-		var newBest []byte
-		if v := score(e.Valid); v < bestValid {
-			bestValid = v
-			var buf bytes.Buffer
-			if err := t.Save(&buf); err != nil {
-				return Summary{}, err
-			}
-			best, newBest = buf.Bytes(), buf.Bytes()
-		}
-		if s.Dir != "" {
-			if err := t.commit(s.Dir, history, newBest); err != nil {
-				return Summary{}, err
-			}
-		}
-		if commitHook != nil {
-			commitHook("between checkpoint and recorders", len(history))
-		}
-		for _, r := range recs {
-			if err := r.Record(e); err != nil {
-				return Summary{}, err
-			}
-		}
-	}
-	if interrupted && s.Dir != "" {
-		if _, err := t.loadCommitted(filepath.Join(s.Dir, CheckpointFile)); err != nil {
-			return Summary{}, err
-		}
-	}
-	sum := summarize(history, interrupted, score)
-	if s.Likelihood != nil && !interrupted {
-		if err := likelihoodAtBest(t, data, s, &sum, history, best); err != nil {
-			return sum, err
-		}
-	}
-	for _, r := range recs {
-		if err := r.Finish(sum, history); err != nil {
-			return sum, err
-		}
-	}
-	if interrupted {
-		return sum, ctx.Err()
-	}
-	return sum, nil
+			return nil
+		},
+	}, drecs...)
+	return sum, err
 }
+
+// fitModel is the VAE trainer as the driver sees it: an epoch of
+// training, its evaluation (validation, test and the likelihood when it
+// is due) and the trainer's state.
+type fitModel struct {
+	t      *Trainer
+	data   Data
+	s      Settings
+	epochs int
+
+	started    bool
+	solveStart time.Duration // t.V.SolveTime() when training started in this process
+	solverBase float64       // solver seconds of the epochs before
+}
+
+func (f *fitModel) Epoch() int { return f.t.Epoch }
+
+func (f *fitModel) TrainEpoch(ctx context.Context, history []Epoch) (Epoch, error) {
+	t := f.t
+	var wall, evalSecs float64
+	if n := len(history); n > 0 {
+		wall, evalSecs = history[n-1].Wall, history[n-1].EvalSeconds
+	}
+	if !f.started {
+		f.started, f.solveStart = true, t.V.SolveTime()
+		if n := len(history); n > 0 {
+			f.solverBase = history[n-1].SolverSeconds
+		}
+	}
+	if f.data.Resample != nil {
+		if err := f.data.Resample(t.Epoch); err != nil {
+			return Epoch{}, err
+		}
+	}
+	start := time.Now()
+	stats, err := t.TrainEpochContext(ctx, f.data.Train)
+	if err != nil {
+		return Epoch{}, err
+	}
+	return Epoch{Epoch: t.Epoch, Iter: t.Iter, Wall: wall + time.Since(start).Seconds(),
+		SolverSeconds: f.solverBase + (t.V.SolveTime() - f.solveStart).Seconds(),
+		Temp:          t.Sched.At(t.Iter - 1), Train: stats, TestLik: NoLikelihood, EvalSeconds: evalSecs}, nil
+}
+
+func (f *fitModel) Evaluate(ctx context.Context, e *Epoch) error {
+	t, s := f.t, f.s
+	start := time.Now()
+	var err error
+	if e.Valid, err = t.Evaluate(f.data.Valid, s.Seed+1, EvalOptions{Samples: 1}); err != nil {
+		return err
+	}
+	if e.Test, err = t.Evaluate(f.data.Test, s.Seed+2, s.TestEval); err != nil {
+		return err
+	}
+	if s.Likelihood != nil && (t.Epoch == f.epochs || (s.LikelihoodEvery > 0 && t.Epoch%s.LikelihoodEvery == 0)) {
+		if e.TestLik, err = s.Likelihood(t.V, f.data.Test); err != nil {
+			return err
+		}
+	}
+	e.EvalSeconds += time.Since(start).Seconds()
+	return nil
+}
+
+func (f *fitModel) MarshalBinary() ([]byte, error) {
+	var b bytes.Buffer
+	err := f.t.Save(&b)
+	return b.Bytes(), err
+}
+
+func (f *fitModel) UnmarshalBinary(b []byte) error { return f.t.Load(bytes.NewReader(b)) }
 
 // summarize picks the best-validation epoch and totals the clocks.
 func summarize(h []Epoch, interrupted bool, score func(Eval) float64) Summary {

@@ -1,7 +1,9 @@
 package train
 
 import (
+	"bytes"
 	"context"
+	"encoding/gob"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -12,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/argmaxvae/argmaxvae/internal/driver"
+	"github.com/argmaxvae/argmaxvae/internal/runfolder"
 	"github.com/argmaxvae/argmaxvae/nn"
 )
 
@@ -47,9 +51,12 @@ func comparable(h []Epoch) []Epoch {
 
 // historyOf returns the run history in dir's checkpoint.
 func historyOf(t *testing.T, dir string) []Epoch {
-	tr, _ := fitFixture(t)
-	h, err := tr.loadCommitted(filepath.Join(dir, CheckpointFile))
+	c, err := runfolder.Load(dir)
 	if err != nil {
+		t.Fatal(err)
+	}
+	var h []Epoch
+	if err := gob.NewDecoder(bytes.NewReader(c.History)).Decode(&h); err != nil {
 		t.Fatal(err)
 	}
 	return comparable(h)
@@ -144,7 +151,7 @@ func TestFitChild(t *testing.T) {
 		t.Skip("helper process of TestFitSurvivesKill")
 	}
 	if at := os.Getenv("ARGMAXVAE_FIT_DIE_AT"); at != "" {
-		commitHook = func(point string, epoch int) {
+		driver.Hook = func(point string, epoch int) {
 			if fmt.Sprintf("%s@%d", point, epoch) == at {
 				os.Exit(9) // as abrupt as kill -9 at this point
 			}

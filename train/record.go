@@ -23,13 +23,18 @@ type Epoch struct {
 var NoLikelihood = Likelihood{NLL: math.NaN(), NLLStdErr: math.NaN(), GibbsNELBO: math.NaN(), GibbsKL: math.NaN()}
 
 // Recorder receives a run's progress from [Fit]: Start once with the
-// epochs a resumed run already has (empty for a new run), Record after
-// every epoch once it is committed to the checkpoint, and Finish at the
-// end, also after an interrupt, with the summary and the whole history.
-// CSV files, plots and progress lines are recorders (package report).
+// epochs a resumed run already has (empty for a new run), then Record
+// after every epoch once it is committed to the checkpoint. A Recorder
+// that is also a [Finisher] is told the outcome. The commands' CSV files,
+// plots and progress lines are recorders.
 type Recorder interface {
 	Start(history []Epoch) error
 	Record(e Epoch) error
+}
+
+// Finisher is a [Recorder] that [Fit] calls at the end, also after an
+// interrupt, with the summary and the whole history.
+type Finisher interface {
 	Finish(sum Summary, history []Epoch) error
 }
 

@@ -1,7 +1,9 @@
 package experiment
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -10,6 +12,8 @@ import (
 	"runtime"
 	"strconv"
 
+	"github.com/argmaxvae/argmaxvae/internal/driver"
+	"github.com/argmaxvae/argmaxvae/internal/runfolder"
 	"github.com/argmaxvae/argmaxvae/nn"
 	"github.com/argmaxvae/argmaxvae/report"
 	"github.com/argmaxvae/argmaxvae/train"
@@ -54,37 +58,29 @@ const (
 )
 
 // Execute trains until Spec.Epochs epochs are done (resuming from the
-// checkpoint in Spec.Out when resume is set, after checking that the
-// folder's config.json describes the same run), with train.Fit committing
-// every epoch. When ctx is cancelled (Ctrl-C, SIGTERM) it drops the epoch
-// in progress, writes the summary, plots and pictures, and returns ctx's
-// error.
+// checkpoint in Spec.Out when resume is set), with train.Fit locking the
+// folder, checking that its config.json describes the same run (or, for a
+// new run, that the folder holds none), writing config.json and
+// committing every epoch; refusals are [UsageError]s. When ctx is
+// cancelled (Ctrl-C, SIGTERM) it drops the epoch in progress, writes the
+// summary, plots and pictures, and returns ctx's error.
 func (r *Run) Execute(ctx context.Context, resume bool) (Summary, error) {
 	s, t := r.Spec, r.Trainer
 	log := r.Log
 	if log == nil {
 		log = os.Stderr
 	}
-	if resume {
-		if err := sameConfig(s); err != nil {
-			return Summary{}, Usage(err)
-		}
-	}
-	if err := os.MkdirAll(s.Out, 0o755); err != nil {
-		return Summary{}, err
-	}
-	if err := report.WriteJSON(filepath.Join(s.Out, ConfigFile), configJSON(s)); err != nil {
-		return Summary{}, err
-	}
 	recs := []train.Recorder{
-		&report.MetricsCSV{Path: filepath.Join(s.Out, MetricsFile), Header: r.Header, Row: r.Row},
-		&report.ProgressLines{W: log, Epochs: s.Epochs, Label: fmt.Sprintf("%s %s/%s", s.Command, s.Estimator, s.Solver), Line: func(e Epoch) string {
+		&driver.MetricsCSV[Epoch]{Path: filepath.Join(s.Out, MetricsFile), Header: r.Header, Row: r.Row},
+		&driver.ProgressLines[Epoch]{W: log, Epochs: s.Epochs, Label: fmt.Sprintf("%s %s/%s", s.Command, s.Estimator, s.Solver), Line: func(e Epoch) string {
 			return fmt.Sprintf("train %.2f  valid %.2f  test %.2f  temp %.3g", e.Train.Loss, r.Score(e.Valid), r.Score(e.Test), e.Temp)
 		}},
-		&report.LossPlot{Path: filepath.Join(s.Out, LossPlotFile), Title: fmt.Sprintf("%s, %s", s.Data, s.Solver), Series: s.Estimator,
-			YLabel: "test loss (nats)", Y: func(e Epoch) float64 { return r.Score(e.Test) }},
-		finish(func(sum Summary, _ []Epoch) error {
+		finish(func(sum Summary, h []Epoch) error {
 			if err := report.WriteJSON(filepath.Join(s.Out, SummaryFile), sum); err != nil {
+				return err
+			}
+			if err := lossPlot(filepath.Join(s.Out, LossPlotFile), fmt.Sprintf("%s, %s", s.Data, s.Solver), s.Estimator, h,
+				func(e Epoch) float64 { return r.Score(e.Test) }); err != nil {
 				return err
 			}
 			if r.Pictures != nil {
@@ -94,8 +90,30 @@ func (r *Run) Execute(ctx context.Context, resume bool) (Summary, error) {
 		}),
 	}
 	settings := train.Settings{Epochs: s.Epochs, Seed: s.Seed, TestEval: r.EvalOpt, Score: r.Score,
-		Likelihood: r.Likelihood, LikelihoodEvery: r.LikEvery, LikelihoodKind: r.LikKind, Dir: s.Out, Resume: resume}
-	return train.Fit(ctx, t, train.Data{Train: r.Data.Train, Valid: r.Data.Valid, Test: r.Data.Test, Resample: r.Data.Resample}, settings, recs...)
+		Likelihood: r.Likelihood, LikelihoodEvery: r.LikEvery, LikelihoodKind: r.LikKind, Dir: s.Out, Resume: resume,
+		Config: configJSON(s), ConfigFree: configFree(s), Log: log}
+	sum, err := train.Fit(ctx, t, train.Data{Train: r.Data.Train, Valid: r.Data.Valid, Test: r.Data.Test, Resample: r.Data.Resample}, settings, recs...)
+	if errors.Is(err, runfolder.ErrRefused) {
+		err = Usage(err)
+	}
+	return sum, err
+}
+
+// lossPlot draws the test loss y against epoch and against training wall
+// clock into path (PNG).
+func lossPlot(path, title, series string, h []Epoch, y func(e Epoch) float64) error {
+	if len(h) == 0 {
+		return nil
+	}
+	ep, wall, ys := make([]float64, len(h)), make([]float64, len(h)), make([]float64, len(h))
+	for i, e := range h {
+		ep[i], wall[i], ys[i] = float64(e.Epoch), e.Wall, y(e)
+	}
+	const ylabel = "test loss (nats)"
+	return report.PlotPanels(path, []report.Panel{
+		{Title: title, XLabel: "epoch", YLabel: ylabel, Series: []report.Series{{Name: series, X: ep, Y: ys}}},
+		{Title: title, XLabel: "training wall clock (s)", YLabel: ylabel, Series: []report.Series{{Name: series, X: wall, Y: ys}}},
+	}, 2, 10, 4)
 }
 
 // finish is a recorder that only acts at the end.
@@ -105,14 +123,14 @@ func (finish) Start([]Epoch) error                   { return nil }
 func (finish) Record(Epoch) error                    { return nil }
 func (f finish) Finish(sum Summary, h []Epoch) error { return f(sum, h) }
 
-// LoadCheckpoint restores a trainer from a checkpoint file.
+// LoadCheckpoint restores a trainer from a state file: a run folder's
+// checkpoint.bin (its last epoch) or best.bin.
 func LoadCheckpoint(t *train.Trainer, path string) error {
-	f, err := os.Open(path)
+	b, err := runfolder.ReadState(path)
 	if err != nil {
 		return fmt.Errorf("resume: %w", err)
 	}
-	defer f.Close()
-	if err := t.Load(f); err != nil {
+	if err := t.Load(bytes.NewReader(b)); err != nil {
 		return fmt.Errorf("resume from %s: %w", path, err)
 	}
 	return nil

@@ -2,15 +2,12 @@ package experiment
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"reflect"
-	"strings"
 
+	"github.com/argmaxvae/argmaxvae/internal/runfolder"
 	"github.com/argmaxvae/argmaxvae/train"
 )
 
@@ -31,67 +28,32 @@ func RunOrReuse(ctx context.Context, s *Spec, data *Data, layout func(t *train.T
 	if err != nil {
 		return Summary{}, Usage(err)
 	}
-	return layout(t).Execute(ctx, statErr == nil)
+	return layout(t).Execute(ctx, !errors.Is(statErr, fs.ErrNotExist))
 }
 
 // Finished reports whether s.Out holds a finished run of s (same spec, all
 // s.Epochs epochs, not interrupted) and returns its summary. A folder
-// holding a different spec is an error.
+// holding a different spec is an error naming the fields that differ.
 func Finished(s *Spec) (Summary, bool, error) {
-	if err := sameConfig(s); err != nil {
-		return Summary{}, false, err
-	}
 	var done Summary
-	if b, err := os.ReadFile(filepath.Join(s.Out, SummaryFile)); err == nil &&
-		json.Unmarshal(b, &done) == nil && done.Epochs == s.Epochs && !done.Interrupted {
-		return done, true, nil
+	ok, err := runfolder.Finished(s.Out, configJSON(s), s.Epochs, &done, configFree(s)...)
+	if errors.Is(err, runfolder.ErrRefused) {
+		err = Usage(err)
 	}
-	return Summary{}, false, nil
+	return done, ok, err
 }
 
-// sameConfig compares s with the config.json in s.Out, if there is one,
-// on every field that changes what is trained or measured (all but the
-// output folder, the thread count, the command name and the derived
-// test_nll_kind). A longer or shorter run of the same spec is allowed:
-// it resumes or is reused.
-func sameConfig(s *Spec) error {
-	b, err := os.ReadFile(filepath.Join(s.Out, ConfigFile))
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
+// configFree lists the config.json fields that may differ between a run
+// folder and the spec resuming or reusing it: where and how fast it runs
+// (output folder, threads, command name, kernels, Go version, CPUs), the
+// derived test_nll_kind, the number of epochs (a longer or shorter run of
+// the same spec resumes or is reused) and, for estimators other than
+// direct, direct_kl (only direct reads it; a change of estimator is
+// reported by itself).
+func configFree(s *Spec) []string {
+	free := []string{"out", "threads", "command", "test_nll_kind", "epochs", "blas", "gemm_kernels", "blas_core", "kernels", "go", "cpus"}
+	if s.Estimator != "direct" {
+		free = append(free, "direct_kl")
 	}
-	if err != nil {
-		return err
-	}
-	var old Spec
-	if err := json.Unmarshal(b, &old); err != nil {
-		return fmt.Errorf("%s: %w (remove the folder to rerun)", filepath.Join(s.Out, ConfigFile), err)
-	}
-	if d := specDiff(&old, s); len(d) > 0 {
-		return fmt.Errorf("%s holds a different run (%s): refusing to reuse or resume it; remove the folder or choose another -out",
-			s.Out, strings.Join(d, ", "))
-	}
-	return nil
-}
-
-// specDiff lists the JSON names of the fields where a and b differ,
-// ignoring the fields sameConfig ignores.
-func specDiff(a, b *Spec) []string {
-	ignore := map[string]bool{"out": true, "threads": true, "command": true, "test_nll_kind": true, "epochs": true}
-	va, vb := reflect.ValueOf(a).Elem(), reflect.ValueOf(b).Elem()
-	var diff []string
-	for i := 0; i < va.NumField(); i++ {
-		f := va.Type().Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if !f.IsExported() || name == "" || ignore[name] {
-			continue
-		}
-		x, y := va.Field(i).Interface(), vb.Field(i).Interface()
-		if name == "direct_kl" && a.Estimator != "direct" && b.Estimator != "direct" {
-			continue // only direct reads it
-		}
-		if !reflect.DeepEqual(x, y) {
-			diff = append(diff, fmt.Sprintf("%s %v, asked %v", name, x, y))
-		}
-	}
-	return diff
+	return free
 }

@@ -1,0 +1,90 @@
+package runfolder
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// LockFile is the lock's name inside a run folder.
+const LockFile = "lock"
+
+// Lock takes the exclusive lock on the run folder dir, which must exist:
+// it creates dir/LockFile holding this process's id, atomically (the file
+// appears with its content, so a second launch never reads it empty). A
+// lock whose process no longer runs is taken over, with a note on
+// stderr; one held by a live process — this one included — is an error
+// naming it. Call the returned function to release the lock.
+func Lock(dir string) (unlock func(), err error) {
+	path := filepath.Join(dir, LockFile)
+	for attempt := 0; attempt < 3; attempt++ {
+		err := createWith(path, []byte(strconv.Itoa(os.Getpid())+"\n"))
+		if err == nil {
+			return func() { os.Remove(path) }, nil
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return nil, fmt.Errorf("locking %s: %w", dir, err)
+		}
+		b, err := os.ReadFile(path)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // released meanwhile
+		}
+		if err != nil {
+			return nil, fmt.Errorf("locking %s: %w", dir, err)
+		}
+		owner := strings.TrimSpace(string(b))
+		pid, perr := strconv.Atoi(owner)
+		if perr == nil && (pid == os.Getpid() || alive(pid)) {
+			return nil, fmt.Errorf("run folder %s is in use by process %d (lock file %s); wait for it or choose another folder", dir, pid, path)
+		}
+		if takeOver(path, b) {
+			fmt.Fprintf(os.Stderr, "taking over the stale lock %s (process %q no longer runs)\n", path, owner)
+		}
+	}
+	return nil, fmt.Errorf("could not lock %s: its lock file %s keeps changing", dir, path)
+}
+
+// createWith creates path holding b, failing with fs.ErrExist if it
+// exists: b goes to a temporary file that is then hard-linked to path.
+func createWith(path string, b []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	_, err = f.Write(b)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	return os.Link(f.Name(), path)
+}
+
+// takeOver removes the stale lock file path if it still holds stale: it
+// renames it aside first, so that of two processes taking over the same
+// stale lock only one removes it, and one that finds a fresh lock there
+// instead puts it back.
+func takeOver(path string, stale []byte) bool {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.stale")
+	if err != nil {
+		return false
+	}
+	aside := f.Name()
+	f.Close()
+	if err := os.Rename(path, aside); err != nil {
+		os.Remove(aside)
+		return false
+	}
+	defer os.Remove(aside)
+	if b, err := os.ReadFile(aside); err != nil || string(b) != string(stale) {
+		os.Link(aside, path) // someone's fresh lock: give it back
+		return false
+	}
+	return true
+}

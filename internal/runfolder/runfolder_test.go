@@ -1,0 +1,245 @@
+package runfolder
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// tmpFiles lists the temporary files left in dir.
+func tmpFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	var left []string
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if strings.Contains(e.Name(), ".tmp") || strings.Contains(e.Name(), ".stale") {
+			left = append(left, e.Name())
+		}
+	}
+	return left
+}
+
+// A write that fails part-way (a full disk) leaves the old file as it was
+// and no temporary file, whatever the byte at which it fails.
+func TestWriteFileDiskFull(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "f")
+	if err := WriteFile(path, []byte("old")); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int64{0, 1, 5, 9} {
+		restore := FailWritesAfter(n)
+		err := WriteFile(path, []byte("0123456789"))
+		restore()
+		if !errors.Is(err, ErrDiskFull) {
+			t.Fatalf("budget %d: err %v, want ErrDiskFull", n, err)
+		}
+		if b, _ := os.ReadFile(path); string(b) != "old" {
+			t.Errorf("budget %d: file now %q, want the old content", n, b)
+		}
+		if left := tmpFiles(t, dir); len(left) > 0 {
+			t.Errorf("budget %d: temporary files left: %v", n, left)
+		}
+	}
+	if err := WriteFile(path, []byte("new")); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "new" {
+		t.Errorf("after restore: %q", b)
+	}
+}
+
+func TestCheckpointRoundTripAndDamage(t *testing.T) {
+	dir := t.TempDir()
+	in := Checkpoint{State: []byte("state"), Best: []byte("best"), Epochs: 3, BestIndex: 1, History: []byte("hist")}
+	if err := Commit(dir, in); err != nil {
+		t.Fatal(err)
+	}
+	out, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(out) != fmt.Sprint(in) {
+		t.Fatalf("round trip: %+v, want %+v", out, in)
+	}
+	if s, err := ReadState(filepath.Join(dir, CheckpointFile)); err != nil || string(s) != "state" {
+		t.Errorf("ReadState: %q, %v", s, err)
+	}
+	path := filepath.Join(dir, CheckpointFile)
+	good, _ := os.ReadFile(path)
+	for i := range good {
+		bad := append([]byte(nil), good...)
+		bad[i] ^= 0x10
+		os.WriteFile(path, bad, 0o644)
+		if _, err := Load(dir); err == nil {
+			t.Fatalf("byte %d flipped: loaded", i)
+		}
+	}
+	for n := 0; n < len(good); n++ {
+		os.WriteFile(path, good[:n], 0o644)
+		if _, err := Load(dir); err == nil {
+			t.Fatalf("truncated to %d bytes: loaded", n)
+		}
+	}
+	os.WriteFile(path, []byte("ARGMAXNN\x01\x00\x00\x00"), 0o644)
+	if _, err := Load(dir); !errors.Is(err, ErrOldFormat) || !strings.Contains(err.Error(), "another folder") {
+		t.Errorf("old format: %v", err)
+	}
+	os.Remove(path)
+	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), "no checkpoint") {
+		t.Errorf("missing: %v", err)
+	}
+}
+
+// Diff names every field that differs, with both values, and skips the
+// free ones; CheckConfig and Finished refuse a different run naming them.
+func TestDiffNamesTheFields(t *testing.T) {
+	type cfg struct {
+		Data   string  `json:"data"`
+		LR     float64 `json:"lr"`
+		Epochs int     `json:"epochs"`
+		New    int     `json:"new,omitempty"`
+	}
+	old := []byte(`{"data": "mnist", "lr": 0.001, "epochs": 10}`)
+	d, err := Diff(old, cfg{"fashion", 0.001, 20, 0}, "epochs")
+	if err != nil || len(d) != 1 || d[0] != "data mnist, asked fashion" {
+		t.Errorf("Diff = %q, %v", d, err)
+	}
+	d, _ = Diff(old, cfg{"mnist", 0.01, 10, 3})
+	if strings.Join(d, "; ") != "lr 0.001, asked 0.01; new (absent), asked 3" {
+		t.Errorf("Diff = %q", d)
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, ConfigFile), old, 0o644)
+	err = CheckConfig(dir, cfg{"mnist", 0.01, 10, 0}, "epochs")
+	if !errors.Is(err, ErrRefused) || !strings.Contains(err.Error(), "lr 0.001, asked 0.01") {
+		t.Errorf("CheckConfig: %v", err)
+	}
+	if ok, err := Finished(dir, cfg{"mnist", 0.001, 10, 0}, 10, nil, "epochs"); ok || err != nil {
+		t.Errorf("no summary: finished %v, %v", ok, err)
+	}
+	os.WriteFile(filepath.Join(dir, SummaryFile), []byte(`{"epochs": 10, "interrupted": true}`), 0o644)
+	if ok, _ := Finished(dir, cfg{"mnist", 0.001, 10, 0}, 10, nil, "epochs"); ok {
+		t.Error("interrupted run counted finished")
+	}
+	os.WriteFile(filepath.Join(dir, SummaryFile), []byte(`{"epochs": 10, "loss": 3.5}`), 0o644)
+	var sum struct{ Loss float64 }
+	if ok, err := Finished(dir, cfg{"mnist", 0.001, 10, 0}, 10, &sum, "epochs"); !ok || err != nil || sum.Loss != 3.5 {
+		t.Errorf("finished run: %v, %v, %+v", ok, err, sum)
+	}
+	if ok, _ := Finished(dir, cfg{"mnist", 0.001, 12, 0}, 12, nil, "epochs"); ok {
+		t.Error("a 10-epoch run counted finished for 12")
+	}
+	if _, err := Finished(dir, cfg{"fashion", 0.001, 10, 0}, 10, nil, "epochs"); !errors.Is(err, ErrRefused) {
+		t.Errorf("different run: %v", err)
+	}
+}
+
+// The lock refuses a second holder (in this process or another), names
+// the holder, and is taken over when its process is gone.
+func TestLock(t *testing.T) {
+	dir := t.TempDir()
+	unlock, err := Lock(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Lock(dir); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("in use by process %d", os.Getpid())) {
+		t.Errorf("second lock in one process: %v", err)
+	}
+	unlock()
+	os.WriteFile(filepath.Join(dir, LockFile), []byte("999999999\n"), 0o644)
+	unlock, err = Lock(dir)
+	if err != nil {
+		t.Fatalf("stale lock not taken over: %v", err)
+	}
+	unlock()
+	if _, err := os.Stat(filepath.Join(dir, LockFile)); !os.IsNotExist(err) {
+		t.Errorf("lock not released: %v", err)
+	}
+	if left := tmpFiles(t, dir); len(left) > 0 {
+		t.Errorf("left behind: %v", left)
+	}
+}
+
+// TestLockChild is the process TestLockTwoLaunches starts; it does
+// nothing in a normal test run.
+func TestLockChild(t *testing.T) {
+	dir := os.Getenv("RUNFOLDER_LOCK_DIR")
+	if dir == "" {
+		t.Skip("helper process of TestLockTwoLaunches")
+	}
+	unlock, err := Lock(dir)
+	if err != nil {
+		fmt.Println("REFUSED", err)
+		return
+	}
+	from := time.Now().UnixNano()
+	time.Sleep(300 * time.Millisecond)
+	fmt.Println("LOCKED", from, time.Now().UnixNano())
+	unlock()
+}
+
+// Launches at the same moment — also on a stale lock — get the folder one
+// at a time: the intervals in which three processes started together
+// hold the lock never overlap.
+func TestLockTwoLaunches(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts child processes")
+	}
+	for round := 0; round < 10; round++ {
+		dir := t.TempDir()
+		if round%2 == 1 {
+			os.WriteFile(filepath.Join(dir, LockFile), []byte("999999999\n"), 0o644)
+		}
+		var cmds []*exec.Cmd
+		var outs []*strings.Builder
+		for range 3 {
+			c := exec.Command(os.Args[0], "-test.run=^TestLockChild$", "-test.count=1")
+			c.Env = append(os.Environ(), "RUNFOLDER_LOCK_DIR="+dir)
+			var b strings.Builder
+			c.Stdout = &b
+			cmds, outs = append(cmds, c), append(outs, &b)
+		}
+		for _, c := range cmds {
+			if err := c.Start(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var held [][2]int64
+		for i, c := range cmds {
+			if err := c.Wait(); err != nil {
+				t.Fatal(err)
+			}
+			var from, to int64
+			if _, err := fmt.Sscanf(outs[i].String(), "LOCKED %d %d", &from, &to); err == nil {
+				held = append(held, [2]int64{from, to})
+			} else if !strings.Contains(outs[i].String(), "in use by process") {
+				t.Errorf("round %d: a refused launch says %q", round, outs[i].String())
+			}
+		}
+		if len(held) == 0 {
+			t.Errorf("round %d: no launch got the lock", round)
+		}
+		for i := range held {
+			for j := range i {
+				if held[i][0] < held[j][1] && held[j][0] < held[i][1] {
+					t.Errorf("round %d: two processes held the lock at once: %v", round, held)
+				}
+			}
+		}
+		if _, err := os.Stat(filepath.Join(dir, LockFile)); !os.IsNotExist(err) {
+			t.Errorf("round %d: lock file left: %v", round, err)
+		}
+		if left := tmpFiles(t, dir); len(left) > 0 {
+			t.Errorf("round %d: left behind: %v", round, left)
+		}
+	}
+}
