@@ -38,6 +38,7 @@ import (
 
 	"github.com/argmaxvae/argmaxvae/dataset"
 	"github.com/argmaxvae/argmaxvae/internal/experiment"
+	"github.com/argmaxvae/argmaxvae/internal/runfolder"
 	"github.com/argmaxvae/argmaxvae/nn"
 	"github.com/argmaxvae/argmaxvae/report"
 	"github.com/argmaxvae/argmaxvae/train"
@@ -167,7 +168,7 @@ func loadModel(dir, name string, s *experiment.Spec, width int) (*train.VAE, str
 		}
 	}
 	path := filepath.Join(dir, name)
-	b, err := os.ReadFile(path)
+	b, err := runfolder.ReadState(path) // a run checkpoint's last state, or the whole file
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, "", experiment.Usage(fmt.Errorf("-model: %w", err))
 	} else if err != nil {
