@@ -338,16 +338,36 @@ func diffJSON(path string, a, b any) (string, string, string) {
 		}
 		return "", "", ""
 	}
+	if a == nil { // a field left out (omitempty) is its zero value
+		a = zeroLike(b)
+	} else if b == nil {
+		b = zeroLike(a)
+	}
 	if reflect.DeepEqual(a, b) {
 		return "", "", ""
 	}
 	return path, short(a), short(b)
 }
 
+// zeroLike returns the zero value of v's JSON type.
+func zeroLike(v any) any {
+	switch v.(type) {
+	case bool:
+		return false
+	case float64:
+		return 0.0
+	case string:
+		return ""
+	case []any:
+		return []any{}
+	}
+	return nil
+}
+
 // short formats a JSON value for an error message.
 func short(v any) string {
 	if v == nil {
-		return "absent"
+		return "null"
 	}
 	if l, ok := v.([]any); ok {
 		return fmt.Sprintf("a list of %d", len(l))
