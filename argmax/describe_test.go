@@ -3,6 +3,7 @@ package argmax_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"reflect"
 	"strings"
@@ -155,4 +156,25 @@ func TestBuildRefusesBadDescriptions(t *testing.T) {
 			t.Errorf("Build(%+v) = %v, %v; want an error containing %q", c.d, s, err, c.want)
 		}
 	}
+}
+
+// A structure's description is plain data (here as JSON); Build makes the
+// structure again.
+func ExampleDescribe() {
+	sub, _ := argmax.NewKSubset(6, 2)
+	s, _ := argmax.Repeat(sub, 3) // three independent 2-of-6 subsets
+	d, err := argmax.Describe(s)
+	if err != nil {
+		panic(err)
+	}
+	js, _ := json.Marshal(d)
+	fmt.Println(string(js))
+
+	var back argmax.Description
+	json.Unmarshal(js, &back)
+	again, err := back.Build()
+	fmt.Println(again.Name(), again.Dim(), err)
+	// Output:
+	// {"kind":"product","copies":3,"parts":[{"kind":"subset","n":6,"k":2}]}
+	// 3 × 2-of-6 subset 36 <nil>
 }

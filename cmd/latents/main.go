@@ -6,9 +6,11 @@
 //     the encoder's scores, solved by the run's solver; train.VAE.Encode),
 //     one row per image: index, label, then the state of each latent;
 //   - traversals.png: for the first -images test images, one block each:
-//     a row per latent variable, showing the image and its reconstruction,
-//     then the decoded image with that variable set to each of its states
-//     and the others kept (the image's own state framed in red).
+//     the image and its reconstruction, then each latent variable (the
+//     first -latents ones) set to each of its states with the others kept,
+//     decoded (the image's own state framed in red); latents run across
+//     and states down when there are at least as many latents shown as
+//     states, the other way round otherwise.
 //
 // The model is the run's model.bin when there is one, otherwise it is
 // rebuilt from config.json with the parameters of best.bin (the
@@ -61,6 +63,7 @@ func main() {
 type options struct {
 	run, model, out string
 	images, scale   int
+	latents         int
 	threads         int
 }
 
@@ -72,6 +75,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.model, "model", "", "the model in the run folder: a model file or a checkpoint (default: model.bin if present, else best.bin, else checkpoint.bin)")
 	fs.StringVar(&o.out, "out", "", "output folder (default: RUN/latents)")
 	fs.IntVar(&o.images, "images", 4, "test images whose codes are traversed")
+	fs.IntVar(&o.latents, "latents", 32, "latents traversed in traversals.png: the first ones, at most this many (0: all)")
 	fs.IntVar(&o.scale, "scale", 2, "pixels per image pixel in traversals.png")
 	fs.IntVar(&o.threads, "threads", 0, "BLAS threads and solver workers (0: all CPUs)")
 	if err := experiment.Parse(fs, args); err != nil {
@@ -82,6 +86,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return experiment.Usage(errors.New("-run is required"))
 	case o.images < 1:
 		return experiment.Usage(fmt.Errorf("-images %d: want ≥ 1", o.images))
+	case o.latents < 0:
+		return experiment.Usage(fmt.Errorf("-latents %d: want ≥ 0 (0: all)", o.latents))
 	case o.scale < 1 || o.scale > 8:
 		return experiment.Usage(fmt.Errorf("-scale %d: want 1 to 8", o.scale))
 	case o.threads < 0:
@@ -119,7 +125,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	m := min(o.images, x.Rows)
-	img, err := traversals(v, x.Slice(0, m), codes[:m*v.N], o.scale)
+	shown := v.N
+	if o.latents > 0 {
+		shown = min(shown, o.latents)
+	}
+	img, err := traversals(v, x.Slice(0, m), codes[:m*v.N], shown, o.scale)
 	if err != nil {
 		return err
 	}
@@ -134,8 +144,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	for b := 0; b < x.Rows; b++ {
 		distinct[fmt.Sprint(codes[b*v.N:(b+1)*v.N])] = true
 	}
-	fmt.Fprintf(stdout, "%s: %d codes (%d distinct) of %d latents\n%s: %d images × %d latents × %d states\n",
-		filepath.Join(o.out, CodesFile), x.Rows, len(distinct), v.N, filepath.Join(o.out, TraversalsFile), m, v.N, v.K)
+	fmt.Fprintf(stdout, "%s: %d codes (%d distinct) of %d latents\n%s: %d images × %d of %d latents × %d states\n",
+		filepath.Join(o.out, CodesFile), x.Rows, len(distinct), v.N, filepath.Join(o.out, TraversalsFile), m, shown, v.N, v.K)
 	return nil
 }
 
@@ -248,20 +258,20 @@ func writeFile(path string, data []byte) error {
 }
 
 // traversals draws, for each row of x with code z, a block: the image, its
-// reconstruction, then every latent set to every state, the others kept
-// (the image's own state framed). Latents run across and states down when
+// reconstruction, then each of the first shown latents set to every state,
+// the others kept (the image's own state framed). Latents run across and states down when
 // there are at least as many latents as states, the other way round
 // otherwise. Images must be square.
-func traversals(v *train.VAE, x nn.Mat, codes []int, scale int) (image.Image, error) {
+func traversals(v *train.VAE, x nn.Mat, codes []int, shown, scale int) (image.Image, error) {
 	side := int(math.Round(math.Sqrt(float64(x.Cols))))
 	if side*side != x.Cols {
 		return nil, fmt.Errorf("traversals: images of %d pixels are not square", x.Cols)
 	}
 	n, k := v.N, v.K
-	across := n >= k // latents across the columns
-	blockRows, cols := n, 2+k
+	across := shown >= k // latents across the columns
+	blockRows, cols := shown, 2+k
 	if across {
-		blockRows, cols = k, 2+n
+		blockRows, cols = k, 2+shown
 	}
 	cell := func(i, s int) (r, c int) { // within a block
 		if across {
@@ -283,10 +293,10 @@ func traversals(v *train.VAE, x nn.Mat, codes []int, scale int) (image.Image, er
 		return nil, err
 	}
 	// Every traversal code of every image, decoded in one batch.
-	trav := make([]int, 0, x.Rows*n*k*n)
+	trav := make([]int, 0, x.Rows*shown*k*n)
 	for b := 0; b < x.Rows; b++ {
 		z := codes[b*n : (b+1)*n]
-		for i := 0; i < n; i++ {
+		for i := 0; i < shown; i++ {
 			for s := 0; s < k; s++ {
 				c := append([]int(nil), z...)
 				c[i] = s
@@ -306,10 +316,10 @@ func traversals(v *train.VAE, x nn.Mat, codes []int, scale int) (image.Image, er
 	for b := 0; b < x.Rows; b++ {
 		top := b * (blockRows + gap)
 		cells[top*cols], cells[top*cols+1] = x.Row(b), recon.Row(b)
-		for i := 0; i < n; i++ {
+		for i := 0; i < shown; i++ {
 			for s := 0; s < k; s++ {
 				r, c := cell(i, s)
-				cells[(top+r)*cols+c] = means.Row((b*n+i)*k + s)
+				cells[(top+r)*cols+c] = means.Row((b*shown+i)*k + s)
 			}
 			r, c := cell(i, codes[b*n+i])
 			own = append(own, [2]int{top + r, c})

@@ -117,17 +117,8 @@ func TestCodesAndTraversals(t *testing.T) {
 	if labels[0] != strconv.Itoa(sp.Test.Labels[0]) || len(labels) != sp.Test.N {
 		t.Errorf("labels: %d rows, first %q, want %d rows, first %d", len(labels), labels[0], sp.Test.N, sp.Test.Labels[0])
 	}
-	f, err := os.Open(filepath.Join(out, TraversalsFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	img, err := png.Decode(f)
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
 	// 6 latents ≥ 3 states: 2 + 6 columns; 2 images × 3 states + a gap row.
-	if w, h := img.Bounds().Dx(), img.Bounds().Dy(); w != 8*28+7 || h != 7*28+6 {
+	if w, h := pngSize(t, filepath.Join(out, TraversalsFile)); w != 8*28+7 || h != 7*28+6 {
 		t.Errorf("traversals.png is %d×%d, want %d×%d", w, h, 8*28+7, 7*28+6)
 	}
 	if !strings.Contains(stdout.String(), "10000 codes") {
@@ -144,8 +135,12 @@ func TestCodesAndTraversals(t *testing.T) {
 	}
 	os.Remove(filepath.Join(dir, experiment.BestFile))
 	out2 := filepath.Join(t.TempDir(), "latents")
-	if err := run(context.Background(), []string{"-run", dir, "-out", out2, "-images", "1"}, io.Discard, io.Discard); err != nil {
+	if err := run(context.Background(), []string{"-run", dir, "-out", out2, "-images", "2", "-latents", "2", "-scale", "1"}, io.Discard, io.Discard); err != nil {
 		t.Fatal(err)
+	}
+	// 2 latents shown < 3 states: 2 + 3 columns; 2 images × 2 latents + a gap row.
+	if w, h := pngSize(t, filepath.Join(out2, TraversalsFile)); w != 5*28+4 || h != 5*28+4 {
+		t.Errorf("traversals.png with -latents 2 is %d×%d, want %d×%d", w, h, 5*28+4, 5*28+4)
 	}
 	if codes2, _ := readCodes(t, filepath.Join(out2, CodesFile), 6); !slices.Equal(codes2, want) {
 		t.Error("codes from model.bin differ from Encode")
@@ -182,4 +177,19 @@ func TestMismatchedCheckpoint(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "encoder.l1") {
 		t.Errorf("mismatched checkpoint: %v", err)
 	}
+}
+
+// pngSize returns the width and height of a PNG file.
+func pngSize(t *testing.T, path string) (int, int) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img.Bounds().Dx(), img.Bounds().Dy()
 }
