@@ -313,10 +313,34 @@ func TestReadModelRefusesCorruptFiles(t *testing.T) {
 	if _, err := ReadModel(bytes.NewReader(other), ModelOptions{}); err == nil || !strings.Contains(err.Error(), "version 2") {
 		t.Errorf("version 2 file: %v", err)
 	}
+	// A header that asks for huge networks is refused before they are
+	// allocated (checksum recomputed).
+	huge := rewriteHeader(t, file, `"encoder_hidden": 12`, `"encoder_hidden": 1200000000`)
+	if _, err := ReadModel(bytes.NewReader(huge), ModelOptions{}); !errors.Is(err, ErrCorruptModel) || !strings.Contains(err.Error(), "bytes of parameters") {
+		t.Errorf("header with a hidden width of 1.2e9: %v", err)
+	}
 	// A header whose sizes disagree with its structure (checksum recomputed).
-	lie := bytes.Replace(file, []byte(`"vars": 4`), []byte(`"vars": 5`), 1)
-	binary.LittleEndian.PutUint32(lie[len(lie)-4:], crc32.ChecksumIEEE(lie[:len(lie)-4]))
+	lie := rewriteHeader(t, file, `"vars": 4`, `"vars": 5`)
 	if _, err := ReadModel(bytes.NewReader(lie), ModelOptions{}); err == nil || !strings.Contains(err.Error(), "vars is 5") {
 		t.Errorf("header with vars 5 for 4 variables: %v", err)
 	}
+}
+
+// rewriteHeader returns file with old replaced by new in its header, the
+// header length and the checksum made to match: a well-formed file that
+// says something else.
+func rewriteHeader(t *testing.T, file []byte, old, new string) []byte {
+	t.Helper()
+	n := len(modelMagic)
+	hl := int(binary.LittleEndian.Uint32(file[n+4:]))
+	header := string(file[n+8 : n+8+hl])
+	if !strings.Contains(header, old) {
+		t.Fatalf("header has no %s:\n%s", old, header)
+	}
+	header = strings.Replace(header, old, new, 1)
+	out := slices.Clone(file[:n+4])
+	out = binary.LittleEndian.AppendUint32(out, uint32(len(header)))
+	out = append(out, header...)
+	out = append(out, file[n+8+hl:len(file)-4]...)
+	return binary.LittleEndian.AppendUint32(out, crc32.ChecksumIEEE(out))
 }

@@ -161,6 +161,11 @@ func ReadModel(r io.Reader, opt ModelOptions) (*VAE, error) {
 	if opt.DataWidth > 0 && opt.DataWidth != h.DataWidth {
 		return nil, fmt.Errorf("train: model file: data_width is %d, want %d", h.DataWidth, opt.DataWidth)
 	}
+	// The networks the header describes must fit in the file before any
+	// memory is allocated for them.
+	if need := h.paramBytes(); need > float64(len(params)) {
+		return nil, fmt.Errorf("%w: the header describes networks of %.0f bytes of parameters, the file holds %d", ErrCorruptModel, need, len(params))
+	}
 	nonneg := make([]bool, h.Dim)
 	for _, j := range h.NonNegative {
 		nonneg[j] = true
@@ -244,6 +249,16 @@ func (h *modelHeader) check() error {
 		}
 	}
 	return nil
+}
+
+// paramBytes is the size of the header's networks' parameters (weights
+// and biases of two layers each) in float32s, in float64 to avoid overflow.
+func (h *modelHeader) paramBytes() float64 {
+	d, nk := float64(h.DataWidth), float64(h.Vars)*float64(h.States)
+	he, hd := float64(h.EncoderHidden), float64(h.DecoderHidden)
+	enc := d*he + he + he*float64(h.Dim) + float64(h.Dim)
+	dec := nk*hd + hd + hd*d + d
+	return 4 * (enc + dec)
 }
 
 // structure returns the file's structure: built from its description and
