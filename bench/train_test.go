@@ -67,7 +67,7 @@ func processCPU() time.Duration {
 func benchEpoch(b *testing.B, s *experiment.Spec) {
 	x, src := benchImages()
 	defer nn.SetThreads(nn.Threads())
-	experiment.Prepare(s)
+	experiment.UseThreads(s.Threads)
 	t, err := experiment.NewTrainer(s, x.Cols)
 	if err != nil {
 		b.Fatal(err)
@@ -89,7 +89,7 @@ func benchEpoch(b *testing.B, s *experiment.Spec) {
 }
 
 func categoricalSpec(est string, k, threads int) *experiment.Spec {
-	return &experiment.Spec{Command: "categorical", Data: "mnist", N: 1, K: k, Hidden: 300, Structure: "none",
+	return &experiment.Spec{Command: "categorical", Data: "mnist", N: 1, K: k, Hidden: 300, Structure: "independent",
 		Solver: "categorical", Estimator: est, Epochs: 1, Batch: 100, LR: 1e-3, Seed: 1, Eps0: 1, EpsMin: 0.1,
 		Anneal: 1e-5, Threads: threads}
 }
@@ -115,7 +115,7 @@ func BenchmarkTrainEpochStructured(b *testing.B) {
 	for _, threads := range []int{1, 2} {
 		b.Run(fmt.Sprintf("n15/direct/maxflow/threads%d", threads), func(b *testing.B) {
 			s := categoricalSpec("direct", 2, threads)
-			s.Command, s.N, s.Structure, s.Solver = "structured", 15, "supermodular", "maxflow"
+			s.Command, s.N, s.Structure, s.Signs, s.Solver = "structured", 15, "complete", "supermodular", "maxflow"
 			benchEpoch(b, s)
 		})
 	}

@@ -13,46 +13,47 @@
 package main
 
 import (
-	"flag"
+	"context"
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 
+	"github.com/argmaxvae/argmaxvae/internal/cli"
 	"github.com/argmaxvae/argmaxvae/internal/experiment"
 	"github.com/argmaxvae/argmaxvae/train"
 )
 
-func main() {
-	experiment.Exit("categorical", run(os.Args[1:], os.Stdout, os.Stderr))
-}
+func main() { cli.Main("categorical", run) }
 
 // run is main without the exit, for tests.
-func run(args []string, stdout, stderr io.Writer) error {
-	s := &experiment.Spec{Command: "categorical", Data: "mnist", Estimator: "direct", Epochs: 50, EpsMin: 0.1, Out: "results/categorical", Structure: "none"}
-	fs := flag.NewFlagSet("categorical", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	experiment.Flags(fs, s)
-	fs.IntVar(&s.K, "k", 10, "states per categorical latent")
-	fs.IntVar(&s.N, "n", 1, "number of categorical latents")
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	s := &experiment.Spec{Command: "categorical", Structure: "independent"}
+	fs := cli.NewFlagSet("categorical", stderr)
+	experiment.DataFlags(fs, s, "mnist")
+	experiment.TrainingFlags(fs, s, 50)
+	experiment.EstimatorFlags(fs, s)
+	experiment.LatentFlags(fs, s, 1, 10)
+	cli.Out(fs, &s.Out, "results/categorical")
 	resume := fs.Bool("resume", false, "continue from OUT/checkpoint.bin up to -epochs")
 	eval := fs.Bool("eval", false, "only score OUT/checkpoint.bin on the test set and print JSON")
-	if err := experiment.Parse(fs, args); err != nil {
+	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
 	s.Solver = "categorical"
-	data, t, err := experiment.Setup(s)
+	b, err := experiment.Check(s, experiment.Given(fs))
+	if err != nil {
+		return cli.Usage(err)
+	}
+	experiment.UseThreads(s.Threads)
+	data, t, err := b.Setup()
 	if err != nil {
 		return err
 	}
 	if *eval {
 		return evaluate(t, data, s, stdout)
 	}
-	r := experiment.CategoricalRun(s, data, t, stderr, true)
-	ctx, stop := experiment.Interruptible()
-	defer stop()
-	sum, err := r.Execute(ctx, *resume)
+	sum, err := experiment.CategoricalRun(s, data, t, stderr, true).Execute(ctx, *resume)
 	if err != nil {
 		return err
 	}
@@ -60,7 +61,6 @@ func run(args []string, stdout, stderr io.Writer) error {
 		s.Data, s.K, s.N, s.Estimator, sum.BestEpoch, sum.TestAtBest, sum.SecondsPerEpoch, s.Out)
 	return nil
 }
-
 func evaluate(t *train.Trainer, data *experiment.Data, s *experiment.Spec, w io.Writer) error {
 	if err := experiment.LoadCheckpoint(t, filepath.Join(s.Out, experiment.CheckpointFile)); err != nil {
 		return err

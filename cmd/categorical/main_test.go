@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"errors"
+	"github.com/argmaxvae/argmaxvae/internal/cli"
 	"io"
 	"os"
 	"path/filepath"
@@ -29,12 +31,12 @@ func TestBadFlags(t *testing.T) {
 		{"-eps0", "Inf"},
 		{"-batch", "100000"},
 	} {
-		err := run(append(args, "-out", t.TempDir()), io.Discard, io.Discard)
+		err := run(context.Background(), append(args, "-out", t.TempDir()), io.Discard, io.Discard)
 		if err == nil {
 			t.Errorf("%q: no error", args)
 			continue
 		}
-		var u experiment.UsageError
+		var u cli.UsageError
 		if !errors.As(err, &u) {
 			t.Errorf("%q: %v is not a usage error", args, err)
 		}
@@ -64,11 +66,11 @@ func TestRunReproducibleAndResumable(t *testing.T) {
 		t.Skip("trains on MNIST")
 	}
 	args := func(dir string, epochs string) []string {
-		return []string{"-data", "mnist", "-k", "6", "-limit", "400", "-epochs", epochs, "-threads", "2", "-seed", "3", "-out", dir}
+		return []string{"-data", "mnist", "-k", "6", "-limit", "400", "-epochs", epochs, "-threads", "0", "-seed", "3", "-out", dir}
 	}
 	a, b, c := t.TempDir(), t.TempDir(), t.TempDir()
 	for _, dir := range []string{a, b} {
-		if err := run(args(dir, "2"), io.Discard, io.Discard); err != nil {
+		if err := run(context.Background(), args(dir, "2"), io.Discard, io.Discard); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -77,10 +79,10 @@ func TestRunReproducibleAndResumable(t *testing.T) {
 			t.Errorf("output %s missing or empty: %v", f, err)
 		}
 	}
-	if err := run(args(c, "1"), io.Discard, io.Discard); err != nil {
+	if err := run(context.Background(), args(c, "1"), io.Discard, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	if err := run(append(args(c, "2"), "-resume"), io.Discard, io.Discard); err != nil {
+	if err := run(context.Background(), append(args(c, "2"), "-resume"), io.Discard, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	ra, rb, rc := metricsWithoutWall(t, a), metricsWithoutWall(t, b), metricsWithoutWall(t, c)
@@ -96,7 +98,7 @@ func TestRunReproducibleAndResumable(t *testing.T) {
 		}
 	}
 	var out strings.Builder
-	if err := run(append(args(a, "2"), "-eval"), &out, io.Discard); err != nil || !strings.Contains(out.String(), `"epoch": 2`) {
+	if err := run(context.Background(), append(args(a, "2"), "-eval"), &out, io.Discard); err != nil || !strings.Contains(out.String(), `"epoch": 2`) {
 		t.Errorf("-eval: %v, output %q", err, out.String())
 	}
 }
@@ -109,13 +111,13 @@ func TestResumeRefusesAnotherRun(t *testing.T) {
 	}
 	dir := t.TempDir()
 	base := []string{"-data", "mnist", "-k", "4", "-limit", "200", "-threads", "1", "-out", dir}
-	if err := run(append(base, "-epochs", "1"), io.Discard, io.Discard); err != nil {
+	if err := run(context.Background(), append(base, "-epochs", "1"), io.Discard, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	before, _ := os.ReadFile(filepath.Join(dir, "metrics.csv"))
 	for _, extra := range [][]string{{"-estimator", "gsm"}, {"-seed", "9"}, {"-k", "5"}} {
-		err := run(append(append(append([]string{}, base...), extra...), "-epochs", "2", "-resume"), io.Discard, io.Discard)
-		var u experiment.UsageError
+		err := run(context.Background(), append(append(append([]string{}, base...), extra...), "-epochs", "2", "-resume"), io.Discard, io.Discard)
+		var u cli.UsageError
 		if !errors.As(err, &u) || !strings.Contains(err.Error(), "different run") {
 			t.Errorf("%q: err = %v, want a usage error about a different run", extra, err)
 		}
@@ -123,7 +125,7 @@ func TestResumeRefusesAnotherRun(t *testing.T) {
 	if after, _ := os.ReadFile(filepath.Join(dir, "metrics.csv")); string(after) != string(before) {
 		t.Error("a refused resume changed metrics.csv")
 	}
-	if err := run(append(base, "-epochs", "2", "-resume"), io.Discard, io.Discard); err != nil {
+	if err := run(context.Background(), append(base, "-epochs", "2", "-resume"), io.Discard, io.Discard); err != nil {
 		t.Errorf("resuming the same run for more epochs: %v", err)
 	}
 }

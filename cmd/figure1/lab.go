@@ -241,14 +241,14 @@ func measure(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	x := nn.NewMat(o.batch, data.Test.Cols)
-	copy(x.Data, data.Test.Data[:o.batch*data.Test.Cols])
+	x := nn.NewMat(o.examples, data.Test.Cols)
+	copy(x.Data, data.Test.Data[:o.examples*data.Test.Cols])
 	l, err := newLab(t.V, x)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stderr, "figure1: parameters of epoch %d from %s; %d test images, exact NELBO %.2f, entropy of q %.3g nats, median top-two score gap %.3g; ‖g_recon‖ %.4g, ‖g_KL‖ %.4g, ‖g_ELBO‖ %.4g over %d encoder parameters\n",
-		t.Epoch, from, o.batch, l.nelbo, l.entropy, l.gap, norm(l.recon), norm(l.kl), norm(l.elbo), len(l.recon))
+		t.Epoch, from, o.examples, l.nelbo, l.entropy, l.gap, norm(l.recon), norm(l.kl), norm(l.elbo), len(l.recon))
 	sets := settings(o)
 	prog := report.NewProgress(stderr, len(sets), "figure1")
 	prog.Unit = "setting"

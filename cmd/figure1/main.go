@@ -9,7 +9,7 @@
 // matching decoder) with the exact estimator for -train-epochs epochs into
 // OUT/train (a finished run there is reused), or takes the trainer state
 // in -checkpoint, and freezes the best-validation parameters. On the first
-// -batch test images it computes the exact encoder gradients of the
+// -examples test images it computes the exact encoder gradients of the
 // minibatch's mean negative ELBO and of its reconstruction part
 // −E_q log p(x|z), both sums over the K states. Then, for every ε in -eps
 // and τ in -tau, it runs -reps steps of each estimator on that minibatch
@@ -40,32 +40,27 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/argmaxvae/argmaxvae/dataset"
+	"github.com/argmaxvae/argmaxvae/internal/cli"
 	"github.com/argmaxvae/argmaxvae/internal/experiment"
 	"github.com/argmaxvae/argmaxvae/train"
 )
 
-func main() {
-	experiment.Exit("figure1", run(os.Args[1:], os.Stdout, os.Stderr))
-}
+func main() { cli.Main("figure1", run) }
 
 // Default grids: ε four to a decade from 0.01 (with 0.1 and 1, the
 // schedule's floor and the folded form's ceiling) up to 5; τ six to a
 // decade from 0.1 to 4.64.
-const (
-	defaultEps = "0.01,0.0178,0.0316,0.0562,0.1,0.178,0.316,0.562,1,1.78,3.16,5"
-	defaultTau = "0.1,0.147,0.215,0.316,0.464,0.681,1,1.47,2.15,3.16,4.64"
+var (
+	defaultEps = []float64{0.01, 0.0178, 0.0316, 0.0562, 0.1, 0.178, 0.316, 0.562, 1, 1.78, 3.16, 5}
+	defaultTau = []float64{0.1, 0.147, 0.215, 0.316, 0.464, 0.681, 1, 1.47, 2.15, 3.16, 4.64}
 )
 
 // trainBatch is the minibatch size of the exact-gradient training run.
@@ -73,27 +68,25 @@ const trainBatch = 100
 
 // options are the command's flags.
 type options struct {
-	data, dataDir    string
-	k, hidden, batch int
-	reps             int
-	trainEpochs      int
-	limit            int
-	threads          int
-	seed             uint64
-	checkpoint       string
-	out              string
-	eps, tau         []float64
-	args             []string // the command line, for figure1.md
+	data, dataDir       string
+	k, hidden, examples int
+	reps                int
+	trainEpochs         int
+	limit               int
+	threads             int
+	seed                uint64
+	checkpoint          string
+	out                 string
+	eps, tau            []float64
+	args                []string // the command line, for figure1.md
 }
 
 // run is main without the exit, for tests.
-func run(args []string, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	o, err := parse(args, stderr)
 	if err != nil {
 		return err
 	}
-	ctx, stop := experiment.Interruptible()
-	defer stop()
 	return measure(ctx, o, stdout, stderr)
 }
 
@@ -101,54 +94,37 @@ func run(args []string, stdout, stderr io.Writer) error {
 // naming its flag, found before any data is read.
 func parse(args []string, stderr io.Writer) (*options, error) {
 	o := &options{args: args}
-	fs := flag.NewFlagSet("figure1", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&o.data, "data", "mnist", "data set: "+strings.Join(dataset.Names(), ", "))
-	fs.StringVar(&o.dataDir, "data-dir", "", "directory of the data files (default: the data set's own default)")
-	fs.IntVar(&o.k, "k", 10, "states of the categorical latent")
-	fs.IntVar(&o.hidden, "hidden", 300, "hidden units of encoder and decoder")
-	fs.IntVar(&o.batch, "batch", 100, "test images in the fixed minibatch the gradients are measured on (the first ones)")
-	fs.IntVar(&o.reps, "reps", 10000, "estimator steps (fresh noise each) per estimator and temperature")
-	fs.IntVar(&o.trainEpochs, "train-epochs", 10, "epochs of exact-gradient training (ignored with -checkpoint)")
-	fs.IntVar(&o.limit, "limit", 0, "train on the first N training images only (0: all)")
-	fs.IntVar(&o.threads, "threads", runtime.NumCPU(), "BLAS threads (0: all CPUs)")
-	fs.Uint64Var(&o.seed, "seed", 1, "random seed: training, and the noise of every setting")
+	fs := cli.NewFlagSet("figure1", stderr)
+	cli.Data(fs, &o.data, "mnist")
+	cli.DataDir(fs, &o.dataDir)
+	cli.IntIn(fs, &o.k, "k", 10, 2, 1<<24, "", "states of the categorical latent")
+	cli.IntIn(fs, &o.hidden, "hidden", 300, 1, 1<<24, "", "hidden units of encoder and decoder")
+	cli.IntIn(fs, &o.examples, "examples", 100, 1, 1<<24, "", "test images in the fixed minibatch the gradients are measured on (the first ones)")
+	cli.IntIn(fs, &o.reps, "reps", 10000, 2, 1<<30, "a variance needs two samples", "estimator steps (fresh noise each) per estimator and temperature")
+	cli.IntIn(fs, &o.trainEpochs, "train-epochs", 10, 1, 1<<30, "", "epochs of exact-gradient training (not with -checkpoint)")
+	cli.Limit(fs, &o.limit)
+	cli.Threads(fs, &o.threads)
+	cli.Seed(fs, &o.seed)
 	fs.StringVar(&o.checkpoint, "checkpoint", "", "trainer state to measure at (a best.bin or checkpoint.bin of an exact categorical run with the same -k and -hidden) instead of training")
-	fs.StringVar(&o.out, "out", "results/figure1", "output directory")
-	epsList := fs.String("eps", defaultEps, "comma-separated ε values for direct (the folded form runs those ≤ 1)")
-	tauList := fs.String("tau", defaultTau, "comma-separated τ values for Gumbel-Softmax")
-	if err := experiment.Parse(fs, args); err != nil {
+	cli.Out(fs, &o.out, "results/figure1")
+	eps := cli.Floats(fs, "eps", defaultEps, "comma-separated ε values for direct (the folded form runs those ≤ 1)")
+	tau := cli.Floats(fs, "tau", defaultTau, "comma-separated τ values for Gumbel-Softmax")
+	if err := cli.Parse(fs, args); err != nil {
 		return nil, err
 	}
-	var err error
-	if o.eps, err = temperatures("-eps", *epsList); err != nil {
-		return nil, experiment.Usage(err)
+	o.eps, o.tau = sorted(*eps), sorted(*tau)
+	if o.checkpoint != "" && cli.IsSet(fs, "train-epochs") {
+		return nil, cli.Usagef("-train-epochs: nothing is trained with -checkpoint")
 	}
-	if o.tau, err = temperatures("-tau", *tauList); err != nil {
-		return nil, experiment.Usage(err)
-	}
-	return o, experiment.Usage(o.validate())
+	return o, cli.Usage(o.validate())
 }
 
-// validate checks the numeric flags and the files they name.
+// validate checks the flags that depend on each other and the files they
+// name.
 func (o *options) validate() error {
 	switch {
-	case o.k < 2:
-		return fmt.Errorf("-k %d: want at least 2 states", o.k)
-	case o.hidden < 1:
-		return fmt.Errorf("-hidden %d: want ≥ 1", o.hidden)
-	case o.batch < 1:
-		return fmt.Errorf("-batch %d: want ≥ 1", o.batch)
-	case o.reps < 2:
-		return fmt.Errorf("-reps %d: want ≥ 2 (a variance needs two samples)", o.reps)
-	case o.trainEpochs < 1:
-		return fmt.Errorf("-train-epochs %d: want ≥ 1", o.trainEpochs)
-	case o.limit < 0:
-		return fmt.Errorf("-limit %d: want ≥ 0 (0: all training images)", o.limit)
 	case o.limit > 0 && o.limit < trainBatch:
 		return fmt.Errorf("-limit %d: want 0 or ≥ %d, the training minibatch", o.limit, trainBatch)
-	case o.threads < 0:
-		return fmt.Errorf("-threads %d: want ≥ 0 (0: all CPUs)", o.threads)
 	case o.out == "":
 		return errors.New("-out: want a directory")
 	}
@@ -167,29 +143,17 @@ func (o *options) validate() error {
 	return nil
 }
 
-// temperatures parses a comma-separated list of positive finite numbers,
-// returned sorted and without repeats.
-func temperatures(flagName, s string) ([]float64, error) {
-	items := experiment.SplitList(s)
-	if len(items) == 0 {
-		return nil, fmt.Errorf("%s: want at least one value", flagName)
-	}
-	var out []float64
-	for _, it := range items {
-		v, err := strconv.ParseFloat(it, 64)
-		if err != nil || !(v > 0) || math.IsInf(v, 0) {
-			return nil, fmt.Errorf("%s: %q is not a finite number > 0", flagName, it)
-		}
-		out = append(out, v)
-	}
-	slices.Sort(out)
-	return slices.Compact(out), nil
+// sorted returns v sorted and without repeats.
+func sorted(v []float64) []float64 {
+	v = slices.Clone(v)
+	slices.Sort(v)
+	return slices.Compact(v)
 }
 
 // spec is the exact-gradient training run the measurement starts from.
 func (o *options) spec() *experiment.Spec {
 	return &experiment.Spec{Command: "figure1", Data: o.data, DataDir: o.dataDir, N: 1, K: o.k, Hidden: o.hidden,
-		Structure: "none", Solver: "categorical", Estimator: "exact", Epochs: o.trainEpochs, Batch: trainBatch,
+		Structure: "independent", Solver: "categorical", Estimator: "exact", Epochs: o.trainEpochs, Batch: trainBatch,
 		LR: 1e-3, Seed: o.seed, Eps0: 1, EpsMin: 0.1, Anneal: 1e-5, Threads: o.threads, Limit: o.limit,
 		Out: filepath.Join(o.out, "train")}
 }
@@ -199,12 +163,17 @@ func (o *options) spec() *experiment.Spec {
 // and where the parameters came from.
 func prepare(ctx context.Context, o *options, stderr io.Writer) (*train.Trainer, *experiment.Data, string, error) {
 	s := o.spec()
-	data, t, err := experiment.Setup(s)
+	b, err := experiment.Check(s, nil)
+	if err != nil {
+		return nil, nil, "", cli.Usage(err)
+	}
+	experiment.UseThreads(s.Threads)
+	data, t, err := b.Setup()
 	if err != nil {
 		return nil, nil, "", err
 	}
-	if o.batch > data.Test.Rows {
-		return nil, nil, "", experiment.Usage(fmt.Errorf("-batch %d: larger than the %d test images", o.batch, data.Test.Rows))
+	if o.examples > data.Test.Rows {
+		return nil, nil, "", cli.Usagef("-examples %d: larger than the %d test images", o.examples, data.Test.Rows)
 	}
 	from := o.checkpoint
 	if from == "" {

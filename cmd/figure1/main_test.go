@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"errors"
+	"github.com/argmaxvae/argmaxvae/internal/cli"
 	"image/png"
 	"io"
 	"maps"
@@ -12,7 +14,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/argmaxvae/argmaxvae/internal/experiment"
 	"github.com/argmaxvae/argmaxvae/report"
 )
 
@@ -42,8 +43,8 @@ func TestBadFlags(t *testing.T) {
 		{[]string{"stray"}, "unexpected"},
 	} {
 		out := filepath.Join(t.TempDir(), "out")
-		err := run(append([]string{"-threads", "1", "-out", out}, c.args...), io.Discard, io.Discard)
-		var u experiment.UsageError
+		err := run(context.Background(), append([]string{"-threads", "1", "-out", out}, c.args...), io.Discard, io.Discard)
+		var u cli.UsageError
 		switch {
 		case err == nil:
 			t.Errorf("%q: no error", c.args)
@@ -69,8 +70,8 @@ func TestTinyFigure(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "a")
 	base := []string{"-k", "4", "-hidden", "16", "-train-epochs", "1", "-limit", "200", "-reps", "200",
-		"-batch", "10", "-threads", "1", "-eps", "0.1,1,3", "-tau", "0.5,2"}
-	if err := run(append(base, "-out", out), io.Discard, io.Discard); err != nil {
+		"-examples", "10", "-threads", "1", "-eps", "0.1,1,3", "-tau", "0.5,2"}
+	if err := run(context.Background(), append(base, "-out", out), io.Discard, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range []string{csvFile, mdFile, plotFile, "train/best.bin", "train/metrics.csv"} {
@@ -133,7 +134,12 @@ func TestTinyFigure(t *testing.T) {
 
 	again := filepath.Join(dir, "b")
 	args := append(base, "-out", again, "-checkpoint", filepath.Join(out, "train", "best.bin"))
-	if err := run(args, io.Discard, io.Discard); err != nil {
+	if err := run(context.Background(), args, io.Discard, io.Discard); !cli.IsUsage(err) {
+		t.Errorf("-train-epochs with -checkpoint: %v, want a usage error (nothing is trained)", err)
+	}
+	i := slices.Index(args, "-train-epochs")
+	args = slices.Delete(args, i, i+2)
+	if err := run(context.Background(), args, io.Discard, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(filepath.Join(again, "train")); err == nil {

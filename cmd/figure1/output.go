@@ -88,7 +88,7 @@ func markdown(o *options, results []result, info runInfo) string {
 		"the median gap between an example's two largest encoder scores %.3g. "+
 		"Exact encoder gradients over %d parameters: ‖g_recon‖ = %.4g, ‖g_KL‖ = %.4g, ‖g_ELBO‖ = %.4g. "+
 		"%d steps per setting (seed %d), %s in all.\n\n",
-		o.data, o.hidden, o.k, info.epoch, info.from, o.batch, info.nelbo, info.entropy, math.Log(float64(o.k)), info.gap, info.params, info.recon, info.kl, info.elbo,
+		o.data, o.hidden, o.k, info.epoch, info.from, o.examples, info.nelbo, info.entropy, math.Log(float64(o.k)), info.gap, info.params, info.recon, info.kl, info.elbo,
 		o.reps, o.seed, report.FormatDuration(secondsDuration(info.seconds)))
 	header := []string{"estimator", "ε or τ", "compared with", "bias", "bias of the exact mean", "noise floor", "mean std", "cosine", "seconds"}
 	var rows [][]string

@@ -2,14 +2,15 @@
 // with a structured decoder, reusing cmd/structured's trainer:
 //
 //   - left: an unstructured encoder trained by each estimator (-estimators);
-//   - middle: direct optimization with each encoder structure (-solvers):
-//     independent, supermodular (maxflow) and general-sign (bnb, milp);
+//   - middle: direct optimization with each encoder of -encoders:
+//     independent, complete supermodular (maxflow) and complete with
+//     general signs (bnb, milp), written STRUCTURE[:SIGNS][@SOLVER] as
+//     cmd/structured's -structure, -signs and -solver;
 //   - right: the middle panel's runs against training wall clock.
 //
-// -exact-solvers adds, for the structures it names, direct with the exact
-// perturbed arg max over all 2ⁿ codes (estimator direct-exact, cmd/structured
-// -ftilde exact; n ≤ 16) to the middle and right panels, next to direct
-// with the paper's f̃.
+// -exact-encoders adds, for the encoders it names, direct with the exact
+// perturbed arg max over all 2ⁿ codes (estimator direct-exact; n ≤ 16) to
+// the middle and right panels, next to direct with the paper's f̃.
 //
 // It writes OUT/figure3.png (the three panels), OUT/figure3.csv (one row
 // per run and epoch), OUT/figure3.md (per-run epoch time and solver share)
@@ -23,22 +24,21 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
+	"github.com/argmaxvae/argmaxvae/internal/cli"
 	"github.com/argmaxvae/argmaxvae/internal/experiment"
 	_ "github.com/argmaxvae/argmaxvae/qip" // registers the "milp" solver
 	"github.com/argmaxvae/argmaxvae/report"
 	"github.com/argmaxvae/argmaxvae/train"
 )
 
-func main() {
-	experiment.Exit("figure3", run(os.Args[1:], os.Stdout, os.Stderr))
-}
+func main() { cli.Main("figure3", run) }
 
 type result struct {
 	name, solver, estimator string
@@ -47,106 +47,152 @@ type result struct {
 	sum                     experiment.Summary
 }
 
-func run(args []string, stdout, stderr io.Writer) error {
-	base := &experiment.Spec{Command: "figure3", Data: "fashion", Epochs: 30, EpsMin: 0.1, Out: "results/figure3", K: 2}
-	fs := flag.NewFlagSet("figure3", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	experiment.Flags(fs, base)
-	fs.IntVar(&base.N, "n", 15, "number of binary latents")
-	fs.IntVar(&base.Samples, "samples", 1, "Gumbel-Max samples per test example")
-	fs.IntVar(&base.ExactKL, "kl-exact", 500, "test examples for the exact Gibbs KL of pairwise encoders")
-	ests := fs.String("estimators", "direct,direct-none,gsm,arm,disarm,reinforce,rebar,relax", "estimators for the unstructured encoder (left panel); direct-none and direct-analytic are direct with -direct-kl none or analytic")
-	solvers := fs.String("solvers", "independent,maxflow,bnb,milp", "encoder structures for direct (middle and right panels)")
-	milpEpochs := fs.Int("milp-epochs", 1, "epochs for the MILP encoder (timing only)")
-	exactSolvers := fs.String("exact-solvers", "", "encoder structures also trained with direct-exact (the exact perturbed arg max over all 2ⁿ codes instead of f̃, n ≤ 16; every code is decoded every step), e.g. maxflow,bnb")
-	if err := experiment.Parse(fs, args); err != nil {
+// An encoder is one item of -encoders: STRUCTURE[:SIGNS][@SOLVER], in
+// cmd/structured's words (complete:general@bnb is -structure complete
+// -signs general -solver bnb). label names its runs: the solver, or the
+// whole item when two encoders share a solver.
+type encoder struct {
+	structure, signs, solver, label string
+}
+
+func parseEncoders(flag string, items []string, base *experiment.Spec) ([]encoder, error) {
+	var out []encoder
+	count := map[string]int{}
+	for _, it := range items {
+		rest, solver, _ := strings.Cut(it, "@")
+		structure, signs, _ := strings.Cut(rest, ":")
+		if !slices.Contains(experiment.Structures(), structure) {
+			return nil, fmt.Errorf("%s: %q: want STRUCTURE[:SIGNS][@SOLVER] with a structure of %s", flag, it, strings.Join(experiment.Structures(), ", "))
+		}
+		out = append(out, encoder{structure, signs, solver, it})
+	}
+	for i := range out {
+		s := out[i].spec(base)
+		s.Estimator = "direct"
+		if _, err := experiment.Check(s, nil); err != nil {
+			return nil, fmt.Errorf("%s %s: %w", flag, out[i].label, err)
+		}
+		out[i].solver = s.Solver
+		count[s.Solver]++
+	}
+	for i := range out {
+		if count[out[i].solver] == 1 {
+			out[i].label = out[i].solver
+		} else {
+			out[i].label = strings.NewReplacer(":", "-", "@", "-").Replace(out[i].label)
+		}
+	}
+	return out, nil
+}
+
+// spec returns a copy of base with the encoder's structure.
+func (e encoder) spec(base *experiment.Spec) *experiment.Spec {
+	s := *base
+	s.Structure, s.Signs, s.Solver = e.structure, e.signs, e.solver
+	return &s
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	base := &experiment.Spec{Command: "figure3", K: 2, DirectKL: "folded"}
+	fs := cli.NewFlagSet("figure3", stderr)
+	experiment.DataFlags(fs, base, "fashion")
+	experiment.TrainingFlags(fs, base, 30)
+	fs.BoolVar(&base.Relaxed, "relaxed", false, "gsm: feed the relaxed sample to the decoder instead of straight-through")
+	cli.IntIn(fs, &base.N, "n", 15, 1, 1<<24, "", "number of binary latents")
+	experiment.EvalFlags(fs, base)
+	cli.Out(fs, &base.Out, "results/figure3")
+	ests := cli.Strings(fs, "estimators", []string{"direct", "direct-none", "gsm", "arm", "disarm", "reinforce", "rebar", "relax"}, "estimators for the unstructured encoder (left panel): "+strings.Join(experiment.GridEstimators(), ", "))
+	encs := cli.Strings(fs, "encoders", []string{"independent", "complete@maxflow", "complete:general@bnb", "complete:general@milp"}, "encoders trained with direct (middle and right panels): STRUCTURE[:SIGNS][@SOLVER] as cmd/structured's -structure, -signs and -solver")
+	milpEpochs := fs.Int("milp-epochs", 1, "epochs for encoders solved by MILP (timing only)")
+	exact := cli.Strings(fs, "exact-encoders", nil, "encoders also trained with direct-exact (the exact perturbed arg max over all 2ⁿ codes instead of f̃, n ≤ 16; every code is decoded every step), e.g. complete@maxflow")
+	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
-	// Check the shared flags before loading anything.
-	check := *base
-	check.Solver, check.Structure, check.Estimator = "independent", "none", "direct"
-	experiment.Prepare(&check)
-	if err := check.Validate(); err != nil {
-		return experiment.Usage(err)
+	if *milpEpochs < 1 {
+		return cli.Usagef("-milp-epochs %d: want ≥ 1", *milpEpochs)
 	}
-	for _, sv := range experiment.SplitList(*exactSolvers) {
-		c := *base
-		c.Solver, c.Estimator = sv, "direct-exact"
-		var err error
-		if c.Structure, err = experiment.StructureOf(sv); err != nil {
-			return experiment.Usage(err)
+	middle, err := parseEncoders("-encoders", *encs, base)
+	if err != nil {
+		return cli.Usage(err)
+	}
+	exactEncs, err := parseEncoders("-exact-encoders", *exact, base)
+	if err != nil {
+		return cli.Usage(err)
+	}
+	// Check every run's spec before loading anything.
+	type job struct {
+		s     *experiment.Spec
+		label string
+		est   string
+		panel string
+	}
+	var jobs []job
+	add := func(e encoder, est, panel string) error {
+		s := e.spec(base)
+		if err := s.SetGridEstimator(est); err != nil {
+			return err
 		}
-		if err := c.Validate(); err != nil {
-			return experiment.Usage(fmt.Errorf("-exact-solvers %s: %w", sv, err))
+		if s.Solver == "milp" {
+			s.Epochs = min(s.Epochs, *milpEpochs)
+		}
+		s.Out = filepath.Join(base.Out, e.label+"-"+est)
+		if _, err := experiment.Check(s, nil); err != nil {
+			return fmt.Errorf("%s/%s: %w", e.label, est, err)
+		}
+		jobs = append(jobs, job{s, e.label, est, panel})
+		return nil
+	}
+	for _, est := range *ests {
+		if err := add(encoder{structure: "independent", label: "independent"}, est, "left"); err != nil {
+			return cli.Usage(err)
 		}
 	}
+	for _, e := range middle {
+		if err := add(e, "direct", "middle"); err != nil {
+			return cli.Usage(err)
+		}
+	}
+	for _, e := range exactEncs {
+		if err := add(e, "direct-exact", "middle"); err != nil {
+			return cli.Usage(err)
+		}
+	}
+	experiment.UseThreads(base.Threads)
 	data, err := experiment.LoadData(base.Data, base.DataDir, base.Dynamic, base.Seed, base.Limit)
 	if err != nil {
 		return err
 	}
-	ctx, stop := experiment.Interruptible()
-	defer stop()
 	var results []*result
-	do := func(solver, est, panel string) error {
-		for _, r := range results {
-			if r.solver == solver && r.estimator == est {
-				r.panel = "both"
-				return nil
-			}
+	for _, j := range jobs {
+		if r := find(results, j.label, j.est); r != nil {
+			r.panel = "both"
+			continue
 		}
-		s := *base
-		s.Solver, s.Estimator, s.DirectKL = solver, est, "folded"
-		if kl, ok := strings.CutPrefix(est, "direct-"); ok && est != "direct-exact" {
-			s.Estimator, s.DirectKL = "direct", kl
-		}
-		if solver == "milp" {
-			s.Epochs = min(s.Epochs, *milpEpochs)
-		}
-		var err error
-		if s.Structure, err = experiment.StructureOf(solver); err != nil {
-			return experiment.Usage(err)
-		}
-		s.Out = filepath.Join(base.Out, solver+"-"+est)
-		if err := s.Validate(); err != nil {
-			return experiment.Usage(fmt.Errorf("%s/%s: %w", solver, est, err))
-		}
-		experiment.Prepare(&s)
-		res, err := runOne(ctx, &s, data, stderr)
+		res, err := runOne(ctx, j.s, data, j.label, j.est, stderr)
 		if err != nil {
-			return fmt.Errorf("%s/%s: %w", solver, est, err)
+			return fmt.Errorf("%s/%s: %w", j.label, j.est, err)
 		}
-		res.panel = panel
+		res.panel = j.panel
 		results = append(results, res)
-		fmt.Fprintf(stdout, "%-12s %-10s test %.2f after %d epochs, %.2f s/epoch, %.1f%% solver\n", solver, est,
+		fmt.Fprintf(stdout, "%-12s %-10s test %.2f after %d epochs, %.2f s/epoch, %.1f%% solver\n", j.label, j.est,
 			res.sum.FinalTest, res.sum.Epochs, res.sum.SecondsPerEpoch, 100*res.sum.SolverSeconds/max(res.sum.WallSeconds, 1e-9))
-		return nil
-	}
-	for _, e := range experiment.SplitList(*ests) {
-		if err := do("independent", e, "left"); err != nil {
-			return err
-		}
-	}
-	for _, sv := range experiment.SplitList(*solvers) {
-		if err := do(sv, "direct", "middle"); err != nil {
-			return err
-		}
-	}
-	for _, sv := range experiment.SplitList(*exactSolvers) {
-		if err := do(sv, "direct-exact", "middle"); err != nil {
-			return err
-		}
 	}
 	return write(base.Out, results, stdout)
 }
 
+func find(results []*result, label, est string) *result {
+	for _, r := range results {
+		if r.solver == label && r.estimator == est {
+			return r
+		}
+	}
+	return nil
+}
+
 // runOne trains one configuration (or reuses a finished run) and returns
 // its per-epoch history from metrics.csv.
-func runOne(ctx context.Context, s *experiment.Spec, data *experiment.Data, log io.Writer) (*result, error) {
-	est := s.Estimator
-	if est == "direct" && s.DirectKL != "folded" {
-		est += "-" + s.DirectKL
-	}
-	res := &result{name: s.Solver + "/" + est, solver: s.Solver, estimator: est}
+func runOne(ctx context.Context, s *experiment.Spec, data *experiment.Data, label, est string, log io.Writer) (*result, error) {
+	res := &result{name: label + "/" + est, solver: label, estimator: est}
 	sum, err := experiment.RunOrReuse(ctx, s, data, func(t *train.Trainer) *experiment.Run {
 		return experiment.StructuredRun(s, data, t, log, true)
 	})

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+	"github.com/argmaxvae/argmaxvae/internal/cli"
 	"io"
 	"os"
 	"path/filepath"
@@ -15,9 +17,9 @@ func TestFigure3SmallGrid(t *testing.T) {
 		t.Skip("trains on Fashion-MNIST")
 	}
 	out := t.TempDir()
-	args := []string{"-n", "5", "-limit", "200", "-epochs", "2", "-threads", "2", "-kl-exact", "10",
-		"-estimators", "direct,arm", "-solvers", "independent,maxflow,milp", "-out", out}
-	if err := run(args, io.Discard, io.Discard); err != nil {
+	args := []string{"-n", "5", "-limit", "200", "-epochs", "2", "-threads", "0", "-kl-exact", "10",
+		"-estimators", "direct,arm", "-encoders", "independent,complete@maxflow,complete:general@milp", "-out", out}
+	if err := run(context.Background(), args, io.Discard, io.Discard); err != nil {
 		if strings.Contains(err.Error(), "fashion") {
 			t.Skip(err)
 		}
@@ -41,5 +43,27 @@ func TestFigure3SmallGrid(t *testing.T) {
 	}
 	if st, err := os.Stat(filepath.Join(out, "figure3.png")); err != nil || st.Size() == 0 {
 		t.Errorf("figure3.png: %v", err)
+	}
+}
+
+// The grid exposes only the flags it honours: the estimator of each run is
+// set by the panels, so -estimator, -direct-kl and the old -solvers are
+// unknown flags; an encoder list is checked before any data is read.
+func TestFigure3Refusals(t *testing.T) {
+	for _, args := range [][]string{
+		{"-estimator", "gsm"},
+		{"-direct-kl", "none"},
+		{"-kl-grad", "true"},
+		{"-solvers", "maxflow"},
+		{"-encoders", "forest"},
+		{"-encoders", "complete@viterbi"},
+		{"-encoders", "complete:positive"},
+		{"-estimators", "direct-exact-none"},
+		{"-exact-encoders", "complete", "-n", "17", "-kl-exact", "0"},
+	} {
+		err := run(context.Background(), append(args, "-data-dir", t.TempDir(), "-out", t.TempDir()), io.Discard, io.Discard)
+		if !cli.IsUsage(err) {
+			t.Errorf("%q: err %v, want a usage error", args, err)
+		}
 	}
 }

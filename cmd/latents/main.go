@@ -26,7 +26,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"image"
 	"image/color"
@@ -39,6 +38,7 @@ import (
 	"strconv"
 
 	"github.com/argmaxvae/argmaxvae/dataset"
+	"github.com/argmaxvae/argmaxvae/internal/cli"
 	"github.com/argmaxvae/argmaxvae/internal/experiment"
 	"github.com/argmaxvae/argmaxvae/internal/runfolder"
 	"github.com/argmaxvae/argmaxvae/nn"
@@ -52,12 +52,7 @@ const (
 	TraversalsFile = "traversals.png"
 )
 
-func main() {
-	ctx, stop := experiment.Interruptible()
-	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	experiment.Exit("latents", err)
-}
+func main() { cli.Main("latents", run) }
 
 // options are the command's flags.
 type options struct {
@@ -68,30 +63,20 @@ type options struct {
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("latents", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.NewFlagSet("latents", stderr)
 	var o options
 	fs.StringVar(&o.run, "run", "", "a training run folder (config.json and best.bin, or model.bin)")
 	fs.StringVar(&o.model, "model", "", "the model in the run folder: a model file or a checkpoint (default: model.bin if present, else best.bin, else checkpoint.bin)")
 	fs.StringVar(&o.out, "out", "", "output folder (default: RUN/latents)")
-	fs.IntVar(&o.images, "images", 4, "test images whose codes are traversed")
-	fs.IntVar(&o.latents, "latents", 32, "latents traversed in traversals.png: the first ones, at most this many (0: all)")
-	fs.IntVar(&o.scale, "scale", 2, "pixels per image pixel in traversals.png")
-	fs.IntVar(&o.threads, "threads", 0, "BLAS threads and solver workers (0: all CPUs)")
-	if err := experiment.Parse(fs, args); err != nil {
+	cli.IntIn(fs, &o.images, "images", 4, 1, 1<<20, "", "test images whose codes are traversed")
+	cli.IntIn(fs, &o.latents, "latents", 32, 0, 1<<24, "", "latents traversed in traversals.png: the first ones, at most this many (0: all)")
+	cli.IntIn(fs, &o.scale, "scale", 2, 1, 8, "", "pixels per image pixel in traversals.png")
+	cli.Threads(fs, &o.threads)
+	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
-	switch {
-	case o.run == "":
-		return experiment.Usage(errors.New("-run is required"))
-	case o.images < 1:
-		return experiment.Usage(fmt.Errorf("-images %d: want ≥ 1", o.images))
-	case o.latents < 0:
-		return experiment.Usage(fmt.Errorf("-latents %d: want ≥ 0 (0: all)", o.latents))
-	case o.scale < 1 || o.scale > 8:
-		return experiment.Usage(fmt.Errorf("-scale %d: want 1 to 8", o.scale))
-	case o.threads < 0:
-		return experiment.Usage(fmt.Errorf("-threads %d: want ≥ 0", o.threads))
+	if o.run == "" {
+		return cli.Usagef("-run is required")
 	}
 	if o.out == "" {
 		o.out = filepath.Join(o.run, "latents")
@@ -100,15 +85,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	spec.Threads = o.threads
-	experiment.Prepare(spec)
+	spec.Threads = experiment.UseThreads(o.threads)
+	built, err := experiment.Check(spec, nil)
+	if err != nil {
+		return cli.Usagef("-run: %s: %w", experiment.ConfigFile, err)
+	}
 	sp, err := dataset.Load(spec.Data, dataset.Options{Dir: spec.DataDir, Seed: spec.Seed})
 	if err != nil {
 		return err
 	}
 	test := sp.Test
 	x := nn.Mat{Rows: test.N, Cols: test.D, Data: test.X[:test.N*test.D]}
-	v, from, err := loadModel(o.run, o.model, spec, x.Cols)
+	v, from, err := loadModel(o.run, o.model, built, x.Cols)
 	if err != nil {
 		return err
 	}
@@ -153,7 +141,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 func readSpec(dir string) (*experiment.Spec, error) {
 	b, err := os.ReadFile(filepath.Join(dir, experiment.ConfigFile))
 	if err != nil {
-		return nil, experiment.Usage(fmt.Errorf("-run: %w", err))
+		return nil, cli.Usage(fmt.Errorf("-run: %w", err))
 	}
 	s := &experiment.Spec{}
 	if err := json.Unmarshal(b, s); err != nil {
@@ -165,7 +153,8 @@ func readSpec(dir string) (*experiment.Spec, error) {
 // loadModel returns the run's VAE and the file it came from: a model file
 // read on its own (checked against the data width), or the VAE that
 // config.json builds with a checkpoint's parameters.
-func loadModel(dir, name string, s *experiment.Spec, width int) (*train.VAE, string, error) {
+func loadModel(dir, name string, built *experiment.Built, width int) (*train.VAE, string, error) {
+	s := built.Spec
 	if name == "" {
 		for _, n := range []string{train.ModelFile, experiment.BestFile, experiment.CheckpointFile} {
 			if _, err := os.Stat(filepath.Join(dir, n)); err == nil {
@@ -174,13 +163,13 @@ func loadModel(dir, name string, s *experiment.Spec, width int) (*train.VAE, str
 			}
 		}
 		if name == "" {
-			return nil, "", experiment.Usage(fmt.Errorf("-run %s: no %s, %s or %s", dir, train.ModelFile, experiment.BestFile, experiment.CheckpointFile))
+			return nil, "", cli.Usage(fmt.Errorf("-run %s: no %s, %s or %s", dir, train.ModelFile, experiment.BestFile, experiment.CheckpointFile))
 		}
 	}
 	path := filepath.Join(dir, name)
 	b, err := runfolder.ReadState(path) // a run checkpoint's last state, or the whole file
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, "", experiment.Usage(fmt.Errorf("-model: %w", err))
+		return nil, "", cli.Usage(fmt.Errorf("-model: %w", err))
 	} else if err != nil {
 		return nil, "", err
 	}
@@ -192,7 +181,7 @@ func loadModel(dir, name string, s *experiment.Spec, width int) (*train.VAE, str
 		return v, path, nil
 	}
 	// A checkpoint: the networks config.json describes, its parameters.
-	v, err := experiment.Build(s, width)
+	v, err := built.VAE(width)
 	if err != nil {
 		return nil, "", fmt.Errorf("%s: %w", filepath.Join(dir, experiment.ConfigFile), err)
 	}

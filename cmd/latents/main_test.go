@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/argmaxvae/argmaxvae/internal/cli"
 	"image/png"
 	"io"
 	"os"
@@ -31,7 +32,7 @@ func TestBadFlags(t *testing.T) {
 		{"-run", dir, "extra"},
 	} {
 		err := run(context.Background(), args, io.Discard, io.Discard)
-		var u experiment.UsageError
+		var u cli.UsageError
 		if !errors.As(err, &u) {
 			t.Errorf("%q: err = %v, want a usage error", args, err)
 		}
@@ -46,7 +47,7 @@ func mnistRun(t *testing.T) (string, *train.VAE) {
 	dir := t.TempDir()
 	s := &experiment.Spec{Command: "structured", Data: "mnist", Estimator: "direct", Epochs: 1, Eps0: 1, EpsMin: 0.1,
 		N: 6, K: 3, Structure: "chain", Solver: "viterbi", Batch: 100, LR: 1e-3, Seed: 3, Hidden: 8, Threads: 1, Out: dir}
-	v, err := experiment.Build(s, 784)
+	v, err := buildVAE(s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +163,7 @@ func TestMismatchedCheckpoint(t *testing.T) {
 	}
 	s := &experiment.Spec{Data: "mnist", Estimator: "direct", Epochs: 1, Eps0: 1, EpsMin: 0.1,
 		N: 6, K: 3, Structure: "chain", Batch: 100, LR: 1e-3, Seed: 3, Hidden: 9, Threads: 1}
-	other, err := experiment.Build(s, 784)
+	other, err := buildVAE(s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,4 +193,13 @@ func pngSize(t *testing.T, path string) (int, int) {
 		t.Fatal(err)
 	}
 	return img.Bounds().Dx(), img.Bounds().Dy()
+}
+
+// buildVAE checks s and builds its model for 784-pixel images.
+func buildVAE(s *experiment.Spec) (*train.VAE, error) {
+	b, err := experiment.Check(s, nil)
+	if err != nil {
+		return nil, err
+	}
+	return b.VAE(784)
 }

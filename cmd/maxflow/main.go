@@ -25,8 +25,7 @@ package main
 
 import (
 	"bufio"
-	"errors"
-	"flag"
+	"context"
 	"fmt"
 	"io"
 	"math"
@@ -35,30 +34,20 @@ import (
 	"strings"
 	"time"
 
+	"github.com/argmaxvae/argmaxvae/internal/cli"
 	"github.com/argmaxvae/argmaxvae/maxflow"
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	cli.Main("maxflow", func(_ context.Context, args []string, stdout, stderr io.Writer) error {
+		return solve(args, os.Stdin, stdout, stderr)
+	})
 }
 
-// errUsage marks flag errors (exit status 2).
-var errUsage = errors.New("usage")
-
 // run is the whole command, with its arguments and streams passed in; it
-// returns the exit status.
+// returns the exit status (see cli.Status).
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	err := solve(args, stdin, stdout, stderr)
-	switch {
-	case err == nil:
-		return 0
-	case errors.Is(err, errUsage):
-		return 2
-	default:
-		// Errors of package maxflow start with "maxflow: " too; say it once.
-		fmt.Fprintln(stderr, "maxflow:", err)
-		return 1
-	}
+	return cli.Report("maxflow", solve(args, stdin, stdout, stderr), stderr)
 }
 
 // inputError is an error about the input named name. Its message drops the
@@ -86,37 +75,31 @@ func formatFlow(f float64) string {
 }
 
 func solve(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("maxflow", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.NewFlagSet("maxflow", stderr)
 	inPath := fs.String("in", "", "DIMACS max-flow file (- for standard input)")
 	backend := fs.String("backend", "bk", "solver: bk (Boykov–Kolmogorov), pbk (parallel BK), ibfs (incremental breadth-first search) or yourbasic (Edmonds–Karp)")
 	workers := fs.Int("workers", 0, "pbk only: goroutines (0: GOMAXPROCS)")
 	scale := fs.Float64("scale", 1, "yourbasic only: capacity multiplier before rounding to integers")
 	cutPath := fs.String("cut", "", "write the source-side node ids (1-based) to this file")
 	gen := fs.String("gen", "", "write the WxH segmentation grid as DIMACS to -out instead of solving")
-	seed := fs.Uint64("seed", 1, "-gen only: the grid's random seed")
-	outPath := fs.String("out", "", "-gen only: output file (- for standard output)")
-	if err := fs.Parse(args); err != nil {
-		return errUsage
+	var seed uint64
+	var outPath string
+	cli.Seed(fs, &seed)
+	fs.StringVar(&outPath, "out", "", "-gen only: output file (- for standard output)")
+	if err := cli.Parse(fs, args); err != nil {
+		return err
 	}
-	usage := func(format string, a ...any) error {
-		fmt.Fprintf(stderr, "maxflow: "+format+"\n", a...)
-		fs.Usage()
-		return errUsage
-	}
-	if fs.NArg() > 0 {
-		return usage("unexpected arguments %q", fs.Args())
-	}
+	usage := cli.Usagef
 	if *gen != "" {
 		var w, h int
 		if n, err := fmt.Sscanf(*gen, "%dx%d", &w, &h); err != nil || n != 2 || w < 1 || h < 1 || w > 1<<14 || h > 1<<14 ||
 			fmt.Sprintf("%dx%d", w, h) != *gen {
 			return usage("-gen wants WxH with 1 ≤ W, H ≤ 16384, got %q", *gen)
 		}
-		if *outPath == "" || *inPath != "" {
+		if outPath == "" || *inPath != "" {
 			return usage("-gen needs -out FILE (or -out -) and no -in")
 		}
-		return writeGrid(*outPath, stdout, maxflow.SegmentationGrid(*seed, w, h))
+		return writeGrid(outPath, stdout, maxflow.SegmentationGrid(seed, w, h))
 	}
 	if *inPath == "" {
 		return usage("missing -in FILE (or -in - for standard input)")

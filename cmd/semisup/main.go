@@ -10,7 +10,7 @@
 //
 // Schedule: every step takes -batch unlabelled images (every training image,
 // once per epoch) and -label-batch labelled ones cycled in a fresh order
-// each epoch; ε (or τ) anneals from 1 to 0.1 at -anneal-rate per step
+// each epoch; ε (or τ) anneals from 1 to 0.1 at -anneal per step
 // (updated every 1000 steps).
 //
 // It writes OUT/config.json, OUT/metrics.csv (per epoch: training loss,
@@ -23,12 +23,8 @@
 package main
 
 import (
-	"os"
-
-	"github.com/argmaxvae/argmaxvae/internal/experiment"
+	"github.com/argmaxvae/argmaxvae/internal/cli"
 	"github.com/argmaxvae/argmaxvae/internal/semirun"
 )
 
-func main() {
-	experiment.Exit("semisup", semirun.Run(os.Args[1:], os.Stdout, os.Stderr))
-}
+func main() { cli.Main("semisup", semirun.Run) }

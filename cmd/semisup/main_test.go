@@ -2,11 +2,12 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
+	"github.com/argmaxvae/argmaxvae/internal/cli"
 	"strings"
 	"testing"
 
-	"github.com/argmaxvae/argmaxvae/internal/experiment"
 	"github.com/argmaxvae/argmaxvae/internal/semirun"
 )
 
@@ -28,8 +29,8 @@ func TestBadFlagsRefusedBeforeData(t *testing.T) {
 	} {
 		dir := t.TempDir()
 		var out, errb bytes.Buffer
-		err := semirun.Run(append(strings.Fields(c.args), "-out", dir), &out, &errb)
-		var u experiment.UsageError
+		err := semirun.Run(context.Background(), append(strings.Fields(c.args), "-out", dir), &out, &errb)
+		var u cli.UsageError
 		if !errors.As(err, &u) || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v, want a usage error naming %q", c.args, err, c.want)
 		}
@@ -43,21 +44,21 @@ func TestRunAndResume(t *testing.T) {
 	dir := t.TempDir()
 	args := []string{"-data", "mnist", "-labels", "20", "-epochs", "1", "-limit", "1000", "-out", dir}
 	var out, errb bytes.Buffer
-	if err := semirun.Run(args, &out, &errb); err != nil {
+	if err := semirun.Run(context.Background(), args, &out, &errb); err != nil {
 		t.Fatalf("%v\n%s", err, errb.String())
 	}
 	if !strings.Contains(out.String(), "test accuracy") {
 		t.Fatalf("output %q", out.String())
 	}
-	if err := semirun.Run(args, &out, &errb); err == nil || !strings.Contains(err.Error(), "-resume") {
+	if err := semirun.Run(context.Background(), args, &out, &errb); err == nil || !strings.Contains(err.Error(), "-resume") {
 		t.Fatalf("second run in a used folder: %v", err)
 	}
 	other := append(append([]string(nil), args...), "-resume", "-lr", "0.002")
-	if err := semirun.Run(other, &out, &errb); err == nil || !strings.Contains(err.Error(), "different run") {
+	if err := semirun.Run(context.Background(), other, &out, &errb); err == nil || !strings.Contains(err.Error(), "different run") {
 		t.Fatalf("resume with another -lr: %v", err)
 	}
 	more := []string{"-data", "mnist", "-labels", "20", "-epochs", "1", "-limit", "1000", "-out", dir, "-resume"}
-	if err := semirun.Run(more, &out, &errb); err != nil {
+	if err := semirun.Run(context.Background(), more, &out, &errb); err != nil {
 		t.Fatalf("resume: %v", err)
 	}
 }

@@ -14,8 +14,8 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
-	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -25,6 +25,7 @@ import (
 
 	"github.com/argmaxvae/argmaxvae/argmax"
 	"github.com/argmaxvae/argmaxvae/bench"
+	"github.com/argmaxvae/argmaxvae/internal/cli"
 	"github.com/argmaxvae/argmaxvae/maxflow"
 	"github.com/argmaxvae/argmaxvae/qip"
 )
@@ -146,38 +147,41 @@ func structureCases() ([]structureCase, error) {
 	}, nil
 }
 
-func main() {
-	out := flag.String("out", "results/solvers", "directory for solvers.csv")
-	quick := flag.Bool("quick", false, "only the n = 15 rows")
-	seed := flag.Uint64("seed", 1, "random seed for the models")
-	qpboCross := flag.Bool("qpbo-crossover", false, "instead: time branch and bound against QPBO on general-sign models both can solve (Choose's thresholds)")
-	qpboScale := flag.Bool("qpbo-scaling", false, "instead: QPBO scaling table on chains, grids and sparse graphs (markdown)")
-	count := flag.Int("count", 5, "models per row for -qpbo-crossover and -qpbo-scaling")
-	sizes := flag.String("sizes", "100,1000,10000", "sizes for -qpbo-scaling")
-	negs := flag.String("p", "0.1,0.5", "fractions of negative pair weights for -qpbo-scaling")
-	pairScale := flag.String("pair-scale", "1", "pair weight scales for -qpbo-scaling (weights scale·|N(0,1)|, unaries N(0,1))")
-	flag.Parse()
-	if flag.NArg() > 0 {
-		fmt.Fprintf(os.Stderr, "solverbench: unexpected arguments %q\n", flag.Args())
-		os.Exit(2)
+func main() { cli.Main("solverbench", command) }
+
+// command parses the flags and runs the table, or one of the QPBO tables.
+func command(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := cli.NewFlagSet("solverbench", stderr)
+	var out string
+	var seed uint64
+	cli.Out(fs, &out, "results/solvers")
+	cli.Seed(fs, &seed)
+	quick := fs.Bool("quick", false, "only the n = 15 rows")
+	qpboCross := fs.Bool("qpbo-crossover", false, "instead: time branch and bound against QPBO on general-sign models both can solve (Choose's thresholds)")
+	qpboScale := fs.Bool("qpbo-scaling", false, "instead: QPBO scaling table on chains, grids and sparse graphs (markdown)")
+	var count int
+	cli.IntIn(fs, &count, "count", 5, 1, 1<<20, "", "models per row for -qpbo-crossover and -qpbo-scaling")
+	sizes := cli.Ints(fs, "sizes", []int{100, 1000, 10000}, 2, "sizes for -qpbo-scaling")
+	negs := cli.Floats(fs, "p", []float64{0.1, 0.5}, "fractions of negative pair weights for -qpbo-scaling (in (0, 1])")
+	pairScale := cli.Floats(fs, "pair-scale", []float64{1}, "pair weight scales for -qpbo-scaling (weights scale·|N(0,1)|, unaries N(0,1))")
+	if err := cli.Parse(fs, args); err != nil {
+		return err
 	}
-	if *qpboCross || *qpboScale {
-		var err error
-		if *qpboCross {
-			err = runQPBOCrossover(os.Stdout, *seed, *count)
-		} else {
-			err = runScalingFlags(os.Stdout, *seed, *count, *sizes, *negs, *pairScale)
+	if *qpboCross && *qpboScale {
+		return cli.Usagef("-qpbo-crossover and -qpbo-scaling: choose one")
+	}
+	for _, p := range *negs {
+		if p > 1 {
+			return cli.Usagef("-p %v: want a fraction in (0, 1]", p)
 		}
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "solverbench:", err)
-			os.Exit(1)
-		}
-		return
 	}
-	if err := run(*out, *quick, *seed, os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "solverbench:", err)
-		os.Exit(1)
+	switch {
+	case *qpboCross:
+		return runQPBOCrossover(stdout, seed, count)
+	case *qpboScale:
+		return runQPBOScaling(stdout, seed, count, *sizes, *negs, *pairScale)
 	}
+	return run(out, *quick, seed, stdout)
 }
 
 func run(out string, quick bool, seed uint64, w io.Writer) error {

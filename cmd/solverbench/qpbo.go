@@ -6,7 +6,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"strconv"
-	"strings"
 
 	"github.com/argmaxvae/argmaxvae/argmax"
 	"github.com/argmaxvae/argmaxvae/bench"
@@ -162,36 +161,4 @@ func shortErr(err error) string {
 		s = s[:140] + "…"
 	}
 	return s
-}
-
-// runScalingFlags parses the -sizes and -p lists and runs runQPBOScaling.
-func runScalingFlags(w io.Writer, seed uint64, count int, sizes, negs, scaleList string) error {
-	var ns []int
-	for _, f := range strings.Split(sizes, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n < 2 {
-			return fmt.Errorf("-sizes: bad size %q (want integers ≥ 2, comma separated)", f)
-		}
-		ns = append(ns, n)
-	}
-	var ps []float64
-	for _, f := range strings.Split(negs, ",") {
-		p, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
-		if err != nil || !(p >= 0 && p <= 1) {
-			return fmt.Errorf("-p: bad fraction %q (want numbers in [0,1], comma separated)", f)
-		}
-		ps = append(ps, p)
-	}
-	var scales []float64
-	for _, f := range strings.Split(scaleList, ",") {
-		c, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
-		if err != nil || !(c > 0) || math.IsInf(c, 0) {
-			return fmt.Errorf("-pair-scale: bad scale %q (want finite numbers > 0, comma separated)", f)
-		}
-		scales = append(scales, c)
-	}
-	if count < 1 {
-		return fmt.Errorf("-count = %d, want ≥ 1", count)
-	}
-	return runQPBOScaling(w, seed, count, ns, ps, scales)
 }

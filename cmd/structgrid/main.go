@@ -28,22 +28,20 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"math"
 	"os"
 	"path/filepath"
-	"strconv"
+	"strings"
 
+	"github.com/argmaxvae/argmaxvae/internal/cli"
 	"github.com/argmaxvae/argmaxvae/internal/experiment"
 	"github.com/argmaxvae/argmaxvae/report"
 	"github.com/argmaxvae/argmaxvae/train"
 )
 
-func main() {
-	experiment.Exit("structgrid", run(os.Args[1:], os.Stdout, os.Stderr))
-}
+func main() { cli.Main("structgrid", run) }
 
 // cell is one trained configuration.
 type cell struct {
@@ -54,41 +52,42 @@ type cell struct {
 	sum                  experiment.Summary
 }
 
-func run(args []string, stdout, stderr io.Writer) error {
-	base := &experiment.Spec{Command: "structgrid", Data: "mnist", Epochs: 5, EpsMin: 0.1, Out: "results/structgrid", K: 2}
-	fs := flag.NewFlagSet("structgrid", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	experiment.Flags(fs, base)
-	structures := fs.String("structures", "subset,matching,tree", "structures to train: subset, matching, tree")
-	subsetEsts := fs.String("subset-estimators", "direct,imle,imle-sog,perturbed,st-topk", "estimators for the subset latent")
-	ests := fs.String("estimators", "direct,imle,perturbed", "estimators for the matching and tree latents")
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	base := &experiment.Spec{Command: "structgrid", K: 2, Samples: 1}
+	fs := cli.NewFlagSet("structgrid", stderr)
+	experiment.DataFlags(fs, base, "mnist")
+	experiment.TrainingFlags(fs, base, 5)
+	cli.Out(fs, &base.Out, "results/structgrid")
+	structures := cli.Strings(fs, "structures", []string{"subset", "matching", "tree"}, "structures to train: subset, matching, tree")
+	subsetEsts := cli.Strings(fs, "subset-estimators", []string{"direct", "imle", "imle-sog", "perturbed", "st-topk"}, "estimators for the subset latent")
+	ests := cli.Strings(fs, "estimators", []string{"direct", "imle", "perturbed"}, "estimators for the matching and tree latents: "+strings.Join(experiment.GridEstimators(), ", "))
 	subsetN := fs.Int("subset-n", 20, "subset: items per latent variable")
 	subsetK := fs.Int("subset-k", 10, "subset: items chosen per latent variable")
 	parts := fs.Int("subset-parts", 20, "subset: latent variables (independent subsets)")
 	matchingN := fs.Int("matching-n", 6, "matching: permutations of this many items (n! codes, enumerated for −log p(x))")
-	treeNodes := fs.String("tree-nodes", "6,8", "tree: comma-separated node counts, one latent each: spanning trees of the complete graph on n nodes (n(n−1)/2 edge bits; enumerated for −log p(x) up to 6 nodes, importance-weighted with the exact matrix-tree proposal beyond)")
-	iw := fs.Int("iw-samples", 100, "subset: importance samples per test image for −log p(x) (last epoch)")
-	if err := experiment.Parse(fs, args); err != nil {
+	treeNodes := cli.Ints(fs, "tree-nodes", []int{6, 8}, 2, "tree: comma-separated node counts, one latent each: spanning trees of the complete graph on n nodes (n(n−1)/2 edge bits; enumerated for −log p(x) up to 6 nodes, importance-weighted with the exact matrix-tree proposal beyond)")
+	cli.IntIn(fs, &base.IWSamples, "iw-samples", 100, 0, 1<<24, "", "subset: importance samples per test image for −log p(x) (last epoch)")
+	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
-	base.IWSamples, base.Samples = *iw, 1
 	var cells []*cell
-	for _, st := range experiment.SplitList(*structures) {
+	for _, st := range *structures {
 		list := *ests
 		if st == "subset" {
 			list = *subsetEsts
 		}
-		sizes := []string{""} // tree: one latent per node count
+		sizes := []int{0} // tree: one latent per node count
 		if st == "tree" {
-			if sizes = experiment.SplitList(*treeNodes); len(sizes) == 0 {
-				return experiment.Usage(fmt.Errorf("-tree-nodes: no node count"))
-			}
+			sizes = *treeNodes
 		}
 		for _, size := range sizes {
-			for _, est := range experiment.SplitList(list) {
+			for _, est := range list {
 				c := &cell{structure: st, estimator: est, spec: *base}
 				s := &c.spec
-				s.Estimator = est
+				if err := s.SetGridEstimator(est); err != nil {
+					return cli.Usagef("%s: %w", st, err)
+				}
+				s.Structure = st
 				dir := st
 				switch st {
 				case "subset":
@@ -96,41 +95,26 @@ func run(args []string, stdout, stderr io.Writer) error {
 				case "matching":
 					s.N = *matchingN
 				case "tree":
-					n, err := strconv.Atoi(size)
-					if err != nil {
-						return experiment.Usage(fmt.Errorf("-tree-nodes: %q is not a number", size))
-					}
-					s.N, dir = n, st+size
+					s.N, dir = size, fmt.Sprintf("%s%d", st, size)
 				default:
-					return experiment.Usage(fmt.Errorf("-structures: %q: want subset, matching or tree", st))
-				}
-				if err := experiment.ResolveStructure(s, st, "supermodular"); err != nil {
-					return experiment.Usage(fmt.Errorf("%s/%s: %w", st, est, err))
+					return cli.Usagef("-structures: %q: want subset, matching or tree", st)
 				}
 				s.Out = filepath.Join(base.Out, dir+"-"+est)
-				experiment.Prepare(s)
-				if err := s.Validate(); err != nil {
-					return experiment.Usage(fmt.Errorf("%s/%s: %w", st, est, err))
-				}
-				stc, err := experiment.NewStructure(s)
+				b, err := experiment.Check(s, nil)
 				if err != nil {
-					return experiment.Usage(err)
+					return cli.Usagef("%s/%s: %w", st, est, err)
 				}
-				c.label = stc.Name()
+				c.label = b.Structure.Name()
 				cells = append(cells, c)
 			}
 		}
 	}
-	if len(cells) == 0 {
-		return experiment.Usage(fmt.Errorf("no cells: -structures and the estimator lists are empty"))
-	}
 	// Every cell is checked before the data are loaded.
+	experiment.UseThreads(base.Threads)
 	data, err := experiment.LoadData(base.Data, base.DataDir, base.Dynamic, base.Seed, base.Limit)
 	if err != nil {
 		return err
 	}
-	ctx, stop := experiment.Interruptible()
-	defer stop()
 	for _, c := range cells {
 		if err := runCell(ctx, c, data, stderr); err != nil {
 			return fmt.Errorf("%s/%s: %w", c.structure, c.estimator, err)

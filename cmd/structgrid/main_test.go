@@ -1,14 +1,15 @@
 package main
 
 import (
+	"context"
 	"errors"
+	"github.com/argmaxvae/argmaxvae/internal/cli"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/argmaxvae/argmaxvae/internal/experiment"
 	"github.com/argmaxvae/argmaxvae/report"
 )
 
@@ -20,10 +21,10 @@ func TestStructGridSmall(t *testing.T) {
 		t.Skip("trains on MNIST")
 	}
 	out := t.TempDir()
-	args := []string{"-limit", "200", "-epochs", "2", "-threads", "2", "-structures", "subset,tree",
+	args := []string{"-limit", "200", "-epochs", "2", "-threads", "0", "-structures", "subset,tree",
 		"-subset-n", "8", "-subset-k", "4", "-subset-parts", "3", "-subset-estimators", "imle-sog,st-topk",
 		"-tree-nodes", "4", "-estimators", "direct", "-iw-samples", "3", "-out", out}
-	if err := run(args, io.Discard, io.Discard); err != nil {
+	if err := run(context.Background(), args, io.Discard, io.Discard); err != nil {
 		if strings.Contains(err.Error(), "mnist") {
 			t.Skip(err)
 		}
@@ -49,7 +50,7 @@ func TestStructGridSmall(t *testing.T) {
 		t.Errorf("structgrid.png: %v", err)
 	}
 	before, _ := os.Stat(filepath.Join(out, "tree4-direct", "metrics.csv"))
-	if err := run(args, io.Discard, io.Discard); err != nil {
+	if err := run(context.Background(), args, io.Discard, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	after, _ := os.Stat(filepath.Join(out, "tree4-direct", "metrics.csv"))
@@ -68,8 +69,8 @@ func TestStructGridRefusals(t *testing.T) {
 		{"-structures", "matching", "-estimators", "gsm"},
 		{"-structures", "subset", "-subset-estimators", "nope"},
 	} {
-		err := run(append(args, "-data-dir", "/nonexistent", "-out", t.TempDir()), io.Discard, io.Discard)
-		var u experiment.UsageError
+		err := run(context.Background(), append(args, "-data-dir", "/nonexistent", "-out", t.TempDir()), io.Discard, io.Discard)
+		var u cli.UsageError
 		if !errors.As(err, &u) {
 			t.Errorf("%v: error %v, want a usage error", args, err)
 		}

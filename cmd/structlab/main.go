@@ -22,9 +22,8 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -34,88 +33,83 @@ import (
 	"strings"
 	"time"
 
+	"github.com/argmaxvae/argmaxvae/internal/cli"
 	"github.com/argmaxvae/argmaxvae/internal/experiment"
 	"github.com/argmaxvae/argmaxvae/nn"
 	"github.com/argmaxvae/argmaxvae/report"
 	"github.com/argmaxvae/argmaxvae/train"
 )
 
-func main() {
-	experiment.Exit("structlab", run(os.Args[1:], os.Stdout, os.Stderr))
-}
+func main() { cli.Main("structlab", run) }
 
-func run(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("structlab", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+func run(_ context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := cli.NewFlagSet("structlab", stderr)
 	runDir := fs.String("run", "", "a cmd/structured or cmd/figure3 run folder (config.json and checkpoint.bin)")
 	ckpt := fs.String("checkpoint", experiment.CheckpointFile, "checkpoint file in the run folder (best.bin: the best-validation epoch)")
-	examples := fs.Int("examples", 10, "test images (the first ones)")
-	reps := fs.Int("reps", 2000, "noise draws per example (and steps per training estimator)")
-	epsList := fs.String("eps", "1,0.3,0.1,0.03", "temperatures ε for the direct estimators")
-	seed := fs.Uint64("seed", 1, "random seed of the noise")
-	threads := fs.Int("threads", 0, "BLAS threads and workers (0: all CPUs)")
+	var examples, reps, threads int
+	cli.IntIn(fs, &examples, "examples", 10, 1, 1<<24, "", "test images (the first ones)")
+	cli.IntIn(fs, &reps, "reps", 2000, 2, 1<<30, "a variance needs two samples", "noise draws per example (and steps per training estimator)")
+	epsp := cli.Floats(fs, "eps", []float64{1, 0.3, 0.1, 0.03}, "temperatures ε for the direct estimators")
+	var seed uint64
+	cli.Seed(fs, &seed)
+	cli.Threads(fs, &threads)
 	pairScale := fs.Float64("pair-scale", 1, "multiply the encoder's pair weights by this factor before measuring (a sensitivity check of coupling strength; 1: the run's parameters)")
-	out := fs.String("out", "", "output folder (default: RUN/structlab)")
-	if err := experiment.Parse(fs, args); err != nil {
+	var out string
+	cli.Out(fs, &out, "")
+	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
 	if *runDir == "" {
-		return experiment.Usage(errors.New("-run is required"))
+		return cli.Usagef("-run is required")
 	}
 	if !(*pairScale >= 0) || math.IsInf(*pairScale, 0) {
-		return experiment.Usage(fmt.Errorf("-pair-scale %v: want a finite factor ≥ 0", *pairScale))
+		return cli.Usagef("-pair-scale %v: want a finite factor ≥ 0", *pairScale)
 	}
-	if *examples < 1 || *reps < 2 {
-		return experiment.Usage(fmt.Errorf("-examples %d, -reps %d: want ≥ 1 and ≥ 2", *examples, *reps))
-	}
-	var eps []float64
-	for _, f := range experiment.SplitList(*epsList) {
-		e, err := strconv.ParseFloat(f, 64)
-		if err != nil || !(e > 0) || math.IsInf(e, 0) {
-			return experiment.Usage(fmt.Errorf("-eps: %q is not a finite ε > 0", f))
-		}
-		eps = append(eps, e)
-	}
+	eps := *epsp
 	b, err := os.ReadFile(filepath.Join(*runDir, experiment.ConfigFile))
 	if err != nil {
-		return experiment.Usage(fmt.Errorf("-run: %w", err))
+		return cli.Usagef("-run: %w", err)
 	}
 	s := &experiment.Spec{}
 	if err := json.Unmarshal(b, s); err != nil {
 		return fmt.Errorf("-run: %s: %w", experiment.ConfigFile, err)
 	}
 	if s.K != 2 || s.N > 16 {
-		return experiment.Usage(fmt.Errorf("-run: the laboratory enumerates all 2ⁿ codes of binary latents, n ≤ 16; this run has n = %d latents of K = %d states", s.N, s.K))
+		return cli.Usagef("-run: the laboratory enumerates all 2ⁿ codes of binary latents, n ≤ 16; this run has n = %d latents of K = %d states", s.N, s.K)
 	}
-	s.Threads = *threads
-	experiment.Prepare(s)
-	if *out == "" {
-		*out = filepath.Join(*runDir, "structlab")
+	s.Threads = threads
+	if out == "" {
+		out = filepath.Join(*runDir, "structlab")
 	}
 	data, err := experiment.LoadData(s.Data, s.DataDir, false, s.Seed, 1)
 	if err != nil {
 		return err
 	}
-	t, err := experiment.NewTrainer(s, data.Test.Cols)
+	built, err := experiment.Check(s, nil)
+	if err != nil {
+		return cli.Usagef("-run: %s: %w", experiment.ConfigFile, err)
+	}
+	experiment.UseThreads(s.Threads)
+	t, err := built.Trainer(data.Test.Cols)
 	if err != nil {
 		return err
 	}
 	if err := experiment.LoadCheckpoint(t, filepath.Join(*runDir, *ckpt)); err != nil {
 		return err
 	}
-	m := min(*examples, data.Test.Rows)
+	m := min(examples, data.Test.Rows)
 	x := nn.NewMat(m, data.Test.Cols)
 	copy(x.Data, data.Test.Data[:m*data.Test.Cols])
 	start := time.Now()
-	res, err := train.StructuredLab(t.V, x, train.LabConfig{Eps: eps, Reps: *reps, Seed: *seed, PairScale: *pairScale})
+	res, err := train.StructuredLab(t.V, x, train.LabConfig{Eps: eps, Reps: reps, Seed: seed, PairScale: *pairScale})
 	if err != nil {
 		return err
 	}
 	elapsed := time.Since(start)
-	if err := os.MkdirAll(*out, 0o755); err != nil {
+	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
-	return write(*out, res, s, t.Epoch, strings.Join(os.Args, " "), *reps, elapsed, stdout)
+	return write(out, res, s, t.Epoch, strings.Join(os.Args, " "), reps, elapsed, stdout)
 }
 
 func write(out string, res *train.LabResult, s *experiment.Spec, epoch int, cmd string, reps int, elapsed time.Duration, stdout io.Writer) error {

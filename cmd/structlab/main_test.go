@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"errors"
+	"github.com/argmaxvae/argmaxvae/internal/cli"
 	"io"
 	"os"
 	"path/filepath"
@@ -29,8 +31,8 @@ func TestBadFlags(t *testing.T) {
 		{"-run", filepath.Join(dir, "missing")},
 		{"-run", big},
 	} {
-		err := run(args, io.Discard, io.Discard)
-		var u experiment.UsageError
+		err := run(context.Background(), args, io.Discard, io.Discard)
+		var u cli.UsageError
 		if !errors.As(err, &u) {
 			t.Errorf("%q: err = %v, want a usage error", args, err)
 		}
@@ -46,8 +48,12 @@ func TestLabOnARun(t *testing.T) {
 	}
 	runDir := t.TempDir()
 	s := &experiment.Spec{Command: "structured", Data: "fashion", Estimator: "direct", Epochs: 1, EpsMin: 0.1, Eps0: 1, Anneal: 1e-5,
-		N: 5, K: 2, Structure: "general", Solver: "bnb", Batch: 100, LR: 1e-3, Seed: 1, Limit: 300, Hidden: 20, Threads: 2, Out: runDir}
-	data, tr, err := experiment.Setup(s)
+		N: 5, K: 2, Structure: "complete", Signs: "general", Solver: "bnb", Batch: 100, LR: 1e-3, Seed: 1, Limit: 300, Hidden: 20, Threads: 2, Out: runDir}
+	b, err := experiment.Check(s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, tr, err := b.Setup()
 	if err != nil {
 		if strings.Contains(err.Error(), "fashion") {
 			t.Skip(err)
@@ -58,7 +64,7 @@ func TestLabOnARun(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := t.TempDir()
-	if err := run([]string{"-run", runDir, "-examples", "3", "-reps", "400", "-eps", "0.5,0.1", "-threads", "2", "-out", out}, io.Discard, io.Discard); err != nil {
+	if err := run(context.Background(), []string{"-run", runDir, "-examples", "3", "-reps", "400", "-eps", "0.5,0.1", "-threads", "0", "-out", out}, io.Discard, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	_, rows, err := report.ReadCSV(filepath.Join(out, "lab.csv"))

@@ -3,7 +3,7 @@
 // paper's Section 4.1 and Figure 3 — with the encoder's latent structure
 // given by -structure:
 //
-//	-structure independent   unary scores only (K per variable, -states)
+//	-structure independent   unary scores only (-k states per variable)
 //	-structure complete      n bits plus a weight αᵢⱼ(x) on every pair;
 //	                         -signs supermodular (αᵢⱼ ≥ 0 by softplus, the
 //	                         default, solved by graph cut) or general (any sign)
@@ -11,7 +11,7 @@
 //	                         with a weight on each grid pair, signed by -signs;
 //	                         general signs beyond 64 bits are solved by QPBO
 //	                         (roof duality, then branch and bound)
-//	-structure chain         n variables of -states states with unary and
+//	-structure chain         n variables of -k states with unary and
 //	                         transition scores, solved by Viterbi
 //	-structure subset        k of n bits (-subset-k), top-k
 //	-structure matching      a permutation of n (n variables of n states),
@@ -31,20 +31,26 @@
 // family proposal over k-subsets. cmd/structgrid runs the whole grid.
 //
 // -solver picks an exact solver among those that apply (default: the
-// structure's fastest). Without -structure, -solver decides it as it always
-// did: independent → independent bits, maxflow → complete supermodular,
-// bnb, exhaustive, qpbo, milp → complete general.
+// structure's fastest). The default structure is complete supermodular,
+// so go run ./cmd/structured --solver=maxflow is the paper's main job: 15
+// binary latents, graph cut, Fashion-MNIST. -estimator direct-exact
+// replaces direct's low-dimensional f̃ by the exact perturbed arg max over
+// all K^N ≤ 2¹⁶ codes (every code is decoded every step; see
+// train.DirectExact). A flag that does not apply to the chosen structure
+// or estimator (-k with complete, -signs with chain, -relaxed with direct,
+// …) is refused, not ignored.
 //
-// -ftilde exact replaces direct's low-dimensional f̃ by the exact perturbed
-// arg max over all K^N codes (n ≤ 16 bits; every code is decoded every
-// step, so an epoch costs far more: see train.DirectExact).
+// Before the first epoch it prints what an epoch and the final evaluation
+// will cost when either grows exponentially (exhaustive enumeration,
+// branch and bound, MILP, direct-exact, exact −log p(x)) and refuses
+// beyond an hour unless -allow-slow.
 //
 // Structured encoders train with direct optimization (the arg max is the
 // only thing they need); the independent one also with gsm, arm, disarm,
 // reinforce and rebar (each estimator declares what it needs).
 //
 //	go run ./cmd/structured --solver=maxflow
-//	go run ./cmd/structured -structure chain -states 4 -n 8
+//	go run ./cmd/structured -structure chain -k 4 -n 8
 //
 // It writes OUT/metrics.csv, OUT/config.json, OUT/checkpoint.bin
 // (continue with -resume), OUT/summary.json, OUT/loss.png (test loss
@@ -53,75 +59,62 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
-	"os"
-	"strings"
 
-	"flag"
-
+	"github.com/argmaxvae/argmaxvae/internal/cli"
 	"github.com/argmaxvae/argmaxvae/internal/experiment"
 	_ "github.com/argmaxvae/argmaxvae/qip" // registers the "milp" solver
 )
 
-func main() {
-	experiment.Exit("structured", run(os.Args[1:], os.Stdout, os.Stderr))
-}
+func main() { cli.Main("structured", run) }
 
-func run(args []string, stdout, stderr io.Writer) error {
-	s := &experiment.Spec{Command: "structured", Data: "fashion", Estimator: "direct", Epochs: 10, EpsMin: 0.1, Out: ""}
-	fs := flag.NewFlagSet("structured", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	experiment.Flags(fs, s)
-	fs.IntVar(&s.N, "n", 15, "number of latent variables")
-	fs.IntVar(&s.K, "states", 2, "states per variable (independent and chain structures; complete needs 2)")
-	structure := fs.String("structure", "", "latent structure: independent, complete, grid (n bits on a 4-connected grid, weights signed by -signs), chain, subset (k of n bits, -subset-k), matching (permutations of n), tree (spanning trees of the complete graph on n nodes) (default: decided by -solver, or complete)")
-	fs.IntVar(&s.SubsetK, "subset-k", 0, "-structure subset: how many of the n bits are on")
-	fs.IntVar(&s.Parts, "subset-parts", 0, "-structure subset: that many independent k-of-n subsets in the latent (the I-MLE paper's discrete VAE: -n 20 -subset-k 10 -subset-parts 20; −log p(x) is then importance-weighted with the exact k-subset proposal)")
-	signs := fs.String("signs", "supermodular", "complete and grid structures: pair weights supermodular (≥ 0, graph cut) or general (any sign)")
-	fs.StringVar(&s.Solver, "solver", "", "exact arg max solver (default: the structure's fastest; maxflow when neither flag is given)")
-	fs.IntVar(&s.Samples, "samples", 1, "Gumbel-Max samples per test example for the reconstruction term")
-	fs.IntVar(&s.ExactKL, "kl-exact", 500, "test examples for the exact Gibbs KL of pairwise encoders (2ⁿ states each; 0 to skip)")
-	fs.IntVar(&s.NLLEvery, "nll-every", 0, "epochs between evaluations of the exact −log p(x) and Gibbs NELBO on the test set (all 2ⁿ codes, about 12 s for n = 15 on 10,000 images; 0: last epoch only); the best-validation epoch is always evaluated")
-	fs.IntVar(&s.IWSamples, "iw-samples", 1000, "importance samples per test image for −log p(x) when 2ⁿ is too many to enumerate (n > 20; last epoch only; 0: skip)")
-	ftilde := fs.String("ftilde", "lowdim", "direct: the loss term of the perturbed arg max z*(ε): lowdim (f̃, the paper's low-dimensional approximation, one latent changed at a time around z*) or exact (f itself over all K^N ≤ 2¹⁶ codes, each decoded every step: the estimator direct-exact)")
-	resume := fs.Bool("resume", false, "continue from OUT/checkpoint.bin up to -epochs")
-	if err := experiment.Parse(fs, args); err != nil {
-		return err
-	}
-	if s.Samples < 1 {
-		return experiment.Usage(fmt.Errorf("-samples %d: want ≥ 1", s.Samples))
-	}
-	switch *ftilde {
-	case "lowdim":
-	case "exact": // n ≤ 16 is checked with the estimator's declaration
-		if s.Estimator != "direct" {
-			return experiment.Usage(fmt.Errorf("-ftilde exact applies to -estimator direct, not %s", s.Estimator))
-		}
-		s.Estimator = "direct-exact"
-	default:
-		return experiment.Usage(fmt.Errorf("-ftilde %q: want lowdim or exact", *ftilde))
-	}
-	if err := experiment.ResolveStructure(s, *structure, *signs); err != nil {
-		return experiment.Usage(err)
-	}
-	if s.Out == "" {
-		s.Out = fmt.Sprintf("results/structured-%s-%s", s.Solver, s.Estimator)
-	}
-	if (s.Structure == "supermodular" || s.Structure == "general" || strings.HasPrefix(s.Structure, "grid-")) && s.N > 20 && s.ExactKL > 0 {
-		return experiment.Usage(fmt.Errorf("-kl-exact enumerates 2ⁿ states: use -kl-exact=0 with -n %d", s.N))
-	}
-	data, t, err := experiment.Setup(s)
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	b, resume, err := parse(args, stderr)
 	if err != nil {
 		return err
 	}
-	ctx, stop := experiment.Interruptible()
-	defer stop()
-	sum, err := experiment.StructuredRun(s, data, t, stderr, true).Execute(ctx, *resume)
+	s := b.Spec
+	experiment.UseThreads(s.Threads)
+	data, t, err := b.Setup()
+	if err != nil {
+		return err
+	}
+	sum, err := experiment.StructuredRun(s, data, t, stderr, true).Execute(ctx, resume)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "%s n=%d %s/%s: test loss %.2f at the best valid epoch %d; %.2f s/epoch, %.0f%% in the solver; results in %s\n",
 		s.Data, s.N, s.Estimator, s.Solver, sum.TestAtBest, sum.BestEpoch, sum.SecondsPerEpoch, 100*sum.SolverSeconds/max(sum.WallSeconds, 1e-9), s.Out)
 	return nil
+}
+
+// parse reads the command line into a checked spec; every problem it
+// finds is a usage error, before any data is read.
+func parse(args []string, stderr io.Writer) (b *experiment.Built, resume bool, err error) {
+	s := &experiment.Spec{Command: "structured"}
+	fs := cli.NewFlagSet("structured", stderr)
+	experiment.DataFlags(fs, s, "fashion")
+	experiment.TrainingFlags(fs, s, 10)
+	experiment.EstimatorFlags(fs, s)
+	experiment.LatentFlags(fs, s, 15, 2)
+	experiment.StructureFlags(fs, s)
+	experiment.EvalFlags(fs, s)
+	experiment.SlowFlag(fs, s)
+	cli.Out(fs, &s.Out, "")
+	fs.BoolVar(&resume, "resume", false, "continue from OUT/checkpoint.bin up to -epochs")
+	if err := cli.Parse(fs, args); err != nil {
+		return nil, false, err
+	}
+	if b, err = experiment.Check(s, experiment.Given(fs)); err != nil {
+		return nil, false, cli.Usage(err)
+	}
+	if b.Pairwise() && s.N > 20 && s.ExactKL > 0 {
+		return nil, false, cli.Usagef("-kl-exact enumerates 2ⁿ states: use -kl-exact=0 with -n %d", s.N)
+	}
+	if s.Out == "" {
+		s.Out = fmt.Sprintf("results/structured-%s-%s", s.Solver, s.Estimator)
+	}
+	return b, resume, nil
 }

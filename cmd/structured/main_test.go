@@ -1,7 +1,8 @@
 package main
 
 import (
-	"errors"
+	"context"
+	"github.com/argmaxvae/argmaxvae/internal/cli"
 	"io"
 	"os"
 	"path/filepath"
@@ -14,34 +15,71 @@ import (
 )
 
 func TestImpossibleCombinations(t *testing.T) {
-	for _, args := range [][]string{
-		{"-solver", "cplex"},
-		{"-solver", "maxflow", "-estimator", "gsm"},
-		{"-solver", "bnb", "-estimator", "arm"},
-		{"-solver", "independent", "-estimator", "exact"},
-		{"-solver", "maxflow", "-n", "25"},
-		{"-n", "0"},
-		{"-structure", "chain", "-estimator", "gsm"},
-		{"-structure", "complete", "-states", "3"},
-		{"-structure", "forest"},
-		{"-structure", "complete", "-signs", "positive"},
-		{"-structure", "chain", "-solver", "maxflow"},
-		{"-structure", "subset", "-n", "6", "-subset-k", "2", "-estimator", "gsm"},
-		{"-structure", "subset", "-n", "6", "-subset-k", "7"},
-		{"-structure", "matching", "-n", "4", "-subset-k", "2"},
-		{"-structure", "tree", "-n", "1"},
-		{"-structure", "grid", "-states", "3"},
+	for _, c := range []struct {
+		args []string
+		want string // in the message: the flag at fault
+	}{
+		{[]string{"-solver", "cplex"}, "-solver cplex"},
+		{[]string{"-solver", "maxflow", "-estimator", "gsm"}, "-estimator gsm"},
+		{[]string{"-solver", "bnb", "-estimator", "arm"}, "-estimator arm"},
+		{[]string{"-solver", "independent", "-estimator", "exact"}, "-solver independent"},
+		{[]string{"-solver", "maxflow", "-n", "25"}, "-kl-exact"},
+		{[]string{"-n", "0"}, "-n"},
+		{[]string{"-structure", "chain", "-estimator", "gsm"}, "-estimator gsm"},
+		{[]string{"-structure", "complete", "-k", "3"}, "-k 3"},
+		{[]string{"-structure", "forest"}, "-structure"},
+		{[]string{"-structure", "complete", "-signs", "positive"}, "-signs"},
+		{[]string{"-structure", "chain", "-solver", "maxflow"}, "-solver maxflow"},
+		{[]string{"-structure", "subset", "-n", "6", "-subset-k", "2", "-estimator", "gsm"}, "-estimator gsm"},
+		{[]string{"-structure", "subset", "-n", "6", "-subset-k", "7"}, "-subset-k 7"},
+		{[]string{"-structure", "matching", "-n", "4", "-subset-k", "2"}, "-subset-k"},
+		{[]string{"-structure", "tree", "-n", "1"}, "-n 1"},
+		{[]string{"-structure", "grid", "-k", "3"}, "-k 3"},
+		// Issue 18 item 9: structures that accepted nonsense.
+		{[]string{"-structure", "subset", "-n", "6"}, "-subset-k 0"},
+		{[]string{"-structure", "subset", "-n", "6", "-subset-k", "6"}, "-subset-k 6"},
+		{[]string{"-structure", "matching", "-n", "4", "-k", "3"}, "-k"},
+		{[]string{"-structure", "matching", "-n", "1"}, "-n 1"},
+		{[]string{"-structure", "independent", "-k", "0"}, "-k"},
+		{[]string{"-structure", "independent", "-signs", "general"}, "-signs"},
+		{[]string{"-threads", "1000"}, "-threads"},
+		{[]string{"-structure", "chain", "-kl-exact", "10"}, "-kl-exact"},
+		{[]string{"-estimator", "direct", "-relaxed"}, "-relaxed"},
+		{[]string{"-structure", "independent", "-estimator", "arm", "-eps0", "0.5"}, "-eps0"},
+		{[]string{"-structure", "independent", "-estimator", "gsm", "-direct-kl", "none"}, "-direct-kl"},
+		// The second spellings are gone.
+		{[]string{"-kl-grad", "true"}, "kl-grad"},
+		{[]string{"-ftilde", "exact"}, "ftilde"},
+		{[]string{"-states", "2"}, "states"},
+		{[]string{"-estimator", "direct-exact", "-n", "17", "-kl-exact", "0"}, "65536"},
 		// Dense general signs at n = 100: no exact solver finishes (roof
 		// duality labels nothing, branch and bound takes ≤ 64 variables,
 		// lp_solve takes seconds per solve), refused before training.
-		{"-structure", "complete", "-signs", "general", "-n", "100", "-kl-exact", "0"},
-		{"-structure", "complete", "-signs", "general", "-n", "100", "-kl-exact", "0", "-solver", "qpbo"},
+		{[]string{"-structure", "complete", "-signs", "general", "-n", "100", "-kl-exact", "0"}, "-n 100"},
+		{[]string{"-structure", "complete", "-signs", "general", "-n", "100", "-kl-exact", "0", "-solver", "qpbo"}, "-solver qpbo"},
 	} {
-		err := run(append(args, "-out", t.TempDir()), io.Discard, io.Discard)
-		var u experiment.UsageError
-		if !errors.As(err, &u) {
-			t.Errorf("%q: err = %v, want a usage error", args, err)
+		_, _, err := parse(append(c.args, "-out", t.TempDir()), io.Discard)
+		if !cli.IsUsage(err) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: err = %v, want a usage error naming %q", c.args, err, c.want)
 		}
+	}
+}
+
+// go run ./cmd/structured --solver=maxflow is the main job: 15 binary
+// latents, complete supermodular, graph cut, Fashion-MNIST; -solver only
+// picks the solver of the default structure.
+func TestMainJob(t *testing.T) {
+	b, _, err := parse([]string{"--solver=maxflow"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := b.Spec
+	if s.Structure != "complete" || s.Signs != "supermodular" || s.N != 15 || s.K != 2 || s.Solver != "maxflow" || s.Data != "fashion" || s.Estimator != "direct" {
+		t.Errorf("main job: %+v", s)
+	}
+	b, _, err = parse([]string{"-solver", "bnb"}, io.Discard)
+	if err != nil || b.Spec.Structure != "complete" || b.Spec.Signs != "supermodular" {
+		t.Errorf("-solver bnb: %v, %+v", err, b)
 	}
 }
 
@@ -51,10 +89,10 @@ func TestSmallRuns(t *testing.T) {
 	}
 	for _, c := range [][]string{
 		{"-solver", "maxflow"},
-		{"-solver", "bnb"},
-		{"-solver", "independent", "-estimator", "disarm"},
-		{"-solver", "independent", "-estimator", "rebar"},
-		{"-structure", "chain", "-states", "3"},
+		{"-structure", "complete", "-signs", "general", "-solver", "bnb"},
+		{"-structure", "independent", "-estimator", "disarm"},
+		{"-structure", "independent", "-estimator", "rebar"},
+		{"-structure", "chain", "-k", "3"},
 		{"-structure", "complete", "-signs", "general"},
 		{"-structure", "subset", "-n", "6", "-subset-k", "2", "-estimator", "imle"},
 		{"-structure", "matching", "-n", "4", "-estimator", "perturbed"},
@@ -64,8 +102,12 @@ func TestSmallRuns(t *testing.T) {
 	} {
 		out := t.TempDir()
 		args := append([]string{"-n", "6"}, c...) // a case's own -n comes later and wins
-		args = append(args, "-limit", "300", "-epochs", "1", "-threads", "2", "-kl-exact", "50", "-out", out)
-		if err := run(args, io.Discard, io.Discard); err != nil {
+		args = append(args, "-limit", "300", "-epochs", "1", "-threads", "0", "-out", out)
+		unstructured := c[1] == "independent" || c[1] == "chain" || c[1] == "subset" || c[1] == "matching" || c[1] == "tree"
+		if !unstructured {
+			args = append(args, "-kl-exact", "50") // the exact Gibbs KL of the pairwise encoders
+		}
+		if err := run(context.Background(), args, io.Discard, io.Discard); err != nil {
 			if strings.Contains(err.Error(), "fashion") {
 				t.Skip(err)
 			}
@@ -86,7 +128,7 @@ func TestSmallRuns(t *testing.T) {
 			t.Errorf("%q: test_nelbo_gibbs %q, test_nll %q: want 0 < nll ≤ nelbo", c, rows[0][10], rows[0][11])
 		}
 		klExact := rows[0][9]
-		if (c[1] == "independent" || c[1] == "chain" || c[1] == "subset" || c[1] == "matching" || c[1] == "tree") != (klExact == "") {
+		if unstructured != (klExact == "") {
 			t.Errorf("%q: test_kl_exact = %q (empty only for the unstructured encoder)", c, klExact)
 		}
 		for _, f := range []string{"samples.png", "loss.png", "checkpoint.bin", "config.json"} {
@@ -102,18 +144,14 @@ func TestSmallRuns(t *testing.T) {
 // to graph cut.
 func TestGridQPBO(t *testing.T) {
 	for signs, want := range map[string]string{"general": "qpbo", "supermodular": "maxflow"} {
-		s := &experiment.Spec{N: 100, K: 2}
-		if err := experiment.ResolveStructure(s, "grid", signs); err != nil {
-			t.Fatal(err)
-		}
-		if s.Structure != "grid-"+signs || s.Solver != want {
-			t.Errorf("-structure grid -signs %s -n 100: structure %q, solver %q; want grid-%s, %s", signs, s.Structure, s.Solver, signs, want)
-		}
-		st, err := experiment.NewStructure(s)
+		b, _, err := parse([]string{"-structure", "grid", "-signs", signs, "-n", "100", "-kl-exact", "0"}, io.Discard)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if st.Dim() != 100*2+180 {
+		if b.Spec.Solver != want {
+			t.Errorf("-structure grid -signs %s -n 100: solver %q, want %s", signs, b.Spec.Solver, want)
+		}
+		if st := b.Structure; st.Dim() != 100*2+180 {
 			t.Errorf("%s: Dim %d, want 200 unaries + 180 grid pairs", st.Name(), st.Dim())
 		}
 	}

@@ -19,7 +19,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -30,30 +29,19 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/argmaxvae/argmaxvae/internal/cli"
 	"github.com/argmaxvae/argmaxvae/internal/experiment"
 	"github.com/argmaxvae/argmaxvae/report"
 	"github.com/argmaxvae/argmaxvae/train"
 )
 
-func main() {
-	experiment.Exit("table1", run(os.Args[1:], os.Stdout, os.Stderr))
-}
+func main() { cli.Main("table1", run) }
 
 type cell struct {
 	data, estimator string
 	k               int
 	seed            uint64
 	sum             experiment.Summary
-}
-
-// estimatorSpec applies a grid estimator name to a spec: "direct",
-// "direct-none" and "direct-analytic" are the direct estimator with the
-// folded, reference-form and analytic KL; the rest are estimator names.
-func estimatorSpec(s *experiment.Spec, name string) {
-	s.Estimator, s.DirectKL = name, "folded"
-	if kl, ok := strings.CutPrefix(name, "direct-"); ok {
-		s.Estimator, s.DirectKL = "direct", kl
-	}
 }
 
 // runDir is a cell's folder: DATA-kK-EST, with -sSEED for seeds other
@@ -66,68 +54,39 @@ func runDir(out, data string, k int, est string, seed uint64) string {
 	return filepath.Join(out, name)
 }
 
-func run(args []string, stdout, stderr io.Writer) error {
-	base := &experiment.Spec{Command: "table1", Epochs: 100, EpsMin: 0.1, Out: "results/table1", Structure: "none", N: 1, Solver: "categorical"}
-	fs := flag.NewFlagSet("table1", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	experiment.Flags(fs, base)
-	datas := fs.String("datasets", "mnist,fashion,omniglot", "comma-separated data sets")
-	ks := fs.String("k", "10,20,30,40,50", "comma-separated numbers of states")
-	ests := fs.String("estimators", "direct,direct-none,gsm,exact", "comma-separated estimators; direct-none and direct-analytic are direct with -direct-kl none or analytic")
-	seeds := fs.String("seeds", "1", "comma-separated seeds; with several, the tables show mean ± sd")
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	base := &experiment.Spec{Command: "table1", Structure: "independent", N: 1, Solver: "categorical", DirectKL: "folded"}
+	fs := cli.NewFlagSet("table1", stderr)
+	dvp := cli.Datasets(fs, []string{"mnist", "fashion", "omniglot"})
+	experiment.DataOptions(fs, base)
+	experiment.TrainingFlags(fs, base, 100)
+	fs.BoolVar(&base.Relaxed, "relaxed", false, "gsm: feed the relaxed sample to the decoder instead of straight-through")
+	cli.Out(fs, &base.Out, "results/table1")
+	kv := cli.Ints(fs, "k", []int{10, 20, 30, 40, 50}, 2, "comma-separated numbers of states")
+	evp := cli.Strings(fs, "estimators", []string{"direct", "direct-none", "gsm", "exact"}, "comma-separated estimators: "+strings.Join(experiment.GridEstimators(), ", ")+"; direct-none and direct-analytic are direct with -direct-kl none or analytic")
+	svp := cli.Uint64s(fs, "seeds", []uint64{1}, "comma-separated seeds; with several, the tables show mean ± sd")
 	name := fs.String("name", "table1", "stem of the table files: OUT/NAME.csv, OUT/NAME.md")
 	onlyFinished := fs.Bool("only-finished", false, "train nothing: tabulate the cells already finished in OUT (the others show as —)")
-	if err := experiment.Parse(fs, args); err != nil {
+	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
-	var kv []int
-	for _, f := range strings.Split(*ks, ",") {
-		k, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || k < 2 {
-			return experiment.Usage(fmt.Errorf("-k: %q is not a number of states ≥ 2", f))
-		}
-		kv = append(kv, k)
-	}
-	var sv []uint64
-	for _, f := range experiment.SplitList(*seeds) {
-		seed, err := strconv.ParseUint(f, 10, 64)
-		if err != nil {
-			return experiment.Usage(fmt.Errorf("-seeds: %q is not a seed", f))
-		}
-		sv = append(sv, seed)
-	}
-	if len(sv) == 0 {
-		return experiment.Usage(fmt.Errorf("-seeds: no seed given"))
-	}
-	dv, ev := experiment.SplitList(*datas), experiment.SplitList(*ests)
-	if base.Data != "" && !isFlagSet(fs, "datasets") {
-		dv = []string{base.Data}
-	}
-	if len(dv) == 0 || len(ev) == 0 {
-		return experiment.Usage(fmt.Errorf("-datasets and -estimators must name at least one each"))
-	}
+	dv, ev, sv := *dvp, *evp, *svp
 	// Check every cell's flags before any training starts.
 	for _, d := range dv {
-		s := *base
-		s.Data, s.K, s.Estimator = d, kv[0], "exact"
-		if err := s.Validate(); err != nil {
-			return experiment.Usage(fmt.Errorf("-datasets %s: %w", d, err))
+		for _, k := range *kv {
+			for _, e := range ev {
+				s := *base
+				s.Data, s.K = d, k
+				if err := s.SetGridEstimator(e); err != nil {
+					return cli.Usagef("-estimators: %w", err)
+				}
+				if _, err := experiment.Check(&s, nil); err != nil {
+					return cli.Usagef("-datasets %s -k %d -estimators %s: %w", d, k, e, err)
+				}
+			}
 		}
 	}
-	for _, e := range ev {
-		s := *base
-		s.Data, s.K = dv[0], kv[0]
-		estimatorSpec(&s, e)
-		experiment.Prepare(&s)
-		if err := s.Validate(); err != nil {
-			return experiment.Usage(fmt.Errorf("-estimators %s: %w", e, err))
-		}
-		if _, err := experiment.NewEstimator(&s); err != nil {
-			return experiment.Usage(fmt.Errorf("-estimators: %w", err))
-		}
-	}
-	ctx, stop := experiment.Interruptible()
-	defer stop()
+	experiment.UseThreads(base.Threads)
 	var cells []cell
 	for _, d := range dv {
 		var data *experiment.Data
@@ -138,13 +97,15 @@ func run(args []string, stdout, stderr io.Writer) error {
 			}
 		}
 		for _, seed := range sv {
-			for _, k := range kv {
+			for _, k := range *kv {
 				for _, e := range ev {
 					s := *base
 					s.Data, s.K, s.Seed = d, k, seed
-					estimatorSpec(&s, e)
+					s.SetGridEstimator(e) // checked above
 					s.Out = runDir(base.Out, d, k, e, seed)
-					experiment.Prepare(&s)
+					if _, err := experiment.Check(&s, nil); err != nil { // resolves the defaults config.json records
+						return cli.Usage(err)
+					}
 					if *onlyFinished {
 						sum, ok, err := experiment.Finished(&s)
 						if err != nil {
@@ -166,11 +127,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 			}
 		}
 	}
-	if err := write(base.Out, *name, cells, dv, kv, ev, len(sv), stdout); err != nil {
+	if err := write(base.Out, *name, cells, dv, *kv, ev, len(sv), stdout); err != nil {
 		return err
 	}
 	if len(sv) == 1 && sv[0] == 1 {
-		return figure2(base.Out, dv, kv, ev)
+		return figure2(base.Out, dv, *kv, ev)
 	}
 	return nil
 }
@@ -319,14 +280,4 @@ func write(out, name string, cells []cell, dv []string, kv []int, ev []string, s
 	}
 	fmt.Fprint(stdout, "\n"+md.String())
 	return nil
-}
-
-func isFlagSet(fs *flag.FlagSet, name string) bool {
-	set := false
-	fs.Visit(func(f *flag.Flag) {
-		if f.Name == name {
-			set = true
-		}
-	})
-	return set
 }

@@ -1,14 +1,14 @@
 // Command table2 runs (or collects) the grid of the paper's Table 2: the
-// semi-supervised VAE of cmd/semisup on -data (mnist, fashion) × -labels
+// semi-supervised VAE of cmd/semisup on -datasets (mnist, fashion) × -labels
 // (50, 100, 300, 600, 1200) × -estimators (direct, gsm), one run folder
-// per cell under -root, -jobs cells at a time. A finished cell (its
+// per cell under -out, -jobs cells at a time. A finished cell (its
 // summary.json) is reused; an interrupted one resumes from its checkpoint.
 // -unsupervised adds the 0-label direct run of each data set (Figure 4's
 // unsupervised panel).
 //
 //	go run ./cmd/table2 -epochs 20
 //
-// It writes ROOT/table2.csv and ROOT/table2.md: per cell the test accuracy
+// It writes OUT/table2.csv and OUT/table2.md: per cell the test accuracy
 // (arg max of h; a Gumbel sample; majority mapping for 0 labels) and the
 // test NELBO, next to the paper's accuracy and bound.
 package main
@@ -16,7 +16,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -24,14 +23,12 @@ import (
 	"strconv"
 	"sync"
 
-	"github.com/argmaxvae/argmaxvae/internal/experiment"
+	"github.com/argmaxvae/argmaxvae/internal/cli"
 	"github.com/argmaxvae/argmaxvae/internal/semirun"
 	"github.com/argmaxvae/argmaxvae/report"
 )
 
-func main() {
-	experiment.Exit("table2", run(os.Args[1:], os.Stdout, os.Stderr))
-}
+func main() { cli.Main("table2", run) }
 
 // paper holds Table 2 of the paper: accuracy (%) and bound per data set,
 // estimator and label count.
@@ -55,32 +52,33 @@ func (c cell) dir(root string) string {
 	return filepath.Join(root, fmt.Sprintf("%s-%s-%d", c.data, c.est, c.labels))
 }
 
-func run(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("table2", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	root := fs.String("root", filepath.Join("results", "table2"), "folder of the grid's run folders and tables")
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := cli.NewFlagSet("table2", stderr)
+	var root string
+	cli.Out(fs, &root, filepath.Join("results", "table2"))
 	epochs := fs.Int("epochs", 20, "epochs per run")
-	datas := fs.String("data", "mnist,fashion", "data sets")
-	labelList := fs.String("labels", "50,100,300,600,1200", "label counts")
-	ests := fs.String("estimators", "direct,gsm", "estimators")
+	datas := cli.Strings(fs, "datasets", []string{"mnist", "fashion"}, "comma-separated data sets: mnist, fashion")
+	labels := cli.Ints(fs, "labels", []int{50, 100, 300, 600, 1200}, 0, "comma-separated label counts (multiples of 10)")
+	ests := cli.Strings(fs, "estimators", []string{"direct", "gsm"}, "comma-separated estimators: direct, gsm")
 	unsup := fs.Bool("unsupervised", true, "also run each data set with 0 labels (direct)")
 	jobs := fs.Int("jobs", 2, "cells run at the same time")
 	onlyFinished := fs.Bool("only-finished", false, "run nothing: tabulate the finished cells")
-	seed := fs.Uint64("seed", 1, "seed of every run")
-	limit := fs.Int("limit", 0, "keep the first N training images in every run (0: all); for quick tries")
-	if err := experiment.Parse(fs, args); err != nil {
+	var seed uint64
+	var limit int
+	cli.Seed(fs, &seed)
+	cli.Limit(fs, &limit)
+	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
 	if *jobs < 1 || *epochs < 1 {
-		return experiment.Usage(fmt.Errorf("-jobs %d, -epochs %d: want ≥ 1", *jobs, *epochs))
+		return cli.Usagef("-jobs %d, -epochs %d: want ≥ 1", *jobs, *epochs)
 	}
 	var cells []cell
-	for _, d := range experiment.SplitList(*datas) {
-		for _, e := range experiment.SplitList(*ests) {
-			for _, ls := range experiment.SplitList(*labelList) {
-				l, err := strconv.Atoi(ls)
-				if err != nil || l < 0 || l%10 != 0 {
-					return experiment.Usage(fmt.Errorf("-labels: %q is not a non-negative multiple of 10", ls))
+	for _, d := range *datas {
+		for _, e := range *ests {
+			for _, l := range *labels {
+				if l%10 != 0 {
+					return cli.Usagef("-labels: %d is not a multiple of 10", l)
 				}
 				cells = append(cells, cell{d, e, l})
 			}
@@ -91,20 +89,18 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	for _, c := range cells {
 		if c.data != "mnist" && c.data != "fashion" {
-			return experiment.Usage(fmt.Errorf("-data %q: want mnist or fashion", c.data))
+			return cli.Usagef("-datasets %q: want mnist or fashion", c.data)
 		}
 		if c.est != "direct" && c.est != "gsm" {
-			return experiment.Usage(fmt.Errorf("-estimators %q: want direct or gsm", c.est))
+			return cli.Usagef("-estimators %q: want direct or gsm", c.est)
 		}
 	}
-	ctx, cancel := experiment.Interruptible()
-	defer cancel()
 	if !*onlyFinished {
-		if err := runCells(ctx, cells, *root, *epochs, *seed, *limit, *jobs, stderr); err != nil {
+		if err := runCells(ctx, cells, root, *epochs, seed, limit, *jobs, stderr); err != nil {
 			return err
 		}
 	}
-	return tabulate(cells, *root, *epochs, stdout)
+	return tabulate(cells, root, *epochs, stdout)
 }
 
 // runCells runs every unfinished cell, jobs at a time; a failing cell is
@@ -120,7 +116,7 @@ func runCells(ctx context.Context, cells []cell, root string, epochs int, seed u
 				if ctx.Err() != nil {
 					continue
 				}
-				if err := runCell(c, root, epochs, seed, limit, stderr); err != nil {
+				if err := runCell(ctx, c, root, epochs, seed, limit, stderr); err != nil {
 					mu.Lock()
 					errs = append(errs, fmt.Errorf("%s: %w", c.dir(root), err))
 					mu.Unlock()
@@ -139,7 +135,7 @@ func runCells(ctx context.Context, cells []cell, root string, epochs int, seed u
 	return errors.Join(errs...)
 }
 
-func runCell(c cell, root string, epochs int, seed uint64, limit int, stderr io.Writer) error {
+func runCell(ctx context.Context, c cell, root string, epochs int, seed uint64, limit int, stderr io.Writer) error {
 	dir := c.dir(root)
 	if _, ok := finished(dir, epochs); ok {
 		return nil
@@ -149,7 +145,7 @@ func runCell(c cell, root string, epochs int, seed uint64, limit int, stderr io.
 	if _, err := os.Stat(filepath.Join(dir, "checkpoint.bin")); err == nil {
 		args = append(args, "-resume")
 	}
-	return semirun.Run(args, io.Discard, stderr)
+	return semirun.Run(ctx, args, io.Discard, stderr)
 }
 
 // finished returns the cell's summary when it ran all its epochs.

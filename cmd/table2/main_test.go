@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,10 +14,10 @@ import (
 // summaries are not rewritten).
 func TestGridRunsReusesAndTabulates(t *testing.T) {
 	root := t.TempDir()
-	args := []string{"-root", root, "-data", "mnist", "-labels", "10", "-estimators", "direct,gsm",
+	args := []string{"-out", root, "-datasets", "mnist", "-labels", "10", "-estimators", "direct,gsm",
 		"-unsupervised=false", "-epochs", "1", "-limit", "500"}
 	var out, errb bytes.Buffer
-	if err := run(args, &out, &errb); err != nil {
+	if err := run(context.Background(), args, &out, &errb); err != nil {
 		t.Fatalf("%v\n%s", err, errb.String())
 	}
 	md, err := os.ReadFile(filepath.Join(root, "table2.md"))
@@ -34,7 +35,7 @@ func TestGridRunsReusesAndTabulates(t *testing.T) {
 		t.Fatal(err)
 	}
 	errb.Reset()
-	if err := run(args, &out, &errb); err != nil {
+	if err := run(context.Background(), args, &out, &errb); err != nil {
 		t.Fatal(err)
 	}
 	after, _ := os.Stat(sum)
@@ -45,10 +46,10 @@ func TestGridRunsReusesAndTabulates(t *testing.T) {
 
 // TestBadGridFlags: bad values are refused before anything runs.
 func TestBadGridFlags(t *testing.T) {
-	for _, a := range [][]string{{"-labels", "15"}, {"-data", "omniglot"}, {"-estimators", "arm"}, {"-jobs", "0"}} {
+	for _, a := range [][]string{{"-labels", "15"}, {"-datasets", "omniglot"}, {"-estimators", "arm"}, {"-jobs", "0"}} {
 		root := t.TempDir()
 		var out, errb bytes.Buffer
-		if err := run(append(a, "-root", root), &out, &errb); err == nil {
+		if err := run(context.Background(), append(a, "-out", root), &out, &errb); err == nil {
 			t.Errorf("%v accepted", a)
 		}
 		if ents, _ := os.ReadDir(root); len(ents) != 0 {

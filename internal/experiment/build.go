@@ -1,9 +1,11 @@
 package experiment
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"strings"
 
@@ -22,8 +24,9 @@ type Spec struct {
 	N         int     `json:"latents"`
 	K         int     `json:"states"`
 	Hidden    int     `json:"hidden"`
-	Structure string  `json:"structure"` // "none", "supermodular" or "general"
-	Solver    string  `json:"solver"`
+	Structure string  `json:"structure"`       // a name of Structures(): independent, complete, grid, chain, subset, matching, tree
+	Signs     string  `json:"signs,omitempty"` // complete and grid: "supermodular" (default) or "general"
+	Solver    string  `json:"solver"`          // "": the structure's fastest
 	Estimator string  `json:"estimator"`
 	Epochs    int     `json:"epochs"`
 	Batch     int     `json:"batch"`
@@ -45,8 +48,31 @@ type Spec struct {
 	SubsetK   int     `json:"subset_k,omitempty"`     // structure "subset": the k of k-of-N
 	Parts     int     `json:"subset_parts,omitempty"` // structure "subset": independent k-of-N subsets (0 or 1: one)
 	Out       string  `json:"out"`
+	AllowSlow bool    `json:"-"` // run even when the cost check finds an epoch or evaluation too long
+}
 
-	klGradAlias string // the deprecated -kl-grad, resolved by Setup
+// legacyStructures maps the structure names config.json held before the
+// structure table (one vocabulary for the command line and the files) to
+// today's structure and signs, so that those run folders resume.
+var legacyStructures = map[string][2]string{
+	"none":              {"independent", ""},
+	"supermodular":      {"complete", "supermodular"},
+	"general":           {"complete", "general"},
+	"grid-supermodular": {"grid", "supermodular"},
+	"grid-general":      {"grid", "general"},
+}
+
+// UnmarshalJSON reads a config.json, translating the structure names of
+// older run folders (see legacyStructures).
+func (s *Spec) UnmarshalJSON(b []byte) error {
+	type plain Spec
+	if err := json.Unmarshal(b, (*plain)(s)); err != nil {
+		return err
+	}
+	if l, ok := legacyStructures[s.Structure]; ok && s.Signs == "" {
+		s.Structure, s.Signs = l[0], l[1]
+	}
+	return nil
 }
 
 // klMode returns the spec's direct KL mode; empty means folded.
@@ -61,17 +87,105 @@ func (s *Spec) klMode() (train.KLMode, error) {
 	return m, nil
 }
 
-// Estimators lists the estimator names [NewEstimator] accepts, from the
-// train package's registry.
+// Estimators lists the estimator names the training commands accept,
+// from the train package's registry.
 var Estimators = train.EstimatorNames()
 
-// NewEstimator returns the spec's estimator from the registry.
-func NewEstimator(s *Spec) (train.Estimator, error) {
-	m, err := s.klMode()
+// Built is a checked spec with its structure and estimator, each built
+// once; [Built.Trainer] makes the trainer from them.
+type Built struct {
+	Spec      *Spec
+	Structure argmax.Structure
+	Estimator train.Estimator
+	row       *structureRow
+}
+
+// Pairwise reports whether the structure is binary with pair weights,
+// whose Gibbs KL -kl-exact enumerates.
+func (b *Built) Pairwise() bool { return b.row.pairwise }
+
+// Check resolves s's defaults in place (K when the structure fixes it,
+// the fastest solver, the annealing interval, the thread count), checks
+// every number and combination, naming the flag at fault, and builds the
+// structure and the estimator. given, when not nil, reports which flags
+// the command line set: one that does not apply to the chosen structure or
+// estimator is refused rather than ignored. Errors are about the spec: the
+// commands report them as usage errors.
+func Check(s *Spec, given func(name string) bool) (*Built, error) {
+	set := func(name string) bool { return given != nil && given(name) }
+	if err := s.checkNumbers(); err != nil {
+		return nil, err
+	}
+	if _, ok := dataset.Lookup(s.Data); !ok {
+		return nil, fmt.Errorf("-data %q: unknown data set (known: %s)", s.Data, strings.Join(dataset.Names(), ", "))
+	}
+	row, err := s.resolveStructure(given)
 	if err != nil {
 		return nil, err
 	}
-	return train.NewEstimator(s.Estimator, train.EstimatorOptions{KL: m, Relaxed: s.Relaxed})
+	st, err := row.build(s)
+	if err != nil {
+		return nil, fmt.Errorf("-structure %s: %w", s.Structure, err)
+	}
+	if s.Solver == "" {
+		if s.Solver, _, err = argmax.Fastest(st); err != nil {
+			return nil, err
+		}
+	} else if !slices.Contains(st.Solvers(), s.Solver) {
+		return nil, fmt.Errorf("-solver %s does not apply to %s (use one of %s)", s.Solver, st.Name(), strings.Join(st.Solvers(), ", "))
+	}
+	if s.DirectKL == "" {
+		s.DirectKL = "folded"
+	}
+	mode, err := s.klMode()
+	if err != nil {
+		return nil, err
+	}
+	est, err := train.NewEstimator(s.Estimator, train.EstimatorOptions{KL: mode, Relaxed: s.Relaxed})
+	if err != nil {
+		return nil, fmt.Errorf("-estimator: %w", err)
+	}
+	needs := est.Needs()
+	if err := needs.Check(s.Estimator, st); err != nil {
+		return nil, fmt.Errorf("-estimator %s with %s: %w", s.Estimator, st.Name(), err)
+	}
+	if needs.Temperature != "ε" && (s.DirectKL != "folded" || set("direct-kl")) {
+		return nil, fmt.Errorf("-direct-kl applies to the direct estimators only, not %s", s.Estimator)
+	}
+	if s.Relaxed && s.Estimator != "gsm" {
+		return nil, fmt.Errorf("-relaxed applies to -estimator gsm only, not %s", s.Estimator)
+	}
+	if needs.Temperature == "" {
+		for _, f := range []string{"eps0", "eps-min", "anneal", "anneal-every"} {
+			if set(f) {
+				return nil, fmt.Errorf("-%s: -estimator %s has no temperature", f, s.Estimator)
+			}
+		}
+	}
+	if needs.Temperature != "" && (s.Eps0 > needs.MaxTemp || s.EpsMin > needs.MaxTemp) {
+		return nil, fmt.Errorf("-eps0 %v, -eps-min %v: %s with -direct-kl %s needs %s ≤ %v (1 − ε scales the encoder's scores); use -direct-kl none or analytic for larger ε",
+			s.Eps0, s.EpsMin, s.Estimator, s.DirectKL, needs.Temperature, needs.MaxTemp)
+	}
+	if s.Every <= 0 {
+		s.Every = 500
+		if needs.AnnealEvery > 0 {
+			s.Every = needs.AnnealEvery
+		}
+	}
+	if !row.pairwise && set("kl-exact") {
+		return nil, fmt.Errorf("-kl-exact: the exact Gibbs KL is for -structure complete and grid, not %s", s.Structure)
+	}
+	if s.Threads == 0 {
+		s.Threads = runtime.NumCPU()
+	}
+	if s.Solver == "milp" && s.N > maxMILPTrainN {
+		return nil, fmt.Errorf("-solver milp with -n %d: lp_solve takes seconds per solve at that size (1.8 s measured at n = 31) and training solves twice per example per step; use -solver bnb (exact, any signs) or -n ≤ %d", s.N, maxMILPTrainN)
+	}
+	b := &Built{Spec: s, Structure: st, Estimator: est, row: row}
+	if err := b.checkMemory(); err != nil {
+		return nil, err
+	}
+	return b, nil
 }
 
 // maxMILPTrainN is the largest n cmd/structured trains with the MILP
@@ -79,63 +193,11 @@ func NewEstimator(s *Spec) (train.Estimator, error) {
 // at n = 31 about 1.8 s.
 const maxMILPTrainN = 20
 
-// Structures lists the values of Spec.Structure: "none" (independent
-// latents), "supermodular" and "general" (complete pairwise binary, with
-// nonnegative or any-sign pair weights), "chain" (a chain of K-state
-// variables with transition scores), "subset" (k-of-N subsets, k =
-// SubsetK), "matching" (permutations of N), "tree" (spanning trees of the
-// complete graph on N nodes; one binary variable per edge),
-// "grid-supermodular" and "grid-general" (pairwise binary on a 4-connected
-// grid of N variables, see GridShape).
-var Structures = []string{"none", "supermodular", "general", "chain", "subset", "matching", "tree", "grid-supermodular", "grid-general"}
-
-// GridShape returns the rows × cols grid of n variables for the grid
-// structures: rows the largest divisor of n at most √n (10 × 10 for
-// n = 100; a 1 × n chain for a prime n).
-func GridShape(n int) (rows, cols int) {
-	rows = 1
-	for d := 1; d*d <= n; d++ {
-		if n%d == 0 {
-			rows = d
-		}
-	}
-	return rows, n / rows
-}
-
-// NewStructure returns the latent structure of the spec.
-func NewStructure(s *Spec) (argmax.Structure, error) {
-	switch s.Structure {
-	case "none":
-		return argmax.Independent(s.N, s.K), nil
-	case "supermodular", "general":
-		return argmax.Complete(s.N, s.Structure == "supermodular"), nil
-	case "grid-supermodular", "grid-general":
-		rows, cols := GridShape(s.N)
-		return argmax.Graph(s.N, argmax.GridPairs(rows, cols), s.Structure == "grid-supermodular")
-	case "chain":
-		return argmax.NewChain(s.N, s.K)
-	case "subset":
-		sub, err := argmax.NewKSubset(s.N, s.SubsetK)
-		if err != nil || s.Parts <= 1 {
-			return sub, err
-		}
-		return argmax.Repeat(sub, s.Parts) // Parts latent variables, each a k-of-N subset
-	case "matching":
-		return argmax.NewMatching(s.N)
-	case "tree":
-		return argmax.NewSpanningTree(s.N, argmax.CompleteGraph(s.N))
-	}
-	return nil, fmt.Errorf("unknown structure %q (known: %s)", s.Structure, strings.Join(Structures, ", "))
-}
-
-// Validate checks the spec's numbers and combinations, naming the flag at
-// fault.
-func (s *Spec) Validate() error {
+// checkNumbers checks the spec's numbers, naming the flag at fault.
+func (s *Spec) checkNumbers() error {
 	switch {
 	case s.N < 1:
 		return fmt.Errorf("-n %d: want at least one latent", s.N)
-	case s.K < 2:
-		return fmt.Errorf("-k %d: want at least 2 states", s.K)
 	case s.Epochs < 1:
 		return fmt.Errorf("-epochs %d: want ≥ 1", s.Epochs)
 	case s.Limit < 0:
@@ -154,83 +216,51 @@ func (s *Spec) Validate() error {
 		return fmt.Errorf("-eps-min %v: want a finite temperature floor > 0", s.EpsMin)
 	case !(s.Anneal >= 0) || math.IsInf(s.Anneal, 0):
 		return fmt.Errorf("-anneal %v: want a finite rate ≥ 0", s.Anneal)
-	case s.Threads < 0:
-		return fmt.Errorf("-threads %d: want ≥ 0", s.Threads)
+	case s.Threads < 0 || s.Threads > runtime.NumCPU():
+		return fmt.Errorf("-threads %d: want 0 to %d, the CPUs of this machine (0: all)", s.Threads, runtime.NumCPU())
 	case s.NLLEvery < 0:
 		return fmt.Errorf("-nll-every %d: want ≥ 0", s.NLLEvery)
 	case s.Parts < 0:
-		return fmt.Errorf("-subset-parts %d: want ≥ 0", s.Parts)
+		return fmt.Errorf("-subset-parts %d: want ≥ 1", s.Parts)
 	case s.IWSamples < 0:
 		return fmt.Errorf("-iw-samples %d: want ≥ 0", s.IWSamples)
 	case s.Hidden < 1:
-		return fmt.Errorf("hidden width %d: want ≥ 1", s.Hidden)
-	}
-	if _, ok := dataset.Lookup(s.Data); !ok {
-		return fmt.Errorf("-data %q: unknown data set (known: %s)", s.Data, strings.Join(dataset.Names(), ", "))
-	}
-	if (s.Structure == "supermodular" || s.Structure == "general" || strings.HasPrefix(s.Structure, "grid-")) && s.K != 2 {
-		return fmt.Errorf("a pairwise encoder needs binary latents (K = 2), got -k %d", s.K)
-	}
-	if s.Estimator != "direct" && s.DirectKL != "" && s.DirectKL != "folded" {
-		return fmt.Errorf("-direct-kl %s applies to -estimator direct only, not %s", s.DirectKL, s.Estimator)
-	}
-	st, err := NewStructure(s)
-	if err != nil {
-		return err
-	}
-	est, err := NewEstimator(s)
-	if err != nil {
-		return err
-	}
-	needs := est.Needs()
-	if err := needs.Check(s.Estimator, st); err != nil {
-		return fmt.Errorf("-estimator %s with %s: %w", s.Estimator, st.Name(), err)
-	}
-	if needs.Temperature != "" && (s.Eps0 > needs.MaxTemp || s.EpsMin > needs.MaxTemp) {
-		return fmt.Errorf("-eps0 %v, -eps-min %v: %s with -direct-kl %s needs %s ≤ %v (1 − ε scales the encoder's scores); use -direct-kl none or analytic for larger ε",
-			s.Eps0, s.EpsMin, s.Estimator, s.DirectKL, needs.Temperature, needs.MaxTemp)
-	}
-	if s.Solver == "milp" && s.N > maxMILPTrainN {
-		return fmt.Errorf("-solver milp with -n %d: lp_solve takes seconds per solve at that size (1.8 s measured at n = 31) and training solves twice per example per step; use -solver bnb (exact, any signs) or -n ≤ %d", s.N, maxMILPTrainN)
-	}
-	if s.Solver != "" && !slices.Contains(st.Solvers(), s.Solver) {
-		return fmt.Errorf("-solver %s does not apply to %s (use one of %s)", s.Solver, st.Name(), strings.Join(st.Solvers(), ", "))
+		return fmt.Errorf("-hidden %d: want ≥ 1", s.Hidden)
 	}
 	return nil
 }
 
-// Build creates the VAE for the spec: encoder and decoder initialized from
-// the seed, and the solver matching the structure.
-func Build(s *Spec, d int) (*train.VAE, error) {
-	if err := s.Validate(); err != nil {
-		return nil, err
-	}
-	st, err := NewStructure(s)
-	if err != nil {
-		return nil, err
-	}
+// VAE creates the model of a checked spec for data of d columns: encoder
+// and decoder initialized from the seed, and the solver.
+func (b *Built) VAE(d int) (*train.VAE, error) {
+	s := b.Spec
 	r := rand.New(rand.NewPCG(s.Seed, 0x1417))
-	enc, dec, err := train.NewNetworks(st, d, s.Hidden, r)
+	enc, dec, err := train.NewNetworks(b.Structure, d, s.Hidden, r)
 	if err != nil {
 		return nil, err
 	}
-	return train.NewVAE(enc, dec, st, s.Solver, s.Threads)
+	return train.NewVAE(enc, dec, b.Structure, s.Solver, s.Threads)
 }
 
-// NewTrainer builds the VAE, the estimator and the trainer of a spec.
+// Trainer creates the trainer of a checked spec for data of d columns:
+// the model ([Built.VAE]), the estimator and the annealing schedule. Call
+// it once per Built: the estimator may keep state.
+func (b *Built) Trainer(d int) (*train.Trainer, error) {
+	s := b.Spec
+	v, err := b.VAE(d)
+	if err != nil {
+		return nil, err
+	}
+	sched := train.Schedule{Start: s.Eps0, Min: s.EpsMin, Rate: s.Anneal, Every: s.Every}
+	return train.NewTrainer(v, b.Estimator, s.LR, s.Batch, sched, s.Seed)
+}
+
+// NewTrainer checks s (see [Check]; nothing counts as given) and builds
+// its trainer for data of d columns.
 func NewTrainer(s *Spec, d int) (*train.Trainer, error) {
-	v, err := Build(s, d)
+	b, err := Check(s, nil)
 	if err != nil {
 		return nil, err
 	}
-	est, err := NewEstimator(s)
-	if err != nil {
-		return nil, err
-	}
-	every := s.Every
-	if every <= 0 {
-		every = 500
-	}
-	sched := train.Schedule{Start: s.Eps0, Min: s.EpsMin, Rate: s.Anneal, Every: every}
-	return train.NewTrainer(v, est, s.LR, s.Batch, sched, s.Seed)
+	return b.Trainer(d)
 }

@@ -1,9 +1,9 @@
 package experiment
 
 import (
-	"flag"
-	"io"
+	"encoding/json"
 	"math"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,11 +12,11 @@ import (
 )
 
 func validSpec() Spec {
-	return Spec{Data: "mnist", N: 1, K: 10, Hidden: 8, Structure: "none", Solver: "categorical", Estimator: "direct",
+	return Spec{Data: "mnist", N: 1, K: 10, Hidden: 8, Structure: "independent", Solver: "categorical", Estimator: "direct",
 		Epochs: 1, Batch: 10, LR: 1e-3, Eps0: 1, EpsMin: 0.1, Anneal: 1e-5}
 }
 
-func TestValidateNamesTheFlag(t *testing.T) {
+func TestCheckNamesTheFlag(t *testing.T) {
 	cases := []struct {
 		edit func(*Spec)
 		want string
@@ -27,6 +27,7 @@ func TestValidateNamesTheFlag(t *testing.T) {
 		{func(s *Spec) { s.LR = 0 }, "-lr 0"},
 		{func(s *Spec) { s.Epochs = -1 }, "-epochs -1"},
 		{func(s *Spec) { s.Threads = -2 }, "-threads -2"},
+		{func(s *Spec) { s.Threads = 1000 }, "-threads 1000"},
 		{func(s *Spec) { s.EpsMin = 0 }, "-eps-min 0"},
 		{func(s *Spec) { s.Eps0 = math.Inf(1) }, "-eps0 +Inf"},
 		{func(s *Spec) { s.Anneal = math.NaN() }, "-anneal NaN"},
@@ -36,78 +37,155 @@ func TestValidateNamesTheFlag(t *testing.T) {
 		{func(s *Spec) { s.ExactKL = -1 }, "-kl-exact -1"},
 		{func(s *Spec) { s.Data = "cifar" }, "-data \"cifar\""},
 		{func(s *Spec) { s.Estimator = "foo" }, "unknown estimator"},
-		{func(s *Spec) { s.N, s.K, s.Structure, s.Solver = 31, 2, "general", "exhaustive" }, "-solver exhaustive does not apply"},
-		{func(s *Spec) { s.N, s.K, s.Structure, s.Solver = 65, 2, "general", "bnb" }, "-solver bnb does not apply"},
-		{func(s *Spec) { s.N, s.K, s.Structure, s.Solver = 31, 2, "general", "milp" }, "-solver milp with -n 31"},
-		{func(s *Spec) { s.Structure = "supermodular" }, "binary latents"},
+		{func(s *Spec) { s.Structure = "none" }, "-structure \"none\""},
+		{func(s *Spec) { s.N, s.Structure, s.Signs, s.Solver = 31, "complete", "general", "exhaustive" }, "-solver exhaustive does not apply"},
+		{func(s *Spec) { s.N, s.Structure, s.Signs, s.Solver = 65, "complete", "general", "bnb" }, "-solver bnb does not apply"},
+		{func(s *Spec) { s.N, s.Structure, s.Signs, s.Solver = 31, "complete", "general", "milp" }, "-solver milp with -n 31"},
+		{func(s *Spec) { s.Structure, s.Signs = "complete", "positive" }, "-signs"},
 		{func(s *Spec) { s.Estimator = "exact"; s.N = 3 }, "one categorical latent"},
-		{func(s *Spec) { s.K, s.N = 2, 3; s.Structure = "general"; s.Estimator = "gsm" }, "independent latents"},
-		{func(s *Spec) { s.K, s.N = 2, 3; s.Structure = "general"; s.Solver = "maxflow" }, "-solver maxflow does not apply"},
+		{func(s *Spec) { s.N, s.Structure, s.Estimator, s.Solver = 3, "complete", "gsm", "" }, "independent latents"},
+		{func(s *Spec) { s.N, s.Structure, s.Signs, s.Solver = 3, "complete", "general", "maxflow" }, "-solver maxflow does not apply"},
 		{func(s *Spec) { s.Estimator = "arm" }, "binary latents"},
 		{func(s *Spec) { s.Eps0 = 1.5 }, "needs ε ≤ 1"},
 		{func(s *Spec) { s.DirectKL = "gibbs" }, "-direct-kl"},
-		{func(s *Spec) { s.Estimator = "gsm"; s.DirectKL = "none" }, "applies to -estimator direct only"},
+		{func(s *Spec) { s.Estimator = "gsm"; s.DirectKL = "none" }, "-direct-kl applies to the direct estimators"},
+		{func(s *Spec) { s.Estimator = "exact"; s.Relaxed = true }, "-relaxed"},
 		{func(s *Spec) { s.NLLEvery = -1 }, "-nll-every -1"},
 		{func(s *Spec) { s.IWSamples = -1 }, "-iw-samples -1"},
+		{func(s *Spec) { s.N, s.Structure, s.Solver = 6, "subset", "" }, "-subset-k 0"},
+		{func(s *Spec) { s.N, s.Structure, s.Solver, s.SubsetK = 6, "subset", "", 6 }, "-subset-k 6"},
+		{func(s *Spec) { s.Structure, s.SubsetK = "chain", 2 }, "-subset-k and -subset-parts apply to -structure subset only"},
+		{func(s *Spec) { s.N, s.Structure, s.Solver = 1, "matching", "" }, "-n 1"},
+		// Issue 18 item 3: -k 100000 of one latent would allocate K×K floats.
+		{func(s *Spec) { s.K = 100000 }, "-k (one latent"},
+		{func(s *Spec) { s.Hidden = 1 << 22 }, "-hidden"},
 	}
 	for _, c := range cases {
 		s := validSpec()
 		c.edit(&s)
-		err := s.Validate()
+		_, err := Check(&s, nil)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%+v: err = %v, want mention of %q", s, err, c.want)
 		}
 	}
 	s := validSpec()
-	if err := s.Validate(); err != nil {
+	if _, err := Check(&s, nil); err != nil {
 		t.Errorf("valid spec rejected: %v", err)
 	}
 	s.DirectKL, s.Eps0 = "none", 1.5
-	if err := s.Validate(); err != nil {
+	if _, err := Check(&s, nil); err != nil {
 		t.Errorf("ε = 1.5 with the reference form rejected: %v", err)
 	}
-	if _, err := NewEstimator(&Spec{Estimator: "nvil"}); err == nil || !strings.Contains(err.Error(), "known:") {
-		t.Errorf("unknown estimator: %v", err)
-	}
 }
 
-func TestStructureOfAndSplitList(t *testing.T) {
-	for solver, want := range map[string]string{"independent": "none", "maxflow": "supermodular", "bnb": "general", "milp": "general", "exhaustive": "general"} {
-		if got, err := StructureOf(solver); got != want || err != nil {
-			t.Errorf("StructureOf(%q) = %q, %v", solver, got, err)
-		}
-	}
-	if _, err := StructureOf("cplex"); err == nil {
-		t.Error("StructureOf(cplex) accepted")
-	}
-	if got := SplitList(" a, ,b,"); strings.Join(got, "|") != "a|b" {
-		t.Errorf("SplitList = %q", got)
-	}
-}
-
-// The deprecated -kl-grad maps onto -direct-kl and may not contradict it.
-func TestKLGradAlias(t *testing.T) {
+// A flag the chosen structure or estimator does not read is refused when
+// the command line gave it, and only then.
+func TestCheckRefusesFlagsThatDoNotApply(t *testing.T) {
 	for _, c := range []struct {
-		args []string
-		want string // DirectKL, or "error"
+		structure, estimator string
+		given                string
 	}{
-		{nil, "folded"},
-		{[]string{"-kl-grad=false"}, "none"},
-		{[]string{"-kl-grad=true"}, "analytic"},
-		{[]string{"-direct-kl", "none", "-kl-grad=false"}, "none"},
-		{[]string{"-direct-kl", "none", "-kl-grad=true"}, "error"},
+		{"complete", "direct", "k"},
+		{"matching", "direct", "k"},
+		{"independent", "direct", "signs"},
+		{"chain", "direct", "subset-parts"},
+		{"chain", "direct", "kl-exact"},
+		{"independent", "arm", "eps0"},
+		{"independent", "arm", "anneal-every"},
+		{"independent", "gsm", "direct-kl"},
 	} {
 		s := validSpec()
-		fs := flag.NewFlagSet("t", flag.ContinueOnError)
-		fs.SetOutput(io.Discard)
-		Flags(fs, &s)
-		if err := Parse(fs, c.args); err != nil {
-			t.Fatalf("%q: %v", c.args, err)
+		s.N, s.K, s.Structure, s.Estimator, s.Solver = 4, 2, c.structure, c.estimator, ""
+		if _, err := Check(&s, nil); err != nil {
+			t.Fatalf("%+v without flags: %v", c, err)
 		}
-		err := s.applyAliases()
-		if got := s.DirectKL; (c.want == "error") != (err != nil) || (err == nil && got != c.want) {
-			t.Errorf("%q: DirectKL %q, err %v; want %s", c.args, got, err, c.want)
+		s = validSpec()
+		s.N, s.K, s.Structure, s.Estimator, s.Solver = 4, 2, c.structure, c.estimator, ""
+		if _, err := Check(&s, func(f string) bool { return f == c.given }); err == nil || !strings.Contains(err.Error(), "-"+c.given) {
+			t.Errorf("%+v: err = %v, want a refusal naming -%s", c, err, c.given)
 		}
+	}
+}
+
+// Every structure of the table builds at a small size with the solver it
+// resolves, and the binary ones fix K = 2 (matching: K = N).
+func TestStructureTable(t *testing.T) {
+	for _, name := range Structures() {
+		s := validSpec()
+		s.Structure, s.N, s.K, s.Solver = name, 4, 3, ""
+		if name == "subset" {
+			s.SubsetK = 2
+		}
+		b, err := Check(&s, nil)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		want := map[string]int{"independent": 3, "chain": 3, "matching": 4}[name]
+		if want == 0 {
+			want = 2
+		}
+		if s.K != want || b.Structure.States() != want || s.Solver == "" {
+			t.Errorf("%s: K %d (structure %d), solver %q; want K %d", name, s.K, b.Structure.States(), s.Solver, want)
+		}
+	}
+}
+
+// The grids' estimator names are parsed in one place: direct-none and
+// direct-analytic set the KL mode, direct-exact is an estimator of its own.
+func TestGridEstimators(t *testing.T) {
+	for name, want := range map[string][2]string{
+		"direct": {"direct", "folded"}, "direct-none": {"direct", "none"}, "direct-analytic": {"direct", "analytic"},
+		"direct-exact": {"direct-exact", "folded"}, "gsm": {"gsm", "folded"}, "exact": {"exact", "folded"},
+	} {
+		est, kl, err := ParseGridEstimator(name)
+		if err != nil || est != want[0] || kl != want[1] {
+			t.Errorf("%s: %s, %s, %v; want %v", name, est, kl, err, want)
+		}
+		s := validSpec()
+		s.SetGridEstimator(name)
+		if GridEstimatorName(&s) != name {
+			t.Errorf("%s: name back %q", name, GridEstimatorName(&s))
+		}
+	}
+	for _, bad := range []string{"direct-exact-none", "direct-folded2", "nvil", ""} {
+		if _, _, err := ParseGridEstimator(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	// direct-exact on one categorical latent: accepted (table1 used to make
+	// it a KL mode "exact" and refuse it).
+	s := validSpec()
+	s.SetGridEstimator("direct-exact")
+	if _, err := Check(&s, nil); err != nil {
+		t.Errorf("direct-exact: %v", err)
+	}
+}
+
+// A config.json written before the structure table (structure
+// "supermodular", "none", "grid-general") reads as today's structure and
+// signs, so the folder resumes.
+func TestLegacyConfigResumes(t *testing.T) {
+	for old, want := range map[string][2]string{
+		"none": {"independent", ""}, "supermodular": {"complete", "supermodular"}, "general": {"complete", "general"},
+		"grid-general": {"grid", "general"}, "chain": {"chain", ""},
+	} {
+		var s Spec
+		if err := json.Unmarshal([]byte(`{"structure": "`+old+`", "latents": 15}`), &s); err != nil {
+			t.Fatal(err)
+		}
+		if s.Structure != want[0] || s.Signs != want[1] || s.N != 15 {
+			t.Errorf("%s: read as %q, %q", old, s.Structure, s.Signs)
+		}
+	}
+	s := validSpec()
+	s.Out = t.TempDir()
+	old := strings.Replace(`{"command":"categorical","data":"mnist","dynamic_binarization":false,"latents":1,"states":10,"hidden":8,"structure":"none","solver":"categorical","estimator":"direct","epochs":1,"batch":10,"lr":0.001,"seed":0,"temp_start":1,"temp_min":0.1,"anneal_rate":0.00001,"anneal_every":0,"direct_kl":"","gsm_relaxed":false,"threads":2,"limit":0,"eval_samples":0,"exact_kl_examples":0,"nll_every":0,"iw_samples":0,"test_nll_kind":"","out":"X"}`, "X", s.Out, 1)
+	if err := os.WriteFile(filepath.Join(s.Out, ConfigFile), []byte(old), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := Finished(&s); err != nil {
+		t.Errorf("old config.json of the same run refused: %v", err)
 	}
 }
 

@@ -1,11 +1,12 @@
 package experiment
 
 import (
-	"fmt"
 	"math/rand/v2"
 
 	"github.com/argmaxvae/argmaxvae/dataset"
+	"github.com/argmaxvae/argmaxvae/internal/cli"
 	"github.com/argmaxvae/argmaxvae/nn"
+	"github.com/argmaxvae/argmaxvae/train"
 )
 
 // Data is a data set's splits as matrices (one image a row).
@@ -25,8 +26,8 @@ func LoadData(name, dir string, dynamic bool, seed uint64, limit int) (*Data, er
 	if err != nil {
 		return nil, err
 	}
-	if limit < 0 {
-		return nil, fmt.Errorf("-limit %d: want ≥ 0", limit)
+	if limit < 0 || limit > sp.Train.N {
+		return nil, cli.Usagef("-limit %d: want 0 (all) to %d, the training images of %s", limit, sp.Train.N, name)
 	}
 	if limit > 0 && limit < sp.Train.N {
 		sp.Train = sp.Train.Head(limit)
@@ -48,4 +49,24 @@ func (d *Data) Resample(epoch int) error {
 		return nil
 	}
 	return d.set.Train.Resample(rand.New(rand.NewPCG(d.seed, uint64(epoch))))
+}
+
+// Setup loads the data of a checked spec, checks the minibatch against
+// them and builds the trainer: with [Check], the one build path of the
+// training commands. Problems with the command line come back as
+// [cli.UsageError]s.
+func (b *Built) Setup() (*Data, *train.Trainer, error) {
+	s := b.Spec
+	data, err := LoadData(s.Data, s.DataDir, s.Dynamic, s.Seed, s.Limit)
+	if err != nil {
+		return nil, nil, err
+	}
+	if s.Batch > data.Train.Rows {
+		return nil, nil, cli.Usagef("-batch %d: larger than the %d training images", s.Batch, data.Train.Rows)
+	}
+	t, err := b.Trainer(data.Train.Cols)
+	if err != nil {
+		return nil, nil, err
+	}
+	return data, t, nil
 }

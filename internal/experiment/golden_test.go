@@ -22,11 +22,11 @@ var updateGolden = flag.Bool("update-golden", false, "rewrite testdata/golden fr
 // 2,000 training images, validation and test cut to 500 images.
 func goldenSpecs() map[string]Spec {
 	cat := func(est, kl string) Spec {
-		return Spec{Command: "golden", Data: "mnist", N: 1, K: 10, Hidden: 300, Structure: "none", Solver: "categorical", Estimator: est, DirectKL: kl,
+		return Spec{Command: "golden", Data: "mnist", N: 1, K: 10, Hidden: 300, Structure: "independent", Solver: "categorical", Estimator: est, DirectKL: kl,
 			Epochs: 2, Batch: 100, LR: 1e-3, Seed: 1, Eps0: 1, EpsMin: 0.1, Anneal: 1e-5, Threads: 2, Limit: 2000, Samples: 1}
 	}
-	str := func(solver, structure, est, kl string) Spec {
-		return Spec{Command: "golden", Data: "fashion", N: 15, K: 2, Hidden: 300, Structure: structure, Solver: solver, Estimator: est, DirectKL: kl,
+	str := func(solver, structure, signs, est, kl string) Spec {
+		return Spec{Command: "golden", Data: "fashion", N: 15, K: 2, Hidden: 300, Structure: structure, Signs: signs, Solver: solver, Estimator: est, DirectKL: kl,
 			Epochs: 2, Batch: 100, LR: 1e-3, Seed: 1, Eps0: 1, EpsMin: 0.1, Anneal: 1e-5, Threads: 2, Limit: 2000, Samples: 1, ExactKL: 50}
 	}
 	m := map[string]Spec{
@@ -34,12 +34,12 @@ func goldenSpecs() map[string]Spec {
 		"categorical-direct-none": cat("direct", "none"),
 		"categorical-gsm":         cat("gsm", "folded"),
 		"categorical-exact":       cat("exact", "folded"),
-		"main-maxflow-direct":     str("maxflow", "supermodular", "direct", "folded"),
-		"maxflow-direct-analytic": str("maxflow", "supermodular", "direct", "analytic"),
-		"bnb-direct":              str("bnb", "general", "direct", "folded"),
+		"main-maxflow-direct":     str("maxflow", "complete", "supermodular", "direct", "folded"),
+		"maxflow-direct-analytic": str("maxflow", "complete", "supermodular", "direct", "analytic"),
+		"bnb-direct":              str("bnb", "complete", "general", "direct", "folded"),
 	}
 	for _, e := range []string{"direct", "gsm", "arm", "disarm", "reinforce", "rebar"} {
-		m["independent-"+e] = str("independent", "none", e, "folded")
+		m["independent-"+e] = str("independent", "independent", "", e, "folded")
 	}
 	return m
 }
@@ -49,8 +49,7 @@ func goldenSpecs() map[string]Spec {
 func goldenRun(t *testing.T, s Spec, dir string) (header []string, rows [][]string) {
 	t.Helper()
 	s.Out = dir
-	Prepare(&s)
-	data, tr, err := Setup(&s)
+	data, tr, err := setup(&s)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package experiment
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"runtime"
 	"strconv"
 
+	"github.com/argmaxvae/argmaxvae/internal/cli"
 	"github.com/argmaxvae/argmaxvae/internal/driver"
 	"github.com/argmaxvae/argmaxvae/internal/runfolder"
 	"github.com/argmaxvae/argmaxvae/nn"
@@ -61,7 +63,7 @@ const (
 // checkpoint in Spec.Out when resume is set), with train.Fit locking the
 // folder, checking that its config.json describes the same run (or, for a
 // new run, that the folder holds none), writing config.json and
-// committing every epoch; refusals are [UsageError]s. When ctx is
+// committing every epoch; refusals are [cli.UsageError]s. When ctx is
 // cancelled (Ctrl-C, SIGTERM) it drops the epoch in progress, writes the
 // summary, plots and pictures, and returns ctx's error.
 func (r *Run) Execute(ctx context.Context, resume bool) (Summary, error) {
@@ -94,7 +96,7 @@ func (r *Run) Execute(ctx context.Context, resume bool) (Summary, error) {
 		Config: configJSON(s), ConfigFree: configFree(s), Log: log}
 	sum, err := train.Fit(ctx, t, train.Data{Train: r.Data.Train, Valid: r.Data.Valid, Test: r.Data.Test, Resample: r.Data.Resample}, settings, recs...)
 	if errors.Is(err, runfolder.ErrRefused) {
-		err = Usage(err)
+		err = cli.Usage(err)
 	}
 	return sum, err
 }
@@ -189,6 +191,36 @@ type config struct {
 	CPUs        int    `json:"cpus"`
 }
 
+// configJSON is config.json for s. When s.Out holds a config.json of the
+// same run written before the structure table (structure "supermodular"
+// where s says complete with -signs supermodular, see legacyStructures),
+// s is described in that file's words, so the folder resumes and is
+// reused as it was.
 func configJSON(s *Spec) config {
+	if old := legacyStructure(s); old != "" {
+		legacy := *s
+		legacy.Structure, legacy.Signs = old, ""
+		s = &legacy
+	}
 	return config{Spec: s, BLAS: nn.Backend(), GemmKernels: nn.GemmKernels(), BLASCore: nn.BLASCore(), Kernels: nn.Kernels(), GoVersion: runtime.Version(), CPUs: runtime.NumCPU()}
+}
+
+// legacyStructure returns the old structure name in s.Out's config.json
+// when it names s's structure and signs, else "".
+func legacyStructure(s *Spec) string {
+	b, err := os.ReadFile(filepath.Join(s.Out, ConfigFile))
+	if err != nil {
+		return ""
+	}
+	var old struct {
+		Structure string  `json:"structure"`
+		Signs     *string `json:"signs"`
+	}
+	if json.Unmarshal(b, &old) != nil || old.Signs != nil {
+		return ""
+	}
+	if l, ok := legacyStructures[old.Structure]; ok && l == [2]string{s.Structure, s.Signs} {
+		return old.Structure
+	}
+	return ""
 }

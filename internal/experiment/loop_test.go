@@ -9,9 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/argmaxvae/argmaxvae/train"
 )
@@ -25,7 +23,7 @@ func TestInterruptSavesEverything(t *testing.T) {
 	}
 	s := validSpec()
 	s.Command, s.Limit, s.Threads, s.Epochs, s.Out = "test", 300, 2, 3, t.TempDir()
-	data, tr, err := Setup(&s)
+	data, tr, err := setup(&s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +40,7 @@ func TestInterruptSavesEverything(t *testing.T) {
 		}
 	}
 	// Resume and finish.
-	data, tr, err = Setup(&s)
+	data, tr, err = setup(&s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,12 +76,12 @@ func TestLikelihoodAtBestValidationEpoch(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads MNIST")
 	}
-	s := Spec{Command: "test", Data: "mnist", N: 4, K: 2, Hidden: 8, Structure: "supermodular", Solver: "maxflow", Estimator: "direct",
+	s := Spec{Command: "test", Data: "mnist", N: 4, K: 2, Hidden: 8, Structure: "complete", Signs: "supermodular", Solver: "maxflow", Estimator: "direct",
 		Epochs: 2, Batch: 20, LR: 1e-2, Eps0: 1, EpsMin: 0.1, Anneal: 1e-5, Limit: 200, Threads: 1}
 	run := func(epochs int, score func(train.Eval) float64) Summary {
 		s := s
 		s.Epochs, s.Out = epochs, t.TempDir()
-		data, tr, err := Setup(&s)
+		data, tr, err := setup(&s)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -115,18 +113,13 @@ func TestLikelihoodAtBestValidationEpoch(t *testing.T) {
 	}
 }
 
-// SIGTERM cancels the commands' context like Ctrl-C (and does not kill the
-// process), so a run stops after the current minibatch with its files
-// written.
-func TestInterruptibleCatchesSIGTERM(t *testing.T) {
-	ctx, stop := Interruptible()
-	defer stop()
-	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
-		t.Fatal(err)
+// setup is Check and Setup, with the spec's thread count applied, for
+// tests.
+func setup(s *Spec) (*Data, *train.Trainer, error) {
+	b, err := Check(s, nil)
+	if err != nil {
+		return nil, nil, err
 	}
-	select {
-	case <-ctx.Done():
-	case <-time.After(5 * time.Second):
-		t.Fatal("SIGTERM did not cancel the context")
-	}
+	UseThreads(s.Threads)
+	return b.Setup()
 }

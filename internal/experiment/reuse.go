@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/argmaxvae/argmaxvae/internal/cli"
 	"github.com/argmaxvae/argmaxvae/internal/runfolder"
 	"github.com/argmaxvae/argmaxvae/train"
 )
@@ -26,7 +27,7 @@ func RunOrReuse(ctx context.Context, s *Spec, data *Data, layout func(t *train.T
 	_, statErr := os.Stat(filepath.Join(s.Out, CheckpointFile))
 	t, err := NewTrainer(s, data.Train.Cols)
 	if err != nil {
-		return Summary{}, Usage(err)
+		return Summary{}, cli.Usage(err)
 	}
 	return layout(t).Execute(ctx, !errors.Is(statErr, fs.ErrNotExist))
 }
@@ -38,7 +39,7 @@ func Finished(s *Spec) (Summary, bool, error) {
 	var done Summary
 	ok, err := runfolder.Finished(s.Out, configJSON(s), s.Epochs, &done, configFree(s)...)
 	if errors.Is(err, runfolder.ErrRefused) {
-		err = Usage(err)
+		err = cli.Usage(err)
 	}
 	return done, ok, err
 }

@@ -6,7 +6,6 @@ import (
 	"math/rand/v2"
 	"path/filepath"
 
-	"github.com/argmaxvae/argmaxvae/argmax"
 	"github.com/argmaxvae/argmaxvae/nn"
 	"github.com/argmaxvae/argmaxvae/train"
 )
@@ -20,78 +19,6 @@ import (
 // epoch was not evaluated.
 var StructuredHeader = []string{"epoch", "iter", "wall_seconds", "solver_seconds", "temperature", "train_loss", "valid_loss", "test_loss", "test_kl_unary", "test_kl_exact",
 	"test_nelbo_gibbs", "test_nll", "eval_seconds"}
-
-// StructureOf maps a -solver name to the encoder structure it solves:
-// "none" (independent bits), "supermodular" (pairwise weights through
-// softplus, graph cut) or "general" (any sign).
-func StructureOf(solver string) (string, error) {
-	switch solver {
-	case "independent":
-		return "none", nil
-	case "maxflow":
-		return "supermodular", nil
-	case "bnb", "exhaustive", "milp", "qpbo":
-		return "general", nil
-	}
-	return "", fmt.Errorf("-solver %q: want independent, maxflow, bnb, exhaustive, qpbo or milp", solver)
-}
-
-// ResolveStructure sets s.Structure, s.K and s.Solver from cmd/structured's
-// -structure, -signs, -states and -solver flags: without -structure the
-// solver decides it (StructureOf); without -solver the structure's fastest
-// exact solver runs.
-func ResolveStructure(s *Spec, structure, signs string) error {
-	if signs != "supermodular" && signs != "general" {
-		return fmt.Errorf("-signs %q: want supermodular or general", signs)
-	}
-	switch structure {
-	case "":
-		if s.Solver == "" {
-			s.Solver = "maxflow"
-		}
-		st, err := StructureOf(s.Solver)
-		if err != nil {
-			return err
-		}
-		s.Structure = st
-	case "independent":
-		s.Structure = "none"
-	case "complete":
-		if s.K != 2 {
-			return fmt.Errorf("-structure complete has binary variables; -states %d", s.K)
-		}
-		s.Structure = signs
-	case "grid":
-		if s.K != 2 {
-			return fmt.Errorf("-structure grid has binary variables; -states %d", s.K)
-		}
-		s.Structure = "grid-" + signs
-	case "chain":
-		s.Structure = "chain"
-	case "subset", "tree":
-		if s.K != 2 {
-			return fmt.Errorf("-structure %s has binary variables; -states %d", structure, s.K)
-		}
-		s.Structure = structure
-	case "matching":
-		s.Structure, s.K = "matching", s.N // a permutation of N: N variables of N states
-	default:
-		return fmt.Errorf("-structure %q: want independent, complete, grid, chain, subset, matching or tree", structure)
-	}
-	if structure != "subset" && (s.SubsetK != 0 || s.Parts > 1) {
-		return fmt.Errorf("-subset-k and -subset-parts apply to -structure subset only")
-	}
-	if s.Solver == "" {
-		st, err := NewStructure(s)
-		if err != nil {
-			return err
-		}
-		if s.Solver, _, err = argmax.Fastest(st); err != nil {
-			return err
-		}
-	}
-	return nil
-}
 
 // StructuredScore is the reported loss of a structured run: the negative
 // ELBO at Gumbel-Max samples with the unary-factor KL.

@@ -4,8 +4,8 @@
 package semirun
 
 import (
+	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -15,7 +15,7 @@ import (
 	"runtime"
 
 	"github.com/argmaxvae/argmaxvae/dataset"
-	"github.com/argmaxvae/argmaxvae/internal/experiment"
+	"github.com/argmaxvae/argmaxvae/internal/cli"
 	"github.com/argmaxvae/argmaxvae/nn"
 	"github.com/argmaxvae/argmaxvae/report"
 	"github.com/argmaxvae/argmaxvae/semisup"
@@ -48,47 +48,45 @@ type Config struct {
 // Run parses the command line of cmd/semisup (see its documentation) and
 // runs it, writing the result line to stdout and progress to stderr. Flag
 // problems come back as experiment.UsageError, before any data is read.
-func Run(args []string, stdout, stderr io.Writer) error {
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var c Config
-	fs := flag.NewFlagSet("semisup", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&c.Data, "data", "mnist", "data set: mnist or fashion")
+	fs := cli.NewFlagSet("semisup", stderr)
+	cli.Data(fs, &c.Data, "mnist")
 	fs.IntVar(&c.Labels, "labels", 100, "class-balanced labelled training images (a multiple of 10; 0: unsupervised)")
 	fs.StringVar(&c.Estimator, "estimator", "direct", "discrete-latent estimator: direct or gsm")
 	fs.IntVar(&c.Epochs, "epochs", 30, "epochs (passes over the 50,000 unlabelled training images)")
 	fs.IntVar(&c.Batch, "batch", 100, "unlabelled images per step")
 	fs.IntVar(&c.LabelBatch, "label-batch", 10, "labelled images added to each step (ignored with -labels 0)")
 	fs.Float64Var(&c.LR, "lr", 1e-3, "Adam learning rate")
-	fs.Float64Var(&c.AnnealRate, "anneal-rate", 1e-4, "ε (τ) = max(exp(−rate·step), 0.1), updated every 1000 steps")
+	fs.Float64Var(&c.AnnealRate, "anneal", 1e-4, "annealing rate r: ε (τ) = max(exp(−r·step), 0.1), updated every 1000 steps")
 	fs.Float64Var(&c.EpsSup, "eps-sup", semisup.DefaultEpsSup, "direct: ε of labelled examples")
 	fs.Float64Var(&c.Alpha, "alpha", semisup.DefaultAlpha, "gsm: weight of the labelled examples' cross-entropy")
 	fs.IntVar(&c.C, "gaussian-dim", 20, "dimension of each component's Gaussian")
-	fs.Uint64Var(&c.Seed, "seed", 1, "seed of the initialisation, data order, labelled subset and noise")
-	fs.IntVar(&c.Limit, "limit", 0, "keep the first N training images (0: all 50,000); for quick tries")
-	out := fs.String("out", "", "run folder (default results/semisup/DATA-ESTIMATOR-LABELS-sSEED)")
+	cli.Seed(fs, &c.Seed)
+	cli.Limit(fs, &c.Limit)
+	var out string
+	cli.Out(fs, &out, "")
 	resume := fs.Bool("resume", false, "continue from OUT/checkpoint.bin up to -epochs")
-	threads := fs.Int("threads", 0, "OS threads for Go code (GOMAXPROCS) and goroutines of the products and kernels (nn.SetThreads); 0: all cores")
-	if err := experiment.Parse(fs, args); err != nil {
+	var threads int
+	cli.Threads(fs, &threads)
+	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
 	if err := check(c); err != nil {
-		return experiment.Usage(err)
+		return cli.Usage(err)
 	}
-	if *threads < 0 {
-		return experiment.Usage(fmt.Errorf("-threads %d: want ≥ 0", *threads))
-	}
-	if *threads > 0 {
-		runtime.GOMAXPROCS(*threads)
+	if threads > 0 {
+		runtime.GOMAXPROCS(threads)
 	}
 	c.Threads = runtime.GOMAXPROCS(0)
 	nn.SetThreads(c.Threads)
-	if *out == "" {
-		*out = filepath.Join("results", "semisup", fmt.Sprintf("%s-%s-%d-s%d", c.Data, c.Estimator, c.Labels, c.Seed))
+	if out == "" {
+		out = filepath.Join("results", "semisup", fmt.Sprintf("%s-%s-%d-s%d", c.Data, c.Estimator, c.Labels, c.Seed))
 	}
 	c.Binarize = "threshold 0.5"
 	c.BoundKind = "NELBO: exact sum over z_d, one Gaussian sample per component (unbiased estimate of a valid bound)"
 	c.GemmKernels, c.Kernels, c.BLASCore = nn.GemmKernels(), nn.Kernels(), nn.BLASCore()
-	cfgPath := filepath.Join(*out, "config.json")
+	cfgPath := filepath.Join(out, "config.json")
 	if *resume {
 		var old Config
 		if err := report.ReadJSON(cfgPath, &old); err != nil {
@@ -99,10 +97,10 @@ func Run(args []string, stdout, stderr io.Writer) error {
 		// same for the same count.
 		old.GemmKernels, old.Kernels, old.BLASCore, old.Threads = c.GemmKernels, c.Kernels, c.BLASCore, c.Threads
 		if !reflect.DeepEqual(old, c) {
-			return experiment.Usage(fmt.Errorf("-resume: %s was written for a different run (%+v); same flags, or another -out", cfgPath, old))
+			return cli.Usage(fmt.Errorf("-resume: %s was written for a different run (%+v); same flags, or another -out", cfgPath, old))
 		}
-	} else if _, err := os.Stat(filepath.Join(*out, "checkpoint.bin")); err == nil {
-		return experiment.Usage(fmt.Errorf("%s already holds a run; continue it with -resume or choose another -out", *out))
+	} else if _, err := os.Stat(filepath.Join(out, "checkpoint.bin")); err == nil {
+		return cli.Usage(fmt.Errorf("%s already holds a run; continue it with -resume or choose another -out", out))
 	}
 
 	sp, err := dataset.Load(c.Data, dataset.Options{})
@@ -114,7 +112,7 @@ func Run(args []string, stdout, stderr io.Writer) error {
 	}
 	lab, err := semisup.Labelled(sp.Train.Labels, 10, c.Labels, c.Seed)
 	if err != nil {
-		return experiment.Usage(err)
+		return cli.Usage(err)
 	}
 	mat := func(s *dataset.Set) nn.Mat { return nn.Mat{Rows: s.N, Cols: s.D, Data: s.X[:s.N*s.D]} }
 	data := semisup.Data{Train: mat(sp.Train), Valid: mat(sp.Valid), Test: mat(sp.Test),
@@ -127,7 +125,7 @@ func Run(args []string, stdout, stderr io.Writer) error {
 	if c.Estimator == "gsm" {
 		est = semisup.GSM{Alpha: c.Alpha}
 	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
+	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
 	if !*resume {
@@ -135,12 +133,10 @@ func Run(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	ctx, cancel := experiment.Interruptible()
-	defer cancel()
 	hist, err := semisup.Run(ctx, m, est, data, semisup.Settings{
 		Epochs: c.Epochs, Batch: c.Batch, LabelBatch: c.LabelBatch, LR: c.LR,
 		Sched: train.Schedule{Start: 1, Min: 0.1, Rate: c.AnnealRate, Every: 1000},
-		Seed:  c.Seed, Dir: *out, Resume: *resume, Progress: stderr})
+		Seed:  c.Seed, Dir: out, Resume: *resume, Progress: stderr})
 	if err != nil {
 		return err
 	}
@@ -157,7 +153,7 @@ func Run(args []string, stdout, stderr io.Writer) error {
 		secs += r.Seconds + r.EvalSeconds
 	}
 	sum["seconds"] = secs
-	if err := report.WriteJSON(filepath.Join(*out, "summary.json"), sum); err != nil {
+	if err := report.WriteJSON(filepath.Join(out, "summary.json"), sum); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "%s %s %d labels: test accuracy %.2f%% (arg max), %.2f%% (sample), %.2f%% (majority map); test NELBO %.2f (estimate of a bound)\n",

@@ -1,0 +1,128 @@
+// Package cli is the command-line convention of the argmaxvae commands:
+// one way to parse flags, to report a bad command line, to exit, and to
+// stop on Ctrl-C.
+//
+// A command's main is one line, cli.Main("name", run), where run parses
+// its arguments with [NewFlagSet] and [Parse] and returns an error. Main
+// prints the error and exits with status 2 for a [UsageError] (a bad flag
+// value or combination, found before any work starts), 130 when the run
+// was interrupted, 1 for any other failure and 0 otherwise. The context
+// run receives is cancelled by the first SIGINT or SIGTERM; a second one
+// ends the process within a second (see [Interruptible]).
+//
+// The flags several commands share are registered by one function each
+// ([Seed], [Out], [Threads], [Limit], [Data], [DataDir]), with one name,
+// one default and one help text; comma-separated lists are typed flags
+// ([Ints], [Floats], [Uint64s], [Strings]) and bounded numbers are range
+// flags ([IntIn]) whose bounds are checked while parsing, naming the flag.
+// It is internal: the commands' convention, not a library API.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+)
+
+// Exit statuses of [Main].
+const (
+	ExitOK          = 0
+	ExitFailure     = 1
+	ExitUsage       = 2
+	ExitInterrupted = 130 // 128 + SIGINT, as shells report it
+)
+
+// UsageError marks an error in the command line (a bad flag value or
+// combination), as opposed to a failure while running.
+type UsageError struct{ Err error }
+
+func (u UsageError) Error() string { return u.Err.Error() }
+func (u UsageError) Unwrap() error { return u.Err }
+
+// Usage wraps a non-nil err as a [UsageError]; it returns nil for nil.
+func Usage(err error) error {
+	if err == nil {
+		return nil
+	}
+	return UsageError{err}
+}
+
+// Usagef is Usage(fmt.Errorf(format, a...)).
+func Usagef(format string, a ...any) error { return UsageError{fmt.Errorf(format, a...)} }
+
+// IsUsage reports whether err is (or wraps) a [UsageError].
+func IsUsage(err error) bool {
+	var u UsageError
+	return errors.As(err, &u)
+}
+
+// Status returns the exit status for the error a command returned: 0 for
+// nil and for -help, 2 for a usage error, 130 for an interrupted run, 1
+// otherwise.
+func Status(err error) int {
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return ExitOK
+	case IsUsage(err):
+		return ExitUsage
+	case errors.Is(err, context.Canceled):
+		return ExitInterrupted
+	}
+	return ExitFailure
+}
+
+// Run is a command's body: it parses args, does its work until ctx is
+// cancelled, writes results to stdout and progress to stderr.
+type Run func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+
+// Main runs a command with the process's arguments and streams under a
+// context that the first SIGINT or SIGTERM cancels, prints its error as
+// "name: error" and exits with [Status].
+func Main(name string, run Run) {
+	ctx, stop := Interruptible(context.Background(), name, os.Stderr)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(Report(name, err, os.Stderr))
+}
+
+// Report prints err for the command name to w (nothing for nil or -help)
+// and returns its exit status.
+func Report(name string, err error, w io.Writer) int {
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintf(w, "%s: %v\n", name, err)
+	}
+	return Status(err)
+}
+
+// NewFlagSet returns a flag set for the command name that reports its own
+// parse errors and usage to stderr and returns them to the caller.
+func NewFlagSet(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+// Parse parses args into fs and rejects stray arguments. A bad flag comes
+// back as a [UsageError]; -help as flag.ErrHelp.
+func Parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return Usage(err)
+	}
+	if fs.NArg() > 0 {
+		return Usagef("unexpected arguments %q (flags go before arguments, as -name=value)", fs.Args())
+	}
+	return nil
+}
+
+// IsSet reports whether the flag name was given on fs's command line.
+func IsSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}

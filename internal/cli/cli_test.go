@@ -1,0 +1,188 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func TestStatus(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		want int
+	}{
+		{nil, 0},
+		{flag.ErrHelp, 0},
+		{Usagef("-n %d", 0), 2},
+		{fmt.Errorf("cell 3: %w", Usage(errors.New("bad"))), 2},
+		{fmt.Errorf("epoch 2: %w", context.Canceled), 130},
+		{errors.New("disk full"), 1},
+	} {
+		if got := Status(c.err); got != c.want {
+			t.Errorf("Status(%v) = %d, want %d", c.err, got, c.want)
+		}
+	}
+	var b bytes.Buffer
+	if Report("cmd", Usagef("-x 3: want ≤ 2"), &b) != 2 || b.String() != "cmd: -x 3: want ≤ 2\n" {
+		t.Errorf("Report wrote %q", b.String())
+	}
+}
+
+func TestLists(t *testing.T) {
+	fs := NewFlagSet("t", io.Discard)
+	ks := Ints(fs, "k", []int{10, 20}, 2, "")
+	seeds := Uint64s(fs, "seeds", []uint64{1}, "")
+	eps := Floats(fs, "eps", []float64{1}, "")
+	names := Strings(fs, "names", []string{"a"}, "")
+	if err := Parse(fs, []string{"-k", "3, 4,,5", "-eps", "0.5,2", "-names", "x,y"}); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(*ks, *seeds, *eps, *names) != "[3 4 5] [1] [0.5 2] [x y]" {
+		t.Errorf("got %v %v %v %v", *ks, *seeds, *eps, *names)
+	}
+	for _, args := range [][]string{
+		{"-k", "1"}, {"-k", "x"}, {"-k", ","}, {"-seeds", "-1"}, {"-eps", "0"}, {"-eps", "NaN"}, {"-eps", "inf"}, {"-names", ""}, {"extra"},
+	} {
+		fs := NewFlagSet("t", io.Discard)
+		Ints(fs, "k", nil, 2, "")
+		Uint64s(fs, "seeds", nil, "")
+		Floats(fs, "eps", nil, "")
+		Strings(fs, "names", nil, "")
+		if err := Parse(fs, args); !IsUsage(err) {
+			t.Errorf("%q: err %v, want a usage error", args, err)
+		}
+	}
+}
+
+func TestIntIn(t *testing.T) {
+	var n int
+	fs := NewFlagSet("t", io.Discard)
+	IntIn(fs, &n, "n", 5, 1, 10, "why", "")
+	if n != 5 {
+		t.Fatalf("default %d", n)
+	}
+	err := Parse(fs, []string{"-n", "11"})
+	if !IsUsage(err) || !strings.Contains(err.Error(), "-n") || !strings.Contains(err.Error(), "want 1 to 10 (why)") {
+		t.Errorf("-n 11: %v", err)
+	}
+	var th int
+	fs = NewFlagSet("t", io.Discard)
+	Threads(fs, &th)
+	if err := Parse(fs, []string{"-threads", strconv.Itoa(runtime.NumCPU() + 1)}); !IsUsage(err) || !strings.Contains(err.Error(), "-threads") {
+		t.Errorf("-threads beyond the CPUs: %v", err)
+	}
+	if ResolveThreads(0) != runtime.NumCPU() || ResolveThreads(1) != 1 {
+		t.Error("ResolveThreads")
+	}
+}
+
+// The helper process: a command that ignores cancellation (it stands for
+// work that does not look at its context), so that only the second signal
+// can end it.
+func TestMain(m *testing.M) {
+	if os.Getenv("CLI_TEST_HELPER") == "stubborn" {
+		Main("stubborn", func(ctx context.Context, _ []string, stdout, _ io.Writer) error {
+			fmt.Fprintln(stdout, "ready")
+			<-ctx.Done()
+			fmt.Fprintln(stdout, "cancelled")
+			time.Sleep(time.Minute)
+			return nil
+		})
+	}
+	if os.Getenv("CLI_TEST_HELPER") == "polite" {
+		Main("polite", func(ctx context.Context, _ []string, stdout, _ io.Writer) error {
+			fmt.Fprintln(stdout, "ready")
+			<-ctx.Done()
+			return fmt.Errorf("stopped: %w", ctx.Err())
+		})
+	}
+	os.Exit(m.Run())
+}
+
+// helper starts this test binary as the helper command kind and waits for
+// it to say it is ready.
+func helper(t *testing.T, kind string) (*exec.Cmd, *bytes.Buffer, *bytes.Buffer) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "CLI_TEST_HELPER="+kind)
+	var out, errb bytes.Buffer
+	pr, pw := io.Pipe()
+	cmd.Stdout, cmd.Stderr = io.MultiWriter(&out, pw), &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	ready := make(chan struct{})
+	go func() {
+		buf := make([]byte, 64)
+		pr.Read(buf)
+		close(ready)
+		io.Copy(io.Discard, pr)
+	}()
+	select {
+	case <-ready:
+	case <-time.After(20 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("helper did not start")
+	}
+	t.Cleanup(func() { pw.Close() })
+	return cmd, &out, &errb
+}
+
+func wait(t *testing.T, cmd *exec.Cmd, within time.Duration) int {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+		return cmd.ProcessState.ExitCode()
+	case <-time.After(within):
+		cmd.Process.Kill()
+		<-done
+		t.Fatalf("still running %v after the signal", within)
+	}
+	return -1
+}
+
+// A first SIGTERM cancels the context; a command that returns its error
+// exits with 130.
+func TestFirstSignalCancels(t *testing.T) {
+	cmd, _, errb := helper(t, "polite")
+	cmd.Process.Signal(syscall.SIGTERM)
+	if code := wait(t, cmd, 5*time.Second); code != ExitInterrupted {
+		t.Errorf("exit status %d, want %d; stderr %q", code, ExitInterrupted, errb.String())
+	}
+	if !strings.Contains(errb.String(), "again to quit") || !strings.Contains(errb.String(), "polite: stopped: context canceled") {
+		t.Errorf("stderr %q", errb.String())
+	}
+}
+
+// A second SIGINT ends a command that does not stop within a second, with
+// status 130 and a message.
+func TestSecondSignalForcesExit(t *testing.T) {
+	cmd, out, errb := helper(t, "stubborn")
+	cmd.Process.Signal(os.Interrupt)
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(out.String(), "cancelled") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	start := time.Now()
+	cmd.Process.Signal(os.Interrupt)
+	code := wait(t, cmd, 5*time.Second)
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("took %v after the second signal", d)
+	}
+	if code != ExitInterrupted || !strings.Contains(errb.String(), "quitting now") {
+		t.Errorf("exit %d, stderr %q", code, errb.String())
+	}
+}

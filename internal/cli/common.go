@@ -1,0 +1,61 @@
+package cli
+
+import (
+	"flag"
+	"runtime"
+	"strconv"
+	"strings"
+
+	"github.com/argmaxvae/argmaxvae/dataset"
+)
+
+// The flags several commands share, each registered by one function with
+// one name, one default and one help text.
+
+// Seed registers -seed (default 1).
+func Seed(fs *flag.FlagSet, p *uint64) {
+	fs.Uint64Var(p, "seed", 1, "random seed of everything drawn: initialization, data order, noise, generated instances (same seed and threads: same results)")
+}
+
+// Out registers -out, the folder the command writes, with the command's
+// default. (cmd/maxflow's -out names a file: the same idea, its own help.)
+func Out(fs *flag.FlagSet, p *string, def string) {
+	fs.StringVar(p, "out", def, "output folder")
+}
+
+// Threads registers -threads: goroutines of the products, kernels and
+// solvers, 0 (the default) for all CPUs; more than the machine has is
+// refused while parsing.
+func Threads(fs *flag.FlagSet, p *int) {
+	IntIn(fs, p, "threads", 0, 0, runtime.NumCPU(), "this machine has "+strconv.Itoa(runtime.NumCPU())+" CPUs",
+		"goroutines of the products, kernels and solvers (0: all CPUs; config.json records the number used)")
+}
+
+// ResolveThreads returns the thread count -threads n means: n, or all CPUs
+// for 0.
+func ResolveThreads(n int) int {
+	if n <= 0 {
+		return runtime.NumCPU()
+	}
+	return n
+}
+
+// Limit registers -limit (default 0: all training images).
+func Limit(fs *flag.FlagSet, p *int) {
+	IntIn(fs, p, "limit", 0, 0, 1<<31-1, "", "use only the first N training images (0: all)")
+}
+
+// Data registers -data, one data set, with the command's default.
+func Data(fs *flag.FlagSet, p *string, def string) {
+	fs.StringVar(p, "data", def, "data set: "+strings.Join(dataset.Names(), ", "))
+}
+
+// Datasets registers -datasets, a list of data sets, for the grids.
+func Datasets(fs *flag.FlagSet, def []string) *[]string {
+	return Strings(fs, "datasets", def, "comma-separated data sets: "+strings.Join(dataset.Names(), ", "))
+}
+
+// DataDir registers -data-dir.
+func DataDir(fs *flag.FlagSet, p *string) {
+	fs.StringVar(p, "data-dir", "", "directory of the data files (default: the data set's own; see package dataset)")
+}

@@ -1,0 +1,61 @@
+package experiment
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/argmaxvae/argmaxvae/train"
+)
+
+// gridKL are the direct estimator's KL modes the grids name as estimators
+// of their own: "direct-none" is direct with -direct-kl none. "direct"
+// alone is the default, folded.
+var gridKL = []string{"none", "analytic"}
+
+// GridEstimators lists the estimator names the grids (-estimators of
+// cmd/table1, cmd/figure3, cmd/structgrid) accept: every registered
+// estimator, and direct-none and direct-analytic.
+func GridEstimators() []string {
+	names := train.EstimatorNames()
+	for _, kl := range gridKL {
+		names = append(names, "direct-"+kl)
+	}
+	return names
+}
+
+// ParseGridEstimator splits a grid estimator name into the estimator and
+// its -direct-kl: "direct-none" and "direct-analytic" are direct with that
+// KL mode; any registered name (direct-exact included) is itself with the
+// folded default. This is the one place the grids' names are read.
+func ParseGridEstimator(name string) (estimator, directKL string, err error) {
+	for _, kl := range gridKL {
+		if name == "direct-"+kl {
+			return "direct", kl, nil
+		}
+	}
+	for _, n := range train.EstimatorNames() {
+		if n == name {
+			return name, "folded", nil
+		}
+	}
+	return "", "", fmt.Errorf("estimator %q: want one of %s", name, strings.Join(GridEstimators(), ", "))
+}
+
+// SetGridEstimator sets s's estimator and KL mode from a grid name.
+func (s *Spec) SetGridEstimator(name string) error {
+	est, kl, err := ParseGridEstimator(name)
+	if err != nil {
+		return err
+	}
+	s.Estimator, s.DirectKL = est, kl
+	return nil
+}
+
+// GridEstimatorName is the inverse of [ParseGridEstimator]: the grid name
+// of s's estimator and KL mode.
+func GridEstimatorName(s *Spec) string {
+	if s.Estimator == "direct" && s.DirectKL != "" && s.DirectKL != "folded" {
+		return "direct-" + s.DirectKL
+	}
+	return s.Estimator
+}
