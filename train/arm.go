@@ -24,7 +24,7 @@ func (*ARM) Needs() Needs { return Needs{Binary: true, Independent: true} }
 
 // Step implements [Estimator]; temp is ignored.
 func (a *ARM) Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error) {
-	if err := checkNeeds(a, v); err != nil {
+	if err := a.Needs().Check(a.Name(), v.S); err != nil {
 		return Stats{}, err
 	}
 	B, n := x.Rows, v.N
@@ -34,16 +34,16 @@ func (a *ARM) Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error) 
 		a.p.zz[j] = b2i(u > sigmoid(-al))
 		a.p.zz[B*n+j] = b2i(u < sigmoid(al))
 	}
-	a.p.decodeBoth(v)
-	clear(v.dscores.Data[:B*v.dscores.Cols])
+	f := a.p.decodeBoth(v)
+	dw := v.GradBuffer(B)
 	for b := 0; b < B; b++ {
-		d := (-float64(v.f[b]) + float64(v.f[B+b])) / float64(B) // (L¹ − L²)/B
-		ds := v.dscores.Row(b)
+		d := (-float64(f[b]) + float64(f[B+b])) / float64(B) // (L¹ − L²)/B
+		ds := dw.Row(b)
 		for i := 0; i < n; i++ {
 			addBitGrad(ds, i, d*(a.p.u[b*n+i]-0.5))
 		}
 	}
-	return finishBinary(v, x, scores), nil
+	return finishBinary(v, x, scores, dw, f), nil
 }
 
 func b2i(c bool) int {

@@ -20,8 +20,7 @@ type binaryPair struct {
 // It returns the scores.
 func (p *binaryPair) prepare(v *VAE, x nn.Mat, r *rand.Rand) nn.Mat {
 	B, n := x.Rows, v.N
-	v.resize(B)
-	scores := v.Enc.Forward(x)
+	scores := v.Scores(x)
 	if cap(p.alpha) < B*n {
 		p.alpha, p.u, p.zz = make([]float64, B*n), make([]float64, B*n), make([]int, 2*B*n)
 	}
@@ -42,11 +41,10 @@ func (p *binaryPair) prepare(v *VAE, x nn.Mat, r *rand.Rand) nn.Mat {
 }
 
 // decodeBoth decodes the stacked codes and backpropagates the decoder
-// gradient of the mean loss over both samples. Afterwards v.f holds
-// f(x_b, z¹_b) in its first B entries and f(x_b, z²_b) in the next B.
-func (p *binaryPair) decodeBoth(v *VAE) {
-	v.resize(p.xx.Rows)
-	v.decodeAndBackward(p.xx, p.zz)
+// gradient of the mean loss over both samples. It returns f(x_b, z¹_b) in
+// its first B entries and f(x_b, z²_b) in the next B.
+func (p *binaryPair) decodeBoth(v *VAE) []float32 {
+	return v.DecodeBackward(p.xx, p.zz, nn.Mat{})
 }
 
 // addBitGrad adds g to ∂/∂h_i1 and −g to ∂/∂h_i0 (α = h₁ − h₀).
@@ -57,20 +55,19 @@ func addBitGrad(ds []float32, i int, g float64) {
 
 func sigmoid(a float64) float64 { return 1 / (1 + math.Exp(-a)) }
 
-// finishBinary adds the KL gradient, backpropagates the encoder and
+// finishBinary adds the KL gradient to dw, backpropagates the encoder and
 // returns the statistics: reconstruction averaged over the 2B decoded
-// samples, KL over the B examples.
-func finishBinary(v *VAE, x, scores nn.Mat) Stats {
+// samples f, KL over the B examples.
+func finishBinary(v *VAE, x, scores, dw nn.Mat, f []float32) Stats {
 	B := x.Rows
-	ds := v.dscores.Slice(0, B)
-	klUnary(v, scores, v.N, 2, v.kl[:B], ds, 1/float64(B))
-	v.Enc.Backward(x, ds)
+	kl := v.UnaryKL(scores, dw, 1/float64(B))
+	v.EncoderBackward(x, dw)
 	var s Stats
-	for _, f := range v.f {
-		s.Recon -= float64(f)
+	for _, fb := range f {
+		s.Recon -= float64(fb)
 	}
-	s.Recon /= float64(len(v.f))
-	for _, k := range v.kl[:B] {
+	s.Recon /= float64(len(f))
+	for _, k := range kl {
 		s.KL += k
 	}
 	s.KL /= float64(B)

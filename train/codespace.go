@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/argmaxvae/argmaxvae/argmax"
+	"github.com/argmaxvae/argmaxvae/decoder"
 	"github.com/argmaxvae/argmaxvae/nn"
 )
 
@@ -76,7 +77,7 @@ func (cs *codeSpace) code(c int) []int {
 // once per code, in chunks, and f = x·L_z − Σ_d softplus(L_z,d) is one
 // product per chunk. It leaves the decoder's activations at the last chunk.
 // O(K^N·hidden·(N·K + D) + B·K^N·D).
-func (cs *codeSpace) decodeAll(v *VAE, x nn.Mat, F *nn.Mat) {
+func (cs *codeSpace) decodeAll(dec *decoder.Decoder, x nn.Mat, F *nn.Mat) {
 	B := x.Rows
 	nn.Resize(F, B, cs.states)
 	if cap(cs.sp) < codeChunkExact {
@@ -84,7 +85,7 @@ func (cs *codeSpace) decodeAll(v *VAE, x nn.Mat, F *nn.Mat) {
 	}
 	for c0 := 0; c0 < cs.states; c0 += codeChunkExact {
 		cc := min(codeChunkExact, cs.states-c0)
-		logits := v.Dec.Forward(cs.onehot.Slice(c0, c0+cc))
+		logits := dec.Forward(cs.onehot.Slice(c0, c0+cc))
 		sp := cs.sp[:cc]
 		nn.SoftplusRows(logits, nil, sp)
 		nn.Resize(&cs.fc, B, cc)

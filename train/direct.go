@@ -81,7 +81,10 @@ type Direct struct {
 	KL KLMode
 
 	c       allCodes // one latent: decode the K codes once per batch
-	general bool     // tests: take the general path for one latent too
+	F       nn.Mat   // one latent: f(x_b, s) for every state
+	onehot  nn.Mat   // one latent: the one-hot code of z*
+	f       []float32
+	general bool // tests: take the general path for one latent too
 }
 
 // Name implements [Estimator].
@@ -95,69 +98,100 @@ func (d *Direct) Needs() Needs {
 
 // Step implements [Estimator]; eps must be in (0, KL.MaxEps()].
 func (d *Direct) Step(v *VAE, x nn.Mat, r *rand.Rand, eps float64) (Stats, error) {
-	if !(eps > 0) || eps > d.KL.MaxEps() {
-		if d.KL == KLFolded {
-			return Stats{}, fmt.Errorf("train: direct estimator with the folded KL needs 0 < ε ≤ 1, got %v", eps)
-		}
-		return Stats{}, fmt.Errorf("train: direct estimator needs ε > 0, got %v", eps)
-	}
-	if err := checkNeeds(d, v); err != nil {
+	if err := checkEps(d.Name(), d.KL, eps); err != nil {
 		return Stats{}, err
 	}
-	scores, err := v.sample(x, r)
+	if err := d.Needs().Check(d.Name(), v.S); err != nil {
+		return Stats{}, err
+	}
+	scores, zstar, err := v.SampleArgmax(x, r)
 	if err != nil {
 		return Stats{}, err
 	}
 	B, k := x.Rows, v.K
-	single := v.oneLatent() && !d.general
-	var codeLogits nn.Mat
+	single := v.N == 1 && v.S.Dim() == v.NK() && !d.general
+	var F, codeLogits nn.Mat
 	if single {
-		codeLogits = d.c.forward(v, x, v.F)
+		nn.Resize(&d.F, B, k)
+		F, codeLogits = d.F, d.c.forward(v, x, d.F)
 	} else {
-		v.Dec.Variants(x, v.zstar, v.F)
+		F = v.LocalLogLik(x, zstar)
 	}
-	if d.KL == KLFolded {
-		v.shrinkScores(scores, eps)
-	}
-	v.addToUnary(v.F, eps)
-	if err := v.solve(B, v.zeps); err != nil {
+	perturbDirect(v, scores, F, eps, d.KL == KLFolded)
+	zeps, err := v.SolveAgain(B)
+	if err != nil {
 		return Stats{}, err
 	}
+	var f []float32
 	if single {
 		// f(x_b, z*_b) is F[b, z*_b]; the decoder gradient at z* is the
 		// codes' gradient weighted by the one-hot of z*.
-		decoder.OneHot(v.zstar, 1, k, v.onehot)
+		nn.Resize(&d.onehot, B, k)
+		decoder.OneHot(zstar, 1, k, d.onehot)
+		d.f = grow(d.f, B)
 		for b := 0; b < B; b++ {
-			v.f[b] = v.F.At(b, v.zstar[b])
+			d.f[b] = F.At(b, zstar[b])
 		}
-		d.c.backward(v, x, v.onehot, codeLogits)
+		d.c.backward(v, x, d.onehot, codeLogits)
+		f = d.f
 	} else {
-		v.decodeVariantsAndBackward(x, v.zstar)
+		f = v.DecodeBackwardLocal(x, zstar)
 	}
-
-	return v.directEncoderStep(x, scores, eps, d.KL), nil
+	return directEncoderStep(v, x, scores, zstar, zeps, f, eps, d.KL), nil
 }
 
-// directEncoderStep finishes a direct step once z* (v.zstar) and z*(ε)
-// (v.zeps) are known and the decoder has been trained at z*: it sets the
-// score gradient (φ(z*) − φ(z*(ε)))/(εB), adds the unary KL's gradient when
-// kl is KLAnalytic, backpropagates through the encoder and returns the
-// batch's statistics. Direct and DirectExact differ only in how they find
-// z*(ε). O(B·(Dim + encoder)).
-func (v *VAE) directEncoderStep(x, scores nn.Mat, eps float64, kl KLMode) Stats {
-	B, n := x.Rows, v.N
-	clear(v.dscores.Data[:B*v.dscores.Cols])
-	g := float32(1 / (eps * float64(B)))
-	for b := 0; b < B; b++ {
-		ds := v.dscores.Row(b)
-		v.S.AddFeatures(v.zeps[b*n:(b+1)*n], -g, ds)
-		v.S.AddFeatures(v.zstar[b*n:(b+1)*n], g, ds)
+// checkEps returns an error unless eps is in (0, kl.MaxEps()].
+func checkEps(name string, kl KLMode, eps float64) error {
+	if eps > 0 && eps <= kl.MaxEps() {
+		return nil
 	}
+	if kl == KLFolded {
+		return fmt.Errorf("train: %s estimator with the folded KL needs 0 < ε ≤ 1, got %v", name, eps)
+	}
+	return fmt.Errorf("train: %s estimator needs ε > 0, got %v", name, eps)
+}
+
+// perturbDirect turns the weights w + γ that SampleArgmax left into those
+// of z*(ε): (1−ε)·h + γ + ε·F with the folded KL (log q ∝ h, see
+// [KLFolded]; pairwise weights scaled by 1 − ε), h + γ + ε·F otherwise,
+// F (B×N·K) added to the unary block. O(B·Dim).
+func perturbDirect(v *VAE, scores, F nn.Mat, eps float64, folded bool) {
+	nk := v.NK()
+	for b := 0; b < scores.Rows; b++ {
+		row, w := scores.Row(b), v.Weights(b)
+		if folded {
+			for j := 0; j < nk; j++ {
+				w[j] -= eps * float64(row[j])
+			}
+			for j := nk; j < len(w); j++ {
+				w[j] = (1 - eps) * float64(row[j])
+			}
+		}
+		if F.Data != nil {
+			for j, fj := range F.Row(b) {
+				w[j] += eps * float64(fj)
+			}
+		}
+	}
+}
+
+// directEncoderStep finishes a direct step once z* and z*(ε) are known and
+// the decoder has been trained at z* (f = log p(x|z*)): it sets the score
+// gradient (φ(z*) − φ(z*(ε)))/(εB), adds the unary KL's gradient when kl is
+// KLAnalytic, backpropagates through the encoder and returns the batch's
+// statistics. Direct and DirectExact differ only in how they find z*(ε).
+// O(B·(Dim + encoder)).
+func directEncoderStep(v *VAE, x, scores nn.Mat, zstar, zeps []int, f []float32, eps float64, kl KLMode) Stats {
+	B := x.Rows
+	dw := v.GradBuffer(B)
+	g := float32(1 / (eps * float64(B)))
+	v.AddFeatures(zeps, -g, dw)
+	v.AddFeatures(zstar, g, dw)
 	var klg nn.Mat
 	if kl == KLAnalytic {
-		klg = v.dscores
+		klg = dw
 	}
-	klUnary(v, scores, n, v.K, v.kl, klg, 1/float64(B))
-	v.Enc.Backward(x, v.dscores)
-	return meanStats(v.f, v.kl)
+	kls := v.UnaryKL(scores, klg, 1/float64(B))
+	v.EncoderBackward(x, dw)
+	return MeanStats(f, kls)
 }

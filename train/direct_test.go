@@ -23,12 +23,12 @@ func sharpVAE(t *testing.T, k int, gain float32) (*VAE, nn.Mat) {
 // one-latent VAE, and the encoder's scores h of x.
 func logJoint(v *VAE, x nn.Mat) (lj, h []float64) {
 	k := v.K
-	v.resize(1)
-	v.Dec.Variants(x, make([]int, 1), v.F)
+	v.sizeEncode(1)
+	v.Dec.Variants(x, make([]int, 1), v.vars)
 	scores := v.Enc.Forward(x)
 	lj, h = make([]float64, k), make([]float64, k)
 	for s := 0; s < k; s++ {
-		lj[s] = float64(v.F.At(0, s)) - math.Log(float64(k))
+		lj[s] = float64(v.vars.At(0, s)) - math.Log(float64(k))
 		h[s] = float64(scores.At(0, s))
 	}
 	return lj, h
@@ -194,9 +194,9 @@ func TestIMLEAlignsWithExactGradient(t *testing.T) {
 	scores := v.Enc.Forward(x)
 	h := append([]float32(nil), scores.Row(0)...)
 	q, ds := nn.NewMat(1, k), nn.NewMat(1, k)
-	v.resize(1)
-	v.Dec.Variants(x, make([]int, 1), v.F)
-	exactTerms(v, nn.Mat{Rows: 1, Cols: k, Data: h}, q, ds, make([]float32, 1))
+	v.sizeEncode(1)
+	v.Dec.Variants(x, make([]int, 1), v.vars)
+	exactTerms(nn.Mat{Rows: 1, Cols: k, Data: h}, v.vars, q, ds, make([]float32, 1), v.scratch(v.K))
 	klg := nn.NewMat(1, k)
 	klUnary(v, nn.Mat{Rows: 1, Cols: k, Data: h}, 1, k, make([]float64, 1), klg, 1)
 	rows := encoderGradRows(t, v, &IMLE{Lambda: 1}, x, 2000, 20, 0, 13)
@@ -237,9 +237,9 @@ func TestPerturbedMatchesSmoothedGradient(t *testing.T) {
 	p := 0.5 * math.Erfc(-d/math.Sqrt2)
 	yhat := nn.NewMat(1, 2)
 	yhat.Data[0], yhat.Data[1] = float32(1-p), float32(p)
-	v.resize(1)
+	v.sizeEncode(1)
 	dz := nn.NewMat(1, 2)
-	v.decodeBackwardCode(x, yhat, dz)
+	v.DecodeBackwardCode(x, yhat, 1, dz)
 	dens := math.Exp(-d*d/2) / math.Sqrt(2*math.Pi) / (sigma * math.Sqrt2)
 	g1 := (float64(dz.Data[1]) - float64(dz.Data[0])) * dens
 	exact := []float64{-g1, g1}

@@ -29,8 +29,11 @@ import (
 type DirectExact struct {
 	KL KLMode
 
-	cs        *codeSpace
-	F, V, W32 nn.Mat
+	cs      *codeSpace
+	f, vals nn.Mat      // B×codes: f(x_b, z) and the perturbed scores
+	w32     nn.Mat      // B×Dim: the weights in float32
+	w       [][]float64 // the step's weight vectors
+	zeps    []int
 }
 
 // Name implements [Estimator].
@@ -47,7 +50,7 @@ func (d *DirectExact) Step(v *VAE, x nn.Mat, r *rand.Rand, eps float64) (Stats, 
 	if !(eps > 0) || eps > d.KL.MaxEps() {
 		return Stats{}, fmt.Errorf("train: direct-exact with the %s KL needs 0 < ε ≤ %v, got %v", d.KL, d.KL.MaxEps(), eps)
 	}
-	if err := checkNeeds(d, v); err != nil {
+	if err := d.Needs().Check(d.Name(), v.S); err != nil {
 		return Stats{}, err
 	}
 	if d.cs == nil || d.cs.s != v.S {
@@ -57,17 +60,19 @@ func (d *DirectExact) Step(v *VAE, x nn.Mat, r *rand.Rand, eps float64) (Stats, 
 		}
 		d.cs = cs
 	}
-	scores, err := v.sample(x, r)
+	scores, zstar, err := v.SampleArgmax(x, r)
 	if err != nil {
 		return Stats{}, err
 	}
 	B := x.Rows
-	if d.KL == KLFolded {
-		v.shrinkScores(scores, eps)
+	perturbDirect(v, scores, nn.Mat{}, eps, d.KL == KLFolded)
+	d.w = grow(d.w, B)
+	for b := range d.w {
+		d.w[b] = v.Weights(b)
 	}
-	d.cs.decodeAll(v, x, &d.F)
-	d.cs.argmaxAll(v.w[:B], d.F, eps, &d.V, &d.W32, v.zeps)
-	v.decodeAndBackward(x, v.zstar)
-
-	return v.directEncoderStep(x, scores, eps, d.KL), nil
+	d.zeps = grow(d.zeps, B*v.N)
+	d.cs.decodeAll(v.Dec, x, &d.f)
+	d.cs.argmaxAll(d.w, d.f, eps, &d.vals, &d.w32, d.zeps)
+	f := v.DecodeBackward(x, zstar, nn.Mat{})
+	return directEncoderStep(v, x, scores, zstar, d.zeps, f, eps, d.KL), nil
 }

@@ -34,7 +34,8 @@ func TestDirectExactMatchesEnumeration(t *testing.T) {
 			noise := make([]float64, B*v.NK())
 			argmax.GumbelFill(noise, rand.New(rand.NewPCG(8, 8)))
 			nn.ZeroGrad(v.Params())
-			if _, err := (&DirectExact{KL: m.mode}).Step(v, x, rand.New(rand.NewPCG(8, 8)), m.eps); err != nil {
+			de := &DirectExact{KL: m.mode}
+			if _, err := de.Step(v, x, rand.New(rand.NewPCG(8, 8)), m.eps); err != nil {
 				t.Fatal(err)
 			}
 			shrink := 1.0
@@ -68,19 +69,19 @@ func TestDirectExactMatchesEnumeration(t *testing.T) {
 				}
 				got := 0
 				for i := 0; i < n; i++ {
-					got |= v.zeps[b*n+i] << i
+					got |= de.zeps[b*n+i] << i
 				}
 				if got != arg {
 					t.Errorf("%s %s ε=%v example %d: z*(ε) = %06b, enumeration %06b", c.solve, m.mode, m.eps, b, got, arg)
 				}
 				// The gradient row: −(φ(z*(ε)) − φ(z*))/(ε·B).
 				want := make([]float32, dim)
-				v.S.AddFeatures(v.zeps[b*n:(b+1)*n], float32(-1/(m.eps*B)), want)
+				v.S.AddFeatures(de.zeps[b*n:(b+1)*n], float32(-1/(m.eps*B)), want)
 				v.S.AddFeatures(v.zstar[b*n:(b+1)*n], float32(1/(m.eps*B)), want)
 				if m.mode == KLNone {
 					for j, g := range want {
-						if math.Abs(float64(g-v.dscores.At(b, j))) > 1e-6 {
-							t.Fatalf("%s example %d: gradient %d = %v, want %v", c.solve, b, j, v.dscores.At(b, j), g)
+						if math.Abs(float64(g-v.ScoreGrad().At(b, j))) > 1e-6 {
+							t.Fatalf("%s example %d: gradient %d = %v, want %v", c.solve, b, j, v.ScoreGrad().At(b, j), g)
 						}
 					}
 				}

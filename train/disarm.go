@@ -24,7 +24,7 @@ func (*DisARM) Needs() Needs { return Needs{Binary: true, Independent: true} }
 
 // Step implements [Estimator]; temp is ignored.
 func (d *DisARM) Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error) {
-	if err := checkNeeds(d, v); err != nil {
+	if err := d.Needs().Check(d.Name(), v.S); err != nil {
 		return Stats{}, err
 	}
 	B, n := x.Rows, v.N
@@ -34,11 +34,11 @@ func (d *DisARM) Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, erro
 		d.p.zz[j] = b2i(u < s)
 		d.p.zz[B*n+j] = b2i(1-u < s)
 	}
-	d.p.decodeBoth(v)
-	clear(v.dscores.Data[:B*v.dscores.Cols])
+	f := d.p.decodeBoth(v)
+	dw := v.GradBuffer(B)
 	for b := 0; b < B; b++ {
-		half := 0.5 * (-float64(v.f[b]) + float64(v.f[B+b])) / float64(B) // ½(L(b) − L(b̃))/B
-		ds := v.dscores.Row(b)
+		half := 0.5 * (-float64(f[b]) + float64(f[B+b])) / float64(B) // ½(L(b) − L(b̃))/B
+		ds := dw.Row(b)
 		for i := 0; i < n; i++ {
 			zb, zt := d.p.zz[b*n+i], d.p.zz[B*n+b*n+i]
 			if zb == zt {
@@ -51,5 +51,5 @@ func (d *DisARM) Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, erro
 			addBitGrad(ds, i, half*sign*sigmoid(math.Abs(d.p.alpha[b*n+i])))
 		}
 	}
-	return finishBinary(v, x, scores), nil
+	return finishBinary(v, x, scores, dw, f), nil
 }

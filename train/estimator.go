@@ -15,8 +15,19 @@ type Stats struct {
 
 // Estimator turns a minibatch into gradients of the mean negative ELBO,
 // accumulated into the encoder's and decoder's parameter gradients (which
-// the caller zeroes). temp is the current ε (direct) or τ (Gumbel-Softmax);
-// estimators without one ignore it. Randomness comes only from r.
+// the caller zeroes).
+//
+// Step is written with the VAE's step API alone (see api.go: Scores or
+// SampleArgmax, Weights and the Solve methods, LocalLogLik, the
+// DecodeBackward methods, GradBuffer, AddFeatures, UnaryKL), so an
+// estimator outside this package is written as the package's own are. It
+// trains the decoder through the DecodeBackward methods and ends with
+// exactly one [VAE.EncoderBackward](x, dw), dw = ∂(mean loss)/∂w(x) (B×Dim),
+// which [VAE.ScoreGrad] returns afterwards (the trainer refuses a step that
+// does not call it). It returns the batch's [Stats]. temp is the current
+// temperature (ε, τ or σ, as [Needs].Temperature says); estimators without
+// one ignore it. Randomness comes only from r. Needs declares what the
+// estimator trains; [NewTrainer] checks it against the VAE's structure.
 type Estimator interface {
 	Name() string
 	Needs() Needs

@@ -49,9 +49,9 @@ func TestDirectApproachesExactGradient(t *testing.T) {
 	scores := v.Enc.Forward(x)
 	h := append([]float32(nil), scores.Row(0)...)
 	q, ds := nn.NewMat(1, k), nn.NewMat(1, k)
-	v.resize(1)
-	v.Dec.Variants(x, make([]int, 1), v.F)
-	exactTerms(v, nn.Mat{Rows: 1, Cols: k, Data: h}, q, ds, make([]float32, 1))
+	v.sizeEncode(1)
+	v.Dec.Variants(x, make([]int, 1), v.vars)
+	exactTerms(nn.Mat{Rows: 1, Cols: k, Data: h}, v.vars, q, ds, make([]float32, 1), v.scratch(v.K))
 	exact := make([]float64, k)
 	norm := 0.0
 	for j := range exact {
@@ -174,7 +174,7 @@ func checkPerturbedArgmax(t *testing.T, name string, v *VAE, x nn.Mat, mode KLMo
 	for b := 0; b < B; b++ {
 		w := v.w[b]
 		for j, u := range w[:v.NK()] {
-			want := shrink*float64(h[b*cols+j]) + noise[b*v.NK()+j] + eps*float64(v.F.At(b, j))
+			want := shrink*float64(h[b*cols+j]) + noise[b*v.NK()+j] + eps*float64(v.vars.At(b, j))
 			if math.Abs(u-want) > 1e-4*math.Max(1, math.Abs(want)) {
 				t.Fatalf("%s %s example %d unary %d: %v, want %v", name, mode, b, j, u, want)
 			}
@@ -230,7 +230,7 @@ func checkFlips(t *testing.T, v *VAE, x nn.Mat, eps float64) {
 				}
 				f := make([]float32, 1)
 				nn.BernoulliLogLik(xb, v.Dec.Forward(oh), f)
-				if got := v.F.At(b, 2*i+s); math.Abs(float64(got-f[0])) > 1e-3*math.Max(1, math.Abs(float64(f[0]))) {
+				if got := v.vars.At(b, 2*i+s); math.Abs(float64(got-f[0])) > 1e-3*math.Max(1, math.Abs(float64(f[0]))) {
 					t.Fatalf("example %d: f̃ for bit %d = %d: Variants %v, decoder %v", b, i, s, got, f[0])
 				}
 			}
@@ -246,12 +246,12 @@ func TestExactGradientCheck(t *testing.T) {
 	v := tinyVAE(t, 20, 8, 1, 5, false, false, "")
 	x := randomImages(11, 7, 8)
 	loss := func() float64 {
-		v.resize(x.Rows)
+		v.sizeEncode(x.Rows)
 		scores := v.Enc.Forward(x)
 		q, ds := nn.NewMat(x.Rows, 5), nn.NewMat(x.Rows, 5)
 		f := make([]float32, x.Rows)
-		v.Dec.Variants(x, make([]int, x.Rows), v.F)
-		exactTerms(v, scores, q, ds, f)
+		v.Dec.Variants(x, make([]int, x.Rows), v.vars)
+		exactTerms(scores, v.vars, q, ds, f, v.scratch(v.K))
 		klUnary(v, scores, 1, 5, v.kl, nn.Mat{}, 0)
 		s := 0.0
 		for b := range f {

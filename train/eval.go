@@ -70,12 +70,13 @@ func Evaluate(v *VAE, X nn.Mat, r *rand.Rand, opt EvalOptions) (Eval, error) {
 					nn.Resize(&q, B, v.K)
 					nn.Resize(&ds, B, v.K)
 					clear(v.zeps[:B]) // any code: with one latent Variants covers every state
-					v.Dec.Variants(x, v.zeps[:B], v.F)
-					exactTerms(v, scores, q, ds, v.f)
+					v.sizeDecode(B)
+					v.Dec.Variants(x, v.zeps[:B], v.vars)
+					exactTerms(scores, v.vars, q, ds, v.f, v.scratch(v.K))
 					logK := math.Log(float64(v.K))
 					for b := 0; b < B; b++ {
 						sumExact += -float64(v.f[b]) + v.kl[b]
-						sumNLL += logK - nn.LogSumExp(v.F.Row(b))
+						sumNLL += logK - nn.LogSumExp(v.vars.Row(b))
 					}
 				}
 				if v.Interactions() > 0 && gibbsCount < opt.ExactKL {
@@ -91,7 +92,7 @@ func Evaluate(v *VAE, X nn.Mat, r *rand.Rand, opt EvalOptions) (Eval, error) {
 			}
 			if exactOK { // F already holds f(x_b, s) for every state
 				for b := 0; b < B; b++ {
-					sumRecon -= float64(v.F.At(b, v.zstar[b]))
+					sumRecon -= float64(v.vars.At(b, v.zstar[b]))
 				}
 				continue
 			}
@@ -129,7 +130,7 @@ func gibbsKLs(v *VAE, scores nn.Mat, count int) ([]float64, error) {
 		return nil, nil
 	}
 	kls := make([]float64, count)
-	w := max(1, min(v.workers, count))
+	w := max(1, min(v.threads, count))
 	errs := make([]error, w)
 	var wg sync.WaitGroup
 	for k := 0; k < w; k++ {

@@ -14,8 +14,10 @@ import (
 // f(x_b, s) for every b and the decoder gradient
 // −(1/B)·Σ_b q_bs (x_b − σ(L_s)) are single matrix products.
 type Exact struct {
-	c allCodes
-	q nn.Mat
+	c     allCodes
+	q, F  nn.Mat
+	f     []float32
+	lq    []float64
 }
 
 // Name implements [Estimator].
@@ -26,31 +28,32 @@ func (*Exact) Needs() Needs { return Needs{OneLatent: true, Independent: true} }
 
 // Step implements [Estimator]; temp is ignored and r is not used.
 func (e *Exact) Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error) {
-	if err := checkNeeds(e, v); err != nil {
+	if err := e.Needs().Check(e.Name(), v.S); err != nil {
 		return Stats{}, err
 	}
 	B, k := x.Rows, v.K
-	v.resize(B)
-	scores := v.Enc.Forward(x)
+	scores := v.Scores(x)
 	nn.Resize(&e.q, B, k)
-	logits := e.c.forward(v, x, v.F)
-	exactTerms(v, scores, e.q, v.dscores, v.f)
-	klUnary(v, scores, 1, k, v.kl, v.dscores, 1/float64(B))
+	nn.Resize(&e.F, B, k)
+	e.f, e.lq = grow(e.f, B), grow(e.lq, k)
+	logits := e.c.forward(v, x, e.F)
+	dw := v.GradBuffer(B)
+	exactTerms(scores, e.F, e.q, dw, e.f, e.lq)
+	kl := v.UnaryKL(scores, dw, 1/float64(B))
 	e.c.backward(v, x, e.q, logits)
-	v.Enc.Backward(x, v.dscores)
-	return meanStats(v.f, v.kl), nil
+	v.EncoderBackward(x, dw)
+	return MeanStats(e.f, kl), nil
 }
 
-// exactTerms computes, for one categorical latent with F[b,s] = f(x_b, s)
-// already in v.F, q = softmax(h), f[b] = Σ_s q_bs F_bs (the expected
-// log-likelihood), and overwrites ds with the gradient of −(1/B)·Σ_b f[b]
-// with respect to h: −q_bs (F_bs − f[b])/B.
-func exactTerms(v *VAE, scores, q, ds nn.Mat, f []float32) {
-	B, k := scores.Rows, v.K
-	lq := v.scratch(k)
+// exactTerms computes, for one categorical latent with F[b,s] = f(x_b, s),
+// q = softmax(h), f[b] = Σ_s q_bs F_bs (the expected log-likelihood), and
+// overwrites ds with the gradient of −(1/B)·Σ_b f[b] with respect to h:
+// −q_bs (F_bs − f[b])/B. lq is K-long scratch. O(B·K).
+func exactTerms(scores, F, q, ds nn.Mat, f []float32, lq []float64) {
+	B, k := scores.Rows, F.Cols
 	for b := 0; b < B; b++ {
 		nn.LogSoftmax(scores.Row(b)[:k], lq)
-		qb, Fb, db := q.Row(b), v.F.Row(b), ds.Row(b)
+		qb, Fb, db := q.Row(b), F.Row(b), ds.Row(b)
 		mean := 0.0
 		for s := 0; s < k; s++ {
 			qb[s] = float32(math.Exp(lq[s]))

@@ -41,7 +41,7 @@ func TestGibbsKLsWorkers(t *testing.T) {
 	scores := v.Enc.Forward(x)
 	var first []float64
 	for _, w := range []int{1, 2, 5, 64} {
-		v.workers = w
+		v.threads = w
 		kls, err := gibbsKLs(v, scores, 30)
 		if err != nil {
 			t.Fatal(err)

@@ -32,12 +32,12 @@ func ExactScoreGradients(v *VAE, x nn.Mat) (recon, kl nn.Mat, err error) {
 		return nn.Mat{}, nn.Mat{}, errNotOneLatent
 	}
 	B, k := x.Rows, v.K
-	v.resize(B)
-	scores := v.Enc.Forward(x)
+	scores := v.Scores(x)
 	var c allCodes
-	c.forward(v, x, v.F)
+	F := nn.NewMat(B, k)
+	c.forward(v, x, F)
 	recon, kl = nn.NewMat(B, k), nn.NewMat(B, k)
-	exactTerms(v, scores, nn.NewMat(B, k), recon, v.f)
+	exactTerms(scores, F, nn.NewMat(B, k), recon, make([]float32, B), make([]float64, k))
 	klUnary(v, scores, 1, k, v.kl, kl, 1/float64(B))
 	return recon, kl, nil
 }
@@ -64,10 +64,10 @@ func DirectMean(v *VAE, x nn.Mat, mode KLMode, eps float64) (nn.Mat, error) {
 		return nn.Mat{}, fmt.Errorf("train: DirectMean: unknown %v", mode)
 	}
 	B, k := x.Rows, v.K
-	v.resize(B)
-	scores := v.Enc.Forward(x)
+	scores := v.Scores(x)
 	var c allCodes
-	c.forward(v, x, v.F)
+	Fm := nn.NewMat(B, k)
+	c.forward(v, x, Fm)
 	out := nn.NewMat(B, k)
 	shrink := 1.0
 	if mode == KLFolded {
@@ -75,7 +75,7 @@ func DirectMean(v *VAE, x nn.Mat, mode KLMode, eps float64) (nn.Mat, error) {
 	}
 	h, he := make([]float64, k), make([]float64, k)
 	for b := 0; b < B; b++ {
-		row, F, o := scores.Row(b), v.F.Row(b), out.Row(b)
+		row, F, o := scores.Row(b), Fm.Row(b), out.Row(b)
 		for s := 0; s < k; s++ {
 			h[s] = float64(row[s])
 			he[s] = shrink*h[s] + eps*float64(F[s])

@@ -20,7 +20,7 @@ import (
 type GumbelSoftmax struct {
 	Hard bool
 
-	y, dz nn.Mat
+	y, dz, onehot nn.Mat
 }
 
 // Name implements [Estimator].
@@ -42,19 +42,19 @@ func (g *GumbelSoftmax) Step(v *VAE, x nn.Mat, r *rand.Rand, tau float64) (Stats
 	if !(tau > 0) {
 		return Stats{}, fmt.Errorf("train: Gumbel-Softmax needs τ > 0, got %v", tau)
 	}
-	if err := checkNeeds(g, v); err != nil {
+	if err := g.Needs().Check(g.Name(), v.S); err != nil {
 		return Stats{}, err
 	}
-	scores, err := v.sample(x, r) // z* = argmax h+γ, used by the hard version
+	scores, zstar, err := v.SampleArgmax(x, r) // z* = argmax h+γ, used by the hard version
 	if err != nil {
 		return Stats{}, err
 	}
 	B, n, k, nk := x.Rows, v.N, v.K, v.NK()
 	nn.Resize(&g.y, B, nk)
 	nn.Resize(&g.dz, B, nk)
-	// y = softmax((h+γ)/τ); w[b]'s unary block holds h+γ.
+	// y = softmax((h+γ)/τ); the weights' unary block holds h+γ.
 	for b := 0; b < B; b++ {
-		u, y := v.w[b][:nk], g.y.Row(b)
+		u, y := v.Weights(b)[:nk], g.y.Row(b)
 		for i := 0; i < n; i++ {
 			mx := math.Inf(-1)
 			for s := i * k; s < (i+1)*k; s++ {
@@ -73,17 +73,16 @@ func (g *GumbelSoftmax) Step(v *VAE, x nn.Mat, r *rand.Rand, tau float64) (Stats
 	}
 	input := g.y
 	if g.Hard {
-		decoder.OneHot(v.zstar, n, k, v.onehot)
-		input = v.onehot
+		nn.Resize(&g.onehot, B, nk)
+		decoder.OneHot(zstar, n, k, g.onehot)
+		input = g.onehot
 	}
-	logits := v.Dec.Forward(input)
-	nn.BernoulliLogLikAndGrad(x, logits, v.scaleBuf(B, float32(-1)/float32(B)), v.f, v.dlogits)
-	v.Dec.Backward(input, v.dlogits, g.dz)
+	f := v.DecodeBackwardCode(x, input, float32(1)/float32(B), g.dz)
 
 	// Through the softmax: ∂/∂h_s = (1/τ)·y_s·(dy_s − Σ_t y_t dy_t).
-	clear(v.dscores.Data[:B*v.dscores.Cols])
+	dw := v.GradBuffer(B)
 	for b := 0; b < B; b++ {
-		y, dy, ds := g.y.Row(b), g.dz.Row(b), v.dscores.Row(b)
+		y, dy, ds := g.y.Row(b), g.dz.Row(b), dw.Row(b)
 		for i := 0; i < n; i++ {
 			dot := 0.0
 			for s := i * k; s < (i+1)*k; s++ {
@@ -94,7 +93,7 @@ func (g *GumbelSoftmax) Step(v *VAE, x nn.Mat, r *rand.Rand, tau float64) (Stats
 			}
 		}
 	}
-	klUnary(v, scores, n, k, v.kl, v.dscores, 1/float64(B))
-	v.Enc.Backward(x, v.dscores)
-	return meanStats(v.f, v.kl), nil
+	kl := v.UnaryKL(scores, dw, 1/float64(B))
+	v.EncoderBackward(x, dw)
+	return MeanStats(f, kl), nil
 }

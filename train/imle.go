@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 
-	"github.com/argmaxvae/argmaxvae/decoder"
 	"github.com/argmaxvae/argmaxvae/nn"
 )
 
@@ -59,58 +58,56 @@ func (e *IMLE) Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error)
 		return Stats{}, fmt.Errorf("train: I-MLE needs λ > 0, got %v", lambda)
 	}
 	var scores nn.Mat
+	var zstar []int
 	var err error
 	if e.SumOfGamma {
-		scores, err = e.sampleSoG(v, x, r)
+		scores, zstar, err = e.sampleSoG(v, x, r)
 	} else {
-		scores, err = v.sample(x, r)
+		scores, zstar, err = v.SampleArgmax(x, r)
 	}
 	if err != nil {
 		return Stats{}, err
 	}
-	B, n, k, nk := x.Rows, v.N, v.K, v.NK()
-	decoder.OneHot(v.zstar, n, k, v.onehot)
+	B, nk := x.Rows, v.NK()
 	nn.Resize(&e.dz, B, nk)
-	v.decodeBackwardCode(x, v.onehot, e.dz) // dz = ∂(mean loss)/∂code = (1/B)·∂L_b/∂code
+	f := v.DecodeBackward(x, zstar, e.dz) // dz = ∂(mean loss)/∂code = (1/B)·∂L_b/∂code
 	step := lambda * float64(B)
 	for b := 0; b < B; b++ {
-		w, dz := v.w[b], e.dz.Row(b)
+		w, dz := v.Weights(b), e.dz.Row(b)
 		for j := 0; j < nk; j++ {
 			w[j] -= step * float64(dz[j])
 		}
 	}
-	if err := v.solve(B, v.zeps); err != nil {
+	zt, err := v.SolveAgain(B)
+	if err != nil {
 		return Stats{}, err
 	}
 	ds := v.GradBuffer(B)
 	g := float32(1 / (lambda * float64(B)))
-	v.AddFeatures(v.zstar, g, ds)
-	v.AddFeatures(v.zeps, -g, ds)
-	klUnary(v, scores, n, k, v.kl, ds, 1/float64(B))
-	v.Enc.Backward(x, ds)
-	return meanStats(v.f, v.kl), nil
+	v.AddFeatures(zstar, g, ds)
+	v.AddFeatures(zt, -g, ds)
+	kl := v.UnaryKL(scores, ds, 1/float64(B))
+	v.EncoderBackward(x, ds)
+	return MeanStats(f, kl), nil
 }
 
-// sampleSoG encodes x, loads w with the scores plus sum-of-Gamma noise on
-// the "chosen" score of every item of every k-subset part (drawn from r in
-// row, then item order) and solves for z* (into v.zstar).
-func (e *IMLE) sampleSoG(v *VAE, x nn.Mat, r *rand.Rand) (nn.Mat, error) {
+// sampleSoG encodes x, adds sum-of-Gamma noise to the "chosen" score of
+// every item of every k-subset part (drawn from r in row, then item order)
+// and solves for z*.
+func (e *IMLE) sampleSoG(v *VAE, x nn.Mat, r *rand.Rand) (nn.Mat, []int, error) {
 	parts, err := subsetParts(v.S)
 	if err != nil {
-		return nn.Mat{}, fmt.Errorf("train: I-MLE with sum-of-Gamma noise: %w", err)
+		return nn.Mat{}, nil, fmt.Errorf("train: I-MLE with sum-of-Gamma noise: %w", err)
 	}
-	v.resize(x.Rows)
-	scores := v.Enc.Forward(x)
+	scores := v.Scores(x)
 	for b := 0; b < x.Rows; b++ {
-		row, w := scores.Row(b), v.w[b]
-		for j := range w {
-			w[j] = float64(row[j])
-		}
+		w := v.Weights(b)
 		for _, p := range parts {
 			for i := p.off; i < p.off+p.n; i++ {
 				w[2*i+1] += sumOfGamma(r, max(p.k, 1))
 			}
 		}
 	}
-	return scores, v.solve(x.Rows, v.zstar)
+	zstar, err := v.Solve(x.Rows)
+	return scores, zstar, err
 }

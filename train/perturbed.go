@@ -57,8 +57,7 @@ func (p *Perturbed) Step(v *VAE, x nn.Mat, r *rand.Rand, sigma float64) (Stats, 
 		return Stats{}, fmt.Errorf("train: perturbed optimizer needs M ≥ 2 samples for its baseline, got %d", M)
 	}
 	B, n, k, nk := x.Rows, v.N, v.K, v.NK()
-	v.resize(B)
-	scores := v.Enc.Forward(x)
+	scores := v.Scores(x)
 	if cap(p.z) < M*B*nk {
 		p.z, p.ys = make([]float64, M*B*nk), make([]int, M*B*n)
 	}
@@ -71,7 +70,7 @@ func (p *Perturbed) Step(v *VAE, x nn.Mat, r *rand.Rand, sigma float64) (Stats, 
 	inv := float32(1) / float32(M)
 	for m := 0; m < M; m++ {
 		for b := 0; b < B; b++ {
-			row, w, z := scores.Row(b), v.w[b], p.z[(m*B+b)*nk:]
+			row, w, z := scores.Row(b), v.Weights(b), p.z[(m*B+b)*nk:]
 			for j := range w {
 				w[j] = float64(row[j])
 			}
@@ -80,7 +79,7 @@ func (p *Perturbed) Step(v *VAE, x nn.Mat, r *rand.Rand, sigma float64) (Stats, 
 			}
 		}
 		ym := p.ys[m*B*n : (m+1)*B*n]
-		if err := v.solve(B, ym); err != nil {
+		if err := v.SolveInto(ym); err != nil {
 			return Stats{}, err
 		}
 		for b := 0; b < B; b++ {
@@ -91,7 +90,7 @@ func (p *Perturbed) Step(v *VAE, x nn.Mat, r *rand.Rand, sigma float64) (Stats, 
 		}
 	}
 	nn.Resize(&p.dz, B, nk)
-	v.decodeBackwardCode(x, p.yhat, p.dz) // dz = (1/B)·∂L_b/∂ŷ_b
+	f := v.DecodeBackwardCode(x, p.yhat, float32(1)/float32(B), p.dz) // dz = (1/B)·∂L_b/∂ŷ_b
 	ds := v.GradBuffer(B)
 	for b := 0; b < B; b++ {
 		dz, yh, g := p.dz.Row(b), p.yhat.Row(b), ds.Row(b)
@@ -113,7 +112,7 @@ func (p *Perturbed) Step(v *VAE, x nn.Mat, r *rand.Rand, sigma float64) (Stats, 
 			}
 		}
 	}
-	klUnary(v, scores, n, k, v.kl, ds, 1/float64(B))
-	v.Enc.Backward(x, ds)
-	return meanStats(v.f[:B], v.kl), nil
+	kl := v.UnaryKL(scores, ds, 1/float64(B))
+	v.EncoderBackward(x, ds)
+	return MeanStats(f, kl), nil
 }

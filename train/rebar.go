@@ -21,12 +21,14 @@ import (
 // would further replace σ(·/λ) by a learned network). The decoder is trained
 // on the hard sample b.
 type Rebar struct {
-	Eta, Lambda float64
+	Eta    float64 // η, the control variate's scale; 0 means 1
+	Lambda float64 // λ, the relaxation's temperature; 0 means 0.5
 
-	s, dz, soft nn.Mat
+	dz, soft    nn.Mat
 	z, zt, bz   []float64
 	sv, gz, gzt []float64
 	lz, lzt     []float32
+	bits        []int
 }
 
 // Name implements [Estimator].
@@ -37,7 +39,7 @@ func (*Rebar) Needs() Needs { return Needs{Binary: true, Independent: true} }
 
 // Step implements [Estimator]; temp is ignored.
 func (e *Rebar) Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error) {
-	if err := checkNeeds(e, v); err != nil {
+	if err := e.Needs().Check(e.Name(), v.S); err != nil {
 		return Stats{}, err
 	}
 	eta, lambda := e.Eta, e.Lambda
@@ -48,22 +50,17 @@ func (e *Rebar) Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error
 		lambda = 0.5
 	}
 	B, n := x.Rows, v.N
-	v.resize(B)
-	scores := v.Enc.Forward(x)
-	if cap(e.z) < B*n {
-		e.z, e.zt, e.bz = make([]float64, B*n), make([]float64, B*n), make([]float64, B*n)
-		e.sv, e.gz, e.gzt = make([]float64, B*n), make([]float64, B*n), make([]float64, B*n)
-		e.lz, e.lzt = make([]float32, B), make([]float32, B)
-	}
-	e.z, e.zt, e.bz, e.lz, e.lzt = e.z[:B*n], e.zt[:B*n], e.bz[:B*n], e.lz[:B], e.lzt[:B]
-	e.sv, e.gz, e.gzt = e.sv[:B*n], e.gz[:B*n], e.gzt[:B*n]
+	scores := v.Scores(x)
+	e.z, e.zt, e.bz = grow(e.z, B*n), grow(e.zt, B*n), grow(e.bz, B*n)
+	e.sv, e.gz, e.gzt = grow(e.sv, B*n), grow(e.gz, B*n), grow(e.gzt, B*n)
+	e.lz, e.lzt, e.bits = grow(e.lz, B), grow(e.lzt, B), grow(e.bits, B*n)
 	// Draw z, b and the conditional z̃; keep dz̃/dα in bz.
 	for b := 0; b < B; b++ {
 		row := scores.Row(b)
 		for i := 0; i < n; i++ {
 			j := b*n + i
 			a := float64(row[2*i+1]) - float64(row[2*i])
-			v.zstar[j], e.z[j], e.zt[j], e.bz[j] = rebarDraw(a, r)
+			e.bits[j], e.z[j], e.zt[j], e.bz[j] = rebarDraw(a, r)
 		}
 	}
 	// Relaxed passes: L(σ(z/λ)) and L(σ(z̃/λ)) with their input gradients.
@@ -73,23 +70,23 @@ func (e *Rebar) Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error
 	e.relaxed(v, x, e.zt, lambda, e.lzt, e.gzt)
 	gz, gzt := e.gz, e.gzt
 	nn.ZeroGrad(v.Dec.Params())
-	v.decodeAndBackward(x, v.zstar)
+	f := v.DecodeBackward(x, e.bits, nn.Mat{})
 
-	clear(v.dscores.Data[:B*v.dscores.Cols])
+	dw := v.GradBuffer(B)
 	for b := 0; b < B; b++ {
-		row, ds := scores.Row(b), v.dscores.Row(b)
-		Lb := -float64(v.f[b])
+		row, ds := scores.Row(b), dw.Row(b)
+		Lb := -float64(f[b])
 		Lzt := -float64(e.lzt[b])
 		for i := 0; i < n; i++ {
 			j := b*n + i
 			th := sigmoid(float64(row[2*i+1]) - float64(row[2*i]))
-			g := (Lb-eta*Lzt)*(float64(v.zstar[j])-th) + eta*gz[j] - eta*gzt[j]*e.bz[j]
+			g := (Lb-eta*Lzt)*(float64(e.bits[j])-th) + eta*gz[j] - eta*gzt[j]*e.bz[j]
 			addBitGrad(ds, i, g/float64(B))
 		}
 	}
-	klUnary(v, scores, n, 2, v.kl, v.dscores, 1/float64(B))
-	v.Enc.Backward(x, v.dscores)
-	return meanStats(v.f, v.kl), nil
+	kl := v.UnaryKL(scores, dw, 1/float64(B))
+	v.EncoderBackward(x, dw)
+	return MeanStats(f, kl), nil
 }
 
 // relaxed feeds s = σ(z/λ) (as two-way codes [1−s, s]) to the decoder,
@@ -105,10 +102,8 @@ func (e *Rebar) relaxed(v *VAE, x nn.Mat, z []float64, lambda float64, f []float
 		sv[j] = s
 		e.soft.Data[2*j], e.soft.Data[2*j+1] = float32(1-s), float32(s)
 	}
-	logits := v.Dec.Forward(e.soft)
 	// Gradient of Σ_b L_b (per-example losses, unscaled) w.r.t. the input.
-	nn.BernoulliLogLikAndGrad(x, logits, v.scaleBuf(B, -1), f, v.dlogits)
-	v.Dec.Backward(e.soft, v.dlogits, e.dz)
+	copy(f, v.DecodeBackwardCode(x, e.soft, 1, e.dz))
 	for j := range g {
 		dLds := float64(e.dz.Data[2*j+1]) - float64(e.dz.Data[2*j])
 		g[j] = dLds * sv[j] * (1 - sv[j]) / lambda

@@ -51,27 +51,27 @@ func (e *Reinforce) LoadState(st map[string][]float32) error {
 
 // Step implements [Estimator]; temp is ignored.
 func (e *Reinforce) Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error) {
-	if err := checkNeeds(e, v); err != nil {
+	if err := e.Needs().Check(e.Name(), v.S); err != nil {
 		return Stats{}, err
 	}
-	scores, err := v.sample(x, r)
+	scores, zstar, err := v.SampleArgmax(x, r)
 	if err != nil {
 		return Stats{}, err
 	}
 	B, n := x.Rows, v.N
-	v.decodeAndBackward(x, v.zstar)
+	f := v.DecodeBackward(x, zstar, nn.Mat{})
 	meanL := 0.0
 	for b := 0; b < B; b++ {
-		meanL -= float64(v.f[b])
+		meanL -= float64(f[b])
 	}
 	meanL /= float64(B)
-	clear(v.dscores.Data[:B*v.dscores.Cols])
+	dw := v.GradBuffer(B)
 	for b := 0; b < B; b++ {
-		adv := (-float64(v.f[b]) - e.Baseline) / float64(B)
-		row, ds := scores.Row(b), v.dscores.Row(b)
+		adv := (-float64(f[b]) - e.Baseline) / float64(B)
+		row, ds := scores.Row(b), dw.Row(b)
 		for i := 0; i < n; i++ {
 			p := sigmoid(float64(row[2*i+1]) - float64(row[2*i]))
-			addBitGrad(ds, i, adv*(float64(v.zstar[b*n+i])-p))
+			addBitGrad(ds, i, adv*(float64(zstar[b*n+i])-p))
 		}
 	}
 	rate := e.BaselineRate
@@ -83,7 +83,7 @@ func (e *Reinforce) Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, e
 	} else {
 		e.Baseline += rate * (meanL - e.Baseline)
 	}
-	klUnary(v, scores, n, 2, v.kl, v.dscores, 1/float64(B))
-	v.Enc.Backward(x, v.dscores)
-	return meanStats(v.f, v.kl), nil
+	kl := v.UnaryKL(scores, dw, 1/float64(B))
+	v.EncoderBackward(x, dw)
+	return MeanStats(f, kl), nil
 }

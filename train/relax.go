@@ -153,7 +153,7 @@ func (e *Relax) Prepare(v *VAE) {
 
 // Step implements [Estimator]; temp is ignored.
 func (e *Relax) Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error) {
-	if err := checkNeeds(e, v); err != nil {
+	if err := e.Needs().Check(e.Name(), v.S); err != nil {
 		return Stats{}, err
 	}
 	e.Prepare(v)
@@ -162,8 +162,7 @@ func (e *Relax) Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error
 		lambda = 0.5
 	}
 	B, n := x.Rows, v.N
-	v.resize(B)
-	scores := v.Enc.Forward(x)
+	scores := v.Scores(x)
 	e.size(B, n)
 	for b := 0; b < B; b++ {
 		row := scores.Row(b)
@@ -174,27 +173,26 @@ func (e *Relax) Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error
 			e.bits[j], e.z[j], e.zt[j], e.bz[j] = rebarDraw(a, r)
 		}
 	}
-	copy(v.zstar[:B*n], e.bits)
 	lz, lzt := e.rb.lz[:B], e.rb.lzt[:B]
 	e.rb.relaxed(v, x, e.z, lambda, lz, e.gz)
 	e.rb.relaxed(v, x, e.zt, lambda, lzt, e.gzt)
 	nn.ZeroGrad(v.Dec.Params())
-	v.decodeAndBackward(x, v.zstar)
+	f := v.DecodeBackward(x, e.bits, nn.Mat{})
 	for b := 0; b < B; b++ {
-		e.lb[b], e.lzt[b] = -float64(v.f[b]), -float64(lzt[b])
+		e.lb[b], e.lzt[b] = -float64(f[b]), -float64(lzt[b])
 	}
 	e.objective(B, true)
-	clear(v.dscores.Data[:B*v.dscores.Cols])
+	dw := v.GradBuffer(B)
 	for b := 0; b < B; b++ {
-		ds := v.dscores.Row(b)
+		ds := dw.Row(b)
 		for i := 0; i < n; i++ {
 			addBitGrad(ds, i, e.g[b*n+i]/float64(B))
 		}
 	}
 	e.opt.Step()
-	klUnary(v, scores, n, 2, v.kl, v.dscores, 1/float64(B))
-	v.Enc.Backward(x, v.dscores)
-	return meanStats(v.f, v.kl), nil
+	kl := v.UnaryKL(scores, dw, 1/float64(B))
+	v.EncoderBackward(x, dw)
+	return MeanStats(f, kl), nil
 }
 
 func (e *Relax) size(B, n int) {

@@ -188,8 +188,7 @@ func newLabTables(v *VAE, x nn.Mat, pairScale float64) (*labTables, error) {
 		return nil, err
 	}
 	B, n, dim := x.Rows, v.N, v.S.Dim()
-	v.resize(B)
-	scores := v.Enc.Forward(x)
+	scores := v.Scores(x)
 	h := append([]float32(nil), scores.Data[:B*dim]...)
 	if pairScale != 0 && pairScale != 1 {
 		for b := 0; b < B; b++ {
@@ -199,7 +198,7 @@ func newLabTables(v *VAE, x nn.Mat, pairScale float64) (*labTables, error) {
 		}
 	}
 	var F nn.Mat
-	cs.decodeAll(v, x, &F)
+	cs.decodeAll(v.Dec, x, &F)
 	t := &labTables{n: n, states: cs.states, low: min(n, 8), cs: cs, lastZ: make([]int, B), h: h, dim: dim}
 	t.H, t.F = make([][]float64, B), make([][]float64, B)
 	for b := 0; b < B; b++ {
@@ -598,7 +597,7 @@ func labTrainingEstimators(v *VAE, x nn.Mat, cfg LabConfig, closed []float64) ([
 			for b := 0; b < B; b++ {
 				for i := 0; i < n; i++ {
 					j := b*n + i
-					g[j] = float64(B)*float64(v.dscores.At(b, 2*i+1)) - float64(klg.At(b, 2*i+1))
+					g[j] = float64(B)*float64(v.ScoreGrad().At(b, 2*i+1)) - float64(klg.At(b, 2*i+1))
 					d[j] = g[j] - closed[j]
 				}
 			}

@@ -6,7 +6,6 @@ import (
 	"math/rand/v2"
 
 	"github.com/argmaxvae/argmaxvae/argmax"
-	"github.com/argmaxvae/argmaxvae/decoder"
 	"github.com/argmaxvae/argmaxvae/nn"
 )
 
@@ -51,29 +50,22 @@ func (e *STTopK) Step(v *VAE, x nn.Mat, r *rand.Rand, tau float64) (Stats, error
 	if err != nil {
 		return Stats{}, fmt.Errorf("train: straight-through top-k: %w", err)
 	}
-	B, n, k, nk := x.Rows, v.N, v.K, v.NK()
-	v.resize(B)
-	scores := v.Enc.Forward(x)
-	if cap(e.gains) < B*n {
-		e.gains = make([]float64, B*n)
-	}
-	e.gains = e.gains[:B*n]
+	B, n, nk := x.Rows, v.N, v.NK()
+	scores := v.Scores(x)
+	e.gains = grow(e.gains, B*n)
 	for b := 0; b < B; b++ {
-		row, w, g := scores.Row(b), v.w[b], e.gains[b*n:(b+1)*n]
-		for j := range w {
-			w[j] = float64(row[j])
-		}
+		w, g := v.Weights(b), e.gains[b*n:(b+1)*n]
 		for i := 0; i < n; i++ {
 			w[2*i+1] += argmax.Gumbel(r)
 			g[i] = w[2*i+1] - w[2*i]
 		}
 	}
-	if err := v.solve(B, v.zstar); err != nil {
+	zstar, err := v.Solve(B)
+	if err != nil {
 		return Stats{}, err
 	}
-	decoder.OneHot(v.zstar, n, k, v.onehot)
 	nn.Resize(&e.dz, B, nk)
-	v.decodeBackwardCode(x, v.onehot, e.dz) // dz = (1/B)·∂L_b/∂code
+	f := v.DecodeBackward(x, zstar, e.dz) // dz = (1/B)·∂L_b/∂code
 	ds := v.GradBuffer(B)
 	c := make([]float64, n)
 	for b := 0; b < B; b++ {
@@ -89,9 +81,9 @@ func (e *STTopK) Step(v *VAE, x nn.Mat, r *rand.Rand, tau float64) (Stats, error
 			}
 		}
 	}
-	klUnary(v, scores, n, k, v.kl, ds, 1/float64(B))
-	v.Enc.Backward(x, ds)
-	return meanStats(v.f[:B], v.kl), nil
+	kl := v.UnaryKL(scores, ds, 1/float64(B))
+	v.EncoderBackward(x, ds)
+	return MeanStats(f, kl), nil
 }
 
 // minOneMinus floors 1 − aʲᵢ in the relaxation's log(1 − aʲᵢ): an item

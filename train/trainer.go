@@ -73,9 +73,14 @@ func (t *Trainer) TrainEpoch(X nn.Mat) (Stats, error) {
 			copy(t.xb.Row(i), X.Row(p))
 		}
 		nn.ZeroGrad(t.params)
+		t.V.grad = nn.Mat{}
 		s, err := t.Est.Step(t.V, t.xb, t.rng, t.Temperature())
 		if err != nil {
 			return Stats{}, fmt.Errorf("epoch %d step %d: %w", t.Epoch+1, t.Iter, err)
+		}
+		if g := t.V.grad; g.Rows != hi-lo || g.Cols != t.V.S.Dim() {
+			return Stats{}, fmt.Errorf("train: epoch %d step %d: estimator %s did not end its step with EncoderBackward of a %d×%d gradient (got %d×%d)",
+				t.Epoch+1, t.Iter, t.Est.Name(), hi-lo, t.V.S.Dim(), g.Rows, g.Cols)
 		}
 		if math.IsNaN(s.Loss) || math.IsInf(s.Loss, 0) {
 			return Stats{}, fmt.Errorf("train: epoch %d step %d: loss is %v", t.Epoch+1, t.Iter, s.Loss)

@@ -27,32 +27,44 @@ type VAE struct {
 	N, K int // the structure's variables and states
 
 	solverName string
-	workers    int              // goroutines for solves and per-example evaluation work
+	threads    int              // goroutines for solves, per-example work and the nn kernels
 	batch      *argmax.MaxBatch // one solver per worker
-	w          [][]float64      // per-example perturbed weights, views of wbuf
-	wbuf       []float64
-	zsl        [][]int
-	vals       []float64
 	solveTime  time.Duration
 
-	// per-batch buffers
+	// Buffers of one step, sized by sizeEncode (B rows, the examples):
+	w       [][]float64 // per-example weights, views of wbuf
+	wbuf    []float64
+	zsl     [][]int
+	vals    []float64
 	noise   []float64 // B×N·K Gumbel noise
-	zstar   []int     // B×N
-	zeps    []int     // B×N
-	onehot  nn.Mat    // B×N·K
-	dscores nn.Mat    // B×Dim
-	dlogits nn.Mat    // B×D
-	f       []float32 // B: log p(x|z*)
+	zstar   []int     // B×N: z*
+	zeps    []int     // B×N: the second code (z*(ε))
+	dscores nn.Mat    // B×Dim: dL/dw (GradBuffer)
 	kl      []float64 // B
-	scale   []float32 // B
+	vars    nn.Mat    // B×N·K: f̃ (LocalLogLik)
+	grad    nn.Mat    // the dw of the last EncoderBackward
+	local   bool      // vars came from decoder.Variants: DecodeBackwardLocal may reuse its pass
+	nbr     nbrBuf    // LocalLogLik's scratch for a structure's own neighbourhood
+
+	// and by sizeDecode (the rows decoded, which may differ from B):
+	onehot  nn.Mat    // rows×N·K
+	dlogits nn.Mat    // rows×D
+	f       []float32 // rows: log p(x|z)
+	scale   []float32 // rows
 	q, lq   []float64 // K: per-latent softmax scratch
-	F       nn.Mat    // B×N·K decoder variants
 }
 
 // NewVAE checks that the encoder, decoder and structure agree and returns
-// a VAE that solves with workers goroutines (≤ 0: GOMAXPROCS), each with
-// its own solver of the given name ("" picks the structure's fastest).
-func NewVAE(enc *encoder.Encoder, dec *decoder.Decoder, s argmax.Structure, solver string, workers int) (*VAE, error) {
+// a VAE that runs on threads goroutines (≤ 0: GOMAXPROCS): its solves, each
+// worker with its own solver of the given name ("" picks the structure's
+// fastest), its per-example work, and the nn kernels (products and
+// element-wise kernels), whose thread count the VAE sets with nn.SetThreads
+// when a pass over data starts (TrainEpoch, Evaluate, ExactLikelihood,
+// ImportanceLikelihood). Results do not depend on it.
+func NewVAE(enc *encoder.Encoder, dec *decoder.Decoder, s argmax.Structure, solver string, threads int) (*VAE, error) {
+	if enc == nil || dec == nil || s == nil {
+		return nil, fmt.Errorf("train: NewVAE needs an encoder, a decoder and a structure (got nil)")
+	}
 	n, k := s.Vars(), s.States()
 	if dec.N != n || dec.K != k {
 		return nil, fmt.Errorf("train: the structure has %d variables × %d states but the decoder %d × %d", n, k, dec.N, dec.K)
@@ -72,14 +84,14 @@ func NewVAE(enc *encoder.Encoder, dec *decoder.Decoder, s argmax.Structure, solv
 		}
 		solver = name
 	}
-	batch, err := argmax.NewMaxBatch(s, solver, workers)
+	if threads <= 0 {
+		threads = runtime.GOMAXPROCS(0)
+	}
+	batch, err := argmax.NewMaxBatch(s, solver, threads)
 	if err != nil {
 		return nil, err
 	}
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	return &VAE{Enc: enc, Dec: dec, S: s, N: n, K: k, solverName: solver, workers: workers, batch: batch}, nil
+	return &VAE{Enc: enc, Dec: dec, S: s, N: n, K: k, solverName: solver, threads: threads, batch: batch}, nil
 }
 
 // NewNetworks returns an encoder d → hidden → ReLU → Dim (softplus on the
@@ -132,33 +144,49 @@ func (v *VAE) Params() []nn.Param {
 	return append(v.Enc.Params(), v.Dec.Params()...)
 }
 
-// resize prepares the buffers for a batch of b examples.
-func (v *VAE) resize(b int) {
+// Threads returns the VAE's thread count (see [NewVAE]).
+func (v *VAE) Threads() int { return v.threads }
+
+// useThreads applies the VAE's thread count to the nn kernels; every pass
+// over data calls it first, so that one setting governs everything.
+func (v *VAE) useThreads() {
+	if nn.Threads() != v.threads {
+		nn.SetThreads(v.threads)
+	}
+}
+
+// grow returns s resized to n, reallocated when its capacity is short
+// (contents are not kept).
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}
+
+// sizeEncode prepares the per-example buffers for a batch of b examples.
+func (v *VAE) sizeEncode(b int) {
 	n, nk, dim := v.N, v.NK(), v.S.Dim()
-	if cap(v.wbuf) < b*dim {
-		v.wbuf = make([]float64, b*dim)
+	v.wbuf = grow(v.wbuf, b*dim)
+	if cap(v.w) < b {
 		v.w = make([][]float64, b)
 	}
-	v.w = v.w[:cap(v.w)][:b]
+	v.w = v.w[:b]
 	for i := range v.w {
 		v.w[i] = v.wbuf[i*dim : (i+1)*dim]
 	}
-	if cap(v.noise) < b*nk {
-		v.noise = make([]float64, b*nk)
-		v.zstar = make([]int, b*n)
-		v.zeps = make([]int, b*n)
-		v.f = make([]float32, b)
-		v.kl = make([]float64, b)
-		v.vals = make([]float64, b)
-		v.scale = make([]float32, b)
-		v.zsl = make([][]int, b)
-	}
-	v.noise, v.zstar, v.zeps = v.noise[:b*nk], v.zstar[:b*n], v.zeps[:b*n]
-	v.f, v.kl, v.vals, v.zsl, v.scale = v.f[:b], v.kl[:b], v.vals[:b], v.zsl[:b], v.scale[:b]
-	nn.Resize(&v.onehot, b, nk)
+	v.noise = grow(v.noise, b*nk)
+	v.zstar, v.zeps = grow(v.zstar, b*n), grow(v.zeps, b*n)
+	v.kl, v.vals, v.zsl = grow(v.kl, b), grow(v.vals, b), grow(v.zsl, b)
 	nn.Resize(&v.dscores, b, dim)
-	nn.Resize(&v.dlogits, b, v.Dec.D)
-	nn.Resize(&v.F, b, nk)
+	nn.Resize(&v.vars, b, nk)
+}
+
+// sizeDecode prepares the decoder-side buffers for rows decoded codes.
+func (v *VAE) sizeDecode(rows int) {
+	v.f, v.scale = grow(v.f, rows), grow(v.scale, rows)
+	nn.Resize(&v.onehot, rows, v.NK())
+	nn.Resize(&v.dlogits, rows, v.Dec.D)
 }
 
 // perturb loads w[b] with the unary scores plus Gumbel noise (drawn from r
@@ -173,31 +201,6 @@ func (v *VAE) perturb(scores nn.Mat, r *rand.Rand) {
 		}
 		for j := nk; j < len(w); j++ {
 			w[j] = float64(row[j])
-		}
-	}
-}
-
-// addToUnary adds scale·F[b] to the unary scores of w[b].
-func (v *VAE) addToUnary(F nn.Mat, scale float64) {
-	for b := 0; b < F.Rows; b++ {
-		row, u := F.Row(b), v.w[b][:v.NK()]
-		for j := range u {
-			u[j] += scale * float64(row[j])
-		}
-	}
-}
-
-// shrinkScores turns the perturbed weights h + γ into (1−ε)·h + γ: the
-// folded-KL perturbation −ε·log q with log q ∝ h (see [KLFolded]).
-func (v *VAE) shrinkScores(scores nn.Mat, eps float64) {
-	nk := v.NK()
-	for b := 0; b < scores.Rows; b++ {
-		row, w := scores.Row(b), v.w[b]
-		for j := 0; j < nk; j++ {
-			w[j] -= eps * float64(row[j])
-		}
-		for j := nk; j < len(w); j++ {
-			w[j] = (1 - eps) * float64(row[j])
 		}
 	}
 }
@@ -218,7 +221,7 @@ func (v *VAE) solve(b int, dst []int) error {
 // sample encodes x, perturbs with Gumbel noise and solves for z* (into
 // v.zstar). It returns the encoder's scores.
 func (v *VAE) sample(x nn.Mat, r *rand.Rand) (nn.Mat, error) {
-	v.resize(x.Rows)
+	v.sizeEncode(x.Rows)
 	scores := v.Enc.Forward(x)
 	v.perturb(scores, r)
 	return scores, v.solve(x.Rows, v.zstar)
@@ -227,6 +230,7 @@ func (v *VAE) sample(x nn.Mat, r *rand.Rand) (nn.Mat, error) {
 // decode runs the decoder on the one-hot code of z (B×N) and stores
 // log p(x_b|z_b) in v.f. The decoder keeps its activations for Backward.
 func (v *VAE) decode(x nn.Mat, z []int) nn.Mat {
+	v.sizeDecode(x.Rows)
 	decoder.OneHot(z, v.N, v.K, v.onehot)
 	logits := v.Dec.Forward(v.onehot)
 	nn.BernoulliLogLik(x, logits, v.f)
@@ -236,32 +240,26 @@ func (v *VAE) decode(x nn.Mat, z []int) nn.Mat {
 // decodeAndBackward decodes the one-hot code of z like [VAE.decode] and
 // accumulates the decoder gradient of the mean loss −(1/B)·Σ_b f(x_b, z_b),
 // computing the log-likelihoods and their gradient in one pass.
-func (v *VAE) decodeAndBackward(x nn.Mat, z []int) {
+func (v *VAE) decodeAndBackward(x nn.Mat, z []int, dz nn.Mat) {
+	v.sizeDecode(x.Rows)
 	decoder.OneHot(z, v.N, v.K, v.onehot)
-	v.backwardAt(x, v.onehot, v.Dec.Forward(v.onehot), nn.Mat{})
+	v.backwardAt(x, v.onehot, v.Dec.Forward(v.onehot), dz, float32(-1)/float32(x.Rows))
 }
 
 // decodeVariantsAndBackward is decodeAndBackward for the z of the last
 // Dec.Variants call, whose hidden activations and logits that call has
 // computed already (see decoder.ForwardVariants).
 func (v *VAE) decodeVariantsAndBackward(x nn.Mat, z []int) {
+	v.sizeDecode(x.Rows)
 	decoder.OneHot(z, v.N, v.K, v.onehot)
-	v.backwardAt(x, v.onehot, v.Dec.ForwardVariants(v.onehot), nn.Mat{})
-}
-
-// decodeBackwardCode decodes the (possibly relaxed) codes, accumulates the
-// decoder gradient of the mean loss −(1/B)·Σ_b log p(x_b|code_b), stores
-// the log-likelihoods in v.f and, when dz has data, sets dz to the loss
-// gradient with respect to the codes.
-func (v *VAE) decodeBackwardCode(x, code, dz nn.Mat) {
-	v.backwardAt(x, code, v.Dec.Forward(code), dz)
+	v.backwardAt(x, v.onehot, v.Dec.ForwardVariants(v.onehot), nn.Mat{}, float32(-1)/float32(x.Rows))
 }
 
 // backwardAt finishes a decoder pass on code that gave logits: log p(x|code)
-// into v.f, and the gradient of the mean loss into the decoder (and dz).
-func (v *VAE) backwardAt(x, code, logits, dz nn.Mat) {
-	scale := v.scaleBuf(x.Rows, float32(-1)/float32(x.Rows))
-	nn.BernoulliLogLikAndGrad(x, logits, scale, v.f, v.dlogits)
+// into v.f, and the gradient of scale·Σ_b log p(x_b|code_b) into the
+// decoder (and dz, when it has data).
+func (v *VAE) backwardAt(x, code, logits, dz nn.Mat, scale float32) {
+	nn.BernoulliLogLikAndGrad(x, logits, v.scaleBuf(x.Rows, scale), v.f, v.dlogits)
 	v.Dec.Backward(code, v.dlogits, dz)
 }
 
