@@ -14,10 +14,10 @@ import (
 // f(x_b, s) for every b and the decoder gradient
 // −(1/B)·Σ_b q_bs (x_b − σ(L_s)) are single matrix products.
 type Exact struct {
-	c     allCodes
-	q, F  nn.Mat
-	f     []float32
-	lq    []float64
+	c    allCodes
+	q, F nn.Mat
+	f    []float32
+	lq   []float64
 }
 
 // Name implements [Estimator].
