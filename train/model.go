@@ -29,14 +29,7 @@ func (v *VAE) Encode(x nn.Mat) ([]int, error) {
 	if x.Rows == 0 {
 		return z, nil
 	}
-	v.resize(x.Rows)
-	scores := v.Enc.Forward(x)
-	for b := 0; b < x.Rows; b++ {
-		row, w := scores.Row(b), v.w[b]
-		for j := range w {
-			w[j] = float64(row[j])
-		}
-	}
+	v.Scores(x) // loads the weight vectors with w(x)
 	if err := v.solve(x.Rows, z); err != nil {
 		return nil, fmt.Errorf("train: Encode: %w", err)
 	}
