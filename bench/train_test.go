@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"sync"
@@ -72,13 +73,13 @@ func benchEpoch(b *testing.B, s *experiment.Spec) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := t.TrainEpoch(x.Slice(0, 10*s.Batch)); err != nil { // grow buffers
+	if _, err := t.TrainEpoch(context.Background(), x.Slice(0, 10*s.Batch)); err != nil { // grow buffers
 		b.Fatal(err)
 	}
 	b.Logf("%s images", src)
 	c0 := processCPU()
 	for b.Loop() {
-		if _, err := t.TrainEpoch(x); err != nil {
+		if _, err := t.TrainEpoch(context.Background(), x); err != nil {
 			b.Fatal(err)
 		}
 	}

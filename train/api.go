@@ -1,6 +1,7 @@
 package train
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 
@@ -41,9 +42,11 @@ func (v *VAE) Scores(x nn.Mat) nn.Mat {
 // SampleArgmax encodes x, perturbs the unary scores with Gumbel noise from
 // r (row by row) and solves: it returns the encoder's scores w(x) (B×Dim)
 // and z* = argmax ⟨w + γ, φ(z)⟩ (B×N, flat). Afterwards Weights(b) holds
-// w + γ.
-func (v *VAE) SampleArgmax(x nn.Mat, r *rand.Rand) (scores nn.Mat, zstar []int, err error) {
-	scores, err = v.sample(x, r)
+// w + γ. Like every method that solves, it checks ctx between rounds of
+// solves (about 0.1 s each, one solve per worker at least) and returns
+// ctx's error once it is cancelled.
+func (v *VAE) SampleArgmax(ctx context.Context, x nn.Mat, r *rand.Rand) (scores nn.Mat, zstar []int, err error) {
+	scores, err = v.sample(ctx, x, r)
 	return scores, v.zstar[:x.Rows*v.N], err
 }
 
@@ -54,27 +57,27 @@ func (v *VAE) Weights(b int) []float64 { return v.w[b] }
 
 // Solve solves the weight vectors of examples 0…rows−1 into the VAE's z*
 // buffer (the one SampleArgmax fills) and returns it (rows×N, flat).
-func (v *VAE) Solve(rows int) ([]int, error) {
-	err := v.solve(rows, v.zstar)
+func (v *VAE) Solve(ctx context.Context, rows int) ([]int, error) {
+	err := v.solve(ctx, rows, v.zstar)
 	return v.zstar[:rows*v.N], err
 }
 
 // SolveAgain solves the weight vectors of examples 0…rows−1 into a second
 // code buffer, keeping z*, and returns it (rows×N, flat): z*(ε) for the
 // direct estimator.
-func (v *VAE) SolveAgain(rows int) ([]int, error) {
-	err := v.solve(rows, v.zeps)
+func (v *VAE) SolveAgain(ctx context.Context, rows int) ([]int, error) {
+	err := v.solve(ctx, rows, v.zeps)
 	return v.zeps[:rows*v.N], err
 }
 
 // SolveInto solves the weight vectors of examples 0…len(dst)/N−1 into dst,
 // a buffer the caller owns (several solutions per step, say).
-func (v *VAE) SolveInto(dst []int) error {
+func (v *VAE) SolveInto(ctx context.Context, dst []int) error {
 	rows := len(dst) / v.N
 	if rows*v.N != len(dst) || rows > len(v.w) {
 		return fmt.Errorf("train: SolveInto: %d values for %d examples of %d latents", len(dst), len(v.w), v.N)
 	}
-	return v.solve(rows, dst)
+	return v.solve(ctx, rows, dst)
 }
 
 // LocalLogLik returns F (B×N·K) with F[b, i·K+s] = log p(x_b | z^{(i,s)}_b),

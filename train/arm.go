@@ -1,6 +1,7 @@
 package train
 
 import (
+	"context"
 	"math/rand/v2"
 
 	"github.com/argmaxvae/argmaxvae/nn"
@@ -23,7 +24,7 @@ func (*ARM) Name() string { return "arm" }
 func (*ARM) Needs() Needs { return Needs{Binary: true, Independent: true} }
 
 // Step implements [Estimator]; temp is ignored.
-func (a *ARM) Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error) {
+func (a *ARM) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error) {
 	if err := a.Needs().Check(a.Name(), v.S); err != nil {
 		return Stats{}, err
 	}

@@ -1,7 +1,6 @@
 package train
 
 import (
-	"context"
 	"fmt"
 	"io"
 
@@ -95,14 +94,4 @@ func floatsToBytes(f []float32) []byte {
 		b[i] = byte(v)
 	}
 	return b
-}
-
-// TrainEpochContext is [Trainer.TrainEpoch] that stops after the current
-// minibatch when ctx is cancelled, returning ctx's error; the epoch counter
-// then does not advance (a resume restarts that epoch with fresh
-// shuffling).
-func (t *Trainer) TrainEpochContext(ctx context.Context, X nn.Mat) (Stats, error) {
-	t.ctx = ctx
-	defer func() { t.ctx = nil }()
-	return t.TrainEpoch(X)
 }

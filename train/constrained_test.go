@@ -1,6 +1,7 @@
 package train
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -107,7 +108,7 @@ func TestExactLikelihoodConstrained(t *testing.T) {
 			allNLL, allNELBO, _, _ := bruteConstrained(v, X, false)
 
 			withChunks(t, 4, 5, iwRows)
-			got, err := ExactLikelihood(v, X)
+			got, err := ExactLikelihood(context.Background(), v, X)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -125,7 +126,7 @@ func TestExactLikelihoodConstrained(t *testing.T) {
 				t.Errorf("test too weak: NELBO − NLL = %.2g, KL = %.2g", wantNELBO-wantNLL, wantKL)
 			}
 			enumCodeChunk, enumImageChunk = 2048, 256
-			def, err := ExactLikelihood(v, X)
+			def, err := ExactLikelihood(context.Background(), v, X)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -160,7 +161,7 @@ func TestDirectStepConstrainedFeasible(t *testing.T) {
 			rng := rand.New(rand.NewPCG(uint64(80+ci), 3))
 			n := v.N
 			for step := 0; step < 5; step++ {
-				st, err := (&Direct{}).Step(v, X, rng, 0.5)
+				st, err := (&Direct{}).Step(context.Background(), v, X, rng, 0.5)
 				if err != nil {
 					t.Fatalf("step %d: %v", step, err)
 				}

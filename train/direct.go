@@ -1,6 +1,7 @@
 package train
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 
@@ -97,14 +98,14 @@ func (d *Direct) Needs() Needs {
 }
 
 // Step implements [Estimator]; eps must be in (0, KL.MaxEps()].
-func (d *Direct) Step(v *VAE, x nn.Mat, r *rand.Rand, eps float64) (Stats, error) {
+func (d *Direct) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, eps float64) (Stats, error) {
 	if err := checkEps(d.Name(), d.KL, eps); err != nil {
 		return Stats{}, err
 	}
 	if err := d.Needs().Check(d.Name(), v.S); err != nil {
 		return Stats{}, err
 	}
-	scores, zstar, err := v.SampleArgmax(x, r)
+	scores, zstar, err := v.SampleArgmax(ctx, x, r)
 	if err != nil {
 		return Stats{}, err
 	}
@@ -118,7 +119,7 @@ func (d *Direct) Step(v *VAE, x nn.Mat, r *rand.Rand, eps float64) (Stats, error
 		F = v.LocalLogLik(x, zstar)
 	}
 	perturbDirect(v, scores, F, eps, d.KL == KLFolded)
-	zeps, err := v.SolveAgain(B)
+	zeps, err := v.SolveAgain(ctx, B)
 	if err != nil {
 		return Stats{}, err
 	}

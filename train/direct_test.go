@@ -1,6 +1,7 @@
 package train
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -99,7 +100,7 @@ func TestFoldedDirectConvergesToPosterior(t *testing.T) {
 		r := rand.New(rand.NewPCG(5, 5))
 		for step := 0; step < 600; step++ {
 			nn.ZeroGrad(v.Params())
-			if _, err := (&Direct{KL: mode}).Step(v, xb, r, 1); err != nil {
+			if _, err := (&Direct{KL: mode}).Step(context.Background(), v, xb, r, 1); err != nil {
 				t.Fatal(err)
 			}
 			opt.Step()
@@ -128,11 +129,11 @@ func TestFoldedDirectRefusesLargeEps(t *testing.T) {
 	v, x := sharpVAE(t, 4, 1)
 	r := rand.New(rand.NewPCG(1, 1))
 	for _, eps := range []float64{1.5, 0, math.NaN(), -1} {
-		if _, err := (&Direct{}).Step(v, x, r, eps); err == nil {
+		if _, err := (&Direct{}).Step(context.Background(), v, x, r, eps); err == nil {
 			t.Errorf("folded direct accepted ε = %v", eps)
 		}
 	}
-	if _, err := (&Direct{KL: KLNone}).Step(v, x, r, 1.5); err != nil {
+	if _, err := (&Direct{KL: KLNone}).Step(context.Background(), v, x, r, 1.5); err != nil {
 		t.Errorf("reference form refused ε = 1.5: %v", err)
 	}
 	for _, name := range KLModes() {
@@ -169,7 +170,7 @@ func TestChainPerturbedArgmaxMatchesEnumeration(t *testing.T) {
 		mode KLMode
 		eps  float64
 	}{{KLFolded, 0.6}, {KLNone, 2}} {
-		if _, err := (&Direct{KL: c.mode}).Step(v, x, rand.New(rand.NewPCG(5, 6)), c.eps); err != nil {
+		if _, err := (&Direct{KL: c.mode}).Step(context.Background(), v, x, rand.New(rand.NewPCG(5, 6)), c.eps); err != nil {
 			t.Fatal(err)
 		}
 		for b := 0; b < x.Rows; b++ {

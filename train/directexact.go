@@ -1,6 +1,7 @@
 package train
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 
@@ -46,7 +47,7 @@ func (d *DirectExact) Needs() Needs {
 }
 
 // Step implements [Estimator]; eps must be in (0, KL.MaxEps()].
-func (d *DirectExact) Step(v *VAE, x nn.Mat, r *rand.Rand, eps float64) (Stats, error) {
+func (d *DirectExact) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, eps float64) (Stats, error) {
 	if !(eps > 0) || eps > d.KL.MaxEps() {
 		return Stats{}, fmt.Errorf("train: direct-exact with the %s KL needs 0 < ε ≤ %v, got %v", d.KL, d.KL.MaxEps(), eps)
 	}
@@ -60,7 +61,7 @@ func (d *DirectExact) Step(v *VAE, x nn.Mat, r *rand.Rand, eps float64) (Stats, 
 		}
 		d.cs = cs
 	}
-	scores, zstar, err := v.SampleArgmax(x, r)
+	scores, zstar, err := v.SampleArgmax(ctx, x, r)
 	if err != nil {
 		return Stats{}, err
 	}

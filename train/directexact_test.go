@@ -1,6 +1,7 @@
 package train
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -35,7 +36,7 @@ func TestDirectExactMatchesEnumeration(t *testing.T) {
 			argmax.GumbelFill(noise, rand.New(rand.NewPCG(8, 8)))
 			nn.ZeroGrad(v.Params())
 			de := &DirectExact{KL: m.mode}
-			if _, err := de.Step(v, x, rand.New(rand.NewPCG(8, 8)), m.eps); err != nil {
+			if _, err := de.Step(context.Background(), v, x, rand.New(rand.NewPCG(8, 8)), m.eps); err != nil {
 				t.Fatal(err)
 			}
 			shrink := 1.0
@@ -102,7 +103,7 @@ func TestDirectExactRefusesLargeSpaces(t *testing.T) {
 		t.Fatalf("n = 16: %v", err)
 	}
 	v := tinyVAE(t, 1, 8, 17, 2, true, true, "maxflow")
-	if _, err := (&DirectExact{}).Step(v, randomImages(1, 2, 8), rand.New(rand.NewPCG(1, 1)), 0.5); err == nil {
+	if _, err := (&DirectExact{}).Step(context.Background(), v, randomImages(1, 2, 8), rand.New(rand.NewPCG(1, 1)), 0.5); err == nil {
 		t.Fatal("Step with n = 17 succeeded")
 	}
 }

@@ -1,6 +1,7 @@
 package train
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 
@@ -23,7 +24,7 @@ func (*DisARM) Name() string { return "disarm" }
 func (*DisARM) Needs() Needs { return Needs{Binary: true, Independent: true} }
 
 // Step implements [Estimator]; temp is ignored.
-func (d *DisARM) Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error) {
+func (d *DisARM) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error) {
 	if err := d.Needs().Check(d.Name(), v.S); err != nil {
 		return Stats{}, err
 	}

@@ -1,6 +1,7 @@
 package train
 
 import (
+	"context"
 	"math/rand/v2"
 
 	"github.com/argmaxvae/argmaxvae/nn"
@@ -31,7 +32,7 @@ type Stats struct {
 type Estimator interface {
 	Name() string
 	Needs() Needs
-	Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error)
+	Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error)
 }
 
 // Stateful is implemented by estimators whose state must survive a

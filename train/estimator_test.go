@@ -2,6 +2,7 @@ package train
 
 import (
 	"bytes"
+	"context"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -20,7 +21,7 @@ func encoderGradRows(t *testing.T, v *VAE, est Estimator, x nn.Mat, B, steps int
 	var rows [][]float64
 	for s := 0; s < steps; s++ {
 		nn.ZeroGrad(v.Params())
-		if _, err := est.Step(v, xb, r, temp); err != nil {
+		if _, err := est.Step(context.Background(), v, xb, r, temp); err != nil {
 			t.Fatal(err)
 		}
 		for b := 0; b < B; b++ {
@@ -164,7 +165,7 @@ func checkPerturbedArgmax(t *testing.T, name string, v *VAE, x nn.Mat, mode KLMo
 	cols := scores.Cols
 	noise := make([]float64, B*v.NK())
 	argmax.GumbelFill(noise, rand.New(rand.NewPCG(8, 8)))
-	if _, err := (&Direct{KL: mode}).Step(v, x, r, eps); err != nil {
+	if _, err := (&Direct{KL: mode}).Step(context.Background(), v, x, r, eps); err != nil {
 		t.Fatal(err)
 	}
 	shrink := 1.0
@@ -261,7 +262,7 @@ func TestExactGradientCheck(t *testing.T) {
 	}
 	ps := v.Params()
 	nn.ZeroGrad(ps)
-	if _, err := (&Exact{}).Step(v, x, nil, 0); err != nil {
+	if _, err := (&Exact{}).Step(context.Background(), v, x, nil, 0); err != nil {
 		t.Fatal(err)
 	}
 	if err := nn.GradCheck(loss, ps, 3e-3, 5e-2, rand.New(rand.NewPCG(12, 12)), 200); err != nil {
@@ -275,10 +276,10 @@ func TestExactGradientCheck(t *testing.T) {
 func TestRelaxedGumbelSoftmaxGradientCheck(t *testing.T) {
 	v := tinyVAE(t, 13, 8, 2, 3, false, false, "")
 	x := randomImages(14, 5, 8)
-	est := &GumbelSoftmax{}
+	est := &GumbelSoftmax{Relaxed: true}
 	const tau = 0.7
 	loss := func() float64 {
-		s, err := (&GumbelSoftmax{}).Step(v, x, rand.New(rand.NewPCG(15, 15)), tau)
+		s, err := (&GumbelSoftmax{Relaxed: true}).Step(context.Background(), v, x, rand.New(rand.NewPCG(15, 15)), tau)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -286,7 +287,7 @@ func TestRelaxedGumbelSoftmaxGradientCheck(t *testing.T) {
 	}
 	ps := v.Params()
 	nn.ZeroGrad(ps)
-	if _, err := est.Step(v, x, rand.New(rand.NewPCG(15, 15)), tau); err != nil {
+	if _, err := est.Step(context.Background(), v, x, rand.New(rand.NewPCG(15, 15)), tau); err != nil {
 		t.Fatal(err)
 	}
 	grads := make([][]float32, len(ps))
@@ -373,7 +374,7 @@ func TestTrainerReproducibleAndResumable(t *testing.T) {
 	x := randomImages(30, 120, 10)
 	run := func(est func() Estimator, epochs int, resumeAt int) []float64 {
 		v := tinyVAE(t, 31, 10, 3, 2, false, false, "")
-		tr, err := NewTrainer(v, est(), 1e-2, 16, Schedule{Start: 1, Min: 0.1, Rate: 1e-2, Every: 3}, 77)
+		tr, err := NewTrainer(v, est(), Options{LR: 1e-2, Batch: 16, Schedule: Schedule{Start: 1, Min: 0.1, Rate: 1e-2, Every: 3}, Seed: 77})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -385,7 +386,7 @@ func TestTrainerReproducibleAndResumable(t *testing.T) {
 					t.Fatal(err)
 				}
 				v2 := tinyVAE(t, 99, 10, 3, 2, false, false, "") // different init, overwritten
-				tr, err = NewTrainer(v2, est(), 1e-2, 16, tr.Sched, 12345)
+				tr, err = NewTrainer(v2, est(), Options{LR: 1e-2, Batch: 16, Schedule: tr.Sched, Seed: 12345})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -393,7 +394,7 @@ func TestTrainerReproducibleAndResumable(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			s, err := tr.TrainEpoch(x)
+			s, err := tr.TrainEpoch(context.Background(), x)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -431,7 +432,7 @@ func testSingleMatchesGeneral(t *testing.T, mode KLMode) {
 		v := tinyVAE(t, 41, 12, 1, 7, false, false, "")
 		ps := v.Params()
 		nn.ZeroGrad(ps)
-		s, err := (&Direct{KL: mode, general: general}).Step(v, x, rand.New(rand.NewPCG(42, 42)), 0.5)
+		s, err := (&Direct{KL: mode, general: general}).Step(context.Background(), v, x, rand.New(rand.NewPCG(42, 42)), 0.5)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -468,7 +469,7 @@ func TestRebarSaturatedLogitsStayFinite(t *testing.T) {
 	r := rand.New(rand.NewPCG(52, 52))
 	for step := 0; step < 20; step++ {
 		nn.ZeroGrad(v.Params())
-		s, err := est.Step(v, x, r, 0)
+		s, err := est.Step(context.Background(), v, x, r, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -488,7 +489,7 @@ func TestRebarSaturatedLogitsStayFinite(t *testing.T) {
 func TestEvaluateSampledReconMatchesDecoding(t *testing.T) {
 	v := tinyVAE(t, 60, 12, 1, 5, false, false, "")
 	x := randomImages(61, 50, 12)
-	e, err := Evaluate(v, x, rand.New(rand.NewPCG(62, 62)), EvalOptions{Chunk: 16, Samples: 3})
+	e, err := Evaluate(context.Background(), v, x, rand.New(rand.NewPCG(62, 62)), EvalOptions{Chunk: 16, Samples: 3})
 	if err != nil {
 		t.Fatal(err)
 	}

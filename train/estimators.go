@@ -6,7 +6,7 @@ func init() {
 	for _, e := range []EstimatorInfo{
 		{"direct", "direct optimization through arg max, any structure", func(o EstimatorOptions) Estimator { return &Direct{KL: o.KL} }},
 		{"direct-exact", "direct with the exact perturbed arg max over all K^N ≤ 2¹⁶ codes instead of f̃", func(o EstimatorOptions) Estimator { return &DirectExact{KL: o.KL} }},
-		{"gsm", "Gumbel-Softmax (straight-through unless relaxed), independent latents", func(o EstimatorOptions) Estimator { return &GumbelSoftmax{Hard: !o.Relaxed} }},
+		{"gsm", "Gumbel-Softmax (straight-through unless relaxed), independent latents", func(o EstimatorOptions) Estimator { return &GumbelSoftmax{Relaxed: o.Relaxed} }},
 		{"exact", "the exact gradient, one categorical latent", func(EstimatorOptions) Estimator { return &Exact{} }},
 		{"arm", "ARM, independent bits", func(EstimatorOptions) Estimator { return &ARM{} }},
 		{"disarm", "DisARM, independent bits", func(EstimatorOptions) Estimator { return &DisARM{} }},
@@ -18,6 +18,8 @@ func init() {
 		{"imle-sog", "I-MLE with sum-of-Gamma noise (λ = 10), k-subsets and products of them", func(EstimatorOptions) Estimator { return &IMLE{SumOfGamma: true} }},
 		{"st-topk", "straight-through Gumbel-top-k (successive-softmax relaxation, τ), k-subsets and products of them", func(EstimatorOptions) Estimator { return &STTopK{} }},
 	} {
-		RegisterEstimator(e)
+		if err := RegisterEstimator(e); err != nil {
+			panic(err) // a programming error in the list above
+		}
 	}
 }

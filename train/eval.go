@@ -1,6 +1,7 @@
 package train
 
 import (
+	"context"
 	"errors"
 	"math"
 	"math/rand/v2"
@@ -39,9 +40,20 @@ type EvalOptions struct {
 	ExactKL int // examples for the exact Gibbs KL of a pairwise model (0: none)
 }
 
-// Evaluate scores the rows of X. The samples come from r, so a fixed seed
-// gives a fixed evaluation.
-func Evaluate(v *VAE, X nn.Mat, r *rand.Rand, opt EvalOptions) (Eval, error) {
+// Evaluate scores the rows of X, which must be finite data of the
+// decoder's width (no rows gives NaN everywhere). The samples come from r,
+// so a fixed seed gives a fixed evaluation. When ctx is cancelled it
+// returns ctx's error within about a second (checks between chunks, rounds
+// of solves and exact KLs).
+func Evaluate(ctx context.Context, v *VAE, X nn.Mat, r *rand.Rand, opt EvalOptions) (Eval, error) {
+	if X.Rows == 0 {
+		nan := math.NaN()
+		return Eval{Exact: nan, NLL: nan, Sampled: nan, Recon: nan, KL: nan, KLExact: nan}, nil
+	}
+	if err := checkData(v, X, "Evaluate"); err != nil {
+		return Eval{}, err
+	}
+	v.useThreads()
 	chunk, samples := opt.Chunk, opt.Samples
 	if chunk <= 0 {
 		chunk = 1000
@@ -54,10 +66,13 @@ func Evaluate(v *VAE, X nn.Mat, r *rand.Rand, opt EvalOptions) (Eval, error) {
 	gibbsCount := 0
 	var q, ds nn.Mat
 	for lo := 0; lo < X.Rows; lo += chunk {
+		if err := ctx.Err(); err != nil {
+			return Eval{}, err
+		}
 		x := X.Slice(lo, min(lo+chunk, X.Rows))
 		B := x.Rows
 		for s := 0; s < samples; s++ {
-			scores, err := v.sample(x, r)
+			scores, err := v.sample(ctx, x, r)
 			if err != nil {
 				return Eval{}, err
 			}
@@ -80,7 +95,7 @@ func Evaluate(v *VAE, X nn.Mat, r *rand.Rand, opt EvalOptions) (Eval, error) {
 					}
 				}
 				if v.Interactions() > 0 && gibbsCount < opt.ExactKL {
-					kls, err := gibbsKLs(v, scores, min(B, opt.ExactKL-gibbsCount))
+					kls, err := gibbsKLs(ctx, v, scores, min(B, opt.ExactKL-gibbsCount))
 					if err != nil {
 						return Eval{}, err
 					}
@@ -125,7 +140,7 @@ type modeler interface {
 // rows of scores (none when the structure is not pairwise binary),
 // computed by v's workers, each on a contiguous range of rows; the values
 // are in row order, so sums over them do not depend on the workers.
-func gibbsKLs(v *VAE, scores nn.Mat, count int) ([]float64, error) {
+func gibbsKLs(ctx context.Context, v *VAE, scores nn.Mat, count int) ([]float64, error) {
 	if count <= 0 || unperturbed(v, scores, 0) == nil {
 		return nil, nil
 	}
@@ -137,6 +152,10 @@ func gibbsKLs(v *VAE, scores nn.Mat, count int) ([]float64, error) {
 		lo, hi := k*count/w, (k+1)*count/w
 		wg.Go(func() {
 			for b := lo; b < hi; b++ {
+				if err := ctx.Err(); err != nil {
+					errs[k] = err
+					return
+				}
 				kl, err := GibbsKL(unperturbed(v, scores, b))
 				if err != nil {
 					errs[k] = err
@@ -147,6 +166,9 @@ func gibbsKLs(v *VAE, scores nn.Mat, count int) ([]float64, error) {
 		})
 	}
 	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}

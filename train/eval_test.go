@@ -1,6 +1,7 @@
 package train
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -15,7 +16,7 @@ func TestEvaluateNLLOneLatentMatchesBruteForce(t *testing.T) {
 	const k, d, rows = 7, 12, 23
 	v, _ := sharpVAE(t, k, 3)
 	x := randomImages(31, rows, d)
-	e, err := Evaluate(v, x, rand.New(rand.NewPCG(1, 2)), EvalOptions{Chunk: 5})
+	e, err := Evaluate(context.Background(), v, x, rand.New(rand.NewPCG(1, 2)), EvalOptions{Chunk: 5})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,7 +40,7 @@ func TestEvaluateNLLOneLatentMatchesBruteForce(t *testing.T) {
 		t.Errorf("exact NELBO %v below −log p(x) %v", e.Exact, e.NLL)
 	}
 	v2 := tinyVAE(t, 3, d, 3, 2, false, false, "")
-	if e2, err := Evaluate(v2, x, rand.New(rand.NewPCG(1, 2)), EvalOptions{}); err != nil || !math.IsNaN(e2.NLL) {
+	if e2, err := Evaluate(context.Background(), v2, x, rand.New(rand.NewPCG(1, 2)), EvalOptions{}); err != nil || !math.IsNaN(e2.NLL) {
 		t.Errorf("three latents: NLL %v, err %v; want NaN (not computed here)", e2.NLL, err)
 	}
 }

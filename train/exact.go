@@ -1,6 +1,7 @@
 package train
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 
@@ -27,7 +28,7 @@ func (*Exact) Name() string { return "exact" }
 func (*Exact) Needs() Needs { return Needs{OneLatent: true, Independent: true} }
 
 // Step implements [Estimator]; temp is ignored and r is not used.
-func (e *Exact) Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error) {
+func (e *Exact) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error) {
 	if err := e.Needs().Check(e.Name(), v.S); err != nil {
 		return Stats{}, err
 	}

@@ -21,8 +21,8 @@ func (myDirect) Needs() train.Needs {
 	return train.Needs{Temperature: "ε", MaxTemp: math.Inf(1), AnnealEvery: 500}
 }
 
-func (myDirect) Step(v *train.VAE, x nn.Mat, r *rand.Rand, eps float64) (train.Stats, error) {
-	scores, zstar, err := v.SampleArgmax(x, r)
+func (myDirect) Step(ctx context.Context, v *train.VAE, x nn.Mat, r *rand.Rand, eps float64) (train.Stats, error) {
+	scores, zstar, err := v.SampleArgmax(context.Background(), x, r)
 	if err != nil {
 		return train.Stats{}, err
 	}
@@ -33,7 +33,7 @@ func (myDirect) Step(v *train.VAE, x nn.Mat, r *rand.Rand, eps float64) (train.S
 			w[j] += eps * float64(f)
 		}
 	}
-	zeps, err := v.SolveAgain(x.Rows)
+	zeps, err := v.SolveAgain(context.Background(), x.Rows)
 	if err != nil {
 		return train.Stats{}, err
 	}
@@ -71,7 +71,7 @@ func TestEstimatorOutsideThePackage(t *testing.T) {
 				x.Data[i] = float32(r.IntN(2))
 			}
 			nn.ZeroGrad(v.Params())
-			st, err := est.Step(v, x, rand.New(rand.NewPCG(8, 8)), 0.7)
+			st, err := est.Step(context.Background(), v, x, rand.New(rand.NewPCG(8, 8)), 0.7)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -127,11 +127,13 @@ func Example() {
 	}
 	data := train.Data{Train: images(400), Valid: images(100), Test: images(100)}
 	sched := train.Schedule{Start: 1, Min: 0.1, Rate: 1e-3, Every: 10}
-	t, err := train.NewTrainer(v, &train.Direct{}, 1e-2, 20, sched, 1)
+	t, err := train.NewTrainer(v, &train.Direct{}, train.Options{LR: 1e-2, Batch: 20, Schedule: sched, Seed: 1})
 	if err != nil {
 		panic(err)
 	}
-	exact := func(v *train.VAE, X nn.Mat) (train.Likelihood, error) { return train.ExactLikelihood(v, X) }
+	exact := func(ctx context.Context, v *train.VAE, X nn.Mat) (train.Likelihood, error) {
+		return train.ExactLikelihood(ctx, v, X)
+	}
 	sum, err := train.Fit(context.Background(), t, data, train.Settings{Epochs: 30, Likelihood: exact, LikelihoodKind: "exact"})
 	if err != nil {
 		panic(err)

@@ -43,7 +43,7 @@ type Settings struct {
 	// summary reports it at the best-validation epoch too (re-evaluating
 	// the parameters kept from that epoch). LikelihoodKind says what it is
 	// ("exact", "importance-weighted (S samples)").
-	Likelihood      func(v *VAE, X nn.Mat) (Likelihood, error)
+	Likelihood      func(ctx context.Context, v *VAE, X nn.Mat) (Likelihood, error)
 	LikelihoodEvery int
 	LikelihoodKind  string
 	// MaxLoss stops a run whose mean training loss in an epoch exceeds
@@ -130,7 +130,7 @@ func Fit(ctx context.Context, t *Trainer, data Data, s Settings, recs ...Recorde
 		Finish: func(res driver.Result[Epoch]) error {
 			sum = summarize(res.History, res.Interrupted, score)
 			if s.Likelihood != nil && !res.Interrupted {
-				if err := likelihoodAtBest(t, data, s, &sum, res.History, res.Best); err != nil {
+				if err := likelihoodAtBest(ctx, t, data, s, &sum, res.History, res.Best); err != nil {
 					return err
 				}
 			}
@@ -181,27 +181,27 @@ func (f *fitModel) TrainEpoch(ctx context.Context, history []Epoch) (Epoch, erro
 		}
 	}
 	start := time.Now()
-	stats, err := t.TrainEpochContext(ctx, f.data.Train)
+	stats, err := t.TrainEpoch(ctx, f.data.Train)
 	if err != nil {
 		return Epoch{}, err
 	}
 	return Epoch{Epoch: t.Epoch, Iter: t.Iter, Wall: wall + time.Since(start).Seconds(),
 		SolverSeconds: f.solverBase + (t.V.SolveTime() - f.solveStart).Seconds(),
-		Temp:          t.Sched.At(t.Iter - 1), Train: stats, TestLik: NoLikelihood, EvalSeconds: evalSecs}, nil
+		Temp:          t.Sched.At(t.Iter - 1), Train: stats, TestLik: NoLikelihood(), EvalSeconds: evalSecs}, nil
 }
 
 func (f *fitModel) Evaluate(ctx context.Context, e *Epoch) error {
 	t, s := f.t, f.s
 	start := time.Now()
 	var err error
-	if e.Valid, err = t.Evaluate(f.data.Valid, s.Seed+1, EvalOptions{Samples: 1}); err != nil {
+	if e.Valid, err = t.Evaluate(ctx, f.data.Valid, s.Seed+1, EvalOptions{Samples: 1}); err != nil {
 		return err
 	}
-	if e.Test, err = t.Evaluate(f.data.Test, s.Seed+2, s.TestEval); err != nil {
+	if e.Test, err = t.Evaluate(ctx, f.data.Test, s.Seed+2, s.TestEval); err != nil {
 		return err
 	}
 	if s.Likelihood != nil && (t.Epoch == f.epochs || (s.LikelihoodEvery > 0 && t.Epoch%s.LikelihoodEvery == 0)) {
-		if e.TestLik, err = s.Likelihood(t.V, f.data.Test); err != nil {
+		if e.TestLik, err = s.Likelihood(ctx, t.V, f.data.Test); err != nil {
 			return err
 		}
 	}
@@ -253,11 +253,11 @@ func summarize(h []Epoch, interrupted bool, score func(Eval) float64) Summary {
 // likelihoodAtBest fills the summary's likelihood at the best-validation
 // epoch: from the history when that epoch was evaluated, else by loading
 // the state kept from it into t, evaluating, and putting t back.
-func likelihoodAtBest(t *Trainer, data Data, s Settings, sum *Summary, h []Epoch, best []byte) error {
+func likelihoodAtBest(ctx context.Context, t *Trainer, data Data, s Settings, sum *Summary, h []Epoch, best []byte) error {
 	if len(h) == 0 {
 		return nil
 	}
-	lik := NoLikelihood
+	lik := NoLikelihood()
 	for _, e := range h {
 		if e.Epoch == sum.BestEpoch {
 			lik = e.TestLik
@@ -278,7 +278,7 @@ func likelihoodAtBest(t *Trainer, data Data, s Settings, sum *Summary, h []Epoch
 			return fmt.Errorf("train: the kept best state is from epoch %d, the best validation epoch is %d", t.Epoch, sum.BestEpoch)
 		}
 		start := time.Now()
-		l, err := s.Likelihood(t.V, data.Test)
+		l, err := s.Likelihood(ctx, t.V, data.Test)
 		if err != nil {
 			return err
 		}

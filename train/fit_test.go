@@ -25,7 +25,7 @@ import (
 // set has that many images instead.
 func fitFixture(t testing.TB) (*Trainer, Data) {
 	v := tinyVAE(t, 70, 10, 3, 2, false, false, "")
-	tr, err := NewTrainer(v, &Direct{}, 1e-2, 16, Schedule{Start: 1, Min: 0.1, Rate: 1e-3, Every: 5}, 71)
+	tr, err := NewTrainer(v, &Direct{}, Options{LR: 1e-2, Batch: 16, Schedule: Schedule{Start: 1, Min: 0.1, Rate: 1e-3, Every: 5}, Seed: 71})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,11 +70,11 @@ type cancelAfter struct {
 	cancel func()
 }
 
-func (c *cancelAfter) Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error) {
+func (c *cancelAfter) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error) {
 	if c.n--; c.n == 0 {
 		c.cancel()
 	}
-	return c.Estimator.Step(v, x, r, temp)
+	return c.Estimator.Step(context.Background(), v, x, r, temp)
 }
 
 // An interrupt in the middle of an epoch drops that epoch; resuming gives

@@ -1,6 +1,7 @@
 package train
 
 import (
+	"context"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -42,7 +43,7 @@ func TestGibbsKLsWorkers(t *testing.T) {
 	var first []float64
 	for _, w := range []int{1, 2, 5, 64} {
 		v.threads = w
-		kls, err := gibbsKLs(v, scores, 30)
+		kls, err := gibbsKLs(context.Background(), v, scores, 30)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,6 +1,7 @@
 package train
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -131,7 +132,7 @@ func TestExactScoreGradientsMatchExactStep(t *testing.T) {
 		}
 	}
 	nn.ZeroGrad(v.Params())
-	if _, err := (&Exact{}).Step(v, x, rand.New(rand.NewPCG(1, 1)), 0); err != nil {
+	if _, err := (&Exact{}).Step(context.Background(), v, x, rand.New(rand.NewPCG(1, 1)), 0); err != nil {
 		t.Fatal(err)
 	}
 	step := EncoderGradient(v, nil)

@@ -1,6 +1,7 @@
 package train
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -10,25 +11,26 @@ import (
 )
 
 // GumbelSoftmax is the Gumbel-Softmax (Concrete) estimator: each latent is
-// relaxed to y = softmax((h + γ)/τ). With Hard (straight-through, the
-// reference's default) the decoder sees the one-hot arg max, which is the
-// same z* as Gumbel-Max, and the gradient flows back through y as if the
-// decoder had seen y. The encoder always gets the KL gradient.
+// relaxed to y = softmax((h + γ)/τ). By default (the zero value, "gsm",
+// straight-through as in the reference) the decoder sees the one-hot arg
+// max, which is the same z* as Gumbel-Max, and the gradient flows back
+// through y as if the decoder had seen y; with Relaxed ("gsm-relaxed") the
+// decoder sees y itself. The encoder always gets the KL gradient.
 //
 // It needs an unstructured encoder: the softmax over a pairwise structure
 // would sum over all 2ⁿ states.
 type GumbelSoftmax struct {
-	Hard bool
+	Relaxed bool // feed the relaxed sample y to the decoder instead of straight-through
 
 	y, dz, onehot nn.Mat
 }
 
 // Name implements [Estimator].
 func (g *GumbelSoftmax) Name() string {
-	if g.Hard {
-		return "gsm"
+	if g.Relaxed {
+		return "gsm-relaxed"
 	}
-	return "gsm-relaxed"
+	return "gsm"
 }
 
 // Needs implements [Estimator]: independent latents (the relaxation is per
@@ -38,14 +40,14 @@ func (g *GumbelSoftmax) Needs() Needs {
 }
 
 // Step implements [Estimator]; tau must be positive.
-func (g *GumbelSoftmax) Step(v *VAE, x nn.Mat, r *rand.Rand, tau float64) (Stats, error) {
+func (g *GumbelSoftmax) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, tau float64) (Stats, error) {
 	if !(tau > 0) {
 		return Stats{}, fmt.Errorf("train: Gumbel-Softmax needs τ > 0, got %v", tau)
 	}
 	if err := g.Needs().Check(g.Name(), v.S); err != nil {
 		return Stats{}, err
 	}
-	scores, zstar, err := v.SampleArgmax(x, r) // z* = argmax h+γ, used by the hard version
+	scores, zstar, err := v.SampleArgmax(ctx, x, r) // z* = argmax h+γ, used by the hard version
 	if err != nil {
 		return Stats{}, err
 	}
@@ -72,7 +74,7 @@ func (g *GumbelSoftmax) Step(v *VAE, x nn.Mat, r *rand.Rand, tau float64) (Stats
 		}
 	}
 	input := g.y
-	if g.Hard {
+	if !g.Relaxed {
 		nn.Resize(&g.onehot, B, nk)
 		decoder.OneHot(zstar, n, k, g.onehot)
 		input = g.onehot

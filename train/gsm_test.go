@@ -1,6 +1,7 @@
 package train
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -97,7 +98,7 @@ func gsmStepGrads(t *testing.T, v *VAE, est *GumbelSoftmax, x nn.Mat, seed uint6
 	t.Helper()
 	ps := v.Params()
 	nn.ZeroGrad(ps)
-	st, err := est.Step(v, x, rand.New(rand.NewPCG(seed, seed)), tau)
+	st, err := est.Step(context.Background(), v, x, rand.New(rand.NewPCG(seed, seed)), tau)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +109,7 @@ func gsmStepGrads(t *testing.T, v *VAE, est *GumbelSoftmax, x nn.Mat, seed uint6
 }
 
 // TestStraightThroughGumbelSoftmaxGradient checks the gradient of the
-// straight-through estimator ("gsm", GumbelSoftmax{Hard: true}) on every
+// straight-through estimator ("gsm", GumbelSoftmax{}) on every
 // parameter group by finite differences of stSurrogate with the step's own
 // noise: the decoder's is the gradient at the hard sample z*, the
 // encoder's the softmax Jacobian at temperature τ applied to the decoder's
@@ -126,7 +127,7 @@ func TestStraightThroughGumbelSoftmaxGradient(t *testing.T) {
 	ps := v.Params()
 	encParams := len(v.Enc.Params())
 
-	grads, loss, noise, z := gsmStepGrads(t, v, &GumbelSoftmax{Hard: true}, x, 33, tau)
+	grads, loss, noise, z := gsmStepGrads(t, v, &GumbelSoftmax{}, x, 33, tau)
 	y0 := relaxedSample(v.Enc.Forward(x), noise, v.N, v.K, tau)
 	surrogate := func() float64 { return stSurrogate(v, x, noise, z, y0, tau) }
 	// The step reports the hard loss (reconstruction at z* plus KL), which
@@ -166,13 +167,13 @@ func TestStraightThroughGumbelSoftmaxGradient(t *testing.T) {
 
 	// The relaxed estimator's decoder sees y: with the same noise, its
 	// gradient is not the straight-through one.
-	relaxed, _, _, _ := gsmStepGrads(t, v, &GumbelSoftmax{}, x, 33, tau)
+	relaxed, _, _, _ := gsmStepGrads(t, v, &GumbelSoftmax{Relaxed: true}, x, 33, tau)
 	if err := check(relaxed, ps, 100, 36); err == nil {
 		t.Error("the relaxed estimator's gradient passed the straight-through check: the check cannot tell them apart")
 	}
 	// The same hard sample at temperature 2τ (z* does not depend on τ)
 	// scales the softmax Jacobian differently: the encoder check fails.
-	other, _, _, z2 := gsmStepGrads(t, v, &GumbelSoftmax{Hard: true}, x, 33, 2*tau)
+	other, _, _, z2 := gsmStepGrads(t, v, &GumbelSoftmax{}, x, 33, 2*tau)
 	for i := range z {
 		if z[i] != z2[i] {
 			t.Fatal("the hard sample changed with τ")

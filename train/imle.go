@@ -1,6 +1,7 @@
 package train
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 
@@ -49,7 +50,7 @@ func (e *IMLE) Name() string {
 func (e *IMLE) Needs() Needs { return Needs{Subsets: e.SumOfGamma} }
 
 // Step implements [Estimator]; temp is ignored.
-func (e *IMLE) Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error) {
+func (e *IMLE) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error) {
 	lambda := e.Lambda
 	if lambda == 0 {
 		lambda = 10
@@ -61,9 +62,9 @@ func (e *IMLE) Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error)
 	var zstar []int
 	var err error
 	if e.SumOfGamma {
-		scores, zstar, err = e.sampleSoG(v, x, r)
+		scores, zstar, err = e.sampleSoG(ctx, v, x, r)
 	} else {
-		scores, zstar, err = v.SampleArgmax(x, r)
+		scores, zstar, err = v.SampleArgmax(ctx, x, r)
 	}
 	if err != nil {
 		return Stats{}, err
@@ -78,7 +79,7 @@ func (e *IMLE) Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error)
 			w[j] -= step * float64(dz[j])
 		}
 	}
-	zt, err := v.SolveAgain(B)
+	zt, err := v.SolveAgain(ctx, B)
 	if err != nil {
 		return Stats{}, err
 	}
@@ -94,7 +95,7 @@ func (e *IMLE) Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error)
 // sampleSoG encodes x, adds sum-of-Gamma noise to the "chosen" score of
 // every item of every k-subset part (drawn from r in row, then item order)
 // and solves for z*.
-func (e *IMLE) sampleSoG(v *VAE, x nn.Mat, r *rand.Rand) (nn.Mat, []int, error) {
+func (e *IMLE) sampleSoG(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand) (nn.Mat, []int, error) {
 	parts, err := subsetParts(v.S)
 	if err != nil {
 		return nn.Mat{}, nil, fmt.Errorf("train: I-MLE with sum-of-Gamma noise: %w", err)
@@ -108,6 +109,6 @@ func (e *IMLE) sampleSoG(v *VAE, x nn.Mat, r *rand.Rand) (nn.Mat, []int, error) 
 			}
 		}
 	}
-	zstar, err := v.Solve(x.Rows)
+	zstar, err := v.Solve(ctx, x.Rows)
 	return scores, zstar, err
 }

@@ -1,6 +1,7 @@
 package train
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -70,8 +71,10 @@ func (a *iwAcc) add(lw float64) {
 // are decoded at once. Time O(B·S·(N·K + hidden·(N·K + D)))
 // (less when the decoder groups repeated codes), memory
 // O(B·(N·K + P) + 4096·(hidden + D)). It uses v's encoder and decoder
-// buffers, so it must not run concurrently with training on v.
-func ImportanceLikelihood(v *VAE, X nn.Mat, samples int, rng *rand.Rand) (Likelihood, error) {
+// buffers, so it must not run concurrently with training on v. It runs on
+// v's threads and returns ctx's error within a fraction of a second of a
+// cancel (checked between batches of decoded rows).
+func ImportanceLikelihood(ctx context.Context, v *VAE, X nn.Mat, samples int, rng *rand.Rand) (Likelihood, error) {
 	start := time.Now()
 	if samples < 1 {
 		return Likelihood{}, fmt.Errorf("train: ImportanceLikelihood needs at least one sample per example, got %d", samples)
@@ -82,6 +85,7 @@ func ImportanceLikelihood(v *VAE, X nn.Mat, samples int, rng *rand.Rand) (Likeli
 	if err := checkData(v, X, "ImportanceLikelihood"); err != nil {
 		return Likelihood{}, err
 	}
+	v.useThreads()
 	W, err := encodeAll(v, X, "ImportanceLikelihood")
 	if err != nil {
 		return Likelihood{}, err
@@ -118,6 +122,9 @@ func ImportanceLikelihood(v *VAE, X nn.Mat, samples int, rng *rand.Rand) (Likeli
 	cur := -1 // example whose proposal is in lq, p
 	var sumLW, sumKL float64
 	for t0 := 0; t0 < total; t0 += batch {
+		if err := ctx.Err(); err != nil {
+			return Likelihood{}, err
+		}
 		rows := min(batch, total-t0)
 		nn.Resize(&onehot, rows, nk)
 		nn.Resize(&xs, rows, D)

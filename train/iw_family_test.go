@@ -1,6 +1,7 @@
 package train
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -44,11 +45,11 @@ func checkUnaryFamilyIW(t *testing.T, v *VAE) {
 	const d = 16
 	sharpen(v, 3, 6)
 	X := randomImages(72, 13, d)
-	exact, err := ExactLikelihood(v, X)
+	exact, err := ExactLikelihood(context.Background(), v, X)
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := ImportanceLikelihood(v, X, 4000, rand.New(rand.NewPCG(1, 2)))
+	l, err := ImportanceLikelihood(context.Background(), v, X, 4000, rand.New(rand.NewPCG(1, 2)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +65,7 @@ func checkUnaryFamilyIW(t *testing.T, v *VAE) {
 		t.Errorf("Gibbs NELBO %.5f, KL %.5f from the samples; enumerated %.5f, %.5f", l.GibbsNELBO, l.GibbsKL, exact.GibbsNELBO, exact.GibbsKL)
 	}
 	x := X.Slice(0, 1)
-	one, err := ExactLikelihood(v, x)
+	one, err := ExactLikelihood(context.Background(), v, x)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +87,7 @@ func TestImportanceLikelihoodConstrainedRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	v := constrainedVAE(t, m, 73, 16)
-	_, err = ImportanceLikelihood(v, randomImages(74, 3, 16), 10, rand.New(rand.NewPCG(1, 2)))
+	_, err = ImportanceLikelihood(context.Background(), v, randomImages(74, 3, 16), 10, rand.New(rand.NewPCG(1, 2)))
 	if err == nil || !strings.Contains(err.Error(), "no tractable proposal") {
 		t.Errorf("matching: error %v", err)
 	}

@@ -1,9 +1,9 @@
 package train
 
 import (
+	"context"
 	"fmt"
 	"math"
-	"runtime"
 	"sync"
 	"time"
 
@@ -142,8 +142,10 @@ type enumWorker struct {
 // independent of K^N (about 35 MB for N = 15, hidden 300, D = 784 and
 // 10,000 images).
 // It uses v's encoder and decoder buffers, so it must not run concurrently
-// with training on v; it leaves the parameters unchanged.
-func ExactLikelihood(v *VAE, X nn.Mat) (Likelihood, error) {
+// with training on v; it leaves the parameters unchanged. It runs on v's
+// threads and returns ctx's error within a fraction of a second of a
+// cancel (checks between chunks of codes and of images).
+func ExactLikelihood(ctx context.Context, v *VAE, X nn.Mat) (Likelihood, error) {
 	start := time.Now()
 	n, k := v.N, v.K
 	states, ok := enumStates(v)
@@ -153,6 +155,7 @@ func ExactLikelihood(v *VAE, X nn.Mat) (Likelihood, error) {
 	if err := checkData(v, X, "ExactLikelihood"); err != nil {
 		return Likelihood{}, err
 	}
+	v.useThreads()
 	W, err := encodeAll(v, X, "ExactLikelihood")
 	if err != nil {
 		return Likelihood{}, err
@@ -178,7 +181,7 @@ func ExactLikelihood(v *VAE, X nn.Mat) (Likelihood, error) {
 		}
 		xb[i] = s
 	}
-	nw := max(1, min(runtime.GOMAXPROCS(0), (B+imgChunk-1)/imgChunk))
+	nw := max(1, min(v.threads, (B+imgChunk-1)/imgChunk))
 	if nw > 1 {
 		// The workers below already use every CPU: each product runs on
 		// its worker's goroutine alone, with no OpenBLAS threads or
@@ -207,6 +210,9 @@ func ExactLikelihood(v *VAE, X nn.Mat) (Likelihood, error) {
 	codes := 0 // feasible codes: the uniform prior is over them
 	var wg sync.WaitGroup
 	for c0 := 0; c0 < states; c0 += codeChunk {
+		if err := ctx.Err(); err != nil {
+			return Likelihood{}, err
+		}
 		cc := min(codeChunk, states-c0)
 		// Codes c0 … c0+cc−1: latent i is digit i (least significant
 		// first) of the code's index in base K.
@@ -252,12 +258,14 @@ func ExactLikelihood(v *VAE, X nn.Mat) (Likelihood, error) {
 			wg.Add(1)
 			go func(wk *enumWorker) {
 				defer wg.Done()
-				wk.run(XW, W, xb, &ch, cc, imgChunk, acc)
+				wk.run(ctx, XW, W, xb, &ch, cc, imgChunk, acc)
 			}(&workers[w])
 		}
 		wg.Wait()
 	}
-
+	if err := ctx.Err(); err != nil {
+		return Likelihood{}, err
+	}
 	if codes == 0 {
 		return Likelihood{}, fmt.Errorf("train: ExactLikelihood: %s has no feasible code", v.S.Name())
 	}
@@ -283,8 +291,8 @@ func ExactLikelihood(v *VAE, X nn.Mat) (Likelihood, error) {
 
 // run adds the codes of chunk ch (cc of them) to the sums of the worker's
 // image rows, imgChunk rows per product. O((hi−lo)·cc·(hidden + N·K + P)).
-func (wk *enumWorker) run(XW, W nn.Mat, xb []float64, ch *enumChunk, cc, imgChunk int, acc []nn.EnumSums) {
-	for i0 := wk.lo; i0 < wk.hi; i0 += imgChunk {
+func (wk *enumWorker) run(ctx context.Context, XW, W nn.Mat, xb []float64, ch *enumChunk, cc, imgChunk int, acc []nn.EnumSums) {
+	for i0 := wk.lo; i0 < wk.hi && ctx.Err() == nil; i0 += imgChunk {
 		i1 := min(i0+imgChunk, wk.hi)
 		nn.Resize(&wk.F, i1-i0, cc)
 		nn.Resize(&wk.H, i1-i0, cc)

@@ -1,6 +1,7 @@
 package train_test
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -34,11 +35,11 @@ func ExampleExactLikelihood() {
 	}
 
 	fmt.Println(train.Enumerable(v))
-	exact, err := train.ExactLikelihood(v, X)
+	exact, err := train.ExactLikelihood(context.Background(), v, X)
 	if err != nil {
 		panic(err)
 	}
-	iw, err := train.ImportanceLikelihood(v, X, 2000, rand.New(rand.NewPCG(3, 4)))
+	iw, err := train.ImportanceLikelihood(context.Background(), v, X, 2000, rand.New(rand.NewPCG(3, 4)))
 	if err != nil {
 		panic(err)
 	}

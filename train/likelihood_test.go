@@ -1,6 +1,7 @@
 package train
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -138,7 +139,7 @@ func TestExactLikelihoodMatchesBruteForce(t *testing.T) {
 			wantNLL, wantNELBO, wantKL := bruteLikelihood(v, X)
 
 			withChunks(t, 5, 4, iwRows)
-			got, err := ExactLikelihood(v, X)
+			got, err := ExactLikelihood(context.Background(), v, X)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -160,7 +161,7 @@ func TestExactLikelihoodMatchesBruteForce(t *testing.T) {
 			// The default chunk sizes (one code chunk, one image chunk
 			// per worker) give the same numbers.
 			enumCodeChunk, enumImageChunk = 2048, 256
-			def, err := ExactLikelihood(v, X)
+			def, err := ExactLikelihood(context.Background(), v, X)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -182,7 +183,7 @@ func TestExactLikelihoodMatchesBruteForce(t *testing.T) {
 				}
 				return
 			}
-			one, err := ExactLikelihood(v, X.Slice(0, 1))
+			one, err := ExactLikelihood(context.Background(), v, X.Slice(0, 1))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -205,13 +206,13 @@ func TestImportanceLikelihoodConverges(t *testing.T) {
 	v := tinyVAE(t, 31, d, 4, 2, true, false, "")
 	sharpen(v, 1, 4)
 	X := randomImages(32, rows, d)
-	exact, err := ExactLikelihood(v, X)
+	exact, err := ExactLikelihood(context.Background(), v, X)
 	if err != nil {
 		t.Fatal(err)
 	}
 	iw := func(s int, seed uint64) Likelihood {
 		t.Helper()
-		l, err := ImportanceLikelihood(v, X, s, rand.New(rand.NewPCG(seed, 7)))
+		l, err := ImportanceLikelihood(context.Background(), v, X, s, rand.New(rand.NewPCG(seed, 7)))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -273,7 +274,7 @@ func seedSpread(t *testing.T, v *VAE, X nn.Mat, samples, seeds int) (mean, sd, r
 	t.Helper()
 	est := make([]float64, seeds)
 	for i := range est {
-		l, err := ImportanceLikelihood(v, X, samples, rand.New(rand.NewPCG(uint64(i+1), 9)))
+		l, err := ImportanceLikelihood(context.Background(), v, X, samples, rand.New(rand.NewPCG(uint64(i+1), 9)))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -298,7 +299,7 @@ func TestImportanceLikelihoodOneSampleIsGibbsNELBO(t *testing.T) {
 		v := tinyVAE(t, uint64(51+i), d, nk[0], nk[1], false, false, "")
 		sharpen(v, 3, 8)
 		x := randomImages(uint64(55+i), 1, d)
-		exact, err := ExactLikelihood(v, x)
+		exact, err := ExactLikelihood(context.Background(), v, x)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -359,7 +360,7 @@ func TestLikelihoodErrors(t *testing.T) {
 	if Enumerable(big) {
 		t.Error("2^21 states reported enumerable")
 	}
-	_, err := ExactLikelihood(big, randomImages(42, 3, 8))
+	_, err := ExactLikelihood(context.Background(), big, randomImages(42, 3, 8))
 	if err == nil || !strings.Contains(err.Error(), "MaxEnumStates") || !strings.Contains(err.Error(), "21") {
 		t.Errorf("N = 21 binary: error %v, want one naming N and MaxEnumStates", err)
 	}
@@ -373,31 +374,31 @@ func TestLikelihoodErrors(t *testing.T) {
 	v := tinyVAE(t, 45, 8, 2, 3, false, false, "")
 	rng := rand.New(rand.NewPCG(1, 2))
 	wide := randomImages(46, 3, 9)
-	if _, err := ExactLikelihood(v, wide); err == nil || !strings.Contains(err.Error(), "9 columns") {
+	if _, err := ExactLikelihood(context.Background(), v, wide); err == nil || !strings.Contains(err.Error(), "9 columns") {
 		t.Errorf("ExactLikelihood on 9 columns for 8 pixels: error %v", err)
 	}
-	if _, err := ImportanceLikelihood(v, wide, 10, rng); err == nil || !strings.Contains(err.Error(), "9 columns") {
+	if _, err := ImportanceLikelihood(context.Background(), v, wide, 10, rng); err == nil || !strings.Contains(err.Error(), "9 columns") {
 		t.Errorf("ImportanceLikelihood on 9 columns for 8 pixels: error %v", err)
 	}
 	X := randomImages(47, 3, 8)
 	for _, s := range []int{0, -1} {
-		if _, err := ImportanceLikelihood(v, X, s, rng); err == nil || !strings.Contains(err.Error(), "sample") {
+		if _, err := ImportanceLikelihood(context.Background(), v, X, s, rng); err == nil || !strings.Contains(err.Error(), "sample") {
 			t.Errorf("samples = %d: error %v", s, err)
 		}
 	}
 	bad := randomImages(48, 3, 8)
 	bad.Data[13] = float32(math.NaN())
-	if _, err := ExactLikelihood(v, bad); err == nil || !strings.Contains(err.Error(), "NaN") {
+	if _, err := ExactLikelihood(context.Background(), v, bad); err == nil || !strings.Contains(err.Error(), "NaN") {
 		t.Errorf("ExactLikelihood of NaN pixels: error %v", err)
 	}
-	if _, err := ImportanceLikelihood(v, bad, 2, rng); err == nil || !strings.Contains(err.Error(), "NaN") {
+	if _, err := ImportanceLikelihood(context.Background(), v, bad, 2, rng); err == nil || !strings.Contains(err.Error(), "NaN") {
 		t.Errorf("ImportanceLikelihood of NaN pixels: error %v", err)
 	}
 	empty := nn.NewMat(0, 8)
-	if _, err := ExactLikelihood(v, empty); err == nil {
+	if _, err := ExactLikelihood(context.Background(), v, empty); err == nil {
 		t.Error("ExactLikelihood of no examples: no error")
 	}
-	if _, err := ImportanceLikelihood(v, empty, 1, rng); err == nil {
+	if _, err := ImportanceLikelihood(context.Background(), v, empty, 1, rng); err == nil {
 		t.Error("ImportanceLikelihood of no examples: no error")
 	}
 }
@@ -431,7 +432,7 @@ func benchExactLikelihood(b *testing.B) {
 	b.ResetTimer()
 	var l Likelihood
 	for range b.N {
-		if l, err = ExactLikelihood(v, X); err != nil {
+		if l, err = ExactLikelihood(context.Background(), v, X); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,6 +1,7 @@
 package train
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 
@@ -30,7 +31,7 @@ func (v *VAE) Encode(x nn.Mat) ([]int, error) {
 		return z, nil
 	}
 	v.Scores(x) // loads the weight vectors with w(x)
-	if err := v.solve(x.Rows, z); err != nil {
+	if err := v.solve(context.Background(), x.Rows, z); err != nil {
 		return nil, fmt.Errorf("train: Encode: %w", err)
 	}
 	return z, nil

@@ -1,6 +1,7 @@
 package train
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -47,7 +48,7 @@ func TestLocalLogLikUsesTheStructuresNeighbourhood(t *testing.T) {
 	const d, rows = 10, 5
 	v := constrainedVAE(t, s, 91, d)
 	x := randomImages(92, rows, d)
-	_, zstar, err := v.SampleArgmax(x, rand.New(rand.NewPCG(93, 1)))
+	_, zstar, err := v.SampleArgmax(context.Background(), x, rand.New(rand.NewPCG(93, 1)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +85,7 @@ func TestLocalLogLikUsesTheStructuresNeighbourhood(t *testing.T) {
 		for i := range v.Dec.Net.L2.W { // f differs by nats between codes
 			v.Dec.Net.L2.W[i] *= 8
 		}
-		if _, err := (&Direct{KL: KLNone}).Step(v, x, rand.New(rand.NewPCG(94, 1)), 5); err != nil {
+		if _, err := (&Direct{KL: KLNone}).Step(context.Background(), v, x, rand.New(rand.NewPCG(94, 1)), 5); err != nil {
 			t.Fatal(err)
 		}
 		for b := 0; b < rows; b++ {

@@ -1,6 +1,7 @@
 package train
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 
@@ -45,7 +46,7 @@ func (*Perturbed) Needs() Needs {
 }
 
 // Step implements [Estimator]; sigma must be positive.
-func (p *Perturbed) Step(v *VAE, x nn.Mat, r *rand.Rand, sigma float64) (Stats, error) {
+func (p *Perturbed) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, sigma float64) (Stats, error) {
 	if !(sigma > 0) {
 		return Stats{}, fmt.Errorf("train: perturbed optimizer needs σ > 0, got %v", sigma)
 	}
@@ -79,7 +80,7 @@ func (p *Perturbed) Step(v *VAE, x nn.Mat, r *rand.Rand, sigma float64) (Stats, 
 			}
 		}
 		ym := p.ys[m*B*n : (m+1)*B*n]
-		if err := v.SolveInto(ym); err != nil {
+		if err := v.SolveInto(ctx, ym); err != nil {
 			return Stats{}, err
 		}
 		for b := 0; b < B; b++ {

@@ -1,6 +1,7 @@
 package train
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 
@@ -38,7 +39,7 @@ func (*Rebar) Name() string { return "rebar" }
 func (*Rebar) Needs() Needs { return Needs{Binary: true, Independent: true} }
 
 // Step implements [Estimator]; temp is ignored.
-func (e *Rebar) Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error) {
+func (e *Rebar) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error) {
 	if err := e.Needs().Check(e.Name(), v.S); err != nil {
 		return Stats{}, err
 	}

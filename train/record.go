@@ -19,8 +19,11 @@ type Epoch struct {
 	TestLik Likelihood
 }
 
-// NoLikelihood is the Likelihood of an epoch where none was computed.
-var NoLikelihood = Likelihood{NLL: math.NaN(), NLLStdErr: math.NaN(), GibbsNELBO: math.NaN(), GibbsKL: math.NaN()}
+// NoLikelihood returns the Likelihood of an epoch where none was
+// computed: NaN everywhere.
+func NoLikelihood() Likelihood {
+	return Likelihood{NLL: math.NaN(), NLLStdErr: math.NaN(), GibbsNELBO: math.NaN(), GibbsKL: math.NaN()}
+}
 
 // Recorder receives a run's progress from [Fit]: Start once with the
 // epochs a resumed run already has (empty for a new run), then Record

@@ -27,18 +27,26 @@ var (
 )
 
 // RegisterEstimator adds an estimator to the registry that commands list
-// and build from; a second registration of a name replaces the first.
-// Each estimator's file registers itself in init.
-func RegisterEstimator(info EstimatorInfo) {
+// and build from; a second registration of a name replaces the first. An
+// empty name or a nil constructor is refused with an error. The package's
+// own estimators are registered from one list (estimators.go).
+func RegisterEstimator(info EstimatorInfo) error {
+	if info.Name == "" {
+		return fmt.Errorf("train: RegisterEstimator: empty name")
+	}
+	if info.New == nil {
+		return fmt.Errorf("train: RegisterEstimator(%q): nil constructor New", info.Name)
+	}
 	estMu.Lock()
 	defer estMu.Unlock()
 	for i, e := range estOrder {
 		if e.Name == info.Name {
 			estOrder[i] = info
-			return
+			return nil
 		}
 	}
 	estOrder = append(estOrder, info)
+	return nil
 }
 
 // Estimators returns the registered estimators, in registration order

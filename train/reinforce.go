@@ -1,6 +1,7 @@
 package train
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -50,11 +51,11 @@ func (e *Reinforce) LoadState(st map[string][]float32) error {
 }
 
 // Step implements [Estimator]; temp is ignored.
-func (e *Reinforce) Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error) {
+func (e *Reinforce) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error) {
 	if err := e.Needs().Check(e.Name(), v.S); err != nil {
 		return Stats{}, err
 	}
-	scores, zstar, err := v.SampleArgmax(x, r)
+	scores, zstar, err := v.SampleArgmax(ctx, x, r)
 	if err != nil {
 		return Stats{}, err
 	}

@@ -1,6 +1,7 @@
 package train
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -152,7 +153,7 @@ func (e *Relax) Prepare(v *VAE) {
 }
 
 // Step implements [Estimator]; temp is ignored.
-func (e *Relax) Step(v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error) {
+func (e *Relax) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error) {
 	if err := e.Needs().Check(e.Name(), v.S); err != nil {
 		return Stats{}, err
 	}

@@ -1,6 +1,7 @@
 package train
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -36,7 +37,7 @@ func TestRelaxVarianceGradient(t *testing.T) {
 	e := &Relax{Hidden: 6}
 	r := rand.New(rand.NewPCG(1, 2))
 	for s := 0; s < 3; s++ { // move ψ away from its initialisation (w2 = 0)
-		if _, err := e.Step(v, x, r, 0); err != nil {
+		if _, err := e.Step(context.Background(), v, x, r, 0); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -76,7 +77,7 @@ func TestRelaxState(t *testing.T) {
 	v := tinyVAE(t, 3, 10, 4, 2, false, false, "")
 	x := randomImages(6, 5, 10)
 	a := &Relax{}
-	if _, err := a.Step(v, x, rand.New(rand.NewPCG(1, 2)), 0); err != nil {
+	if _, err := a.Step(context.Background(), v, x, rand.New(rand.NewPCG(1, 2)), 0); err != nil {
 		t.Fatal(err)
 	}
 	st := a.SaveState()
@@ -94,9 +95,9 @@ func TestRelaxState(t *testing.T) {
 		t.Fatal(err)
 	}
 	ra, rb := rand.New(rand.NewPCG(5, 5)), rand.New(rand.NewPCG(5, 5))
-	sa, _ := a.Step(v, x, ra, 0)
+	sa, _ := a.Step(context.Background(), v, x, ra, 0)
 	ga := append([]float32(nil), v.dscores.Data...)
-	sb, _ := b.Step(v, x, rb, 0)
+	sb, _ := b.Step(context.Background(), v, x, rb, 0)
 	if sa != sb {
 		t.Fatalf("stats differ after loading: %+v vs %+v", sa, sb)
 	}

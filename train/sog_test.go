@@ -1,6 +1,7 @@
 package train
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -92,7 +93,7 @@ func TestIMLESumOfGammaStep(t *testing.T) {
 		if e.Name() != "imle-sog" {
 			t.Fatalf("name %q", e.Name())
 		}
-		st, err := e.Step(v, X, rand.New(rand.NewPCG(3, 4)), 0)
+		st, err := e.Step(context.Background(), v, X, rand.New(rand.NewPCG(3, 4)), 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -127,7 +128,7 @@ func TestIMLESumOfGammaStep(t *testing.T) {
 	}
 	tree, _ := argmax.NewSpanningTree(4, argmax.CompleteGraph(4))
 	v := constrainedVAE(t, tree, 93, d)
-	if _, err := (&IMLE{SumOfGamma: true}).Step(v, X, rand.New(rand.NewPCG(1, 2)), 0); err == nil {
+	if _, err := (&IMLE{SumOfGamma: true}).Step(context.Background(), v, X, rand.New(rand.NewPCG(1, 2)), 0); err == nil {
 		t.Error("a spanning tree was accepted")
 	}
 }

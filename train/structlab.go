@@ -1,6 +1,7 @@
 package train
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/bits"
@@ -591,7 +592,7 @@ func labTrainingEstimators(v *VAE, x nn.Mat, cfg LabConfig, closed []float64) ([
 		g, d := make([]float64, B*n), make([]float64, B*n)
 		for rep := 0; rep < cfg.Reps; rep++ {
 			nn.ZeroGrad(v.Params())
-			if _, err := est.Step(v, x, r, 0); err != nil {
+			if _, err := est.Step(context.Background(), v, x, r, 0); err != nil {
 				return nil, err
 			}
 			for b := 0; b < B; b++ {

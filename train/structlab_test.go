@@ -1,6 +1,7 @@
 package train
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -120,7 +121,7 @@ func TestStructuredLabMatchesSteps(t *testing.T) {
 	}
 	for k, e := range []Estimator{&Direct{KL: KLNone}, &DirectExact{KL: KLNone}} {
 		nn.ZeroGrad(v.Params())
-		if _, err := e.Step(v, x, rand.New(rand.NewPCG(3, 3)), eps); err != nil {
+		if _, err := e.Step(context.Background(), v, x, rand.New(rand.NewPCG(3, 3)), eps); err != nil {
 			t.Fatal(err)
 		}
 		for b := 0; b < B; b++ {

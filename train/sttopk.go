@@ -1,6 +1,7 @@
 package train
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -42,7 +43,7 @@ func (*STTopK) Needs() Needs {
 }
 
 // Step implements [Estimator]; tau must be positive.
-func (e *STTopK) Step(v *VAE, x nn.Mat, r *rand.Rand, tau float64) (Stats, error) {
+func (e *STTopK) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, tau float64) (Stats, error) {
 	if !(tau > 0) {
 		return Stats{}, fmt.Errorf("train: straight-through top-k needs τ > 0, got %v", tau)
 	}
@@ -60,7 +61,7 @@ func (e *STTopK) Step(v *VAE, x nn.Mat, r *rand.Rand, tau float64) (Stats, error
 			g[i] = w[2*i+1] - w[2*i]
 		}
 	}
-	zstar, err := v.Solve(B)
+	zstar, err := v.Solve(ctx, B)
 	if err != nil {
 		return Stats{}, err
 	}

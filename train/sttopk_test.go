@@ -1,6 +1,7 @@
 package train
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -99,7 +100,7 @@ func TestSTTopKStep(t *testing.T) {
 		scores := v.Enc.Forward(X)
 		sc := slices.Clone(scores.Data[:X.Rows*scores.Cols])
 		var e STTopK
-		st, err := e.Step(v, X, rand.New(rand.NewPCG(1, 2)), 0.5)
+		st, err := e.Step(context.Background(), v, X, rand.New(rand.NewPCG(1, 2)), 0.5)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -132,10 +133,10 @@ func TestSTTopKStep(t *testing.T) {
 	// Refusals.
 	m, _ := argmax.NewMatching(3)
 	v := constrainedVAE(t, m, 83, d)
-	if _, err := (&STTopK{}).Step(v, X, rand.New(rand.NewPCG(1, 2)), 1); err == nil {
+	if _, err := (&STTopK{}).Step(context.Background(), v, X, rand.New(rand.NewPCG(1, 2)), 1); err == nil {
 		t.Error("a matching was accepted")
 	}
-	if _, err := (&STTopK{}).Step(constrainedVAE(t, p, 84, d), X, rand.New(rand.NewPCG(1, 2)), 0); err == nil {
+	if _, err := (&STTopK{}).Step(context.Background(), constrainedVAE(t, p, 84, d), X, rand.New(rand.NewPCG(1, 2)), 0); err == nil {
 		t.Error("τ = 0 was accepted")
 	}
 }

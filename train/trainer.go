@@ -2,6 +2,7 @@ package train
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -10,8 +11,8 @@ import (
 )
 
 // Trainer runs minibatch epochs of one estimator with Adam. All randomness
-// (shuffling and noise) comes from one PCG generator seeded by Seed, so the
-// same seed and thread count give the same run.
+// (shuffling and noise) comes from one PCG generator seeded by
+// Options.Seed, so the same seed and thread count give the same run.
 type Trainer struct {
 	V     *VAE
 	Est   Estimator
@@ -27,20 +28,53 @@ type Trainer struct {
 	params []nn.Param
 	perm   []int
 	xb     nn.Mat
-	ctx    context.Context // set by TrainEpochContext
 }
 
-// NewTrainer returns a trainer with Adam at learning rate lr.
-func NewTrainer(v *VAE, est Estimator, lr float64, batch int, sched Schedule, seed uint64) (*Trainer, error) {
+// Options configure [NewTrainer]; the zero value is the default.
+type Options struct {
+	LR       float32  // Adam's learning rate; 0 means 1e-3
+	Batch    int      // examples per minibatch; 0 means 100
+	Schedule Schedule // the temperature; the zero Schedule means DefaultSchedule(est.Needs())
+	Seed     uint64   // shuffling and noise
+}
+
+// NewTrainer returns a trainer of v by est with Adam, after checking
+// everything a first step would trip on: est's [Needs] against v's
+// structure, the learning rate (finite, > 0), the batch size and, for an
+// estimator that reads a temperature, the schedule (see
+// [Schedule.Check]). The data's width is checked by TrainEpoch.
+func NewTrainer(v *VAE, est Estimator, opt Options) (*Trainer, error) {
+	if v == nil || est == nil {
+		return nil, fmt.Errorf("train: NewTrainer needs a VAE and an estimator (got nil)")
+	}
+	needs := est.Needs()
+	if err := needs.Check(est.Name(), v.S); err != nil {
+		return nil, err
+	}
+	lr, batch, sched := opt.LR, opt.Batch, opt.Schedule
+	if lr == 0 {
+		lr = 1e-3
+	}
+	if batch == 0 {
+		batch = 100
+	}
+	if sched == (Schedule{}) {
+		sched = DefaultSchedule(needs)
+	}
 	if batch < 1 {
-		return nil, fmt.Errorf("train: batch size %d, want ≥ 1", batch)
+		return nil, fmt.Errorf("train: batch size %d, want ≥ 1 (0 means 100)", batch)
 	}
-	if !(lr > 0) || math.IsInf(lr, 0) {
-		return nil, fmt.Errorf("train: learning rate %v, want a positive number", lr)
+	if !(lr > 0) || math.IsInf(float64(lr), 0) {
+		return nil, fmt.Errorf("train: learning rate %v, want a finite number > 0", lr)
 	}
-	pcg := rand.NewPCG(seed, 0x5eed)
+	if needs.Temperature != "" {
+		if err := sched.Check(needs); err != nil {
+			return nil, fmt.Errorf("train: estimator %s: %w", est.Name(), err)
+		}
+	}
+	pcg := rand.NewPCG(opt.Seed, 0x5eed)
 	ps := v.Params()
-	return &Trainer{V: v, Est: est, Opt: nn.NewAdam(ps, float32(lr)), Sched: sched, Batch: batch,
+	return &Trainer{V: v, Est: est, Opt: nn.NewAdam(ps, lr), Sched: sched, Batch: batch,
 		pcg: pcg, rng: rand.New(pcg), params: ps}, nil
 }
 
@@ -49,11 +83,17 @@ func (t *Trainer) Temperature() float64 { return t.Sched.At(t.Iter) }
 
 // TrainEpoch makes one pass over the rows of X in a random order (the last
 // minibatch may be smaller) and returns the mean of the step statistics,
-// weighted by minibatch size. A non-finite loss stops it with an error.
-func (t *Trainer) TrainEpoch(X nn.Mat) (Stats, error) {
-	if X.Rows == 0 {
-		return Stats{}, fmt.Errorf("train: empty training set")
+// weighted by minibatch size. X must be finite data of the decoder's width
+// (checked first). A non-finite loss stops it with an error. When ctx is
+// cancelled it returns ctx's error within about a second (between
+// minibatches, and between rounds of solves within one); the epoch counter
+// then does not advance (a resume restarts that epoch with fresh
+// shuffling).
+func (t *Trainer) TrainEpoch(ctx context.Context, X nn.Mat) (Stats, error) {
+	if err := checkData(t.V, X, "TrainEpoch"); err != nil {
+		return Stats{}, err
 	}
+	t.V.useThreads()
 	if cap(t.perm) < X.Rows {
 		t.perm = make([]int, X.Rows)
 	}
@@ -64,8 +104,8 @@ func (t *Trainer) TrainEpoch(X nn.Mat) (Stats, error) {
 	t.rng.Shuffle(len(t.perm), func(i, j int) { t.perm[i], t.perm[j] = t.perm[j], t.perm[i] })
 	var sum Stats
 	for lo := 0; lo < X.Rows; lo += t.Batch {
-		if t.ctx != nil && t.ctx.Err() != nil {
-			return Stats{}, t.ctx.Err()
+		if err := ctx.Err(); err != nil {
+			return Stats{}, err
 		}
 		hi := min(lo+t.Batch, X.Rows)
 		nn.Resize(&t.xb, hi-lo, X.Cols)
@@ -74,7 +114,10 @@ func (t *Trainer) TrainEpoch(X nn.Mat) (Stats, error) {
 		}
 		nn.ZeroGrad(t.params)
 		t.V.grad = nn.Mat{}
-		s, err := t.Est.Step(t.V, t.xb, t.rng, t.Temperature())
+		s, err := t.Est.Step(ctx, t.V, t.xb, t.rng, t.Temperature())
+		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			return Stats{}, err
+		}
 		if err != nil {
 			return Stats{}, fmt.Errorf("epoch %d step %d: %w", t.Epoch+1, t.Iter, err)
 		}
@@ -99,7 +142,7 @@ func (t *Trainer) TrainEpoch(X nn.Mat) (Stats, error) {
 
 // Evaluate scores X with noise from a generator seeded by seed, so every
 // evaluation of the same parameters gives the same numbers and evaluating
-// does not disturb the training stream.
-func (t *Trainer) Evaluate(X nn.Mat, seed uint64, opt EvalOptions) (Eval, error) {
-	return Evaluate(t.V, X, rand.New(rand.NewPCG(seed, 0xe7a1)), opt)
+// does not disturb the training stream. See [Evaluate].
+func (t *Trainer) Evaluate(ctx context.Context, X nn.Mat, seed uint64, opt EvalOptions) (Eval, error) {
+	return Evaluate(ctx, t.V, X, rand.New(rand.NewPCG(seed, 0xe7a1)), opt)
 }

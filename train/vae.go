@@ -1,6 +1,7 @@
 package train
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -30,6 +31,7 @@ type VAE struct {
 	threads    int              // goroutines for solves, per-example work and the nn kernels
 	batch      *argmax.MaxBatch // one solver per worker
 	solveTime  time.Duration
+	perSolve   time.Duration // wall time of one solve on one worker, last measured
 
 	// Buffers of one step, sized by sizeEncode (B rows, the examples):
 	w       [][]float64 // per-example weights, views of wbuf
@@ -205,26 +207,53 @@ func (v *VAE) perturb(scores nn.Mat, r *rand.Rand) {
 	}
 }
 
-// solve solves w[:b] into dst (B×N flat) with the worker pool. Results do
-// not depend on the number of workers: every solver is deterministic.
-func (v *VAE) solve(b int, dst []int) error {
+// solveRound is the wall time a round of solves aims at: ctx is checked
+// between rounds, so a cancel is seen within about this long after the
+// round in flight (one solve per worker at least).
+const solveRound = 100 * time.Millisecond
+
+// solve solves w[:b] into dst (B×N flat) with the worker pool, in rounds
+// of examples sized from the time per solve measured so far (one solve
+// per worker until it is known), checking ctx before each. Results do not
+// depend on the rounds or the number of workers: every solver is
+// deterministic and solves each example on its own.
+func (v *VAE) solve(ctx context.Context, b int, dst []int) error {
 	n := v.N
 	for i := 0; i < b; i++ {
 		v.zsl[i] = dst[i*n : (i+1)*n]
 	}
 	start := time.Now()
-	err := v.batch.Solve(v.w[:b], v.zsl[:b], v.vals[:b])
-	v.solveTime += time.Since(start)
-	return err
+	defer func() { v.solveTime += time.Since(start) }()
+	for lo := 0; lo < b; {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		per := v.threads // examples per round
+		if v.perSolve > 0 {
+			per = max(per, int(solveRound/v.perSolve)*v.threads)
+		}
+		hi := min(b, lo+per)
+		t0 := time.Now()
+		if err := v.batch.Solve(v.w[lo:hi], v.zsl[lo:hi], v.vals[lo:hi]); err != nil {
+			if lo > 0 {
+				return fmt.Errorf("examples %d…%d: %w", lo, hi-1, err)
+			}
+			return err
+		}
+		rounds := (hi - lo + v.threads - 1) / v.threads // solves per worker
+		v.perSolve = max(time.Since(t0)/time.Duration(rounds), time.Nanosecond)
+		lo = hi
+	}
+	return nil
 }
 
 // sample encodes x, perturbs with Gumbel noise and solves for z* (into
 // v.zstar). It returns the encoder's scores.
-func (v *VAE) sample(x nn.Mat, r *rand.Rand) (nn.Mat, error) {
+func (v *VAE) sample(ctx context.Context, x nn.Mat, r *rand.Rand) (nn.Mat, error) {
 	v.sizeEncode(x.Rows)
 	scores := v.Enc.Forward(x)
 	v.perturb(scores, r)
-	return scores, v.solve(x.Rows, v.zstar)
+	return scores, v.solve(ctx, x.Rows, v.zstar)
 }
 
 // decode runs the decoder on the one-hot code of z (B×N) and stores
@@ -282,7 +311,7 @@ func (v *VAE) scaleBuf(b int, s float32) []float32 {
 // Sample returns Gumbel-Max samples z* (B×N, flat) for the rows of x,
 // solved with the VAE's solver. The slice is a copy.
 func (v *VAE) Sample(x nn.Mat, r *rand.Rand) ([]int, error) {
-	if _, err := v.sample(x, r); err != nil {
+	if _, err := v.sample(context.Background(), x, r); err != nil {
 		return nil, err
 	}
 	return append([]int(nil), v.zstar[:x.Rows*v.N]...), nil

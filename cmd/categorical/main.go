@@ -65,7 +65,7 @@ func evaluate(t *train.Trainer, data *experiment.Data, s *experiment.Spec, w io.
 	if err := experiment.LoadCheckpoint(t, filepath.Join(s.Out, experiment.CheckpointFile)); err != nil {
 		return err
 	}
-	e, err := t.Evaluate(data.Test, s.Seed+2, train.EvalOptions{Samples: 1})
+	e, err := t.Evaluate(context.Background(), data.Test, s.Seed+2, train.EvalOptions{Samples: 1})
 	if err != nil {
 		return err
 	}

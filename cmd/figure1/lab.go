@@ -32,7 +32,7 @@ func (s setting) estimator() train.Estimator {
 	if s.direct {
 		return &train.Direct{KL: s.kl}
 	}
-	return &train.GumbelSoftmax{Hard: s.hard}
+	return &train.GumbelSoftmax{Relaxed: !s.hard}
 }
 
 // stream is the second word of the setting's PCG seed: a hash of its name
@@ -140,7 +140,7 @@ func newLab(v *train.VAE, x nn.Mat) (*lab, error) {
 		l.elbo[i] = l.recon[i] + l.kl[i]
 	}
 	nn.ZeroGrad(v.Params())
-	st, err := (&train.Exact{}).Step(v, x, nil, 0)
+	st, err := (&train.Exact{}).Step(context.Background(), v, x, nil, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -193,7 +193,7 @@ func (l *lab) run(ctx context.Context, s setting, reps int, seed uint64, acc *we
 			return res, err
 		}
 		nn.ZeroGrad(all)
-		if _, err := est.Step(v, x, r, s.temp); err != nil {
+		if _, err := est.Step(ctx, v, x, r, s.temp); err != nil {
 			return res, fmt.Errorf("%s %s=%g: %w", s.name, s.symbol, s.temp, err)
 		}
 		acc.add(enc, sub)

@@ -177,7 +177,7 @@ func write(out string, cells []*cell, stdout io.Writer) error {
 		if kind == "" {
 			kind = "–"
 		}
-		last := experiment.Epoch{Valid: train.Eval{Sampled: math.NaN()}, Test: train.Eval{Sampled: math.NaN()}, TestLik: train.NoLikelihood}
+		last := experiment.Epoch{Valid: train.Eval{Sampled: math.NaN()}, Test: train.Eval{Sampled: math.NaN()}, TestLik: train.NoLikelihood()}
 		if len(c.epochs) > 0 {
 			last = c.epochs[len(c.epochs)-1]
 		}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 
@@ -22,8 +23,8 @@ func (MyDirect) Needs() train.Needs { // any structure; reads a temperature ε
 	return train.Needs{Temperature: "ε", MaxTemp: math.Inf(1), AnnealEvery: 500}
 }
 
-func (MyDirect) Step(v *train.VAE, x nn.Mat, r *rand.Rand, eps float64) (train.Stats, error) {
-	scores, zstar, err := v.SampleArgmax(x, r) // z* = argmax ⟨w(x) + γ, φ(z)⟩
+func (MyDirect) Step(ctx context.Context, v *train.VAE, x nn.Mat, r *rand.Rand, eps float64) (train.Stats, error) {
+	scores, zstar, err := v.SampleArgmax(ctx, x, r) // z* = argmax ⟨w(x) + γ, φ(z)⟩
 	if err != nil {
 		return train.Stats{}, err
 	}
@@ -34,7 +35,7 @@ func (MyDirect) Step(v *train.VAE, x nn.Mat, r *rand.Rand, eps float64) (train.S
 			w[j] += eps * float64(f)
 		}
 	}
-	zeps, err := v.SolveAgain(x.Rows) // z*(ε)
+	zeps, err := v.SolveAgain(ctx, x.Rows) // z*(ε)
 	if err != nil {
 		return train.Stats{}, err
 	}

@@ -188,8 +188,7 @@ func trainOneEpoch(ctx context.Context, X, V, T nn.Mat) (*train.VAE, error) {
 	if err != nil {
 		return nil, err
 	}
-	sched := train.Schedule{Start: 1, Min: 0.1, Rate: 1e-5, Every: 500} // ε
-	t, err := train.NewTrainer(v, &train.Direct{}, 1e-3, 50, sched, 1)
+	t, err := train.NewTrainer(v, &train.Direct{}, train.Options{Batch: 50}) // zero fields: defaults (lr 1e-3, ε annealed 1 → 0.1)
 	if err != nil {
 		return nil, err
 	}
@@ -323,12 +322,11 @@ func ownStructure(X nn.Mat) error {
 	if err != nil {
 		return err
 	}
-	sched := train.Schedule{Start: 1, Min: 0.1, Rate: 1e-5, Every: 500}
-	t, err := train.NewTrainer(v, &train.Direct{}, 1e-3, 50, sched, 1)
+	t, err := train.NewTrainer(v, &train.Direct{}, train.Options{Batch: 50})
 	if err != nil {
 		return err
 	}
-	stats, err := t.TrainEpoch(X)
+	stats, err := t.TrainEpoch(context.Background(), X)
 	// readme:end
 	if err != nil {
 		return err
@@ -363,7 +361,7 @@ func ownEstimator(X nn.Mat) error {
 		if err != nil {
 			return nil, err
 		}
-		if _, err := est.Step(v, x, rand.New(rand.NewPCG(8, 8)), 0.5); err != nil {
+		if _, err := est.Step(context.Background(), v, x, rand.New(rand.NewPCG(8, 8)), 0.5); err != nil {
 			return nil, err
 		}
 		var g []float32
@@ -392,12 +390,11 @@ func ownEstimator(X nn.Mat) error {
 	if err != nil {
 		return err
 	}
-	sched := train.Schedule{Start: 1, Min: 0.1, Rate: 1e-5, Every: 500}
-	t, err := train.NewTrainer(v, MyDirect{}, 1e-3, 50, sched, 1)
+	t, err := train.NewTrainer(v, MyDirect{}, train.Options{Batch: 50})
 	if err != nil {
 		return err
 	}
-	stats, err := t.TrainEpoch(X)
+	stats, err := t.TrainEpoch(context.Background(), X)
 	// readme:end
 	if err != nil {
 		return err

@@ -252,7 +252,7 @@ func (b *Built) Trainer(d int) (*train.Trainer, error) {
 		return nil, err
 	}
 	sched := train.Schedule{Start: s.Eps0, Min: s.EpsMin, Rate: s.Anneal, Every: s.Every}
-	return train.NewTrainer(v, b.Estimator, s.LR, s.Batch, sched, s.Seed)
+	return train.NewTrainer(v, b.Estimator, train.Options{LR: float32(s.LR), Batch: s.Batch, Schedule: sched, Seed: s.Seed})
 }
 
 // NewTrainer checks s (see [Check]; nothing counts as given) and builds

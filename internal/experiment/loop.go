@@ -44,7 +44,7 @@ type Run struct {
 	Pictures func(v *train.VAE) error
 	// Likelihood, LikEvery and LikKind go to train.Settings (Likelihood,
 	// LikelihoodEvery, LikelihoodKind).
-	Likelihood func(v *train.VAE, X nn.Mat) (train.Likelihood, error)
+	Likelihood func(ctx context.Context, v *train.VAE, X nn.Mat) (train.Likelihood, error)
 	LikEvery   int
 	LikKind    string
 }
@@ -170,7 +170,7 @@ func parseMetrics(header []string, rows [][]string) []Epoch {
 		}
 		// The plotted loss is test_loss in every layout.
 		e.Test = train.Eval{Exact: get(row, "test_loss"), Sampled: get(row, "test_loss"), NLL: get(row, "test_nll_exact")}
-		e.TestLik = train.NoLikelihood
+		e.TestLik = train.NoLikelihood()
 		e.TestLik.NLL, e.TestLik.GibbsNELBO = get(row, "test_nll"), get(row, "test_nelbo_gibbs")
 		if e.EvalSeconds = get(row, "eval_seconds"); math.IsNaN(e.EvalSeconds) {
 			e.EvalSeconds = 0

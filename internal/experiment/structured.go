@@ -1,6 +1,7 @@
 package experiment
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -37,12 +38,14 @@ func StructuredRun(s *Spec, data *Data, t *train.Trainer, log io.Writer, picture
 		EvalOpt: train.EvalOptions{Samples: s.Samples, ExactKL: s.ExactKL},
 	}
 	if train.Enumerable(t.V) {
-		r.Likelihood = func(v *train.VAE, X nn.Mat) (train.Likelihood, error) { return train.ExactLikelihood(v, X) }
+		r.Likelihood = func(ctx context.Context, v *train.VAE, X nn.Mat) (train.Likelihood, error) {
+			return train.ExactLikelihood(ctx, v, X)
+		}
 		r.LikEvery, r.LikKind = s.NLLEvery, "exact"
 	} else if s.IWSamples > 0 {
 		samples, seed := s.IWSamples, s.Seed
-		r.Likelihood = func(v *train.VAE, X nn.Mat) (train.Likelihood, error) {
-			return train.ImportanceLikelihood(v, X, samples, rand.New(rand.NewPCG(seed, 0x1a7e)))
+		r.Likelihood = func(ctx context.Context, v *train.VAE, X nn.Mat) (train.Likelihood, error) {
+			return train.ImportanceLikelihood(ctx, v, X, samples, rand.New(rand.NewPCG(seed, 0x1a7e)))
 		}
 		r.LikEvery, r.LikKind = 0, fmt.Sprintf("importance-weighted (%d samples)", samples)
 	}

@@ -1,0 +1,129 @@
+package train
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/argmaxvae/argmaxvae/nn"
+)
+
+// The zero Options train: the learning rate, batch size and the schedule
+// of the estimator's temperature take their defaults (before, Schedule{}
+// gave ε = 0 and failed at "epoch 1 step 0").
+func TestNewTrainerZeroOptionsTrain(t *testing.T) {
+	for _, est := range []Estimator{&Direct{}, &GumbelSoftmax{}, &Perturbed{M: 2}, &ARM{}} {
+		v := tinyVAE(t, 3, 12, 4, 2, false, false, "")
+		tr, err := NewTrainer(v, est, Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", est.Name(), err)
+		}
+		if tr.Batch != 100 || tr.Opt.LR != 1e-3 || tr.Sched != DefaultSchedule(est.Needs()) {
+			t.Errorf("%s: batch %d, lr %v, schedule %+v: not the defaults", est.Name(), tr.Batch, tr.Opt.LR, tr.Sched)
+		}
+		if est.Needs().Temperature != "" && !(tr.Temperature() > 0) {
+			t.Errorf("%s: default temperature %v", est.Name(), tr.Temperature())
+		}
+		if _, err := tr.TrainEpoch(context.Background(), randomImages(4, 150, 12)); err != nil {
+			t.Errorf("%s: %v", est.Name(), err)
+		}
+	}
+}
+
+// Everything a first step would trip on is refused by NewTrainer or, for
+// the data, by TrainEpoch before the first step, with a message naming it;
+// nothing panics.
+func TestTrainerRefusesBadSettingsBeforeTheFirstStep(t *testing.T) {
+	pairwise := tinyVAE(t, 3, 12, 4, 2, true, true, "")
+	indep := tinyVAE(t, 3, 12, 4, 2, false, false, "")
+	for _, c := range []struct {
+		v    *VAE
+		est  Estimator
+		opt  Options
+		want string
+	}{
+		{pairwise, &GumbelSoftmax{}, Options{}, "independent latents"},
+		{indep, &Exact{}, Options{}, "one categorical latent"},
+		{indep, &Direct{}, Options{LR: float32(math.NaN())}, "learning rate"},
+		{indep, &Direct{}, Options{LR: -1}, "learning rate"},
+		{indep, &Direct{}, Options{Batch: -3}, "batch size"},
+		{indep, &Direct{}, Options{Schedule: Schedule{Start: 2, Min: 0.1, Rate: 1e-3}}, "≤ 1"},
+		{indep, &Direct{}, Options{Schedule: Schedule{Start: 1, Rate: 1e-3}}, "floor 0"},
+		{indep, &Direct{}, Options{Schedule: Schedule{Start: math.Inf(1), Min: 0.1}}, "start temperature"},
+		{indep, &GumbelSoftmax{}, Options{Schedule: Schedule{Start: 1, Min: 0.5, Rate: -1}}, "rate -1"},
+		{indep, nil, Options{}, "nil"},
+		{nil, &Direct{}, Options{}, "nil"},
+	} {
+		_, err := NewTrainer(c.v, c.est, c.opt)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: error %v, want one mentioning %q", c.opt, err, c.want)
+		}
+	}
+	tr, err := NewTrainer(indep, &Direct{}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, X := range []nn.Mat{randomImages(1, 10, 11), nn.NewMat(0, 12), {Rows: 2, Cols: 12, Data: make([]float32, 24)}} {
+		if X.Rows == 2 {
+			X.Data[5] = float32(math.NaN())
+		}
+		if _, err := tr.TrainEpoch(context.Background(), X); err == nil || tr.Iter != 0 {
+			t.Errorf("%d×%d data: error %v after %d steps, want an error before the first", X.Rows, X.Cols, err, tr.Iter)
+		}
+	}
+}
+
+// noBackward trains the decoder but never calls EncoderBackward: the
+// trainer refuses its step instead of silently training half a model.
+type noBackward struct{}
+
+func (noBackward) Name() string { return "no-backward" }
+func (noBackward) Needs() Needs { return Needs{} }
+func (noBackward) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error) {
+	_, z, err := v.SampleArgmax(ctx, x, r)
+	if err != nil {
+		return Stats{}, err
+	}
+	f := v.DecodeBackward(x, z, nn.Mat{})
+	return MeanStats(f, make([]float64, x.Rows)), nil
+}
+
+func TestTrainerRefusesAStepWithoutEncoderBackward(t *testing.T) {
+	tr, err := NewTrainer(tinyVAE(t, 3, 12, 4, 2, false, false, ""), noBackward{}, Options{Batch: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tr.TrainEpoch(context.Background(), randomImages(1, 20, 12)); err == nil || !strings.Contains(err.Error(), "EncoderBackward") {
+		t.Errorf("error %v, want one naming EncoderBackward", err)
+	}
+}
+
+// A registration without a constructor or a name is refused, and the
+// registry keeps no trace of it.
+func TestRegisterEstimatorRefusesNil(t *testing.T) {
+	before := len(Estimators())
+	if err := RegisterEstimator(EstimatorInfo{Name: "broken"}); err == nil || !strings.Contains(err.Error(), "nil constructor") {
+		t.Errorf("nil New: error %v", err)
+	}
+	if err := RegisterEstimator(EstimatorInfo{New: func(EstimatorOptions) Estimator { return &Direct{} }}); err == nil {
+		t.Errorf("empty name accepted")
+	}
+	if len(Estimators()) != before {
+		t.Errorf("a refused registration was kept")
+	}
+}
+
+// The zero values of the estimator structs are the registered defaults.
+func TestEstimatorZeroValuesAreTheDefaults(t *testing.T) {
+	for _, e := range Estimators() {
+		got := e.New(EstimatorOptions{})
+		if got.Name() != e.Name {
+			t.Errorf("registry %q builds %q with the default options", e.Name, got.Name())
+		}
+	}
+	if (&GumbelSoftmax{}).Name() != "gsm" || (&IMLE{}).Name() != "imle" || (&Direct{}).KL != KLFolded {
+		t.Errorf("zero values: gsm %q, imle %q, direct KL %v", (&GumbelSoftmax{}).Name(), (&IMLE{}).Name(), (&Direct{}).KL)
+	}
+}
