@@ -3,18 +3,15 @@ package semisup
 import (
 	"bytes"
 	"context"
-	"encoding/gob"
-	"errors"
 	"fmt"
 	"io"
 	"math"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"strconv"
 	"time"
 
-	"github.com/argmaxvae/argmaxvae/internal/runfolder"
+	"github.com/argmaxvae/argmaxvae/internal/driver"
 	"github.com/argmaxvae/argmaxvae/nn"
 	"github.com/argmaxvae/argmaxvae/report"
 	"github.com/argmaxvae/argmaxvae/train"
@@ -54,11 +51,19 @@ type Settings struct {
 	// examples (0: 1000) runs every epoch. Accuracies (encoder only) are
 	// computed on the whole sets every epoch.
 	BoundEvery, BoundValid int
-	// Dir, if set, is the run folder: a lock, an atomic checkpoint per
-	// epoch (checkpoint.bin), metrics.csv, curves.png and, at the end,
-	// figure4.png. Resume continues from Dir's checkpoint.
+	// Dir, if set, is the run folder, kept by the same driver as
+	// train.Fit's: a lock, an atomic checkpoint per epoch
+	// (checkpoint.bin), metrics.csv, curves.png and, at the end,
+	// figure4.png. Resume continues from Dir's checkpoint up to Epochs; a
+	// new run is refused in a folder that holds one.
 	Dir    string
 	Resume bool
+	// Config, if set, describes the run: written to Dir/config.json once
+	// the folder is locked and every check has passed; a resume is refused
+	// when the folder's config.json differs from it in a field not named
+	// in ConfigFree, naming the fields.
+	Config     any
+	ConfigFree []string
 	// Progress, if set, receives one line per epoch.
 	Progress io.Writer
 }
@@ -100,18 +105,10 @@ type Row struct {
 var Header = []string{"epoch", "seconds", "eval_seconds", "train_loss", "temperature",
 	"valid_nelbo_first", "valid_acc", "test_nelbo", "test_acc_argmax", "test_acc_sample", "test_acc_majority"}
 
-func (r Row) fields() []string {
+func (r Row) fields() []any {
 	f := func(v float64) string { return strconv.FormatFloat(v, 'g', 8, 64) }
-	return []string{strconv.Itoa(r.Epoch), f(r.Seconds), f(r.EvalSeconds), f(r.TrainLoss), f(r.Temp),
+	return []any{strconv.Itoa(r.Epoch), f(r.Seconds), f(r.EvalSeconds), f(r.TrainLoss), f(r.Temp),
 		f(r.ValidNELBO), f(r.ValidAcc), f(r.TestNELBO), f(r.TestAccArgmax), f(r.TestAccSample), f(r.TestAccMj)}
-}
-
-// checkpoint is what checkpoint.bin holds: the parameters and Adam's state
-// (nn's format) and the history so far.
-type checkpoint struct {
-	Iter    int
-	History []Row
-	Params  []byte
 }
 
 // Check validates the data before any work: shapes, labels, and the
@@ -143,103 +140,166 @@ func (d Data) Check(k, dim int) error {
 }
 
 // Run trains m with est on data for Settings.Epochs epochs, evaluating
-// after each, and returns the history. Each step takes Batch unlabelled
-// images (a fresh permutation per epoch) and LabelBatch labelled ones; the
-// step's temperature follows Sched. When ctx is cancelled it stops after
-// the current step and drops the epoch in progress (the run folder keeps
-// the last committed epoch). The same seed gives the same run, resumed or
-// not.
+// after each, and returns the history, through the driver train.Fit uses
+// (internal/driver): the run folder, resume, interruption and metrics
+// are one implementation. Each step takes Batch unlabelled images (a
+// fresh permutation per epoch) and LabelBatch labelled ones; the step's
+// temperature follows Sched. When ctx is cancelled it stops after the
+// current step, drops the epoch in progress and returns the epochs done
+// with ctx's error. A non-finite loss stops it with an error. The same
+// seed gives the same run, resumed or not.
 func Run(ctx context.Context, m *Model, est Estimator, data Data, set Settings) ([]Row, error) {
 	set = set.withDefaults()
 	if err := data.Check(m.S.K, m.S.D); err != nil {
 		return nil, err
 	}
+	if set.Epochs < 0 {
+		return nil, fmt.Errorf("semisup: %d epochs", set.Epochs)
+	}
+	rm := newRunModel(m, est, data, set)
+	var recs []driver.Recorder[Row]
+	recs = append(recs, &driver.ProgressLines[Row]{W: orDiscard(set.Progress), Epochs: set.Epochs, Label: "semisup " + est.Name(),
+		Line: func(r Row) string {
+			return fmt.Sprintf("loss %.2f  valid NELBO %.2f  test acc %.1f%%", r.TrainLoss, r.ValidNELBO, 100*r.TestAccArgmax)
+		}})
+	if set.Dir != "" {
+		recs = append(recs, &driver.MetricsCSV[Row]{Path: filepath.Join(set.Dir, "metrics.csv"), Header: Header, Row: Row.fields},
+			&curves{path: filepath.Join(set.Dir, "curves.png")})
+	}
+	res, err := driver.Run(ctx, rm, driver.Settings[Row]{Epochs: set.Epochs, Dir: set.Dir, Resume: set.Resume,
+		Config: set.Config, Free: set.ConfigFree, Log: set.Progress,
+		Finish: func(res driver.Result[Row]) error {
+			if set.Dir == "" || res.Interrupted {
+				return nil
+			}
+			// Figure 4 when the images are square (side² = D).
+			if side := int(math.Sqrt(float64(m.S.D)) + 0.5); side*side == m.S.D {
+				imgs := m.Generate(15, set.Seed+3)
+				return report.ImageGrid(filepath.Join(set.Dir, "figure4.png"), imgs, 15, m.S.K, side, side, 2)
+			}
+			return nil
+		}}, recs...)
+	return res.History, err
+}
+
+// runModel is the semi-supervised model as the driver sees it.
+type runModel struct {
+	m      *Model
+	est    Estimator
+	data   Data
+	set    Settings
+	ps     []nn.Param
+	opt    *nn.Adam
+	epoch  int // epochs done
+	iter   int // steps done
+	x      nn.Mat
+	labels []int
+	nl     int // labelled examples per step
+}
+
+func newRunModel(m *Model, est Estimator, data Data, set Settings) *runModel {
 	ps := m.Params()
-	opt := nn.NewAdam(ps, float32(set.LR))
-	var hist []Row
-	iter := 0
-	if set.Dir != "" {
-		if err := os.MkdirAll(set.Dir, 0o755); err != nil {
-			return nil, err
-		}
-		unlock, err := runfolder.Lock(set.Dir)
-		if err != nil {
-			return nil, err
-		}
-		defer unlock()
-		if set.Resume {
-			c, err := load(filepath.Join(set.Dir, "checkpoint.bin"), ps, opt)
-			if err != nil {
-				return nil, err
-			}
-			hist, iter = c.History, c.Iter
-		}
-	}
-	D := m.S.D
 	nl := min(set.LabelBatch, len(data.Labelled))
-	x := nn.NewMat(set.Batch+nl, D)
-	labels := make([]int, set.Batch+nl)
-	start := len(hist)
-	prog := report.NewProgress(orDiscard(set.Progress), set.Epochs, "semisup "+est.Name())
-	prog.Resume(start)
-	for ep := start + 1; ep <= set.Epochs; ep++ {
-		t0 := time.Now()
-		r := rand.New(rand.NewPCG(set.Seed, uint64(ep)))
-		perm := r.Perm(data.Train.Rows)
-		lab := append([]int(nil), data.Labelled...)
-		r.Shuffle(len(lab), func(i, j int) { lab[i], lab[j] = lab[j], lab[i] })
-		li := 0
-		var loss float64
-		steps := 0
-		for lo := 0; lo+set.Batch <= len(perm); lo += set.Batch {
-			if err := ctx.Err(); err != nil {
-				return hist, err
-			}
-			for b := 0; b < set.Batch; b++ {
-				copy(x.Row(b), data.Train.Row(perm[lo+b]))
-				labels[b] = -1
-			}
-			for b := 0; b < nl; b++ {
-				i := lab[li%len(lab)]
-				li++
-				copy(x.Row(set.Batch+b), data.Train.Row(i))
-				labels[set.Batch+b] = data.TrainLabels[i]
-			}
-			nn.ZeroGrad(ps)
-			l := est.Step(m, x, labels, set.Sched.At(iter), r)
-			if math.IsNaN(l) || math.IsInf(l, 0) {
-				return hist, fmt.Errorf("semisup: epoch %d step %d: training loss is %v (diverged); lower the learning rate", ep, steps, l)
-			}
-			opt.Step()
-			loss += l
-			steps++
-			iter++
+	return &runModel{m: m, est: est, data: data, set: set, ps: ps, opt: nn.NewAdam(ps, float32(set.LR)),
+		x: nn.NewMat(set.Batch+nl, m.S.D), labels: make([]int, set.Batch+nl), nl: nl}
+}
+
+func (r *runModel) Epoch() int { return r.epoch }
+
+// TrainEpoch trains epoch r.epoch+1: its order of examples comes from a
+// generator seeded by (Seed, epoch), so it does not depend on the epochs
+// before.
+func (r *runModel) TrainEpoch(ctx context.Context, _ []Row) (Row, error) {
+	set, data, x, labels := r.set, r.data, r.x, r.labels
+	ep := r.epoch + 1
+	t0 := time.Now()
+	rng := rand.New(rand.NewPCG(set.Seed, uint64(ep)))
+	perm := rng.Perm(data.Train.Rows)
+	lab := append([]int(nil), data.Labelled...)
+	rng.Shuffle(len(lab), func(i, j int) { lab[i], lab[j] = lab[j], lab[i] })
+	li := 0
+	var loss float64
+	steps := 0
+	for lo := 0; lo+set.Batch <= len(perm); lo += set.Batch {
+		if err := ctx.Err(); err != nil {
+			return Row{}, err
 		}
-		row := Row{Epoch: ep, TrainLoss: loss / float64(max(1, steps)), Temp: set.Sched.At(iter - 1)}
-		row.Seconds = time.Since(t0).Seconds()
-		t1 := time.Now()
-		if err := evaluate(m, data, set, ep, &row); err != nil {
-			return hist, err
+		for b := 0; b < set.Batch; b++ {
+			copy(x.Row(b), data.Train.Row(perm[lo+b]))
+			labels[b] = -1
 		}
-		row.EvalSeconds = time.Since(t1).Seconds()
-		hist = append(hist, row)
-		if set.Dir != "" {
-			if err := commit(set.Dir, ps, opt, iter, hist); err != nil {
-				return hist, err
-			}
+		for b := 0; b < r.nl; b++ {
+			i := lab[li%len(lab)]
+			li++
+			copy(x.Row(set.Batch+b), data.Train.Row(i))
+			labels[set.Batch+b] = data.TrainLabels[i]
 		}
-		prog.Step(ep, fmt.Sprintf("loss %.2f  valid NELBO %.2f  test acc %.1f%%", row.TrainLoss, row.ValidNELBO, 100*row.TestAccArgmax))
+		nn.ZeroGrad(r.ps)
+		l := r.est.Step(r.m, x, labels, set.Sched.At(r.iter), rng)
+		if math.IsNaN(l) || math.IsInf(l, 0) {
+			return Row{}, fmt.Errorf("semisup: epoch %d step %d: training loss is %v (diverged); lower the learning rate", ep, steps, l)
+		}
+		r.opt.Step()
+		loss += l
+		steps++
+		r.iter++
 	}
-	if set.Dir != "" {
-		// Figure 4 when the images are square (side² = D).
-		if side := int(math.Sqrt(float64(D)) + 0.5); side*side == D {
-			imgs := m.Generate(15, set.Seed+3)
-			if err := report.ImageGrid(filepath.Join(set.Dir, "figure4.png"), imgs, 15, m.S.K, side, side, 2); err != nil {
-				return hist, err
-			}
-		}
+	r.epoch = ep
+	return Row{Epoch: ep, TrainLoss: loss / float64(max(1, steps)), Temp: set.Sched.At(r.iter - 1), Seconds: time.Since(t0).Seconds()}, nil
+}
+
+func (r *runModel) Evaluate(_ context.Context, row *Row) error {
+	t0 := time.Now()
+	if err := evaluate(r.m, r.data, r.set, row.Epoch, row); err != nil {
+		return err
 	}
-	return hist, nil
+	row.EvalSeconds = time.Since(t0).Seconds()
+	return nil
+}
+
+// MarshalBinary saves the parameters, Adam's state and the counters
+// (nn's checkpoint format).
+func (r *runModel) MarshalBinary() ([]byte, error) {
+	var b bytes.Buffer
+	err := nn.Save(&b, append(append([]nn.Param(nil), r.ps...), r.opt.State()...),
+		map[string][]float32{"semisup.epoch": splitInt(r.epoch), "semisup.iter": splitInt(r.iter)})
+	return b.Bytes(), err
+}
+
+func (r *runModel) UnmarshalBinary(b []byte) error {
+	extra := map[string][]float32{"semisup.epoch": nil, "semisup.iter": nil}
+	if err := nn.Load(bytes.NewReader(b), append(append([]nn.Param(nil), r.ps...), r.opt.State()...), extra); err != nil {
+		return err
+	}
+	if len(extra["semisup.epoch"]) != 2 || len(extra["semisup.iter"]) != 2 {
+		return fmt.Errorf("semisup: state counters have the wrong length")
+	}
+	r.epoch, r.iter = joinInt(extra["semisup.epoch"]), joinInt(extra["semisup.iter"])
+	return nil
+}
+
+// splitInt stores a non-negative int below 2⁴⁸ exactly as two float32s.
+func splitInt(v int) []float32 { return []float32{float32(v >> 24), float32(v & 0xffffff)} }
+
+func joinInt(f []float32) int { return int(f[0])<<24 | int(f[1]) }
+
+// curves is a recorder redrawing curves.png after every epoch.
+type curves struct {
+	path string
+	h    []Row
+}
+
+func (c *curves) Start(h []Row) error {
+	c.h = append(c.h[:0], h...)
+	if len(h) == 0 {
+		return nil
+	}
+	return plotCurves(c.path, c.h)
+}
+
+func (c *curves) Record(r Row) error {
+	c.h = append(c.h, r)
+	return plotCurves(c.path, c.h)
 }
 
 // evaluate fills row's evaluation columns.
@@ -263,61 +323,6 @@ func evaluate(m *Model, data Data, set Settings, ep int, row *Row) error {
 	row.TestNELBO, row.TestAccArgmax, row.TestAccSample = te.NELBO, te.AccArgmax, te.AccSample
 	row.TestAccMj = Accuracy(te.Assign, data.TestLabels, MajorityMap(va.Assign, data.ValidLabels, m.S.K))
 	return nil
-}
-
-// commit writes the epoch's checkpoint atomically, then metrics.csv and
-// curves.png from the history it holds (both are derived: a crash between
-// the writes leaves them one epoch behind, and the next commit or resume
-// rewrites them).
-func commit(dir string, ps []nn.Param, opt *nn.Adam, iter int, hist []Row) error {
-	var pb bytes.Buffer
-	if err := nn.Save(&pb, append(append([]nn.Param(nil), ps...), opt.State()...)); err != nil {
-		return err
-	}
-	var b bytes.Buffer
-	if err := gob.NewEncoder(&b).Encode(checkpoint{Iter: iter, History: hist, Params: pb.Bytes()}); err != nil {
-		return err
-	}
-	if err := runfolder.WriteFile(filepath.Join(dir, "checkpoint.bin"), b.Bytes()); err != nil {
-		return err
-	}
-	var csv bytes.Buffer
-	w := func(fs []string) {
-		for i, f := range fs {
-			if i > 0 {
-				csv.WriteByte(',')
-			}
-			csv.WriteString(f)
-		}
-		csv.WriteByte('\n')
-	}
-	w(Header)
-	for _, r := range hist {
-		w(r.fields())
-	}
-	if err := runfolder.WriteFile(filepath.Join(dir, "metrics.csv"), csv.Bytes()); err != nil {
-		return err
-	}
-	return plotCurves(filepath.Join(dir, "curves.png"), hist)
-}
-
-// load reads checkpoint.bin into ps and opt's state.
-func load(path string, ps []nn.Param, opt *nn.Adam) (checkpoint, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return checkpoint{}, fmt.Errorf("semisup: -resume: no checkpoint at %s", path)
-		}
-		return checkpoint{}, err
-	}
-	var c checkpoint
-	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&c); err != nil {
-		return c, fmt.Errorf("semisup: %s: %w: %v", path, nn.ErrCorrupt, err)
-	}
-	if err := nn.Load(bytes.NewReader(c.Params), append(append([]nn.Param(nil), ps...), opt.State()...)); err != nil {
-		return c, fmt.Errorf("semisup: %s: %w", path, err)
-	}
-	return c, nil
 }
 
 // plotCurves draws test accuracy and the validation NELBO per epoch.

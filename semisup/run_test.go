@@ -125,19 +125,53 @@ func equalRows(a, b []Row) bool {
 }
 
 // TestRunCancelKeepsCommittedEpochs: a cancelled run returns the context's
-// error, and its folder resumes from the last committed epoch.
+// error and the epochs it finished; its folder resumes from the last
+// committed epoch (here epoch 0, committed before training) to the run an
+// uninterrupted one gives.
 func TestRunCancelKeepsCommittedEpochs(t *testing.T) {
 	data := synthData(t)
-	dir := t.TempDir()
+	set := Settings{Epochs: 2, Batch: 20, Seed: 3}
+	want, err := Run(context.Background(), synthModel(t), GSM{}, data, set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set.Dir = t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := Run(ctx, synthModel(t), GSM{}, data, Settings{Epochs: 2, Batch: 20, Dir: dir})
-	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("cancelled run: %v", err)
+	if h, err := Run(ctx, synthModel(t), GSM{}, data, set); !errors.Is(err, context.Canceled) || len(h) != 0 {
+		t.Fatalf("cancelled run: %d epochs, %v", len(h), err)
 	}
-	if _, err := Run(context.Background(), synthModel(t), GSM{}, data, Settings{Epochs: 1, Batch: 20, Dir: dir, Resume: true}); err == nil ||
-		!strings.Contains(err.Error(), "no checkpoint") {
-		t.Fatalf("resume with nothing committed: %v", err)
+	set.Resume = true
+	got, err := Run(context.Background(), synthModel(t), GSM{}, data, set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !equalRows(strip(got), strip(want)) {
+		t.Fatalf("resumed run differs:\n%v\n%v", got, want)
+	}
+}
+
+// A new run in a folder that holds one is refused, naming the folder and
+// -resume; a resume may extend the epochs.
+func TestRunRefusesToReplaceARun(t *testing.T) {
+	data := synthData(t)
+	dir := t.TempDir()
+	set := Settings{Epochs: 1, Batch: 20, Dir: dir}
+	if _, err := Run(context.Background(), synthModel(t), Direct{}, data, set); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.ReadFile(filepath.Join(dir, "checkpoint.bin"))
+	if _, err := Run(context.Background(), synthModel(t), Direct{}, data, set); err == nil ||
+		!strings.Contains(err.Error(), dir) || !strings.Contains(err.Error(), "-resume") {
+		t.Fatalf("second new run: %v", err)
+	}
+	if after, _ := os.ReadFile(filepath.Join(dir, "checkpoint.bin")); string(after) != string(before) {
+		t.Fatal("the refused run changed the checkpoint")
+	}
+	set.Resume, set.Epochs = true, 2
+	h, err := Run(context.Background(), synthModel(t), Direct{}, data, set)
+	if err != nil || len(h) != 2 {
+		t.Fatalf("resume to 2 epochs: %d epochs, %v", len(h), err)
 	}
 }
 

@@ -24,6 +24,7 @@ import (
 	"sync"
 
 	"github.com/argmaxvae/argmaxvae/internal/cli"
+	"github.com/argmaxvae/argmaxvae/internal/runfolder"
 	"github.com/argmaxvae/argmaxvae/internal/semirun"
 	"github.com/argmaxvae/argmaxvae/report"
 )
@@ -148,16 +149,13 @@ func runCell(ctx context.Context, c cell, root string, epochs int, seed uint64, 
 	return semirun.Run(ctx, args, io.Discard, stderr)
 }
 
-// finished returns the cell's summary when it ran all its epochs.
+// finished returns the cell's summary when it ran all its epochs (the
+// run folder's one "finished?" check; semirun.Run checks that a folder
+// holds the same run).
 func finished(dir string, epochs int) (map[string]any, bool) {
 	var s map[string]any
-	if err := report.ReadJSON(filepath.Join(dir, "summary.json"), &s); err != nil {
-		return nil, false
-	}
-	if e, _ := s["epochs"].(float64); int(e) != epochs {
-		return nil, false
-	}
-	return s, true
+	ok, err := runfolder.Finished(dir, nil, epochs, &s)
+	return s, ok && err == nil
 }
 
 // tabulate writes table2.csv and table2.md for the finished cells.

@@ -221,7 +221,7 @@ func Run[E any](ctx context.Context, m Model[E], s Settings[E], recs ...Recorder
 func open(dir string, resume bool) (func(), error) {
 	if resume {
 		if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("resume: %s does not exist: there is no run to resume (start one without -resume)", dir)
+			return nil, runfolder.Refused("resume: %s does not exist: there is no run to resume (start one without -resume)", dir)
 		}
 	} else if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err

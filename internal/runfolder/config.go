@@ -100,12 +100,15 @@ func CheckConfig(dir string, asked any, free ...string) error {
 }
 
 // Finished reports whether dir holds a finished run of asked: its
-// config.json matches asked ([CheckConfig], the error when not) and its
-// summary.json records epochs epochs, not interrupted. When it does, the
-// summary is decoded into summary (a pointer, or nil).
+// config.json matches asked ([CheckConfig], the error when not; nil asked
+// skips the check) and its summary.json records epochs epochs, not
+// interrupted. When it does, the summary is decoded into summary (a
+// pointer, or nil).
 func Finished(dir string, asked any, epochs int, summary any, free ...string) (bool, error) {
-	if err := CheckConfig(dir, asked, free...); err != nil {
-		return false, err
+	if asked != nil {
+		if err := CheckConfig(dir, asked, free...); err != nil {
+			return false, err
+		}
 	}
 	b, err := os.ReadFile(filepath.Join(dir, SummaryFile))
 	if err != nil {

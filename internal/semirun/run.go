@@ -1,5 +1,6 @@
 // Package semirun is cmd/semisup's command line: the flags, their checks,
-// the run folder (config.json, summary.json) and the call to semisup.Run,
+// the run's description (config.json, checked and written by the driver
+// under the folder's lock), summary.json and the call to semisup.Run,
 // shared by cmd/semisup and cmd/table2.
 package semirun
 
@@ -9,13 +10,12 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
-	"reflect"
 	"runtime"
 
 	"github.com/argmaxvae/argmaxvae/dataset"
 	"github.com/argmaxvae/argmaxvae/internal/cli"
+	"github.com/argmaxvae/argmaxvae/internal/runfolder"
 	"github.com/argmaxvae/argmaxvae/nn"
 	"github.com/argmaxvae/argmaxvae/report"
 	"github.com/argmaxvae/argmaxvae/semisup"
@@ -86,23 +86,15 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	c.Binarize = "threshold 0.5"
 	c.BoundKind = "NELBO: exact sum over z_d, one Gaussian sample per component (unbiased estimate of a valid bound)"
 	c.GemmKernels, c.Kernels, c.BLASCore = nn.GemmKernels(), nn.Kernels(), nn.BLASCore()
-	cfgPath := filepath.Join(out, "config.json")
-	if *resume {
-		var old Config
-		if err := report.ReadJSON(cfgPath, &old); err != nil {
-			return fmt.Errorf("-resume: %w", err)
+	// Where the run computes is recorded, not enforced (the AVX-512 tiles
+	// give the same numbers at any thread count, OpenBLAS the same for the
+	// same count); a resume may extend -epochs.
+	free := []string{"gemm_kernels", "kernels", "blas_core", "threads", "epochs"}
+	if *resume { // before the data is read; the driver checks again under the lock
+		if err := runfolder.CheckConfig(out, c, free...); err != nil {
+			return cli.Usage(fmt.Errorf("-resume: %w", err))
 		}
-		// Where the run computes is recorded, not enforced: the AVX-512
-		// tiles give the same numbers at any thread count, OpenBLAS the
-		// same for the same count.
-		old.GemmKernels, old.Kernels, old.BLASCore, old.Threads = c.GemmKernels, c.Kernels, c.BLASCore, c.Threads
-		if !reflect.DeepEqual(old, c) {
-			return cli.Usage(fmt.Errorf("-resume: %s was written for a different run (%+v); same flags, or another -out", cfgPath, old))
-		}
-	} else if _, err := os.Stat(filepath.Join(out, "checkpoint.bin")); err == nil {
-		return cli.Usage(fmt.Errorf("%s already holds a run; continue it with -resume or choose another -out", out))
 	}
-
 	sp, err := dataset.Load(c.Data, dataset.Options{})
 	if err != nil {
 		return err
@@ -125,18 +117,13 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if c.Estimator == "gsm" {
 		est = semisup.GSM{Alpha: c.Alpha}
 	}
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return err
-	}
-	if !*resume {
-		if err := report.WriteJSON(cfgPath, c); err != nil {
-			return err
-		}
-	}
 	hist, err := semisup.Run(ctx, m, est, data, semisup.Settings{
 		Epochs: c.Epochs, Batch: c.Batch, LabelBatch: c.LabelBatch, LR: c.LR,
 		Sched: train.Schedule{Start: 1, Min: 0.1, Rate: c.AnnealRate, Every: 1000},
-		Seed:  c.Seed, Dir: out, Resume: *resume, Progress: stderr})
+		Seed:  c.Seed, Dir: out, Resume: *resume, Progress: stderr, Config: c, ConfigFree: free})
+	if errors.Is(err, runfolder.ErrRefused) {
+		return cli.Usage(err)
+	}
 	if err != nil {
 		return err
 	}
