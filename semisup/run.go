@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/argmaxvae/argmaxvae/internal/driver"
+	"github.com/argmaxvae/argmaxvae/internal/record"
 	"github.com/argmaxvae/argmaxvae/nn"
 	"github.com/argmaxvae/argmaxvae/report"
 	"github.com/argmaxvae/argmaxvae/train"
@@ -158,12 +159,12 @@ func Run(ctx context.Context, m *Model, est Estimator, data Data, set Settings) 
 	}
 	rm := newRunModel(m, est, data, set)
 	var recs []driver.Recorder[Row]
-	recs = append(recs, &driver.ProgressLines[Row]{W: orDiscard(set.Progress), Epochs: set.Epochs, Label: "semisup " + est.Name(),
+	recs = append(recs, &record.ProgressLines[Row]{W: orDiscard(set.Progress), Epochs: set.Epochs, Label: "semisup " + est.Name(),
 		Line: func(r Row) string {
 			return fmt.Sprintf("loss %.2f  valid NELBO %.2f  test acc %.1f%%", r.TrainLoss, r.ValidNELBO, 100*r.TestAccArgmax)
 		}})
 	if set.Dir != "" {
-		recs = append(recs, &driver.MetricsCSV[Row]{Path: filepath.Join(set.Dir, "metrics.csv"), Header: Header, Row: Row.fields},
+		recs = append(recs, &record.MetricsCSV[Row]{Path: filepath.Join(set.Dir, "metrics.csv"), Header: Header, Row: Row.fields},
 			&curves{path: filepath.Join(set.Dir, "curves.png")})
 	}
 	res, err := driver.Run(ctx, rm, driver.Settings[Row]{Epochs: set.Epochs, Dir: set.Dir, Resume: set.Resume,

@@ -52,6 +52,13 @@ type Recorder[E any] interface {
 	Record(e E) error
 }
 
+// Ender is a [Recorder] that acts at the end of a run, also after an
+// interrupt: [Run] calls End with the whole history before
+// Settings.Finish.
+type Ender[E any] interface {
+	End(history []E, interrupted bool) error
+}
+
 // Settings configure [Run].
 type Settings[E any] struct {
 	// Epochs is the total number of epochs, counting those a resumed run

@@ -14,7 +14,7 @@ import (
 	"strconv"
 
 	"github.com/argmaxvae/argmaxvae/internal/cli"
-	"github.com/argmaxvae/argmaxvae/internal/driver"
+	"github.com/argmaxvae/argmaxvae/internal/record"
 	"github.com/argmaxvae/argmaxvae/internal/runfolder"
 	"github.com/argmaxvae/argmaxvae/nn"
 	"github.com/argmaxvae/argmaxvae/report"
@@ -73,8 +73,8 @@ func (r *Run) Execute(ctx context.Context, resume bool) (Summary, error) {
 		log = os.Stderr
 	}
 	recs := []train.Recorder{
-		&driver.MetricsCSV[Epoch]{Path: filepath.Join(s.Out, MetricsFile), Header: r.Header, Row: r.Row},
-		&driver.ProgressLines[Epoch]{W: log, Epochs: s.Epochs, Label: fmt.Sprintf("%s %s/%s", s.Command, s.Estimator, s.Solver), Line: func(e Epoch) string {
+		&record.MetricsCSV[Epoch]{Path: filepath.Join(s.Out, MetricsFile), Header: r.Header, Row: r.Row},
+		&record.ProgressLines[Epoch]{W: log, Epochs: s.Epochs, Label: fmt.Sprintf("%s %s/%s", s.Command, s.Estimator, s.Solver), Line: func(e Epoch) string {
 			return fmt.Sprintf("train %.2f  valid %.2f  test %.2f  temp %.3g", e.Train.Loss, r.Score(e.Valid), r.Score(e.Test), e.Temp)
 		}},
 		finish(func(sum Summary, h []Epoch) error {

@@ -1,4 +1,8 @@
-package driver
+// Package record holds the recorders the commands give the training
+// driver (internal/driver): a metrics.csv kept whole and atomic, and one
+// progress line per epoch. They are apart from the driver so that the
+// trainer does not depend on package report (and its plotting library).
+package record
 
 import (
 	"fmt"
@@ -7,14 +11,7 @@ import (
 	"github.com/argmaxvae/argmaxvae/report"
 )
 
-// Ender is a [Recorder] that acts at the end of a run, also after an
-// interrupt: [Run] calls End with the whole history before
-// Settings.Finish.
-type Ender[E any] interface {
-	End(history []E, interrupted bool) error
-}
-
-// MetricsCSV is a [Recorder] keeping Path a CSV table with one row per
+// MetricsCSV is a driver.Recorder keeping Path a CSV table with one row per
 // epoch: it rewrites the whole file atomically from the history at Start
 // (so a resumed run's file always matches its checkpoint, whatever
 // happened to the file) and after every epoch.
@@ -26,7 +23,7 @@ type MetricsCSV[E any] struct {
 	rows [][]any
 }
 
-// Start implements [Recorder].
+// Start implements driver.Recorder.
 func (m *MetricsCSV[E]) Start(history []E) error {
 	m.rows = m.rows[:0]
 	for _, e := range history {
@@ -35,13 +32,13 @@ func (m *MetricsCSV[E]) Start(history []E) error {
 	return report.WriteCSV(m.Path, m.Header, m.rows)
 }
 
-// Record implements [Recorder].
+// Record implements driver.Recorder.
 func (m *MetricsCSV[E]) Record(e E) error {
 	m.rows = append(m.rows, m.Row(e))
 	return report.WriteCSV(m.Path, m.Header, m.rows)
 }
 
-// ProgressLines is a [Recorder] printing one [report.Progress] line per
+// ProgressLines is a driver.Recorder printing one [report.Progress] line per
 // epoch (epoch, time left) with the fields Line formats, and a closing
 // line after an interrupt.
 type ProgressLines[E any] struct {
@@ -54,7 +51,7 @@ type ProgressLines[E any] struct {
 	n int // epochs done
 }
 
-// Start implements [Recorder].
+// Start implements driver.Recorder.
 func (pl *ProgressLines[E]) Start(history []E) error {
 	pl.p = report.NewProgress(pl.W, pl.Epochs, pl.Label)
 	pl.n = len(history)
@@ -62,14 +59,14 @@ func (pl *ProgressLines[E]) Start(history []E) error {
 	return nil
 }
 
-// Record implements [Recorder]; the epoch's number is its position.
+// Record implements driver.Recorder; the epoch's number is its position.
 func (pl *ProgressLines[E]) Record(e E) error {
 	pl.n++
 	pl.p.Step(pl.n, pl.Line(e))
 	return nil
 }
 
-// End implements [Ender].
+// End implements driver.Ender.
 func (pl *ProgressLines[E]) End(h []E, interrupted bool) error {
 	if interrupted {
 		fmt.Fprintf(pl.W, "interrupted after %d epochs: the epoch in progress is dropped; resume continues from epoch %d\n", len(h), len(h))
