@@ -46,7 +46,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cli.Usage(err)
 	}
 	experiment.UseThreads(s.Threads)
-	data, t, err := b.Setup()
+	data, t, err := b.Setup(stderr)
 	if err != nil {
 		return err
 	}

@@ -168,7 +168,7 @@ func prepare(ctx context.Context, o *options, stderr io.Writer) (*train.Trainer,
 		return nil, nil, "", cli.Usage(err)
 	}
 	experiment.UseThreads(s.Threads)
-	data, t, err := b.Setup()
+	data, t, err := b.Setup(stderr)
 	if err != nil {
 		return nil, nil, "", err
 	}

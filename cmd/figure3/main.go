@@ -121,6 +121,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	// Check every run's spec before loading anything.
 	type job struct {
+		b     *experiment.Built
 		s     *experiment.Spec
 		label string
 		est   string
@@ -136,10 +137,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			s.Epochs = min(s.Epochs, *milpEpochs)
 		}
 		s.Out = filepath.Join(base.Out, e.label+"-"+est)
-		if _, err := experiment.Check(s, nil); err != nil {
+		b, err := experiment.Check(s, nil)
+		if err != nil {
 			return fmt.Errorf("%s/%s: %w", e.label, est, err)
 		}
-		jobs = append(jobs, job{s, e.label, est, panel})
+		jobs = append(jobs, job{b, s, e.label, est, panel})
 		return nil
 	}
 	for _, est := range *ests {
@@ -161,6 +163,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	data, err := experiment.LoadData(base.Data, base.DataDir, base.Dynamic, base.Seed, base.Limit)
 	if err != nil {
 		return err
+	}
+	for _, j := range jobs {
+		if err := j.b.CheckCost(data.Sizes(), stderr); err != nil {
+			return cli.Usagef("%s/%s: %w", j.label, j.est, err)
+		}
 	}
 	var results []*result
 	for _, j := range jobs {

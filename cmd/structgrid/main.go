@@ -48,6 +48,7 @@ type cell struct {
 	structure, estimator string
 	label                string // e.g. "20 × 10-of-20 subset"
 	spec                 experiment.Spec
+	built                *experiment.Built
 	epochs               []experiment.Epoch
 	sum                  experiment.Summary
 }
@@ -104,7 +105,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 				if err != nil {
 					return cli.Usagef("%s/%s: %w", st, est, err)
 				}
-				c.label = b.Structure.Name()
+				c.label, c.built = b.Structure.Name(), b
 				cells = append(cells, c)
 			}
 		}
@@ -114,6 +115,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	data, err := experiment.LoadData(base.Data, base.DataDir, base.Dynamic, base.Seed, base.Limit)
 	if err != nil {
 		return err
+	}
+	for _, c := range cells {
+		if err := c.built.CheckCost(data.Sizes(), stderr); err != nil {
+			return cli.Usagef("%s/%s: %w", c.structure, c.estimator, err)
+		}
 	}
 	for _, c := range cells {
 		if err := runCell(ctx, c, data, stderr); err != nil {

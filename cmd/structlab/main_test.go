@@ -53,7 +53,7 @@ func TestLabOnARun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	data, tr, err := b.Setup()
+	data, tr, err := b.Setup(io.Discard)
 	if err != nil {
 		if strings.Contains(err.Error(), "fashion") {
 			t.Skip(err)

@@ -77,7 +77,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	s := b.Spec
 	experiment.UseThreads(s.Threads)
-	data, t, err := b.Setup()
+	data, t, err := b.Setup(stderr)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/argmaxvae/argmaxvae/internal/experiment"
 	"github.com/argmaxvae/argmaxvae/report"
@@ -52,10 +53,9 @@ func TestImpossibleCombinations(t *testing.T) {
 		{[]string{"-ftilde", "exact"}, "ftilde"},
 		{[]string{"-states", "2"}, "states"},
 		{[]string{"-estimator", "direct-exact", "-n", "17", "-kl-exact", "0"}, "65536"},
-		// Dense general signs at n = 100: no exact solver finishes (roof
-		// duality labels nothing, branch and bound takes ≤ 64 variables,
-		// lp_solve takes seconds per solve), refused before training.
-		{[]string{"-structure", "complete", "-signs", "general", "-n", "100", "-kl-exact", "0"}, "-n 100"},
+		// Dense general signs at n = 100: roof duality labels nothing and
+		// branch and bound takes ≤ 64 variables (lp_solve, which takes
+		// seconds a solve, is refused by the cost check: TestSlowSolverRefused).
 		{[]string{"-structure", "complete", "-signs", "general", "-n", "100", "-kl-exact", "0", "-solver", "qpbo"}, "-solver qpbo"},
 	} {
 		_, _, err := parse(append(c.args, "-out", t.TempDir()), io.Discard)
@@ -163,5 +163,35 @@ func TestGridQPBO(t *testing.T) {
 	}
 	if r, c := experiment.GridShape(12); r != 3 || c != 4 {
 		t.Errorf("GridShape(12) = %d×%d", r, c)
+	}
+}
+
+// Issue 18 item 4: exhaustive enumeration at n = 26 (seconds a solve) is
+// refused before the first epoch, in seconds, with the estimate and the
+// way out (-allow-slow); nothing is written.
+func TestSlowSolverRefused(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads Fashion-MNIST")
+	}
+	for _, args := range [][]string{
+		{"-structure", "complete", "-signs", "general", "-n", "26", "-solver", "exhaustive"},
+		{"-structure", "complete", "-signs", "general", "-n", "100"}, // the fastest that applies is lp_solve
+	} {
+		out := filepath.Join(t.TempDir(), "run")
+		var stderr strings.Builder
+		start := time.Now()
+		err := run(context.Background(), append(args, "-kl-exact", "0", "-limit", "300", "-epochs", "1", "-out", out), io.Discard, &stderr)
+		if err != nil && strings.Contains(err.Error(), "fashion") {
+			t.Skip(err)
+		}
+		if !cli.IsUsage(err) || !strings.Contains(err.Error(), "-allow-slow") || !strings.Contains(stderr.String(), "cost estimate") {
+			t.Fatalf("%q: err %v, stderr %q", args, err, stderr.String())
+		}
+		if d := time.Since(start); d > 20*time.Second {
+			t.Errorf("%q: refused after %v", args, d)
+		}
+		if _, err := os.Stat(out); !os.IsNotExist(err) {
+			t.Errorf("%q: the refused run left %s (%v)", args, out, err)
+		}
 	}
 }

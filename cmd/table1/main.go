@@ -103,7 +103,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 					s.Data, s.K, s.Seed = d, k, seed
 					s.SetGridEstimator(e) // checked above
 					s.Out = runDir(base.Out, d, k, e, seed)
-					if _, err := experiment.Check(&s, nil); err != nil { // resolves the defaults config.json records
+					b, err := experiment.Check(&s, nil) // resolves the defaults config.json records
+					if err != nil {
 						return cli.Usage(err)
 					}
 					if *onlyFinished {
@@ -115,6 +116,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 							cells = append(cells, cell{d, e, k, seed, sum})
 						}
 						continue
+					}
+					if err := b.CheckCost(data.Sizes(), stderr); err != nil {
+						return cli.Usagef("%s k=%d %s: %w", d, k, e, err)
 					}
 					sum, err := runOne(ctx, &s, data, stderr)
 					if err != nil {

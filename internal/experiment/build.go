@@ -178,20 +178,12 @@ func Check(s *Spec, given func(name string) bool) (*Built, error) {
 	if s.Threads == 0 {
 		s.Threads = runtime.NumCPU()
 	}
-	if s.Solver == "milp" && s.N > maxMILPTrainN {
-		return nil, fmt.Errorf("-solver milp with -n %d: lp_solve takes seconds per solve at that size (1.8 s measured at n = 31) and training solves twice per example per step; use -solver bnb (exact, any signs) or -n ≤ %d", s.N, maxMILPTrainN)
-	}
 	b := &Built{Spec: s, Structure: st, Estimator: est, row: row}
 	if err := b.checkMemory(); err != nil {
 		return nil, err
 	}
 	return b, nil
 }
-
-// maxMILPTrainN is the largest n cmd/structured trains with the MILP
-// solver: at n = 15 a solve takes about 1.5 ms (an epoch about 43 s),
-// at n = 31 about 1.8 s.
-const maxMILPTrainN = 20
 
 // checkNumbers checks the spec's numbers, naming the flag at fault.
 func (s *Spec) checkNumbers() error {

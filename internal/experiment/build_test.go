@@ -40,7 +40,6 @@ func TestCheckNamesTheFlag(t *testing.T) {
 		{func(s *Spec) { s.Structure = "none" }, "-structure \"none\""},
 		{func(s *Spec) { s.N, s.Structure, s.Signs, s.Solver = 31, "complete", "general", "exhaustive" }, "-solver exhaustive does not apply"},
 		{func(s *Spec) { s.N, s.Structure, s.Signs, s.Solver = 65, "complete", "general", "bnb" }, "-solver bnb does not apply"},
-		{func(s *Spec) { s.N, s.Structure, s.Signs, s.Solver = 31, "complete", "general", "milp" }, "-solver milp with -n 31"},
 		{func(s *Spec) { s.Structure, s.Signs = "complete", "positive" }, "-signs"},
 		{func(s *Spec) { s.Estimator = "exact"; s.N = 3 }, "one categorical latent"},
 		{func(s *Spec) { s.N, s.Structure, s.Estimator, s.Solver = 3, "complete", "gsm", "" }, "independent latents"},

@@ -1,6 +1,7 @@
 package experiment
 
 import (
+	"io"
 	"math/rand/v2"
 
 	"github.com/argmaxvae/argmaxvae/dataset"
@@ -39,6 +40,11 @@ func LoadData(name, dir string, dynamic bool, seed uint64, limit int) (*Data, er
 	return d, nil
 }
 
+// Sizes returns the number of images of each split.
+func (d *Data) Sizes() Sizes {
+	return Sizes{Train: d.Train.Rows, Valid: d.Valid.Rows, Test: d.Test.Rows}
+}
+
 func asMat(s *dataset.Set) nn.Mat { return nn.Mat{Rows: s.N, Cols: s.D, Data: s.X[:s.N*s.D]} }
 
 // Resample redraws the dynamically binarized training images for an epoch
@@ -52,10 +58,11 @@ func (d *Data) Resample(epoch int) error {
 }
 
 // Setup loads the data of a checked spec, checks the minibatch against
-// them and builds the trainer: with [Check], the one build path of the
-// training commands. Problems with the command line come back as
-// [cli.UsageError]s.
-func (b *Built) Setup() (*Data, *train.Trainer, error) {
+// them and the run's estimated cost (printed to log when long, refused
+// beyond an hour unless -allow-slow; see [Built.CheckCost]) and builds the
+// trainer: with [Check], the one build path of the training commands.
+// Problems with the command line come back as [cli.UsageError]s.
+func (b *Built) Setup(log io.Writer) (*Data, *train.Trainer, error) {
 	s := b.Spec
 	data, err := LoadData(s.Data, s.DataDir, s.Dynamic, s.Seed, s.Limit)
 	if err != nil {
@@ -63,6 +70,9 @@ func (b *Built) Setup() (*Data, *train.Trainer, error) {
 	}
 	if s.Batch > data.Train.Rows {
 		return nil, nil, cli.Usagef("-batch %d: larger than the %d training images", s.Batch, data.Train.Rows)
+	}
+	if err := b.CheckCost(data.Sizes(), log); err != nil {
+		return nil, nil, cli.Usage(err)
 	}
 	t, err := b.Trainer(data.Train.Cols)
 	if err != nil {

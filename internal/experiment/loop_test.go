@@ -121,5 +121,5 @@ func setup(s *Spec) (*Data, *train.Trainer, error) {
 		return nil, nil, err
 	}
 	UseThreads(s.Threads)
-	return b.Setup()
+	return b.Setup(io.Discard)
 }

@@ -1,0 +1,58 @@
+package experiment
+
+import (
+	"io"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Issue 18 item 4: a run whose epoch cannot finish (exhaustive enumeration
+// of 2²⁶ codes per solve, about 5 s) is refused before the first epoch, within the
+// probe's wait, naming -allow-slow; with -allow-slow the estimate is
+// printed and the run goes ahead. The main job prints nothing.
+func TestCostRefusesWhatCannotFinish(t *testing.T) {
+	full := Sizes{Train: 50000, Valid: 10000, Test: 10000}
+	s := validSpec()
+	s.Structure, s.Signs, s.N, s.Solver, s.Hidden, s.Threads = "complete", "general", 26, "exhaustive", 300, 2
+	b, err := Check(&s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	var log strings.Builder
+	err = b.CheckCost(full, &log)
+	if d := time.Since(start); d > 3*probeWait {
+		t.Errorf("the cost check took %v", d)
+	}
+	if err == nil || !strings.Contains(err.Error(), "-allow-slow") || !strings.Contains(log.String(), "cost estimate") || !strings.Contains(log.String(), "more than") {
+		t.Fatalf("err %v, log %q", err, log.String())
+	}
+	s.AllowSlow = true
+	if err := b.CheckCost(full, io.Discard); err != nil {
+		t.Errorf("-allow-slow: %v", err)
+	}
+
+	// The exact evaluations grow with the codes too: 2²⁰ codes of a
+	// 20-bit latent on 10,000 test images, each evaluated at the last
+	// and the best epoch, and the exact Gibbs KL of 500 images.
+	s = validSpec()
+	s.Structure, s.N, s.Solver, s.Hidden, s.Threads, s.ExactKL = "complete", 20, "maxflow", 300, 1, 500
+	if b, err = Check(&s, nil); err != nil {
+		t.Fatal(err)
+	}
+	c := b.Cost(full)
+	if !(c.EvalSeconds > 60) || !strings.Contains(c.String(), "exact −log p(x) over 1048576 codes") || !strings.Contains(c.String(), "Gibbs KL") {
+		t.Errorf("n = 20: %s", c)
+	}
+
+	s = validSpec()
+	s.Structure, s.N, s.K, s.Solver, s.Hidden, s.Threads, s.ExactKL = "complete", 15, 2, "maxflow", 300, 2, 0
+	if b, err = Check(&s, nil); err != nil {
+		t.Fatal(err)
+	}
+	log.Reset()
+	if err := b.CheckCost(Sizes{Train: 2000, Valid: 500, Test: 500}, &log); err != nil || log.Len() != 0 {
+		t.Errorf("a small main job: err %v, printed %q", err, log.String())
+	}
+}
