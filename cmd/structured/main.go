@@ -1,53 +1,23 @@
 // Command structured trains VAEs with n discrete latents (default 15
 // bits) and a structured decoder N·K → FC(300) → ReLU → FC(784) — the
-// paper's Section 4.1 and Figure 3 — with the encoder's latent structure
-// given by -structure:
+// paper's Section 4.1 and Figure 3. -structure picks the encoder's latent
+// structure from the structure table (-help lists it: independent,
+// complete, grid, chain, subset, matching, tree); the default, complete
+// supermodular, makes go run ./cmd/structured --solver=maxflow the
+// paper's main job on Fashion-MNIST. -solver picks an exact solver among
+// those that apply (default: the structure's fastest); -estimator any
+// estimator whose declared needs the structure meets (direct and
+// direct-exact, imle and perturbed take any structure; gsm, arm, disarm,
+// reinforce, rebar and relax independent latents; imle-sog and st-topk
+// k-subsets). A flag the chosen structure or estimator does not read is
+// refused, not ignored.
 //
-//	-structure independent   unary scores only (-k states per variable)
-//	-structure complete      n bits plus a weight αᵢⱼ(x) on every pair;
-//	                         -signs supermodular (αᵢⱼ ≥ 0 by softplus, the
-//	                         default, solved by graph cut) or general (any sign)
-//	-structure grid          n bits on a 4-connected grid (10×10 for n = 100)
-//	                         with a weight on each grid pair, signed by -signs;
-//	                         general signs beyond 64 bits are solved by QPBO
-//	                         (roof duality, then branch and bound)
-//	-structure chain         n variables of -k states with unary and
-//	                         transition scores, solved by Viterbi
-//	-structure subset        k of n bits (-subset-k), top-k
-//	-structure matching      a permutation of n (n variables of n states),
-//	                         Hungarian
-//	-structure tree          a spanning tree of the complete graph on n
-//	                         nodes (one bit per edge), Kruskal
-//
-// Constrained structures (subset, matching, tree) train with direct, imle
-// and perturbed; their uniform prior is over the feasible codes, which is
-// what the exact −log p(x) and the Gibbs NELBO use (the training loss's
-// KL is the unary factors', as for every structure). -subset-parts M makes
-// the latent M independent k-of-n subsets (-n 20 -subset-k 10
-// -subset-parts 20 is the I-MLE paper's discrete VAE); subset latents also
-// train with imle-sog (I-MLE's sum-of-Gamma noise) and st-topk
-// (straight-through Gumbel-top-k), and when they have too many codes to
-// enumerate −log p(x) is importance-weighted with the exact exponential-
-// family proposal over k-subsets. cmd/structgrid runs the whole grid.
-//
-// -solver picks an exact solver among those that apply (default: the
-// structure's fastest). The default structure is complete supermodular,
-// so go run ./cmd/structured --solver=maxflow is the paper's main job: 15
-// binary latents, graph cut, Fashion-MNIST. -estimator direct-exact
-// replaces direct's low-dimensional f̃ by the exact perturbed arg max over
-// all K^N ≤ 2¹⁶ codes (every code is decoded every step; see
-// train.DirectExact). A flag that does not apply to the chosen structure
-// or estimator (-k with complete, -signs with chain, -relaxed with direct,
-// …) is refused, not ignored.
-//
-// Before the first epoch it prints what an epoch and the final evaluation
-// will cost when either grows exponentially (exhaustive enumeration,
-// branch and bound, MILP, direct-exact, exact −log p(x)) and refuses
-// beyond an hour unless -allow-slow.
-//
-// Structured encoders train with direct optimization (the arg max is the
-// only thing they need); the independent one also with gsm, arm, disarm,
-// reinforce and rebar (each estimator declares what it needs).
+// Constrained structures (subset, matching, tree) have a uniform prior
+// over their feasible codes, which the exact −log p(x) and the Gibbs
+// NELBO use; codes too many to enumerate get an importance-weighted
+// −log p(x). Before the first epoch it estimates what an epoch and the
+// final evaluation cost, prints it when long and refuses beyond an hour
+// unless -allow-slow. cmd/structgrid runs the structure × estimator grid.
 //
 //	go run ./cmd/structured --solver=maxflow
 //	go run ./cmd/structured -structure chain -k 4 -n 8

@@ -166,7 +166,7 @@ func check(c Config) error {
 	case !(c.LR > 0) || c.LR > 1:
 		return fmt.Errorf("-lr %g: want in (0, 1]", c.LR)
 	case !(c.AnnealRate >= 0):
-		return fmt.Errorf("-anneal-rate %g: want ≥ 0", c.AnnealRate)
+		return fmt.Errorf("-anneal %g: want ≥ 0", c.AnnealRate)
 	case !(c.EpsSup > 0) || c.EpsSup > 1:
 		return fmt.Errorf("-eps-sup %g: want in (0, 1]", c.EpsSup)
 	case !(c.Alpha >= 0):
