@@ -498,7 +498,7 @@ func TestEvaluateSampledReconMatchesDecoding(t *testing.T) {
 	for lo := 0; lo < x.Rows; lo += 16 {
 		xc := x.Slice(lo, min(lo+16, x.Rows))
 		for s := 0; s < 3; s++ {
-			z, err := v.Sample(xc, r)
+			z, err := v.Sample(t.Context(), xc, r)
 			if err != nil {
 				t.Fatal(err)
 			}

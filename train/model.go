@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/argmaxvae/argmaxvae/argmax"
 	"github.com/argmaxvae/argmaxvae/decoder"
@@ -11,10 +12,11 @@ import (
 )
 
 // Using a trained model: Encode (the code of an image), Sample (a
-// Gumbel-Max draw of it, in vae.go), Decode (a code's Bernoulli means) and
-// Generate (codes from the prior, decoded). These run the networks outside
-// a training step: do not call them between a step's calls of the step
-// API, nor concurrently with anything else on the same VAE.
+// Gumbel-Max draw of it), Decode (a code's Bernoulli means) and Generate
+// (codes from the prior, decoded). These run the networks outside a
+// training step: do not call them between a step's calls of the step API,
+// nor concurrently with anything else on the same VAE. Those that solve
+// check ctx between rounds of solves, like the step API.
 
 // Encode returns the noiseless codes of the rows of x (B×N, flat, a new
 // slice): z_b = argmax_z ⟨w(x_b), φ(z)⟩, the mode of the Gibbs
@@ -22,7 +24,7 @@ import (
 // as that solver breaks them). [VAE.Sample] adds Gumbel noise instead.
 // Data whose width is not the encoder's is an error. O(B·(hidden·(D+Dim)
 // + one solve)).
-func (v *VAE) Encode(x nn.Mat) ([]int, error) {
+func (v *VAE) Encode(ctx context.Context, x nn.Mat) ([]int, error) {
 	if err := v.checkData(x); err != nil {
 		return nil, err
 	}
@@ -30,11 +32,32 @@ func (v *VAE) Encode(x nn.Mat) ([]int, error) {
 	if x.Rows == 0 {
 		return z, nil
 	}
+	v.useThreads()
 	v.Scores(x) // loads the weight vectors with w(x)
-	if err := v.solve(context.Background(), x.Rows, z); err != nil {
+	if err := v.SolveInto(ctx, z); err != nil {
 		return nil, fmt.Errorf("train: Encode: %w", err)
 	}
 	return z, nil
+}
+
+// Sample returns Gumbel-Max samples z* = argmax_z ⟨w(x_b) + γ, φ(z)⟩
+// (B×N, flat, a new slice) for the rows of x, with the Gumbel noise γ on
+// the unary scores drawn from r and solved by the VAE's solver. Data whose
+// width is not the encoder's is an error. O(B·(hidden·(D+Dim) + one
+// solve)).
+func (v *VAE) Sample(ctx context.Context, x nn.Mat, r *rand.Rand) ([]int, error) {
+	if err := v.checkData(x); err != nil {
+		return nil, err
+	}
+	if x.Rows == 0 {
+		return []int{}, nil
+	}
+	v.useThreads()
+	_, z, err := v.SampleArgmax(ctx, x, r)
+	if err != nil {
+		return nil, fmt.Errorf("train: Sample: %w", err)
+	}
+	return slices.Clone(z), nil
 }
 
 // Decode returns the decoder's Bernoulli means σ(logits) for the codes z
@@ -57,6 +80,7 @@ func (v *VAE) Decode(z []int) (nn.Mat, error) {
 	if b == 0 {
 		return means, nil
 	}
+	v.useThreads()
 	oh := nn.NewMat(b, v.NK())
 	decoder.OneHot(z, v.N, v.K, oh)
 	logits := v.Dec.Forward(oh)
@@ -76,8 +100,9 @@ func (v *VAE) Decode(z []int) (nn.Mat, error) {
 // [argmax.UnaryFamily] (k-subsets, spanning trees), a uniform permutation
 // for a matching, part by part for a product, and rejection from uniform
 // states for any other constrained structure (an error if 100,000 draws
-// in a row are infeasible). Randomness comes from r only.
-func (v *VAE) Generate(n int, r *rand.Rand) ([]int, nn.Mat, error) {
+// in a row are infeasible). Randomness comes from r only; ctx is checked
+// between codes.
+func (v *VAE) Generate(ctx context.Context, n int, r *rand.Rand) ([]int, nn.Mat, error) {
 	if n < 0 {
 		return nil, nn.Mat{}, fmt.Errorf("train: Generate: %d codes, want ≥ 0", n)
 	}
@@ -87,6 +112,9 @@ func (v *VAE) Generate(n int, r *rand.Rand) ([]int, nn.Mat, error) {
 	codes := make([]int, n*v.N)
 	p := newPrior(v.S)
 	for i := 0; i < n; i++ {
+		if err := ctx.Err(); err != nil {
+			return nil, nn.Mat{}, err
+		}
 		if err := p.sample(r, codes[i*v.N:(i+1)*v.N]); err != nil {
 			return nil, nn.Mat{}, fmt.Errorf("train: Generate: %w", err)
 		}

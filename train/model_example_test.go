@@ -2,6 +2,7 @@ package train_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -27,12 +28,13 @@ func ExampleReadModel() {
 		panic(err)
 	}
 
+	ctx := context.Background()
 	x := nn.NewMat(3, 16)
 	for i := range x.Data {
 		x.Data[i] = float32(i % 3 % 2)
 	}
-	z1, _ := v.Encode(x) // the arg max code of each image: 3 × 6 states
-	z2, _ := w.Encode(x)
+	z1, _ := v.Encode(ctx, x) // the arg max code of each image: 3 × 6 states
+	z2, _ := w.Encode(ctx, x)
 	m1, _ := v.Decode(z1) // their Bernoulli means: 3 × 16
 	m2, _ := w.Decode(z2)
 	fmt.Println(w.S.Name(), w.Solver(), slices.Equal(z1, z2), slices.Equal(m1.Data, m2.Data))

@@ -2,6 +2,7 @@ package train
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"hash/crc32"
@@ -64,7 +65,7 @@ func TestEncodeIsTheArgmaxOfH(t *testing.T) {
 	for i, s := range modelStructures(t) {
 		v := vaeFor(t, s, d, uint64(i))
 		x := randomImages(uint64(100+i), 20, d)
-		z, err := v.Encode(x)
+		z, err := v.Encode(t.Context(), x)
 		if err != nil {
 			t.Fatalf("%s: %v", s.Name(), err)
 		}
@@ -86,7 +87,7 @@ func TestEncodeIsTheArgmaxOfH(t *testing.T) {
 				t.Fatalf("%s: infeasible code %v", s.Name(), got)
 			}
 		}
-		again, err := v.Encode(x)
+		again, err := v.Encode(t.Context(), x)
 		if err != nil || !slices.Equal(again, z) {
 			t.Errorf("%s: Encode again differs (%v)", s.Name(), err)
 		}
@@ -96,10 +97,10 @@ func TestEncodeIsTheArgmaxOfH(t *testing.T) {
 // Encode refuses data of another width, naming both widths.
 func TestEncodeRefusesWrongWidth(t *testing.T) {
 	v := vaeFor(t, argmax.Independent(3, 2), 10, 1)
-	if _, err := v.Encode(nn.NewMat(4, 11)); err == nil || !strings.Contains(err.Error(), "width 11") || !strings.Contains(err.Error(), "takes 10") {
+	if _, err := v.Encode(t.Context(), nn.NewMat(4, 11)); err == nil || !strings.Contains(err.Error(), "width 11") || !strings.Contains(err.Error(), "takes 10") {
 		t.Errorf("Encode of width 11 = %v, want an error naming 11 and 10", err)
 	}
-	if z, err := v.Encode(nn.NewMat(0, 10)); err != nil || len(z) != 0 {
+	if z, err := v.Encode(t.Context(), nn.NewMat(0, 10)); err != nil || len(z) != 0 {
 		t.Errorf("Encode of no rows = %v, %v", z, err)
 	}
 }
@@ -153,7 +154,7 @@ func TestGenerateIsUniformOverFeasibleCodes(t *testing.T) {
 	}{{sub, 6}, {match, 6}, {tree, 16}, {prod, 18}, {chain, 9}, {argmax.Complete(3, true), 8}, {userSubset{sub}, 6}} {
 		v := vaeFor(t, c.s, 6, 3)
 		const draws = 16000
-		z, means, err := v.Generate(draws, rand.New(rand.NewPCG(5, 6)))
+		z, means, err := v.Generate(t.Context(), draws, rand.New(rand.NewPCG(5, 6)))
 		if err != nil {
 			t.Fatalf("%s: %v", c.s.Name(), err)
 		}
@@ -181,7 +182,7 @@ func TestGenerateIsUniformOverFeasibleCodes(t *testing.T) {
 		}
 	}
 	v := vaeFor(t, sub, 6, 3)
-	if _, _, err := v.Generate(-1, rand.New(rand.NewPCG(1, 1))); err == nil {
+	if _, _, err := v.Generate(t.Context(), -1, rand.New(rand.NewPCG(1, 1))); err == nil {
 		t.Error("Generate(-1) succeeded")
 	}
 }
@@ -239,8 +240,8 @@ func TestModelFileRoundTrip(t *testing.T) {
 			}
 		}
 		x := randomImages(uint64(200+i), 30, d)
-		z1, err1 := v.Encode(x)
-		z2, err2 := w.Encode(x)
+		z1, err1 := v.Encode(t.Context(), x)
+		z2, err2 := w.Encode(t.Context(), x)
 		if err1 != nil || err2 != nil || !slices.Equal(z1, z2) {
 			t.Fatalf("%s: codes differ after reading (%v, %v)", s.Name(), err1, err2)
 		}
@@ -343,4 +344,47 @@ func rewriteHeader(t *testing.T, file []byte, old, new string) []byte {
 	out = append(out, header...)
 	out = append(out, file[n+8+hl:len(file)-4]...)
 	return binary.LittleEndian.AppendUint32(out, crc32.ChecksumIEEE(out))
+}
+
+// Sample draws feasible codes, the same for the same generator, that
+// differ from Encode's mode on some images; it refuses data of another
+// width; Encode and Sample stop on a cancelled context.
+func TestSampleAndCancel(t *testing.T) {
+	sub, _ := argmax.NewKSubset(6, 3)
+	v := vaeFor(t, sub, 10, 4)
+	x := randomImages(41, 50, 10)
+	z1, err := v.Sample(t.Context(), x, rand.New(rand.NewPCG(1, 2)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	z2, err := v.Sample(t.Context(), x, rand.New(rand.NewPCG(1, 2)))
+	if err != nil || !slices.Equal(z1, z2) {
+		t.Fatalf("Sample with the same generator differs (%v)", err)
+	}
+	mode, err := v.Encode(t.Context(), x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.Equal(z1, mode) {
+		t.Error("50 Gumbel-Max samples all equal the noiseless codes")
+	}
+	for b := 0; b < x.Rows; b++ {
+		if !sub.Feasible(z1[b*6 : (b+1)*6]) {
+			t.Fatalf("infeasible sample %v", z1[b*6:(b+1)*6])
+		}
+	}
+	if _, err := v.Sample(t.Context(), nn.NewMat(3, 9), rand.New(rand.NewPCG(1, 2))); err == nil || !strings.Contains(err.Error(), "width 9") {
+		t.Errorf("Sample of width 9 = %v", err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := v.Encode(ctx, x); !errors.Is(err, context.Canceled) {
+		t.Errorf("Encode with a cancelled context = %v", err)
+	}
+	if _, err := v.Sample(ctx, x, rand.New(rand.NewPCG(1, 2))); !errors.Is(err, context.Canceled) {
+		t.Errorf("Sample with a cancelled context = %v", err)
+	}
+	if _, _, err := v.Generate(ctx, 5, rand.New(rand.NewPCG(1, 2))); !errors.Is(err, context.Canceled) {
+		t.Errorf("Generate with a cancelled context = %v", err)
+	}
 }

@@ -307,12 +307,3 @@ func (v *VAE) scaleBuf(b int, s float32) []float32 {
 	}
 	return buf
 }
-
-// Sample returns Gumbel-Max samples z* (B×N, flat) for the rows of x,
-// solved with the VAE's solver. The slice is a copy.
-func (v *VAE) Sample(x nn.Mat, r *rand.Rand) ([]int, error) {
-	if _, err := v.sample(context.Background(), x, r); err != nil {
-		return nil, err
-	}
-	return append([]int(nil), v.zstar[:x.Rows*v.N]...), nil
-}

@@ -200,7 +200,7 @@ func encodeAll(ctx context.Context, v *train.VAE, x nn.Mat) ([]int, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		z, err := v.Encode(x.Slice(lo, min(lo+batch, x.Rows)))
+		z, err := v.Encode(ctx, x.Slice(lo, min(lo+batch, x.Rows)))
 		if err != nil {
 			return nil, err
 		}

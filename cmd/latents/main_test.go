@@ -102,7 +102,7 @@ func TestCodesAndTraversals(t *testing.T) {
 		t.Skip(err)
 	}
 	x := nn.Mat{Rows: sp.Test.N, Cols: sp.Test.D, Data: sp.Test.X}
-	want, err := v.Encode(x)
+	want, err := v.Encode(t.Context(), x)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -44,7 +44,7 @@ func (MyDirect) Step(ctx context.Context, v *train.VAE, x nn.Mat, r *rand.Rand, 
 	g := float32(1 / (eps * float64(x.Rows)))
 	v.AddFeatures(zeps, -g, dw)
 	v.AddFeatures(zstar, g, dw)
-	v.EncoderBackward(x, dw)
+	v.EncoderBackward(x, dw) // exactly once a step: dw = ∂(mean loss)/∂w
 	return train.MeanStats(f, v.UnaryKL(scores, nn.Mat{}, 0)), nil
 }
 

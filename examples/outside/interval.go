@@ -12,7 +12,8 @@ import (
 // one contiguous, non-empty run (a window in a sequence). Its features are
 // the unary one-hots, w[2i+zᵢ], so Dim = 2N and every weight is of any
 // sign. Implementing argmax.Constrained tells the trainer which codes
-// exist (exact likelihoods and the prior visit only those).
+// exist (exact likelihoods and the prior visit only those), and
+// argmax.Neighbourhood which codes f̃ evaluates.
 type Interval struct{ N int }
 
 func (s Interval) Name() string          { return fmt.Sprintf("interval of %d", s.N) }
@@ -37,6 +38,48 @@ func (s Interval) NewSolver(name string) (argmax.Maximizer, error) {
 		return enumerate{s}, nil
 	}
 	return nil, fmt.Errorf("interval: no solver %q", name)
+}
+
+// Neighbour implements argmax.Neighbourhood: the codes the direct
+// estimator's f̃ evaluates around an interval z are intervals too (the
+// default, one variable changed, would split or empty it). Adding item i
+// stretches the interval to i; removing it keeps the longer side, or moves
+// a one-item interval to a neighbouring item.
+func (s Interval) Neighbour(z []int, i, state int, dst []int) bool {
+	lo, hi := -1, -1
+	for j, b := range z[:s.N] {
+		if b == 1 {
+			if lo < 0 {
+				lo = j
+			}
+			hi = j
+		}
+	}
+	switch {
+	case state == z[i]:
+	case state == 1:
+		lo, hi = min(lo, i), max(hi, i)
+	case lo == hi: // removing the only item: the next one (or the previous)
+		if s.N == 1 {
+			return false
+		}
+		lo = i + 1
+		if lo == s.N {
+			lo = i - 1
+		}
+		hi = lo
+	case i-lo >= hi-i: // keep the longer side, the left one on a tie
+		hi = i - 1
+	default:
+		lo = i + 1
+	}
+	for j := range dst[:s.N] {
+		dst[j] = 0
+		if lo <= j && j <= hi {
+			dst[j] = 1
+		}
+	}
+	return true
 }
 
 // kadane finds the best interval in O(N): the maximum-sum non-empty run of

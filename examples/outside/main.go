@@ -54,17 +54,17 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("train: %w", err)
 	}
-	codes, means, err := encodeDecode(v, T)
+	codes, means, err := encodeDecode(ctx, v, T)
 	if err != nil {
 		return fmt.Errorf("encode/decode: %w", err)
 	}
-	if err := saveLoad(v, T, codes, means); err != nil {
+	if err := saveLoad(ctx, v, T, codes, means); err != nil {
 		return fmt.Errorf("save/load: %w", err)
 	}
-	if err := ownStructure(X); err != nil {
+	if err := ownStructure(ctx, X); err != nil {
 		return fmt.Errorf("own structure: %w", err)
 	}
-	if err := ownEstimator(X); err != nil {
+	if err := ownEstimator(ctx, X); err != nil {
 		return fmt.Errorf("own estimator: %w", err)
 	}
 	return nil
@@ -206,9 +206,9 @@ func trainOneEpoch(ctx context.Context, X, V, T nn.Mat) (*train.VAE, error) {
 
 // encodeDecode encodes the test images, decodes their codes, and generates
 // images from the prior.
-func encodeDecode(v *train.VAE, T nn.Mat) ([]int, nn.Mat, error) {
+func encodeDecode(ctx context.Context, v *train.VAE, T nn.Mat) ([]int, nn.Mat, error) {
 	// readme:encode
-	codes, err := v.Encode(T) // the arg max code of each test image: T.Rows × 8 states
+	codes, err := v.Encode(ctx, T) // the arg max code of each test image: T.Rows × 8 states
 	if err != nil {
 		return nil, nn.Mat{}, err
 	}
@@ -216,7 +216,7 @@ func encodeDecode(v *train.VAE, T nn.Mat) ([]int, nn.Mat, error) {
 	if err != nil {
 		return nil, nn.Mat{}, err
 	}
-	drawn, images, err := v.Generate(16, rand.New(rand.NewPCG(3, 4))) // 16 codes from the prior, decoded
+	drawn, images, err := v.Generate(ctx, 16, rand.New(rand.NewPCG(3, 4))) // 16 codes from the prior, decoded
 	// readme:end
 	if err != nil {
 		return nil, nn.Mat{}, err
@@ -235,7 +235,7 @@ func encodeDecode(v *train.VAE, T nn.Mat) ([]int, nn.Mat, error) {
 
 // saveLoad writes the model file, reads it into a fresh VAE and checks
 // that it encodes and decodes exactly as the original.
-func saveLoad(v *train.VAE, T nn.Mat, codes []int, means nn.Mat) error {
+func saveLoad(ctx context.Context, v *train.VAE, T nn.Mat, codes []int, means nn.Mat) error {
 	dir, err := os.MkdirTemp("", "outside")
 	if err != nil {
 		return err
@@ -262,7 +262,7 @@ func saveLoad(v *train.VAE, T nn.Mat, codes []int, means nn.Mat) error {
 	if err != nil {
 		return err
 	}
-	again, err := loaded.Encode(T) // the same codes as v.Encode(T)
+	again, err := loaded.Encode(ctx, T) // the same codes as v.Encode(ctx, T)
 	// readme:end
 	if err != nil {
 		return err
@@ -291,7 +291,7 @@ func saveLoad(v *train.VAE, T nn.Mat, codes []int, means nn.Mat) error {
 
 // ownStructure checks Interval's solver against enumeration, then trains
 // a VAE whose latent is an Interval for one epoch.
-func ownStructure(X nn.Mat) error {
+func ownStructure(ctx context.Context, X nn.Mat) error {
 	r := rand.New(rand.NewPCG(2, 2))
 	s := Interval{N: 10}
 	fast, _ := s.NewSolver("kadane")
@@ -313,6 +313,24 @@ func ownStructure(X nn.Mat) error {
 			return fmt.Errorf("kadane: z = %v with %v, enumeration %v with %v", z, got, ref, want)
 		}
 	}
+	z, dst := make([]int, s.N), make([]int, s.N)
+	for trial := 0; trial < 200; trial++ {
+		lo := r.IntN(s.N)
+		hi := lo + r.IntN(s.N-lo)
+		for j := range z {
+			z[j] = 0
+			if lo <= j && j <= hi {
+				z[j] = 1
+			}
+		}
+		for i := 0; i < s.N; i++ {
+			for state := 0; state < 2; state++ {
+				if !s.Neighbour(z, i, state, dst) || dst[i] != state || !s.Feasible(dst) || (state == z[i] && !slices.Equal(dst, z)) {
+					return fmt.Errorf("Neighbour(%v, %d, %d) = %v", z, i, state, dst)
+				}
+			}
+		}
+	}
 	// readme:own-structure
 	enc, dec, err := train.NewNetworks(s, X.Cols, 64, rand.New(rand.NewPCG(5, 6)))
 	if err != nil {
@@ -331,7 +349,7 @@ func ownStructure(X nn.Mat) error {
 	if err != nil {
 		return err
 	}
-	codes, err := v.Encode(X.Slice(0, 100))
+	codes, err := v.Encode(ctx, X.Slice(0, 100))
 	if err != nil {
 		return err
 	}
@@ -343,13 +361,13 @@ func ownStructure(X nn.Mat) error {
 	if math.IsNaN(stats.Loss) || stats.Loss <= 0 {
 		return fmt.Errorf("training loss %v", stats.Loss)
 	}
-	fmt.Printf("own structure: %s, kadane agrees with enumeration; one epoch, loss %.1f; codes are intervals\n", s.Name(), stats.Loss)
+	fmt.Printf("own structure: %s, kadane agrees with enumeration, neighbours are intervals; one epoch, loss %.1f; codes are intervals\n", s.Name(), stats.Loss)
 	return nil
 }
 
 // ownEstimator checks that MyDirect's gradients are those of the
 // package's direct estimator in its reference form, then trains with it.
-func ownEstimator(X nn.Mat) error {
+func ownEstimator(ctx context.Context, X nn.Mat) error {
 	s := argmax.Complete(6, false)
 	x := X.Slice(0, 64)
 	grads := func(est train.Estimator) ([]float32, error) {

@@ -1,6 +1,7 @@
 package experiment
 
 import (
+	"context"
 	"math/rand/v2"
 
 	"github.com/argmaxvae/argmaxvae/decoder"
@@ -79,7 +80,7 @@ func Samples(v *train.VAE, test nn.Mat, path string, seed uint64) error {
 
 // Reconstruct samples z* for each row of x and returns the decoded means.
 func Reconstruct(v *train.VAE, x nn.Mat, r *rand.Rand) ([][]float32, error) {
-	z, err := v.Sample(x, r)
+	z, err := v.Sample(context.Background(), x, r)
 	if err != nil {
 		return nil, err
 	}
