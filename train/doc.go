@@ -80,4 +80,11 @@
 // on the module's one driver (internal/driver, which semisup's runs use
 // too): with a run folder it commits each epoch atomically and resumes
 // exactly.
+//
+// A trained model is used through [VAE.Encode] (the arg max code of an
+// image, no noise), [VAE.Sample] (a Gumbel-Max draw), [VAE.Decode] (a
+// code's Bernoulli means) and [VAE.Generate] (codes from the uniform prior
+// over feasible codes, decoded). [VAE.WriteModel] writes a model file that
+// describes itself (structure, sizes, data width, solver, checksum), and
+// [ReadModel] rebuilds the VAE from it alone.
 package train

@@ -72,8 +72,8 @@ type ModelOptions struct {
 	// saved with if this binary has it, else the structure's fastest.
 	// Every solver is exact, so the codes agree up to ties.
 	Solver string
-	// Workers is passed to [NewVAE] (≤ 0: GOMAXPROCS).
-	Workers int
+	// Threads is passed to [NewVAE] (≤ 0: GOMAXPROCS).
+	Threads int
 }
 
 // WriteModel writes v's model file: a header that describes the model
@@ -185,7 +185,7 @@ func ReadModel(r io.Reader, opt ModelOptions) (*VAE, error) {
 			solver = h.Solver
 		}
 	}
-	v, err := NewVAE(enc, dec, s, solver, opt.Workers)
+	v, err := NewVAE(enc, dec, s, solver, opt.Threads)
 	if err != nil {
 		return nil, fmt.Errorf("train: model file: %w", err)
 	}

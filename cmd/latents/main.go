@@ -174,7 +174,7 @@ func loadModel(dir, name string, built *experiment.Built, width int) (*train.VAE
 		return nil, "", err
 	}
 	if !bytes.HasPrefix(b, []byte("ARGMAXNN")) { // not a checkpoint (nn.Save): a model file
-		v, err := train.ReadModel(bytes.NewReader(b), train.ModelOptions{DataWidth: width, Workers: s.Threads})
+		v, err := train.ReadModel(bytes.NewReader(b), train.ModelOptions{DataWidth: width, Threads: s.Threads})
 		if err != nil {
 			return nil, "", fmt.Errorf("%s: %w", path, err)
 		}
