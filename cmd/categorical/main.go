@@ -51,7 +51,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if *eval {
-		return evaluate(t, data, s, stdout)
+		return evaluate(ctx, t, data, s, stdout)
 	}
 	sum, err := experiment.CategoricalRun(s, data, t, stderr, true).Execute(ctx, *resume)
 	if err != nil {
@@ -61,11 +61,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		s.Data, s.K, s.N, s.Estimator, sum.BestEpoch, sum.TestAtBest, sum.SecondsPerEpoch, s.Out)
 	return nil
 }
-func evaluate(t *train.Trainer, data *experiment.Data, s *experiment.Spec, w io.Writer) error {
+func evaluate(ctx context.Context, t *train.Trainer, data *experiment.Data, s *experiment.Spec, w io.Writer) error {
 	if err := experiment.LoadCheckpoint(t, filepath.Join(s.Out, experiment.CheckpointFile)); err != nil {
 		return err
 	}
-	e, err := t.Evaluate(context.Background(), data.Test, s.Seed+2, train.EvalOptions{Samples: 1})
+	e, err := t.Evaluate(ctx, data.Test, s.Seed+2, train.EvalOptions{Samples: 1})
 	if err != nil {
 		return err
 	}

@@ -88,10 +88,16 @@ func Main(name string, run Run) {
 	os.Exit(Report(name, err, os.Stderr))
 }
 
-// Report prints err for the command name to w (nothing for nil or -help)
-// and returns its exit status.
+// Report prints err for the command name to w (nothing for nil or -help;
+// "name: interrupted" for a cancelled run) and returns its exit status.
 func Report(name string, err error, w io.Writer) int {
-	if err != nil && !errors.Is(err, flag.ErrHelp) {
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+	case errors.Is(err, context.Canceled) && err.Error() == context.Canceled.Error():
+		fmt.Fprintf(w, "%s: interrupted\n", name)
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintf(w, "%s: interrupted: %v\n", name, err)
+	default:
 		fmt.Fprintf(w, "%s: %v\n", name, err)
 	}
 	return Status(err)

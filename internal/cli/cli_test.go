@@ -162,7 +162,7 @@ func TestFirstSignalCancels(t *testing.T) {
 	if code := wait(t, cmd, 5*time.Second); code != ExitInterrupted {
 		t.Errorf("exit status %d, want %d; stderr %q", code, ExitInterrupted, errb.String())
 	}
-	if !strings.Contains(errb.String(), "again to quit") || !strings.Contains(errb.String(), "polite: stopped: context canceled") {
+	if !strings.Contains(errb.String(), "again to quit") || !strings.Contains(errb.String(), "polite: interrupted: stopped: context canceled") {
 		t.Errorf("stderr %q", errb.String())
 	}
 }
