@@ -10,7 +10,9 @@
 //     first -latents ones) set to each of its states with the others kept,
 //     decoded (the image's own state framed in red); latents run across
 //     and states down when there are at least as many latents shown as
-//     states, the other way round otherwise.
+//     states, the other way round otherwise;
+//   - model.bin: the model as a self-describing model file
+//     (train.VAE.WriteModel), which train.ReadModel loads on its own.
 //
 // The model is the run's model.bin when there is one, otherwise it is
 // rebuilt from config.json with the parameters of best.bin (the
@@ -125,15 +127,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := png.Encode(&buf, img); err != nil {
 		return err
 	}
-	if err := writeFile(filepath.Join(o.out, TraversalsFile), buf.Bytes()); err != nil {
+	if err := runfolder.WriteFile(filepath.Join(o.out, TraversalsFile), buf.Bytes()); err != nil {
+		return err
+	}
+	var model bytes.Buffer
+	if err := v.WriteModel(&model); err != nil {
+		return err
+	}
+	if err := runfolder.WriteFile(filepath.Join(o.out, train.ModelFile), model.Bytes()); err != nil {
 		return err
 	}
 	distinct := map[string]bool{}
 	for b := 0; b < x.Rows; b++ {
 		distinct[fmt.Sprint(codes[b*v.N:(b+1)*v.N])] = true
 	}
-	fmt.Fprintf(stdout, "%s: %d codes (%d distinct) of %d latents\n%s: %d images × %d of %d latents × %d states\n",
-		filepath.Join(o.out, CodesFile), x.Rows, len(distinct), v.N, filepath.Join(o.out, TraversalsFile), m, shown, v.N, v.K)
+	fmt.Fprintf(stdout, "%s: %d codes (%d distinct) of %d latents\n%s: %d images × %d of %d latents × %d states\n%s: the model, self-describing (train.ReadModel)\n",
+		filepath.Join(o.out, CodesFile), x.Rows, len(distinct), v.N, filepath.Join(o.out, TraversalsFile), m, shown, v.N, v.K, filepath.Join(o.out, train.ModelFile))
 	return nil
 }
 
@@ -233,17 +242,7 @@ func writeCodes(path string, codes []int, n int, labels []int) error {
 	if err := w.Error(); err != nil {
 		return err
 	}
-	return writeFile(path, buf.Bytes())
-}
-
-// writeFile writes data to path through a temporary file and a rename, so
-// that path holds the old or the new content, never a part.
-func writeFile(path string, data []byte) error {
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+	return runfolder.WriteFile(path, buf.Bytes())
 }
 
 // traversals draws, for each row of x with code z, a block: the image, its

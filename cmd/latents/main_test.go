@@ -122,6 +122,19 @@ func TestCodesAndTraversals(t *testing.T) {
 	if w, h := pngSize(t, filepath.Join(out, TraversalsFile)); w != 8*28+7 || h != 7*28+6 {
 		t.Errorf("traversals.png is %d×%d, want %d×%d", w, h, 8*28+7, 7*28+6)
 	}
+	// The exported model file encodes as the run's model does.
+	f, err := os.Open(filepath.Join(out, train.ModelFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	exported, err := train.ReadModel(f, train.ModelOptions{})
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if z, err := exported.Encode(t.Context(), x); err != nil || !slices.Equal(z, want) {
+		t.Errorf("the exported model.bin encodes differently (%v)", err)
+	}
 	if !strings.Contains(stdout.String(), "10000 codes") {
 		t.Errorf("stdout %q", stdout.String())
 	}
