@@ -132,6 +132,44 @@ func (v *VAE) DecodeBackwardCode(x, code nn.Mat, weight float32, dcode nn.Mat) [
 	return v.f[:x.Rows]
 }
 
+// LogLikAll sets F (resized to B×C) to log p(x_b|z_c) for every example
+// b of x and every code c of z (C×N, flat): codes shared by all examples,
+// each decoded once, in chunks of 4096, so that f for the whole batch is
+// one product x·L_zᵀ − Σ_d softplus(L_z,d) per chunk. It leaves the
+// decoder's activations at the last chunk (no gradient).
+// O(C·hidden·(N·K + D) + B·C·D).
+func (v *VAE) LogLikAll(x nn.Mat, z []int, F *nn.Mat) {
+	B, n, nk, C := x.Rows, v.N, v.NK(), len(z)/v.N
+	nn.Resize(F, B, C)
+	a := &v.all
+	a.sp = grow(a.sp, min(C, allChunk))
+	for c0 := 0; c0 < C; c0 += allChunk {
+		cc := min(allChunk, C-c0)
+		nn.Resize(&a.onehot, cc, nk)
+		decoder.OneHot(z[c0*n:(c0+cc)*n], n, v.K, a.onehot)
+		logits := v.Dec.Forward(a.onehot)
+		sp := a.sp[:cc]
+		nn.SoftplusRows(logits, nil, sp)
+		nn.Resize(&a.fc, B, cc)
+		nn.Gemm(false, true, 1, x, logits, 0, a.fc)
+		for b := 0; b < B; b++ {
+			src, dst := a.fc.Row(b), F.Row(b)[c0:c0+cc]
+			for c := range dst {
+				dst[c] = src[c] - sp[c]
+			}
+		}
+	}
+}
+
+// allChunk is the number of codes LogLikAll decodes at once.
+const allChunk = 4096
+
+// allBuf is LogLikAll's scratch.
+type allBuf struct {
+	onehot, fc nn.Mat
+	sp         []float32
+}
+
 // AddFeatures adds scale·φ(z_b) to row b of dw for every row (z is
 // rows×N): the building block of (φ(z*(ε)) − φ(z*))/ε.
 func (v *VAE) AddFeatures(z []int, scale float32, dw nn.Mat) {

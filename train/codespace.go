@@ -5,7 +5,6 @@ import (
 	"math"
 
 	"github.com/argmaxvae/argmaxvae/argmax"
-	"github.com/argmaxvae/argmaxvae/decoder"
 	"github.com/argmaxvae/argmaxvae/nn"
 )
 
@@ -14,23 +13,16 @@ import (
 // gradient laboratory: K^N ≤ 2¹⁶ joint codes (n ≤ 16 bits).
 const MaxExactCodes = 1 << 16
 
-// codeChunkExact is the number of codes decoded at once by [codeSpace.decodeAll].
-const codeChunkExact = 4096
-
 // codeSpace lists every code of a small latent space, in base-K order
-// (latent i is digit i, least significant first): its one-hot codes for
-// the decoder and its feature vectors φ(z) for the structure's score
-// w·φ(z), so that the scores and decoder log-likelihoods of all codes are
-// two matrix products.
+// (latent i is digit i, least significant first), with its feature vectors
+// φ(z) for the structure's score w·φ(z), so that the scores and decoder
+// log-likelihoods of all codes are two matrix products.
 type codeSpace struct {
 	s        argmax.Structure
 	states   int
 	z        []int  // states×N
-	onehot   nn.Mat // states×N·K
 	phiT     nn.Mat // Dim×states
 	feasible []bool // argmax.Feasible of each code
-	sp       []float32
-	fc       nn.Mat // B×chunk scratch
 }
 
 // newCodeSpace enumerates the codes of s, or returns an error naming the
@@ -44,8 +36,8 @@ func newCodeSpace(s argmax.Structure) (*codeSpace, error) {
 			return nil, fmt.Errorf("train: the exact perturbed arg max enumerates all K^N codes; %d latents of %d states exceed the limit %d (n ≤ 16 binary latents)", n, k, MaxExactCodes)
 		}
 	}
-	nk, dim := n*k, s.Dim()
-	cs := &codeSpace{s: s, states: states, z: make([]int, states*n), onehot: nn.NewMat(states, nk),
+	dim := s.Dim()
+	cs := &codeSpace{s: s, states: states, z: make([]int, states*n),
 		phiT: nn.NewMat(dim, states), feasible: make([]bool, states)}
 	phi := make([]float32, dim)
 	for c := 0; c < states; c++ {
@@ -54,7 +46,6 @@ func newCodeSpace(s argmax.Structure) (*codeSpace, error) {
 		for i := range z {
 			z[i] = idx % k
 			idx /= k
-			cs.onehot.Data[c*nk+i*k+z[i]] = 1
 		}
 		cs.feasible[c] = argmax.Feasible(s, z)
 		clear(phi)
@@ -73,33 +64,17 @@ func (cs *codeSpace) code(c int) []int {
 }
 
 // decodeAll sets F (resized to B×states) to f(x_b, z_c) = log p(x_b|z_c)
-// for every example and code, −Inf for infeasible codes: the decoder runs
-// once per code, in chunks, and f = x·L_z − Σ_d softplus(L_z,d) is one
-// product per chunk. It leaves the decoder's activations at the last chunk.
+// for every example and code ([VAE.LogLikAll]), −Inf for infeasible codes.
 // O(K^N·hidden·(N·K + D) + B·K^N·D).
-func (cs *codeSpace) decodeAll(dec *decoder.Decoder, x nn.Mat, F *nn.Mat) {
-	B := x.Rows
-	nn.Resize(F, B, cs.states)
-	if cap(cs.sp) < codeChunkExact {
-		cs.sp = make([]float32, codeChunkExact)
-	}
-	for c0 := 0; c0 < cs.states; c0 += codeChunkExact {
-		cc := min(codeChunkExact, cs.states-c0)
-		logits := dec.Forward(cs.onehot.Slice(c0, c0+cc))
-		sp := cs.sp[:cc]
-		nn.SoftplusRows(logits, nil, sp)
-		nn.Resize(&cs.fc, B, cc)
-		nn.Gemm(false, true, 1, x, logits, 0, cs.fc)
-		negInf := float32(math.Inf(-1))
-		for b := 0; b < B; b++ {
-			src, dst := cs.fc.Row(b), F.Row(b)[c0:c0+cc]
-			for c := range dst {
-				if cs.feasible[c0+c] {
-					dst[c] = src[c] - sp[c]
-				} else {
-					dst[c] = negInf
-				}
-			}
+func (cs *codeSpace) decodeAll(v *VAE, x nn.Mat, F *nn.Mat) {
+	v.LogLikAll(x, cs.z, F)
+	negInf := float32(math.Inf(-1))
+	for c, ok := range cs.feasible {
+		if ok {
+			continue
+		}
+		for b := 0; b < x.Rows; b++ {
+			F.Data[b*cs.states+c] = negInf
 		}
 	}
 }

@@ -72,7 +72,7 @@ func (d *DirectExact) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, 
 		d.w[b] = v.Weights(b)
 	}
 	d.zeps = grow(d.zeps, B*v.N)
-	d.cs.decodeAll(v.Dec, x, &d.f)
+	d.cs.decodeAll(v, x, &d.f)
 	d.cs.argmaxAll(d.w, d.f, eps, &d.vals, &d.w32, d.zeps)
 	f := v.DecodeBackward(x, zstar, nn.Mat{})
 	return directEncoderStep(v, x, scores, zstar, d.zeps, f, eps, d.KL), nil

@@ -69,10 +69,20 @@
 // Estimators declare what they need ([Needs]: binary, independent or one
 // latent; which temperature) and are listed in one registry
 // ([RegisterEstimator], [NewEstimator]); state that must survive a
-// checkpoint goes through [Stateful]. An estimator outside this package is
-// written with the VAE's step API ([VAE.SampleArgmax], [VAE.Weights],
-// [VAE.SolveAgain], [VAE.LocalLogLik], [VAE.DecodeBackward],
-// [VAE.AddFeatures], [VAE.EncoderBackward]).
+// checkpoint goes through [Stateful]. Every estimator, this package's and
+// a user's alike, is written with the VAE's step API alone
+// ([VAE.SampleArgmax] or [VAE.Scores], [VAE.Weights], [VAE.Solve],
+// [VAE.SolveAgain], [VAE.LocalLogLik], the DecodeBackward methods,
+// [VAE.GradBuffer], [VAE.AddFeatures], [VAE.UnaryKL], [VAE.EncoderBackward]);
+// a step ends with one EncoderBackward of dL/dw, which [VAE.ScoreGrad]
+// returns afterwards (package lab reads estimators through it). A structure
+// may choose the codes f̃ evaluates ([argmax.Neighbourhood]).
+//
+// [NewTrainer] takes [Options] whose zero value is the default (the
+// temperature schedule from the estimator's [Needs]) and checks everything
+// a first step would trip on. The VAE's one thread count governs solves
+// and the nn kernels alike. Everything that can take long takes a context
+// and returns its error within about a second of a cancel.
 //
 // [Fit] is the driver, in the manner of gonum's optimize.Minimize: a
 // [Trainer] (VAE, estimator, Adam, schedule), [Data], [Settings] whose zero

@@ -47,6 +47,7 @@ type VAE struct {
 	grad    nn.Mat    // the dw of the last EncoderBackward
 	local   bool      // vars came from decoder.Variants: DecodeBackwardLocal may reuse its pass
 	nbr     nbrBuf    // LocalLogLik's scratch for a structure's own neighbourhood
+	all     allBuf    // LogLikAll's scratch
 
 	// and by sizeDecode (the rows decoded, which may differ from B):
 	onehot  nn.Mat    // rows×N·K

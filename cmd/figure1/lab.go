@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"time"
 
+	gradlab "github.com/argmaxvae/argmaxvae/lab"
 	"github.com/argmaxvae/argmaxvae/nn"
 	"github.com/argmaxvae/argmaxvae/report"
 	"github.com/argmaxvae/argmaxvae/train"
@@ -88,35 +89,19 @@ type result struct {
 	seconds  float64
 }
 
-// welford accumulates per-coordinate means and sums of squared deviations.
-type welford struct {
-	n        int
-	mean, m2 []float64
-}
-
-func (w *welford) reset(p int) {
-	w.n = 0
-	w.mean = make([]float64, p)
-	w.m2 = make([]float64, p)
-}
-
-// add folds in the gradients of ps, flattened, minus sub (if not nil).
-func (w *welford) add(ps []nn.Param, sub []float64) {
-	w.n++
-	inv := 1 / float64(w.n)
-	i := 0
+// flatten writes the gradients of ps, flattened, minus sub (if not nil)
+// into dst (resized) and returns it.
+func flatten(ps []nn.Param, sub, dst []float64) []float64 {
+	dst = dst[:0]
 	for _, p := range ps {
 		for _, g := range p.G {
-			x := float64(g)
-			if sub != nil {
-				x -= sub[i]
-			}
-			d := x - w.mean[i]
-			w.mean[i] += d * inv
-			w.m2[i] += d * (x - w.mean[i])
-			i++
+			dst = append(dst, float64(g))
 		}
 	}
+	for i := range sub {
+		dst[i] -= sub[i]
+	}
+	return dst
 }
 
 // lab is the frozen model, the minibatch and the exact gradients.
@@ -130,11 +115,11 @@ type lab struct {
 }
 
 func newLab(v *train.VAE, x nn.Mat) (*lab, error) {
-	rs, ks, err := train.ExactScoreGradients(v, x)
+	rs, ks, err := gradlab.ExactScoreGradients(v, x)
 	if err != nil {
 		return nil, err
 	}
-	l := &lab{v: v, x: x, recon: train.EncoderGradientOf(v, x, rs), kl: train.EncoderGradientOf(v, x, ks)}
+	l := &lab{v: v, x: x, recon: gradlab.EncoderGradientOf(v, x, rs), kl: gradlab.EncoderGradientOf(v, x, ks)}
 	l.elbo = make([]float64, len(l.recon))
 	for i := range l.elbo {
 		l.elbo[i] = l.recon[i] + l.kl[i]
@@ -168,16 +153,16 @@ func (l *lab) target(s setting) []float64 {
 }
 
 // run measures one setting with reps steps of fresh noise from r.
-func (l *lab) run(ctx context.Context, s setting, reps int, seed uint64, acc *welford) (result, error) {
+func (l *lab) run(ctx context.Context, s setting, reps int, seed uint64, acc *gradlab.Running) (result, error) {
 	v, x := l.v, l.x
 	g := l.target(s)
 	res := result{setting: s, reps: reps, expected: math.NaN()}
 	if s.direct {
-		dm, err := train.DirectMean(v, x, s.kl, s.temp)
+		dm, err := gradlab.DirectMean(v, x, s.kl, s.temp)
 		if err != nil {
 			return res, err
 		}
-		res.expected = relDist(train.EncoderGradientOf(v, x, dm), g)
+		res.expected = relDist(gradlab.EncoderGradientOf(v, x, dm), g)
 	}
 	var sub []float64 // GSM adds the exact KL gradient: take it out
 	if !s.direct {
@@ -186,7 +171,8 @@ func (l *lab) run(ctx context.Context, s setting, reps int, seed uint64, acc *we
 	est := s.estimator()
 	r := rand.New(rand.NewPCG(seed, s.stream()))
 	all, enc := v.Params(), v.Enc.Params()
-	acc.reset(len(g))
+	acc.Reset(len(g))
+	buf := make([]float64, 0, len(g))
 	start := time.Now()
 	for i := 0; i < reps; i++ {
 		if err := ctx.Err(); err != nil {
@@ -196,21 +182,22 @@ func (l *lab) run(ctx context.Context, s setting, reps int, seed uint64, acc *we
 		if _, err := est.Step(ctx, v, x, r, s.temp); err != nil {
 			return res, fmt.Errorf("%s %s=%g: %w", s.name, s.symbol, s.temp, err)
 		}
-		acc.add(enc, sub)
+		buf = flatten(enc, sub, buf)
+		acc.Add(buf)
 	}
 	nn.ZeroGrad(all)
 	res.seconds = time.Since(start).Seconds()
 	sumVar, sumStd := 0.0, 0.0
-	for _, m2 := range acc.m2 {
-		vr := m2 / float64(acc.n-1)
+	for j := range g {
+		vr := acc.Var(j)
 		sumVar += vr
 		sumStd += math.Sqrt(vr)
 	}
 	gn := norm(g)
-	res.bias = relDist(acc.mean, g)
-	res.floor = math.Sqrt(sumVar/float64(acc.n)) / gn
+	res.bias = relDist(acc.Mean(), g)
+	res.floor = math.Sqrt(sumVar/float64(acc.N())) / gn
 	res.std = sumStd / float64(len(g))
-	res.cos = dot(acc.mean, g) / (norm(acc.mean) * gn)
+	res.cos = dot(acc.Mean(), g) / (norm(acc.Mean()) * gn)
 	return res, nil
 }
 
@@ -252,7 +239,7 @@ func measure(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	sets := settings(o)
 	prog := report.NewProgress(stderr, len(sets), "figure1")
 	prog.Unit = "setting"
-	var acc welford
+	var acc gradlab.Running
 	var results []result
 	start := time.Now()
 	for i, s := range sets {

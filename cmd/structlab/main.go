@@ -15,7 +15,7 @@
 //
 // The reference is the closed form for independent encoders and a
 // conditional Monte Carlo (each bit's logistic noise integrated out
-// exactly) for pairwise ones; see train.StructuredLab. It writes
+// exactly) for pairwise ones; see lab.Structured. It writes
 // OUT/lab.md and OUT/lab.csv.
 //
 //	go run ./cmd/structlab -run results/figure3/maxflow-direct -out results/structlab-maxflow
@@ -35,14 +35,14 @@ import (
 
 	"github.com/argmaxvae/argmaxvae/internal/cli"
 	"github.com/argmaxvae/argmaxvae/internal/experiment"
+	"github.com/argmaxvae/argmaxvae/lab"
 	"github.com/argmaxvae/argmaxvae/nn"
 	"github.com/argmaxvae/argmaxvae/report"
-	"github.com/argmaxvae/argmaxvae/train"
 )
 
 func main() { cli.Main("structlab", run) }
 
-func run(_ context.Context, args []string, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := cli.NewFlagSet("structlab", stderr)
 	runDir := fs.String("run", "", "a cmd/structured or cmd/figure3 run folder (config.json and checkpoint.bin)")
 	ckpt := fs.String("checkpoint", experiment.CheckpointFile, "checkpoint file in the run folder (best.bin: the best-validation epoch)")
@@ -101,7 +101,7 @@ func run(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	x := nn.NewMat(m, data.Test.Cols)
 	copy(x.Data, data.Test.Data[:m*data.Test.Cols])
 	start := time.Now()
-	res, err := train.StructuredLab(t.V, x, train.LabConfig{Eps: eps, Reps: reps, Seed: seed, PairScale: *pairScale})
+	res, err := lab.Structured(ctx, t.V, x, lab.Config{Eps: eps, Reps: reps, Seed: seed, PairScale: *pairScale})
 	if err != nil {
 		return err
 	}
@@ -112,7 +112,7 @@ func run(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	return write(out, res, s, t.Epoch, strings.Join(os.Args, " "), reps, elapsed, stdout)
 }
 
-func write(out string, res *train.LabResult, s *experiment.Spec, epoch int, cmd string, reps int, elapsed time.Duration, stdout io.Writer) error {
+func write(out string, res *lab.Result, s *experiment.Spec, epoch int, cmd string, reps int, elapsed time.Duration, stdout io.Writer) error {
 	csv, err := report.CreateCSV(filepath.Join(out, "lab.csv"), []string{"estimator", "eps", "bias", "raw", "floor", "rel_bias", "std", "cos", "unary_diff", "unary_floor", "pair_diff", "pair_floor"})
 	if err != nil {
 		return err

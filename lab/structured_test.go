@@ -1,4 +1,4 @@
-package train
+package lab
 
 import (
 	"context"
@@ -9,10 +9,11 @@ import (
 
 	"github.com/argmaxvae/argmaxvae/argmax"
 	"github.com/argmaxvae/argmaxvae/nn"
+	"github.com/argmaxvae/argmaxvae/train"
 )
 
 // labRow returns the row named name (prefix) at ε.
-func labRow(t *testing.T, res *LabResult, name string, eps float64) LabRow {
+func labRow(t *testing.T, res *Result, name string, eps float64) Row {
 	t.Helper()
 	for _, r := range res.Rows {
 		if strings.HasPrefix(r.Estimator, name) && r.Eps == eps {
@@ -20,7 +21,7 @@ func labRow(t *testing.T, res *LabResult, name string, eps float64) LabRow {
 		}
 	}
 	t.Fatalf("no row %q at ε = %v", name, eps)
-	return LabRow{}
+	return Row{}
 }
 
 // On independent latents the conditional Monte-Carlo reference must agree
@@ -35,7 +36,7 @@ func TestStructuredLabIndependent(t *testing.T) {
 		v.Dec.Net.L2.W[i] *= 6
 	}
 	x := randomImages(5, B, d)
-	res, err := StructuredLab(v, x, LabConfig{Eps: []float64{3, 0.1}, Reps: 3000, Seed: 1})
+	res, err := Structured(context.Background(), v, x, Config{Eps: []float64{3, 0.1}, Reps: 3000, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +74,7 @@ func TestStructuredLabPairwise(t *testing.T) {
 			v.Dec.Net.L2.W[i] *= 6
 		}
 		x := randomImages(7, B, d)
-		res, err := StructuredLab(v, x, LabConfig{Eps: []float64{0.03}, Reps: 4000, Seed: 2})
+		res, err := Structured(context.Background(), v, x, Config{Eps: []float64{0.03}, Reps: 4000, Seed: 2})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -104,29 +105,25 @@ func TestStructuredLabMatchesSteps(t *testing.T) {
 		v.Dec.Net.L2.W[i] *= 4
 	}
 	x := randomImages(7, B, d)
-	tb, err := newLabTables(v, x, 1)
+	tb, err := newTables(v, x, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	noise := make([]float64, B*2*n)
-	argmax.GumbelFill(noise, rand.New(rand.NewPCG(3, 3)))
-	wk := &labWork{l: make([]float64, n), lt: make([]float64, n), nl: make([]float64, 1<<tb.low), nh: make([]float64, 1<<(n-tb.low)),
-		nl2: make([]float64, 1<<tb.low), nh2: make([]float64, 1<<(n-tb.low)),
-		m1: make([]float64, n), m0: make([]float64, n), a1: make([]int, n), a0: make([]int, n)}
-	est := [][]float64{make([]float64, B*n), make([]float64, B*n), make([]float64, B*n), make([]float64, B*n)}
-	pairs := [][]float64{make([]float64, B*len(tb.pairs)), nil, nil, nil}
-	ref := make([]float64, B*n)
+	m := newMeasurement(tb, []float64{eps})
+	argmax.GumbelFill(m.noise, rand.New(rand.NewPCG(3, 3)))
+	wk := newWork(tb)
 	for b := 0; b < B; b++ {
-		tb.sample(b, noise[b*2*n:(b+1)*2*n], wk, []float64{eps}, 0, false, ref[b*n:(b+1)*n], est, pairs, len(tb.pairs))
+		m.sample(b, wk)
 	}
-	for k, e := range []Estimator{&Direct{KL: KLNone}, &DirectExact{KL: KLNone}} {
+	est := m.estRows
+	for k, e := range []train.Estimator{&train.Direct{KL: train.KLNone}, &train.DirectExact{KL: train.KLNone}} {
 		nn.ZeroGrad(v.Params())
 		if _, err := e.Step(context.Background(), v, x, rand.New(rand.NewPCG(3, 3)), eps); err != nil {
 			t.Fatal(err)
 		}
 		for b := 0; b < B; b++ {
 			for i := 0; i < n; i++ {
-				got := float64(B) * float64(v.dscores.At(b, 2*i+1))
+				got := float64(B) * float64(v.ScoreGrad().At(b, 2*i+1))
 				if math.Abs(got-est[k][b*n+i]) > 1e-4 {
 					t.Fatalf("%s example %d bit %d: Step %v, laboratory %v", e.Name(), b, i, got, est[k][b*n+i])
 				}

@@ -1,4 +1,4 @@
-package train
+package lab
 
 import (
 	"context"
@@ -7,12 +7,13 @@ import (
 	"testing"
 
 	"github.com/argmaxvae/argmaxvae/nn"
+	"github.com/argmaxvae/argmaxvae/train"
 )
 
 // For one categorical latent the reference-form direct estimate
-// (KLNone) has the closed-form mean −(softmax(h + ε·f) − softmax(h))/ε per
+// (train.KLNone) has the closed-form mean −(softmax(h + ε·f) − softmax(h))/ε per
 // example with respect to the scores: DirectMean must give it, and the
-// Monte-Carlo mean of Direct{KL: KLNone} steps must match it coordinate by
+// Monte-Carlo mean of Direct{KL: train.KLNone} steps must match it coordinate by
 // coordinate within its standard error, for ε below and above 1.
 func TestDirectReferenceExpectation(t *testing.T) {
 	const k = 6
@@ -29,7 +30,7 @@ func TestDirectReferenceExpectation(t *testing.T) {
 		for s := range want {
 			want[s] = -(pe[s] - q[s]) / eps
 		}
-		dm, err := DirectMean(v, x, KLNone, eps)
+		dm, err := DirectMean(v, x, train.KLNone, eps)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -38,7 +39,7 @@ func TestDirectReferenceExpectation(t *testing.T) {
 				t.Errorf("ε=%v: DirectMean state %d = %.6f, closed form %.6f", eps, s, got, want[s])
 			}
 		}
-		rows := encoderGradRows(t, v, &Direct{KL: KLNone}, x, 2000, 25, eps, 23)
+		rows := encoderGradRows(t, v, &train.Direct{KL: train.KLNone}, x, 2000, 25, eps, 23)
 		mean, se := meanAndSE(rows)
 		far := 0
 		for s := 0; s < k; s++ {
@@ -70,7 +71,7 @@ func TestDirectMeanModes(t *testing.T) {
 		mix[s] = (1-eps)*h[s] + eps*lj[s]
 	}
 	pe := softmax(mix)
-	folded, err := DirectMean(v, x, KLFolded, eps)
+	folded, err := DirectMean(v, x, train.KLFolded, eps)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,8 +81,8 @@ func TestDirectMeanModes(t *testing.T) {
 			t.Errorf("folded state %d: %.6f, want %.6f", s, got, want)
 		}
 	}
-	ref, _ := DirectMean(v, x, KLNone, eps)
-	ana, err := DirectMean(v, x, KLAnalytic, eps)
+	ref, _ := DirectMean(v, x, train.KLNone, eps)
+	ana, err := DirectMean(v, x, train.KLAnalytic, eps)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,15 +96,15 @@ func TestDirectMeanModes(t *testing.T) {
 		}
 	}
 	for _, e := range []float64{0, -1, 1.5, math.NaN()} {
-		if _, err := DirectMean(v, x, KLFolded, e); err == nil {
+		if _, err := DirectMean(v, x, train.KLFolded, e); err == nil {
 			t.Errorf("folded DirectMean accepted ε = %v", e)
 		}
 	}
-	if _, err := DirectMean(v, x, KLNone, 4); err != nil {
+	if _, err := DirectMean(v, x, train.KLNone, 4); err != nil {
 		t.Errorf("reference DirectMean refused ε = 4: %v", err)
 	}
 	two := tinyVAE(t, 1, 12, 2, 3, false, false, "")
-	if _, err := DirectMean(two, randomImages(1, 2, 12), KLNone, 0.5); err == nil {
+	if _, err := DirectMean(two, randomImages(1, 2, 12), train.KLNone, 0.5); err == nil {
 		t.Error("DirectMean accepted two latents")
 	}
 	if _, _, err := ExactScoreGradients(two, randomImages(1, 2, 12)); err == nil {
@@ -132,7 +133,7 @@ func TestExactScoreGradientsMatchExactStep(t *testing.T) {
 		}
 	}
 	nn.ZeroGrad(v.Params())
-	if _, err := (&Exact{}).Step(context.Background(), v, x, rand.New(rand.NewPCG(1, 1)), 0); err != nil {
+	if _, err := (&train.Exact{}).Step(context.Background(), v, x, rand.New(rand.NewPCG(1, 1)), 0); err != nil {
 		t.Fatal(err)
 	}
 	step := EncoderGradient(v, nil)

@@ -1,0 +1,137 @@
+package lab
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/argmaxvae/argmaxvae/nn"
+	"github.com/argmaxvae/argmaxvae/train"
+)
+
+// The functions in this file measure estimators against exact gradients
+// for one categorical latent (cmd/figure1): the exact score gradients of
+// the two parts of the negative ELBO, the closed-form expectation of the
+// direct estimate, and the encoder-parameter gradient of any score
+// gradient. They use the VAE's step buffers and leave its parameters
+// unchanged.
+
+// errNotOneLatent is returned for models that are not one categorical
+// latent without interactions.
+var errNotOneLatent = errors.New("lab: exact gradients need one categorical latent without interactions")
+
+// oneLatent encodes x and returns the scores h (B×K) and F (B×K) with
+// F[b,s] = log p(x_b|s), for a VAE with one categorical latent.
+func oneLatent(v *train.VAE, x nn.Mat) (scores, F nn.Mat, err error) {
+	if v.N != 1 || v.S.Dim() != v.K {
+		return nn.Mat{}, nn.Mat{}, errNotOneLatent
+	}
+	scores = v.Scores(x)
+	// With one latent, the neighbours of any code are all K states.
+	return scores, v.LocalLogLik(x, make([]int, x.Rows)), nil
+}
+
+// ExactScoreGradients returns, for a VAE with one categorical latent
+// (B = x.Rows, q_b = softmax(h_b), F_bs = log p(x_b|s)), the gradients with
+// respect to the encoder's scores h (B×K, new matrices) of the two parts
+// of the batch's mean negative ELBO, both exact sums over the K states:
+//
+//	recon: −(1/B)·Σ_b E_q log p(x_b|z), row b: −q_bs·(F_bs − Σ_t q_bt F_bt)/B
+//	kl:    (1/B)·Σ_b KL(q_b‖uniform),   row b: q_bs·(log q_bs − Σ_t q_bt log q_bt)/B
+//
+// Their sum is the score gradient train.Exact backpropagates. O(B·K·(D +
+// hidden)).
+func ExactScoreGradients(v *train.VAE, x nn.Mat) (recon, kl nn.Mat, err error) {
+	scores, F, err := oneLatent(v, x)
+	if err != nil {
+		return nn.Mat{}, nn.Mat{}, err
+	}
+	B, k := x.Rows, v.K
+	recon, kl = nn.NewMat(B, k), nn.NewMat(B, k)
+	lq := make([]float64, k)
+	for b := 0; b < B; b++ {
+		nn.LogSoftmax(scores.Row(b)[:k], lq)
+		Fb, r := F.Row(b), recon.Row(b)
+		mean := 0.0
+		for s := 0; s < k; s++ {
+			mean += float64(float32(math.Exp(lq[s]))) * float64(Fb[s])
+		}
+		for s := 0; s < k; s++ {
+			r[s] = float32(-float64(float32(math.Exp(lq[s]))) * (float64(Fb[s]) - mean) / float64(B))
+		}
+	}
+	v.UnaryKL(scores, kl, 1/float64(B))
+	return recon, kl, nil
+}
+
+// DirectMean returns the expectation over the Gumbel noise of the score
+// gradient (B×K, a new matrix) that a train.Direct step with KL mode mode
+// and temperature eps backpropagates, for a VAE with one categorical
+// latent. With every state perturbed by its own Gumbel variable, z* and
+// z*(ε) are distributed as softmax(h) and softmax(h' + ε·F), so row b is
+//
+//	−(softmax(h'_b + ε·F_b) − softmax(h_b))/(ε·B)
+//
+// with h' = h for KLNone and KLAnalytic (which also adds the analytic KL
+// gradient) and h' = (1−ε)·h for KLFolded. eps must be in
+// (0, mode.MaxEps()].
+func DirectMean(v *train.VAE, x nn.Mat, mode train.KLMode, eps float64) (nn.Mat, error) {
+	if !(eps > 0) || eps > mode.MaxEps() {
+		return nn.Mat{}, fmt.Errorf("lab: DirectMean: ε = %v outside (0, %v] for the %s KL", eps, mode.MaxEps(), mode)
+	}
+	if mode < train.KLFolded || mode > train.KLAnalytic {
+		return nn.Mat{}, fmt.Errorf("lab: DirectMean: unknown %v", mode)
+	}
+	scores, F, err := oneLatent(v, x)
+	if err != nil {
+		return nn.Mat{}, err
+	}
+	B, k := x.Rows, v.K
+	out := nn.NewMat(B, k)
+	shrink := 1.0
+	if mode == train.KLFolded {
+		shrink = 1 - eps
+	}
+	h, he := make([]float64, k), make([]float64, k)
+	for b := 0; b < B; b++ {
+		row, Fb, o := scores.Row(b), F.Row(b), out.Row(b)
+		for s := 0; s < k; s++ {
+			h[s] = float64(row[s])
+			he[s] = shrink*h[s] + eps*float64(Fb[s])
+		}
+		nn.SoftmaxInPlace(h)
+		nn.SoftmaxInPlace(he)
+		for s := 0; s < k; s++ {
+			o[s] = float32(-(he[s] - h[s]) / (eps * float64(B)))
+		}
+	}
+	if mode == train.KLAnalytic {
+		v.UnaryKL(scores, out, 1/float64(B))
+	}
+	return out, nil
+}
+
+// EncoderGradientOf returns the encoder-parameter gradient (flattened in
+// [EncoderGradient]'s order) of the score gradient dw (x.Rows × the
+// encoder's width): the encoder's backward pass at x. The encoder's
+// parameter gradients are used as workspace and left zero.
+func EncoderGradientOf(v *train.VAE, x, dw nn.Mat) []float64 {
+	ps := v.Enc.Params()
+	v.Enc.Forward(x)
+	nn.ZeroGrad(ps)
+	v.Enc.Backward(x, dw)
+	g := EncoderGradient(v, nil)
+	nn.ZeroGrad(ps)
+	return g
+}
+
+// EncoderGradient appends the encoder's accumulated parameter gradients,
+// parameter by parameter in v.Enc.Params() order, to dst as float64.
+func EncoderGradient(v *train.VAE, dst []float64) []float64 {
+	for _, p := range v.Enc.Params() {
+		for _, g := range p.G {
+			dst = append(dst, float64(g))
+		}
+	}
+	return dst
+}
