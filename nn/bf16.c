@@ -124,9 +124,125 @@ B_TGT void nn_bf16_gemm(long m, long n, long kp, const uint32_t *a, long lda, co
 	}
 }
 
+
+// ---------------------------------------------------------------------------
+// AMX (TDPBF16PS), opt-in: nn_amx_ok asks for the tile state only when
+// CPUID reports AMX-TILE and AMX-BF16 and the OS enables the tile
+// components in XCR0; Linux grants it per process through
+// arch_prctl(ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA) and may refuse
+// (then 0: the caller keeps the AVX512-BF16 kernel).
+//
+// nn_amx_gemm: C (m×n, stride ldc) = A·Bᵀ with A as m32×kp16 pairs (rows
+// padded with zeros to a multiple of 32, pairs to a multiple of 16) and B
+// as kp16×nb pairs (nb a multiple of 32, zero padding); c32 is an m32×nb
+// scratch. Blocks of 32×32 (four accumulator tiles), K by 16 pairs.
+
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <cpuid.h>
+
+#define NN_ARCH_GET_XCOMP_PERM 0x1022
+#define NN_ARCH_REQ_XCOMP_PERM 0x1023
+#define NN_XFEATURE_XTILEDATA 18
+
+int nn_amx_ok(void) {
+	unsigned a, b, c, d;
+	if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
+	if (!(d & (1u << 24)) || !(d & (1u << 22))) return 0; // AMX-TILE, AMX-BF16
+	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 27))) return 0; // OSXSAVE
+	unsigned lo, hi;
+	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+	if ((lo & (3u << 17)) != (3u << 17)) return 0; // XTILECFG, XTILEDATA
+	if (syscall(SYS_arch_prctl, NN_ARCH_REQ_XCOMP_PERM, NN_XFEATURE_XTILEDATA) != 0) return 0;
+	unsigned long perm = 0;
+	if (syscall(SYS_arch_prctl, NN_ARCH_GET_XCOMP_PERM, &perm) != 0) return 0;
+	return (perm & (1ul << NN_XFEATURE_XTILEDATA)) != 0;
+}
+
+struct nn_tilecfg {
+	uint8_t palette, start_row, reserved[14];
+	uint16_t colsb[16];
+	uint8_t rows[16];
+};
+
+__attribute__((target("amx-tile,amx-bf16"))) void nn_amx_gemm(long m, long n, long kp16, const uint32_t *a,
+                                                                const uint32_t *b, long nb, float *c32, float *c,
+                                                                long ldc) {
+	struct nn_tilecfg cfg;
+	memset(&cfg, 0, sizeof cfg);
+	cfg.palette = 1;
+	for (int t = 0; t < 8; t++) cfg.rows[t] = 16, cfg.colsb[t] = 64;
+	_tile_loadconfig(&cfg);
+	long m32 = (m + 31) & ~31L;
+	for (long i = 0; i < m32; i += 32)
+		for (long j = 0; j < nb; j += 32) {
+			_tile_zero(0);
+			_tile_zero(1);
+			_tile_zero(2);
+			_tile_zero(3);
+			for (long q = 0; q < kp16; q += 16) {
+				_tile_loadd(4, a + i * kp16 + q, kp16 * 4);
+				_tile_loadd(5, a + (i + 16) * kp16 + q, kp16 * 4);
+				_tile_loadd(6, b + q * nb + j, nb * 4);
+				_tile_loadd(7, b + q * nb + j + 16, nb * 4);
+				_tile_dpbf16ps(0, 4, 6);
+				_tile_dpbf16ps(1, 4, 7);
+				_tile_dpbf16ps(2, 5, 6);
+				_tile_dpbf16ps(3, 5, 7);
+			}
+			_tile_stored(0, c32 + i * nb + j, nb * 4);
+			_tile_stored(1, c32 + i * nb + j + 16, nb * 4);
+			_tile_stored(2, c32 + (i + 16) * nb + j, nb * 4);
+			_tile_stored(3, c32 + (i + 16) * nb + j + 16, nb * 4);
+		}
+	_tile_release();
+	for (long i = 0; i < m; i++) memcpy(c + i * ldc, c32 + i * nb, n * sizeof(float));
+}
+
+// Register-resident VDPBF16PS loop for the benchmarks' peak rate: 24
+// independent accumulators, iters × 24 instructions of 32 multiply-adds.
+// Returns a sum so that the loop is not removed.
+B_TGT float nn_bf16_peak(long iters) {
+	__m512 acc[24];
+	__m512i a = _mm512_set1_epi32(0x3f803f80), b = _mm512_set1_epi32(0x3c003c00);
+	#pragma GCC unroll 24
+	for (int r = 0; r < 24; r++) acc[r] = _mm512_set1_ps((float)r);
+	for (long it = 0; it < iters; it++) {
+		__asm__ volatile("" : "+v"(a));
+		#pragma GCC unroll 24
+		for (int r = 0; r < 24; r++) acc[r] = _mm512_dpbf16_ps(acc[r], (__m512bh)a, (__m512bh)b);
+	}
+	__m512 s = acc[0];
+	#pragma GCC unroll 24
+	for (int r = 1; r < 24; r++) s = _mm512_add_ps(s, acc[r]);
+	return _mm512_reduce_add_ps(s);
+}
+
+// The same with VFMADD231PS (float32), for comparison.
+B_TGT float nn_fp32_peak(long iters) {
+	__m512 acc[24];
+	__m512 a = _mm512_set1_ps(1.0f), b = _mm512_set1_ps(1e-3f);
+	#pragma GCC unroll 24
+	for (int r = 0; r < 24; r++) acc[r] = _mm512_set1_ps((float)r);
+	for (long it = 0; it < iters; it++) {
+		__asm__ volatile("" : "+v"(a));
+		#pragma GCC unroll 24
+		for (int r = 0; r < 24; r++) acc[r] = _mm512_fmadd_ps(a, b, acc[r]);
+	}
+	__m512 s = acc[0];
+	#pragma GCC unroll 24
+	for (int r = 1; r < 24; r++) s = _mm512_add_ps(s, acc[r]);
+	return _mm512_reduce_add_ps(s);
+}
+
 #else
 
 #include <stdint.h>
+int nn_amx_ok(void) { return 0; }
+void nn_amx_gemm(long m, long n, long kp16, const uint32_t *a, const uint32_t *b, long nb, float *c32, float *c,
+                 long ldc) {}
+float nn_bf16_peak(long iters) { return 0; }
+float nn_fp32_peak(long iters) { return 0; }
 int nn_bf16_ok(void) { return 0; }
 void nn_bf16_pack_rows(const float *a, long rows, long k, long lda, uint32_t *out, long kp) {}
 void nn_bf16_transpose(const uint32_t *src, long rows, long cols, long lds, uint32_t *dst, long ldd) {}

@@ -46,6 +46,23 @@ func BenchmarkBF16VsFP32(b *testing.B) {
 			b.ReportMetric(0, "ns/op")
 		})
 	}
+	// Register-resident instruction rates on one core: the ceiling of
+	// each kernel.
+	b.Run("peak", func(b *testing.B) {
+		const iters = 1 << 16
+		var t16, t32 time.Duration
+		for b.Loop() {
+			t0 := time.Now()
+			bf16Peak(iters)
+			t1 := time.Now()
+			fp32Peak(iters)
+			t16, t32 = t16+t1.Sub(t0), t32+time.Since(t1)
+		}
+		n := float64(b.N) * iters * 24
+		b.ReportMetric(n*64/t16.Seconds()/1e9, "bf16-GFLOP/s")
+		b.ReportMetric(n*32/t32.Seconds()/1e9, "fp32-GFLOP/s")
+		b.ReportMetric(0, "ns/op")
+	})
 	b.Run("set", func(b *testing.B) {
 		w := randMat(r, 784, 300)
 		var f ForwardWeights
