@@ -18,6 +18,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -29,6 +30,7 @@ import (
 
 	"github.com/argmaxvae/argmaxvae/dataset"
 	"github.com/argmaxvae/argmaxvae/internal/experiment"
+	"github.com/argmaxvae/argmaxvae/internal/runfolder"
 	"github.com/argmaxvae/argmaxvae/nn"
 )
 
@@ -56,7 +58,11 @@ func measure(dir string, untrained bool, images int, seed uint64) error {
 	if err := json.Unmarshal(b, s); err != nil {
 		return err
 	}
-	experiment.Prepare(s)
+	s.Threads = 2
+	built, err := experiment.Check(s, nil)
+	if err != nil {
+		return fmt.Errorf("%s: %w", experiment.ConfigFile, err)
+	}
 	sp, err := dataset.Load(s.Data, dataset.Options{Dir: s.DataDir, Seed: s.Seed})
 	if err != nil {
 		return err
@@ -64,13 +70,13 @@ func measure(dir string, untrained bool, images int, seed uint64) error {
 	test := sp.Test
 	n := min(images, test.N)
 	X := nn.Mat{Rows: n, Cols: test.D, Data: test.X[:n*test.D]}
-	v, err := experiment.Build(s, X.Cols)
+	v, err := built.VAE(X.Cols)
 	if err != nil {
 		return err
 	}
 	what := "untrained (" + experiment.ConfigFile + ", seed " + fmt.Sprint(s.Seed) + ")"
 	if !untrained {
-		p, err := os.ReadFile(filepath.Join(dir, experiment.BestFile))
+		p, err := runfolder.ReadState(filepath.Join(dir, experiment.BestFile)) // the best state, whatever the file's format
 		if err != nil {
 			return err
 		}
@@ -79,7 +85,7 @@ func measure(dir string, untrained bool, images int, seed uint64) error {
 		}
 		what = "trained (" + experiment.BestFile + ")"
 	}
-	nn.SetThreads(2)
+	ctx := context.Background()
 	N, K, NK := v.N, v.K, v.NK()
 	epss := []float64{1, 0.5, 0.2, 0.1}
 	var dAll, dRel []float64
@@ -90,7 +96,7 @@ func measure(dir string, untrained bool, images int, seed uint64) error {
 	for lo := 0; lo < n; lo += batch {
 		x := X.Slice(lo, min(lo+batch, n))
 		B := x.Rows
-		scores, zs, err := v.SampleArgmax(x, r)
+		scores, zs, err := v.SampleArgmax(ctx, x, r)
 		if err != nil {
 			return err
 		}
@@ -133,7 +139,7 @@ func measure(dir string, untrained bool, images int, seed uint64) error {
 						w[j] = (1 - eps) * float64(row[j])
 					}
 				}
-				zz, err := v.SolveAgain(B)
+				zz, err := v.SolveAgain(ctx, B)
 				if err != nil {
 					return err
 				}
