@@ -26,9 +26,14 @@ type Decoder struct {
 	zCols   int
 }
 
+// maxLayerWeights bounds the weights of one layer (2^40 float32, 4 TiB):
+// New refuses larger sizes instead of failing to allocate them.
+const maxLayerWeights = 1 << 40
+
 // New returns a decoder n·k → hidden → ReLU → d with PyTorch's default
 // initialisation drawn from r. A size that is not positive (or n·k beyond
-// an int) or a nil r is an error naming it.
+// an int), a layer of more than 2^40 weights or a nil r is an
+// error naming it.
 func New(n, k, hidden, d int, r *rand.Rand) (*Decoder, error) {
 	switch {
 	case n <= 0:
@@ -43,6 +48,8 @@ func New(n, k, hidden, d int, r *rand.Rand) (*Decoder, error) {
 		return nil, fmt.Errorf("decoder: output width d = %d, want ≥ 1", d)
 	case r == nil:
 		return nil, fmt.Errorf("decoder: nil random generator (the initial weights are drawn from it)")
+	case n*k > maxLayerWeights/hidden || d > maxLayerWeights/hidden:
+		return nil, fmt.Errorf("decoder: layers %d·%d → %d → %d have more than 2^40 weights in one layer", n, k, hidden, d)
 	}
 	return &Decoder{Net: nn.NewMLP(n*k, hidden, d, r), N: n, K: k, D: d}, nil
 }

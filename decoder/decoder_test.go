@@ -440,6 +440,8 @@ func TestNewRefusesBadSizes(t *testing.T) {
 		{3, 2, 4, -1, r, "output width"},
 		{1 << 40, 1 << 40, 4, 5, r, "overflows"},
 		{3, 2, 4, 5, nil, "nil random generator"},
+		{1 << 20, 1 << 10, 1 << 20, 5, r, "more than 2^40 weights"},
+		{3, 2, 4, 1 << 60, r, "more than 2^40 weights"},
 	} {
 		d, err := New(c.n, c.k, c.hidden, c.d, c.r)
 		if err == nil || d != nil || !strings.Contains(err.Error(), c.want) {

@@ -30,10 +30,15 @@ type Encoder struct {
 	xCols  int
 }
 
+// maxLayerWeights bounds the weights of one layer (2^40 float32, 4 TiB):
+// New refuses larger sizes instead of failing to allocate them.
+const maxLayerWeights = 1 << 40
+
 // New returns an encoder d → hidden → ReLU → width with PyTorch's default
 // initialisation drawn from r; nonneg[j] (nil: none) sends output j through
-// softplus. A size that is not positive, a nil r, or len(nonneg) neither 0
-// nor width is an error naming it.
+// softplus. A size that is not positive, a layer of more than
+// 2^40 weights, a nil r, or len(nonneg) neither 0 nor width is
+// an error naming it.
 func New(d, hidden, width int, nonneg []bool, r *rand.Rand) (*Encoder, error) {
 	switch {
 	case d <= 0:
@@ -46,6 +51,8 @@ func New(d, hidden, width int, nonneg []bool, r *rand.Rand) (*Encoder, error) {
 		return nil, fmt.Errorf("encoder: %d sign flags for %d outputs, want none or one per output", len(nonneg), width)
 	case r == nil:
 		return nil, fmt.Errorf("encoder: nil random generator (the initial weights are drawn from it)")
+	case d > maxLayerWeights/hidden || width > maxLayerWeights/hidden:
+		return nil, fmt.Errorf("encoder: layers %d → %d → %d have more than 2^40 weights in one layer", d, hidden, width)
 	}
 	e := &Encoder{Net: nn.NewMLP(d, hidden, width, r), Width: width}
 	for j, nn := range nonneg {

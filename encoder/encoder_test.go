@@ -245,6 +245,8 @@ func TestNewRefusesBadSizes(t *testing.T) {
 		{5, 4, 0, nil, r, "output width"},
 		{5, 4, 3, []bool{true}, r, "1 sign flags for 3 outputs"},
 		{5, 4, 3, nil, nil, "nil random generator"},
+		{1 << 30, 1 << 20, 3, nil, r, "more than 2^40 weights"},
+		{5, 1 << 40, 3, nil, r, "more than 2^40 weights"},
 	} {
 		e, err := New(c.d, c.hidden, c.width, c.nonneg, c.r)
 		if err == nil || e != nil || !strings.Contains(err.Error(), c.want) {
