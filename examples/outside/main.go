@@ -22,8 +22,10 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"slices"
+	"syscall"
 
 	"github.com/argmaxvae/argmaxvae/argmax"
 	"github.com/argmaxvae/argmaxvae/dataset"
@@ -32,7 +34,12 @@ import (
 )
 
 func main() {
-	if err := run(context.Background()); err != nil {
+	// Ctrl-C or SIGTERM cancels ctx: training stops after the current
+	// minibatch and the program exits with status 1.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx)
+	stop()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "outside:", err)
 		os.Exit(1)
 	}
@@ -344,7 +351,7 @@ func ownStructure(ctx context.Context, X nn.Mat) error {
 	if err != nil {
 		return err
 	}
-	stats, err := t.TrainEpoch(context.Background(), X)
+	stats, err := t.TrainEpoch(ctx, X)
 	// readme:end
 	if err != nil {
 		return err
@@ -379,7 +386,7 @@ func ownEstimator(ctx context.Context, X nn.Mat) error {
 		if err != nil {
 			return nil, err
 		}
-		if _, err := est.Step(context.Background(), v, x, rand.New(rand.NewPCG(8, 8)), 0.5); err != nil {
+		if _, err := est.Step(ctx, v, x, rand.New(rand.NewPCG(8, 8)), 0.5); err != nil {
 			return nil, err
 		}
 		var g []float32
@@ -412,7 +419,7 @@ func ownEstimator(ctx context.Context, X nn.Mat) error {
 	if err != nil {
 		return err
 	}
-	stats, err := t.TrainEpoch(context.Background(), X)
+	stats, err := t.TrainEpoch(ctx, X)
 	// readme:end
 	if err != nil {
 		return err
