@@ -6,11 +6,11 @@ import (
 	"math/bits"
 )
 
-// MaxBranchAndBound is the largest connected component, in variables,
+// MaxBranchAndBoundVars is the largest connected component, in variables,
 // that [BranchAndBound] accepts; a component's free set is one 64-bit word.
 // A model may have any number of components. Larger components are refused
 // with [ErrTooLarge].
-const MaxBranchAndBound = 64
+const MaxBranchAndBoundVars = 64
 
 // DefaultNodeLimit is the node limit of a [BranchAndBound] whose NodeLimit
 // is zero: 2²⁰ ≈ 10⁶ search nodes, a few seconds of search (measured 2–5 µs
@@ -19,8 +19,9 @@ const MaxBranchAndBound = 64
 // n = 48, and the count grows exponentially beyond, so a dense
 // general-sign model with 64 variables stops at the limit after seconds
 // instead of searching for hours; sparse models of 64 variables (grids,
-// degree 3–12) need under 200 nodes. [Choose] does not pick branch and
-// bound for components likely to exceed it.
+// degree 3–12) need under 200 nodes. The pairwise rule
+// ([Pairwise.Solvers]) does not offer branch and bound for components
+// likely to exceed it.
 const DefaultNodeLimit = 1 << 20
 
 // BranchAndBound solves binary models with weights of any sign exactly, by
@@ -102,14 +103,14 @@ const DefaultNodeLimit = 1 << 20
 // Ties: the answer is the incumbent from local search, replaced only by a
 // strictly better leaf in this deterministic order, so the same model always
 // gives the same z. The returned value is h(z) recomputed by [Model.Score].
-// As with [Exhaustive], comparisons use incrementally summed scores, so the
+// As with [GrayCode], comparisons use incrementally summed scores, so the
 // optimum is exact up to floating-point rounding of those sums (relative
 // error about n·2⁻⁵³ of the magnitudes involved).
 //
 // # Cost
 //
 // Preprocessing is O(n + E) plus O(k² + Eₖ) per component of k ≤
-// [MaxBranchAndBound] variables. A round of rules and bounds at a node costs
+// [MaxBranchAndBoundVars] variables. A round of rules and bounds at a node costs
 // O(k) for the first bound, O(k²) for the improved one and O(deg) per fixed
 // variable; every round but the last fixes a variable, so a node takes at
 // most k rounds and usually one or two. The worst case is thus O(2ᵏ·k³) per
@@ -137,7 +138,7 @@ type BranchAndBound struct {
 	seen  []bool
 }
 
-// Solve implements [Solver].
+// Solve implements [PairwiseSolver].
 func (b *BranchAndBound) Solve(m *Model, z []int) (float64, error) {
 	if err := checkBinary(m, z, "branch and bound"); err != nil {
 		return 0, err
@@ -161,8 +162,8 @@ func (b *BranchAndBound) Solve(m *Model, z []int) (float64, error) {
 			continue
 		}
 		comp := b.component(int32(r))
-		if len(comp) > MaxBranchAndBound {
-			return 0, fmt.Errorf("%w: branch and bound takes connected components of ≤ %d variables, the component of variable %d has %d", ErrTooLarge, MaxBranchAndBound, r, len(comp))
+		if len(comp) > MaxBranchAndBoundVars {
+			return 0, fmt.Errorf("%w: branch and bound takes connected components of ≤ %d variables, the component of variable %d has %d", ErrTooLarge, MaxBranchAndBoundVars, r, len(comp))
 		}
 		b.orderComponent(comp)
 		b.s.load(m, &b.g, b.order, b.loc)
@@ -346,13 +347,13 @@ type bnbUndo struct {
 type bnbSearch struct {
 	k   int
 	all uint64
-	adj [MaxBranchAndBound]uint64 // neighbour masks
-	neg [MaxBranchAndBound]uint64 // neighbours by a negative edge
-	w   []float64                 // w[i*k+j]: merged weight of edge (i,j); only adjacent pairs are read
+	adj [MaxBranchAndBoundVars]uint64 // neighbour masks
+	neg [MaxBranchAndBoundVars]uint64 // neighbours by a negative edge
+	w   []float64                     // w[i*k+j]: merged weight of edge (i,j); only adjacent pairs are read
 
-	a, p, q [MaxBranchAndBound]float64 // effective unary, Σ positive and Σ negative weights to free neighbours
-	theta   [MaxBranchAndBound]float64
-	c       [MaxBranchAndBound]float64 // scratch for the tightened bound
+	a, p, q [MaxBranchAndBoundVars]float64 // effective unary, Σ positive and Σ negative weights to free neighbours
+	theta   [MaxBranchAndBoundVars]float64
+	c       [MaxBranchAndBoundVars]float64 // scratch for the tightened bound
 
 	trail []bnbUndo
 	tp    int

@@ -85,7 +85,7 @@ func bnbGridModels(rows, cols, count int, seed uint64) []*Model {
 	return ms
 }
 
-func bnbBench(b *testing.B, s Solver, ms []*Model) {
+func bnbBench(b *testing.B, s PairwiseSolver, ms []*Model) {
 	z := make([]int, ms[0].N)
 	for _, m := range ms { // warm up buffers
 		if _, err := s.Solve(m, z); err != nil {
@@ -102,7 +102,7 @@ func bnbBench(b *testing.B, s Solver, ms []*Model) {
 }
 
 func BenchmarkExhaustiveDense15(b *testing.B) {
-	bnbBench(b, &Exhaustive{}, bnbDenseModels(15, bnbBenchModels, 1))
+	bnbBench(b, &GrayCode{}, bnbDenseModels(15, bnbBenchModels, 1))
 }
 
 func BenchmarkBranchAndBoundDense15(b *testing.B) {

@@ -145,7 +145,7 @@ func bnbCheck(t *testing.T, b *BranchAndBound, m *Model, want float64, label str
 func TestBranchAndBoundMatchesExhaustive(t *testing.T) {
 	r := rand.New(rand.NewPCG(2019, 1))
 	var bb BranchAndBound // one solver for all sizes: exercises buffer reuse
-	var ex Exhaustive
+	var ex GrayCode
 	sizes := []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 15}
 	for _, n := range sizes {
 		count := 1000
@@ -447,10 +447,10 @@ func TestBranchAndBoundErrors(t *testing.T) {
 		t.Errorf("NodeLimit 2 on dense n=20: got %v, want ErrTooLarge", err)
 	}
 	// The solver stays usable after errors.
-	want, _ := (&Exhaustive{}).Solve(ok, make([]int, 3))
+	want, _ := (&GrayCode{}).Solve(ok, make([]int, 3))
 	bnbCheck(t, &bb, ok, want, "after errors")
 	lim.NodeLimit = 0
-	want, _ = (&Exhaustive{}).Solve(dense, make([]int, 20))
+	want, _ = (&GrayCode{}).Solve(dense, make([]int, 20))
 	bnbCheck(t, &lim, dense, want, "after node limit")
 }
 
@@ -508,7 +508,7 @@ func TestBranchAndBoundDefaultNodeLimit(t *testing.T) {
 		t.Fatalf("negative NodeLimit: limit %d, want 0 (none)", got)
 	}
 	dense := bnbDenseModels(20, 1, 9)[0]
-	want, _ := (&Exhaustive{}).Solve(dense, make([]int, 20))
+	want, _ := (&GrayCode{}).Solve(dense, make([]int, 20))
 
 	// The default's error path, with the default lowered for speed.
 	defer func(old int64) { defaultNodeLimit = old }(defaultNodeLimit)

@@ -8,7 +8,7 @@ package argmax
 // It runs in O(N·K) time and does not allocate.
 type Categorical struct{}
 
-// Solve implements [Solver]. A model with edges is an error.
+// Solve implements [PairwiseSolver]. A model with edges is an error.
 func (Categorical) Solve(m *Model, z []int) (float64, error) {
 	if err := m.Validate(); err != nil {
 		return 0, err

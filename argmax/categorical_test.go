@@ -62,7 +62,7 @@ func TestCategoricalErrors(t *testing.T) {
 func TestCategoricalNoAllocs(t *testing.T) {
 	m := &Model{N: 20, K: 10, Unary: make([]float64, 200)}
 	z := make([]int, 20)
-	var s Solver = Categorical{}
+	var s PairwiseSolver = Categorical{}
 	if a := testing.AllocsPerRun(100, func() { s.Solve(m, z) }); a != 0 {
 		t.Errorf("allocs per solve = %v, want 0", a)
 	}

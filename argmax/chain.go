@@ -17,7 +17,7 @@ import (
 // one-hot of each consecutive pair; every feature is 0 or 1. All
 // coordinates are unconstrained ([AnySign]).
 //
-// [Viterbi] solves it exactly in O(N·K²); "exhaustive" ([Enumerate]) is
+// [Viterbi] solves it exactly in O(N·K²); "exhaustive" ([Enumerator]) is
 // the reference for small chains. Build one with [NewChain], or as a
 // literal checked by [Chain.Validate].
 type Chain struct {
@@ -100,13 +100,13 @@ func (c *Chain) AddFeatures(z []int, scale float32, dst []float32) {
 func (c *Chain) Signs() []Sign { return make([]Sign, c.Dim()) }
 
 // Solvers implements [Structure]: "viterbi" ([Viterbi], O(N·K²)), then
-// "exhaustive" ([Enumerate], at most [MaxEnumerate] codes).
-func (c *Chain) Solvers() []string { return []string{"viterbi", "exhaustive"} }
+// "exhaustive" ([Enumerator]) when it has at most [MaxEnumerateCodes]
+// codes.
+func (c *Chain) Solvers() []string { return withEnumerator(c, "viterbi") }
 
 // NewSolver implements [Structure]. "viterbi" returns a [*Viterbi];
-// "exhaustive" returns a Maximizer calling [Enumerate], whose Maximize
-// fails with Enumerate's [ErrTooLarge] error beyond [MaxEnumerate] codes.
-// Other names are refused, naming the ones that apply; an invalid chain is
+// "exhaustive" returns an [Enumerator] where listed. Other
+// names are refused, naming the ones that apply; an invalid chain is
 // refused with [ErrShape].
 func (c *Chain) NewSolver(name string) (Maximizer, error) {
 	if err := c.Validate(); err != nil {

@@ -29,16 +29,16 @@ func describable(t *testing.T) []argmax.Structure {
 	match := must(argmax.NewMatching(4))
 	tree := must(argmax.NewSpanningTree(4, argmax.CompleteGraph(4)))
 	return []argmax.Structure{
-		argmax.Independent(1, 10), // one categorical latent
-		argmax.Independent(5, 2),
-		argmax.Independent(3, 4),
-		argmax.Complete(5, true),
-		argmax.Complete(5, false),
+		must(argmax.Independent(1, 10)), // one categorical latent
+		must(argmax.Independent(5, 2)),
+		must(argmax.Independent(3, 4)),
+		must(argmax.Complete(5, true)),
+		must(argmax.Complete(5, false)),
 		grid,
 		chain, sub, match, tree,
 		must(argmax.Repeat(sub, 3)),
-		must(argmax.NewProduct(argmax.Independent(2, 2), sub, argmax.Complete(3, true))),
-		must(argmax.NewProduct(must(argmax.NewChain(2, 3)), argmax.Independent(2, 3))),
+		must(argmax.NewProduct(must(argmax.Independent(2, 2)), sub, must(argmax.Complete(3, true)))),
+		must(argmax.NewProduct(must(argmax.NewChain(2, 3)), must(argmax.Independent(2, 3)))),
 	}
 }
 
@@ -115,7 +115,8 @@ func TestDescribeRefusesUserStructures(t *testing.T) {
 	if _, err := argmax.Describe(u); !errors.Is(err, argmax.ErrNotDescribed) || !strings.Contains(err.Error(), c.Name()) {
 		t.Errorf("Describe(user structure) = %v, want ErrNotDescribed naming %q", err, c.Name())
 	}
-	p, err := argmax.NewProduct(argmax.Independent(2, 2), userStructure{c})
+	ind, _ := argmax.Independent(2, 2)
+	p, err := argmax.NewProduct(ind, userStructure{c})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,53 +1,40 @@
-// Package argmax defines the arg max problems that a discrete VAE samples
-// with the Gumbel-Max trick, and exact solvers for them.
+// Package argmax defines the latent structures of a discrete VAE and
+// exact solvers of their arg max, the core of Gumbel-Max sampling and of
+// direct optimization through the arg max.
 //
-// Every structure in the project scores a latent assignment z linearly in a
-// feature vector φ(z):
+// A [Structure] is a set of codes z ∈ {0,…,K−1}ᴺ with features φ(z); an
+// encoder's weight vector w scores a code linearly, h(z) = ⟨w, φ(z)⟩, and
+// a [Maximizer] returns argmax_z h(z) exactly. Each structure names its
+// solvers, fastest first ([Structure.Solvers]); [Fastest] takes the first
+// and [Batch] runs one per worker over many weight vectors. [Score]
+// evaluates ⟨w, φ(z)⟩ and [Feasible] checks a code.
 //
-//	h(z) = ⟨w, φ(z)⟩ = Σᵢ Unary[i·K+zᵢ] + Σ_{(i,j,W)∈Edges} W·zᵢ·zⱼ
+// Structures, each with a constructor from natural inputs and a reader of
+// its codes:
 //
-// A [Model] holds w: N variables of K states each, one score per variable and
-// state, and, for binary variables (K = 2), pairwise weights on an edge list.
-// One categorical latent with k values is N = 1, K = k; n independent bits
-// are N = n, K = 2 and no edges; the pairwise binary model
-// Σᵢ θᵢzᵢ + Σ_{i<j} wᵢⱼzᵢzⱼ is N = n, K = 2 with Unary = (0, θ₁, 0, θ₂, …)
-// (see [NewBinary]).
+//   - [Pairwise]: N variables of K states with unary scores and, for bits,
+//     weights on the pairs of a graph ([Independent], [Complete], [Graph]).
+//     One rule picks its solver: [Categorical] without
+//     edges, [GraphCut] when the weights are kept ≥ 0, [MaxProduct] on
+//     forests, [GrayCode] and [BranchAndBound] on small components, [QPBO]
+//     on large sparse ones, and a MILP solver when package qip is imported
+//     ([RegisterMILP]). These work on a [Model], the structure with its
+//     weights loaded ([PairwiseSolver]).
+//   - [Chain]: an HMM-like chain of K-state variables, [Viterbi].
+//   - [KSubset]: k of n items, [TopK].
+//   - [Matching]: permutations of n, [Hungarian].
+//   - [SpanningTree]: spanning trees of a graph, [Kruskal].
+//   - [Product] and [Repeat]: independent structures side by side.
 //
-// A [Solver] computes argmax_z h(z) exactly for the models it accepts,
-// writing the maximizer into a caller-owned slice. Because φ is the same for
-// every solver, the direct-optimization gradient with respect to w,
-// (φ(z*(ε)) − φ(z*))/ε, is the same for every structure; a trainer needs the
-// model's shape and a solver, never the solver's algorithm.
+// A structure of your own implements the Structure methods and, while it
+// is small, is solved by [Enumerator], the reference every solver is
+// tested against. k-subsets, spanning trees and their products are also a
+// [UnaryFamily] (exact normalizer and sampler, an importance-sampling
+// proposal). [Gumbel], [GumbelFill] and [PerturbUnary] draw the noise that
+// turns an arg max into a sample.
 //
-// Implementations, one file each:
-//
-//   - [Categorical]: argmax per variable, for models without edges
-//     (categorical latents and independent bits). O(N·K).
-//   - [Exhaustive]: Gray-code enumeration of all 2ⁿ assignments with O(deg)
-//     updates per step; the exact reference. Refuses n > [MaxExhaustive].
-//   - [GraphCut]: supermodular binary models (all weights ≥ 0) by s-t
-//     min-cut with the [github.com/argmaxvae/argmaxvae/maxflow] package.
-//   - [BranchAndBound]: binary models with weights of any sign.
-//   - a MILP solver over lp_solve lives in package qip (cgo) and registers
-//     itself here when imported; see [RegisterMILP].
-//
-// Structures. A [Structure] is a latent's feasible codes and features
-// φ(z) with its own solvers ([Maximizer]s over the weight vector w):
-// [Pairwise] covers the models above ([Independent], [Complete], any edge
-// list through [Graph]: [ChainPairs], [GridPairs]); [Chain] is a chain of
-// K-state variables with transition scores, solved by [Viterbi] in
-// O(N·K²). Constrained structures ([Constrained]: not every code is
-// feasible) are [KSubset] (k of n, [TopK] in O(n) expected), [Matching]
-// (permutations, [Hungarian] in O(n³)) and [SpanningTree] ([Kruskal] in
-// O(E log E)). [Product] (and [Repeat]) combines independent structures,
-// each part solved by its own solver. k-subsets, spanning trees and their
-// products are also a [UnaryFamily]: their exponential family on the
-// unary scores has a tractable normalizer and exact sampler (an
-// importance-sampling proposal). [Enumerate] is the structure-generic reference, [Fastest] picks
-// a structure's fastest solver, and [Score] evaluates ⟨w, φ(z)⟩. A new
-// structure is one file (its features and signs) plus its solver's file.
-//
-// [Choose] picks the fastest exact solver that applies to a model, [Batch]
-// solves many independent models in parallel, and [Gumbel] and
-// [PerturbUnary] draw the Gumbel noise that turns an arg max into a sample.
+// Every solver is exact or returns an error: scores that are NaN or
+// infinite, or whose sums would overflow float64, are refused. Solvers
+// keep buffers and are not safe for concurrent use; structures are. The
+// derivations and measurements behind the solvers are in docs/solvers.md.
 package argmax

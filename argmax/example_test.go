@@ -7,23 +7,23 @@ import (
 	"github.com/argmaxvae/argmaxvae/argmax"
 )
 
-// Build a pairwise binary model, let Choose pick the solver, solve.
-func ExampleChoose() {
-	m, err := argmax.NewDense([]float64{1, -2, 0.5}, [][]float64{
-		{0, 3, 0},
-		{0, 0, 1},
-		{0, 0, 0},
-	})
+// Solve a pairwise binary structure by its fastest exact solver: three
+// variables with unary scores θ and a weight on each pair.
+func ExamplePairwise() {
+	p, err := argmax.Complete(3, true) // pairs (0,1), (0,2), (1,2), weights ≥ 0
 	if err != nil {
 		panic(err)
 	}
-	choice, err := argmax.Choose(m)
+	// w: the unary scores of states 0 and 1 of each variable, then one
+	// weight per pair.
+	w := []float64{0, 1, 0, -2, 0, 0.5, 3, 0, 1}
+	name, solver, err := argmax.Fastest(p)
 	if err != nil {
 		panic(err)
 	}
-	z := make([]int, m.N)
-	value, err := choice.New().Solve(m, z)
-	fmt.Println(choice.Name, z, value, err)
+	z := make([]int, p.Vars())
+	value, err := solver.Maximize(w, z)
+	fmt.Println(name, z, value, err)
 	// Output: maxflow [1 1 1] 3.5 <nil>
 }
 
@@ -45,16 +45,24 @@ func ExamplePerturbUnary() {
 	// Output: true true
 }
 
-// Solve many models in parallel with per-worker solvers.
+// Solve many weight vectors of one structure in parallel, one solver
+// per worker.
 func ExampleBatch() {
-	models := []*argmax.Model{
-		argmax.NewBinary([]float64{1, -1}, []argmax.Edge{{I: 0, J: 1, W: 2}}),
-		argmax.NewBinary([]float64{-1, -1}, []argmax.Edge{{I: 0, J: 1, W: 3}}),
+	p, err := argmax.Complete(2, false)
+	if err != nil {
+		panic(err)
+	}
+	ws := [][]float64{
+		{0, 1, 0, -1, 2},  // θ = (1, −1), w₀₁ = 2
+		{0, -1, 0, -1, 3}, // θ = (−1, −1), w₀₁ = 3
 	}
 	zs := [][]int{make([]int, 2), make([]int, 2)}
 	vals := make([]float64, 2)
-	b := argmax.NewBatch(func() argmax.Solver { return &argmax.Exhaustive{} }, 2)
-	err := b.Solve(models, zs, vals)
+	b, err := argmax.NewBatch(p, "graycode", 2)
+	if err != nil {
+		panic(err)
+	}
+	err = b.Maximize(ws, zs, vals)
 	fmt.Println(zs, vals, err)
 	// Output: [[1 1] [1 1]] [2 1] <nil>
 }

@@ -44,7 +44,7 @@ func FuzzNewDense(f *testing.F) {
 			return
 		}
 		z := make([]int, size)
-		got, err := (&Exhaustive{}).Solve(m, z)
+		got, err := (&GrayCode{}).Solve(m, z)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -78,7 +78,7 @@ func FuzzValidate(f *testing.F) {
 	})
 }
 
-// FuzzShape gives Validate, every solver and Choose arbitrary N and K over
+// FuzzShape gives Validate, every solver and the pairwise rule arbitrary N and K over
 // the whole int range (including N·K that overflows) with a short Unary and
 // a few edges: none may panic, a refused shape must be ErrShape, and an
 // accepted model must be solved or refused with an error.
@@ -101,8 +101,8 @@ func FuzzShape(f *testing.F) {
 		}
 		out := make([]int, max(0, min(m.N, 64)))
 		// A node limit keeps each input fast: this target is about shapes.
-		for _, s := range []Solver{Categorical{}, &Exhaustive{}, &GraphCut{}, &BranchAndBound{NodeLimit: 10000}} {
-			if _, ok := s.(*Exhaustive); ok && err == nil && m.N > 20 {
+		for _, s := range []PairwiseSolver{Categorical{}, &GrayCode{}, &GraphCut{}, &BranchAndBound{NodeLimit: 10000}, &MaxProduct{}} {
+			if _, ok := s.(*GrayCode); ok && err == nil && m.N > 20 {
 				continue // valid but slow to enumerate
 			}
 			_, serr := s.Solve(m, out)
@@ -110,8 +110,8 @@ func FuzzShape(f *testing.F) {
 				t.Fatalf("%T solved a model Validate refuses (%v)", s, err)
 			}
 		}
-		if _, cerr := Choose(m); err != nil && cerr == nil {
-			t.Fatalf("Choose accepted a model Validate refuses (%v)", err)
+		if p := (&Pairwise{N: m.N, K: m.K, Edges: m.Edges}); p.Validate() != nil && len(p.Solvers()) > 0 {
+			t.Fatalf("the pairwise rule listed solvers for a shape Validate refuses (%v)", p.Validate())
 		}
 	})
 }

@@ -64,7 +64,7 @@ type GraphCut struct {
 	es  []maxflow.Edge // the edges for def, passed in one AddEdges call
 }
 
-// Solve implements [Solver].
+// Solve implements [PairwiseSolver].
 func (g *GraphCut) Solve(m *Model, z []int) (float64, error) {
 	if g.Backend == nil {
 		return g.solveDefault(m, z)

@@ -133,7 +133,7 @@ func TestGraphCutMatchesExhaustive(t *testing.T) {
 	const per = 1000
 	var gc GraphCut
 	yb := &GraphCut{Backend: &maxflow.YourBasic{Scale: 1}}
-	var ex Exhaustive
+	var ex GrayCode
 	for _, n := range []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 15} {
 		r := rand.New(rand.NewPCG(uint64(n), 77))
 		z, zx, zy := make([]int, n), make([]int, n), make([]int, n)

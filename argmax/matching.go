@@ -15,7 +15,7 @@ import (
 // assignment. All coordinates are [AnySign].
 //
 // [Hungarian] finds the maximum-weight assignment exactly in O(N³);
-// "exhaustive" ([Enumerate], N^N codes of which N! are feasible) is the
+// "exhaustive" ([Enumerator], N^N codes of which N! are feasible) is the
 // reference for N ≤ 7.
 //
 // Sampling. With Gumbel noise on every coordinate of w (perturb-and-MAP,
@@ -111,12 +111,12 @@ func (m *Matching) Feasible(z []int) bool {
 }
 
 // Solvers implements [Structure]: "hungarian" ([Hungarian], O(N³)), then
-// "exhaustive" ([Enumerate], at most [MaxEnumerate] codes).
-func (m *Matching) Solvers() []string { return []string{"hungarian", "exhaustive"} }
+// "exhaustive" ([Enumerator]) when it has at most [MaxEnumerateCodes]
+// codes.
+func (m *Matching) Solvers() []string { return withEnumerator(m, "hungarian") }
 
 // NewSolver implements [Structure]. "hungarian" returns a [*Hungarian];
-// "exhaustive" returns a Maximizer calling [Enumerate], whose Maximize
-// fails with [ErrTooLarge] beyond [MaxEnumerate] codes (N ≥ 8). Other
+// "exhaustive" returns an [Enumerator] where listed. Other
 // names are refused, naming the ones that apply; an invalid shape is
 // refused with [ErrShape].
 func (m *Matching) NewSolver(name string) (Maximizer, error) {

@@ -41,12 +41,13 @@ func TestValidateRejects(t *testing.T) {
 	}
 }
 
-// TestSolversRefuseOverflowingShape: every solver and Choose return
+// TestSolversRefuseOverflowingShape: every solver and the pairwise rule return
 // ErrShape, without panicking, on shapes whose N·K overflows.
 func TestSolversRefuseOverflowingShape(t *testing.T) {
-	solvers := map[string]Solver{
+	solvers := map[string]PairwiseSolver{
 		"categorical": Categorical{},
-		"exhaustive":  &Exhaustive{},
+		"graycode":    &GrayCode{},
+		"maxproduct":  &MaxProduct{},
 		"maxflow":     &GraphCut{},
 		"bnb":         &BranchAndBound{},
 	}
@@ -62,8 +63,9 @@ func TestSolversRefuseOverflowingShape(t *testing.T) {
 				t.Errorf("%s on N=%d K=%d: err = %v, want ErrShape", name, m.N, m.K, err)
 			}
 		}
-		if _, err := Choose(m); !errors.Is(err, ErrShape) {
-			t.Errorf("Choose on N=%d K=%d: err = %v, want ErrShape", m.N, m.K, err)
+		p := &Pairwise{N: m.N, K: m.K}
+		if _, _, err := Fastest(p); !errors.Is(err, ErrShape) || len(p.Solvers()) > 0 {
+			t.Errorf("the pairwise rule on N=%d K=%d: %v, %v; want ErrShape and no solver", m.N, m.K, p.Solvers(), err)
 		}
 	}
 }

@@ -2,39 +2,62 @@ package argmax
 
 import (
 	"fmt"
+	"math"
 	"slices"
 )
 
-// Pairwise is the structure of today's encoders: N variables of K states
-// with unary scores, plus, for binary variables, one weight per edge of a
-// fixed graph, h(z) = Σᵢ w[i·K+zᵢ] + Σ_e w[N·K+e]·z_{I_e}·z_{J_e}.
-// Without edges it covers one categorical latent, N categorical latents
-// and independent bits. Its solvers are the [Solver]s of this package, fed
-// a [Model] loaded from w.
+// Pairwise is the structure of N variables of K states with unary scores
+// plus, for binary variables (K = 2), one weight per edge of a fixed graph:
+//
+//	h(z) = Σᵢ w[i·K+zᵢ] + Σ_e w[N·K+e]·z_{I_e}·z_{J_e}.
+//
+// Without edges it covers one categorical latent, N categorical latents and
+// independent bits. Supermodular says the encoder keeps the edge weights
+// ≥ 0 (graph cut then applies). A [Model] is a Pairwise structure with its
+// weights loaded ([Pairwise.Model]); the pairwise solvers ([PairwiseSolver])
+// work on Models, and [Pairwise.Solvers] picks among them by one rule.
+//
+// Build one with [Independent], [Complete], [Graph] or [NewPairwise], or
+// as a literal checked by [Pairwise.Validate]. Its methods do not modify
+// it, so it may be shared.
 type Pairwise struct {
 	N, K         int
 	Edges        []Edge // pairs only; weights come from w
 	Supermodular bool   // edge weights constrained ≥ 0 (graph cut applies)
 }
 
-// Independent returns n independent K-state variables (no edges); K = 1
-// is not a latent.
-func Independent(n, k int) *Pairwise { return &Pairwise{N: n, K: k} }
+var _ Structure = (*Pairwise)(nil)
 
-// Complete returns n binary variables with a weight on every pair, in the
-// order of [CompleteEdges].
-func Complete(n int, supermodular bool) *Pairwise {
-	return &Pairwise{N: n, K: 2, Edges: CompleteEdges(n), Supermodular: supermodular}
+// Independent returns n independent variables of k states (no edges);
+// n ≥ 1, k ≥ 2. Errors wrap [ErrShape].
+func Independent(n, k int) (*Pairwise, error) {
+	p := &Pairwise{N: n, K: k}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Complete returns n ≥ 1 binary variables with a weight on every pair, in
+// the order of [CompleteGraph].
+func Complete(n int, supermodular bool) (*Pairwise, error) {
+	if n < 1 {
+		return nil, fmt.Errorf("%w: complete pairwise structure of %d variables, want ≥ 1", ErrShape, n)
+	}
+	return Graph(n, CompleteGraph(n), supermodular)
 }
 
 // Graph returns n binary variables with a weight on each listed pair (a
-// chain, a grid, a tree, …).
+// chain, a grid, a tree, …). Errors wrap [ErrShape] or [ErrEdge].
 func Graph(n int, pairs [][2]int, supermodular bool) (*Pairwise, error) {
-	p := &Pairwise{N: n, K: 2, Supermodular: supermodular}
-	for _, e := range pairs {
-		p.Edges = append(p.Edges, Edge{I: e[0], J: e[1]})
+	p := &Pairwise{N: n, K: 2, Supermodular: supermodular, Edges: make([]Edge, len(pairs))}
+	for e, ij := range pairs {
+		p.Edges[e] = Edge{I: ij[0], J: ij[1]}
 	}
-	return p, p.Validate()
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	return p, nil
 }
 
 // ChainPairs returns the pairs (0,1), (1,2), …, (n−2,n−1).
@@ -63,14 +86,34 @@ func GridPairs(rows, cols int) [][2]int {
 	return p
 }
 
-// Validate checks the shape: N, K ≥ 1 without overflow, edges only for
-// K = 2, each joining two distinct variables in range.
+// Validate checks the shape: N ≥ 1, K ≥ 2 (one state is not a latent),
+// Dim = N·K + len(Edges) representable, edges only for K = 2, each joining
+// two distinct variables in range. The edges' W fields are ignored.
 func (p *Pairwise) Validate() error {
-	m := &Model{N: p.N, K: p.K, Edges: p.Edges}
-	if p.N >= 1 && p.K >= 1 && p.K <= int(^uint(0)>>1)/p.N {
-		m.Unary = make([]float64, p.N*p.K)
+	if p == nil {
+		return fmt.Errorf("%w: nil pairwise structure", ErrShape)
 	}
-	return m.Validate()
+	if p.N < 1 {
+		return fmt.Errorf("%w: pairwise structure of N = %d variables, want ≥ 1", ErrShape, p.N)
+	}
+	if p.K < 2 {
+		return fmt.Errorf("%w: variables with K = %d states, want ≥ 2 (one state is not a latent)", ErrShape, p.K)
+	}
+	if p.K > (math.MaxInt-len(p.Edges))/p.N {
+		return fmt.Errorf("%w: Dim = N·K + edges = %d·%d + %d overflows int", ErrShape, p.N, p.K, len(p.Edges))
+	}
+	if len(p.Edges) > 0 && p.K != 2 {
+		return fmt.Errorf("%w: %d edges on variables with K = %d states; edges need K = 2", ErrEdge, len(p.Edges), p.K)
+	}
+	for e, ed := range p.Edges {
+		if ed.I < 0 || ed.I >= p.N || ed.J < 0 || ed.J >= p.N {
+			return fmt.Errorf("%w: edge %d (%d,%d) out of range [0,%d)", ErrEdge, e, ed.I, ed.J, p.N)
+		}
+		if ed.I == ed.J {
+			return fmt.Errorf("%w: edge %d is a self-loop on variable %d", ErrEdge, e, ed.I)
+		}
+	}
+	return nil
 }
 
 // Name implements [Structure].
@@ -120,78 +163,51 @@ func (p *Pairwise) Signs() []Sign {
 	return s
 }
 
-// Solvers implements [Structure]: "categorical" (named "independent" for
-// bits) without edges; "maxflow" first when supermodular; then
-// "exhaustive" up to 6 variables, "bnb", "qpbo" (where branch and bound
-// applies or the large components are sparse) and "milp".
-func (p *Pairwise) Solvers() []string {
-	if len(p.Edges) == 0 { // the same solver under two names
-		if p.K == 2 {
-			return []string{"independent", "categorical"}
-		}
-		return []string{"categorical", "independent"}
-	}
-	var s []string
-	if p.Supermodular {
-		s = append(s, "maxflow")
-	}
-	// Only solvers that finish at this size: enumeration up to
-	// MaxExhaustive variables, branch and bound up to MaxBranchAndBound
-	// per connected component.
-	exh, bnb := p.N <= MaxExhaustive, p.largestComponent() <= MaxBranchAndBound
-	if exh && p.N <= chooseExhaustiveMaxN {
-		s = append(s, "exhaustive")
-	}
-	if bnb {
-		s = append(s, "bnb")
-	}
-	if exh && p.N > chooseExhaustiveMaxN {
-		s = append(s, "exhaustive")
-	}
-	// QPBO: exact at any size if roof duality leaves small components;
-	// offered where Choose would pick it (see chooseMILPMaxDegree) or
-	// branch and bound applies (it then only adds overhead, so comes after).
-	if bnb || p.sparse() {
-		s = append(s, "qpbo")
-	}
-	return append(s, "milp")
-}
-
-// sparse reports whether every connected component of more than
-// MaxBranchAndBound variables has average degree ≤ chooseMILPMaxDegree:
-// the models on which Choose picks QPBO.
-func (p *Pairwise) sparse() bool {
-	m := &Model{N: p.N, K: p.K, Edges: slices.Clone(p.Edges)}
-	for e := range m.Edges {
-		m.Edges[e].W = 1
-	}
-	c := componentStats(m)
-	return c.size <= MaxBranchAndBound || 2*float64(c.bigEdges) <= chooseMILPMaxDegree*float64(c.size)
-}
-
-// NewSolver implements [Structure] with the package's solvers (see
-// [ByName]); a solver outside Solvers() is refused, naming the ones that
-// apply.
+// NewSolver implements [Structure] with the solver of that name from
+// [Pairwise.Solvers]; any other name is refused, naming the ones that
+// apply (or, when none does, saying why).
 func (p *Pairwise) NewSolver(name string) (Maximizer, error) {
-	if !slices.Contains(p.Solvers(), name) {
-		return nil, fmt.Errorf("argmax: solver %q does not apply to %s (use one of %v)", name, p.Name(), p.Solvers())
-	}
-	f, err := ByName(name)
+	names, err := p.rule()
 	if err != nil {
 		return nil, err
 	}
-	m := &Model{N: p.N, K: p.K, Unary: make([]float64, p.N*p.K), Edges: slices.Clone(p.Edges)}
-	return &modelSolver{p: p, m: m, s: f()}, nil
+	if !slices.Contains(names, name) {
+		return nil, fmt.Errorf("argmax: solver %q does not apply to %s (use one of %v)", name, p.Name(), names)
+	}
+	c := p.clone()
+	var s PairwiseSolver
+	switch name {
+	case "categorical":
+		s = Categorical{}
+	case "maxflow":
+		s = &GraphCut{}
+	case "maxproduct":
+		s = &MaxProduct{}
+	case "graycode":
+		s = &GrayCode{}
+	case "bnb":
+		s = &BranchAndBound{}
+	case "qpbo":
+		q := &QPBO{}
+		if f := milpFactory(); f != nil {
+			q.Large = f()
+		}
+		s = q
+	case "milp":
+		s = milpFactory()()
+	case "exhaustive":
+		return NewEnumerator(c)
+	default:
+		return nil, fmt.Errorf("argmax: internal error: the pairwise rule lists %q, which NewSolver cannot make", name)
+	}
+	m := &Model{N: c.N, K: c.K, Unary: make([]float64, c.N*c.K), Edges: c.Edges}
+	return &modelSolver{p: c, m: m, s: s}, nil
 }
 
-// largestComponent is the size of the largest connected component of the
-// edge graph.
-func (p *Pairwise) largestComponent() int {
-	m := &Model{N: p.N, K: p.K, Edges: slices.Clone(p.Edges)}
-	for e := range m.Edges {
-		m.Edges[e].W = 1
-	}
-	return largestComponent(m)
+func (p *Pairwise) clone() *Pairwise {
+	c := *p
+	c.Edges = slices.Clone(p.Edges)
+	return &c
 }
 
 // Model loads w into a new [Model] (unary scores and edge weights).
@@ -209,11 +225,12 @@ func (p *Pairwise) load(w []float64, m *Model) {
 	}
 }
 
-// modelSolver adapts a [Solver] to a [Maximizer] of a Pairwise structure.
+// modelSolver adapts a [PairwiseSolver] to a [Maximizer] of a Pairwise
+// structure.
 type modelSolver struct {
 	p *Pairwise
 	m *Model
-	s Solver
+	s PairwiseSolver
 }
 
 func (a *modelSolver) Maximize(w []float64, z []int) (float64, error) {

@@ -73,11 +73,11 @@ func TestProductShape(t *testing.T) {
 			nk, ni := argmax.Unary(s), s.Dim()-argmax.Unary(s)
 			ws := append(slices.Clone(w[uOff:uOff+nk]), w[iOff:iOff+ni]...)
 			zs := z[vOff : vOff+s.Vars()]
-			want += argmax.Score(s, ws, zs)
+			want += mustScore(t, s, ws, zs)
 			feasible = feasible && argmax.Feasible(s, zs)
 			vOff, uOff, iOff = vOff+s.Vars(), uOff+nk, iOff+ni
 		}
-		if got := argmax.Score(p, w, z); math.Abs(got-want) > 1e-12 {
+		if got := mustScore(t, p, w, z); math.Abs(got-want) > 1e-12 {
 			t.Fatalf("code %v: Score = %v, sum of parts %v", z, got, want)
 		}
 		if got := p.Feasible(z); got != feasible {
@@ -134,7 +134,7 @@ func TestProductSolversMatchEnumerate(t *testing.T) {
 					if math.Abs(got-want) > 1e-9*(1+math.Abs(want)) {
 						t.Fatalf("%s/%s kind %d: value %v, enumeration %v", p.Name(), name, kind, got, want)
 					}
-					if s := argmax.Score(p, w, z); math.Abs(s-got) > 1e-9*(1+math.Abs(got)) {
+					if s := mustScore(t, p, w, z); math.Abs(s-got) > 1e-9*(1+math.Abs(got)) {
 						t.Fatalf("%s/%s: returned %v but the code scores %v", p.Name(), name, got, s)
 					}
 					if exactKind(kind) && !slices.Equal(z, ref) {

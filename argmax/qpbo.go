@@ -11,7 +11,7 @@ import (
 // variables with values that agree with an optimum, and the unlabelled
 // remainder is solved exactly, by [GraphCut] where it is supermodular and
 // by [BranchAndBound] per connected component otherwise. It scales far
-// past [MaxBranchAndBound] variables on sparse or weakly frustrated models
+// past [MaxBranchAndBoundVars] variables on sparse or weakly frustrated models
 // (chains, grids, sparse graphs with mostly positive weights), where roof
 // duality leaves only small components unlabelled.
 //
@@ -54,7 +54,7 @@ import (
 // the weights to neighbours fixed at 1, and the model on the unlabelled
 // variables splits into connected components: a component without negative
 // weights is solved by [GraphCut], any other one by [BranchAndBound] if it
-// has at most [MaxBranchAndBound] variables, or else by Large. With Large
+// has at most [MaxBranchAndBoundVars] variables, or else by Large. With Large
 // nil, such a component gives an error wrapping [ErrTooLarge] that names
 // its size. Branch and bound's node limit (NodeLimit) applies to the
 // remainder as a whole.
@@ -78,9 +78,9 @@ type QPBO struct {
 	// remainder, as [BranchAndBound.NodeLimit].
 	NodeLimit int64
 	// Large solves the general-sign components of the remainder with more
-	// than MaxBranchAndBound variables (for instance the registered MILP
+	// than MaxBranchAndBoundVars variables (for instance the registered MILP
 	// solver); nil means an error for them.
-	Large Solver
+	Large PairwiseSolver
 
 	g      bnbGraph       // merged adjacency of the model
 	flow   *maxflow.Graph // the doubled network
@@ -104,7 +104,7 @@ type QPBO struct {
 	bnb BranchAndBound
 }
 
-// Solve implements [Solver].
+// Solve implements [PairwiseSolver].
 func (q *QPBO) Solve(m *Model, z []int) (float64, error) {
 	if err := checkBinary(m, z, "QPBO"); err != nil {
 		return 0, err
@@ -206,7 +206,7 @@ func (q *QPBO) roofDual(m *Model) error {
 const (
 	qpboIsolated = iota // no edge left: zᵢ = 1 iff its unary > 0
 	qpboCut             // no negative weight: graph cut
-	qpboBnb             // ≤ MaxBranchAndBound variables: branch and bound
+	qpboBnb             // ≤ MaxBranchAndBoundVars variables: branch and bound
 	qpboLarge           // larger: Large, or an error
 )
 
@@ -268,7 +268,7 @@ func (q *QPBO) solveRemainder(m *Model, z []int) error {
 		case q.par[r] == -1:
 		case !q.neg[r]:
 			c = qpboCut
-		case -q.par[r] <= MaxBranchAndBound:
+		case -q.par[r] <= MaxBranchAndBoundVars:
 			c = qpboBnb
 		default:
 			c = qpboLarge
@@ -287,12 +287,12 @@ func (q *QPBO) solveRemainder(m *Model, z []int) error {
 			if q.cls[i] == qpboLarge {
 				return fmt.Errorf("%w: QPBO labelled %d of %d variables, but the unlabelled remainder has a general-sign connected component of %d variables (containing variable %d), more than branch and bound takes (%d); "+
 					"set QPBO.Large (e.g. the MILP solver) or use a sparser, less frustrated or supermodular structure",
-					ErrTooLarge, q.nLabel, n, -q.par[ufFind(q.par, int32(i))], q.vars[i], MaxBranchAndBound)
+					ErrTooLarge, q.nLabel, n, -q.par[ufFind(q.par, int32(i))], q.vars[i], MaxBranchAndBoundVars)
 			}
 		}
 	}
 	q.bnb.NodeLimit = q.NodeLimit
-	for c, s := range []Solver{qpboCut: &q.gc, qpboBnb: &q.bnb, qpboLarge: q.Large} {
+	for c, s := range []PairwiseSolver{qpboCut: &q.gc, qpboBnb: &q.bnb, qpboLarge: q.Large} {
 		if c == qpboIsolated || !present[c] {
 			continue
 		}

@@ -238,7 +238,7 @@ func chainDP(m *Model) float64 {
 }
 
 // TestQPBOLongChains: chains are forests, which roof duality labels
-// completely (up to ties), so QPBO is exact far past MaxBranchAndBound;
+// completely (up to ties), so QPBO is exact far past MaxBranchAndBoundVars;
 // checked against dynamic programming at n = 100..5000.
 func TestQPBOLongChains(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 10))
@@ -315,7 +315,7 @@ func TestQPBOErrors(t *testing.T) {
 	t.Log(err)
 	rec := &recordSolver{}
 	q2 := QPBO{Large: rec}
-	if _, err := q2.Solve(m, make([]int, 70)); err != nil || len(rec.sizes) != 1 || rec.sizes[0] <= MaxBranchAndBound {
+	if _, err := q2.Solve(m, make([]int, 70)); err != nil || len(rec.sizes) != 1 || rec.sizes[0] <= MaxBranchAndBoundVars {
 		t.Errorf("with Large: err %v, Large got %v", err, rec.sizes)
 	}
 	// The node limit reaches the remainder's branch and bound.

@@ -67,7 +67,7 @@ func randomBinary(r *rand.Rand, n int, density float64, kind weightKind, nonneg 
 }
 
 // bruteForce maximizes m by scoring every assignment from scratch: an
-// implementation independent of Exhaustive's Gray-code updates.
+// implementation independent of GrayCode's Gray-code updates.
 func bruteForce(m *Model) (float64, []int) {
 	z := make([]int, m.N)
 	best := math.Inf(-1)

@@ -4,21 +4,29 @@ import "sync"
 
 var (
 	registryMu sync.RWMutex
-	milpNew    func() Solver
+	milpNew    func() PairwiseSolver
 )
 
-// RegisterMILP makes a MILP solver available to [Choose] and [ByName] as
-// "milp". Package qip calls it from init, so importing qip (for instance
-// with a blank import) is enough; the argmax package itself stays free of
-// cgo.
-func RegisterMILP(newSolver func() Solver) {
+// RegisterMILP makes a MILP solver available to [Pairwise] structures as
+// "milp" (and to [QPBO] for large remainders). Package qip calls it from
+// init, so importing qip (a blank import will do) is enough; package
+// argmax itself stays free of cgo. Like database/sql.Register, it panics
+// if newSolver is nil or if a MILP solver is already registered: both are
+// programming errors, caught when the program starts.
+func RegisterMILP(newSolver func() PairwiseSolver) {
 	registryMu.Lock()
 	defer registryMu.Unlock()
+	if newSolver == nil {
+		panic("argmax: RegisterMILP with a nil constructor")
+	}
+	if milpNew != nil {
+		panic("argmax: RegisterMILP called twice")
+	}
 	milpNew = newSolver
 }
 
 // milpFactory returns the registered MILP factory, or nil.
-func milpFactory() func() Solver {
+func milpFactory() func() PairwiseSolver {
 	registryMu.RLock()
 	defer registryMu.RUnlock()
 	return milpNew

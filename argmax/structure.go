@@ -1,6 +1,9 @@
 package argmax
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+)
 
 // Structure is a latent's combinatorial structure: the codes z ∈ {0,…,K−1}ᴺ
 // it allows and their features φ(z), so that an encoder scores a code
@@ -16,6 +19,11 @@ import "fmt"
 // A trainer needs nothing else: with z* and z*(ε) from any exact solver,
 // the direct estimate of the loss gradient with respect to w is
 // −(φ(z*(ε)) − φ(z*))/ε for every structure.
+//
+// A structure of your own implements these methods (and [Constrained] if
+// not every code is allowed); for a small one, Solvers can return
+// {"exhaustive"} and NewSolver [NewEnumerator], the exact reference that
+// needs nothing but the methods above.
 type Structure interface {
 	// Name is a short description, e.g. "complete pairwise, supermodular".
 	Name() string
@@ -31,10 +39,11 @@ type Structure interface {
 	// Signs returns the sign constraint of each coordinate of w (length
 	// Dim), which the encoder enforces (softplus for [NonNegative]).
 	Signs() []Sign
-	// Solvers names the exact solvers that apply, fastest first.
+	// Solvers names the exact solvers that apply and are expected to
+	// finish at this size, fastest first.
 	Solvers() []string
-	// NewSolver returns a new solver of the given name for this structure
-	// (one per goroutine: solvers keep buffers).
+	// NewSolver returns a new solver of one of the Solvers names (one per
+	// goroutine: solvers keep buffers); other names are an error.
 	NewSolver(name string) (Maximizer, error)
 }
 
@@ -47,11 +56,27 @@ type Constrained interface {
 	Feasible(z []int) bool
 }
 
-// Feasible reports whether z is a code of s (always true for a structure
-// that is not [Constrained]).
+// Feasible reports whether z is a code of s: z[:Vars] exists, every
+// state is in [0, States), and, for a [Constrained] s, s.Feasible(z).
 func Feasible(s Structure, z []int) bool {
+	if !inRange(z, s.Vars(), s.States()) {
+		return false
+	}
 	if c, ok := s.(Constrained); ok {
 		return c.Feasible(z)
+	}
+	return true
+}
+
+// inRange reports whether z[:n] exists and holds states in [0, k).
+func inRange(z []int, n, k int) bool {
+	if n < 0 || len(z) < n {
+		return false
+	}
+	for _, s := range z[:n] {
+		if s < 0 || s >= k {
+			return false
+		}
 	}
 	return true
 }
@@ -75,8 +100,21 @@ const (
 func Unary(s Structure) int { return s.Vars() * s.States() }
 
 // Score returns ⟨w, φ(z)⟩ by way of AddFeatures, O(Dim): the reference
-// that solvers are tested against.
-func Score(s Structure, w []float64, z []int) float64 {
+// that solvers are tested against. A w of the wrong length, or a z too
+// short or with a state outside [0, States), is an error wrapping
+// [ErrShape]; z need not be feasible (φ is defined for every such code).
+func Score(s Structure, w []float64, z []int) (float64, error) {
+	if len(w) != s.Dim() {
+		return 0, fmt.Errorf("%w: %s: len(w) = %d, want %d", ErrShape, s.Name(), len(w), s.Dim())
+	}
+	if !inRange(z, s.Vars(), s.States()) {
+		return 0, fmt.Errorf("%w: %s: code %v is not %d states in [0, %d)", ErrShape, s.Name(), z, s.Vars(), s.States())
+	}
+	return score(s, w, z), nil
+}
+
+// score is Score without the checks.
+func score(s Structure, w []float64, z []int) float64 {
 	phi := make([]float32, s.Dim())
 	s.AddFeatures(z, 1, phi)
 	v := 0.0
@@ -88,20 +126,29 @@ func Score(s Structure, w []float64, z []int) float64 {
 	return v
 }
 
-// Fastest returns a new solver of the first name in s.Solvers that s can
-// make (the MILP solver, for one, needs package qip imported).
+// Fastest returns a new solver of the first name in s.Solvers, with its
+// name. A structure with no solver gives an error that says why (for a
+// [Pairwise] one, [ErrTooLarge] naming the component that no solver can
+// finish).
 func Fastest(s Structure) (string, Maximizer, error) {
-	var first error
-	for _, name := range s.Solvers() {
+	names := s.Solvers()
+	if len(names) == 0 {
+		if n, ok := s.(interface{ noSolver() error }); ok {
+			if err := n.noSolver(); err != nil {
+				return "", nil, err
+			}
+		}
+		return "", nil, fmt.Errorf("argmax: %s lists no solver", s.Name())
+	}
+	var errs []error
+	for _, name := range names {
 		m, err := s.NewSolver(name)
 		if err == nil {
 			return name, m, nil
 		}
-		if first == nil {
-			first = err
-		}
+		errs = append(errs, err)
 	}
-	return "", nil, fmt.Errorf("argmax: no exact solver for %s: %v", s.Name(), first)
+	return "", nil, fmt.Errorf("argmax: no solver of %s could be made: %w", s.Name(), errors.Join(errs...))
 }
 
 // checkW checks the lengths of w and z against s.

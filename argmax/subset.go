@@ -18,7 +18,7 @@ import (
 //
 // Only the gains gᵢ matter to the arg max, which is the K items of largest
 // gain: [TopK] finds them by quickselect in O(N) expected time. All
-// coordinates are [AnySign]. "exhaustive" ([Enumerate], 2ᴺ codes) is the
+// coordinates are [AnySign]. "exhaustive" ([Enumerator], 2ᴺ codes) is the
 // reference for small N.
 //
 // Sampling. With Gumbel noise on every coordinate of w (perturb-and-MAP,
@@ -116,12 +116,12 @@ func (s *KSubset) Feasible(z []int) bool {
 }
 
 // Solvers implements [Structure]: "topk" ([TopK], O(N) expected), then
-// "exhaustive" ([Enumerate], at most [MaxEnumerate] codes).
-func (s *KSubset) Solvers() []string { return []string{"topk", "exhaustive"} }
+// "exhaustive" ([Enumerator]) when it has at most [MaxEnumerateCodes]
+// codes.
+func (s *KSubset) Solvers() []string { return withEnumerator(s, "topk") }
 
 // NewSolver implements [Structure]. "topk" returns a [*TopK];
-// "exhaustive" returns a Maximizer calling [Enumerate], whose Maximize
-// fails with [ErrTooLarge] beyond [MaxEnumerate] codes (N > 22). Other
+// "exhaustive" returns an [Enumerator] where listed. Other
 // names are refused, naming the ones that apply; an invalid shape is
 // refused with [ErrShape].
 func (s *KSubset) NewSolver(name string) (Maximizer, error) {

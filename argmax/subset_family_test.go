@@ -25,7 +25,7 @@ func enumFamily(s argmax.Structure, theta []float64) (float64, map[int]float64) 
 			z[i] = r % k
 		}
 		if argmax.Feasible(s, z) {
-			scores[c] = argmax.Score(s, w, z)
+			scores[c], _ = argmax.Score(s, w, z)
 		}
 	}
 	m := math.Inf(-1)

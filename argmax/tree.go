@@ -19,7 +19,7 @@ import (
 //
 // and the arg max is a maximum spanning tree on the gains g_e, which
 // [Kruskal] finds in O(E log E). All coordinates are [AnySign].
-// "exhaustive" ([Enumerate], 2ᴱ codes) is the reference for E ≤ 22.
+// "exhaustive" ([Enumerator], 2ᴱ codes) is the reference for E ≤ 22.
 //
 // Sampling. With Gumbel noise on every coordinate of w (perturb-and-MAP,
 // what the VAE does) each gain receives a standard logistic variable (the
@@ -179,12 +179,12 @@ func (t *SpanningTree) Feasible(z []int) bool {
 }
 
 // Solvers implements [Structure]: "kruskal" ([Kruskal], O(E log E)), then
-// "exhaustive" ([Enumerate], at most [MaxEnumerate] codes).
-func (t *SpanningTree) Solvers() []string { return []string{"kruskal", "exhaustive"} }
+// "exhaustive" ([Enumerator]) when it has at most [MaxEnumerateCodes]
+// codes.
+func (t *SpanningTree) Solvers() []string { return withEnumerator(t, "kruskal") }
 
 // NewSolver implements [Structure]. "kruskal" returns a [*Kruskal];
-// "exhaustive" returns a Maximizer calling [Enumerate], whose Maximize
-// fails with [ErrTooLarge] beyond [MaxEnumerate] codes (E > 22). Other
+// "exhaustive" returns an [Enumerator] where listed. Other
 // names are refused, naming the ones that apply; an invalid graph is
 // refused like [SpanningTree.Validate].
 func (t *SpanningTree) NewSolver(name string) (Maximizer, error) {

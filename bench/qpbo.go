@@ -132,7 +132,7 @@ type QPBORun struct {
 // timing each solve. If the solver is a *argmax.QPBO it also records the
 // fraction of variables labelled by roof duality. Failures (for instance a
 // remainder too large for branch and bound) are counted, not fatal.
-func RunSolver(newSolver func() argmax.Solver, models []*argmax.Model) QPBORun {
+func RunSolver(newSolver func() argmax.PairwiseSolver, models []*argmax.Model) QPBORun {
 	s := newSolver()
 	z := make([]int, maxN(models))
 	var run QPBORun

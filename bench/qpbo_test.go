@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/argmaxvae/argmaxvae/argmax"
@@ -14,7 +15,7 @@ import (
 // the remainder) on general-sign models both solve (n = 64), and times
 // QPBO alone beyond branch and bound's reach (n = 1000, 10000). Read the
 // bnb/qpbo pairs as ratios within one run; solverbench -qpbo-crossover
-// prints the full table behind Choose's thresholds.
+// prints the full table behind the pairwise rule's thresholds.
 func BenchmarkQPBO(b *testing.B) {
 	structures := []struct {
 		name  string
@@ -30,7 +31,7 @@ func BenchmarkQPBO(b *testing.B) {
 	for _, st := range structures {
 		for _, n := range []int{64, 1000, 10000} {
 			ms := pool(8, func(r *rand.Rand) *argmax.Model { return Frustrated(r, n, st.pairs(r, n), 0.1, 1) })
-			if n <= argmax.MaxBranchAndBound {
+			if n <= argmax.MaxBranchAndBoundVars {
 				b.Run(fmt.Sprintf("bnb/%s-%d", st.name, n), func(b *testing.B) { benchSolve(b, &argmax.BranchAndBound{}, ms) })
 			}
 			b.Run(fmt.Sprintf("qpbo/%s-%d", st.name, n), func(b *testing.B) { benchSolve(b, &argmax.QPBO{}, ms) })
@@ -122,11 +123,11 @@ func TestFrustratedIsing(t *testing.T) {
 func TestRunSolver(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 3))
 	chains := []*argmax.Model{Frustrated(r, 200, ChainPairs(200), 0.5, 1), Frustrated(r, 100, ChainPairs(100), 0.5, 1)}
-	run := RunSolver(func() argmax.Solver { return &argmax.QPBO{} }, chains)
+	run := RunSolver(func() argmax.PairwiseSolver { return &argmax.QPBO{} }, chains)
 	if run.Solved != 2 || run.Failed != 0 || run.Labelled != 1 || !(run.MedianNs > 0) {
 		t.Errorf("chains: %+v, want both solved, all labelled", run)
 	}
-	run = RunSolver(func() argmax.Solver { return &argmax.BranchAndBound{} }, chains)
+	run = RunSolver(func() argmax.PairwiseSolver { return &argmax.BranchAndBound{} }, chains)
 	if run.Solved != 0 || run.Failed != 2 || run.Err == nil || !math.IsNaN(run.Labelled) {
 		t.Errorf("bnb on chains above 64: %+v, want both failed", run)
 	}
@@ -136,14 +137,19 @@ func TestRunSolver(t *testing.T) {
 }
 
 // TestQPBOLargeRemainderMILP: on spin glasses on a 9×9 grid, roof duality
-// leaves a remainder component above MaxBranchAndBound; the "qpbo" solver
-// of argmax.ByName (package qip registered) hands it to the MILP solver,
-// and the result must equal the MILP solver's on the whole model.
+// leaves a remainder component above MaxBranchAndBoundVars; QPBO with the
+// MILP solver as Large (what a grid structure's "qpbo" solver is, package
+// qip registered) hands it to the MILP solver, and the result must equal
+// the MILP solver's on the whole model.
 func TestQPBOLargeRemainderMILP(t *testing.T) {
-	f, err := argmax.ByName("qpbo")
+	grid, err := argmax.Graph(81, GridPairs(9, 9), false)
 	if err != nil {
 		t.Fatal(err)
 	}
+	if !slices.Contains(grid.Solvers(), "qpbo") || !slices.Contains(grid.Solvers(), "milp") {
+		t.Fatalf("9×9 grid: Solvers() = %v, want qpbo and milp", grid.Solvers())
+	}
+	f := func() argmax.PairwiseSolver { return &argmax.QPBO{Large: qip.New()} }
 	r := rand.New(rand.NewPCG(4, 4))
 	big := 0
 	for k := 0; k < 3; k++ {
@@ -154,7 +160,7 @@ func TestQPBOLargeRemainderMILP(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if qp := q.(*argmax.QPBO); m.N-qp.Labelled() > argmax.MaxBranchAndBound {
+		if qp := q.(*argmax.QPBO); m.N-qp.Labelled() > argmax.MaxBranchAndBoundVars {
 			big++
 		}
 		want, err := qip.New().Solve(m, make([]int, m.N))
@@ -166,7 +172,7 @@ func TestQPBOLargeRemainderMILP(t *testing.T) {
 		}
 	}
 	if big == 0 {
-		t.Error("no model left a remainder above MaxBranchAndBound: the test does not reach the MILP fallback")
+		t.Error("no model left a remainder above MaxBranchAndBoundVars: the test does not reach the MILP fallback")
 	}
 }
 

@@ -11,7 +11,7 @@ import (
 )
 
 // benchSolve solves a fixed pool of models round-robin, b.N times.
-func benchSolve(b *testing.B, s argmax.Solver, models []*argmax.Model) {
+func benchSolve(b *testing.B, s argmax.PairwiseSolver, models []*argmax.Model) {
 	z := make([]int, maxN(models))
 	for _, m := range models {
 		if _, err := s.Solve(m, z); err != nil {
@@ -49,7 +49,7 @@ func BenchmarkDense15(b *testing.B) {
 	})
 	b.Run("bnb/supermodular", func(b *testing.B) { benchSolve(b, &argmax.BranchAndBound{}, super) })
 	b.Run("bnb/general", func(b *testing.B) { benchSolve(b, &argmax.BranchAndBound{}, general) })
-	b.Run("exhaustive/general", func(b *testing.B) { benchSolve(b, &argmax.Exhaustive{}, general) })
+	b.Run("exhaustive/general", func(b *testing.B) { benchSolve(b, &argmax.GrayCode{}, general) })
 	b.Run("milp/supermodular", func(b *testing.B) { benchSolve(b, qip.New(), super) })
 	b.Run("milp/general", func(b *testing.B) { benchSolve(b, qip.New(), general) })
 	b.Run("independent", func(b *testing.B) {
@@ -86,16 +86,17 @@ func BenchmarkMILP(b *testing.B) {
 func BenchmarkExhaustive(b *testing.B) {
 	for _, n := range []int{10, 14, 18, 22} {
 		ms := pool(2, func(r *rand.Rand) *argmax.Model { return Dense(r, n, false) })
-		b.Run(fmt.Sprint(n), func(b *testing.B) { benchSolve(b, &argmax.Exhaustive{}, ms) })
+		b.Run(fmt.Sprint(n), func(b *testing.B) { benchSolve(b, &argmax.GrayCode{}, ms) })
 	}
 }
 
-// BenchmarkChoose compares enumeration and branch and bound at the small
-// sizes where Choose switches between them.
-func BenchmarkChoose(b *testing.B) {
+// BenchmarkGrayCodeVsBnb compares Gray-code enumeration and branch and
+// bound at the small sizes where the pairwise rule (argmax.Pairwise.Solvers)
+// switches between them.
+func BenchmarkGrayCodeVsBnb(b *testing.B) {
 	for _, n := range []int{6, 8, 10, 12} {
 		ms := pool(64, func(r *rand.Rand) *argmax.Model { return Dense(r, n, false) })
-		b.Run(fmt.Sprintf("exhaustive/%d", n), func(b *testing.B) { benchSolve(b, &argmax.Exhaustive{}, ms) })
+		b.Run(fmt.Sprintf("graycode/%d", n), func(b *testing.B) { benchSolve(b, &argmax.GrayCode{}, ms) })
 		b.Run(fmt.Sprintf("bnb/%d", n), func(b *testing.B) { benchSolve(b, &argmax.BranchAndBound{}, ms) })
 	}
 }

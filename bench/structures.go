@@ -53,7 +53,11 @@ func CheckExactMaximizer(s argmax.Structure, m argmax.Maximizer, ws [][]float64,
 			return fmt.Errorf("instance %d: the solver's code %v is not feasible", i, z)
 		}
 		tol := 1e-9 * math.Max(1, math.Max(math.Abs(got), math.Abs(want)))
-		if sc := argmax.Score(s, w, z); math.Abs(got-want) > tol || math.Abs(sc-got) > tol {
+		sc, err := argmax.Score(s, w, z)
+		if err != nil {
+			return fmt.Errorf("instance %d: %w", i, err)
+		}
+		if math.Abs(got-want) > tol || math.Abs(sc-got) > tol {
 			return fmt.Errorf("instance %d: solver value %v (its code scores %v), reference %v", i, got, sc, want)
 		}
 	}

@@ -10,7 +10,8 @@
 //
 // Importing the package registers the solver with
 // [github.com/argmaxvae/argmaxvae/argmax.RegisterMILP], so a blank import
-// makes it available to argmax.Choose and argmax.ByName as "milp":
+// lists "milp" among the solvers of argmax.Pairwise structures (see
+// argmax.Pairwise.Solvers for when):
 //
 //	import _ "github.com/argmaxvae/argmaxvae/qip"
 //

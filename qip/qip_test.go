@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -13,7 +14,7 @@ import (
 	"github.com/draffensperger/golp"
 )
 
-// checkAgainstExhaustive solves m with s and with argmax.Exhaustive and
+// checkAgainstExhaustive solves m with s and with argmax.GrayCode and
 // fails unless both maxima agree: exactly for integer weights, within a
 // relative 1e-9 of the model's scale otherwise. It also checks that z is
 // binary and the value is h(z).
@@ -33,7 +34,7 @@ func checkAgainstExhaustive(t *testing.T, s *Solver, m *argmax.Model, exact bool
 		t.Fatalf("%s: returned %v but h(z) = %v", what, got, sc)
 	}
 	zx := make([]int, m.N)
-	want, err := (&argmax.Exhaustive{}).Solve(m, zx)
+	want, err := (&argmax.GrayCode{}).Solve(m, zx)
 	if err != nil {
 		t.Fatalf("%s: exhaustive: %v", what, err)
 	}
@@ -233,31 +234,46 @@ func TestTimeoutNotHit(t *testing.T) {
 	}
 }
 
-// TestRegisteredForBatch: the registered factory works with argmax.Batch
-// in parallel and agrees with sequential solving.
+// TestBatchParallel: the registered solver works in an argmax.Batch in
+// parallel and agrees with sequential solving.
 func TestBatchParallel(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 12))
-	const count = 64
-	models := make([]*argmax.Model, count)
+	const count, n = 64, 12
+	p, err := argmax.Complete(n, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws := make([][]float64, count)
 	zs := make([][]int, count)
 	vals := make([]float64, count)
-	for i := range models {
-		models[i] = randomModel(r, 12, 0.7, weightKind(i%int(numKinds)))
-		zs[i] = make([]int, 12)
+	for i := range ws {
+		m := randomModel(r, n, 1, weightKind(i%int(numKinds)))
+		ws[i] = append(slices.Clone(m.Unary), make([]float64, len(p.Edges))...)
+		for _, e := range m.Edges { // repeated and reversed pairs add up
+			for k, pe := range p.Edges {
+				if pe.I == min(e.I, e.J) && pe.J == max(e.I, e.J) {
+					ws[i][2*n+k] += e.W
+				}
+			}
+		}
+		zs[i] = make([]int, n)
 	}
-	b := argmax.NewBatch(func() argmax.Solver { return New() }, 2)
-	if err := b.Solve(models, zs, vals); err != nil {
+	b, err := argmax.NewBatch(p, "milp", 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Maximize(ws, zs, vals); err != nil {
 		t.Fatal(err)
 	}
 	s := New()
-	z := make([]int, 12)
-	for i, m := range models {
-		v, err := s.Solve(m, z)
+	z := make([]int, n)
+	for i, w := range ws {
+		v, err := s.Solve(p.Model(w), z)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if v != vals[i] || fmt.Sprint(z) != fmt.Sprint(zs[i]) {
-			t.Fatalf("model %d: batch %v %v, sequential %v %v", i, vals[i], zs[i], v, z)
+			t.Fatalf("item %d: batch %v %v, sequential %v %v", i, vals[i], zs[i], v, z)
 		}
 	}
 }
@@ -390,20 +406,37 @@ func TestHandle(t *testing.T) {
 	release(lp)
 }
 
-// TestRegistered: importing qip makes "milp" available through argmax.ByName.
+// TestRegistered: importing qip lists "milp" among a general-sign pairwise
+// structure's solvers (after branch and bound and QPBO: argmax's rule
+// decides the order), its solver agrees with enumeration, and a second
+// registration panics.
 func TestRegistered(t *testing.T) {
-	f, err := argmax.ByName("milp")
+	p, err := argmax.Complete(10, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := f().(*Solver); !ok {
-		t.Fatalf("ByName(\"milp\") made %T, want *qip.Solver", f())
+	if !slices.Contains(p.Solvers(), "milp") {
+		t.Fatalf("Solvers() = %v, want milp listed", p.Solvers())
 	}
-	m := denseModel(rand.New(rand.NewPCG(5, 5)), 41)
-	c, err := argmax.Choose(m)
+	milp, err := p.NewSolver("milp")
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Which solver Choose prefers is argmax's policy; record it only.
-	t.Logf("Choose on a dense general-sign n = 41 model: %q (%s)", c.Name, c.Reason)
+	m := denseModel(rand.New(rand.NewPCG(5, 5)), 10)
+	w := append(slices.Clone(m.Unary), make([]float64, len(p.Edges))...)
+	for k, e := range m.Edges { // denseModel's edges are CompleteEdges order
+		w[20+k] = e.W
+	}
+	z, ze := make([]int, 10), make([]int, 10)
+	got, err := milp.Maximize(w, z)
+	want, err2 := argmax.Enumerate(p, w, ze)
+	if err != nil || err2 != nil || math.Abs(got-want) > 1e-9*math.Max(1, math.Abs(want)) {
+		t.Fatalf("milp %v (%v), enumeration %v (%v)", got, err, want, err2)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("a second RegisterMILP did not panic")
+		}
+	}()
+	argmax.RegisterMILP(func() argmax.PairwiseSolver { return New() })
 }

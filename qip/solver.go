@@ -18,7 +18,7 @@ var skipStepOFFix = false
 const IntTol = 1e-6
 
 // Solver solves argmax.Model (K = 2, any edge signs) exactly as a MILP with
-// lp_solve. It implements argmax.Solver.
+// lp_solve. It implements argmax.PairwiseSolver.
 //
 // # Formulation
 //
@@ -92,7 +92,7 @@ const IntTol = 1e-6
 //
 // Ties are broken by lp_solve's branch and bound: deterministic for a given
 // model, including its edge order, but not the tie-break of
-// argmax.Exhaustive.
+// argmax.GrayCode.
 //
 // A Solver builds a fresh lp_solve problem per call (golp offers no way to
 // delete rows) and frees it before returning; its Go buffers are reused. It
@@ -125,9 +125,9 @@ var defaultTimeout = DefaultTimeout
 // New returns a Solver with the default timeout, [DefaultTimeout].
 func New() *Solver { return &Solver{row: make([]golp.Entry, 0, 3)} }
 
-func init() { argmax.RegisterMILP(func() argmax.Solver { return New() }) }
+func init() { argmax.RegisterMILP(func() argmax.PairwiseSolver { return New() }) }
 
-// Solve implements argmax.Solver: it writes a maximizer of h into z[:m.N]
+// Solve implements argmax.PairwiseSolver: it writes a maximizer of h into z[:m.N]
 // and returns h(z).
 func (s *Solver) Solve(m *argmax.Model, z []int) (float64, error) {
 	if err := m.Validate(); err != nil {

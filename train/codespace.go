@@ -119,7 +119,8 @@ func (cs *codeSpace) argmaxAll(w [][]float64, F nn.Mat, eps float64, V, W32 *nn.
 			if x < best-margin || !cs.feasible[c] {
 				continue
 			}
-			s := argmax.Score(cs.s, w[b], cs.code(c)) + eps*float64(fr[c])
+			sc, _ := argmax.Score(cs.s, w[b], cs.code(c)) // codes and w are in range by construction
+			s := sc + eps*float64(fr[c])
 			if s > bestExact {
 				bestExact, arg = s, c
 			}

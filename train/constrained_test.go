@@ -59,7 +59,7 @@ func bruteConstrained(v *VAE, X nn.Mat, feasibleOnly bool) (nll, nelbo, kl float
 			nn.BernoulliLogLik(X, v.Dec.Forward(onehot), f)
 			for b := 0; b < B; b++ {
 				F[b] = append(F[b], float64(f[b]))
-				H[b] = append(H[b], argmax.Score(v.S, w[b], z))
+				H[b] = append(H[b], must(argmax.Score(v.S, w[b], z)))
 			}
 		}
 		i := 0

@@ -49,7 +49,7 @@ func slowVAE(t *testing.T, cancelAt int64) (*VAE, *slowStructure, context.Contex
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	s := &slowStructure{Structure: argmax.Independent(6, 2), cancelAt: cancelAt, cancel: cancel}
+	s := &slowStructure{Structure: must(argmax.Independent(6, 2)), cancelAt: cancelAt, cancel: cancel}
 	enc, dec, err := NewNetworks(s, 12, 16, rand.New(rand.NewPCG(1, 1)))
 	if err != nil {
 		t.Fatal(err)

@@ -178,7 +178,7 @@ func TestChainPerturbedArgmaxMatchesEnumeration(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := argmax.Score(s, v.w[b], v.zeps[b*4:(b+1)*4]); math.Abs(got-want) > 1e-9*math.Max(1, math.Abs(want)) {
+			if got := scoreOf(t, s, v.w[b], v.zeps[b*4:(b+1)*4]); math.Abs(got-want) > 1e-9*math.Max(1, math.Abs(want)) {
 				t.Fatalf("%s example %d: z*(ε) = %v scores %v, enumeration %v scores %v", c.mode, b, v.zeps[b*4:(b+1)*4], got, z, want)
 			}
 		}

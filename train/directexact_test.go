@@ -64,7 +64,7 @@ func TestDirectExactMatchesEnumeration(t *testing.T) {
 						oh.Data[2*i+z[i]] = 1
 					}
 					nn.BernoulliLogLik(xb, v.Dec.Forward(oh), f)
-					if s := argmax.Score(v.S, w, z) + m.eps*float64(f[0]); s > best {
+					if s := scoreOf(t, v.S, w, z) + m.eps*float64(f[0]); s > best {
 						best, arg = s, code
 					}
 				}
@@ -94,12 +94,12 @@ func TestDirectExactMatchesEnumeration(t *testing.T) {
 // Too many codes are refused by the declaration (before any training) and
 // by Step, naming the limit.
 func TestDirectExactRefusesLargeSpaces(t *testing.T) {
-	s := argmax.Complete(17, true)
+	s := must(argmax.Complete(17, true))
 	err := (&DirectExact{}).Needs().Check("direct-exact", s)
 	if err == nil || !strings.Contains(err.Error(), "65536") {
 		t.Fatalf("n = 17: got %v, want an error naming the limit 65536", err)
 	}
-	if err := (&DirectExact{}).Needs().Check("direct-exact", argmax.Complete(16, true)); err != nil {
+	if err := (&DirectExact{}).Needs().Check("direct-exact", must(argmax.Complete(16, true))); err != nil {
 		t.Fatalf("n = 16: %v", err)
 	}
 	v := tinyVAE(t, 1, 8, 17, 2, true, true, "maxflow")

@@ -55,7 +55,11 @@ func TestEstimatorOutsideThePackage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []argmax.Structure{argmax.Complete(5, true), chain} {
+	complete, err := argmax.Complete(5, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []argmax.Structure{complete, chain} {
 		grads := func(est train.Estimator) ([][]float32, train.Stats) {
 			r := rand.New(rand.NewPCG(7, 7))
 			enc, dec, err := train.NewNetworks(s, 12, 16, r)

@@ -15,9 +15,9 @@ import (
 func tinyVAE(t testing.TB, seed uint64, d, n, k int, pairs, supermodular bool, solver string) *VAE {
 	t.Helper()
 	r := rand.New(rand.NewPCG(seed, 1))
-	var s argmax.Structure = argmax.Independent(n, k)
+	var s argmax.Structure = must(argmax.Independent(n, k))
 	if pairs {
-		s = argmax.Complete(n, supermodular)
+		s = must(argmax.Complete(n, supermodular))
 	}
 	enc, dec, err := NewNetworks(s, d, 16, r)
 	if err != nil {

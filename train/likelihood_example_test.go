@@ -18,7 +18,10 @@ import (
 func ExampleExactLikelihood() {
 	const n, d = 6, 20
 	r := rand.New(rand.NewPCG(1, 2))
-	s := argmax.Complete(n, true)
+	s, err := argmax.Complete(n, true)
+	if err != nil {
+		panic(err)
+	}
 	enc, dec, err := train.NewNetworks(s, d, 32, r)
 	if err != nil {
 		panic(err)

@@ -419,7 +419,7 @@ func BenchmarkExactLikelihood(b *testing.B) {
 func benchExactLikelihood(b *testing.B) {
 	const n, hidden, d, rows = 15, 300, 784, 1000
 	r := rand.New(rand.NewPCG(1, 2))
-	s := argmax.Complete(n, true)
+	s := must(argmax.Complete(n, true))
 	enc, dec, err := NewNetworks(s, d, hidden, r)
 	if err != nil {
 		b.Fatal(err)

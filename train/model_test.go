@@ -30,16 +30,16 @@ func modelStructures(t *testing.T) []argmax.Structure {
 	}
 	sub := must(argmax.NewKSubset(5, 2))
 	return []argmax.Structure{
-		argmax.Independent(1, 6), // one categorical latent
-		argmax.Independent(4, 3),
-		argmax.Complete(5, true),
-		argmax.Complete(5, false),
+		must(argmax.Independent(1, 6)), // one categorical latent
+		must(argmax.Independent(4, 3)),
+		must(argmax.Complete(5, true)),
+		must(argmax.Complete(5, false)),
 		must(argmax.NewChain(4, 3)),
 		sub,
 		must(argmax.NewMatching(4)),
 		must(argmax.NewSpanningTree(4, argmax.CompleteGraph(4))),
 		must(argmax.Repeat(sub, 2)),
-		must(argmax.NewProduct(must(argmax.NewChain(2, 2)), argmax.Complete(3, false))), // "exhaustive" on both parts
+		must(argmax.NewProduct(must(argmax.NewChain(2, 2)), must(argmax.Complete(3, false)))), // "exhaustive" on both parts
 	}
 }
 
@@ -80,8 +80,8 @@ func TestEncodeIsTheArgmaxOfH(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := z[b*s.Vars() : (b+1)*s.Vars()]
-			if !slices.Equal(got, want) && argmax.Score(s, w, got) < argmax.Score(s, w, want) {
-				t.Fatalf("%s, example %d: Encode %v scores %v, enumeration %v scores %v", s.Name(), b, got, argmax.Score(s, w, got), want, argmax.Score(s, w, want))
+			if !slices.Equal(got, want) && scoreOf(t, s, w, got) < scoreOf(t, s, w, want) {
+				t.Fatalf("%s, example %d: Encode %v scores %v, enumeration %v scores %v", s.Name(), b, got, scoreOf(t, s, w, got), want, scoreOf(t, s, w, want))
 			}
 			if !argmax.Feasible(s, got) {
 				t.Fatalf("%s: infeasible code %v", s.Name(), got)
@@ -96,7 +96,7 @@ func TestEncodeIsTheArgmaxOfH(t *testing.T) {
 
 // Encode refuses data of another width, naming both widths.
 func TestEncodeRefusesWrongWidth(t *testing.T) {
-	v := vaeFor(t, argmax.Independent(3, 2), 10, 1)
+	v := vaeFor(t, must(argmax.Independent(3, 2)), 10, 1)
 	if _, err := v.Encode(t.Context(), nn.NewMat(4, 11)); err == nil || !strings.Contains(err.Error(), "width 11") || !strings.Contains(err.Error(), "takes 10") {
 		t.Errorf("Encode of width 11 = %v, want an error naming 11 and 10", err)
 	}
@@ -151,7 +151,7 @@ func TestGenerateIsUniformOverFeasibleCodes(t *testing.T) {
 	for _, c := range []struct {
 		s     argmax.Structure
 		codes int
-	}{{sub, 6}, {match, 6}, {tree, 16}, {prod, 18}, {chain, 9}, {argmax.Complete(3, true), 8}, {userSubset{sub}, 6}} {
+	}{{sub, 6}, {match, 6}, {tree, 16}, {prod, 18}, {chain, 9}, {must(argmax.Complete(3, true)), 8}, {userSubset{sub}, 6}} {
 		v := vaeFor(t, c.s, 6, 3)
 		const draws = 16000
 		z, means, err := v.Generate(t.Context(), draws, rand.New(rand.NewPCG(5, 6)))
@@ -268,10 +268,10 @@ func TestReadModelRefusesMismatch(t *testing.T) {
 		saved, want argmax.Structure
 		field       string
 	}{
-		{argmax.Complete(5, true), argmax.Complete(5, false), "structure.supermodular"},
+		{must(argmax.Complete(5, true)), must(argmax.Complete(5, false)), "structure.supermodular"},
 		{chain43, chain33, "structure.n"},
-		{sub52, sub53, "structure.k"},                       // same Dim, another k
-		{sub52, argmax.Independent(5, 2), "structure.kind"}, // same Dim and K
+		{sub52, sub53, "structure.k"},                             // same Dim, another k
+		{sub52, must(argmax.Independent(5, 2)), "structure.kind"}, // same Dim and K
 		{userSubset{sub52}, userSubset{sub53}, "structure_name"},
 	} {
 		file := writeModel(t, vaeFor(t, c.saved, 6, 1))
@@ -292,7 +292,7 @@ func TestReadModelRefusesMismatch(t *testing.T) {
 // A truncated file, a flipped bit anywhere and a file that is not a model
 // are refused with ErrCorruptModel; another format version by name.
 func TestReadModelRefusesCorruptFiles(t *testing.T) {
-	file := writeModel(t, vaeFor(t, argmax.Complete(4, true), 5, 1))
+	file := writeModel(t, vaeFor(t, must(argmax.Complete(4, true)), 5, 1))
 	for _, cut := range []int{0, 10, 16, 20, 40, len(file) / 2, len(file) - 5, len(file) - 1} {
 		if _, err := ReadModel(bytes.NewReader(file[:cut]), ModelOptions{}); !errors.Is(err, ErrCorruptModel) {
 			t.Errorf("file cut to %d of %d bytes: %v, want ErrCorruptModel", cut, len(file), err)

@@ -28,8 +28,8 @@ type VAE struct {
 	N, K int // the structure's variables and states
 
 	solverName string
-	threads    int              // goroutines for solves, per-example work and the nn kernels
-	batch      *argmax.MaxBatch // one solver per worker
+	threads    int           // goroutines for solves, per-example work and the nn kernels
+	batch      *argmax.Batch // one solver per worker
 	solveTime  time.Duration
 	perSolve   time.Duration // wall time of one solve on one worker, last measured
 
@@ -90,7 +90,7 @@ func NewVAE(enc *encoder.Encoder, dec *decoder.Decoder, s argmax.Structure, solv
 	if threads <= 0 {
 		threads = runtime.GOMAXPROCS(0)
 	}
-	batch, err := argmax.NewMaxBatch(s, solver, threads)
+	batch, err := argmax.NewBatch(s, solver, threads)
 	if err != nil {
 		return nil, err
 	}
@@ -235,7 +235,7 @@ func (v *VAE) solve(ctx context.Context, b int, dst []int) error {
 		}
 		hi := min(b, lo+per)
 		t0 := time.Now()
-		if err := v.batch.Solve(v.w[lo:hi], v.zsl[lo:hi], v.vals[lo:hi]); err != nil {
+		if err := v.batch.Maximize(v.w[lo:hi], v.zsl[lo:hi], v.vals[lo:hi]); err != nil {
 			if lo > 0 {
 				return fmt.Errorf("examples %d…%d: %w", lo, hi-1, err)
 			}

@@ -32,7 +32,7 @@ import (
 
 type benchCase struct {
 	solver, structure string
-	newSolver         func() argmax.Solver
+	newSolver         func() argmax.PairwiseSolver
 	models            func(r *rand.Rand) []*argmax.Model
 	rounds            int
 	check             bool
@@ -53,13 +53,13 @@ func dense(count, n int, super bool) func(r *rand.Rand) []*argmax.Model {
 }
 
 func cases(quick bool) []benchCase {
-	graphcut := func() argmax.Solver { return &argmax.GraphCut{} }
-	yourbasic := func() argmax.Solver { return &argmax.GraphCut{Backend: &maxflow.YourBasic{Scale: 1}} }
-	yourbasicReal := func() argmax.Solver { return &argmax.GraphCut{Backend: &maxflow.YourBasic{Scale: 1e6}} }
-	bnb := func() argmax.Solver { return &argmax.BranchAndBound{} }
-	exh := func() argmax.Solver { return &argmax.Exhaustive{} }
-	milp := func() argmax.Solver { return qip.New() }
-	cat := func() argmax.Solver { return argmax.Categorical{} }
+	graphcut := func() argmax.PairwiseSolver { return &argmax.GraphCut{} }
+	yourbasic := func() argmax.PairwiseSolver { return &argmax.GraphCut{Backend: &maxflow.YourBasic{Scale: 1}} }
+	yourbasicReal := func() argmax.PairwiseSolver { return &argmax.GraphCut{Backend: &maxflow.YourBasic{Scale: 1e6}} }
+	bnb := func() argmax.PairwiseSolver { return &argmax.BranchAndBound{} }
+	exh := func() argmax.PairwiseSolver { return &argmax.GrayCode{} }
+	milp := func() argmax.PairwiseSolver { return qip.New() }
+	cat := func() argmax.PairwiseSolver { return argmax.Categorical{} }
 	intDense := func(count, n int, super bool) func(r *rand.Rand) []*argmax.Model {
 		return repeat(count, func(r *rand.Rand) *argmax.Model { return bench.IntegerDense(r, n, super) })
 	}

@@ -54,8 +54,8 @@ func qpboModelsOf(gen func(*rand.Rand, int, [][2]int, float64, float64) *argmax.
 func runQPBOCrossover(w io.Writer, seed uint64, count int) error {
 	const row = "%-12s %5s %4s %6s %12s %12s %9s %9s\n"
 	fmt.Fprintf(w, row, "structure", "p", "n", "edges", "bnb", "qpbo", "bnb/qpbo", "labelled")
-	bnb := func() argmax.Solver { return &argmax.BranchAndBound{} }
-	qp := func() argmax.Solver { return &argmax.QPBO{} }
+	bnb := func() argmax.PairwiseSolver { return &argmax.BranchAndBound{} }
+	qp := func() argmax.PairwiseSolver { return &argmax.QPBO{} }
 	for _, st := range qpboStructures() {
 		for _, p := range []float64{0.1, 0.5} {
 			for _, n := range []int{8, 16, 24, 32, 48, 64} {
@@ -127,7 +127,7 @@ func runQPBOScaling(w io.Writer, seed uint64, count int, sizes []int, ps, scales
 				for _, scale := range scales {
 					for _, p := range ps {
 						ms := qpboModelsOf(kind.gen, st, n, p, scale, count, seed)
-						q := bench.RunSolver(func() argmax.Solver { return &argmax.QPBO{} }, ms)
+						q := bench.RunSolver(func() argmax.PairwiseSolver { return &argmax.QPBO{} }, ms)
 						med := "–"
 						if q.Solved > 0 {
 							med = bench.Duration(q.MedianNs)
@@ -139,7 +139,7 @@ func runQPBOScaling(w io.Writer, seed uint64, count int, sizes []int, ps, scales
 						if q.Failed > 0 && n <= 100 {
 							// What Choose's QPBO does with package qip loaded:
 							// the MILP solver takes the large remainder.
-							qm := bench.RunSolver(func() argmax.Solver { return &argmax.QPBO{Large: qip.New()} }, ms)
+							qm := bench.RunSolver(func() argmax.PairwiseSolver { return &argmax.QPBO{Large: qip.New()} }, ms)
 							med := "–"
 							if qm.Solved > 0 {
 								med = bench.Duration(qm.MedianNs)

@@ -35,7 +35,7 @@ func (s Interval) NewSolver(name string) (argmax.Maximizer, error) {
 	case "kadane":
 		return kadane{s}, nil
 	case "exhaustive":
-		return enumerate{s}, nil
+		return argmax.NewEnumerator(s) // the generic exact solver, for small structures
 	}
 	return nil, fmt.Errorf("interval: no solver %q", name)
 }
@@ -111,14 +111,6 @@ func (k kadane) Maximize(w []float64, z []int) (float64, error) {
 		}
 	}
 	return base + best, nil
-}
-
-// enumerate is the package's generic enumeration of all feasible codes,
-// the reference that kadane is checked against.
-type enumerate struct{ s Interval }
-
-func (e enumerate) Maximize(w []float64, z []int) (float64, error) {
-	return argmax.Enumerate(e.s, w, z)
 }
 
 // readme:end

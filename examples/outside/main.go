@@ -133,11 +133,23 @@ func solveEvery() error {
 	if err != nil {
 		return err
 	}
+	structures := []argmax.Structure{grid, chain, sub, match, tree, twice}
+	for _, shape := range [][2]int{{1, 10}, {8, 2}} { // one categorical latent, 8 bits
+		s, err := argmax.Independent(shape[0], shape[1])
+		if err != nil {
+			return err
+		}
+		structures = append(structures, s)
+	}
+	for _, supermodular := range []bool{true, false} {
+		s, err := argmax.Complete(7, supermodular)
+		if err != nil {
+			return err
+		}
+		structures = append(structures, s)
+	}
 	r := rand.New(rand.NewPCG(1, 1))
-	for _, s := range []argmax.Structure{
-		argmax.Independent(1, 10), argmax.Independent(8, 2), argmax.Complete(7, true), argmax.Complete(7, false),
-		grid, chain, sub, match, tree, twice,
-	} {
+	for _, s := range structures {
 		name, solver, err := argmax.Fastest(s)
 		if err != nil {
 			return err
@@ -159,7 +171,11 @@ func solveEvery() error {
 			if err != nil {
 				return err
 			}
-			if math.Abs(got-want) > 1e-9*(1+math.Abs(want)) || !argmax.Feasible(s, z) || math.Abs(argmax.Score(s, w, z)-got) > 1e-9*(1+math.Abs(got)) {
+			score, err := argmax.Score(s, w, z)
+			if err != nil {
+				return err
+			}
+			if math.Abs(score-got) > 1e-9*(1+math.Abs(got)) || math.Abs(got-want) > 1e-9*(1+math.Abs(want)) || !argmax.Feasible(s, z) {
 				return fmt.Errorf("%s, %s: z = %v with value %v; enumeration %v with %v", s.Name(), name, z, got, ref, want)
 			}
 		}
@@ -186,7 +202,10 @@ func mnist(train, valid int) (X, V, T nn.Mat, err error) {
 // (solved by max-flow) with the direct estimator for one epoch.
 func trainOneEpoch(ctx context.Context, X, V, T nn.Mat) (*train.VAE, error) {
 	// readme:train
-	s := argmax.Complete(8, true) // 8 binary latents, a weight ≥ 0 on every pair: graph cut
+	s, err := argmax.Complete(8, true) // 8 binary latents, a weight ≥ 0 on every pair: graph cut
+	if err != nil {
+		return nil, err
+	}
 	enc, dec, err := train.NewNetworks(s, X.Cols, 64, rand.New(rand.NewPCG(1, 2)))
 	if err != nil {
 		return nil, err
@@ -288,7 +307,11 @@ func saveLoad(ctx context.Context, v *train.VAE, T nn.Mat, codes []int, means nn
 	if _, err := f.Seek(0, 0); err != nil {
 		return err
 	}
-	_, err = train.ReadModel(f, train.ModelOptions{Structure: argmax.Complete(8, false)})
+	anySign, err := argmax.Complete(8, false)
+	if err != nil {
+		return err
+	}
+	_, err = train.ReadModel(f, train.ModelOptions{Structure: anySign})
 	if err == nil || !bytes.Contains([]byte(err.Error()), []byte("supermodular")) {
 		return fmt.Errorf("a model of supermodular pairs read as any-sign pairs: %v", err)
 	}
@@ -375,7 +398,10 @@ func ownStructure(ctx context.Context, X nn.Mat) error {
 // ownEstimator checks that MyDirect's gradients are those of the
 // package's direct estimator in its reference form, then trains with it.
 func ownEstimator(ctx context.Context, X nn.Mat) error {
-	s := argmax.Complete(6, false)
+	s, err := argmax.Complete(6, false)
+	if err != nil {
+		return err
+	}
 	x := X.Slice(0, 64)
 	grads := func(est train.Estimator) ([]float32, error) {
 		enc, dec, err := train.NewNetworks(s, X.Cols, 32, rand.New(rand.NewPCG(7, 7)))

@@ -128,11 +128,15 @@ func Check(s *Spec, given func(name string) bool) (*Built, error) {
 		return nil, fmt.Errorf("-structure %s: %w", s.Structure, err)
 	}
 	if s.Solver == "" {
-		if s.Solver, _, err = argmax.Fastest(st); err != nil {
-			return nil, err
+		if s.Solver, _, err = argmax.Fastest(st); err != nil { // no solver finishes at this size
+			return nil, fmt.Errorf("-structure %s -n %d: %w", s.Structure, s.N, err)
 		}
-	} else if !slices.Contains(st.Solvers(), s.Solver) {
-		return nil, fmt.Errorf("-solver %s does not apply to %s (use one of %s)", s.Solver, st.Name(), strings.Join(st.Solvers(), ", "))
+	} else if !slices.Contains(st.Solvers(), argmaxSolver(s.Solver)) {
+		why := "use one of " + strings.Join(st.Solvers(), ", ")
+		if _, _, err := argmax.Fastest(st); err != nil {
+			why = err.Error()
+		}
+		return nil, fmt.Errorf("-solver %s does not apply to %s (%s)", s.Solver, st.Name(), why)
 	}
 	if s.DirectKL == "" {
 		s.DirectKL = "folded"
@@ -231,7 +235,7 @@ func (b *Built) VAE(d int) (*train.VAE, error) {
 	if err != nil {
 		return nil, err
 	}
-	return train.NewVAE(enc, dec, b.Structure, s.Solver, s.Threads)
+	return train.NewVAE(enc, dec, b.Structure, argmaxSolver(s.Solver), s.Threads)
 }
 
 // Trainer creates the trainer of a checked spec for data of d columns:

@@ -33,9 +33,9 @@ type structureRow struct {
 // the paper's main job.
 var structureTable = []structureRow{
 	{name: "independent", doc: "n variables of -k states, unary scores only", states: "flag", minN: 1,
-		build: func(s *Spec) (argmax.Structure, error) { return argmax.Independent(s.N, s.K), nil }},
+		build: func(s *Spec) (argmax.Structure, error) { return argmax.Independent(s.N, s.K) }},
 	{name: "complete", doc: "n bits and a weight on every pair, signed by -signs", states: "binary", signs: true, pairwise: true, minN: 1,
-		build: func(s *Spec) (argmax.Structure, error) { return argmax.Complete(s.N, s.Signs == "supermodular"), nil }},
+		build: func(s *Spec) (argmax.Structure, error) { return argmax.Complete(s.N, s.Signs == "supermodular") }},
 	{name: "grid", doc: "n bits on a 4-connected grid (10×10 for n = 100), a weight on each grid pair signed by -signs", states: "binary", signs: true, pairwise: true, minN: 1,
 		build: func(s *Spec) (argmax.Structure, error) {
 			rows, cols := GridShape(s.N)

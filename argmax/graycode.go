@@ -5,12 +5,12 @@ import (
 	"math/bits"
 )
 
-// MaxExhaustive is the largest number of binary variables [Exhaustive]
+// MaxGrayCodeVars is the largest number of binary variables [GrayCode]
 // accepts: 2³⁰ ≈ 10⁹ steps, about a second per solve at n = 30 on a sparse
 // model. Larger models are refused with [ErrTooLarge].
-const MaxExhaustive = 30
+const MaxGrayCodeVars = 30
 
-// Exhaustive solves binary models of any sign by enumerating all 2ⁿ
+// GrayCode solves binary models of any sign by enumerating all 2ⁿ
 // assignments in Gray-code order: consecutive assignments differ in one bit
 // i, so the score changes by ±(θᵢ + Σⱼ wᵢⱼzⱼ), an O(deg i) update. Total
 // time O(2ⁿ·(1 + E/n)) on average; memory O(n + E), reused between calls.
@@ -19,19 +19,19 @@ const MaxExhaustive = 30
 // maximizers it returns the first in Gray-code order from z = 0 (the
 // comparison is strict), and the returned value is h(z) recomputed from
 // scratch, free of the accumulated rounding of the incremental updates.
-type Exhaustive struct {
+type GrayCode struct {
 	adj  adjacency
 	gain []float64
 }
 
-// Solve implements [Solver].
-func (x *Exhaustive) Solve(m *Model, z []int) (float64, error) {
+// Solve implements [PairwiseSolver].
+func (x *GrayCode) Solve(m *Model, z []int) (float64, error) {
 	if err := checkBinary(m, z, "exhaustive enumeration"); err != nil {
 		return 0, err
 	}
 	n := m.N
-	if n > MaxExhaustive {
-		return 0, fmt.Errorf("%w: exhaustive enumeration takes n ≤ %d variables, got %d", ErrTooLarge, MaxExhaustive, n)
+	if n > MaxGrayCodeVars {
+		return 0, fmt.Errorf("%w: exhaustive enumeration takes n ≤ %d variables, got %d", ErrTooLarge, MaxGrayCodeVars, n)
 	}
 	x.adj.build(m)
 	if cap(x.gain) < n {

@@ -6,11 +6,11 @@ import (
 	"testing"
 )
 
-// Exhaustive is the reference for every other solver, so it is checked
+// GrayCode is the reference for every other solver, so it is checked
 // against an independent brute force that scores each assignment afresh.
 func TestExhaustiveMatchesBruteForce(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
-	var x Exhaustive
+	var x GrayCode
 	for n := 1; n <= 10; n++ {
 		trials := 300
 		if n > 8 {
@@ -36,15 +36,15 @@ func TestExhaustiveMatchesBruteForce(t *testing.T) {
 func TestExhaustiveTieIsFirstInGrayOrder(t *testing.T) {
 	// All-zero model: every assignment ties; the first is z = 0.
 	z := []int{7, 7, 7}
-	v, err := (&Exhaustive{}).Solve(NewBinary(make([]float64, 3), nil), z)
+	v, err := (&GrayCode{}).Solve(NewBinary(make([]float64, 3), nil), z)
 	if err != nil || v != 0 || z[0]|z[1]|z[2] != 0 {
 		t.Errorf("got %v %v %v, want z=000", z, v, err)
 	}
 }
 
 func TestExhaustiveErrors(t *testing.T) {
-	var x Exhaustive
-	big := NewBinary(make([]float64, MaxExhaustive+1), nil)
+	var x GrayCode
+	big := NewBinary(make([]float64, MaxGrayCodeVars+1), nil)
 	if _, err := x.Solve(big, make([]int, big.N)); !errors.Is(err, ErrTooLarge) {
 		t.Errorf("n over cap: err = %v", err)
 	}
@@ -58,7 +58,7 @@ func TestExhaustiveNoAllocs(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	m := randomBinary(r, 10, 1, realWeights, false)
 	z := make([]int, 10)
-	x := &Exhaustive{}
+	x := &GrayCode{}
 	x.Solve(m, z)
 	if a := testing.AllocsPerRun(20, func() { x.Solve(m, z) }); a != 0 {
 		t.Errorf("allocs per solve = %v, want 0", a)
