@@ -78,6 +78,9 @@ func parseEncoders(flag string, items []string, base *experiment.Spec) ([]encode
 	for i := range out {
 		if count[out[i].solver] == 1 {
 			out[i].label = out[i].solver
+			if out[i].solver == "categorical" { // argmax's name for the independent encoder's solver: its rows join the left panel's
+				out[i].label = "independent"
+			}
 		} else {
 			out[i].label = strings.NewReplacer(":", "-", "@", "-").Replace(out[i].label)
 		}
