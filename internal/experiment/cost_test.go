@@ -7,14 +7,14 @@ import (
 	"time"
 )
 
-// Issue 18 item 4: a run whose epoch cannot finish (exhaustive enumeration
+// Issue 18 item 4: a run whose epoch cannot finish (Gray-code enumeration
 // of 2²⁶ codes per solve, about 5 s) is refused before the first epoch, within the
 // probe's wait, naming -allow-slow; with -allow-slow the estimate is
 // printed and the run goes ahead. The main job prints nothing.
 func TestCostRefusesWhatCannotFinish(t *testing.T) {
 	full := Sizes{Train: 50000, Valid: 10000, Test: 10000}
 	s := validSpec()
-	s.Structure, s.Signs, s.N, s.Solver, s.Hidden, s.Threads = "complete", "general", 26, "exhaustive", 300, 2
+	s.Structure, s.Signs, s.N, s.Solver, s.Hidden, s.Threads = "complete", "general", 26, "graycode", 300, 2
 	b, err := Check(&s, nil)
 	if err != nil {
 		t.Fatal(err)
