@@ -16,9 +16,15 @@ import (
 func tinyVAE(t testing.TB, seed uint64, d, n, k int, pairs, supermodular bool, solver string) *train.VAE {
 	t.Helper()
 	r := rand.New(rand.NewPCG(seed, 1))
-	var s argmax.Structure = argmax.Independent(n, k)
+	var s argmax.Structure
+	var err error
 	if pairs {
-		s = argmax.Complete(n, supermodular)
+		s, err = argmax.Complete(n, supermodular)
+	} else {
+		s, err = argmax.Independent(n, k)
+	}
+	if err != nil {
+		t.Fatal(err)
 	}
 	enc, dec, err := train.NewNetworks(s, d, 16, r)
 	if err != nil {
