@@ -61,13 +61,13 @@ func naiveVariants(d *Decoder, x nn.Mat, z []int) []float64 {
 }
 
 func TestVariantsMatchesNaive(t *testing.T) {
-	defer func(c int) { ChunkRows = c }(ChunkRows)
+	defer func(c int) { chunkRows = c }(chunkRows)
 	for _, c := range []struct{ n, k, chunk int }{
 		{1, 2, 1024}, {1, 7, 1024}, {3, 2, 1024}, {4, 3, 1024}, {5, 2, 13}, {3, 4, 1},
 		{33, 4, 4096}, // 66 bits per code: no deduplication
 	} {
 		t.Run(fmt.Sprintf("N%d_K%d_chunk%d", c.n, c.k, c.chunk), func(t *testing.T) {
-			ChunkRows = c.chunk
+			chunkRows = c.chunk
 			r := newRand(uint64(c.n*100 + c.k))
 			d := must(New(c.n, c.k, 16, 30, r))
 			for i := range d.Net.L2.W { // spread the logits

@@ -6,10 +6,10 @@ import (
 	"github.com/argmaxvae/argmaxvae/nn"
 )
 
-// ChunkRows bounds the number of decoder rows [Decoder.Variants] evaluates
+// chunkRows bounds the number of decoder rows [Decoder.Variants] evaluates
 // at once (whole examples per chunk, at least one), and so its memory:
-// about ChunkRows·(hidden + D)·4 bytes.
-var ChunkRows = 4096
+// about chunkRows·(hidden + D)·4 bytes.
+var chunkRows = 4096
 
 // variantBuffers are the reusable work areas of Variants.
 type variantBuffers struct {
@@ -46,7 +46,7 @@ type variantBuffers struct {
 // column of W1, so each of the B·(1 + N·(K−1)) rows costs O(hidden)
 // ([nn.ShiftReLU]) before the product with W2. A code that several rows
 // share (one example's variant is another's own code, or two examples
-// share a code) is decoded once per chunk of ChunkRows rows and scored
+// share a code) is decoded once per chunk of chunkRows rows and scored
 // against each of them. Total O(U·hidden·D + B·N·K·D) for U ≤ B·N·K
 // distinct codes.
 //
@@ -151,7 +151,7 @@ func (d *Decoder) variantsGeneral(x nn.Mat, z []int, F nn.Mat) {
 	nn.Resize(&v.zh, x.Rows, H)
 	nn.Resize(&v.zl, x.Rows, d.D)
 	v.zs = append(v.zs[:0], z[:x.Rows*N]...)
-	eb := max(1, ChunkRows/per) // examples per chunk
+	eb := max(1, chunkRows/per) // examples per chunk
 	for b0 := 0; b0 < x.Rows; b0 += eb {
 		b1 := min(x.Rows, b0+eb)
 		u := d.distinct(z, b0, b1)
