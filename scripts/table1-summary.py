@@ -1,0 +1,182 @@
+#!/usr/bin/env python3
+"""Table 1 with seeds and paired differences (issue 19), from finished cells.
+
+Reads every finished 100-epoch cell (summary.json + config.json) under
+docs/results/table1 (the paper's settings) and docs/results/table1-tuned/*
+(the tuned settings), groups them by (data set, k, estimator, settings)
+and writes OUT.csv and OUT.md:
+
+- per group: the seeds, mean ± sd (sample sd, n − 1) over seeds of the
+  test exact NELBO and the test exact −log p(x), both at the
+  best-validation epoch (by validation exact NELBO);
+- per baseline group (gsm, exact, direct-none, …): the paired difference
+  baseline − direct over the seeds both have (same data set, k, seed;
+  direct at the same settings, or the tuned direct for the untuned exact),
+  its mean and sd, and whether it exceeds the seed spread: |mean| >
+  t(0.975, n−1)·sd/√n, a paired t-test at 95% (n ≥ 2; "one seed"
+  otherwise). Positive means direct is lower (better).
+
+A settings label is "paper" for ε = τ = 1 from 1 at lr 1e-3 (straight-
+through GSM), "tuned" for a configuration selected by tune-table1.sh
+(TUNED, selected.csv); a cell that is both is listed once as "paper =
+tuned" for the estimator whose selection is the paper's.
+"""
+import argparse
+import csv
+import json
+import math
+import os
+import statistics
+
+PAPER_CONFIGS = {"direct-e1-lr1e-3", "gsm-st-t1-lr1e-3"}  # tune-table1.sh's names of the paper's settings
+T975 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262}
+
+
+def cells(root):
+    for dirpath, _, files in os.walk(root):
+        if "summary.json" in files and "config.json" in files:
+            s = json.load(open(os.path.join(dirpath, "summary.json")))
+            c = json.load(open(os.path.join(dirpath, "config.json")))
+            if s.get("interrupted") or s.get("epochs") != c.get("epochs") or c.get("command", "table1") not in ("table1", "categorical"):
+                continue
+            yield dirpath, c, s
+
+
+def name(c):
+    e = c["estimator"]
+    if e == "direct" and c.get("direct_kl", "folded") != "folded":
+        return "direct-" + c["direct_kl"]
+    if e == "gsm" and c.get("gsm_relaxed"):
+        return "gsm-relaxed"
+    return e
+
+
+def knobs(c):
+    e = c["estimator"]
+    t = {"direct": "ε", "gsm": "τ"}.get(e)
+    k = "lr %g" % c["lr"]
+    if t:
+        k = "%s start %g, floor %g, rate %g/%d, %s" % (t, c["temp_start"], c["temp_min"], c["anneal_rate"], c["anneal_every"], k)
+    if e == "gsm":
+        k += ", relaxed" if c.get("gsm_relaxed") else ", straight-through"
+    return k
+
+
+def is_paper(c):
+    return c["lr"] == 0.001 and c["temp_start"] == 1 and c["temp_min"] == 0.1 and c["anneal_rate"] == 1e-5 and not c.get("gsm_relaxed")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--paper", default="docs/results/table1")
+    ap.add_argument("--tuned-root", default="docs/results/table1-tuned")
+    ap.add_argument("--tuned", default="docs/results/tune-table1/selected.csv")
+    ap.add_argument("--out", default="docs/results/table1")
+    ap.add_argument("--epochs", type=int, default=100)
+    a = ap.parse_args()
+    selected = {}
+    if os.path.exists(a.tuned):
+        for r in csv.DictReader(open(a.tuned)):
+            selected[r["estimator"]] = r["config"]
+    groups = {}
+    for root, setting in ((a.paper, "paper"), (a.tuned_root, "tuned")):
+        if not os.path.isdir(root):
+            continue
+        for path, c, s in cells(root):
+            if c["epochs"] != a.epochs:
+                continue
+            est = name(c)
+            st = setting
+            if setting == "paper" and is_paper(c) and selected.get(c["estimator"]) in PAPER_CONFIGS:
+                st = "paper = tuned"
+            key = (c["data"], c["states"], est, st)
+            g = groups.setdefault(key, {"knobs": knobs(c), "runs": {}})
+            g["runs"][c["seed"]] = (s["test_loss_at_best_valid"], s["test_nll_at_best_valid"], os.path.relpath(path))
+    order = {"mnist": 0, "fashion": 1, "omniglot": 2}
+    eorder = {"direct": 0, "direct-none": 1, "direct-analytic": 2, "gsm": 3, "gsm-relaxed": 4, "exact": 5}
+    sorder = {"paper": 0, "paper = tuned": 1, "tuned": 2}
+    keys = sorted(groups, key=lambda k: (order.get(k[0], 9), k[1], eorder.get(k[2], 9), sorder[k[3]]))
+
+    def ms(v):
+        m = statistics.fmean(v)
+        return m, (statistics.stdev(v) if len(v) > 1 else float("nan"))
+
+    def direct_for(d, k, st):
+        for s2 in ([st] if st != "paper" else []) + ["paper = tuned", "tuned", "paper"]:
+            if (d, k, "direct", s2) in groups:
+                return groups[(d, k, "direct", s2)], s2
+        return None, None
+
+    rows = []
+    for key in keys:
+        d, k, est, st = key
+        g = groups[key]
+        seeds = sorted(g["runs"])
+        nel = [g["runs"][s][0] for s in seeds]
+        nll = [g["runs"][s][1] for s in seeds]
+        (nm, nsd), (lm, lsd) = ms(nel), ms(nll)
+        row = {"data": d, "k": k, "estimator": est, "settings": st, "hyper_parameters": g["knobs"],
+               "seeds": " ".join(map(str, seeds)), "n": len(seeds),
+               "test_exact_nelbo_mean": round(nm, 2), "test_exact_nelbo_sd": round(nsd, 2),
+               "test_exact_nll_mean": round(lm, 2), "test_exact_nll_sd": round(lsd, 2),
+               "vs_direct_settings": "", "paired_seeds": "", "nelbo_minus_direct_mean": "", "nelbo_minus_direct_sd": "",
+               "exceeds_seed_spread": "", "nll_minus_direct_mean": "",
+               "cells": " ".join(g["runs"][s][2] for s in seeds)}
+        if est != "direct":
+            dg, dst = direct_for(d, k, st)
+            if dg:
+                common = sorted(set(seeds) & set(dg["runs"]))
+                if common:
+                    dn = [g["runs"][s][0] - dg["runs"][s][0] for s in common]
+                    dl = [g["runs"][s][1] - dg["runs"][s][1] for s in common]
+                    m, sd = ms(dn)
+                    n = len(common)
+                    if n < 2:
+                        ex = "one seed"
+                    else:
+                        ex = "yes" if abs(m) > T975.get(n - 1, 2.0) * sd / math.sqrt(n) else "no"
+                    row.update({"vs_direct_settings": dst, "paired_seeds": " ".join(map(str, common)),
+                                "nelbo_minus_direct_mean": round(m, 2),
+                                "nelbo_minus_direct_sd": round(sd, 2) if n > 1 else "",
+                                "exceeds_seed_spread": ex, "nll_minus_direct_mean": round(statistics.fmean(dl), 2)})
+        rows.append(row)
+    os.makedirs(os.path.dirname(a.out) or ".", exist_ok=True)
+    with open(a.out + ".csv", "w", newline="") as f:
+        w = csv.DictWriter(f, list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+
+    def pm(m, sd):
+        return "%.2f" % m if math.isnan(sd) else "%.2f ± %.2f" % (m, sd)
+
+    md = ["# Table 1 with seeds and paired differences (`scripts/table1-summary.py`)", "",
+          "Test exact NELBO and exact −log p(x) (nats) at the best-validation epoch, %d epochs, "
+          "mean ± sd over the seeds listed. Δ = baseline − direct (same data set, k and seed; "
+          "positive: direct lower), mean ± sd over the paired seeds; "
+          "\"exceeds spread\": |mean Δ| > t(0.975, n−1)·sd/√n (paired t-test, 95%%)." % a.epochs, ""]
+    md += ["| data | k | estimator | settings | seeds | exact NELBO | exact −log p(x) | Δ NELBO vs direct | exceeds spread |",
+           "|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        dm = ""
+        if r["nelbo_minus_direct_mean"] != "":
+            dm = "%+.2f" % r["nelbo_minus_direct_mean"]
+            if r["nelbo_minus_direct_sd"] != "":
+                dm += " ± %.2f" % r["nelbo_minus_direct_sd"]
+            dm += " (direct: %s)" % r["vs_direct_settings"]
+        md.append("| %s | %d | %s | %s | %s | %s | %s | %s | %s |" % (
+            r["data"], r["k"], r["estimator"], r["settings"], r["seeds"],
+            pm(r["test_exact_nelbo_mean"], r["test_exact_nelbo_sd"]), pm(r["test_exact_nll_mean"], r["test_exact_nll_sd"]),
+            dm, r["exceeds_seed_spread"]))
+    md += ["", "Hyper-parameters of each row:", ""]
+    seen = set()
+    for r in rows:
+        key = (r["estimator"], r["settings"], r["hyper_parameters"])
+        if key not in seen:
+            seen.add(key)
+            md.append("- %s, %s: %s" % key)
+    open(a.out + ".md", "w").write("\n".join(md) + "\n")
+    print("\n".join(md))
+
+
+if __name__ == "__main__":
+    main()
