@@ -129,11 +129,23 @@ func solveEvery() error {
 	if err != nil {
 		return err
 	}
+	path, err := argmax.Graph(12, argmax.ChainPairs(12), false) // a forest of pairs: max-product
+	if err != nil {
+		return err
+	}
 	twice, err := argmax.Repeat(sub, 2)
 	if err != nil {
 		return err
 	}
-	structures := []argmax.Structure{grid, chain, sub, match, tree, twice}
+	chain5, err := argmax.NewChain(4, 5)
+	if err != nil {
+		return err
+	}
+	mixed, err := argmax.NewProduct(chain5, match) // parts of one K and no solver in common
+	if err != nil {
+		return err
+	}
+	structures := []argmax.Structure{grid, path, chain, sub, match, tree, twice, mixed}
 	for _, shape := range [][2]int{{1, 10}, {8, 2}} { // one categorical latent, 8 bits
 		s, err := argmax.Independent(shape[0], shape[1])
 		if err != nil {
