@@ -58,6 +58,14 @@ func ParseKLMode(s string) (KLMode, error) {
 	return 0, fmt.Errorf("unknown KL mode %q (want folded, none or analytic)", s)
 }
 
+// check returns an error unless m is one of the three modes.
+func (m KLMode) check(estimator string) error {
+	if m < KLFolded || m > KLAnalytic {
+		return fmt.Errorf("train: estimator %s: unknown %v (want folded, none or analytic)", estimator, m)
+	}
+	return nil
+}
+
 // MaxEps returns the largest ε the mode accepts: 1 for [KLFolded] (above
 // it, 1 − ε would flip the encoder's scores), +Inf otherwise.
 func (m KLMode) MaxEps() float64 {
@@ -82,7 +90,7 @@ type Direct struct {
 	KL KLMode
 
 	c       allCodes // one latent: decode the K codes once per batch
-	F       nn.Mat   // one latent: f(x_b, s) for every state
+	fAll    nn.Mat   // one latent: f(x_b, s) for every state
 	onehot  nn.Mat   // one latent: the one-hot code of z*
 	f       []float32
 	general bool // tests: take the general path for one latent too
@@ -97,8 +105,14 @@ func (d *Direct) Needs() Needs {
 	return Needs{Temperature: "ε", MaxTemp: d.KL.MaxEps(), AnnealEvery: 500}
 }
 
+// check refuses a KL mode that is none of the three.
+func (d *Direct) check() error { return d.KL.check(d.Name()) }
+
 // Step implements [Estimator]; eps must be in (0, KL.MaxEps()].
 func (d *Direct) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, eps float64) (Stats, error) {
+	if err := d.check(); err != nil {
+		return Stats{}, err
+	}
 	if err := checkEps(d.Name(), d.KL, eps); err != nil {
 		return Stats{}, err
 	}
@@ -113,8 +127,8 @@ func (d *Direct) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, eps f
 	single := v.N == 1 && v.S.Dim() == v.NK() && !d.general
 	var F, codeLogits nn.Mat
 	if single {
-		nn.Resize(&d.F, B, k)
-		F, codeLogits = d.F, d.c.forward(v, x, d.F)
+		nn.Resize(&d.fAll, B, k)
+		F, codeLogits = d.fAll, d.c.forward(v, x, d.fAll)
 	} else {
 		F = v.LocalLogLik(x, zstar)
 	}

@@ -46,8 +46,14 @@ func (d *DirectExact) Needs() Needs {
 	return Needs{Temperature: "ε", MaxTemp: d.KL.MaxEps(), AnnealEvery: 500, MaxCodes: MaxExactCodes}
 }
 
+// check refuses a KL mode that is none of the three.
+func (d *DirectExact) check() error { return d.KL.check(d.Name()) }
+
 // Step implements [Estimator]; eps must be in (0, KL.MaxEps()].
 func (d *DirectExact) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, eps float64) (Stats, error) {
+	if err := d.check(); err != nil {
+		return Stats{}, err
+	}
 	if !(eps > 0) || eps > d.KL.MaxEps() {
 		return Stats{}, fmt.Errorf("train: direct-exact with the %s KL needs 0 < ε ≤ %v, got %v", d.KL, d.KL.MaxEps(), eps)
 	}

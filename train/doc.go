@@ -40,8 +40,8 @@
 // distribution (the perturbations of joint states are then correlated, and
 // the arg max favours the modes). Evaluation therefore reports two KL
 // terms: the unary-factor KL of the reference implementation (the product
-// of per-bit softmaxes of the unary scores, ignoring α), and, for n ≤ 20,
-// the exact KL of the Gibbs distribution by enumeration ([GibbsKL]).
+// of per-bit softmaxes of the unary scores, ignoring α), and, for n ≤ 24,
+// the exact KL of the Gibbs distribution by enumeration (Eval.KLExact).
 //
 // With a pairwise encoder the folded form uses the Gibbs log q ∝ h, which
 // scales the unary and pairwise weights by 1 − ε (a supermodular model

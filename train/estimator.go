@@ -35,6 +35,13 @@ type Estimator interface {
 	Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error)
 }
 
+// settingsChecker is implemented by the package's estimators whose fields
+// can be set wrong: NewTrainer calls check before the first step, and Step
+// calls it again for callers that drive Step themselves.
+type settingsChecker interface {
+	check() error
+}
+
 // Stateful is implemented by estimators whose state must survive a
 // checkpoint (a learned baseline, say): SaveState returns named float32
 // vectors, LoadState gets back the ones named by StateKeys.

@@ -319,7 +319,7 @@ func TestGibbsKLMatchesBruteForce(t *testing.T) {
 		for e := range m.Edges {
 			m.Edges[e].W = 2 * r.NormFloat64()
 		}
-		got, err := GibbsKL(m)
+		got, err := gibbsKLOf(m)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -348,9 +348,9 @@ func TestGibbsKLMatchesBruteForce(t *testing.T) {
 			t.Fatalf("n=%d: GibbsKL %v, brute force %v", n, got, want)
 		}
 	}
-	big := &argmax.Model{N: MaxGibbsN + 1, K: 2, Unary: make([]float64, 2*(MaxGibbsN+1))}
-	if _, err := GibbsKL(big); err == nil {
-		t.Error("no error above MaxGibbsN")
+	big := &argmax.Model{N: maxGibbsN + 1, K: 2, Unary: make([]float64, 2*(maxGibbsN+1))}
+	if _, err := gibbsKLOf(big); err == nil {
+		t.Error("no error above maxGibbsN")
 	}
 }
 

@@ -28,8 +28,8 @@ type Eval struct {
 	// KL is KL(q‖uniform) of the unary factors.
 	KL float64
 	// KLExact is the KL of the Gibbs distribution exp(h)/Z, by enumeration
-	// (GibbsKL), over the first EvalOptions.ExactKL examples; NaN when not
-	// computed.
+	// (2ⁿ states, n ≤ 24 binary latents), over the first EvalOptions.ExactKL
+	// examples of a pairwise model; NaN when not computed.
 	KLExact float64
 }
 
@@ -131,7 +131,7 @@ func Evaluate(ctx context.Context, v *VAE, X nn.Mat, r *rand.Rand, opt EvalOptio
 }
 
 // modeler is a structure whose weights load into a pairwise [argmax.Model]
-// ([argmax.Pairwise]); [GibbsKL] enumerates those.
+// ([argmax.Pairwise]); [gibbsKLOf] enumerates those.
 type modeler interface {
 	Model(w []float64) *argmax.Model
 }
@@ -156,7 +156,7 @@ func gibbsKLs(ctx context.Context, v *VAE, scores nn.Mat, count int) ([]float64,
 					errs[k] = err
 					return
 				}
-				kl, err := GibbsKL(unperturbed(v, scores, b))
+				kl, err := gibbsKLOf(unperturbed(v, scores, b))
 				if err != nil {
 					errs[k] = err
 					return

@@ -96,8 +96,10 @@ func DefaultScore(e Eval) float64 {
 // last completed epoch), finishes the recorders and returns the summary
 // with ctx's error, so that resuming gives exactly the run an
 // uninterrupted one would have. A run whose training loss is not finite
-// or above Settings.MaxLoss stops with an error. The folder checks
-// (lock, same run, damaged checkpoint) come before any training.
+// or above Settings.MaxLoss stops with an error. The data (width, finite
+// values) and the folder (lock, same run, damaged checkpoint) are checked
+// before any training. Without validation data no epoch is best:
+// Summary.BestEpoch is 0 and the scores at it are NaN.
 func Fit(ctx context.Context, t *Trainer, data Data, s Settings, recs ...Recorder) (Summary, error) {
 	epochs := s.Epochs
 	if epochs == 0 {
@@ -112,6 +114,22 @@ func Fit(ctx context.Context, t *Trainer, data Data, s Settings, recs ...Recorde
 	}
 	if s.Resume && s.Dir == "" {
 		return Summary{}, errors.New("train: Fit: Resume needs a run folder (Settings.Dir)")
+	}
+	if t == nil {
+		return Summary{}, errors.New("train: Fit: nil trainer")
+	}
+	if err := checkData(t.V, data.Train, "Fit: training data"); err != nil {
+		return Summary{}, err
+	}
+	for _, d := range []struct {
+		X    nn.Mat
+		name string
+	}{{data.Valid, "Fit: validation data"}, {data.Test, "Fit: test data"}} {
+		if d.X.Rows > 0 { // no rows: nothing evaluated, NaN scores
+			if err := checkData(t.V, d.X, d.name); err != nil {
+				return Summary{}, err
+			}
+		}
 	}
 	maxLoss := s.MaxLoss
 	if maxLoss == 0 {
@@ -222,7 +240,8 @@ func summarize(h []Epoch, interrupted bool, score func(Eval) float64) Summary {
 	sum := Summary{Epochs: len(h), BestEpoch: -1, BestValid: math.NaN(), TestAtBest: math.NaN(), FinalTest: math.NaN(), Interrupted: interrupted,
 		TestNLLAtBest: math.NaN(), TestNLLStdErrAtBest: math.NaN(), TestGibbsNELBOAtBest: math.NaN()}
 	for _, e := range h {
-		if v := score(e.Valid); sum.BestEpoch < 0 || v < sum.BestValid {
+		// NaN (no validation data) is never best, as in the driver.
+		if v := score(e.Valid); !math.IsNaN(v) && (sum.BestEpoch < 0 || v < sum.BestValid) {
 			sum.BestEpoch, sum.BestValid, sum.TestAtBest = e.Epoch, v, score(e.Test)
 		}
 	}
@@ -254,7 +273,7 @@ func summarize(h []Epoch, interrupted bool, score func(Eval) float64) Summary {
 // epoch: from the history when that epoch was evaluated, else by loading
 // the state kept from it into t, evaluating, and putting t back.
 func likelihoodAtBest(ctx context.Context, t *Trainer, data Data, s Settings, sum *Summary, h []Epoch, best []byte) error {
-	if len(h) == 0 {
+	if len(h) == 0 || sum.BestEpoch == 0 {
 		return nil
 	}
 	lik := NoLikelihood()

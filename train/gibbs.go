@@ -8,10 +8,10 @@ import (
 	"github.com/argmaxvae/argmaxvae/argmax"
 )
 
-// MaxGibbsN caps the number of binary latents for [GibbsKL] (2ⁿ terms).
-const MaxGibbsN = 24
+// maxGibbsN caps the number of binary latents for [gibbsKLOf] (2ⁿ terms).
+const maxGibbsN = 24
 
-// GibbsKL returns KL(q‖uniform) = E_q[h] − log Z + n·log 2 for the Gibbs
+// gibbsKLOf returns KL(q‖uniform) = E_q[h] − log Z + n·log 2 for the Gibbs
 // distribution q(z) = exp(h(z))/Z of a binary model (K = 2), by Gray-code
 // enumeration of all 2ⁿ states with a streaming log-sum-exp. It runs in
 // O(2ⁿ·(1 + E/n)) time.
@@ -23,16 +23,16 @@ const MaxGibbsN = 24
 // a Gumbel variable for each of the 2ⁿ joint states). The unary-factor KL
 // that the reference implementation reports treats the unary scores as
 // independent factors and ignores the pairwise terms.
-func GibbsKL(m *argmax.Model) (float64, error) {
+func gibbsKLOf(m *argmax.Model) (float64, error) {
 	if err := m.Validate(); err != nil {
 		return 0, err
 	}
 	if m.K != 2 {
-		return 0, fmt.Errorf("train: GibbsKL needs binary latents, got K = %d", m.K)
+		return 0, fmt.Errorf("train: the exact Gibbs KL needs binary latents, got K = %d", m.K)
 	}
 	n := m.N
-	if n > MaxGibbsN {
-		return 0, fmt.Errorf("train: GibbsKL enumerates 2ⁿ states; n = %d exceeds %d", n, MaxGibbsN)
+	if n > maxGibbsN {
+		return 0, fmt.Errorf("train: the exact Gibbs KL enumerates 2ⁿ states; n = %d exceeds %d", n, maxGibbsN)
 	}
 	// Neighbours of i, in the order of m.Edges: nj[off[i]:off[i+1]] with
 	// weights nw; zf holds z as 0/1 floats, so that the change of h when

@@ -27,7 +27,7 @@ func gibbsModel(r *rand.Rand, n int) *argmax.Model {
 func BenchmarkGibbsKL(b *testing.B) {
 	m := gibbsModel(rand.New(rand.NewPCG(3, 4)), 15)
 	for b.Loop() {
-		if _, err := GibbsKL(m); err != nil {
+		if _, err := gibbsKLOf(m); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -53,7 +53,7 @@ func TestGibbsKLsWorkers(t *testing.T) {
 		if first == nil {
 			first = kls
 			for b, kl := range kls {
-				want, err := GibbsKL(unperturbed(v, scores, b))
+				want, err := gibbsKLOf(unperturbed(v, scores, b))
 				if err != nil || kl != want || !(kl >= 0) {
 					t.Fatalf("example %d: %v, GibbsKL alone %v (%v)", b, kl, want, err)
 				}

@@ -3,6 +3,7 @@ package train
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 
 	"github.com/argmaxvae/argmaxvae/nn"
@@ -49,14 +50,22 @@ func (e *IMLE) Name() string {
 // noise), no temperature.
 func (e *IMLE) Needs() Needs { return Needs{Subsets: e.SumOfGamma} }
 
+// check refuses a λ that is negative or not finite.
+func (e *IMLE) check() error {
+	if !(e.Lambda >= 0) || math.IsInf(e.Lambda, 0) {
+		return fmt.Errorf("train: I-MLE needs a finite λ > 0 (0 means 10), got %v", e.Lambda)
+	}
+	return nil
+}
+
 // Step implements [Estimator]; temp is ignored.
 func (e *IMLE) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error) {
+	if err := e.check(); err != nil {
+		return Stats{}, err
+	}
 	lambda := e.Lambda
 	if lambda == 0 {
 		lambda = 10
-	}
-	if !(lambda > 0) {
-		return Stats{}, fmt.Errorf("train: I-MLE needs λ > 0, got %v", lambda)
 	}
 	var scores nn.Mat
 	var zstar []int

@@ -187,12 +187,12 @@ func TestExactLikelihoodMatchesBruteForce(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want, err := GibbsKL(unperturbed(v, v.Enc.Forward(X.Slice(0, 1)), 0))
+			want, err := gibbsKLOf(unperturbed(v, v.Enc.Forward(X.Slice(0, 1)), 0))
 			if err != nil {
 				t.Fatal(err)
 			}
 			if !closeTo(one.GibbsKL, want, 1e-5) {
-				t.Errorf("GibbsKL of example 0: %.6f, GibbsKL(model) %.6f", one.GibbsKL, want)
+				t.Errorf("GibbsKL of example 0: %.6f, gibbsKLOf(model) %.6f", one.GibbsKL, want)
 			}
 		})
 	}

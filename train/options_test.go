@@ -127,3 +127,46 @@ func TestEstimatorZeroValuesAreTheDefaults(t *testing.T) {
 		t.Errorf("zero values: gsm %q, imle %q, direct KL %v", (&GumbelSoftmax{}).Name(), (&IMLE{}).Name(), (&Direct{}).KL)
 	}
 }
+
+// An estimator's own settings are checked by NewTrainer, before the first
+// step, with a message naming the setting; Step refuses them too, for
+// callers that drive it themselves. Nothing is silently replaced by a
+// default except the documented zero values.
+func TestTrainerRefusesBadEstimatorSettings(t *testing.T) {
+	nan := math.NaN()
+	for _, c := range []struct {
+		est  Estimator
+		want string
+	}{
+		{&Direct{KL: KLMode(7)}, "KLMode(7)"},
+		{&DirectExact{KL: -1}, "KLMode(-1)"},
+		{&Perturbed{M: 1}, "M ≥ 2"},
+		{&Perturbed{M: -4}, "M ≥ 2"},
+		{&IMLE{Lambda: -1}, "λ"},
+		{&IMLE{Lambda: nan}, "λ"},
+		{&IMLE{Lambda: math.Inf(1)}, "λ"},
+		{&Rebar{Eta: nan}, "η"},
+		{&Rebar{Lambda: -0.5}, "λ"},
+		{&Relax{Lambda: math.Inf(1)}, "λ"},
+		{&Relax{Hidden: -1}, "Hidden"},
+		{&Relax{LR: -1e-3}, "learning rate"},
+		{&Reinforce{BaselineRate: 1.5}, "baseline rate"},
+		{&Reinforce{BaselineRate: -0.1}, "baseline rate"},
+	} {
+		v := tinyVAE(t, 3, 12, 2, 2, false, false, "")
+		_, err := NewTrainer(v, c.est, Options{})
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s %+v: NewTrainer error %v, want one naming %q", c.est.Name(), c.est, err, c.want)
+		}
+		_, err = c.est.Step(context.Background(), v, randomImages(1, 4, 12), rand.New(rand.NewPCG(1, 1)), 0.5)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s %+v: Step error %v, want one naming %q", c.est.Name(), c.est, err, c.want)
+		}
+	}
+	// The documented zero values and edge values are accepted.
+	for _, est := range []Estimator{&Direct{KL: KLAnalytic}, &Perturbed{M: 2}, &IMLE{Lambda: 0.1}, &Rebar{Eta: -1}, &Relax{Hidden: 4, LR: 1e-2}, &Reinforce{BaselineRate: 1}} {
+		if _, err := NewTrainer(tinyVAE(t, 3, 12, 2, 2, false, false, ""), est, Options{}); err != nil {
+			t.Errorf("%s %+v: %v", est.Name(), est, err)
+		}
+	}
+}

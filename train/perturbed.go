@@ -45,17 +45,25 @@ func (*Perturbed) Needs() Needs {
 	return Needs{Temperature: "σ", MaxTemp: inf, AnnealEvery: 500}
 }
 
+// check refuses M = 1 or negative: the baseline needs two solves.
+func (p *Perturbed) check() error {
+	if p.M != 0 && p.M < 2 {
+		return fmt.Errorf("train: perturbed optimizer needs M ≥ 2 samples for its baseline (0 means 10), got %d", p.M)
+	}
+	return nil
+}
+
 // Step implements [Estimator]; sigma must be positive.
 func (p *Perturbed) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, sigma float64) (Stats, error) {
+	if err := p.check(); err != nil {
+		return Stats{}, err
+	}
 	if !(sigma > 0) {
 		return Stats{}, fmt.Errorf("train: perturbed optimizer needs σ > 0, got %v", sigma)
 	}
 	M := p.M
 	if M == 0 {
 		M = 10
-	}
-	if M < 2 {
-		return Stats{}, fmt.Errorf("train: perturbed optimizer needs M ≥ 2 samples for its baseline, got %d", M)
 	}
 	B, n, k, nk := x.Rows, v.N, v.K, v.NK()
 	scores := v.Scores(x)

@@ -2,6 +2,7 @@ package train
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 
@@ -38,8 +39,22 @@ func (*Rebar) Name() string { return "rebar" }
 // Needs implements [Estimator]: independent binary latents.
 func (*Rebar) Needs() Needs { return Needs{Binary: true, Independent: true} }
 
+// check refuses a non-finite η and a λ that is negative or not finite.
+func (e *Rebar) check() error {
+	if math.IsNaN(e.Eta) || math.IsInf(e.Eta, 0) {
+		return fmt.Errorf("train: rebar needs a finite η (0 means 1), got %v", e.Eta)
+	}
+	if !(e.Lambda >= 0) || math.IsInf(e.Lambda, 0) {
+		return fmt.Errorf("train: rebar needs a finite temperature λ > 0 (0 means 0.5), got %v", e.Lambda)
+	}
+	return nil
+}
+
 // Step implements [Estimator]; temp is ignored.
 func (e *Rebar) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error) {
+	if err := e.check(); err != nil {
+		return Stats{}, err
+	}
 	if err := e.Needs().Check(e.Name(), v.S); err != nil {
 		return Stats{}, err
 	}

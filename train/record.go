@@ -45,7 +45,7 @@ type Finisher interface {
 // finished, or a likelihood not computed) are NaN, and null in JSON.
 type Summary struct {
 	Epochs          int
-	BestEpoch       int     // epoch with the lowest validation score
+	BestEpoch       int     // epoch with the lowest validation score; 0 when none has one (no validation data)
 	BestValid       float64 // that score
 	TestAtBest      float64 // the test score at that epoch
 	FinalTest       float64 // the test score at the last epoch

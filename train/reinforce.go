@@ -16,12 +16,14 @@ import (
 //	∇_α E[L] = E[(L − c)·(z − σ(α))],
 //
 // unbiased for any c that does not depend on z. The baseline c is learned
-// by stochastic gradient descent on ½(L − c)² with rate BaselineRate
-// (default 0.1), updated after it is used, so the gradient stays unbiased.
+// by stochastic gradient descent on ½(L − c)² with rate BaselineRate,
+// updated after it is used, so the gradient stays unbiased; it starts at
+// the first batch's mean loss and is kept in checkpoints ([Stateful]).
 type Reinforce struct {
-	BaselineRate float64
-	Baseline     float64
-	started      bool
+	BaselineRate float64 // the baseline's learning rate; 0 means 0.1
+
+	baseline float64 // c
+	started  bool
 }
 
 // Name implements [Estimator].
@@ -35,7 +37,7 @@ func (*Reinforce) StateKeys() []string { return []string{"trainer.baseline"} }
 
 // SaveState implements [Stateful].
 func (e *Reinforce) SaveState() map[string][]float32 {
-	bits := math.Float64bits(e.Baseline)
+	bits := math.Float64bits(e.baseline)
 	return map[string][]float32{"trainer.baseline": append(splitInt(int(bits>>32)), splitInt(int(bits&0xffffffff))...)}
 }
 
@@ -45,13 +47,24 @@ func (e *Reinforce) LoadState(st map[string][]float32) error {
 	if len(b) != 4 {
 		return fmt.Errorf("train: checkpoint baseline has the wrong length")
 	}
-	e.Baseline = math.Float64frombits(uint64(joinInt(b[:2]))<<32 | uint64(joinInt(b[2:])))
+	e.baseline = math.Float64frombits(uint64(joinInt(b[:2]))<<32 | uint64(joinInt(b[2:])))
 	e.started = true
+	return nil
+}
+
+// check refuses a rate outside [0, 1], where the baseline would not settle.
+func (e *Reinforce) check() error {
+	if !(e.BaselineRate >= 0 && e.BaselineRate <= 1) {
+		return fmt.Errorf("train: reinforce needs a baseline rate in (0, 1] (0 means 0.1), got %v", e.BaselineRate)
+	}
 	return nil
 }
 
 // Step implements [Estimator]; temp is ignored.
 func (e *Reinforce) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error) {
+	if err := e.check(); err != nil {
+		return Stats{}, err
+	}
 	if err := e.Needs().Check(e.Name(), v.S); err != nil {
 		return Stats{}, err
 	}
@@ -68,7 +81,7 @@ func (e *Reinforce) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, te
 	meanL /= float64(B)
 	dw := v.GradBuffer(B)
 	for b := 0; b < B; b++ {
-		adv := (-float64(f[b]) - e.Baseline) / float64(B)
+		adv := (-float64(f[b]) - e.baseline) / float64(B)
 		row, ds := scores.Row(b), dw.Row(b)
 		for i := 0; i < n; i++ {
 			p := sigmoid(float64(row[2*i+1]) - float64(row[2*i]))
@@ -80,9 +93,9 @@ func (e *Reinforce) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, te
 		rate = 0.1
 	}
 	if !e.started { // the first step used c = 0; start c at that batch's mean
-		e.Baseline, e.started = meanL, true
+		e.baseline, e.started = meanL, true
 	} else {
-		e.Baseline += rate * (meanL - e.Baseline)
+		e.baseline += rate * (meanL - e.baseline)
 	}
 	kl := v.UnaryKL(scores, dw, 1/float64(B))
 	v.EncoderBackward(x, dw)

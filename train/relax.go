@@ -28,9 +28,9 @@ import (
 // the loss through the decoder (∂/∂λ of ∇_z L(σ(z/λ))), which the nn
 // layers do not provide. The decoder is trained on the hard sample b.
 type Relax struct {
-	Lambda float64 // relaxation temperature; default 0.5
-	Hidden int     // units of r_ψ; default 32
-	LR     float64 // Adam rate for η and ψ; default 1e-3
+	Lambda float64 // relaxation temperature λ; 0 means 0.5
+	Hidden int     // units of r_ψ; 0 means 32
+	LR     float64 // Adam rate for η and ψ; 0 means 1e-3
 
 	n                   int
 	eta, w1, b1, w2, b2 nn.Param // η; r_ψ(s) = w2·tanh(w1·s + b1) + b2
@@ -58,7 +58,7 @@ func (e *Relax) params() []nn.Param { return []nn.Param{e.eta, e.w1, e.b1, e.w2,
 // seed (uniform ±1/√fan-in, output layer zero: c starts as REBAR's).
 func (e *Relax) init(n int) {
 	h := e.Hidden
-	if h <= 0 {
+	if h == 0 {
 		h = 32
 	}
 	lr := e.LR
@@ -144,20 +144,36 @@ func (e *Relax) LoadState(st map[string][]float32) error {
 	return nil
 }
 
-// Prepare creates the control variate for v's latents; Step does it on
-// first use.
-func (e *Relax) Prepare(v *VAE) {
+// prepare creates the control variate for v's latents on first use.
+func (e *Relax) prepare(v *VAE) {
 	if e.opt == nil || e.n != v.N {
 		e.init(v.N)
 	}
 }
 
+// check refuses negative or non-finite settings.
+func (e *Relax) check() error {
+	if !(e.Lambda >= 0) || math.IsInf(e.Lambda, 0) {
+		return fmt.Errorf("train: relax needs a finite temperature λ > 0 (0 means 0.5), got %v", e.Lambda)
+	}
+	if e.Hidden < 0 {
+		return fmt.Errorf("train: relax needs Hidden ≥ 1 units (0 means 32), got %d", e.Hidden)
+	}
+	if !(e.LR >= 0) || math.IsInf(e.LR, 0) {
+		return fmt.Errorf("train: relax needs a finite learning rate LR > 0 (0 means 1e-3), got %v", e.LR)
+	}
+	return nil
+}
+
 // Step implements [Estimator]; temp is ignored.
 func (e *Relax) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error) {
+	if err := e.check(); err != nil {
+		return Stats{}, err
+	}
 	if err := e.Needs().Check(e.Name(), v.S); err != nil {
 		return Stats{}, err
 	}
-	e.Prepare(v)
+	e.prepare(v)
 	lambda := e.Lambda
 	if lambda == 0 {
 		lambda = 0.5

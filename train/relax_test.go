@@ -20,7 +20,7 @@ func TestRelaxMatchesExact(t *testing.T) {
 		eta  float32
 	}{{"default", &Relax{}, 1}, {"η=5, λ=2, fast", &Relax{Lambda: 2, LR: 1e-2}, 5}} {
 		checkUnbiased(t, "relax "+c.name, c.est, func(v *VAE) {
-			c.est.Prepare(v)
+			c.est.prepare(v)
 			c.est.eta.W[0] = c.eta
 		})
 		t.Logf("relax %s: η now %.3f", c.name, c.est.eta.W[0])

@@ -47,6 +47,11 @@ func NewTrainer(v *VAE, est Estimator, opt Options) (*Trainer, error) {
 	if v == nil || est == nil {
 		return nil, fmt.Errorf("train: NewTrainer needs a VAE and an estimator (got nil)")
 	}
+	if c, ok := est.(settingsChecker); ok {
+		if err := c.check(); err != nil {
+			return nil, err
+		}
+	}
 	needs := est.Needs()
 	if err := needs.Check(est.Name(), v.S); err != nil {
 		return nil, err
