@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/argmaxvae/argmaxvae/internal/kernels"
 	"github.com/argmaxvae/argmaxvae/nn"
 )
 
@@ -92,7 +93,7 @@ func TestVariantsBF16(t *testing.T) {
 // product alone at the same shape ((1600×300)·(300×784) in bfloat16, split
 // across the workers as the pass splits its rows), alternately in one
 // loop, and reports both rates and the pass's share of the product's
-// ("of-tile"), then the same in float32 against GemmSerial bands, and the
+// ("of-tile"), then the same in float32 against gemmSerial bands, and the
 // two passes' ratio. Run with:
 //
 //	go test -run XXX -bench VariantsBF16 -benchtime 100x ./decoder/
@@ -119,7 +120,7 @@ func BenchmarkVariantsBF16(b *testing.B) {
 			nn.SetBF16(false)
 			w32.Set(d.Net.L2.WMat())
 			prod := func(w *nn.ForwardWeights) {
-				nn.ParallelRows(1600, 1, 1600*300*784, func(lo, hi int) { w.Product(h.Slice(lo, hi), c.Slice(lo, hi)) })
+				kernels.ParallelRows(1600, 1, 1600*300*784, func(lo, hi int) { w.Product(h.Slice(lo, hi), c.Slice(lo, hi)) })
 			}
 			var tv16, tp16, tv32, tp32 time.Duration
 			for b.Loop() {

@@ -3,6 +3,7 @@ package decoder
 import (
 	"fmt"
 
+	"github.com/argmaxvae/argmaxvae/internal/kernels"
 	"github.com/argmaxvae/argmaxvae/nn"
 )
 
@@ -114,8 +115,9 @@ func (d *Decoder) variantsSingle(x, F nn.Mat) {
 
 // variantsGeneral handles N > 1 by chunks of whole examples: the distinct
 // codes of a chunk (see codeSet) are decoded in bands, one per worker
-// ([nn.ParallelRows]); each worker builds its hidden rows, multiplies them
-// by W2ᵀ ([nn.GemmSerial]) and scores the logits against every example
+// (the module's row splitter, internal/kernels); each worker builds its
+// hidden rows, multiplies them by W2ᵀ ([nn.ForwardWeights.Product], on its
+// own goroutine) and scores the logits against every example
 // that needs them ([nn.BernoulliLogLikPairs]), with no barrier between
 // the three. (Scoring the pairs in a second parallel pass instead, without
 // distinct's sort of the pairs by row, measured 6% slower at 2 threads:
@@ -157,8 +159,8 @@ func (d *Decoder) variantsGeneral(x nn.Mat, z []int, F nn.Mat) {
 		u := d.distinct(z, b0, b1)
 		nn.Resize(&v.h, u, H)
 		nn.Resize(&v.lg, u, d.D)
-		if nn.Workers() > 1 {
-			nn.ParallelRows(u, 1, u*H*d.D, func(lo, hi int) { d.decodeRange(x, z, lo, hi) })
+		if kernels.Workers() > 1 {
+			kernels.ParallelRows(u, 1, u*H*d.D, func(lo, hi int) { d.decodeRange(x, z, lo, hi) })
 		} else {
 			d.decodeRange(x, z, 0, u)
 		}

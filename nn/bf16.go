@@ -7,7 +7,7 @@ import (
 	"sync/atomic"
 )
 
-// BF16Env is the environment variable that, read when the program starts,
+// bf16Env is the environment variable that, read when the program starts,
 // chooses the arithmetic of forward-only products ([ForwardWeights]):
 // "off" (or "0", "fp32") keeps them in float32, "on" (or "1") runs them in
 // bfloat16 where the CPU can (AVX512-BF16), and "amx" also asks Linux for
@@ -15,20 +15,20 @@ import (
 // against the AVX512-BF16 kernel at start-up, uses TDPBF16PS (opt-in: not
 // yet run on an AMX machine by this project). Unset, the package default
 // applies ([SetBF16] changes it at run time; [BF16] reports the result).
-const BF16Env = "ARGMAXVAE_BF16"
+const bf16Env = "ARGMAXVAE_BF16"
 
 // amxKernel is [BF16]'s name for the AMX tiles.
 const amxKernel = "amx-bf16"
 
 // bf16Want says whether forward-only products should use bfloat16 when the
-// CPU has a kernel for it; bf16Default is its value without BF16Env.
+// CPU has a kernel for it; bf16Default is its value without bf16Env.
 var (
 	bf16Want    atomic.Bool
 	bf16Default = false
 )
 
 func init() {
-	switch os.Getenv(BF16Env) {
+	switch os.Getenv(bf16Env) {
 	case "off", "0", "fp32", "false":
 		bf16Want.Store(false)
 	case "on", "1", "bf16", "true":
@@ -48,7 +48,7 @@ func init() {
 func SetBF16(on bool) bool { return bf16Want.Swap(on) }
 
 // BF16 names the kernel of forward-only products: "avx512-bf16" (VDPBF16PS,
-// float32 accumulation) or "amx-bf16" (TDPBF16PS, see [BF16Env]) when they
+// float32 accumulation) or "amx-bf16" (TDPBF16PS, see bf16Env) when they
 // run in bfloat16, "" when they run in
 // float32 (switched off, or no such kernel on this CPU or build).
 func BF16() string {
@@ -65,7 +65,7 @@ func BF16() string {
 // bfloat16 with float32 accumulation (products of two bfloat16 values are
 // exact, so each element of C is W's and A's rounded values summed in
 // float32; relative error about 2⁻⁸ per operand); otherwise Product is
-// [GemmSerial]. The zero value is empty; Set it again after every change
+// gemmSerial (Gemm on the calling goroutine). The zero value is empty; Set it again after every change
 // of W (an optimiser step): it copies nothing but the rounded values, and
 // a stale Set multiplies the old weights.
 type ForwardWeights struct {
@@ -110,13 +110,13 @@ func (f *ForwardWeights) Kernel() string { return f.kernel }
 
 // Product sets C = A·Wᵀ for A m×k and C m×n, on the calling goroutine.
 // Any number of calls may run at once on disjoint C. In float32 it is
-// GemmSerial(false, true, 1, A, W, 0, C) exactly; in bfloat16 each element
+// gemmSerial(false, true, 1, A, W, 0, C) exactly; in bfloat16 each element
 // of C depends only on its row of A and column of Wᵀ, not on m or on
 // how rows are split between calls. It panics, naming the shapes, if they
 // do not conform. O(m·n·k).
 func (f *ForwardWeights) Product(a, c Mat) {
 	if f.kernel == "" {
-		GemmSerial(false, true, 1, a, f.w, 0, c)
+		gemmSerial(false, true, 1, a, f.w, 0, c)
 		return
 	}
 	if a.Cols != f.w.Cols || c.Cols != f.w.Rows || c.Rows != a.Rows {

@@ -8,7 +8,7 @@ import (
 
 // BenchmarkBF16VsFP32 times the forward-only product C = A·Wᵀ at the f̃
 // pass's shapes (m rows × hidden 300 → D 784, on one goroutine, as each
-// decoder worker runs it) in float32 (GemmSerial) and in bfloat16
+// decoder worker runs it) in float32 (gemmSerial) and in bfloat16
 // (ForwardWeights with the bf16 kernel), alternately in one loop so that
 // both see the same load, and reports each one's GFLOP/s and their ratio.
 // Skipped without a bfloat16 kernel. Run with:

@@ -23,10 +23,10 @@ import "os"
 
 // bf16Have says whether this CPU runs the AVX512-BF16 kernels of bf16.c
 // (ARGMAXVAE_KERNELS=avx2 hides them, as an AVX2 machine would).
-var bf16Have = C.nn_bf16_ok() != 0 && os.Getenv(KernelsEnv) != "avx2"
+var bf16Have = C.nn_bf16_ok() != 0 && os.Getenv(kernelsEnv) != "avx2"
 
 // amxOn says whether the AMX tiles replace the AVX512-BF16 kernel
-// (BF16Env=amx, granted and checked by amxInit).
+// (bf16Env=amx, granted and checked by amxInit).
 var amxOn bool
 
 // amxInit asks for the AMX tile state (nn_amx_ok: CPUID, XCR0, then

@@ -200,7 +200,7 @@ func TestBF16AgreesWithFP32(t *testing.T) {
 	})
 }
 
-// TestForwardWeightsFP32: switched off, Product is GemmSerial bit for bit.
+// TestForwardWeightsFP32: switched off, Product is gemmSerial bit for bit.
 func TestForwardWeightsFP32(t *testing.T) {
 	old := SetBF16(false)
 	defer SetBF16(old)
@@ -213,10 +213,10 @@ func TestForwardWeightsFP32(t *testing.T) {
 	}
 	c, want := NewMat(23, 784), NewMat(23, 784)
 	f.Product(a, c)
-	GemmSerial(false, true, 1, a, w, 0, want)
+	gemmSerial(false, true, 1, a, w, 0, want)
 	for i, v := range c.Data {
 		if math.Float32bits(v) != math.Float32bits(want.Data[i]) {
-			t.Fatalf("C[%d] = %g, GemmSerial %g", i, v, want.Data[i])
+			t.Fatalf("C[%d] = %g, gemmSerial %g", i, v, want.Data[i])
 		}
 	}
 }

@@ -48,9 +48,9 @@ func Kernels() string { return kernelsName() }
 // GemmKernels names the matrix products in use: "gonum" in this build.
 func GemmKernels() string { return "gonum" }
 
-// KernelsEnv is the environment variable that makes the default build run
+// kernelsEnv is the environment variable that makes the default build run
 // an AVX2 machine's kernels on an AVX-512 one; it has no effect here.
-const KernelsEnv = "ARGMAXVAE_KERNELS"
+const kernelsEnv = "ARGMAXVAE_KERNELS"
 
 // BLASCore is "" for the gonum backend (see the OpenBLAS build).
 func BLASCore() string { return "" }

@@ -19,17 +19,17 @@ import "C"
 
 import "os"
 
-// KernelsEnv is the environment variable that, set to "avx2" when the
+// kernelsEnv is the environment variable that, set to "avx2" when the
 // program starts, makes an AVX-512 machine run the products and kernels an
 // AVX2 machine would: Gemm goes to OpenBLAS instead of the AVX-512 tiles
 // and the element-wise kernels are capped at AVX2+FMA (Adam at AVX). To
 // make OpenBLAS itself use its AVX2 kernels, also set
 // OPENBLAS_CORETYPE=Haswell ([BLASCore] reports the one in use). It is for
 // measurements; [GemmKernels] and [Kernels] report the result.
-const KernelsEnv = "ARGMAXVAE_KERNELS"
+const kernelsEnv = "ARGMAXVAE_KERNELS"
 
 func init() {
-	if os.Getenv(KernelsEnv) == "avx2" {
+	if os.Getenv(kernelsEnv) == "avx2" {
 		use512 = false
 		setKernelLevel(1)
 	}

@@ -27,16 +27,15 @@
 // then on OpenBLAS runs one thread per call. With the AVX-512 tiles the
 // results do not depend on that number; with OpenBLAS they are
 // reproducible for each number. Setting the
-// environment variable ARGMAXVAE_KERNELS=avx2 ([KernelsEnv]) runs an AVX2
+// environment variable ARGMAXVAE_KERNELS=avx2 runs an AVX2
 // machine's code paths on an AVX-512 one, for measurements (with
 // OPENBLAS_CORETYPE=Haswell for OpenBLAS's own kernels; [BLASCore] names
 // them).
 //
-// [GemmSerial] is Gemm on the calling goroutine alone, for callers that
-// split their own work across goroutines (decoder.Variants runs one band
-// of codes per worker: rows, product and log-likelihood without a barrier;
-// [BernoulliLogLikPairs] scores rows chosen by index, so a code shared by
-// several examples is decoded once). [EnumSums] streams the log-sum-exp and
+// [BernoulliLogLikPairs] scores rows chosen by index, so that a code
+// shared by several examples is decoded once (decoder.Variants runs one
+// band of codes per worker: rows, product and log-likelihood without a
+// barrier). [EnumSums] streams the log-sum-exp and
 // Gibbs moments of an exact enumeration over codes through a vectorised
 // double-precision kernel.
 //
@@ -44,8 +43,9 @@
 // read, never differentiated (the f̃ pass of decoder.Variants): in
 // bfloat16 with float32 accumulation on CPUs with AVX512-BF16, the
 // weights rounded once per Set (once per training step), when [BF16] says
-// so ([SetBF16], or ARGMAXVAE_BF16=on|off, [BF16Env]); otherwise it is
-// [GemmSerial]. [GemmKernels] then ends in "+forward-avx512-bf16". The
+// so ([SetBF16], or the environment variable ARGMAXVAE_BF16=on|off read at
+// start-up); otherwise it is a float32 product on the calling goroutine.
+// [GemmKernels] then ends in "+forward-avx512-bf16". The
 // kernel matches a reference bfloat16 product bit for bit; see
 // docs/results/bf16.md for its precision and speed.
 //
@@ -72,7 +72,8 @@
 // [BernoulliLogLikRow] and [SoftplusSum] always use the float64 Go path and
 // serve as references (and for finite differences).
 //
-// Nothing here is safe for concurrent use unless it says so (GemmSerial
-// and BernoulliLogLikPairs on disjoint outputs are): layers own their
+// Nothing here is safe for concurrent use unless it says so
+// (ForwardWeights.Product and BernoulliLogLikPairs on disjoint outputs
+// are): layers own their
 // buffers.
 package nn

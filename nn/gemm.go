@@ -16,13 +16,13 @@ func Gemm(transA, transB bool, alpha float32, a, b Mat, beta float32, c Mat) {
 	}
 }
 
-// GemmSerial is [Gemm] computed on the calling goroutine alone, whatever
+// gemmSerial is [Gemm] computed on the calling goroutine alone, whatever
 // [SetThreads] says: for callers that split their work across goroutines
-// themselves (see [ParallelRows]) and call it from each; any number may
-// run at once. With the AVX-512 tiles, each element of C is the same as
+// themselves (parRows) and call it from each ([ForwardWeights.Product]);
+// any number may run at once. With the AVX-512 tiles, each element of C is the same as
 // Gemm's for the same shape route, bit for bit, however the rows are split
 // between calls (a transposed B is transposed once per call).
-func GemmSerial(transA, transB bool, alpha float32, a, b Mat, beta float32, c Mat) {
+func gemmSerial(transA, transB bool, alpha float32, a, b Mat, beta float32, c Mat) {
 	if m, n, k, ok := gemmCheck(transA, transB, alpha, a, b, beta, c); ok {
 		sgemmSerial(transA, transB, m, n, k, alpha, a.Data, ld(a), b.Data, ld(b), beta, c.Data, ld(c))
 	}

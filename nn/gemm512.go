@@ -77,7 +77,7 @@ var use512 = C.nn_gemm512_ok() != 0
 // reports false (A and B both transposed, or no AVX-512) so that the caller
 // uses OpenBLAS. With split, large products are shared by the package's
 // workers (see [SetThreads]); without, they run on the calling goroutine
-// ([GemmSerial]). The route depends on the shape alone, and each route
+// (gemmSerial). The route depends on the shape alone, and each route
 // computes every element of C the same way whatever the split. Callers
 // have checked shapes and that m, n, k > 0.
 func gemm512(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, split bool) bool {

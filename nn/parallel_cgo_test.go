@@ -18,7 +18,7 @@ func TestOpenBLASWorkers(t *testing.T) {
 // for bit those of one call: with the AVX-512 tiles, not with OpenBLAS.
 func gemmSplitExact() bool { return use512 }
 
-// serialExact reports whether GemmSerial's bands of band rows of an
+// serialExact reports whether gemmSerial's bands of band rows of an
 // m×n×k product (B transposed or not) equal Gemm's bit for bit: with the
 // AVX-512 tiles, when the bands take Gemm's route and it is one of the
 // two transposing routes (the dot-product tiles reduce in 4×4 tiles).

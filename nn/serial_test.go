@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// GemmSerial computes Gemm's product for every transposition, several
+// gemmSerial computes Gemm's product for every transposition, several
 // calls running at once on row bands of one product; with the AVX-512
 // tiles the bands equal Gemm's rows bit for bit (the routes agree), else to
 // rounding.
@@ -40,10 +40,10 @@ func TestGemmSerialMatchesGemm(t *testing.T) {
 					hi := min(s.m, lo+band)
 					wg.Go(func() {
 						if tr[0] {
-							GemmSerial(true, tr[1], 1.5, a, b, 0, got)
+							gemmSerial(true, tr[1], 1.5, a, b, 0, got)
 							return
 						}
-						GemmSerial(false, tr[1], 1.5, a.Slice(lo, hi), b, 0, got.Slice(lo, hi))
+						gemmSerial(false, tr[1], 1.5, a.Slice(lo, hi), b, 0, got.Slice(lo, hi))
 					})
 				}
 				wg.Wait()
