@@ -9,24 +9,14 @@ import (
 )
 
 // DirectExact is direct optimization with the exact perturbed arg max
-//
-//	z*(ε) = argmax_z h'(z) + γ(z) + ε·f(x, z)
-//
-// over all K^N ≤ [MaxExactCodes] codes, instead of [Direct]'s
-// low-dimensional approximation f̃ (f with one latent changed at a time
-// around z*). The decoder's input does not depend on x, so every code is
-// decoded once per step and f(x_b, z) for the whole batch is one product
-// ([codeSpace.decodeAll]); the encoder scores of all codes are another.
-// Everything else is [Direct]'s: z* = argmax h + γ by the VAE's solver,
-// the encoder gradient −(φ(z*(ε)) − φ(z*))/ε, h' = (1−ε)·h for the folded
-// KL (pairwise weights included), the decoder trained at z*.
-//
-// For one latent, or independent latents, f̃ and f give the same z*(ε) in
-// the limit ε → 0 (one coordinate moves at a time); with pairwise weights
-// they differ: a unary change can move several coupled bits at once, which
-// f̃ scores as separate single-bit changes. A step costs about
-// K^N·hidden·D multiply-adds for the decoder (2¹⁵ codes: ~8 GFLOP) plus
-// B·K^N·(D + Dim) for the two products.
+// z*(ε) = argmax_z h'(z) + γ(z) + ε·f(x, z) over all K^N ≤ [MaxExactCodes]
+// codes, instead of [Direct]'s approximation f̃ (one latent changed at a
+// time around z*); everything else (z*, the gradient −(φ(z*(ε)) − φ(z*))/ε,
+// the KL modes, the decoder trained at z*) is Direct's. Every code is
+// decoded once per step and scored for the whole batch by two products, so a
+// step costs about K^N·hidden·D + B·K^N·(D + Dim) multiply-adds (2¹⁵ codes:
+// ~8 GFLOP). With pairwise weights f̃ and f differ: one unary change can
+// move several coupled bits. Derivation: docs/estimators.md#directexact.
 type DirectExact struct {
 	KL KLMode
 

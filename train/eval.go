@@ -2,12 +2,11 @@ package train
 
 import (
 	"context"
-	"errors"
 	"math"
 	"math/rand/v2"
-	"sync"
 
 	"github.com/argmaxvae/argmaxvae/argmax"
+	"github.com/argmaxvae/argmaxvae/internal/kernels"
 	"github.com/argmaxvae/argmaxvae/nn"
 )
 
@@ -136,41 +135,35 @@ type modeler interface {
 	Model(w []float64) *argmax.Model
 }
 
-// gibbsKLs returns GibbsKL of the unperturbed models of the first count
-// rows of scores (none when the structure is not pairwise binary),
-// computed by v's workers, each on a contiguous range of rows; the values
-// are in row order, so sums over them do not depend on the workers.
+// gibbsKLs returns gibbsKLOf of the unperturbed models of the first count
+// rows of scores (none when the structure is not pairwise binary), in row
+// order, computed on v's threads (kernels.ParallelRows: Evaluate has set
+// the count to v's), each row independently, so the values do not depend on
+// the threads. O(count·2ⁿ·(1 + E/n)).
 func gibbsKLs(ctx context.Context, v *VAE, scores nn.Mat, count int) ([]float64, error) {
 	if count <= 0 || unperturbed(v, scores, 0) == nil {
 		return nil, nil
 	}
-	kls := make([]float64, count)
-	w := max(1, min(v.threads, count))
-	errs := make([]error, w)
-	var wg sync.WaitGroup
-	for k := 0; k < w; k++ {
-		lo, hi := k*count/w, (k+1)*count/w
-		wg.Go(func() {
-			for b := lo; b < hi; b++ {
-				if err := ctx.Err(); err != nil {
-					errs[k] = err
-					return
-				}
-				kl, err := gibbsKLOf(unperturbed(v, scores, b))
-				if err != nil {
-					errs[k] = err
-					return
-				}
-				kls[b] = kl
+	kls, errs := make([]float64, count), make([]error, count)
+	kernels.ParallelRows(count, 1, count<<min(v.N, 30), func(lo, hi int) {
+		for b := lo; b < hi; b++ {
+			if err := ctx.Err(); err != nil {
+				errs[b] = err
+				return
 			}
-		})
-	}
-	wg.Wait()
+			kls[b], errs[b] = gibbsKLOf(unperturbed(v, scores, b))
+			if errs[b] != nil {
+				return
+			}
+		}
+	})
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
+	for _, err := range errs { // the lowest row's error
+		if err != nil {
+			return nil, err
+		}
 	}
 	return kls, nil
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/argmaxvae/argmaxvae/argmax"
+	"github.com/argmaxvae/argmaxvae/nn"
 )
 
 // gibbsModel returns a complete binary model of n variables with random
@@ -35,14 +36,17 @@ func BenchmarkGibbsKL(b *testing.B) {
 }
 
 // TestGibbsKLsWorkers checks that the exact KLs of an evaluation do not
-// depend on the number of workers and equal GibbsKL one example at a time.
+// depend on the number of threads and equal gibbsKLOf one example at a
+// time. 14 latents make the 30 rows enough work to be split.
 func TestGibbsKLsWorkers(t *testing.T) {
-	v := tinyVAE(t, 5, 20, 6, 2, true, true, "")
+	defer nn.SetThreads(nn.Threads())
+	v := tinyVAE(t, 5, 20, 14, 2, true, true, "")
 	x := randomImages(6, 37, 20)
 	scores := v.Enc.Forward(x)
 	var first []float64
 	for _, w := range []int{1, 2, 5, 64} {
 		v.threads = w
+		v.useThreads() // as Evaluate does
 		kls, err := gibbsKLs(context.Background(), v, scores, 30)
 		if err != nil {
 			t.Fatal(err)

@@ -11,25 +11,14 @@ import (
 
 // IMLE is implicit maximum-likelihood estimation (Niepert, Minervini and
 // Franceschi, NeurIPS 2021) on the VAE's own solver, for any structure:
-// with z* = argmax ⟨w + γ, φ(z)⟩, the target weights
-// w′ = w + γ − λ·∂L/∂z (∂L/∂z, the loss gradient with respect to the
-// decoder's one-hot input, enters the unary block) give z′ = argmax ⟨w′, φ⟩
-// with the same noise, and the gradient estimate is (φ(z*) − φ(z′))/λ.
-// Blackbox differentiation of combinatorial solvers (Vlastelica et al.,
-// ICLR 2020) is the same formula with the noise-free solver; on a VAE,
-// whose codes are sampled with Gumbel noise, the two coincide, so this one
-// estimator stands for both. It is biased (a finite-difference of the
-// solver along the linearized loss); the test measures how well its mean
-// aligns with the exact gradient on a small model. The KL term of the
-// unary factors is added with its analytic gradient.
-//
-// With SumOfGamma set (registered as "imle-sog") the noise is I-MLE's own
-// for k-subsets instead: the encoder's scores unperturbed, plus
-// sum-of-Gamma noise (see sumOfGamma, k of each subset) on the score of
-// each item being chosen, so that z* is the top k of the gains plus that
-// noise; the latent must be a k-subset or a product of them. The target
-// solve keeps the same noise. This is the estimator of the I-MLE paper's
-// discrete VAE; with Gumbel noise it is also blackbox differentiation.
+// z* = argmax ⟨w + γ, φ(z)⟩, a target solve z′ with the same noise on
+// w + γ − λ·∂L/∂z, and the estimate (φ(z*) − φ(z′))/λ; the unary KL is added
+// analytically. With Gumbel noise it is also blackbox differentiation
+// (Vlastelica et al., ICLR 2020). It is biased (a finite difference of the
+// solver); the test measures its alignment with the exact gradient. With
+// SumOfGamma ("imle-sog") the noise is sum-of-Gamma on k-subset gains, the
+// I-MLE paper's VAE; the latent must be k-subsets. Two solves per example
+// a step. Derivation: docs/estimators.md#imle.
 type IMLE struct {
 	Lambda     float64 // λ; 0 means 10
 	SumOfGamma bool    // sum-of-Gamma noise on k-subset gains instead of Gumbel on every unary score

@@ -38,42 +38,16 @@ func (a *iwAcc) add(lw float64) {
 	a.s2 += e * e
 }
 
-// ImportanceLikelihood estimates −log p(x) with S = samples importance
-// samples per example from the proposal r(z|x) = Π_i softmax(w_i(x)), the
-// product of the encoder's unary factors (tractable for any structure
-// without constraints; the pairwise weights are ignored). A constrained
-// structure that is an [argmax.UnaryFamily] (k-subsets, products of them)
-// uses its exponential family r(z|x) ∝ exp Σ_i w(x)[i·K+z_i] over the
-// feasible codes instead, sampled exactly, and the uniform prior over the
-// feasible codes, log p(z) = −log Z(0); any other constrained structure is
-// refused (the product of softmaxes would propose infeasible codes).
-// Per example
-//
-//	log p̂(x) = log (1/S)·Σ_s exp(log p(z_s) + f(x,z_s) − log r(z_s|x)),
-//
-// whose expectation is a lower bound on log p(x) (Jensen) that tightens as
-// S grows, so the estimate of NLL = −mean_b log p̂(x_b) over the rows of X
-// errs high for small S. NLLStdErr comes from the delta
-// method: Var(log p̂_b) ≈ Var_s(w_s)/(S·mean_s(w_s)²) with the sample
-// variance of the weights w_s (computed with the weights rescaled by their
-// largest), and NLLStdErr = sqrt(Σ_b Var(log p̂_b))/B. It is NaN for
-// samples = 1, where the spread cannot be estimated. GibbsNELBO and GibbsKL
-// are NaN, except for a UnaryFamily structure without interaction weights
-// (a product of k-subsets): there the proposal is the Gibbs distribution
-// q_G ∝ exp h itself, and they are the sample means of −log w_s and of
-// log r(z_s|x) − log p(z_s) over all B·S samples, unbiased estimates of
-// q_G's negative ELBO (a valid bound on −log p(x) in expectation) and of
-// KL(q_G‖p). samples < 1 or X of the wrong width is an error.
-//
-// Codes are drawn by inverse CDF, latent by latent, example by example, from
-// rng alone (one Float64 per latent and sample), so a fixed seed gives a
-// fixed estimate whatever the batching. Up to 4096 example × sample rows
-// are decoded at once. Time O(B·S·(N·K + hidden·(N·K + D)))
-// (less when the decoder groups repeated codes), memory
-// O(B·(N·K + P) + 4096·(hidden + D)). It uses v's encoder and decoder
-// buffers, so it must not run concurrently with training on v. It runs on
-// v's threads and returns ctx's error within a fraction of a second of a
-// cancel (checked between batches of decoded rows).
+// ImportanceLikelihood estimates −log p(x), averaged over the rows of X,
+// with samples ≥ 1 importance samples per example from the product of the
+// encoder's unary softmaxes (a constrained [argmax.UnaryFamily] uses its own
+// exponential family over feasible codes; other constrained structures are
+// refused). The estimate errs high for few samples (Jensen); NLLStdErr is a
+// delta-method standard error (NaN for one sample). Codes come from rng
+// alone, so a seed fixes the estimate. Time O(B·S·hidden·(N·K + D)). It uses
+// v's buffers, so it must not run concurrently with training on v; it runs
+// on v's threads and returns ctx's error within a fraction of a second of a
+// cancel. Details: docs/estimators.md#importancelikelihood.
 func ImportanceLikelihood(ctx context.Context, v *VAE, X nn.Mat, samples int, rng *rand.Rand) (Likelihood, error) {
 	start := time.Now()
 	if samples < 1 {

@@ -119,32 +119,14 @@ type enumWorker struct {
 
 // ExactLikelihood enumerates all K^N codes of an enumerable VAE (an error
 // names N, K and the cap MaxEnumStates otherwise) and returns, averaged over
-// the rows of X, the exact −log p(x) = −log Σ_z p(z)·p(x|z) under the
-// uniform prior, and, for the Gibbs distribution q_G(z|x) ∝ exp h(x,z) of
-// the encoder's scores (the full pairwise model; without edges the product
-// of per-latent softmaxes), the negative ELBO E_q[−log p(x|z)] + KL(q_G‖p)
-// and the KL. X must have the decoder's width.
-//
-// The decoder's input does not depend on x, so each code is decoded once per
-// call, in chunks of codes. The logits are L_z = W2·a_z + b2 with a_z the
-// decoder's hidden activations, so x·L_z = (W2ᵀx)·a_z + x·b2: with
-// XW = X·W2 computed once, f(x,z) = x·L_z − Σ_d softplus(L_z,d) for all
-// images and a chunk is one product XW·Aᵀ over the hidden width instead of
-// the D pixels. The scores h are another product, W·Φᵀ, where Φ holds φ(z)
-// (one-hot unaries and z_I·z_J per edge). Streaming log-sum-exp sums per
-// image ([nn.EnumSums], float64, vectorised) combine the chunks; the
-// products and sums run on runtime.GOMAXPROCS goroutines, each owning a
-// range of images. X is encoded once.
-//
-// Time O(K^N·hidden·(N·K + D) + B·D·hidden + B·K^N·(hidden + N·K + P))
-// for B images and P edges; memory O(B·(hidden + N·K + P) + C·(hidden + D
-// + N·K + P) + G·256·C) for chunks of C = 2048 codes and G goroutines,
-// independent of K^N (about 35 MB for N = 15, hidden 300, D = 784 and
-// 10,000 images).
-// It uses v's encoder and decoder buffers, so it must not run concurrently
-// with training on v; it leaves the parameters unchanged. It runs on v's
-// threads and returns ctx's error within a fraction of a second of a
-// cancel (checks between chunks of codes and of images).
+// the rows of X (finite, of the decoder's width), the exact −log p(x) under
+// the uniform prior, and the negative ELBO and KL of the Gibbs distribution
+// q_G ∝ exp h of the encoder's scores. Each code is decoded once per call,
+// in chunks; time O(K^N·hidden·(N·K + D) + B·K^N·(hidden + N·K + P)),
+// memory independent of K^N (docs/estimators.md#exactlikelihood). It uses
+// v's buffers, so it must not run concurrently with training on v; it runs
+// on v's threads and returns ctx's error within a fraction of a second of a
+// cancel.
 func ExactLikelihood(ctx context.Context, v *VAE, X nn.Mat) (Likelihood, error) {
 	start := time.Now()
 	n, k := v.N, v.K

@@ -8,25 +8,15 @@ import (
 	"github.com/argmaxvae/argmaxvae/nn"
 )
 
-// Perturbed is the perturbed-optimizer estimator (Berthet, Blondel,
-// Teboul, Cuturi, Vert and Bach, "Learning with Differentiable Perturbed
-// Optimizers", NeurIPS 2020) on the VAE's own solver, for any structure.
-// The decoder sees the relaxed code ŷ = (1/M)·Σ_m φ(y_m), the mean of M
-// solutions y_m = argmax ⟨w + σ·Z_m, φ(y)⟩ with standard Gaussian Z_m on
-// the unary block (the interaction weights are not perturbed, so a
-// supermodular structure stays supermodular), and the encoder gets the
-// Monte-Carlo Jacobian-vector product
-//
-//	∂L/∂w ≈ (1/(M·σ)) Σ_m ⟨∂L/∂ŷ, φ(y_m) − ȳ₋ₘ⟩ · Z_m,
-//
-// with the leave-one-out mean ȳ₋ₘ as a baseline (it does not depend on
-// Z_m, so it leaves the estimate of the smoothed map's Jacobian unbiased).
-// The temperature is σ. This differentiates L(ŷ_σ(w)), the loss of the
-// smoothed solution; the reported reconstruction is −log p(x|ŷ) at the
-// relaxed code. The unary-factor KL is added with its analytic gradient.
-// For finite M the estimate is biased, since ∂L/∂ŷ is taken at the
-// Monte-Carlo ŷ built from the same noise (12% low at M = 400, unbiased
-// within 0.2% at M = 2000 on the one-bit model of the test).
+// Perturbed is the perturbed-optimizer estimator (Berthet et al., NeurIPS
+// 2020) on the VAE's own solver, for any structure: the decoder sees the mean
+// ŷ of M solutions y_m = argmax ⟨w + σ·Z_m, φ⟩ (Gaussian Z_m on the unary
+// block only, so a supermodular structure stays supermodular), and the
+// encoder gets the Monte-Carlo Jacobian-vector product with a leave-one-out
+// baseline; the temperature is σ and the unary KL is added analytically. It
+// differentiates the loss of the smoothed solution, biased for finite M (12%
+// low at M = 400 on the test's one-bit model). M solves per example a step.
+// Derivation: docs/estimators.md#perturbed.
 type Perturbed struct {
 	M int // perturbed solves per example; 0 means 10
 

@@ -10,23 +10,13 @@ import (
 )
 
 // Relax is the RELAX estimator (Grathwohl et al., 2018) for independent
-// binary latents with logits α = h₁ − h₀, θ = σ(α). With REBAR's noise
-// (z = α + log(u/(1−u)), b = 1[z > 0], z̃ the logistic variable conditioned
-// on b) and a control variate c_φ,
-//
-//	ĝ = (L(b) − c_φ(z̃))·(b − θ) + ∇_α c_φ(z) − ∇_α c_φ(z̃),
-//
-// unbiased for every φ. Here c_φ(z) = η·L(σ(z/λ)) + r_ψ(σ(z)): REBAR's
-// relaxed loss with a learned scale η plus a network r_ψ (n → Hidden tanh
-// units → 1). φ = (η, ψ) is trained online, one Adam step per minibatch
-// after ĝ is used (so ĝ stays unbiased), to minimise the estimator's
-// variance through the single-sample surrogate (1/B)·Σ_b ‖ĝ_b‖², whose
-// gradient is 2ĝ·∂ĝ/∂φ (E ĝ does not depend on φ). ĝ is the gradient with
-// respect to the logits α rather than the encoder's parameters (the paper
-// uses the latter; the logits' variance is the common, cheaper proxy).
-// λ stays fixed (Lambda, default 0.5): ∂ĝ/∂λ needs second derivatives of
-// the loss through the decoder (∂/∂λ of ∇_z L(σ(z/λ))), which the nn
-// layers do not provide. The decoder is trained on the hard sample b.
+// binary latents: REBAR's noise with the control variate c_φ(z) =
+// η·L(σ(z/λ)) + r_ψ(σ(z)) (a learned scale η and a network r_ψ of Hidden
+// tanh units), unbiased for every φ. φ = (η, ψ) is trained online, one Adam
+// step per minibatch after the estimate is used, to minimise the variance of
+// the logits' gradient; λ stays fixed (its gradient needs second derivatives
+// the nn layers lack). The decoder is trained on the hard sample. η and ψ
+// survive checkpoints ([Stateful]). Derivation: docs/estimators.md#relax.
 type Relax struct {
 	Lambda float64 // relaxation temperature λ; 0 means 0.5
 	Hidden int     // units of r_ψ; 0 means 32

@@ -11,23 +11,14 @@ import (
 )
 
 // STTopK is the straight-through Gumbel-top-k estimator for k-subset
-// latents (a k-subset or a product of them), the relaxation baseline of
-// the I-MLE paper's discrete VAE. Each item's score is its gain
-// gᵢ = w[2i+1] − w[2i] plus a standard Gumbel Gᵢ, so the hard code z*, the
-// top k of g + G, is a Gumbel-top-k sample (k items without replacement,
-// proportional to exp gᵢ). The decoder sees z*; the encoder gets the loss
-// gradient at z* pushed back through the successive-softmax relaxation of
-// top-k (Plötz and Roth, "Neural Nearest Neighbors Networks", NeurIPS 2018;
-// Xie and Ermon, "Reparameterizable Subset Sampling via Continuous
-// Relaxations", IJCAI 2019):
-//
-//	α¹ = g + G,  aʲ = softmax(αʲ/τ),  αʲ⁺¹ = αʲ + log(1 − aʲ),  ẑ = Σ_{j≤k} aʲ,
-//
-// with ∂L/∂ẑᵢ = ∂L/∂z[2i+1] − ∂L/∂z[2i] (the one-hot code of item i is
-// (1 − ẑᵢ, ẑᵢ)). z* is solved by the VAE's solver on w with the Gumbel on
-// the "chosen" scores, so it is the solver's code. The temperature is τ.
-// The unary-factor KL is added with its analytic gradient. Biased, as
-// every straight-through estimator.
+// latents (a k-subset or a product of them), the relaxation baseline of the
+// I-MLE paper's discrete VAE. The hard code z* is the solver's top k of the
+// gains gᵢ = w[2i+1] − w[2i] plus Gumbel noise (a Gumbel-top-k sample); the
+// decoder sees z*, and the encoder gets the loss gradient at z* pushed back
+// through the successive-softmax relaxation of top-k at temperature τ
+// (Plötz and Roth, 2018; Xie and Ermon, 2019); the unary KL is added
+// analytically. Biased, as every straight-through estimator. One solve and
+// O(B·k·n) relaxation work a step. Derivation: docs/estimators.md#sttopk.
 type STTopK struct {
 	gains []float64 // B×N perturbed gains g + G
 	a     []float64 // k×n softmax rows of one part
