@@ -1,6 +1,7 @@
 package semisup
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -28,8 +29,9 @@ type Eval struct {
 // Evaluate computes [Eval] on X (one image a row) with labels, in batches
 // of batch rows, with the noise of seed (the same seed gives the same
 // numbers). With bound it costs K decoder passes per example; without, it
-// runs the encoder only and leaves NELBO at NaN.
-func (m *Model) Evaluate(X nn.Mat, labels []int, seed uint64, batch int, bound bool) (Eval, error) {
+// runs the encoder only and leaves NELBO at NaN. When ctx is cancelled it
+// returns ctx's error before the next batch (within one batch's work).
+func (m *Model) Evaluate(ctx context.Context, X nn.Mat, labels []int, seed uint64, batch int, bound bool) (Eval, error) {
 	if X.Rows != len(labels) {
 		return Eval{}, fmt.Errorf("semisup: Evaluate: %d images but %d labels", X.Rows, len(labels))
 	}
@@ -46,6 +48,9 @@ func (m *Model) Evaluate(X nn.Mat, labels []int, seed uint64, batch int, bound b
 	var nelbo float64
 	var hitA, hitS int
 	for lo := 0; lo < X.Rows; lo += batch {
+		if err := ctx.Err(); err != nil {
+			return Eval{}, err
+		}
 		hi := min(lo+batch, X.Rows)
 		x := X.Slice(lo, hi)
 		B := hi - lo

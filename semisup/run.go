@@ -249,9 +249,9 @@ func (r *runModel) TrainEpoch(ctx context.Context, _ []Row) (Row, error) {
 	return Row{Epoch: ep, TrainLoss: loss / float64(max(1, steps)), Temp: set.Sched.At(r.iter - 1), Seconds: time.Since(t0).Seconds()}, nil
 }
 
-func (r *runModel) Evaluate(_ context.Context, row *Row) error {
+func (r *runModel) Evaluate(ctx context.Context, row *Row) error {
 	t0 := time.Now()
-	if err := evaluate(r.m, r.data, r.set, row.Epoch, row); err != nil {
+	if err := evaluate(ctx, r.m, r.data, r.set, row.Epoch, row); err != nil {
 		return err
 	}
 	row.EvalSeconds = time.Since(t0).Seconds()
@@ -304,20 +304,20 @@ func (c *curves) Record(r Row) error {
 }
 
 // evaluate fills row's evaluation columns.
-func evaluate(m *Model, data Data, set Settings, ep int, row *Row) error {
+func evaluate(ctx context.Context, m *Model, data Data, set Settings, ep int, row *Row) error {
 	nv := min(set.BoundValid, data.Valid.Rows)
-	vb, err := m.Evaluate(data.Valid.Slice(0, nv), data.ValidLabels[:nv], set.Seed+1, 500, true)
+	vb, err := m.Evaluate(ctx, data.Valid.Slice(0, nv), data.ValidLabels[:nv], set.Seed+1, 500, true)
 	if err != nil {
 		return err
 	}
 	row.ValidNELBO = vb.NELBO
-	va, err := m.Evaluate(data.Valid, data.ValidLabels, set.Seed+1, 500, false)
+	va, err := m.Evaluate(ctx, data.Valid, data.ValidLabels, set.Seed+1, 500, false)
 	if err != nil {
 		return err
 	}
 	row.ValidAcc = va.AccArgmax
 	bound := ep == set.Epochs || (set.BoundEvery > 0 && ep%set.BoundEvery == 0)
-	te, err := m.Evaluate(data.Test, data.TestLabels, set.Seed+2, 500, bound)
+	te, err := m.Evaluate(ctx, data.Test, data.TestLabels, set.Seed+2, 500, bound)
 	if err != nil {
 		return err
 	}
