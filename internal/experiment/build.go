@@ -123,6 +123,9 @@ func Check(s *Spec, given func(name string) bool) (*Built, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := s.checkMemory(row); err != nil {
+		return nil, err
+	}
 	st, err := row.build(s)
 	if err != nil {
 		return nil, fmt.Errorf("-structure %s: %w", s.Structure, err)
@@ -182,11 +185,7 @@ func Check(s *Spec, given func(name string) bool) (*Built, error) {
 	if s.Threads == 0 {
 		s.Threads = runtime.NumCPU()
 	}
-	b := &Built{Spec: s, Structure: st, Estimator: est, row: row}
-	if err := b.checkMemory(); err != nil {
-		return nil, err
-	}
-	return b, nil
+	return &Built{Spec: s, Structure: st, Estimator: est, row: row}, nil
 }
 
 // checkNumbers checks the spec's numbers, naming the flag at fault.

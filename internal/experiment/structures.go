@@ -25,25 +25,47 @@ type structureRow struct {
 	// distribution exp(h)/Z is enumerated for the exact KL (-kl-exact).
 	pairwise bool
 	minN     int // the smallest -n it accepts
-	build    func(s *Spec) (argmax.Structure, error)
+	// size returns, without building it, what the built structure's
+	// argmax.Unary and Dim will be: the memory check runs before the
+	// structure is allocated (-structure complete -n 100000 holds 5·10⁹
+	// pairs).
+	size  func(s *Spec) (unary, dim float64)
+	build func(s *Spec) (argmax.Structure, error)
 }
+
+// pairs returns n(n−1)/2 for n as a float64 (no overflow).
+func pairs(n int) float64 { return float64(n) * float64(n-1) / 2 }
 
 // structureTable is every structure, in the order -help lists them. The
 // first row that cmd/structured does not name explicitly is "complete":
 // the paper's main job.
 var structureTable = []structureRow{
 	{name: "independent", doc: "n variables of -k states, unary scores only", states: "flag", minN: 1,
+		size:  func(s *Spec) (float64, float64) { return float64(s.N) * float64(s.K), float64(s.N) * float64(s.K) },
 		build: func(s *Spec) (argmax.Structure, error) { return argmax.Independent(s.N, s.K) }},
 	{name: "complete", doc: "n bits and a weight on every pair, signed by -signs", states: "binary", signs: true, pairwise: true, minN: 1,
+		size:  func(s *Spec) (float64, float64) { return 2 * float64(s.N), 2*float64(s.N) + pairs(s.N) },
 		build: func(s *Spec) (argmax.Structure, error) { return argmax.Complete(s.N, s.Signs == "supermodular") }},
 	{name: "grid", doc: "n bits on a 4-connected grid (10×10 for n = 100), a weight on each grid pair signed by -signs", states: "binary", signs: true, pairwise: true, minN: 1,
+		size: func(s *Spec) (float64, float64) {
+			r, c := GridShape(s.N)
+			return 2 * float64(s.N), 2*float64(s.N) + float64(r*(c-1)+(r-1)*c)
+		},
 		build: func(s *Spec) (argmax.Structure, error) {
 			rows, cols := GridShape(s.N)
 			return argmax.Graph(s.N, argmax.GridPairs(rows, cols), s.Signs == "supermodular")
 		}},
 	{name: "chain", doc: "n variables of -k states with unary and transition scores (Viterbi)", states: "flag", minN: 1,
+		size: func(s *Spec) (float64, float64) {
+			nk := float64(s.N) * float64(s.K)
+			return nk, nk + float64(s.N-1)*float64(s.K)*float64(s.K)
+		},
 		build: func(s *Spec) (argmax.Structure, error) { return argmax.NewChain(s.N, s.K) }},
 	{name: "subset", doc: "-subset-k of n bits on (top-k); -subset-parts independent copies", states: "binary", subset: true, minN: 2,
+		size: func(s *Spec) (float64, float64) {
+			u := 2 * float64(s.N) * float64(max(1, s.Parts))
+			return u, u
+		},
 		build: func(s *Spec) (argmax.Structure, error) {
 			sub, err := argmax.NewKSubset(s.N, s.SubsetK)
 			if err != nil || s.Parts <= 1 {
@@ -52,8 +74,10 @@ var structureTable = []structureRow{
 			return argmax.Repeat(sub, s.Parts) // Parts latent variables, each a k-of-N subset
 		}},
 	{name: "matching", doc: "a permutation of n: n variables of n states (Hungarian)", states: "n", minN: 2,
+		size:  func(s *Spec) (float64, float64) { return float64(s.N) * float64(s.N), float64(s.N) * float64(s.N) },
 		build: func(s *Spec) (argmax.Structure, error) { return argmax.NewMatching(s.N) }},
 	{name: "tree", doc: "a spanning tree of the complete graph on n nodes, one bit per edge (Kruskal)", states: "binary", minN: 2,
+		size:  func(s *Spec) (float64, float64) { return 2 * pairs(s.N), 2 * pairs(s.N) },
 		build: func(s *Spec) (argmax.Structure, error) { return argmax.NewSpanningTree(s.N, argmax.CompleteGraph(s.N)) }},
 }
 
