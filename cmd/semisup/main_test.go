@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"github.com/argmaxvae/argmaxvae/internal/cli"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/argmaxvae/argmaxvae/internal/cli"
 	"github.com/argmaxvae/argmaxvae/internal/semirun"
 )
 
@@ -26,6 +28,16 @@ func TestBadFlagsRefusedBeforeData(t *testing.T) {
 		{"-alpha -1", "-alpha"},
 		{"-batch 0", "-batch"},
 		{"-gaussian-dim 0", "-gaussian-dim"},
+		// Issue 18 item 3: sizes whose model or steps cannot fit in memory
+		// are refused before anything is allocated, naming the flag.
+		{"-gaussian-dim 100000000", "-gaussian-dim"},
+		{"-batch 100000000", "-batch"},
+		// Not silently clamped: the labelled images added to a step come
+		// from the -labels ones.
+		{"-labels 20 -label-batch 30", "-label-batch 30"},
+		// Issue 18 item 9: the bounds the other commands have.
+		{"-threads 1000", "-threads"},
+		{"-anneal +Inf", "-anneal"},
 	} {
 		dir := t.TempDir()
 		var out, errb bytes.Buffer
@@ -34,6 +46,25 @@ func TestBadFlagsRefusedBeforeData(t *testing.T) {
 		if !errors.As(err, &u) || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v, want a usage error naming %q", c.args, err, c.want)
 		}
+		if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+			t.Errorf("%s: %d files written", c.args, len(ents))
+		}
+	}
+}
+
+// A minibatch larger than the training images is refused (an epoch would
+// have no step: at 6e61429 the run "trained" with a loss of 0), and
+// nothing is written.
+func TestBatchLargerThanData(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	var out, errb bytes.Buffer
+	err := semirun.Run(context.Background(), []string{"-limit", "1000", "-batch", "2000", "-epochs", "1", "-out", dir}, &out, &errb)
+	var u cli.UsageError
+	if !errors.As(err, &u) || !strings.Contains(err.Error(), "-batch 2000") {
+		t.Fatalf("-batch 2000 on 1,000 images: %v", err)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("the refused run made its folder: %v", err)
 	}
 }
 

@@ -101,7 +101,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	return tabulate(cells, root, *epochs, stdout)
+	return tabulate(cells, root, *epochs, seed, limit, stdout)
 }
 
 // runCells runs every unfinished cell, jobs at a time; a failing cell is
@@ -136,30 +136,34 @@ func runCells(ctx context.Context, cells []cell, root string, epochs int, seed u
 	return errors.Join(errs...)
 }
 
-func runCell(ctx context.Context, c cell, root string, epochs int, seed uint64, limit int, stderr io.Writer) error {
-	dir := c.dir(root)
-	if _, ok := finished(dir, epochs); ok {
-		return nil
+// config is the semi-supervised run of a cell: semisup's defaults with
+// the cell's data set, estimator and labels and the grid's epochs, seed
+// and limit.
+func (c cell) config(epochs int, seed uint64, limit int) semirun.Config {
+	cfg := semirun.Default()
+	cfg.Data, cfg.Estimator, cfg.Labels = c.data, c.est, c.labels
+	cfg.Epochs, cfg.Seed, cfg.Limit = epochs, seed, limit
+	if c.labels > 0 {
+		cfg.LabelBatch = min(cfg.LabelBatch, c.labels)
 	}
-	args := []string{"-data", c.data, "-estimator", c.est, "-labels", strconv.Itoa(c.labels),
-		"-epochs", strconv.Itoa(epochs), "-seed", strconv.FormatUint(seed, 10), "-limit", strconv.Itoa(limit), "-out", dir}
-	if _, err := os.Stat(filepath.Join(dir, "checkpoint.bin")); err == nil {
-		args = append(args, "-resume")
-	}
-	return semirun.Run(ctx, args, io.Discard, stderr)
+	return cfg
 }
 
-// finished returns the cell's summary when it ran all its epochs (the
-// run folder's one "finished?" check; semirun.Run checks that a folder
-// holds the same run).
-func finished(dir string, epochs int) (map[string]any, bool) {
-	var s map[string]any
-	ok, err := runfolder.Finished(dir, nil, epochs, &s)
-	return s, ok && err == nil
+// runCell trains a cell unless its folder holds the finished run,
+// resuming an interrupted one; a folder holding another run (other
+// epochs aside) is refused, naming the fields that differ.
+func runCell(ctx context.Context, c cell, root string, epochs int, seed uint64, limit int, stderr io.Writer) error {
+	dir, cfg := c.dir(root), c.config(epochs, seed, limit)
+	if _, ok, err := semirun.Finished(cfg, dir); err != nil || ok {
+		return err
+	}
+	_, err := os.Stat(filepath.Join(dir, runfolder.CheckpointFile))
+	_, err = semirun.Train(ctx, cfg, dir, err == nil, stderr)
+	return err
 }
 
 // tabulate writes table2.csv and table2.md for the finished cells.
-func tabulate(cells []cell, root string, epochs int, stdout io.Writer) error {
+func tabulate(cells []cell, root string, epochs int, seed uint64, limit int, stdout io.Writer) error {
 	header := []string{"data", "labels", "estimator", "test_acc_argmax", "test_acc_sample", "test_acc_majority", "test_nelbo", "paper_acc", "paper_bound", "seconds"}
 	csvPath := filepath.Join(root, "table2.csv")
 	if err := os.MkdirAll(root, 0o755); err != nil {
@@ -170,22 +174,12 @@ func tabulate(cells []cell, root string, epochs int, stdout io.Writer) error {
 		return err
 	}
 	var md [][]string
-	pct := func(v any) string {
-		f, ok := v.(float64)
-		if !ok {
-			return "—"
-		}
-		return fmt.Sprintf("%.1f%%", 100*f)
-	}
-	num := func(v any) string {
-		f, ok := v.(float64)
-		if !ok {
-			return "—"
-		}
-		return fmt.Sprintf("%.2f", f)
-	}
+	pct := func(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) }
 	for _, c := range cells {
-		s, ok := finished(c.dir(root), epochs)
+		s, ok, err := semirun.Finished(c.config(epochs, seed, limit), c.dir(root))
+		if err != nil {
+			return err
+		}
 		if !ok {
 			continue
 		}
@@ -194,22 +188,19 @@ func tabulate(cells []cell, root string, epochs int, stdout io.Writer) error {
 		if hasPaper {
 			pa, pb = fmt.Sprintf("%.1f%%", p[0]), fmt.Sprintf("%.2f", p[1])
 		}
-		g := func(k string) string {
-			f, _ := s[k].(float64)
-			return strconv.FormatFloat(f, 'g', 8, 64)
-		}
-		if err := w.Write(c.data, strconv.Itoa(c.labels), c.est, g("test_acc_argmax"), g("test_acc_sample"),
-			g("test_acc_majority"), g("test_nelbo"), pa, pb, g("seconds")); err != nil {
+		g := func(f float64) string { return strconv.FormatFloat(f, 'g', 8, 64) }
+		if err := w.Write(c.data, strconv.Itoa(c.labels), c.est, g(s.TestAccArgmax), g(s.TestAccSample),
+			g(s.TestAccMajority), g(s.TestNELBO), pa, pb, g(s.Seconds)); err != nil {
 			return err
 		}
-		md = append(md, []string{c.data, strconv.Itoa(c.labels), c.est, pct(s["test_acc_argmax"]), pct(s["test_acc_sample"]),
-			pct(s["test_acc_majority"]), num(s["test_nelbo"]), pa, pb})
+		md = append(md, []string{c.data, strconv.Itoa(c.labels), c.est, pct(s.TestAccArgmax), pct(s.TestAccSample),
+			pct(s.TestAccMajority), fmt.Sprintf("%.2f", s.TestNELBO), pa, pb})
 	}
 	if err := w.Close(); err != nil {
 		return err
 	}
 	table := report.Markdown([]string{"data", "labels", "estimator", "acc (arg max h)", "acc (Gumbel sample)", "acc (majority map)", "test NELBO", "paper acc", "paper bound"}, md)
-	if err := os.WriteFile(filepath.Join(root, "table2.md"), []byte(table), 0o644); err != nil {
+	if err := runfolder.WriteFile(filepath.Join(root, "table2.md"), []byte(table)); err != nil {
 		return err
 	}
 	fmt.Fprint(stdout, table)

@@ -44,6 +44,24 @@ func TestGridRunsReusesAndTabulates(t *testing.T) {
 	}
 }
 
+// A cell folder holding a finished run of other settings (here another
+// -limit) is neither reused nor tabulated as this grid's cell: it is
+// refused, naming the field (at 6e61429 it was reused silently).
+func TestCellOfAnotherRunRefused(t *testing.T) {
+	root := t.TempDir()
+	args := []string{"-out", root, "-datasets", "mnist", "-labels", "10", "-estimators", "direct",
+		"-unsupervised=false", "-epochs", "1", "-limit", "500"}
+	var out, errb bytes.Buffer
+	if err := run(context.Background(), args, &out, &errb); err != nil {
+		t.Fatalf("%v\n%s", err, errb.String())
+	}
+	args[len(args)-1] = "600"
+	err := run(context.Background(), args, &out, &errb)
+	if err == nil || !strings.Contains(err.Error(), "limit 500, asked 600") {
+		t.Fatalf("grid with another -limit over a finished cell: %v", err)
+	}
+}
+
 // TestBadGridFlags: bad values are refused before anything runs.
 func TestBadGridFlags(t *testing.T) {
 	for _, a := range [][]string{{"-labels", "15"}, {"-datasets", "omniglot"}, {"-estimators", "arm"}, {"-jobs", "0"}} {

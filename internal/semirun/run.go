@@ -1,7 +1,12 @@
-// Package semirun is cmd/semisup's command line: the flags, their checks,
-// the run's description (config.json, checked and written by the driver
-// under the folder's lock), summary.json and the call to semisup.Run,
-// shared by cmd/semisup and cmd/table2.
+// Package semirun is the semi-supervised run of cmd/semisup and
+// cmd/table2: [Config] (the flags, with their one set of defaults,
+// checked before any data are read, and config.json), [Train] (one run in
+// its folder through semisup.Run and the one training driver, then
+// summary.json) and [Finished] (the grid's "is this cell done?", the run
+// folder's check). [Run] is cmd/semisup's command line.
+//
+// Train sets no process-wide state: the thread count is set once by the
+// command (cmd/table2 runs several cells at a time).
 package semirun
 
 import (
@@ -11,13 +16,12 @@ import (
 	"io"
 	"math/rand/v2"
 	"path/filepath"
-	"runtime"
 
 	"github.com/argmaxvae/argmaxvae/dataset"
 	"github.com/argmaxvae/argmaxvae/internal/cli"
+	"github.com/argmaxvae/argmaxvae/internal/memory"
 	"github.com/argmaxvae/argmaxvae/internal/runfolder"
 	"github.com/argmaxvae/argmaxvae/nn"
-	"github.com/argmaxvae/argmaxvae/report"
 	"github.com/argmaxvae/argmaxvae/semisup"
 	"github.com/argmaxvae/argmaxvae/train"
 )
@@ -45,23 +49,50 @@ type Config struct {
 	Threads     int     `json:"threads,omitempty"` // goroutines of the products and kernels (nn.SetThreads)
 }
 
-// Run parses the command line of cmd/semisup (see its documentation) and
-// runs it, writing the result line to stdout and progress to stderr. Flag
-// problems come back as experiment.UsageError, before any data is read.
+// Default is the configuration of `semisup` without flags.
+func Default() Config {
+	return Config{Data: "mnist", Labels: 100, Estimator: "direct", Epochs: 30, Batch: 100, LabelBatch: 10, LR: 1e-3,
+		AnnealRate: 1e-4, EpsSup: semisup.DefaultEpsSup, Alpha: semisup.DefaultAlpha, C: 20}
+}
+
+// free lists the config.json fields a resumed or reused run may change:
+// where the run computes is recorded, not enforced (the AVX-512 tiles give
+// the same numbers at any thread count, OpenBLAS the same for the same
+// count), and a resume may extend -epochs.
+var free = []string{"gemm_kernels", "kernels", "blas_core", "threads", "epochs"}
+
+// Summary is summary.json.
+type Summary struct {
+	Epochs          int     `json:"epochs"`
+	TestNELBO       float64 `json:"test_nelbo"`
+	TestAccArgmax   float64 `json:"test_acc_argmax"`
+	TestAccSample   float64 `json:"test_acc_sample"`
+	TestAccMajority float64 `json:"test_acc_majority"`
+	Labels          int     `json:"labels"`
+	Estimator       string  `json:"estimator"`
+	Data            string  `json:"data"`
+	BoundKind       string  `json:"bound_kind"`
+	Seconds         float64 `json:"seconds"` // training and evaluation, every epoch
+}
+
+// Run parses the command line of cmd/semisup (see its documentation),
+// sets the thread count and trains, writing the result line to stdout and
+// progress to stderr. Flag problems come back as cli.UsageErrors, before
+// any data is read.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var c Config
+	c := Default()
 	fs := cli.NewFlagSet("semisup", stderr)
-	cli.Data(fs, &c.Data, "mnist")
-	fs.IntVar(&c.Labels, "labels", 100, "class-balanced labelled training images (a multiple of 10; 0: unsupervised)")
-	fs.StringVar(&c.Estimator, "estimator", "direct", "discrete-latent estimator: direct or gsm")
-	fs.IntVar(&c.Epochs, "epochs", 30, "epochs (passes over the 50,000 unlabelled training images)")
-	fs.IntVar(&c.Batch, "batch", 100, "unlabelled images per step")
-	fs.IntVar(&c.LabelBatch, "label-batch", 10, "labelled images added to each step (ignored with -labels 0)")
-	fs.Float64Var(&c.LR, "lr", 1e-3, "Adam learning rate")
-	fs.Float64Var(&c.AnnealRate, "anneal", 1e-4, "annealing rate r: ε (τ) = max(exp(−r·step), 0.1), updated every 1000 steps")
-	fs.Float64Var(&c.EpsSup, "eps-sup", semisup.DefaultEpsSup, "direct: ε of labelled examples")
-	fs.Float64Var(&c.Alpha, "alpha", semisup.DefaultAlpha, "gsm: weight of the labelled examples' cross-entropy")
-	fs.IntVar(&c.C, "gaussian-dim", 20, "dimension of each component's Gaussian")
+	cli.Data(fs, &c.Data, c.Data)
+	fs.IntVar(&c.Labels, "labels", c.Labels, "class-balanced labelled training images (a multiple of 10; 0: unsupervised)")
+	fs.StringVar(&c.Estimator, "estimator", c.Estimator, "discrete-latent estimator: direct or gsm")
+	fs.IntVar(&c.Epochs, "epochs", c.Epochs, "epochs (passes over the 50,000 unlabelled training images)")
+	fs.IntVar(&c.Batch, "batch", c.Batch, "unlabelled images per step")
+	fs.IntVar(&c.LabelBatch, "label-batch", c.LabelBatch, "labelled images added to each step (at most -labels; ignored with -labels 0)")
+	fs.Float64Var(&c.LR, "lr", c.LR, "Adam learning rate")
+	fs.Float64Var(&c.AnnealRate, "anneal", c.AnnealRate, "annealing rate r: ε (τ) = max(exp(−r·step), 0.1), updated every 1000 steps")
+	fs.Float64Var(&c.EpsSup, "eps-sup", c.EpsSup, "direct: ε of labelled examples")
+	fs.Float64Var(&c.Alpha, "alpha", c.Alpha, "gsm: weight of the labelled examples' cross-entropy")
+	fs.IntVar(&c.C, "gaussian-dim", c.C, "dimension of each component's Gaussian")
 	cli.Seed(fs, &c.Seed)
 	cli.Limit(fs, &c.Limit)
 	var out string
@@ -72,46 +103,70 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
-	if err := check(c); err != nil {
+	if err := c.check(); err != nil {
 		return cli.Usage(err)
 	}
-	if threads > 0 {
-		runtime.GOMAXPROCS(threads)
-	}
-	c.Threads = runtime.GOMAXPROCS(0)
+	c.Threads = cli.ResolveThreads(threads)
 	nn.SetThreads(c.Threads)
 	if out == "" {
 		out = filepath.Join("results", "semisup", fmt.Sprintf("%s-%s-%d-s%d", c.Data, c.Estimator, c.Labels, c.Seed))
 	}
+	sum, err := Train(ctx, c, out, *resume, stderr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s %s %d labels: test accuracy %.2f%% (arg max), %.2f%% (sample), %.2f%% (majority map); test NELBO %.2f (estimate of a bound)\n",
+		c.Data, c.Estimator, c.Labels, 100*sum.TestAccArgmax, 100*sum.TestAccSample, 100*sum.TestAccMajority, sum.TestNELBO)
+	return nil
+}
+
+// complete fills what c records but the command line does not set.
+func (c *Config) complete() {
 	c.Binarize = "threshold 0.5"
 	c.BoundKind = "NELBO: exact sum over z_d, one Gaussian sample per component (unbiased estimate of a valid bound)"
 	c.GemmKernels, c.Kernels, c.BLASCore = nn.GemmKernels(), nn.Kernels(), nn.BLASCore()
-	// Where the run computes is recorded, not enforced (the AVX-512 tiles
-	// give the same numbers at any thread count, OpenBLAS the same for the
-	// same count); a resume may extend -epochs.
-	free := []string{"gemm_kernels", "kernels", "blas_core", "threads", "epochs"}
-	if *resume { // before the data is read; the driver checks again under the lock
+	if c.Threads == 0 {
+		c.Threads = nn.Threads()
+	}
+}
+
+// Train trains the run c describes in the folder out (resuming its
+// checkpoint when resume is set) and writes summary.json. The checks of c
+// and a resume's config come before the data are read; refusals are
+// cli.UsageErrors.
+func Train(ctx context.Context, c Config, out string, resume bool, stderr io.Writer) (Summary, error) {
+	if err := c.check(); err != nil {
+		return Summary{}, cli.Usage(err)
+	}
+	c.complete()
+	if resume { // before the data are read; the driver checks again under the lock
 		if err := runfolder.CheckConfig(out, c, free...); err != nil {
-			return cli.Usage(fmt.Errorf("-resume: %w", err))
+			return Summary{}, cli.Usage(fmt.Errorf("-resume: %w", err))
 		}
 	}
 	sp, err := dataset.Load(c.Data, dataset.Options{})
 	if err != nil {
-		return err
+		return Summary{}, err
 	}
-	if c.Limit > 0 && c.Limit < sp.Train.N {
+	if c.Limit > sp.Train.N {
+		return Summary{}, cli.Usagef("-limit %d: more than the %d training images of %s", c.Limit, sp.Train.N, c.Data)
+	}
+	if c.Limit > 0 {
 		sp.Train = sp.Train.Head(c.Limit)
+	}
+	if c.Batch > sp.Train.N {
+		return Summary{}, cli.Usagef("-batch %d: more than the %d training images (an epoch would have no step)", c.Batch, sp.Train.N)
 	}
 	lab, err := semisup.Labelled(sp.Train.Labels, 10, c.Labels, c.Seed)
 	if err != nil {
-		return cli.Usage(err)
+		return Summary{}, cli.Usage(err)
 	}
 	mat := func(s *dataset.Set) nn.Mat { return nn.Mat{Rows: s.N, Cols: s.D, Data: s.X[:s.N*s.D]} }
 	data := semisup.Data{Train: mat(sp.Train), Valid: mat(sp.Valid), Test: mat(sp.Test),
 		TrainLabels: sp.Train.Labels, ValidLabels: sp.Valid.Labels, TestLabels: sp.Test.Labels, Labelled: lab}
 	m, err := semisup.New(semisup.Sizes{C: c.C}, rand.New(rand.NewPCG(c.Seed, 0x5e315)))
 	if err != nil {
-		return err
+		return Summary{}, err
 	}
 	var est semisup.Estimator = semisup.Direct{EpsSup: c.EpsSup}
 	if c.Estimator == "gsm" {
@@ -120,36 +175,41 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	hist, err := semisup.Run(ctx, m, est, data, semisup.Settings{
 		Epochs: c.Epochs, Batch: c.Batch, LabelBatch: c.LabelBatch, LR: c.LR,
 		Sched: train.Schedule{Start: 1, Min: 0.1, Rate: c.AnnealRate, Every: 1000},
-		Seed:  c.Seed, Dir: out, Resume: *resume, Progress: stderr, Config: c, ConfigFree: free})
+		Seed:  c.Seed, Dir: out, Resume: resume, Progress: stderr, Config: c, ConfigFree: free})
 	if errors.Is(err, runfolder.ErrRefused) {
-		return cli.Usage(err)
+		return Summary{}, cli.Usage(err)
 	}
 	if err != nil {
-		return err
+		return Summary{}, err
 	}
 	if len(hist) == 0 {
-		return errors.New("no epoch trained")
+		return Summary{}, errors.New("no epoch trained")
 	}
 	last := hist[len(hist)-1]
-	sum := map[string]any{"epochs": last.Epoch, "test_nelbo": last.TestNELBO,
-		"test_acc_argmax": last.TestAccArgmax, "test_acc_sample": last.TestAccSample,
-		"test_acc_majority": last.TestAccMj, "labels": c.Labels, "estimator": c.Estimator, "data": c.Data,
-		"bound_kind": c.BoundKind}
-	var secs float64
+	sum := Summary{Epochs: last.Epoch, TestNELBO: last.TestNELBO, TestAccArgmax: last.TestAccArgmax, TestAccSample: last.TestAccSample,
+		TestAccMajority: last.TestAccMj, Labels: c.Labels, Estimator: c.Estimator, Data: c.Data, BoundKind: c.BoundKind}
 	for _, r := range hist {
-		secs += r.Seconds + r.EvalSeconds
+		sum.Seconds += r.Seconds + r.EvalSeconds
 	}
-	sum["seconds"] = secs
-	if err := report.WriteJSON(filepath.Join(out, "summary.json"), sum); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "%s %s %d labels: test accuracy %.2f%% (arg max), %.2f%% (sample), %.2f%% (majority map); test NELBO %.2f (estimate of a bound)\n",
-		c.Data, c.Estimator, c.Labels, 100*last.TestAccArgmax, 100*last.TestAccSample, 100*last.TestAccMj, last.TestNELBO)
-	return nil
+	return sum, runfolder.WriteJSON(filepath.Join(out, runfolder.SummaryFile), sum)
 }
 
-// check validates the flags before any data is read.
-func check(c Config) error {
+// Finished reports whether out holds a finished run of c (all c.Epochs
+// epochs, not interrupted) and returns its summary; a folder holding a
+// different run is a cli.UsageError naming the fields that differ.
+func Finished(c Config, out string) (Summary, bool, error) {
+	c.complete()
+	var s Summary
+	ok, err := runfolder.Finished(out, c, c.Epochs, &s, free...)
+	if errors.Is(err, runfolder.ErrRefused) {
+		err = cli.Usage(err)
+	}
+	return s, ok, err
+}
+
+// check validates the flags before any data is read, the memory the run
+// will hold included.
+func (c Config) check() error {
 	switch {
 	case c.Data != "mnist" && c.Data != "fashion":
 		return fmt.Errorf("-data %q: want mnist or fashion (the data sets with labels)", c.Data)
@@ -163,18 +223,41 @@ func check(c Config) error {
 		return fmt.Errorf("-epochs %d: want ≥ 1", c.Epochs)
 	case c.Batch < 1 || c.LabelBatch < 1:
 		return fmt.Errorf("-batch %d, -label-batch %d: want ≥ 1", c.Batch, c.LabelBatch)
+	case c.Labels > 0 && c.LabelBatch > c.Labels:
+		return fmt.Errorf("-label-batch %d: more than the -labels %d labelled images", c.LabelBatch, c.Labels)
 	case !(c.LR > 0) || c.LR > 1:
 		return fmt.Errorf("-lr %g: want in (0, 1]", c.LR)
-	case !(c.AnnealRate >= 0):
-		return fmt.Errorf("-anneal %g: want ≥ 0", c.AnnealRate)
+	case !(c.AnnealRate >= 0) || c.AnnealRate > 1e300:
+		return fmt.Errorf("-anneal %g: want a finite rate ≥ 0", c.AnnealRate)
 	case !(c.EpsSup > 0) || c.EpsSup > 1:
 		return fmt.Errorf("-eps-sup %g: want in (0, 1]", c.EpsSup)
-	case !(c.Alpha >= 0):
-		return fmt.Errorf("-alpha %g: want ≥ 0", c.Alpha)
+	case !(c.Alpha >= 0) || c.Alpha > 1e300:
+		return fmt.Errorf("-alpha %g: want a finite weight ≥ 0", c.Alpha)
 	case c.C < 1:
 		return fmt.Errorf("-gaussian-dim %d: want ≥ 1", c.C)
 	case c.Limit < 0:
 		return fmt.Errorf("-limit %d: want ≥ 0", c.Limit)
 	}
-	return nil
+	return c.checkMemory()
+}
+
+// checkMemory refuses a configuration whose model or steps would hold
+// more than half of the machine's memory ([memory.Check]): the
+// parameters with gradients, Adam's moments and the kept best state (×6
+// float32s), and a step's or an evaluation batch's decoder passes, one per
+// component (K of them) for each example.
+func (c Config) checkMemory() error {
+	const f32 = 4
+	// The defaults of semisup.Sizes (D 784, K 10, hidden layers 400, 200,
+	// 100, 100, 66, 400).
+	D, K, H, B, DH, CH, CM, DecH := 784., 10., 400., 200., 100., 100., 66., 400.
+	C := float64(c.C)
+	params := D*H + H*B + B*DH + DH*K + B*K*CH + CH*CM + CM*2*C + K*C*DecH + DecH*D
+	perExample := K * (CH + CM + 4*C + K*C + DecH + D)
+	rows := float64(c.Batch) + float64(min(c.LabelBatch, c.Labels))
+	return memory.Check(
+		memory.Term{Bytes: f32 * 6 * params, Flags: "-gaussian-dim"},
+		memory.Term{Bytes: f32 * 2 * rows * perExample, Flags: "-batch, -label-batch, -gaussian-dim"},
+		memory.Term{Bytes: f32 * 500 * perExample, Flags: "-gaussian-dim"},
+	)
 }
