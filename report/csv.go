@@ -3,9 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/csv"
-	"errors"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"slices"
@@ -15,83 +13,26 @@ import (
 	"github.com/argmaxvae/argmaxvae/internal/runfolder"
 )
 
-// CSV writes a table to a file: the header once, then one row per
-// [CSV.Write], flushed to the operating system immediately so that a crashed
-// or interrupted run keeps every completed row. It is safe for concurrent use.
+// CSV collects a table — the header, then one row per [CSV.Write] — and
+// writes it to its file at [CSV.Close], atomically (runfolder.WriteFile:
+// a temporary file, fsync, rename), so that the file holds the whole
+// previous table or the whole new one, never a part, even when the
+// process is killed. It is safe for concurrent use.
 type CSV struct {
 	mu     sync.Mutex
 	path   string
 	header []string
-	f      *os.File
-	w      *csv.Writer
+	rows   [][]string
 	closed bool
 }
 
-// CreateCSV creates (or truncates) the file at path, creating missing parent
-// directories, and writes header as its first record. The header must be
-// non-empty.
+// CreateCSV returns a table that Close writes to path (missing parent
+// directories are created then). The header must be non-empty.
 func CreateCSV(path string, header []string) (*CSV, error) {
 	if len(header) == 0 {
 		return nil, fmt.Errorf("report: CSV %s: empty header", path)
 	}
-	if err := ensureDir(path); err != nil {
-		return nil, err
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		return nil, fmt.Errorf("report: create CSV: %w", err)
-	}
-	c := &CSV{path: path, header: slices.Clone(header), f: f, w: csv.NewWriter(f)}
-	if err := c.writeRecord(c.header); err != nil {
-		f.Close()
-		return nil, err
-	}
-	return c, nil
-}
-
-// AppendCSV opens the CSV file at path for appending rows, for resuming an
-// interrupted run. If the file is missing or empty it behaves like
-// [CreateCSV]. Otherwise the file's first record must equal header, else an
-// error naming both headers is returned. A trailing partial line (a row cut
-// off by a crash, without its final newline) is removed before appending.
-func AppendCSV(path string, header []string) (*CSV, error) {
-	if len(header) == 0 {
-		return nil, fmt.Errorf("report: CSV %s: empty header", path)
-	}
-	data, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) || (err == nil && len(data) == 0) {
-		return CreateCSV(path, header)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("report: append CSV: %w", err)
-	}
-	got, err := csv.NewReader(bytes.NewReader(data)).Read()
-	if err != nil {
-		return nil, fmt.Errorf("report: CSV %s: read header: %w", path, err)
-	}
-	if !slices.Equal(got, header) {
-		return nil, fmt.Errorf("report: CSV %s: header %q does not match expected %q", path, got, header)
-	}
-	keep := int64(bytes.LastIndexByte(data, '\n') + 1)
-	if keep == 0 {
-		// The header itself has no newline: rewrite the whole file.
-		return CreateCSV(path, header)
-	}
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
-	if err != nil {
-		return nil, fmt.Errorf("report: append CSV: %w", err)
-	}
-	if keep < int64(len(data)) {
-		if err := f.Truncate(keep); err != nil {
-			f.Close()
-			return nil, fmt.Errorf("report: CSV %s: drop partial last line: %w", path, err)
-		}
-	}
-	if _, err := f.Seek(keep, io.SeekStart); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("report: CSV %s: seek: %w", path, err)
-	}
-	return &CSV{path: path, header: slices.Clone(header), f: f, w: csv.NewWriter(f)}, nil
+	return &CSV{path: path, header: slices.Clone(header)}, nil
 }
 
 // Path returns the file the table is written to.
@@ -100,43 +41,46 @@ func (c *CSV) Path() string { return c.path }
 // Header returns a copy of the table's header.
 func (c *CSV) Header() []string { return slices.Clone(c.header) }
 
-// Write formats fields and appends them as one row, then flushes. The number
-// of fields must equal the header length. Accepted types: string, bool, all
-// integer types, float64 and float32 (strconv 'g' with the shortest exact
+// Write formats fields and adds them as one row. The number of fields
+// must equal the header length. Accepted types: string, bool, all integer
+// types, float64 and float32 (strconv 'g' with the shortest exact
 // precision; NaN becomes an empty field, infinities "+Inf"/"-Inf"), and
 // [fmt.Stringer] (for example time.Duration). Anything else is an error.
 func (c *CSV) Write(fields ...any) error {
-	if len(fields) != len(c.header) {
-		return fmt.Errorf("report: CSV %s: got %d fields, header has %d", c.path, len(fields), len(c.header))
-	}
-	rec := make([]string, len(fields))
-	for i, v := range fields {
-		s, err := formatField(v)
-		if err != nil {
-			return fmt.Errorf("report: CSV %s: field %d (%s): %w", c.path, i, c.header[i], err)
-		}
-		rec[i] = s
+	rec, err := c.record(-1, fields)
+	if err != nil {
+		return err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closed {
 		return fmt.Errorf("report: CSV %s: write after Close", c.path)
 	}
-	return c.writeRecord(rec)
-}
-
-func (c *CSV) writeRecord(rec []string) error {
-	if err := c.w.Write(rec); err != nil {
-		return fmt.Errorf("report: CSV %s: %w", c.path, err)
-	}
-	c.w.Flush()
-	if err := c.w.Error(); err != nil {
-		return fmt.Errorf("report: CSV %s: %w", c.path, err)
-	}
+	c.rows = append(c.rows, rec)
 	return nil
 }
 
-// Close flushes and closes the file. Closing twice is not an error.
+// record formats row r's fields (r < 0: the row being written).
+func (c *CSV) record(r int, fields []any) ([]string, error) {
+	row := ""
+	if r >= 0 {
+		row = fmt.Sprintf("row %d ", r)
+	}
+	if len(fields) != len(c.header) {
+		return nil, fmt.Errorf("report: CSV %s: %sgot %d fields, header has %d", c.path, row, len(fields), len(c.header))
+	}
+	rec := make([]string, len(fields))
+	for i, v := range fields {
+		s, err := formatField(v)
+		if err != nil {
+			return nil, fmt.Errorf("report: CSV %s: %sfield %d (%s): %w", c.path, row, i, c.header[i], err)
+		}
+		rec[i] = s
+	}
+	return rec, nil
+}
+
+// Close writes the table to its file. Closing twice is not an error.
 func (c *CSV) Close() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -144,11 +88,15 @@ func (c *CSV) Close() error {
 		return nil
 	}
 	c.closed = true
-	c.w.Flush()
-	werr := c.w.Error()
-	cerr := c.f.Close()
-	if err := errors.Join(werr, cerr); err != nil {
-		return fmt.Errorf("report: close CSV %s: %w", c.path, err)
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	w.Write(c.header)
+	w.WriteAll(c.rows)
+	if err := w.Error(); err != nil {
+		return fmt.Errorf("report: CSV %s: %w", c.path, err)
+	}
+	if err := runfolder.WriteFile(c.path, b.Bytes()); err != nil {
+		return fmt.Errorf("report: CSV %s: %w", c.path, err)
 	}
 	return nil
 }
@@ -224,34 +172,19 @@ func ParseFloat(field string) (float64, error) {
 	return strconv.ParseFloat(field, 64)
 }
 
-// WriteCSV writes a whole table to path atomically (a temporary file,
-// fsync, rename; the temporary file is removed on failure), formatting
-// fields as [CSV.Write] does. Every row must have as many fields as the
-// header.
+// WriteCSV writes a whole table to path atomically, formatting fields as
+// [CSV.Write] does. Every row must have as many fields as the header.
 func WriteCSV(path string, header []string, rows [][]any) error {
-	if len(header) == 0 {
-		return fmt.Errorf("report: CSV %s: empty header", path)
+	c, err := CreateCSV(path, header)
+	if err != nil {
+		return err
 	}
-	var b bytes.Buffer
-	w := csv.NewWriter(&b)
-	w.Write(header)
-	rec := make([]string, len(header))
 	for r, fields := range rows {
-		if len(fields) != len(header) {
-			return fmt.Errorf("report: CSV %s: row %d has %d fields, header has %d", path, r, len(fields), len(header))
+		rec, err := c.record(r, fields)
+		if err != nil {
+			return err
 		}
-		for i, v := range fields {
-			s, err := formatField(v)
-			if err != nil {
-				return fmt.Errorf("report: CSV %s: row %d field %d (%s): %w", path, r, i, header[i], err)
-			}
-			rec[i] = s
-		}
-		w.Write(rec)
+		c.rows = append(c.rows, rec)
 	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		return fmt.Errorf("report: CSV %s: %w", path, err)
-	}
-	return runfolder.WriteFile(path, b.Bytes())
+	return c.Close()
 }

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -8,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/argmaxvae/argmaxvae/internal/runfolder"
 )
 
 func TestCSVRoundTrip(t *testing.T) {
@@ -27,13 +30,9 @@ func TestCSVRoundTrip(t *testing.T) {
 		if err := c.Write(r...); err != nil {
 			t.Fatal(err)
 		}
-		// Each row must already be on disk before Close.
-		_, got, err := ReadCSV(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(got) == 0 {
-			t.Fatal("row not flushed before Close")
+		// Nothing is on disk before Close: the file appears whole.
+		if _, err := os.Stat(path); !os.IsNotExist(err) {
+			t.Fatalf("file written before Close: %v", err)
 		}
 	}
 	if err := c.Close(); err != nil {
@@ -114,74 +113,29 @@ func TestCSVErrors(t *testing.T) {
 	}
 }
 
-func TestAppendCSV(t *testing.T) {
+// A table replaces the file whole at Close: a write that fails (a full
+// disk) leaves the previous table as it was, and no temporary file.
+func TestCSVReplacesWhole(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "r.csv")
-	header := []string{"epoch", "loss"}
-
-	// Missing file: created with header.
-	c, err := AppendCSV(path, header)
-	if err != nil {
+	if err := WriteCSV(path, []string{"epoch", "loss"}, [][]any{{1, 0.5}}); err != nil {
 		t.Fatal(err)
 	}
-	c.Write(1, 0.5)
-	c.Close()
-
-	// Matching header: rows are appended, earlier rows kept.
-	c, err = AppendCSV(path, header)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.Write(2, 0.25)
-	c.Close()
-	h, rows, err := ReadCSV(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !slices.Equal(h, header) || len(rows) != 2 || rows[0][0] != "1" || rows[1][1] != "0.25" {
-		t.Fatalf("after resume: header %q rows %q", h, rows)
-	}
-
-	// Mismatched header: error naming both, file untouched.
 	before, _ := os.ReadFile(path)
-	if _, err := AppendCSV(path, []string{"epoch", "elbo"}); err == nil || !strings.Contains(err.Error(), "elbo") {
-		t.Fatalf("mismatched header: err = %v", err)
+	c, _ := CreateCSV(path, []string{"epoch", "loss"})
+	for i := range 1000 {
+		c.Write(i, 0.25)
 	}
-	if _, err := AppendCSV(path, []string{"epoch"}); err == nil {
-		t.Fatal("shorter header accepted")
+	restore := runfolder.FailWritesAfter(100)
+	err := c.Close()
+	restore()
+	if !errors.Is(err, runfolder.ErrDiskFull) {
+		t.Fatalf("Close on a full disk: %v", err)
 	}
-	after, _ := os.ReadFile(path)
-	if string(before) != string(after) {
-		t.Fatal("failed AppendCSV modified the file")
+	if after, _ := os.ReadFile(path); string(after) != string(before) {
+		t.Errorf("the failed write changed the file: %q", after)
 	}
-
-	// A crash left a partial last line: it is dropped.
-	os.WriteFile(path, append(before, "3,0.1"...), 0o644)
-	c, err = AppendCSV(path, header)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.Write(3, 0.125)
-	c.Close()
-	_, rows, err = ReadCSV(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(rows) != 3 || !slices.Equal(rows[2], []string{"3", "0.125"}) {
-		t.Fatalf("after partial line: rows %q", rows)
-	}
-
-	// Empty existing file: header written.
-	empty := filepath.Join(dir, "empty.csv")
-	os.WriteFile(empty, nil, 0o644)
-	c, err = AppendCSV(empty, header)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.Write(1, 1.5)
-	c.Close()
-	h, rows, err = ReadCSV(empty)
-	if err != nil || !slices.Equal(h, header) || len(rows) != 1 {
-		t.Fatalf("empty file resume: %q %q %v", h, rows, err)
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Errorf("left behind: %v", ents)
 	}
 }

@@ -1,11 +1,13 @@
 package report
 
 import (
+	"bytes"
 	"fmt"
 	"image"
 	"image/png"
 	"math"
-	"os"
+
+	"github.com/argmaxvae/argmaxvae/internal/runfolder"
 )
 
 // SeparatorGray is the gray level of the 1-pixel lines between the cells of
@@ -78,21 +80,14 @@ func ImageGrid(path string, images [][]float32, rows, cols, h, w int, scale int)
 	return savePNG(path, img)
 }
 
-// savePNG encodes img as PNG into path.
+// savePNG encodes img as PNG into path atomically (runfolder.WriteFile).
 func savePNG(path string, img image.Image) error {
-	if err := ensureDir(path); err != nil {
-		return err
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		return fmt.Errorf("report: PNG %s: %w", path, err)
 	}
-	f, err := os.Create(path)
-	if err != nil {
+	if err := runfolder.WriteFile(path, b.Bytes()); err != nil {
 		return fmt.Errorf("report: PNG: %w", err)
-	}
-	if err := png.Encode(f, img); err != nil {
-		f.Close()
-		return fmt.Errorf("report: PNG %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("report: PNG %s: %w", path, err)
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/argmaxvae/argmaxvae/internal/runfolder"
 	"github.com/argmaxvae/argmaxvae/report"
 )
 
@@ -65,7 +66,7 @@ func write(o *options, results []result, info runInfo) error {
 	if err := c.Close(); err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(o.out, mdFile), []byte(markdown(o, results, info)), 0o644); err != nil {
+	if err := runfolder.WriteFile(filepath.Join(o.out, mdFile), []byte(markdown(o, results, info))); err != nil {
 		return err
 	}
 	return plot(filepath.Join(o.out, plotFile), o, results)

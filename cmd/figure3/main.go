@@ -26,13 +26,13 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/argmaxvae/argmaxvae/internal/cli"
 	"github.com/argmaxvae/argmaxvae/internal/experiment"
+	"github.com/argmaxvae/argmaxvae/internal/runfolder"
 	_ "github.com/argmaxvae/argmaxvae/qip" // registers the "milp" solver
 	"github.com/argmaxvae/argmaxvae/report"
 	"github.com/argmaxvae/argmaxvae/train"
@@ -259,7 +259,7 @@ func write(out string, results []*result, stdout io.Writer) error {
 	md := "Last epoch, test set. \"one-sample estimate\": −log p(x|z*) at one Gumbel-Max sample plus the unary-factor KL (an estimate, not a bound, for pairwise encoders); " +
 		"\"Gibbs NELBO\": the negative ELBO of q(z|x) ∝ exp h(x,z), all 2ⁿ codes enumerated (a valid bound); \"−log p(x)\": exact, all 2ⁿ codes enumerated.\n\n" +
 		report.Markdown([]string{"run", "epochs", "s/epoch", "solver share", "one-sample estimate", "Gibbs NELBO", "−log p(x)", "gap"}, rows)
-	if err := os.WriteFile(filepath.Join(out, "figure3.md"), []byte(md), 0o644); err != nil {
+	if err := runfolder.WriteFile(filepath.Join(out, "figure3.md"), []byte(md)); err != nil {
 		return err
 	}
 	fmt.Fprint(stdout, "\n"+md)

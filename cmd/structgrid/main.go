@@ -31,12 +31,12 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/argmaxvae/argmaxvae/internal/cli"
 	"github.com/argmaxvae/argmaxvae/internal/experiment"
+	"github.com/argmaxvae/argmaxvae/internal/runfolder"
 	"github.com/argmaxvae/argmaxvae/report"
 	"github.com/argmaxvae/argmaxvae/train"
 )
@@ -208,7 +208,7 @@ func write(out string, cells []*cell, stdout io.Writer) error {
 		"\"−log p(x)\": under the uniform prior over the feasible codes, exact (enumerated) or importance-weighted (S samples per image, proposal q itself: exact k-subset or matrix-tree sampling; " +
 		"a stochastic upper bound, ± its standard error when the best-validation epoch is the last); all at the last epoch. s/epoch: training only (evaluation excluded); solver share: of training time.\n\n" +
 		report.Markdown([]string{"structure", "estimator", "epochs", "best valid epoch", "valid one-sample NELBO", "test one-sample NELBO", "Gibbs NELBO", "−log p(x)", "kind", "s/epoch", "solver share"}, rows)
-	if err := os.WriteFile(filepath.Join(out, "structgrid.md"), []byte(md), 0o644); err != nil {
+	if err := runfolder.WriteFile(filepath.Join(out, "structgrid.md"), []byte(md)); err != nil {
 		return err
 	}
 	fmt.Fprint(stdout, "\n"+md)

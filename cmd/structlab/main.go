@@ -35,6 +35,7 @@ import (
 
 	"github.com/argmaxvae/argmaxvae/internal/cli"
 	"github.com/argmaxvae/argmaxvae/internal/experiment"
+	"github.com/argmaxvae/argmaxvae/internal/runfolder"
 	"github.com/argmaxvae/argmaxvae/lab"
 	"github.com/argmaxvae/argmaxvae/nn"
 	"github.com/argmaxvae/argmaxvae/report"
@@ -155,7 +156,7 @@ func write(out string, res *lab.Result, s *experiment.Spec, epoch int, cmd strin
 		cmd, s.Out, s.Estimator, s.Solver, s.N, epoch, res.Examples, reps, elapsed.Round(time.Second), res.MeanLogit, res.MeanPair, res.MaxPairSum, res.Examples, ref) +
 		"bias/‖∇‖: ‖E ĝ − ∇‖ with the Monte-Carlo noise removed (√max(0, raw² − floor²)), relative; raw: ‖mean(ĝ − ∇̂)‖ over paired samples; floor: its standard error (what raw is for an unbiased estimator); std: root mean per-coordinate standard deviation of one sample; cos: cosine of the mean with ∇; f̃ − exact: direct only, ‖mean(ĝ_f̃ − ĝ_exact)‖ at the same noise and ε, on the logits and on the pair weights (floor: its paired standard error).\n\n" +
 		report.Markdown([]string{"estimator", "ε", "bias/‖∇‖", "raw", "floor", "std", "cos", "logits: f̃ − exact", "pairs: f̃ − exact"}, rows)
-	if err := os.WriteFile(filepath.Join(out, "lab.md"), []byte(md), 0o644); err != nil {
+	if err := runfolder.WriteFile(filepath.Join(out, "lab.md"), []byte(md)); err != nil {
 		return err
 	}
 	fmt.Fprint(stdout, md)

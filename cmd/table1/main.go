@@ -23,7 +23,6 @@ import (
 	"io"
 	"io/fs"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -31,6 +30,7 @@ import (
 
 	"github.com/argmaxvae/argmaxvae/internal/cli"
 	"github.com/argmaxvae/argmaxvae/internal/experiment"
+	"github.com/argmaxvae/argmaxvae/internal/runfolder"
 	"github.com/argmaxvae/argmaxvae/report"
 	"github.com/argmaxvae/argmaxvae/train"
 )
@@ -279,7 +279,7 @@ func write(out, name string, cells []cell, dv []string, kv []int, ev []string, s
 		}
 		fmt.Fprintf(&md, "\nDoes direct (folded KL) reach a lower test NELBO than GSM?\n\n%s", report.Markdown(header, rows))
 	}
-	if err := os.WriteFile(filepath.Join(out, name+".md"), []byte(md.String()), 0o644); err != nil {
+	if err := runfolder.WriteFile(filepath.Join(out, name+".md"), []byte(md.String())); err != nil {
 		return err
 	}
 	fmt.Fprint(stdout, "\n"+md.String())
