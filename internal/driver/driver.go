@@ -112,8 +112,9 @@ var Hook func(point string, epoch int)
 // Before any training it refuses, with an error naming the folder and
 // what to do: a folder locked by another process; a new run in a folder
 // that holds one (runfolder.ErrRefused); a resume of a folder that does
-// not exist, holds another run, or whose checkpoint is missing, damaged
-// or from an older version. Nothing is written before these checks pass.
+// not exist, holds another run or more epochs than asked, or whose
+// checkpoint is missing, damaged or from an older version. Locking also
+// removes the temporary files a killed writer left (runfolder.Lock). Nothing is written before these checks pass.
 func Run[E any](ctx context.Context, m Model[E], s Settings[E], recs ...Recorder[E]) (Result[E], error) {
 	res := Result[E]{BestIndex: -1}
 	if s.Epochs < 1 {
@@ -266,6 +267,10 @@ func resume[E any](m Model[E], s Settings[E], res *Result[E], log io.Writer) ([]
 	c, err := runfolder.Load(s.Dir)
 	if err != nil {
 		return nil, fmt.Errorf("resume: %w", err)
+	}
+	if c.Epochs > s.Epochs {
+		return nil, runfolder.Refused("resume: %s holds %d epochs, more than the %d asked: ask for %d or more (a run is never cut short; its best epoch is kept in %s)",
+			s.Dir, c.Epochs, s.Epochs, c.Epochs, runfolder.BestFile)
 	}
 	path := filepath.Join(s.Dir, runfolder.CheckpointFile)
 	if err := m.UnmarshalBinary(c.State); err != nil {

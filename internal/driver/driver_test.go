@@ -281,9 +281,12 @@ func TestFailedResumeWritesNothing(t *testing.T) {
 		"different run": {good, cfg{7, 3}, "seed 1, asked 7"},
 		"damaged":       {good[:len(good)-3], cfg{1, 3}, "damaged"},
 		"old format":    {"ARGMAXNN" + good[8:], cfg{1, 3}, "older version"},
+		// -resume -epochs 1 of a 2-epoch run trained nothing and rewrote
+		// config.json with "epochs": 1 beside a summary of 2 epochs.
+		"fewer epochs": {good, cfg{1, 1}, "holds 2 epochs, more than the 1 asked"},
 	} {
 		os.WriteFile(ckpt, []byte(c.ckpt), 0o644)
-		s := settings(dir, 3)
+		s := settings(dir, c.cfg.Epochs)
 		s.Resume, s.Config = true, c.cfg
 		if _, err := Run(context.Background(), &toy{}, s); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v", name, err)

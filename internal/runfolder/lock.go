@@ -19,11 +19,17 @@ const LockFile = "lock"
 // lock whose process no longer runs is taken over, with a note on
 // stderr; one held by a live process — this one included — is an error
 // naming it. Call the returned function to release the lock.
+//
+// Once it holds the lock, Lock removes the temporary files that a writer
+// killed in the middle of a [WriteFile] left in dir (.NAME.*.tmp): no
+// other process writes there while the lock is held, and a checkpoint's
+// temporary file is as large as the checkpoint.
 func Lock(dir string) (unlock func(), err error) {
 	path := filepath.Join(dir, LockFile)
 	for attempt := 0; attempt < 3; attempt++ {
 		err := createWith(path, []byte(strconv.Itoa(os.Getpid())+"\n"))
 		if err == nil {
+			sweep(dir)
 			return func() { os.Remove(path) }, nil
 		}
 		if !errors.Is(err, fs.ErrExist) {
@@ -87,4 +93,19 @@ func takeOver(path string, stale []byte) bool {
 		return false
 	}
 	return true
+}
+
+// sweep removes WriteFile's temporary files left in dir, but not those of
+// a launch taking the lock (.lock.*.tmp, .lock.*.stale).
+func sweep(dir string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		n := e.Name()
+		if e.Type().IsRegular() && strings.HasPrefix(n, ".") && strings.HasSuffix(n, ".tmp") && !strings.HasPrefix(n, "."+LockFile+".") {
+			os.Remove(filepath.Join(dir, n))
+		}
+	}
 }

@@ -169,6 +169,34 @@ func TestLock(t *testing.T) {
 	}
 }
 
+// A writer killed in the middle of WriteFile leaves its temporary file;
+// the next lock of the folder removes it (kill -9 during a commit left a
+// .checkpoint.bin.*.tmp as large as the checkpoint for good), but not the
+// temporary file of a launch taking the lock at that moment.
+func TestLockSweepsTemporaryFiles(t *testing.T) {
+	dir := t.TempDir()
+	left := []string{".checkpoint.bin.123.tmp", ".metrics.csv.9.tmp"}
+	keep := []string{".lock.77.tmp", "notes.tmp", "checkpoint.bin"}
+	for _, n := range append(left, keep...) {
+		os.WriteFile(filepath.Join(dir, n), []byte("x"), 0o644)
+	}
+	unlock, err := Lock(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	for _, n := range left {
+		if _, err := os.Stat(filepath.Join(dir, n)); !os.IsNotExist(err) {
+			t.Errorf("%s not removed: %v", n, err)
+		}
+	}
+	for _, n := range keep {
+		if _, err := os.Stat(filepath.Join(dir, n)); err != nil {
+			t.Errorf("%s removed: %v", n, err)
+		}
+	}
+}
+
 // TestLockChild is the process TestLockTwoLaunches starts; it does
 // nothing in a normal test run.
 func TestLockChild(t *testing.T) {
