@@ -14,6 +14,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"fmt"
@@ -26,6 +27,8 @@ import (
 	"github.com/argmaxvae/argmaxvae/argmax"
 	"github.com/argmaxvae/argmaxvae/bench"
 	"github.com/argmaxvae/argmaxvae/internal/cli"
+	"github.com/argmaxvae/argmaxvae/internal/memory"
+	"github.com/argmaxvae/argmaxvae/internal/runfolder"
 	"github.com/argmaxvae/argmaxvae/maxflow"
 	"github.com/argmaxvae/argmaxvae/qip"
 )
@@ -150,7 +153,7 @@ func structureCases() ([]structureCase, error) {
 func main() { cli.Main("solverbench", command) }
 
 // command parses the flags and runs the table, or one of the QPBO tables.
-func command(_ context.Context, args []string, stdout, stderr io.Writer) error {
+func command(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := cli.NewFlagSet("solverbench", stderr)
 	var out string
 	var seed uint64
@@ -175,16 +178,27 @@ func command(_ context.Context, args []string, stdout, stderr io.Writer) error {
 			return cli.Usagef("-p %v: want a fraction in (0, 1]", p)
 		}
 	}
+	if *qpboScale {
+		for _, n := range *sizes {
+			// count models of n variables and up to 4n pairs (sparse-deg4),
+			// about 48 bytes a variable or pair with the solver's graph.
+			if err := memory.Check(memory.Term{Bytes: 48 * 5 * float64(n) * float64(count), Flags: "-sizes, -count"}); err != nil {
+				return cli.Usage(err)
+			}
+		}
+	}
 	switch {
 	case *qpboCross:
-		return runQPBOCrossover(stdout, seed, count)
+		return runQPBOCrossover(ctx, stdout, seed, count)
 	case *qpboScale:
-		return runQPBOScaling(stdout, seed, count, *sizes, *negs, *pairScale)
+		return runQPBOScaling(ctx, stdout, seed, count, *sizes, *negs, *pairScale)
 	}
-	return run(out, *quick, seed, stdout)
+	return run(ctx, out, *quick, seed, stdout)
 }
 
-func run(out string, quick bool, seed uint64, w io.Writer) error {
+// run measures the table's rows; a cancelled ctx stops it before the next
+// row (SIGINT, SIGTERM).
+func run(ctx context.Context, out string, quick bool, seed uint64, w io.Writer) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
@@ -192,6 +206,9 @@ func run(out string, quick bool, seed uint64, w io.Writer) error {
 	const row = "%-18s %-24s %7s %7s %12s %10s %8s\n"
 	fmt.Fprintf(w, row, "solver", "structure", "n", "edges", "median", "allocs/op", "exact?")
 	for i, c := range cases(quick) {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		r := rand.New(rand.NewPCG(seed, uint64(i)))
 		models := c.models(r)
 		s := c.newSolver()
@@ -210,7 +227,7 @@ func run(out string, quick bool, seed uint64, w io.Writer) error {
 		fmt.Fprintf(w, row, res.Solver, res.Structure, strconv.Itoa(res.N), strconv.Itoa(res.Edges), bench.Duration(med), strconv.FormatFloat(allocs, 'f', 1, 64), strconv.FormatBool(res.CheckedExact))
 	}
 	if !quick {
-		rs, err := runStructures(seed, w, row)
+		rs, err := runStructures(ctx, seed, w, row)
 		if err != nil {
 			return err
 		}
@@ -225,13 +242,16 @@ func run(out string, quick bool, seed uint64, w io.Writer) error {
 
 // runStructures measures the structureCases, printing each row with the
 // format row.
-func runStructures(seed uint64, w io.Writer, row string) ([]bench.Result, error) {
+func runStructures(ctx context.Context, seed uint64, w io.Writer, row string) ([]bench.Result, error) {
 	cs, err := structureCases()
 	if err != nil {
 		return nil, err
 	}
 	var results []bench.Result
 	for i, c := range cs {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		r := rand.New(rand.NewPCG(seed, uint64(1000+i)))
 		ws := bench.Weights(r, c.s, c.count)
 		m, err := c.s.NewSolver(c.solver)
@@ -256,11 +276,8 @@ func runStructures(seed uint64, w io.Writer, row string) ([]bench.Result, error)
 }
 
 func writeCSV(path string, results []bench.Result) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	cw := csv.NewWriter(f)
+	var b bytes.Buffer
+	cw := csv.NewWriter(&b)
 	cw.Write([]string{"solver", "structure", "n", "edges", "median_ns", "allocs_per_op", "checked_exact"})
 	for _, r := range results {
 		cw.Write([]string{r.Solver, r.Structure, strconv.Itoa(r.N), strconv.Itoa(r.Edges),
@@ -268,8 +285,7 @@ func writeCSV(path string, results []bench.Result) error {
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {
-		f.Close()
 		return err
 	}
-	return f.Close()
+	return runfolder.WriteFile(path, b.Bytes())
 }

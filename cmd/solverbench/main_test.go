@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,7 +17,7 @@ func TestQuickTable(t *testing.T) {
 	}
 	out := t.TempDir()
 	var log strings.Builder
-	if err := run(out, true, 1, &log); err != nil {
+	if err := run(context.Background(), out, true, 1, &log); err != nil {
 		t.Fatal(err)
 	}
 	header, rows, err := report.ReadCSV(filepath.Join(out, "solvers.csv"))

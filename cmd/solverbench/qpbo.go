@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"math"
@@ -51,7 +52,7 @@ func qpboModelsOf(gen func(*rand.Rand, int, [][2]int, float64, float64) *argmax.
 // on the remainder) on general-sign models small enough for both, every
 // solve of both checked to agree, and prints the ratio bnb/qpbo: where it
 // exceeds 1, QPBO is faster. The measurements behind Choose's thresholds.
-func runQPBOCrossover(w io.Writer, seed uint64, count int) error {
+func runQPBOCrossover(ctx context.Context, w io.Writer, seed uint64, count int) error {
 	const row = "%-12s %5s %4s %6s %12s %12s %9s %9s\n"
 	fmt.Fprintf(w, row, "structure", "p", "n", "edges", "bnb", "qpbo", "bnb/qpbo", "labelled")
 	bnb := func() argmax.PairwiseSolver { return &argmax.BranchAndBound{} }
@@ -59,6 +60,9 @@ func runQPBOCrossover(w io.Writer, seed uint64, count int) error {
 	for _, st := range qpboStructures() {
 		for _, p := range []float64{0.1, 0.5} {
 			for _, n := range []int{8, 16, 24, 32, 48, 64} {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
 				if st.name == "complete" && n > 32 {
 					continue
 				}
@@ -111,7 +115,7 @@ func agree(ms []*argmax.Model) error {
 // printing the median time, the mean fraction roof duality labelled and
 // how many instances the solver could not finish (a general-sign remainder
 // component above MaxBranchAndBound, or bnb's node limit).
-func runQPBOScaling(w io.Writer, seed uint64, count int, sizes []int, ps, scales []float64) error {
+func runQPBOScaling(ctx context.Context, w io.Writer, seed uint64, count int, sizes []int, ps, scales []float64) error {
 	fmt.Fprintf(w, "| n | structure | weights | p (negative pairs) | pair scale | edges | solver | median time | labelled by QPBO | solved |\n")
 	fmt.Fprintf(w, "|---:|---|---|---:|---:|---:|---|---:|---:|---:|\n")
 	kinds := []struct {
@@ -126,6 +130,9 @@ func runQPBOScaling(w io.Writer, seed uint64, count int, sizes []int, ps, scales
 			for _, kind := range kinds {
 				for _, scale := range scales {
 					for _, p := range ps {
+						if err := ctx.Err(); err != nil {
+							return err
+						}
 						ms := qpboModelsOf(kind.gen, st, n, p, scale, count, seed)
 						q := bench.RunSolver(func() argmax.PairwiseSolver { return &argmax.QPBO{} }, ms)
 						med := "–"

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"strings"
 	"testing"
 )
@@ -14,7 +15,7 @@ func TestStructureRows(t *testing.T) {
 	}
 	var log strings.Builder
 	const row = "%-18s %-24s %7s %7s %12s %10s %8s\n"
-	rs, err := runStructures(1, &log, row)
+	rs, err := runStructures(context.Background(), 1, &log, row)
 	if err != nil {
 		t.Fatal(err)
 	}
