@@ -115,12 +115,15 @@ func (g *GraphCut) solveDefault(m *Model, z []int) (float64, error) {
 	n := m.N
 	a := g.coefs(n)
 	un := m.Unary[:2*n]
+	const scale = 0x1p-64 // Model.checkMagnitude's sum, fused
+	mag := 0.0
 	for i := range a {
 		u0, u1 := un[2*i], un[2*i+1]
 		if !finite(u0) || !finite(u1) {
 			return 0, gcReject(m, z)
 		}
 		a[i] = u1 - u0 // m.Theta(i)
+		mag += max(math.Abs(u0), math.Abs(u1)) * scale
 	}
 	if g.def == nil {
 		g.def = maxflow.New(n, len(m.Edges))
@@ -138,7 +141,11 @@ func (g *GraphCut) solveDefault(m *Model, z []int) (float64, error) {
 		if w > 0 {
 			a[i] += w
 			es = append(es, maxflow.Edge{U: int32(i), V: int32(j), Cap: w})
+			mag += w * scale
 		}
+	}
+	if mag > MaxMagnitude*scale {
+		return 0, gcReject(m, z)
 	}
 	g.es = es
 	b.AddEdges(es)

@@ -95,9 +95,18 @@ func CompleteEdges(n int) []Edge {
 	return edges
 }
 
+// MaxMagnitude bounds a model's scores: [Model.Validate] refuses, with
+// [ErrNotFinite], a model whose Σᵢ maxₛ |θᵢₛ| + Σₑ |wₑ| exceeds it. Every
+// partial sum a solver forms (Gray-code walks, branch-and-bound bounds,
+// QPBO's doubled network, max-flow capacities, the MILP objective) is then
+// at most a small multiple of that sum and stays finite, so no solver
+// overflows to ±Inf or a wrong maximum near the largest float64.
+const MaxMagnitude = math.MaxFloat64 / 16
+
 // Validate reports whether the model is well formed: N, K ≥ 1, N·K
-// representable as an int, len(Unary) = N·K, every score finite, and every
-// edge joins two distinct binary variables in range with a finite weight.
+// representable as an int, len(Unary) = N·K, every score finite, every
+// edge joining two distinct binary variables in range with a finite
+// weight, and the scores' magnitudes summing to at most [MaxMagnitude].
 func (m *Model) Validate() error {
 	if m == nil {
 		return fmt.Errorf("%w: nil model", ErrShape)
@@ -132,6 +141,29 @@ func (m *Model) Validate() error {
 		if math.IsNaN(ed.W) || math.IsInf(ed.W, 0) {
 			return fmt.Errorf("%w: weight of edge %d (%d,%d) = %v", ErrNotFinite, e, ed.I, ed.J, ed.W)
 		}
+	}
+	return m.checkMagnitude()
+}
+
+// checkMagnitude refuses scores whose magnitudes sum beyond MaxMagnitude.
+// The sum is formed in units of 2⁻⁶⁴ of each term's scale so that it
+// cannot overflow itself. O(N·K + E).
+func (m *Model) checkMagnitude() error {
+	const scale = 0x1p-64
+	sum := 0.0
+	for i := 0; i < m.N; i++ {
+		big := 0.0
+		for _, u := range m.Unary[i*m.K : (i+1)*m.K] {
+			big = max(big, math.Abs(u))
+		}
+		sum += big * scale
+	}
+	for _, e := range m.Edges {
+		sum += math.Abs(e.W) * scale
+	}
+	if sum > MaxMagnitude*scale {
+		return fmt.Errorf("%w: the scores' magnitudes (Σᵢ maxₛ |θᵢₛ| + Σₑ |wₑ|) sum to more than argmax.MaxMagnitude = %.3g: sums of scores could overflow float64",
+			ErrNotFinite, float64(MaxMagnitude))
 	}
 	return nil
 }

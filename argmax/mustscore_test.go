@@ -35,3 +35,12 @@ func checkNotEnumerable(t *testing.T, s argmax.Structure, fast string) {
 		t.Errorf("Enumerate(%s): %v, want ErrTooLarge", s.Name(), err)
 	}
 }
+
+// must returns v and panics on err: for constructors in tests whose
+// arguments are known to be valid.
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}

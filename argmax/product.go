@@ -2,6 +2,7 @@ package argmax
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 )
 
@@ -17,12 +18,14 @@ import (
 // solved on a view of w; the others on a copy of their coordinates.
 //
 // Product is [Constrained] when a part is (a code is feasible when every
-// part's slice is), and its solver names are those every part offers, in
-// the first part's order: solver "x" of the product runs each part's "x"
-// solver. Ties are therefore broken part by part, which is [Enumerate]'s
-// order on the product too (its odometer makes the last part the most
-// significant, and the first maximum of a product of independent sets is
-// the product of each set's first maximum).
+// part's slice is). Its solvers: "parts" runs each part's own fastest
+// solver ([Fastest] of the part), and is listed first unless every part's
+// fastest has the same name; then come the names every part offers, in
+// the first part's order (solver "x" of the product runs each part's "x").
+// Ties are broken part by part, which is [Enumerate]'s order on the
+// product too (its odometer makes the last part the most significant, and
+// the first maximum of a product of independent sets is the product of
+// each set's first maximum).
 //
 // It implements [UnaryFamily] when every part does.
 //
@@ -43,19 +46,32 @@ var (
 	_ UnaryFamily = (*Product)(nil)
 )
 
-// NewProduct returns the product of the parts (at least one, all with the
-// same number of states). Errors wrap [ErrShape].
+// PartsSolver is the [Product] solver name that solves each part with its
+// own fastest solver.
+const PartsSolver = "parts"
+
+// NewProduct returns the product of the parts (at least one, none nil, all
+// with the same number of states, each with a solver). Errors wrap
+// [ErrShape], or are the error of a part's [Fastest].
 func NewProduct(parts ...Structure) (*Product, error) {
 	if len(parts) == 0 {
 		return nil, fmt.Errorf("%w: a product of no structures", ErrShape)
 	}
+	for i, s := range parts {
+		if s == nil || isNilPointer(s) {
+			return nil, fmt.Errorf("%w: part %d of a product is nil", ErrShape, i)
+		}
+	}
 	p := &Product{parts: append([]Structure(nil), parts...), k: parts[0].States()}
 	p.vOff = make([]int, len(parts)+1)
 	p.iOff = make([]int, len(parts)+1)
+	first := make([]string, len(parts)) // each part's fastest solver
 	for i, s := range parts {
-		if s == nil {
-			return nil, fmt.Errorf("%w: part %d of a product is nil", ErrShape, i)
+		name, _, err := Fastest(s)
+		if err != nil {
+			return nil, fmt.Errorf("argmax: product, part %d: %w", i, err)
 		}
+		first[i] = name
 		if s.States() != p.k {
 			return nil, fmt.Errorf("%w: part %d (%s) has %d states, part 0 (%s) has %d: a product needs one K",
 				ErrShape, i, s.Name(), s.States(), parts[0].Name(), p.k)
@@ -67,7 +83,14 @@ func NewProduct(parts ...Structure) (*Product, error) {
 	for i := range p.iOff {
 		p.iOff[i] += nk
 	}
-	// The solver names every part offers, in the first part's order.
+	// "parts" first unless every part's fastest has one name, then the
+	// solver names every part offers, in the first part's order.
+	for _, name := range first[1:] {
+		if name != first[0] {
+			p.names = append(p.names, PartsSolver)
+			break
+		}
+	}
 	for _, name := range parts[0].Solvers() {
 		all := true
 		for _, s := range parts[1:] {
@@ -81,6 +104,12 @@ func NewProduct(parts ...Structure) (*Product, error) {
 		}
 	}
 	return p, nil
+}
+
+// isNilPointer reports whether s is a typed nil pointer.
+func isNilPointer(s Structure) bool {
+	v := reflect.ValueOf(s)
+	return v.Kind() == reflect.Pointer && v.IsNil()
 }
 
 // Repeat returns the product of m copies of s (m ≥ 1).
@@ -185,18 +214,26 @@ func (p *Product) Feasible(z []int) bool {
 	return true
 }
 
-// Solvers implements [Structure]: the names every part offers.
+// Solvers implements [Structure]: "parts" (each part's fastest) unless
+// the parts' fastest share one name, then the names every part offers.
 func (p *Product) Solvers() []string { return append([]string(nil), p.names...) }
 
 // NewSolver implements [Structure]: a Maximizer running each part's solver
-// of that name. Names not offered by every part are refused.
+// of that name, or each part's fastest for "parts". Names not offered by
+// every part are refused.
 func (p *Product) NewSolver(name string) (Maximizer, error) {
 	if !contains(p.names, name) {
 		return nil, fmt.Errorf("argmax: solver %q does not apply to every part of %s (use one of %v)", name, p.Name(), p.names)
 	}
 	m := &productSolver{p: p, solvers: make([]Maximizer, len(p.parts)), w: make([][]float64, len(p.parts))}
 	for i, s := range p.parts {
-		sv, err := s.NewSolver(name)
+		var sv Maximizer
+		var err error
+		if name == PartsSolver {
+			_, sv, err = Fastest(s)
+		} else {
+			sv, err = s.NewSolver(name)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("argmax: %s, part %d: %w", p.Name(), i, err)
 		}

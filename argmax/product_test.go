@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/argmaxvae/argmaxvae/argmax"
@@ -49,8 +50,8 @@ func TestProductShape(t *testing.T) {
 	if p.Dim() != wantDim {
 		t.Fatalf("Dim = %d, want %d", p.Dim(), wantDim)
 	}
-	if got := p.Solvers(); !slices.Equal(got, []string{"exhaustive"}) {
-		t.Fatalf("Solvers = %v, want [exhaustive]", got)
+	if got := p.Solvers(); !slices.Equal(got, []string{"parts", "exhaustive"}) {
+		t.Fatalf("Solvers = %v, want [parts exhaustive]", got)
 	}
 	if len(p.Signs()) != p.Dim() {
 		t.Fatalf("len(Signs) = %d", len(p.Signs()))
@@ -105,8 +106,25 @@ func TestProductSolversMatchEnumerate(t *testing.T) {
 	if rep.Name() != "3 × 2-of-4 subset" || rep.Vars() != 12 || rep.Dim() != 24 {
 		t.Fatalf("Repeat: %s, %d vars, dim %d", rep.Name(), rep.Vars(), rep.Dim())
 	}
+	// Parts with no solver name in common (categorical | graycode, bnb,
+	// …): solved by each part's fastest ("parts", the only solver).
+	ind, err := argmax.Independent(2, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cpl, err := argmax.Complete(3, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	disjoint, err := argmax.NewProduct(ind, cpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if name, _, err := argmax.Fastest(disjoint); err != nil || name != "parts" {
+		t.Fatalf("%s: Fastest = %q, %v; want parts", disjoint.Name(), name, err)
+	}
 	rng := rand.New(rand.NewPCG(3, 4))
-	for _, p := range []*argmax.Product{subsets, rep, mixedProduct(t)} {
+	for _, p := range []*argmax.Product{subsets, rep, mixedProduct(t), disjoint} {
 		for _, name := range p.Solvers() {
 			m, err := p.NewSolver(name)
 			if err != nil {
@@ -137,7 +155,9 @@ func TestProductSolversMatchEnumerate(t *testing.T) {
 					if s := mustScore(t, p, w, z); math.Abs(s-got) > 1e-9*(1+math.Abs(got)) {
 						t.Fatalf("%s/%s: returned %v but the code scores %v", p.Name(), name, got, s)
 					}
-					if exactKind(kind) && !slices.Equal(z, ref) {
+					// Pairwise solvers promise no tie order (disjoint's
+					// second part), the others enumeration's.
+					if exactKind(kind) && p != disjoint && !slices.Equal(z, ref) {
 						t.Fatalf("%s/%s kind %d: code %v, enumeration's first maximum %v", p.Name(), name, kind, z, ref)
 					}
 				}
@@ -155,6 +175,20 @@ func TestProductErrors(t *testing.T) {
 	}
 	if _, err := argmax.NewProduct(a, m); !errors.Is(err, argmax.ErrShape) {
 		t.Errorf("mixed K: %v", err)
+	}
+	var nilPair *argmax.Pairwise
+	for _, parts := range [][]argmax.Structure{{nil}, {a, nil}, {nilPair}, {a, nilPair}} {
+		if _, err := argmax.NewProduct(parts...); !errors.Is(err, argmax.ErrShape) || !strings.Contains(err.Error(), "nil") {
+			t.Errorf("NewProduct(%v): %v, want ErrShape naming the nil part", parts, err)
+		}
+	}
+	// A part that no solver finishes is refused with its reason.
+	big, err := argmax.Complete(100, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := argmax.NewProduct(a, big); !errors.Is(err, argmax.ErrTooLarge) || !strings.Contains(err.Error(), "part 1") {
+		t.Errorf("NewProduct with a dense general-sign part of 100 variables: %v, want ErrTooLarge naming part 1", err)
 	}
 	if _, err := argmax.Repeat(a, 0); !errors.Is(err, argmax.ErrShape) {
 		t.Errorf("zero copies: %v", err)

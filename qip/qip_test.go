@@ -176,6 +176,9 @@ func TestBadInput(t *testing.T) {
 	badEdge := good()
 	badEdge.Edges[0].J = 7
 	k3 := &argmax.Model{N: 2, K: 3, Unary: make([]float64, 6)}
+	// Issue 18 item 10: finite scores whose sums overflow (the maximum is
+	// −2.5 at [1 1]; before, lp_solve returned a wrong value or ±Inf).
+	nearMax := &argmax.Model{N: 2, K: 2, Unary: []float64{-1.5e308, -1, -1.5e308, -1}, Edges: []argmax.Edge{{I: 0, J: 1, W: -0.5}}}
 	cases := []struct {
 		name string
 		m    *argmax.Model
@@ -189,6 +192,7 @@ func TestBadInput(t *testing.T) {
 		{"merged weights overflow", overflow, 3, argmax.ErrNotFinite},
 		{"edge out of range", badEdge, 3, argmax.ErrEdge},
 		{"K = 3", k3, 2, argmax.ErrUnsupported},
+		{"sums near MaxFloat64", nearMax, 2, argmax.ErrNotFinite},
 		{"short z", good(), 2, argmax.ErrShape},
 	}
 	for _, c := range cases {
