@@ -13,116 +13,29 @@ import (
 const MaxBranchAndBoundVars = 64
 
 // DefaultNodeLimit is the node limit of a [BranchAndBound] whose NodeLimit
-// is zero: 2²⁰ ≈ 10⁶ search nodes, a few seconds of search (measured 2–5 µs
-// per node on a dense 64-variable component, less on smaller ones). Dense
-// models with N(0,1) weights need about 10³ nodes at n = 30 and 2·10⁵ at
-// n = 48, and the count grows exponentially beyond, so a dense
-// general-sign model with 64 variables stops at the limit after seconds
-// instead of searching for hours; sparse models of 64 variables (grids,
-// degree 3–12) need under 200 nodes. The pairwise rule
+// is zero: 2²⁰ ≈ 10⁶ search nodes, a few seconds of search. Dense
+// general-sign models need about 10³ nodes at n = 30 and 2·10⁵ at n = 48;
+// sparse models of 64 variables under 200. The pairwise rule
 // ([Pairwise.Solvers]) does not offer branch and bound for components
-// likely to exceed it.
+// likely to exceed it (measurements in docs/solvers.md).
 const DefaultNodeLimit = 1 << 20
 
 // BranchAndBound solves binary models with weights of any sign exactly, by
-// depth-first branch and bound on each connected component of the model.
+// depth-first branch and bound on each connected component (at most
+// [MaxBranchAndBoundVars] variables each; any number of components).
+// Repeated pairs are summed; a greedy vertex-cover order, a one-flip local
+// search for the first incumbent, a linear upper bound improved towards the
+// roof dual, and persistency rules that fix variables prune the search
+// (construction and proofs in docs/solvers.md).
 //
-// # Preprocessing
+// Time: exponential in the component size in the worst case, O(2ᵏ·k³);
+// in practice about 11 nodes at dense k = 15 and 660 at k = 30. The search
+// stops after NodeLimit nodes with [ErrTooLarge]. Memory O(n + E + k²),
+// reused: at a fixed shape Solve does not allocate.
 //
-// Repeated pairs, including pairs given as (j,i), are summed; pairs whose
-// weights sum to zero are dropped. The remaining edges split the variables
-// into connected components, whose optima add up; a variable without edges
-// takes zᵢ = 1 exactly when θᵢ > 0. Each component is relabelled in a
-// static branching order: repeatedly take the variable with the largest
-// Σ|wᵢⱼ| over the not yet ordered variables (ties to the lower index), a
-// greedy vertex cover, so that the free variables lose their edges as fast
-// as possible; once they have none left, the rules below solve the node
-// exactly. A one-flip local search from a sequential greedy assignment gives
-// the first incumbent.
-//
-// # Bound
-//
-// At a search node some variables are fixed and a set F is free. With
-// aᵢ = θᵢ + Σ_{j fixed to 1} wᵢⱼ (the effective unary, updated in O(deg)
-// when a neighbour is fixed), the best completion is the maximum over
-// z ∈ {0,1}^F of
-//
-//	f(z) = Σ_{i∈F} aᵢzᵢ + Σ_{free edges {i,j}} wᵢⱼzᵢzⱼ.
-//
-// Every term is bounded by a linear function of z, valid on {0,1}²:
-//
-//   - w > 0 and any α ∈ [0, 1]: zᵢzⱼ ≤ min(zᵢ, zⱼ) ≤ αzᵢ + (1−α)zⱼ, so
-//     wzᵢzⱼ ≤ αw·zᵢ + (1−α)w·zⱼ;
-//   - w < 0 and any δ ∈ [0, |w|]: wzᵢzⱼ ≤ −δzᵢzⱼ ≤ δ(1 − zᵢ − zⱼ), since
-//     δ(1−zᵢ)(1−zⱼ) ≥ 0.
-//
-// Summing, for every z ∈ {0,1}^F, with Δ = Σₑ δₑ over the negative edges
-// and cᵢ = aᵢ + (i's shares of its positive free edges) − (δ of its negative
-// free edges),
-//
-//	f(z) ≤ L(z) = Δ + Σ_{i∈F} cᵢzᵢ ≤ U = Δ + Σ_{i∈F} max(0, cᵢ).
-//
-// The first bound takes α = ½ and δ = 0: U₀ = Σ_{i∈F} max(0, aᵢ + ½Pᵢ),
-// with Pᵢ = Σ_{j∈F} max(0, wᵢⱼ) maintained incrementally, so it costs O(|F|).
-// It is never above the plain unary-plus-positive-pairwise bound
-// Σ max(0, aᵢ) + Σ_{free edges} max(0, w), as max(0, x + y) ≤ max(0, x) + y
-// for y ≥ 0. When U₀ does not prune, the solver improves the multipliers
-// greedily in O(|F|²) (a step towards the roof dual, the best such bound):
-// for a positive edge with cᵢ < 0 < cⱼ it moves up to w/2 of j's share to i
-// (lowering U by the amount moved while cᵢ ≤ 0 and cⱼ ≥ 0); then for a
-// negative edge with cᵢ, cⱼ > 0 it takes δ = min(|w|, cᵢ, cⱼ) (U changes by
-// +δ − 2δ). Any multipliers in range give a valid bound, so the greedy
-// choices only affect tightness. A node whose fixed part scores cur with
-// cur + U ≤ incumbent is pruned: it cannot hold a strictly better
-// assignment.
-//
-// # Fixing rules
-//
-// With Nᵢ = Σ_{j∈F} min(0, wᵢⱼ), the gain of setting zᵢ = 1 against zᵢ = 0,
-// aᵢ + Σ_{j∈F} wᵢⱼzⱼ, lies in [aᵢ + Nᵢ, aᵢ + Pᵢ] whatever the other free
-// variables are. If aᵢ + Nᵢ ≥ 0, turning zᵢ to 1 in any completion never
-// lowers f, so some best completion has zᵢ = 1; if aᵢ + Pᵢ ≤ 0, likewise
-// zᵢ = 0. Fixing a variable only shrinks the others' intervals, so every
-// rule found stays valid, and the rules are applied until none fires. A node
-// whose free variables have no edges among them (Pᵢ = Nᵢ = 0) is thereby
-// solved outright.
-//
-// Bound fixing: let gap = cur + U − incumbent > 0. Every z with zᵢ = 0 has
-// f(z) ≤ L(z) ≤ U − max(0, cᵢ), and every z with zᵢ = 1 has
-// f(z) ≤ U − max(0, cᵢ) + cᵢ. So if cᵢ ≥ gap, no completion with zᵢ = 0 beats
-// the incumbent and zᵢ is fixed to 1; if −cᵢ ≥ gap, zᵢ is fixed to 0. The
-// node then repeats the rules and bounds until nothing changes.
-//
-// # Search
-//
-// Branching takes the first free variable in the static order and tries
-// first the value its cᵢ = aᵢ + ½Pᵢ prefers (1 when cᵢ > 0). Undo is by a
-// trail of the neighbours' saved (aⱼ, Pⱼ, Nⱼ), so values are restored
-// exactly, without rounding drift.
-//
-// Ties: the answer is the incumbent from local search, replaced only by a
-// strictly better leaf in this deterministic order, so the same model always
-// gives the same z. The returned value is h(z) recomputed by [Model.Score].
-// As with [GrayCode], comparisons use incrementally summed scores, so the
-// optimum is exact up to floating-point rounding of those sums (relative
-// error about n·2⁻⁵³ of the magnitudes involved).
-//
-// # Cost
-//
-// Preprocessing is O(n + E) plus O(k² + Eₖ) per component of k ≤
-// [MaxBranchAndBoundVars] variables. A round of rules and bounds at a node costs
-// O(k) for the first bound, O(k²) for the improved one and O(deg) per fixed
-// variable; every round but the last fixes a variable, so a node takes at
-// most k rounds and usually one or two. The worst case is thus O(2ᵏ·k³) per
-// component (the tree has fewer than 2ᵏ⁺¹ nodes), no better than
-// enumeration; in practice the
-// bound prunes most of the tree (dense N(0,1) models: about 11 nodes at
-// k = 15, 660 at k = 30; sparse ones with 40 variables: under 10), but the
-// node count still grows exponentially with k on dense models of mixed sign.
-// The search therefore stops after NodeLimit nodes ([DefaultNodeLimit]
-// unless set) with an error rather than running for hours. Memory is
-// O(n + E + k²), reused between calls; at a fixed shape, Solve does not
-// allocate.
+// Ties: the incumbent is replaced only by a strictly better leaf in a
+// deterministic order, so a model always gives the same z; the value is
+// [Model.Score] of z. Not safe for concurrent use; one per goroutine.
 type BranchAndBound struct {
 	// NodeLimit caps the number of search nodes per Solve, summed over the
 	// components; exceeding it returns an error wrapping [ErrTooLarge] that

@@ -8,52 +8,19 @@ import (
 	"github.com/argmaxvae/argmaxvae/maxflow"
 )
 
-// GraphCut solves supermodular binary models (every edge weight ≥ 0) by s-t
-// min cut.
+// GraphCut solves supermodular binary models (every edge weight ≥ 0)
+// exactly by s-t minimum cut: zᵢ = 1 puts node i on the source side, an
+// edge of weight w is an arc i→j of capacity w, and the unaries are
+// terminal arcs, so max h = Σ Unary[2i] + Σ_{aᵢ>0} aᵢ − maxflow
+// (construction in docs/solvers.md). A negative weight or K ≠ 2 is refused
+// with [ErrUnsupported]; invalid models get [Model.Validate]'s error.
 //
-// The construction: with θᵢ = Unary[2i+1] − Unary[2i], the score is
-//
-//	h(z) = Σᵢ Unary[2i] + E(z),   E(z) = Σᵢ θᵢzᵢ + Σ_{(i,j,w)} w·zᵢzⱼ,
-//
-// and for w ≥ 0, maximizing E is minimizing −E. Each pairwise term splits as
-//
-//	−w·zᵢzⱼ = −w·zᵢ + w·zᵢ(1−zⱼ),
-//
-// so −E(z) = −Σᵢ aᵢzᵢ + Σ_{(i,j,w)} w·zᵢ(1−zⱼ) with
-// aᵢ = θᵢ + Σ (w of the edges whose first endpoint I is i). Put i on the
-// source side exactly when zᵢ = 1. Then w·zᵢ(1−zⱼ) is paid exactly when the
-// arc i→j of capacity w is cut (i on the source side, j on the sink side).
-// A unary −aᵢzᵢ with aᵢ > 0 equals −aᵢ + aᵢ(1−zᵢ): the arc s→i of capacity
-// aᵢ, cut when zᵢ = 0. With aᵢ < 0 it is |aᵢ|·zᵢ: the arc i→t of capacity
-// −aᵢ, cut when zᵢ = 1. Hence −E(z) = cut(z) − Σ_{aᵢ>0} aᵢ, and by max-flow
-// min-cut
-//
-//	max_z E(z) = Σ_{aᵢ>0} aᵢ − maxflow,   max_z h(z) = that + Σᵢ Unary[2i].
-//
-// The cut read back is the minimal source set (the nodes reachable from s
-// in the residual graph), which is the smallest maximizer: the maximizers
-// of a supermodular function form a lattice, and the returned z has zᵢ = 0
-// wherever some maximizer has zᵢ = 0, i.e. wherever a tie allows. With real
-// weights, ties closer than the rounding of the flow computation may be
-// broken either way.
-//
-// The returned value is m.Score(z), recomputed exactly from the model, not
-// derived from the flow. A negative weight gives an error wrapping
-// [ErrUnsupported] that names the edge; models with K ≠ 2 are refused the
-// same way. A model that fails [Model.Validate] gives Validate's error, so
-// the errors are those of checking the whole model first, then the signs.
-//
-// With the default backend, the checks are fused with building the graph
-// (one pass over the unaries and one over the edges, the first problem
-// sends the model through the full checks above to get the same error), and
-// the graph is a *maxflow.Graph called directly. A trainer re-solving
-// models of one structure with new numbers keeps the graph's topology, and
-// the graph then only rewrites capacities (see package maxflow).
-//
-// Time: O(n + E) to build the graph plus the max-flow (Boykov–Kolmogorov by
-// default; see package maxflow), memory O(n + E). With the default backend
-// a GraphCut reuses its graph, so repeated solves of models of the same or
-// smaller size do not allocate.
+// Time: O(n + E) to build plus the max-flow (Boykov–Kolmogorov by default,
+// package maxflow); memory O(n + E). The default backend keeps its graph,
+// so repeated solves of one shape do not allocate. Ties: the smallest
+// maximizer (minimal source set); ties closer than the flow's rounding may
+// go either way. The value is [Model.Score] of z. Not safe for concurrent
+// use; one per goroutine.
 type GraphCut struct {
 	// Backend is the min-cut solver; nil means a *maxflow.Graph created on
 	// first use and kept.

@@ -171,6 +171,9 @@ func (p *Pairwise) NewSolver(name string) (Maximizer, error) {
 	if err != nil {
 		return nil, err
 	}
+	if name == "milp" && milpFactory() == nil && len(p.Edges) > 0 {
+		return nil, fmt.Errorf("argmax: solver %q is not in this binary: import package github.com/argmaxvae/argmaxvae/qip (it needs cgo and lp_solve; see qip.Available); use one of %v", name, names)
+	}
 	if !slices.Contains(names, name) {
 		return nil, fmt.Errorf("argmax: solver %q does not apply to %s (use one of %v)", name, p.Name(), names)
 	}

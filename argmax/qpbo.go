@@ -7,72 +7,20 @@ import (
 )
 
 // QPBO solves binary models with weights of any sign exactly: roof duality
-// (QPBO, Boros–Hammer; Kolmogorov & Rother 2007) labels part of the
-// variables with values that agree with an optimum, and the unlabelled
-// remainder is solved exactly, by [GraphCut] where it is supermodular and
-// by [BranchAndBound] per connected component otherwise. It scales far
-// past [MaxBranchAndBoundVars] variables on sparse or weakly frustrated models
-// (chains, grids, sparse graphs with mostly positive weights), where roof
-// duality leaves only small components unlabelled.
+// (Boros–Hammer; Kolmogorov & Rother 2007), one max-flow on a doubled
+// network of 2n nodes, labels part of the variables with values that agree
+// with an optimum; the unlabelled remainder is solved by [GraphCut] where
+// it is supermodular, by [BranchAndBound] per component of at most
+// [MaxBranchAndBoundVars] variables, and by Large beyond (an error wrapping
+// [ErrTooLarge] when Large is nil). It scales far past branch and bound on
+// sparse or weakly frustrated models (chains, grids), where roof duality
+// leaves only small components (construction in docs/solvers.md).
 //
-// # Roof duality
-//
-// Maximizing E(z) = Σᵢ θᵢzᵢ + Σ wᵢⱼzᵢzⱼ is minimizing −E. Each variable i
-// gets two nodes of a flow network on 2n nodes: node i, on the source side
-// when zᵢ = 1, and node ī = n+i, on the source side when zᵢ = 0. Every term
-// of −E is written twice, once in zᵢ and once in the complements
-// z̄ᵢ = 1 − zᵢ, so that each copy is a cut cost:
-//
-//   - unary aᵢ > 0 (see below): arcs s→i and ī→t of capacity aᵢ; aᵢ < 0:
-//     arcs i→t and s→ī of capacity −aᵢ;
-//   - wᵢⱼ > 0 (submodular for −E): −w·zᵢzⱼ = −w·zᵢ + w·zᵢ(1−zⱼ), the arcs
-//     i→j and j̄→ī of capacity w, and −w·zᵢ added to aᵢ = θᵢ + Σ of those w;
-//   - wᵢⱼ < 0: |w|·zᵢzⱼ = |w|·zᵢ(1−z̄ⱼ) = |w|·zⱼ(1−z̄ᵢ), the arcs i→j̄ and
-//     j→ī of capacity |w|.
-//
-// The network is submodular in the 2n node variables and equals 2·(−E) up
-// to a constant wherever z̄ = 1 − z, so its minimum cut is the roof-dual
-// lower bound. Solving one max-flow and taking the source set S of its
-// minimum cut (the nodes reachable from s in the residual graph), variable
-// i is labelled 1 when i ∈ S and ī ∉ S, 0 when ī ∈ S and i ∉ S, and left
-// unlabelled otherwise. Any minimum cut labels variables consistently with
-// some optimum (weak persistency), so fixing all labels at once keeps an
-// optimum. In exact arithmetic S is the minimal source set and, the
-// network being symmetric under i ↔ ī with s ↔ t, ī ∈ S exactly when i
-// reaches t: never both, and the labels are the strong persistencies of
-// roof duality, which hold in every optimum (Kolmogorov & Rother 2007,
-// Boros & Hammer 2002). With real weights, rounding residues of the flow
-// can leave nodes reachable that would not be in exact arithmetic, so both
-// i and ī may be in S: such a variable stays unlabelled, and fewer
-// variables may be labelled than in exact arithmetic. On a supermodular
-// model the two halves decouple and every variable is labelled except
-// where maximizers differ (and rounding interferes).
-//
-// # Remainder
-//
-// The labelled variables are fixed; an unlabelled variable's unary absorbs
-// the weights to neighbours fixed at 1, and the model on the unlabelled
-// variables splits into connected components: a component without negative
-// weights is solved by [GraphCut], any other one by [BranchAndBound] if it
-// has at most [MaxBranchAndBoundVars] variables, or else by Large. With Large
-// nil, such a component gives an error wrapping [ErrTooLarge] that names
-// its size. Branch and bound's node limit (NodeLimit) applies to the
-// remainder as a whole.
-//
-// Repeated pairs are summed first and pairs summing to zero dropped. Ties
-// are broken deterministically (labels from the minimal source set, then
-// the remainder's solvers' own rules). The returned value is [Model.Score]
-// of the returned z. Labelling relies on the max-flow's floating-point
-// arithmetic, as [GraphCut] does; with real weights, ties closer than its
-// rounding may be broken either way.
-//
-// # Cost
-//
-// Merging the edges and building the network is O(n + E); the max-flow on
-// 2n nodes and 2E arcs pairs is Boykov–Kolmogorov's (see package maxflow),
-// near linear on sparse models in practice; the remainder costs what its
-// solvers cost on it, exponential in the largest general-sign component
-// left. Memory is O(n + E), reused between calls.
+// Time: O(n + E) to build plus the max-flow, near linear on sparse models,
+// plus the remainder's solvers. Memory O(n + E), reused. Ties: labels from
+// the minimal source set, then the remainder's solvers' rules; ties closer
+// than the flow's rounding may go either way. The value is [Model.Score]
+// of z. Not safe for concurrent use; one per goroutine.
 type QPBO struct {
 	// NodeLimit is the node limit of the branch and bound on the
 	// remainder, as [BranchAndBound.NodeLimit].

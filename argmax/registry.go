@@ -1,6 +1,9 @@
 package argmax
 
-import "sync"
+import (
+	"errors"
+	"sync"
+)
 
 var (
 	registryMu sync.RWMutex
@@ -10,19 +13,20 @@ var (
 // RegisterMILP makes a MILP solver available to [Pairwise] structures as
 // "milp" (and to [QPBO] for large remainders). Package qip calls it from
 // init, so importing qip (a blank import will do) is enough; package
-// argmax itself stays free of cgo. Like database/sql.Register, it panics
-// if newSolver is nil or if a MILP solver is already registered: both are
-// programming errors, caught when the program starts.
-func RegisterMILP(newSolver func() PairwiseSolver) {
+// argmax itself stays free of cgo. A nil newSolver, or a second
+// registration, is refused with an error and changes nothing (like
+// train.RegisterEstimator and dataset.Register). Safe for concurrent use.
+func RegisterMILP(newSolver func() PairwiseSolver) error {
+	if newSolver == nil {
+		return errors.New("argmax: RegisterMILP: nil constructor")
+	}
 	registryMu.Lock()
 	defer registryMu.Unlock()
-	if newSolver == nil {
-		panic("argmax: RegisterMILP with a nil constructor")
-	}
 	if milpNew != nil {
-		panic("argmax: RegisterMILP called twice")
+		return errors.New("argmax: RegisterMILP: a MILP solver is already registered (package qip registers one when imported)")
 	}
 	milpNew = newSolver
+	return nil
 }
 
 // milpFactory returns the registered MILP factory, or nil.

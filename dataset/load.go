@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"strings"
+	"sync"
 )
 
 // Options control [Load].
@@ -36,19 +37,33 @@ type Source struct {
 	Binary bool
 }
 
-var sources []Source
+var (
+	sourcesMu sync.RWMutex
+	sources   []Source
+)
 
 // Register adds a data set to the list [Load] and [Names] use; a second
-// registration of a name replaces the first. Adding a data set is its
-// file plus a line in the list below.
-func Register(s Source) {
+// registration of a name replaces the first. An empty name or a nil Load
+// is refused with an error, as train.RegisterEstimator does. Safe for
+// concurrent use. Adding a data set is its file plus a line in the list
+// below.
+func Register(s Source) error {
+	if s.Name == "" {
+		return fmt.Errorf("dataset: Register: empty name")
+	}
+	if s.Load == nil {
+		return fmt.Errorf("dataset: Register(%q): nil Load", s.Name)
+	}
+	sourcesMu.Lock()
+	defer sourcesMu.Unlock()
 	for i, o := range sources {
 		if o.Name == s.Name {
 			sources[i] = s
-			return
+			return nil
 		}
 	}
 	sources = append(sources, s)
+	return nil
 }
 
 func init() {
@@ -58,12 +73,16 @@ func init() {
 		{Name: "omniglot", Env: "ARGMAXVAE_OMNIGLOT", Load: loadOmniglot},
 		{Name: "binarized-mnist", Env: "ARGMAXVAE_BINARIZED_MNIST", Load: loadBinarizedMNIST, Binary: true},
 	} {
-		Register(s)
+		if err := Register(s); err != nil {
+			panic(err) // the list above is wrong
+		}
 	}
 }
 
 // Names lists the data sets [Load] accepts, in registration order.
 func Names() []string {
+	sourcesMu.RLock()
+	defer sourcesMu.RUnlock()
 	var n []string
 	for _, s := range sources {
 		n = append(n, s.Name)
@@ -73,6 +92,8 @@ func Names() []string {
 
 // Lookup returns the registered data set of that name.
 func Lookup(name string) (Source, bool) {
+	sourcesMu.RLock()
+	defer sourcesMu.RUnlock()
 	for _, s := range sources {
 		if s.Name == name {
 			return s, true
@@ -107,6 +128,9 @@ func Load(name string, opt Options) (*Splits, error) {
 	sp, err := l.Load(dir)
 	if err != nil {
 		return nil, err
+	}
+	if sp == nil || sp.Train == nil || sp.Valid == nil || sp.Test == nil {
+		return nil, fmt.Errorf("dataset: the loader of %s returned no train, validation or test set", name)
 	}
 	if opt.Dynamic {
 		if err := resampleSplits(sp, opt.Seed); err != nil {

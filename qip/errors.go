@@ -17,4 +17,10 @@ var (
 	// ErrNotIntegral means a binary variable of lp_solve's solution was
 	// farther than [IntTol] from 0 or 1.
 	ErrNotIntegral = errors.New("qip: lp_solve solution is not integral")
+	// ErrNoCgo is returned by every Solve, and by [Available], in a binary
+	// built without cgo (CGO_ENABLED=0): the solver calls lp_solve 5.5
+	// through cgo.
+	ErrNoCgo = errors.New("qip: built without cgo (CGO_ENABLED=0), so the MILP solver is not in this binary: " +
+		"it needs cgo, a C compiler and lp_solve 5.5 (Debian: liblpsolve55-dev, with CGO_CFLAGS=-I/usr/include/lpsolve); " +
+		"the other exact solvers of package argmax need none of these")
 )
