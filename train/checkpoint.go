@@ -19,11 +19,11 @@ func (t *Trainer) save(w io.Writer, more map[string][]float32) error {
 		return err
 	}
 	extra := map[string][]float32{
-		"trainer.epoch": {float32(t.Epoch)},
-		"trainer.iter":  splitInt(t.Iter),
+		"trainer.epoch": {float32(t.epoch)},
+		"trainer.iter":  splitInt(t.iter),
 		"trainer.rng":   bytesToFloats(rng),
 	}
-	if st, ok := t.Est.(Stateful); ok {
+	if st, ok := t.est.(Stateful); ok {
 		for k, v := range st.SaveState() {
 			extra[k] = v
 		}
@@ -31,7 +31,7 @@ func (t *Trainer) save(w io.Writer, more map[string][]float32) error {
 	for k, v := range more {
 		extra[k] = v
 	}
-	return nn.Save(w, append(t.params, t.Opt.State()...), extra)
+	return nn.Save(w, append(t.params, t.opt.State()...), extra)
 }
 
 // Load restores a state written by [Trainer.Save] for the same model and
@@ -41,13 +41,13 @@ func (t *Trainer) Load(r io.Reader) error { return t.load(r, nil) }
 // load is Load that also returns the checkpoint's other entries in more.
 func (t *Trainer) load(r io.Reader, more map[string][]float32) error {
 	extra := map[string][]float32{"trainer.epoch": nil, "trainer.iter": nil, "trainer.rng": nil}
-	st, stateful := t.Est.(Stateful)
+	st, stateful := t.est.(Stateful)
 	if stateful {
 		for _, k := range st.StateKeys() {
 			extra[k] = nil
 		}
 	}
-	if err := nn.Load(r, append(t.params, t.Opt.State()...), extra); err != nil {
+	if err := nn.Load(r, append(t.params, t.opt.State()...), extra); err != nil {
 		return err
 	}
 	if len(extra["trainer.epoch"]) != 1 || len(extra["trainer.iter"]) != 2 {
@@ -58,8 +58,8 @@ func (t *Trainer) load(r io.Reader, more map[string][]float32) error {
 			more[k] = v
 		}
 	}
-	t.Epoch = int(extra["trainer.epoch"][0])
-	t.Iter = joinInt(extra["trainer.iter"])
+	t.epoch = int(extra["trainer.epoch"][0])
+	t.iter = joinInt(extra["trainer.iter"])
 	if err := t.pcg.UnmarshalBinary(floatsToBytes(extra["trainer.rng"])); err != nil {
 		return fmt.Errorf("train: checkpoint generator state: %w", err)
 	}

@@ -77,8 +77,8 @@ func TestTrainEpochHonoursCancelWithinAMinibatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = tr.TrainEpoch(ctx, randomImages(2, 2000, 12))
-	if !errors.Is(err, context.Canceled) || tr.Iter != 0 || tr.Epoch != 0 {
-		t.Fatalf("error %v at iteration %d, epoch %d; want context.Canceled in the first step", err, tr.Iter, tr.Epoch)
+	if !errors.Is(err, context.Canceled) || tr.iter != 0 || tr.epoch != 0 {
+		t.Fatalf("error %v at iteration %d, epoch %d; want context.Canceled in the first step", err, tr.iter, tr.epoch)
 	}
 	if a := s.after.Load(); a > maxAfterCancel {
 		t.Errorf("%d solves after the cancel, want ≤ %d", a, maxAfterCancel)

@@ -386,7 +386,7 @@ func TestTrainerReproducibleAndResumable(t *testing.T) {
 					t.Fatal(err)
 				}
 				v2 := tinyVAE(t, 99, 10, 3, 2, false, false, "") // different init, overwritten
-				tr, err = NewTrainer(v2, est(), Options{LR: 1e-2, Batch: 16, Schedule: tr.Sched, Seed: 12345})
+				tr, err = NewTrainer(v2, est(), Options{LR: 1e-2, Batch: 16, Schedule: tr.sched, Seed: 12345})
 				if err != nil {
 					t.Fatal(err)
 				}

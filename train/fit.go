@@ -118,7 +118,7 @@ func Fit(ctx context.Context, t *Trainer, data Data, s Settings, recs ...Recorde
 	if t == nil {
 		return Summary{}, errors.New("train: Fit: nil trainer")
 	}
-	if err := checkData(t.V, data.Train, "Fit: training data"); err != nil {
+	if err := checkData(t.vae, data.Train, "Fit: training data"); err != nil {
 		return Summary{}, err
 	}
 	for _, d := range []struct {
@@ -126,7 +126,7 @@ func Fit(ctx context.Context, t *Trainer, data Data, s Settings, recs ...Recorde
 		name string
 	}{{data.Valid, "Fit: validation data"}, {data.Test, "Fit: test data"}} {
 		if d.X.Rows > 0 { // no rows: nothing evaluated, NaN scores
-			if err := checkData(t.V, d.X, d.name); err != nil {
+			if err := checkData(t.vae, d.X, d.name); err != nil {
 				return Summary{}, err
 			}
 		}
@@ -175,11 +175,11 @@ type fitModel struct {
 	epochs int
 
 	started    bool
-	solveStart time.Duration // t.V.SolveTime() when training started in this process
+	solveStart time.Duration // t.vae.SolveTime() when training started in this process
 	solverBase float64       // solver seconds of the epochs before
 }
 
-func (f *fitModel) Epoch() int { return f.t.Epoch }
+func (f *fitModel) Epoch() int { return f.t.epoch }
 
 func (f *fitModel) TrainEpoch(ctx context.Context, history []Epoch) (Epoch, error) {
 	t := f.t
@@ -188,13 +188,13 @@ func (f *fitModel) TrainEpoch(ctx context.Context, history []Epoch) (Epoch, erro
 		wall, evalSecs = history[n-1].Wall, history[n-1].EvalSeconds
 	}
 	if !f.started {
-		f.started, f.solveStart = true, t.V.SolveTime()
+		f.started, f.solveStart = true, t.vae.SolveTime()
 		if n := len(history); n > 0 {
 			f.solverBase = history[n-1].SolverSeconds
 		}
 	}
 	if f.data.Resample != nil {
-		if err := f.data.Resample(t.Epoch); err != nil {
+		if err := f.data.Resample(t.epoch); err != nil {
 			return Epoch{}, err
 		}
 	}
@@ -203,9 +203,9 @@ func (f *fitModel) TrainEpoch(ctx context.Context, history []Epoch) (Epoch, erro
 	if err != nil {
 		return Epoch{}, err
 	}
-	return Epoch{Epoch: t.Epoch, Iter: t.Iter, Wall: wall + time.Since(start).Seconds(),
-		SolverSeconds: f.solverBase + (t.V.SolveTime() - f.solveStart).Seconds(),
-		Temp:          t.Sched.At(t.Iter - 1), Train: stats, TestLik: NoLikelihood(), EvalSeconds: evalSecs}, nil
+	return Epoch{Epoch: t.epoch, Iter: t.iter, Wall: wall + time.Since(start).Seconds(),
+		SolverSeconds: f.solverBase + (t.vae.SolveTime() - f.solveStart).Seconds(),
+		Temp:          t.sched.At(t.iter - 1), Train: stats, TestLik: NoLikelihood(), EvalSeconds: evalSecs}, nil
 }
 
 func (f *fitModel) Evaluate(ctx context.Context, e *Epoch) error {
@@ -218,8 +218,8 @@ func (f *fitModel) Evaluate(ctx context.Context, e *Epoch) error {
 	if e.Test, err = t.Evaluate(ctx, f.data.Test, s.Seed+2, s.TestEval); err != nil {
 		return err
 	}
-	if s.Likelihood != nil && (t.Epoch == f.epochs || (s.LikelihoodEvery > 0 && t.Epoch%s.LikelihoodEvery == 0)) {
-		if e.TestLik, err = s.Likelihood(ctx, t.V, f.data.Test); err != nil {
+	if s.Likelihood != nil && (t.epoch == f.epochs || (s.LikelihoodEvery > 0 && t.epoch%s.LikelihoodEvery == 0)) {
+		if e.TestLik, err = s.Likelihood(ctx, t.vae, f.data.Test); err != nil {
 			return err
 		}
 	}
@@ -293,11 +293,11 @@ func likelihoodAtBest(ctx context.Context, t *Trainer, data Data, s Settings, su
 		if err := t.Load(bytes.NewReader(best)); err != nil {
 			return fmt.Errorf("train: best-validation state: %w", err)
 		}
-		if t.Epoch != sum.BestEpoch {
-			return fmt.Errorf("train: the kept best state is from epoch %d, the best validation epoch is %d", t.Epoch, sum.BestEpoch)
+		if t.epoch != sum.BestEpoch {
+			return fmt.Errorf("train: the kept best state is from epoch %d, the best validation epoch is %d", t.epoch, sum.BestEpoch)
 		}
 		start := time.Now()
-		l, err := s.Likelihood(ctx, t.V, data.Test)
+		l, err := s.Likelihood(ctx, t.vae, data.Test)
 		if err != nil {
 			return err
 		}

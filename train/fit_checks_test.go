@@ -31,8 +31,8 @@ func TestFitChecksTheDataFirst(t *testing.T) {
 		c.edit(&data)
 		dir := t.TempDir()
 		_, err := Fit(context.Background(), tr, data, Settings{Epochs: 2, Dir: dir})
-		if err == nil || !strings.Contains(err.Error(), c.want) || tr.Iter != 0 {
-			t.Errorf("%s: error %v after %d steps; want one naming %q before the first", c.name, err, tr.Iter, c.want)
+		if err == nil || !strings.Contains(err.Error(), c.want) || tr.iter != 0 {
+			t.Errorf("%s: error %v after %d steps; want one naming %q before the first", c.name, err, tr.iter, c.want)
 		}
 		if ents, _ := os.ReadDir(dir); len(ents) != 0 {
 			t.Errorf("%s: the run folder holds %d files", c.name, len(ents))

@@ -88,10 +88,10 @@ func TestFitInterruptMidEpochResumesExactly(t *testing.T) {
 	dir := t.TempDir()
 	tr, _ := fitFixture(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	tr.Est = &cancelAfter{Estimator: tr.Est, n: 15*2 + 7, cancel: cancel} // 15 steps an epoch: stop inside epoch 3
+	tr.est = &cancelAfter{Estimator: tr.est, n: 15*2 + 7, cancel: cancel} // 15 steps an epoch: stop inside epoch 3
 	sum, err := Fit(ctx, tr, data, Settings{Epochs: 6, Dir: dir})
-	if !errors.Is(err, context.Canceled) || !sum.Interrupted || sum.Epochs != 2 || tr.Epoch != 2 {
-		t.Fatalf("interrupted run: %+v, trainer at epoch %d, err %v; want 2 epochs and context.Canceled", sum, tr.Epoch, err)
+	if !errors.Is(err, context.Canceled) || !sum.Interrupted || sum.Epochs != 2 || tr.epoch != 2 {
+		t.Fatalf("interrupted run: %+v, trainer at epoch %d, err %v; want 2 epochs and context.Canceled", sum, tr.epoch, err)
 	}
 	tr2, _ := fitFixture(t)
 	got, err := Fit(context.Background(), tr2, data, Settings{Epochs: 6, Dir: dir, Resume: true})

@@ -20,8 +20,8 @@ func TestNewTrainerZeroOptionsTrain(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", est.Name(), err)
 		}
-		if tr.Batch != 100 || tr.Opt.LR != 1e-3 || tr.Sched != DefaultSchedule(est.Needs()) {
-			t.Errorf("%s: batch %d, lr %v, schedule %+v: not the defaults", est.Name(), tr.Batch, tr.Opt.LR, tr.Sched)
+		if o := tr.Options(); o != (Options{LR: 1e-3, Batch: 100, Schedule: DefaultSchedule(est.Needs())}) || tr.VAE() != v || tr.Estimator() != est {
+			t.Errorf("%s: options in effect %+v: not the defaults", est.Name(), o)
 		}
 		if est.Needs().Temperature != "" && !(tr.Temperature() > 0) {
 			t.Errorf("%s: default temperature %v", est.Name(), tr.Temperature())
@@ -69,8 +69,8 @@ func TestTrainerRefusesBadSettingsBeforeTheFirstStep(t *testing.T) {
 		if X.Rows == 2 {
 			X.Data[5] = float32(math.NaN())
 		}
-		if _, err := tr.TrainEpoch(context.Background(), X); err == nil || tr.Iter != 0 {
-			t.Errorf("%d×%d data: error %v after %d steps, want an error before the first", X.Rows, X.Cols, err, tr.Iter)
+		if _, err := tr.TrainEpoch(context.Background(), X); err == nil || tr.iter != 0 {
+			t.Errorf("%d×%d data: error %v after %d steps, want an error before the first", X.Rows, X.Cols, err, tr.iter)
 		}
 	}
 }

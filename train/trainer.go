@@ -12,16 +12,20 @@ import (
 
 // Trainer runs minibatch epochs of one estimator with Adam. All randomness
 // (shuffling and noise) comes from one PCG generator seeded by
-// Options.Seed, so the same seed and thread count give the same run.
+// Options.Seed, so the same seed and thread count give the same run. Its
+// settings are fixed by NewTrainer (Options reports them); Save and Load
+// carry its progress (Epoch, Iter), parameters, Adam's moments and the
+// estimator's state. A Trainer is not safe for concurrent use.
 type Trainer struct {
-	V     *VAE
-	Est   Estimator
-	Opt   *nn.Adam
-	Sched Schedule
-	Batch int
+	vae   *VAE
+	est   Estimator
+	opt   *nn.Adam
+	sched Schedule
+	batch int
+	seed  uint64
 
-	Epoch int // epochs completed
-	Iter  int // minibatch steps completed
+	epoch int // epochs completed
+	iter  int // minibatch steps completed
 
 	pcg    *rand.PCG
 	rng    *rand.Rand
@@ -79,12 +83,30 @@ func NewTrainer(v *VAE, est Estimator, opt Options) (*Trainer, error) {
 	}
 	pcg := rand.NewPCG(opt.Seed, 0x5eed)
 	ps := v.Params()
-	return &Trainer{V: v, Est: est, Opt: nn.NewAdam(ps, lr), Sched: sched, Batch: batch,
+	return &Trainer{vae: v, est: est, opt: nn.NewAdam(ps, lr), sched: sched, batch: batch, seed: opt.Seed,
 		pcg: pcg, rng: rand.New(pcg), params: ps}, nil
 }
 
+// VAE returns the model the trainer trains.
+func (t *Trainer) VAE() *VAE { return t.vae }
+
+// Estimator returns the trainer's estimator.
+func (t *Trainer) Estimator() Estimator { return t.est }
+
+// Options returns the options in effect: NewTrainer's, with the defaults
+// of its zero fields filled in.
+func (t *Trainer) Options() Options {
+	return Options{LR: t.opt.LR, Batch: t.batch, Schedule: t.sched, Seed: t.seed}
+}
+
+// Epoch returns the number of epochs completed (restored by Load).
+func (t *Trainer) Epoch() int { return t.epoch }
+
+// Iter returns the number of minibatch steps completed (restored by Load).
+func (t *Trainer) Iter() int { return t.iter }
+
 // Temperature returns the schedule's value at the current iteration.
-func (t *Trainer) Temperature() float64 { return t.Sched.At(t.Iter) }
+func (t *Trainer) Temperature() float64 { return t.sched.At(t.iter) }
 
 // TrainEpoch makes one pass over the rows of X in a random order (the last
 // minibatch may be smaller) and returns the mean of the step statistics,
@@ -95,10 +117,10 @@ func (t *Trainer) Temperature() float64 { return t.Sched.At(t.Iter) }
 // then does not advance (a resume restarts that epoch with fresh
 // shuffling).
 func (t *Trainer) TrainEpoch(ctx context.Context, X nn.Mat) (Stats, error) {
-	if err := checkData(t.V, X, "TrainEpoch"); err != nil {
+	if err := checkData(t.vae, X, "TrainEpoch"); err != nil {
 		return Stats{}, err
 	}
-	t.V.useThreads()
+	t.vae.useThreads()
 	if cap(t.perm) < X.Rows {
 		t.perm = make([]int, X.Rows)
 	}
@@ -108,39 +130,39 @@ func (t *Trainer) TrainEpoch(ctx context.Context, X nn.Mat) (Stats, error) {
 	}
 	t.rng.Shuffle(len(t.perm), func(i, j int) { t.perm[i], t.perm[j] = t.perm[j], t.perm[i] })
 	var sum Stats
-	for lo := 0; lo < X.Rows; lo += t.Batch {
+	for lo := 0; lo < X.Rows; lo += t.batch {
 		if err := ctx.Err(); err != nil {
 			return Stats{}, err
 		}
-		hi := min(lo+t.Batch, X.Rows)
+		hi := min(lo+t.batch, X.Rows)
 		nn.Resize(&t.xb, hi-lo, X.Cols)
 		for i, p := range t.perm[lo:hi] {
 			copy(t.xb.Row(i), X.Row(p))
 		}
 		nn.ZeroGrad(t.params)
-		t.V.grad = nn.Mat{}
-		s, err := t.Est.Step(ctx, t.V, t.xb, t.rng, t.Temperature())
+		t.vae.grad = nn.Mat{}
+		s, err := t.est.Step(ctx, t.vae, t.xb, t.rng, t.Temperature())
 		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
 			return Stats{}, err
 		}
 		if err != nil {
-			return Stats{}, fmt.Errorf("epoch %d step %d: %w", t.Epoch+1, t.Iter, err)
+			return Stats{}, fmt.Errorf("epoch %d step %d: %w", t.epoch+1, t.iter, err)
 		}
-		if g := t.V.grad; g.Rows != hi-lo || g.Cols != t.V.S.Dim() {
+		if g := t.vae.grad; g.Rows != hi-lo || g.Cols != t.vae.S.Dim() {
 			return Stats{}, fmt.Errorf("train: epoch %d step %d: estimator %s did not end its step with EncoderBackward of a %d×%d gradient (got %d×%d)",
-				t.Epoch+1, t.Iter, t.Est.Name(), hi-lo, t.V.S.Dim(), g.Rows, g.Cols)
+				t.epoch+1, t.iter, t.est.Name(), hi-lo, t.vae.S.Dim(), g.Rows, g.Cols)
 		}
 		if math.IsNaN(s.Loss) || math.IsInf(s.Loss, 0) {
-			return Stats{}, fmt.Errorf("train: epoch %d step %d: loss is %v", t.Epoch+1, t.Iter, s.Loss)
+			return Stats{}, fmt.Errorf("train: epoch %d step %d: loss is %v", t.epoch+1, t.iter, s.Loss)
 		}
-		t.Opt.Step()
-		t.Iter++
+		t.opt.Step()
+		t.iter++
 		w := float64(hi - lo)
 		sum.Loss += w * s.Loss
 		sum.Recon += w * s.Recon
 		sum.KL += w * s.KL
 	}
-	t.Epoch++
+	t.epoch++
 	n := float64(X.Rows)
 	return Stats{Loss: sum.Loss / n, Recon: sum.Recon / n, KL: sum.KL / n}, nil
 }
@@ -149,5 +171,5 @@ func (t *Trainer) TrainEpoch(ctx context.Context, X nn.Mat) (Stats, error) {
 // evaluation of the same parameters gives the same numbers and evaluating
 // does not disturb the training stream. See [Evaluate].
 func (t *Trainer) Evaluate(ctx context.Context, X nn.Mat, seed uint64, opt EvalOptions) (Eval, error) {
-	return Evaluate(ctx, t.V, X, rand.New(rand.NewPCG(seed, 0xe7a1)), opt)
+	return Evaluate(ctx, t.vae, X, rand.New(rand.NewPCG(seed, 0xe7a1)), opt)
 }

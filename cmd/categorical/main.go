@@ -70,7 +70,7 @@ func evaluate(ctx context.Context, t *train.Trainer, data *experiment.Data, s *e
 		return err
 	}
 	fmt.Fprintf(w, "{\"epoch\": %d, \"test_loss\": %s, \"test_loss_1sample\": %s, \"test_kl\": %s}\n",
-		t.Epoch, num(experiment.CategoricalScore(e)), num(e.Sampled), num(e.KL))
+		t.Epoch(), num(experiment.CategoricalScore(e)), num(e.Sampled), num(e.KL))
 	return nil
 }
 

@@ -230,12 +230,12 @@ func measure(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	}
 	x := nn.NewMat(o.examples, data.Test.Cols)
 	copy(x.Data, data.Test.Data[:o.examples*data.Test.Cols])
-	l, err := newLab(t.V, x)
+	l, err := newLab(t.VAE(), x)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stderr, "figure1: parameters of epoch %d from %s; %d test images, exact NELBO %.2f, entropy of q %.3g nats, median top-two score gap %.3g; ‖g_recon‖ %.4g, ‖g_KL‖ %.4g, ‖g_ELBO‖ %.4g over %d encoder parameters\n",
-		t.Epoch, from, o.examples, l.nelbo, l.entropy, l.gap, norm(l.recon), norm(l.kl), norm(l.elbo), len(l.recon))
+		t.Epoch(), from, o.examples, l.nelbo, l.entropy, l.gap, norm(l.recon), norm(l.kl), norm(l.elbo), len(l.recon))
 	sets := settings(o)
 	prog := report.NewProgress(stderr, len(sets), "figure1")
 	prog.Unit = "setting"
@@ -251,7 +251,7 @@ func measure(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		prog.Step(i+1, fmt.Sprintf("%s %s=%g  bias %.4g (exact mean %s, noise %.2g)  std %.4g  cos %.4f  %.1fs",
 			s.name, s.symbol, s.temp, res.bias, g4(res.expected), res.floor, res.std, res.cos, res.seconds))
 	}
-	info := runInfo{epoch: t.Epoch, from: from, nelbo: l.nelbo, entropy: l.entropy, gap: l.gap, recon: norm(l.recon), kl: norm(l.kl), elbo: norm(l.elbo),
+	info := runInfo{epoch: t.Epoch(), from: from, nelbo: l.nelbo, entropy: l.entropy, gap: l.gap, recon: norm(l.recon), kl: norm(l.kl), elbo: norm(l.elbo),
 		params: len(l.recon), seconds: time.Since(start).Seconds()}
 	if err := write(o, results, info); err != nil {
 		return err

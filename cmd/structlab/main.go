@@ -102,7 +102,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	x := nn.NewMat(m, data.Test.Cols)
 	copy(x.Data, data.Test.Data[:m*data.Test.Cols])
 	start := time.Now()
-	res, err := lab.Structured(ctx, t.V, x, lab.Config{Eps: eps, Reps: reps, Seed: seed, PairScale: *pairScale})
+	res, err := lab.Structured(ctx, t.VAE(), x, lab.Config{Eps: eps, Reps: reps, Seed: seed, PairScale: *pairScale})
 	if err != nil {
 		return err
 	}
@@ -110,7 +110,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
-	return write(out, res, s, t.Epoch, strings.Join(os.Args, " "), reps, elapsed, stdout)
+	return write(out, res, s, t.Epoch(), strings.Join(os.Args, " "), reps, elapsed, stdout)
 }
 
 func write(out string, res *lab.Result, s *experiment.Spec, epoch int, cmd string, reps int, elapsed time.Duration, stdout io.Writer) error {

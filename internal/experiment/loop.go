@@ -86,7 +86,7 @@ func (r *Run) Execute(ctx context.Context, resume bool) (Summary, error) {
 				return err
 			}
 			if r.Pictures != nil {
-				return r.Pictures(t.V)
+				return r.Pictures(t.VAE())
 			}
 			return nil
 		}),

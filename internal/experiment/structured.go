@@ -37,7 +37,7 @@ func StructuredRun(s *Spec, data *Data, t *train.Trainer, log io.Writer, picture
 		Score:   StructuredScore,
 		EvalOpt: train.EvalOptions{Samples: s.Samples, ExactKL: s.ExactKL},
 	}
-	if train.Enumerable(t.V) {
+	if train.Enumerable(t.VAE()) {
 		r.Likelihood = func(ctx context.Context, v *train.VAE, X nn.Mat) (train.Likelihood, error) {
 			return train.ExactLikelihood(ctx, v, X)
 		}
