@@ -45,7 +45,7 @@ type variantBuffers struct {
 // For N > 1 the first-layer pre-activations of the codes z_b come from
 // one small product with the one-hot matrix; each variant changes one
 // column of W1, so each of the B·(1 + N·(K−1)) rows costs O(hidden)
-// ([nn.ShiftReLU]) before the product with W2. A code that several rows
+// (kernels.ShiftReLU) before the product with W2. A code that several rows
 // share (one example's variant is another's own code, or two examples
 // share a code) is decoded once per chunk of chunkRows rows and scored
 // against each of them. Total O(U·hidden·D + B·N·K·D) for U ≤ B·N·K
@@ -338,7 +338,7 @@ func (d *Decoder) decodeRange(x nn.Mat, z []int, lo, hi int) {
 			continue
 		}
 		i := flip / K
-		nn.ShiftReLU(hr, base, v.w1t.Row(i*K+z[b*N+i]), v.w1t.Row(flip))
+		kernels.ShiftReLU(hr, base, v.w1t.Row(i*K+z[b*N+i]), v.w1t.Row(flip))
 	}
 	v.w2.Product(v.h.Slice(lo, hi), v.lg.Slice(lo, hi))
 	q0, q1 := v.off[lo], v.off[hi]

@@ -35,9 +35,7 @@
 // [BernoulliLogLikPairs] scores rows chosen by index, so that a code
 // shared by several examples is decoded once (decoder.Variants runs one
 // band of codes per worker: rows, product and log-likelihood without a
-// barrier). [EnumSums] streams the log-sum-exp and
-// Gibbs moments of an exact enumeration over codes through a vectorised
-// double-precision kernel.
+// barrier).
 //
 // [ForwardWeights] multiplies by a weight matrix whose products are only
 // read, never differentiated (the f̃ pass of decoder.Variants): in

@@ -2,7 +2,6 @@ package nn_test
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 
 	"github.com/argmaxvae/argmaxvae/nn"
@@ -69,12 +68,3 @@ func ExampleLinear_ForwardBinary() {
 // Streaming an exact enumeration in two chunks: log Σ_z e^f(z) of four
 // codes with f = xl + xb − sp, one code skipped (sp = +∞), equals the sum
 // computed directly.
-func ExampleEnumSums() {
-	s := nn.NewEnumSums()
-	inf := math.Inf(1)
-	s.Add([]float32{-2, -1}, []float32{0.5, 1}, []float64{0.5, 0.25}, 0, 60)
-	s.Add([]float32{-3, 7}, []float32{2, 0}, []float64{1, inf}, 0, 60)
-	direct := math.Log(math.Exp(-2.5) + math.Exp(-1.25) + math.Exp(-4))
-	fmt.Printf("%.6f %.6f\n", s.MF+math.Log(s.SF), direct)
-	// Output: -0.949575 -0.949575
-}

@@ -94,39 +94,6 @@ typedef double v8df __attribute__((vector_size(64)));
 #define NN_FAST512 __attribute__((target("avx512f")))
 #endif
 
-// ---------------------------------------------------------------------------
-// Streaming sums over enumerated codes (train.ExactLikelihood): see
-// kernels_enum.h. Four double lanes, compiled for AVX2+FMA (also used on
-// AVX-512 CPUs: eight lanes measured 2.4× slower with AVX-512F alone,
-// whose compares give mask registers) and for the baseline.
-#include <math.h>
-static inline double exp_scalar(double x) { return exp(x); }
-typedef int64_t v4di __attribute__((vector_size(32)));
-#define WD 4
-#define VD v4df
-#define VL v4di
-#define VD_SUM(a) (((a)[0] + (a)[1]) + ((a)[2] + (a)[3]))
-#define NN_LOADD(p) ({ v4df v_; memcpy(&v_, (p), sizeof v_); v_; })
-#define NN_LOADF4(p) ({ v4sf v_; memcpy(&v_, (p), sizeof v_); __builtin_convertvector(v_, v4df); })
-#define ENUM_IMPL nn_enum_impl
-#include "kernels_enum.h"
-#undef WD
-#undef VD
-#undef VL
-#undef VD_SUM
-#undef NN_LOADD
-#undef NN_LOADF4
-#undef ENUM_IMPL
-#ifdef NN_FAST
-NN_FAST static void nn_enum_fast(const float *xl, const float *h, const double *sp, double xb, long n, double cut,
-                                 double *st) {
-	nn_enum_impl(xl, h, sp, xb, n, cut, st);
-}
-#endif
-static void nn_enum_base(const float *xl, const float *h, const double *sp, double xb, long n, double cut,
-                         double *st) {
-	nn_enum_impl(xl, h, sp, xb, n, cut, st);
-}
 
 #ifdef NN_FAST
 NN_FAST static void nn_ll_rows_fast(const float *x, long per, const float *l, const float *bias, long rows, long n,
@@ -236,17 +203,6 @@ void nn_ll_pairs(const float *x, const int32_t *xi, const float *l, const int32_
 	nn_ll_pairs_base(x, xi, l, li, bias, pairs, n, out);
 }
 
-// nn_enum_add adds n codes to one example's streaming sums (see
-// kernels_enum.h and nn.EnumSums).
-void nn_enum_add(const float *xl, const float *h, const double *sp, double xb, long n, double cut, double *st) {
-#ifdef NN_FAST
-	switch (nn_use_fast()) {
-	case 2:
-	case 1: nn_enum_fast(xl, h, sp, xb, n, cut, st); return;
-	}
-#endif
-	nn_enum_base(xl, h, sp, xb, n, cut, st);
-}
 
 void nn_sigmoid_add(const float *l, const float *scale, long rows, long n, float *dst) {
 #ifdef NN_FAST
@@ -321,43 +277,6 @@ void nn_relu_mask(const float *h, float *d, long n) {
 	nn_relu_mask_base(h, d, n);
 }
 
-// ---------------------------------------------------------------------------
-// Shifted ReLU: dst = max(base − sub + add, 0) elementwise, NaN kept (the
-// hidden layer of a decoder input that differs from a base code in one
-// latent, decoder/variants.go).
-
-static inline __attribute__((always_inline)) void nn_shift_relu_impl(float *dst, const float *base, const float *sub,
-                                                                     const float *add, long n) {
-	long j = 0;
-	for (; j + 8 <= n; j += 8) {
-		v8sf x = NN_LOAD(base + j) - NN_LOAD(sub + j) + NN_LOAD(add + j);
-		v8si neg = x < SPLAT(0.0f);
-		NN_STORE(dst + j, (v8sf)((v8si)x & ~neg));
-	}
-	for (; j < n; j++) {
-		float x = base[j] - sub[j] + add[j];
-		dst[j] = x < 0 ? 0 : x;
-	}
-}
-
-#ifdef NN_FAST
-NN_FAST static void nn_shift_relu_fast(float *dst, const float *base, const float *sub, const float *add, long n) {
-	nn_shift_relu_impl(dst, base, sub, add, n);
-}
-#endif
-static void nn_shift_relu_base(float *dst, const float *base, const float *sub, const float *add, long n) {
-	nn_shift_relu_impl(dst, base, sub, add, n);
-}
-
-void nn_shift_relu(float *dst, const float *base, const float *sub, const float *add, long n) {
-#ifdef NN_FAST
-	if (nn_use_fast()) {
-		nn_shift_relu_fast(dst, base, sub, add, n);
-		return;
-	}
-#endif
-	nn_shift_relu_base(dst, base, sub, add, n);
-}
 
 // ---------------------------------------------------------------------------
 // Grouped row sums: dst[of[r], :] += src[r, :] for r < rows (cols columns),

@@ -14,11 +14,9 @@ void nn_adam_update(float *w, const float *g, float *m, float *v, long n,
 void nn_ll_rows(const float *x, long per, const float *l, const float *bias, long rows, long n, float *out);
 void nn_ll_pairs(const float *x, const int32_t *xi, const float *l, const int32_t *li, const float *bias, long pairs,
                  long n, float *out);
-void nn_enum_add(const float *xl, const float *h, const double *sp, double xb, long n, double cut, double *st);
 void nn_ll_grad_rows(const float *x, const float *l, const float *scale, long rows, long n, float *out, float *dl);
 void nn_relu(float *v, long n);
 void nn_sigmoid_add(const float *l, const float *scale, long rows, long n, float *dst);
-void nn_shift_relu(float *dst, const float *base, const float *sub, const float *add, long n);
 void nn_group_sum(const float *src, long rows, long cols, const int32_t *of, float *dst);
 void nn_relu_mask(const float *h, float *d, long n);
 int nn_kernels_fast(void);
@@ -108,17 +106,6 @@ func llPairs(x Mat, xi []int32, l Mat, li []int32, bias []float32, out []float32
 		C.long(len(out)), C.long(l.Cols), (*C.float)(&out[0]))
 }
 
-// enumAdd is [EnumSums.Add] vectorised in C.
-func enumAdd(s *EnumSums, xl, h []float32, sp []float64, xb, cut float64) {
-	if len(xl) == 0 {
-		return
-	}
-	st := [6]float64{s.MF, s.SF, s.MH, s.SH, s.TH, s.TF}
-	C.nn_enum_add((*C.float)(&xl[0]), (*C.float)(&h[0]), (*C.double)(&sp[0]), C.double(xb), C.long(len(xl)),
-		C.double(cut), (*C.double)(&st[0]))
-	s.MF, s.SF, s.MH, s.SH, s.TH, s.TF = st[0], st[1], st[2], st[3], st[4], st[5]
-}
-
 // llGradRows sets dl = scale[r]·(x − σ(l)) and, if out is not nil, out[r] =
 // the row log-likelihood. Callers have checked the shapes.
 func llGradRows(x, l Mat, scale []float32, out []float32, dl Mat) {
@@ -164,17 +151,6 @@ func groupSum(src []float32, rows, cols int, of []int32, dst []float32) {
 		return
 	}
 	C.nn_group_sum((*C.float)(&src[0]), C.long(rows), C.long(cols), (*C.int32_t)(&of[0]), (*C.float)(&dst[0]))
-}
-
-// shiftRelu sets dst = max(base − sub + add, 0); shiftReluGo is the
-// reference.
-func shiftRelu(dst, base, sub, add []float32) {
-	n := len(dst)
-	if n == 0 {
-		return
-	}
-	base, sub, add = base[:n], sub[:n], add[:n]
-	C.nn_shift_relu((*C.float)(&dst[0]), (*C.float)(&base[0]), (*C.float)(&sub[0]), (*C.float)(&add[0]), C.long(n))
 }
 
 // sigmoidAdd sets dst[r,:] += scale[r]·σ(l[r,:]) (nil scale: 1);

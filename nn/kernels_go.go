@@ -32,10 +32,6 @@ func llPairs(x Mat, xi []int32, l Mat, li []int32, bias []float32, out []float32
 	}
 }
 
-func enumAdd(s *EnumSums, xl, h []float32, sp []float64, xb, cut float64) {
-	s.addGo(xl, h, sp, xb, cut)
-}
-
 func llGradRows(x, l Mat, scale []float32, out []float32, dl Mat) {
 	llGradRowsGo(x, l, scale, out, dl)
 }
@@ -47,7 +43,5 @@ func reluMask(h, d []float32) { reluMaskGo(h, d) }
 func groupSum(src []float32, rows, cols int, of []int32, dst []float32) {
 	groupSumGo(src, rows, cols, of, dst)
 }
-
-func shiftRelu(dst, base, sub, add []float32) { shiftReluGo(dst, base, sub, add) }
 
 func sigmoidAdd(l Mat, scale []float32, dst Mat) { sigmoidAddGo(l, scale, dst) }

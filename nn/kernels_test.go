@@ -174,30 +174,6 @@ func TestGroupSumMatchesReference(t *testing.T) {
 	}
 }
 
-// TestShiftReLUMatchesReference compares the kernel with the Go loop bit
-// for bit at every level (no fused operations: − then +).
-func TestShiftReLUMatchesReference(t *testing.T) {
-	defer setKernelLevel(setKernelLevel(2))
-	r := newRand(20)
-	for lvl := 2; lvl >= 0; lvl-- {
-		setKernelLevel(lvl)
-		for _, n := range []int{0, 1, 7, 8, 9, 300} {
-			base, sub, add := randMat(r, 1, n).Data, randMat(r, 1, n).Data, randMat(r, 1, n).Data
-			if n > 2 {
-				base[1] = float32(math.NaN())
-			}
-			got, want := make([]float32, n), make([]float32, n)
-			ShiftReLU(got, base, sub, add)
-			shiftReluGo(want, base, sub, add)
-			for i := range want {
-				if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
-					t.Fatalf("level %d n=%d: [%d] = %v, want %v", lvl, n, i, got[i], want[i])
-				}
-			}
-		}
-	}
-}
-
 // TestAddScaledSigmoid compares the kernel with float64 σ at every level,
 // extreme logits included.
 func TestAddScaledSigmoid(t *testing.T) {

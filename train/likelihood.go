@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/argmaxvae/argmaxvae/argmax"
+	"github.com/argmaxvae/argmaxvae/internal/kernels"
 	"github.com/argmaxvae/argmaxvae/nn"
 )
 
@@ -148,9 +149,9 @@ func ExactLikelihood(ctx context.Context, v *VAE, X nn.Mat) (Likelihood, error) 
 	net := v.Dec.Net
 	hidden := net.L1.Out
 
-	acc := make([]nn.EnumSums, B)
+	acc := make([]kernels.EnumSums, B)
 	for i := range acc {
-		acc[i] = nn.NewEnumSums()
+		acc[i] = kernels.NewEnumSums()
 	}
 	// XW = X·W2 (B×hidden) and x·b2 per image, once.
 	XW := nn.NewMat(B, hidden)
@@ -273,7 +274,7 @@ func ExactLikelihood(ctx context.Context, v *VAE, X nn.Mat) (Likelihood, error) 
 
 // run adds the codes of chunk ch (cc of them) to the sums of the worker's
 // image rows, imgChunk rows per product. O((hi−lo)·cc·(hidden + N·K + P)).
-func (wk *enumWorker) run(ctx context.Context, XW, W nn.Mat, xb []float64, ch *enumChunk, cc, imgChunk int, acc []nn.EnumSums) {
+func (wk *enumWorker) run(ctx context.Context, XW, W nn.Mat, xb []float64, ch *enumChunk, cc, imgChunk int, acc []kernels.EnumSums) {
 	for i0 := wk.lo; i0 < wk.hi && ctx.Err() == nil; i0 += imgChunk {
 		i1 := min(i0+imgChunk, wk.hi)
 		nn.Resize(&wk.F, i1-i0, cc)

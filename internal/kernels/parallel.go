@@ -1,12 +1,3 @@
-// Package kernels holds what package nn and the packages built on it
-// (decoder, train) share but a user of nn should not touch: the worker
-// count that nn.SetThreads sets (the one threads setting of a VAE, see
-// train.NewVAE) and the row splitting every parallel kernel of the module
-// uses. It is internal so that nn's public API stays the layers, the
-// products and the log-likelihoods.
-//
-// The worker count is process-wide, like OpenBLAS's thread count, which
-// nn.SetThreads sets with it.
 package kernels
 
 import (

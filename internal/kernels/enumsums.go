@@ -1,4 +1,4 @@
-package nn
+package kernels
 
 import (
 	"fmt"
@@ -30,7 +30,7 @@ func NewEnumSums() EnumSums { return EnumSums{MF: math.Inf(-1), MH: math.Inf(-1)
 // the slices differ in length or cut is not positive. O(len(xl)).
 func (s *EnumSums) Add(xl, h []float32, sp []float64, xb, cut float64) {
 	if len(h) != len(xl) || len(sp) != len(xl) || !(cut > 0) {
-		panic(fmt.Sprintf("nn: EnumSums.Add: %d logits, %d scores, %d softplus sums, cut %v", len(xl), len(h), len(sp), cut))
+		panic(fmt.Sprintf("kernels: EnumSums.Add: %d logits, %d scores, %d softplus sums, cut %v", len(xl), len(h), len(sp), cut))
 	}
 	enumAdd(s, xl, h, sp, xb, cut)
 }

@@ -1,10 +1,13 @@
-package nn
+package kernels
 
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"testing"
 )
+
+func newRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15)) }
 
 // TestEnumSumsMatchesReference streams random chunks through Add at every
 // kernel level and compares with the float64 reference addGo: spreads
@@ -12,9 +15,9 @@ import (
 // lengths that are not multiples of a vector, and maxima that move both up
 // and down between chunks.
 func TestEnumSumsMatchesReference(t *testing.T) {
-	defer setKernelLevel(setKernelLevel(2))
-	for level := 0; level <= 2; level++ {
-		setKernelLevel(level)
+	defer setLevel(setLevel(1))
+	for level := 0; level <= 1; level++ {
+		setLevel(level)
 		for trial := 0; trial < 60; trial++ {
 			r := newRand(uint64(1000*level + trial))
 			spread := []float64{0.5, 5, 80, 400}[trial%4]
@@ -73,20 +76,20 @@ func TestEnumSumsRejectsBadInput(t *testing.T) {
 // BenchmarkEnumSums is one image against 2,048 codes (one chunk of
 // train.ExactLikelihood), at each kernel level.
 func BenchmarkEnumSums(b *testing.B) {
-	defer setKernelLevel(setKernelLevel(2))
+	defer setLevel(setLevel(1))
 	r := newRand(5)
 	n := 2048
 	xl, h, sp := make([]float32, n), make([]float32, n), make([]float64, n)
 	for c := range n {
 		xl[c], h[c], sp[c] = float32(10*r.NormFloat64()), float32(5*r.NormFloat64()), r.Float64()
 	}
-	for _, level := range []int{2, 1, 0, -1} {
+	for _, level := range []int{1, 0, -1} {
 		name := fmt.Sprintf("level%d", level)
 		if level < 0 {
 			name = "go"
 		}
 		b.Run(name, func(b *testing.B) {
-			setKernelLevel(max(level, 0))
+			setLevel(max(level, 0))
 			s := NewEnumSums()
 			for b.Loop() {
 				if level < 0 {
@@ -97,5 +100,52 @@ func BenchmarkEnumSums(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/code")
 		})
+	}
+}
+
+// TestShiftReLUMatchesReference compares the kernel with the Go loop bit
+// for bit at every level (no fused operations: − then +).
+func TestShiftReLUMatchesReference(t *testing.T) {
+	defer setLevel(setLevel(1))
+	r := newRand(20)
+	for lvl := 1; lvl >= 0; lvl-- {
+		setLevel(lvl)
+		for _, n := range []int{0, 1, 7, 8, 9, 300} {
+			base, sub, add := randSlice(r, n), randSlice(r, n), randSlice(r, n)
+			if n > 2 {
+				base[1] = float32(math.NaN())
+			}
+			got, want := make([]float32, n), make([]float32, n)
+			ShiftReLU(got, base, sub, add)
+			shiftReluGo(want, base, sub, add)
+			for i := range want {
+				if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+					t.Fatalf("level %d n=%d: [%d] = %v, want %v", lvl, n, i, got[i], want[i])
+				}
+			}
+		}
+	}
+}
+
+// randSlice returns n entries uniform in [-1, 1).
+func randSlice(r *rand.Rand, n int) []float32 {
+	v := make([]float32, n)
+	for i := range v {
+		v[i] = float32(2*r.Float64() - 1)
+	}
+	return v
+}
+
+// TestEnumSumsSmallExample checks the sums against a hand computation:
+// two chunks, one code skipped (sp = +∞).
+func TestEnumSumsSmallExample(t *testing.T) {
+	s := NewEnumSums()
+	inf := math.Inf(1)
+	s.Add([]float32{-2, -1}, []float32{0.5, 1}, []float64{0.5, 0.25}, 0, 60)
+	s.Add([]float32{-3, 7}, []float32{2, 0}, []float64{1, inf}, 0, 60)
+	got := s.MF + math.Log(s.SF)
+	want := math.Log(math.Exp(-2.5) + math.Exp(-1.25) + math.Exp(-4))
+	if math.Abs(got-want) > 1e-14 {
+		t.Errorf("log Σ e^f = %v, want %v", got, want)
 	}
 }
