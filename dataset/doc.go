@@ -27,9 +27,11 @@
 //     28×28 file (chardata.mat, whose test split has 8,070 images), which
 //     was resized with a different filter.
 //   - "binarized-mnist": Larochelle's fixed binarization (50,000 / 10,000 /
-//     10,000), stored as MATLAB v5 files named binarized_mnist_*.amat,
-//     each holding one n×784 matrix of 0/1 named X (anything else is
-//     refused). No gray levels and no labels (-1).
+//     10,000), files binarized_mnist_{train,valid,test}.amat in either
+//     form, told apart by content: the published plain text (one image a
+//     line, 784 space-separated 0s and 1s) or a MATLAB v5 file holding
+//     one n×784 matrix of 0/1 named X. Anything else is refused. No gray
+//     levels and no labels (-1).
 //
 // The file readers are exported for reuse: [ReadIDX] (idx, optionally gzip),
 // [ReadNPY] (NumPy .npy) and [ReadMAT] (MATLAB v5 numeric matrices). They
