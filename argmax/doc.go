@@ -5,12 +5,19 @@
 // A [Structure] is a set of codes z ∈ {0,…,K−1}ᴺ with features φ(z); an
 // encoder's weight vector w scores a code linearly, h(z) = ⟨w, φ(z)⟩, and
 // a [Maximizer] returns argmax_z h(z) exactly. Each structure names its
-// solvers, fastest first ([Structure.Solvers]); [Fastest] takes the first
-// and [Batch] runs one per worker over many weight vectors. [Score]
-// evaluates ⟨w, φ(z)⟩ and [Feasible] checks a code.
+// solvers, fastest first ([Structure.Solvers]); [Solve] solves one
+// problem with the first, [Fastest] returns it for reuse, and [Batch] runs
+// one per worker over many weight vectors. [Score] evaluates ⟨w, φ(z)⟩ and
+// [Feasible] checks a code.
 //
-// Structures, each with a constructor from natural inputs and a reader of
-// its codes:
+// A problem from natural inputs, float32 or float64, gives a structure and
+// its w: [SubsetProblem] (gains), [TreeProblem] (edge weights),
+// [MatchingProblem] and [MatchingCostProblem] (a matrix), [ChainProblem]
+// (unary and transition tables), [PairwiseProblem] (θ and an edge list);
+// [KSubset.Chosen], [SpanningTree.TreeEdges] and [Matching.Permutation]
+// read z back.
+//
+// Structures:
 //
 //   - [Pairwise]: N variables of K states with unary scores and, for bits,
 //     weights on the pairs of a graph ([Independent], [Complete], [Graph]).
