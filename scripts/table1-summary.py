@@ -121,8 +121,17 @@ def main():
         m = statistics.fmean(v)
         return m, (statistics.stdev(v) if len(v) > 1 else float("nan"))
 
-    def direct_for(d, k, st):
-        for s2 in ([st] if st != "paper" else []) + ["paper = tuned", "tuned", "paper"]:
+    def direct_for(d, k, est, st):
+        # A baseline is paired with direct at its own settings (paper with
+        # paper, tuned with tuned; "paper = tuned" stands for either); the
+        # untuned exact estimator with the tuned direct, else the paper's.
+        if est == "exact":
+            order = ["paper = tuned", "tuned", "paper"]
+        elif st == "paper":
+            order = ["paper", "paper = tuned"]
+        else:
+            order = [st, "paper = tuned", "tuned"]
+        for s2 in order:
             if (d, k, "direct", s2) in groups:
                 return groups[(d, k, "direct", s2)], s2
         return None, None
@@ -143,7 +152,7 @@ def main():
                "exceeds_seed_spread": "", "nll_minus_direct_mean": "",
                "cells": " ".join(g["runs"][s][2] for s in seeds)}
         if est != "direct":
-            dg, dst = direct_for(d, k, st)
+            dg, dst = direct_for(d, k, est, st)
             if dg:
                 common = sorted(set(seeds) & set(dg["runs"]))
                 if common:
