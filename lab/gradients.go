@@ -20,9 +20,29 @@ import (
 // latent without interactions.
 var errNotOneLatent = errors.New("lab: exact gradients need one categorical latent without interactions")
 
+// checkImages returns an error unless v is a VAE and x holds at least one
+// finite image of v's width.
+func checkImages(op string, v *train.VAE, x nn.Mat) error {
+	if v == nil {
+		return fmt.Errorf("lab: %s: nil VAE", op)
+	}
+	if d := v.Dec.D; x.Cols != d || x.Rows < 1 || len(x.Data) < x.Rows*x.Cols {
+		return fmt.Errorf("lab: %s: %d×%d data (%d values), want at least one image of width %d", op, x.Rows, x.Cols, len(x.Data), d)
+	}
+	for i, p := range x.Data[:x.Rows*x.Cols] {
+		if math.IsNaN(float64(p)) || math.IsInf(float64(p), 0) {
+			return fmt.Errorf("lab: %s: pixel %d of example %d is %v", op, i%x.Cols, i/x.Cols, p)
+		}
+	}
+	return nil
+}
+
 // oneLatent encodes x and returns the scores h (B×K) and F (B×K) with
 // F[b,s] = log p(x_b|s), for a VAE with one categorical latent.
-func oneLatent(v *train.VAE, x nn.Mat) (scores, F nn.Mat, err error) {
+func oneLatent(op string, v *train.VAE, x nn.Mat) (scores, F nn.Mat, err error) {
+	if err := checkImages(op, v, x); err != nil {
+		return nn.Mat{}, nn.Mat{}, err
+	}
 	if v.N != 1 || v.S.Dim() != v.K {
 		return nn.Mat{}, nn.Mat{}, errNotOneLatent
 	}
@@ -42,7 +62,7 @@ func oneLatent(v *train.VAE, x nn.Mat) (scores, F nn.Mat, err error) {
 // Their sum is the score gradient train.Exact backpropagates. O(B·K·(D +
 // hidden)).
 func ExactScoreGradients(v *train.VAE, x nn.Mat) (recon, kl nn.Mat, err error) {
-	scores, F, err := oneLatent(v, x)
+	scores, F, err := oneLatent("ExactScoreGradients", v, x)
 	if err != nil {
 		return nn.Mat{}, nn.Mat{}, err
 	}
@@ -82,7 +102,7 @@ func DirectMean(v *train.VAE, x nn.Mat, mode train.KLMode, eps float64) (nn.Mat,
 	if mode < train.KLFolded || mode > train.KLAnalytic {
 		return nn.Mat{}, fmt.Errorf("lab: DirectMean: unknown %v", mode)
 	}
-	scores, F, err := oneLatent(v, x)
+	scores, F, err := oneLatent("DirectMean", v, x)
 	if err != nil {
 		return nn.Mat{}, err
 	}
@@ -114,15 +134,22 @@ func DirectMean(v *train.VAE, x nn.Mat, mode train.KLMode, eps float64) (nn.Mat,
 // EncoderGradientOf returns the encoder-parameter gradient (flattened in
 // [EncoderGradient]'s order) of the score gradient dw (x.Rows × the
 // encoder's width): the encoder's backward pass at x. The encoder's
-// parameter gradients are used as workspace and left zero.
-func EncoderGradientOf(v *train.VAE, x, dw nn.Mat) []float64 {
+// parameter gradients are used as workspace and left zero. Images or a dw
+// of the wrong shape are an error.
+func EncoderGradientOf(v *train.VAE, x, dw nn.Mat) ([]float64, error) {
+	if err := checkImages("EncoderGradientOf", v, x); err != nil {
+		return nil, err
+	}
+	if w := v.Enc.Width; dw.Rows != x.Rows || dw.Cols != w || len(dw.Data) < dw.Rows*dw.Cols {
+		return nil, fmt.Errorf("lab: EncoderGradientOf: a %d×%d score gradient for %d images, want %d×%d", dw.Rows, dw.Cols, x.Rows, x.Rows, w)
+	}
 	ps := v.Enc.Params()
 	v.Enc.Forward(x)
 	nn.ZeroGrad(ps)
 	v.Enc.Backward(x, dw)
 	g := EncoderGradient(v, nil)
 	nn.ZeroGrad(ps)
-	return g
+	return g, nil
 }
 
 // EncoderGradient appends the encoder's accumulated parameter gradients,

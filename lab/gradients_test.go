@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/argmaxvae/argmaxvae/nn"
@@ -112,6 +113,49 @@ func TestDirectMeanModes(t *testing.T) {
 	}
 }
 
+// Every lab entry refuses images of another width, no images, a NaN pixel
+// and a nil VAE with an error naming the problem, and EncoderGradientOf a
+// score gradient of the wrong shape; nothing panics.
+func TestLabRefusesBadInput(t *testing.T) {
+	v := tinyVAE(t, 3, 12, 1, 4, false, false, "")
+	bits := tinyVAE(t, 3, 12, 3, 2, false, false, "")
+	nan := randomImages(1, 2, 12)
+	nan.Data[13] = float32(math.NaN())
+	good := randomImages(1, 2, 12)
+	for _, c := range []struct {
+		name string
+		v    *train.VAE
+		x    nn.Mat
+		want string
+	}{
+		{"width 11", v, randomImages(1, 2, 11), "width 12"},
+		{"no images", v, nn.NewMat(0, 12), "at least one image"},
+		{"NaN pixel", v, nan, "pixel 1 of example 1"},
+		{"nil VAE", nil, good, "nil VAE"},
+	} {
+		vb := c.v
+		if c.v != nil {
+			vb = bits
+		}
+		for name, call := range map[string]func() error{
+			"ExactScoreGradients": func() error { _, _, err := ExactScoreGradients(c.v, c.x); return err },
+			"DirectMean":          func() error { _, err := DirectMean(c.v, c.x, train.KLNone, 0.5); return err },
+			"EncoderGradientOf":   func() error { _, err := EncoderGradientOf(c.v, c.x, nn.NewMat(c.x.Rows, 4)); return err },
+			"Structured": func() error {
+				_, err := Structured(context.Background(), vb, c.x, Config{Eps: []float64{0.5}, Reps: 2})
+				return err
+			},
+		} {
+			if err := call(); err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("%s, %s: error %v, want one naming %q", name, c.name, err, c.want)
+			}
+		}
+	}
+	if _, err := EncoderGradientOf(v, good, nn.NewMat(2, 5)); err == nil || !strings.Contains(err.Error(), "want 2×4") {
+		t.Errorf("EncoderGradientOf with a 2×5 gradient: %v", err)
+	}
+}
+
 // The reconstruction and KL score gradients, backpropagated through the
 // encoder, add up to the encoder gradient an Exact step accumulates; and
 // EncoderGradientOf leaves the encoder's gradients zero.
@@ -126,7 +170,13 @@ func TestExactScoreGradientsMatchExactStep(t *testing.T) {
 	for i := range sum.Data {
 		sum.Data[i] = recon.Data[i] + kl.Data[i]
 	}
-	gr, gk, gs := EncoderGradientOf(v, x, recon), EncoderGradientOf(v, x, kl), EncoderGradientOf(v, x, sum)
+	var g3 [3][]float64
+	for i, dw := range []nn.Mat{recon, kl, sum} {
+		if g3[i], err = EncoderGradientOf(v, x, dw); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gr, gk, gs := g3[0], g3[1], g3[2]
 	for _, g := range EncoderGradient(v, nil) {
 		if g != 0 {
 			t.Fatal("EncoderGradientOf left a nonzero encoder gradient")

@@ -1,6 +1,9 @@
 package lab
 
-import "math"
+import (
+	"fmt"
+	"math"
+)
 
 // Running accumulates the per-coordinate mean and variance of a stream of
 // equally long vectors by Welford's algorithm (numerically stable, one
@@ -25,10 +28,14 @@ func (r *Running) Reset(d int) {
 }
 
 // Add folds in x, which must have r's length (the first Add of a zero
-// Running sets it). O(d).
+// Running sets it); like gonum's stat functions it panics on a length
+// mismatch, a programming error. O(d).
 func (r *Running) Add(x []float64) {
 	if r.mean == nil {
 		r.Reset(len(x))
+	}
+	if len(x) != len(r.mean) {
+		panic(fmt.Sprintf("lab: Running.Add of %d coordinates to an accumulator of %d", len(x), len(r.mean)))
 	}
 	r.n++
 	for j, v := range x {

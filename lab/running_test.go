@@ -47,3 +47,19 @@ func ExampleRunning() {
 	fmt.Println(r.Mean(), r.Var(0), r.Var(1))
 	// Output: [2 10] 1 0
 }
+
+// A vector of another length is refused loudly instead of being folded in
+// partly (a shorter one used to leave the last coordinates untouched).
+func TestRunningRefusesAnotherLength(t *testing.T) {
+	for _, x := range [][]float64{{1}, {1, 2, 3}} {
+		r := NewRunning(2)
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("Add of %d coordinates to 2 accepted", len(x))
+				}
+			}()
+			r.Add(x)
+		}()
+	}
+}

@@ -64,6 +64,9 @@ type Result struct {
 // cfg.Reps steps on the batch x), against the closed form. It checks ctx
 // between noise draws. O(2ⁿ·(hidden·D + B·(D + Dim)) + Reps·B·2ⁿ·(n + |Eps|)).
 func Structured(ctx context.Context, v *train.VAE, x nn.Mat, cfg Config) (*Result, error) {
+	if err := checkImages("Structured", v, x); err != nil {
+		return nil, err
+	}
 	if cfg.Reps < 2 {
 		return nil, fmt.Errorf("lab: Structured needs at least 2 repetitions, got %d", cfg.Reps)
 	}

@@ -119,7 +119,13 @@ func newLab(v *train.VAE, x nn.Mat) (*lab, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &lab{v: v, x: x, recon: gradlab.EncoderGradientOf(v, x, rs), kl: gradlab.EncoderGradientOf(v, x, ks)}
+	l := &lab{v: v, x: x}
+	if l.recon, err = gradlab.EncoderGradientOf(v, x, rs); err != nil {
+		return nil, err
+	}
+	if l.kl, err = gradlab.EncoderGradientOf(v, x, ks); err != nil {
+		return nil, err
+	}
 	l.elbo = make([]float64, len(l.recon))
 	for i := range l.elbo {
 		l.elbo[i] = l.recon[i] + l.kl[i]
@@ -162,7 +168,11 @@ func (l *lab) run(ctx context.Context, s setting, reps int, seed uint64, acc *gr
 		if err != nil {
 			return res, err
 		}
-		res.expected = relDist(gradlab.EncoderGradientOf(v, x, dm), g)
+		ge, err := gradlab.EncoderGradientOf(v, x, dm)
+		if err != nil {
+			return res, err
+		}
+		res.expected = relDist(ge, g)
 	}
 	var sub []float64 // GSM adds the exact KL gradient: take it out
 	if !s.direct {
