@@ -2,13 +2,16 @@
 // writes one: a module of its own that depends on
 // github.com/argmaxvae/argmaxvae (through a replace directive, see go.mod)
 // and uses its exported API only. It solves one problem of every built-in
-// structure and checks the answer against enumeration, trains a small VAE
+// structure and checks the answer against enumeration, checks the MILP
+// solver that package qip adds (or, built without cgo, that it says what
+// is missing: milp.go), trains a small VAE
 // on a slice of MNIST for one epoch, encodes and decodes, saves the model,
 // loads it into a fresh VAE and checks that the codes and decoded means
 // are the same, trains with a structure of its own (Interval, interval.go)
 // and with an estimator of its own (MyDirect, estimator.go), and exits
 // with status 1 on any mismatch. .ci/run builds and runs it, with and
-// without cgo.
+// without cgo. With cgo, lp_solve's header path must be in CGO_CFLAGS
+// (". ../../scripts/env.sh" exports it) because the program imports qip.
 //
 // The README's library section shows the code between the "readme:"
 // markers; main_test.go checks that it is the same code.
@@ -52,6 +55,9 @@ func run(ctx context.Context) error {
 	}
 	if err := solveEvery(); err != nil {
 		return fmt.Errorf("solve every structure: %w", err)
+	}
+	if err := milp(); err != nil {
+		return fmt.Errorf("milp: %w", err)
 	}
 	X, V, T, err := mnist(2000, 500)
 	if err != nil {
@@ -141,7 +147,7 @@ func solveEvery() error {
 	if err != nil {
 		return err
 	}
-	mixed, err := argmax.NewProduct(chain5, match) // parts of one K and no solver in common
+	mixed, err := argmax.NewProduct(chain5, match) // parts of one K, each by its own fastest solver
 	if err != nil {
 		return err
 	}
