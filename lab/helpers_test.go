@@ -15,6 +15,12 @@ import (
 // a complete pairwise structure.
 func tinyVAE(t testing.TB, seed uint64, d, n, k int, pairs, supermodular bool, solver string) *train.VAE {
 	t.Helper()
+	return tinyVAEThreads(t, seed, d, n, k, pairs, supermodular, solver, 2)
+}
+
+// tinyVAEThreads is tinyVAE on the given number of threads.
+func tinyVAEThreads(t testing.TB, seed uint64, d, n, k int, pairs, supermodular bool, solver string, threads int) *train.VAE {
+	t.Helper()
 	r := rand.New(rand.NewPCG(seed, 1))
 	var s argmax.Structure
 	var err error
@@ -30,7 +36,7 @@ func tinyVAE(t testing.TB, seed uint64, d, n, k int, pairs, supermodular bool, s
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, err := train.NewVAE(enc, dec, s, solver, 2)
+	v, err := train.NewVAE(enc, dec, s, solver, threads)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"runtime"
 	"sync"
 
 	"github.com/argmaxvae/argmaxvae/argmax"
+	"github.com/argmaxvae/argmaxvae/internal/kernels"
 	"github.com/argmaxvae/argmaxvae/nn"
 	"github.com/argmaxvae/argmaxvae/train"
 )
@@ -61,8 +61,9 @@ type Result struct {
 // examples x (rows) at v's parameters, which it leaves unchanged.
 // Independent encoders also get the training estimators ARM, DisARM,
 // REINFORCE, REBAR and RELAX through their Step (fresh instances,
-// cfg.Reps steps on the batch x), against the closed form. It checks ctx
-// between noise draws. O(2ⁿ·(hidden·D + B·(D + Dim)) + Reps·B·2ⁿ·(n + |Eps|)).
+// cfg.Reps steps on the batch x), against the closed form. It runs on
+// v's threads (setting nn's count, as the VAE's own passes do), with
+// results that do not depend on them, and checks ctx between noise draws. O(2ⁿ·(hidden·D + B·(D + Dim)) + Reps·B·2ⁿ·(n + |Eps|)).
 func Structured(ctx context.Context, v *train.VAE, x nn.Mat, cfg Config) (*Result, error) {
 	if err := checkImages("Structured", v, x); err != nil {
 		return nil, err
@@ -75,6 +76,7 @@ func Structured(ctx context.Context, v *train.VAE, x nn.Mat, cfg Config) (*Resul
 			return nil, fmt.Errorf("lab: Structured: ε = %v, want finite > 0", e)
 		}
 	}
+	nn.SetThreads(v.Threads())
 	t, err := newTables(v, x, cfg.PairScale)
 	if err != nil {
 		return nil, err
@@ -126,7 +128,7 @@ type measurement struct {
 	baseline []float64
 	started  []bool
 	noise    []float64
-	works    []*work
+	works    sync.Pool // of *work: scratch for one range of examples
 	// Per draw, per example: the reference sample and each estimator's
 	// sample, written to rows of these buffers by the workers.
 	refRow, d         []float64
@@ -168,30 +170,25 @@ func newMeasurement(t *tables, epss []float64) *measurement {
 		m.estRows = append(m.estRows, make([]float64, D))
 		m.pairRows = append(m.pairRows, make([]float64, B*P))
 	}
-	workers := max(1, min(runtime.GOMAXPROCS(0), B))
-	for range workers {
-		m.works = append(m.works, newWork(t))
-	}
+	m.works.New = func() any { return newWork(t) }
 	return m
 }
 
 // draw takes one noise draw for every example (γ from r), computes the
-// reference's and the estimators' samples on the workers and accumulates
-// them; closed, if not nil, replaces the reference in the differences.
+// reference's and the estimators' samples, examples split across the
+// threads (kernels.ParallelRows; each example's rows are its own, so the
+// values do not depend on the split), and accumulates them; closed, if not
+// nil, replaces the reference in the differences.
 func (m *measurement) draw(r *rand.Rand, closed []float64, rep int) {
 	t, B := m.t, len(m.t.H)
 	argmax.GumbelFill(m.noise, r)
-	var wg sync.WaitGroup
-	w := len(m.works)
-	for k, wk := range m.works {
-		lo, hi := k*B/w, (k+1)*B/w
-		wg.Go(func() {
-			for b := lo; b < hi; b++ {
-				m.sample(b, wk)
-			}
-		})
-	}
-	wg.Wait()
+	kernels.ParallelRows(B, 1, B<<t.n*(t.n+len(m.eps)), func(lo, hi int) {
+		wk := m.works.Get().(*work)
+		defer m.works.Put(wk)
+		for b := lo; b < hi; b++ {
+			m.sample(b, wk)
+		}
+	})
 	m.ref.Add(m.refRow)
 	d := m.d
 	for i := range m.est {

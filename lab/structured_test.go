@@ -2,6 +2,7 @@ package lab
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -128,6 +129,28 @@ func TestStructuredLabMatchesSteps(t *testing.T) {
 					t.Fatalf("%s example %d bit %d: Step %v, laboratory %v", e.Name(), b, i, got, est[k][b*n+i])
 				}
 			}
+		}
+	}
+}
+
+// The laboratory's numbers do not depend on the threads: 8 examples of 12
+// pairwise bits are enough work to be split across 2 (and 3) threads, and
+// every figure equals the one-thread run's.
+func TestStructuredLabThreadsAgree(t *testing.T) {
+	defer nn.SetThreads(nn.Threads())
+	var first string
+	for _, threads := range []int{1, 2, 3} {
+		v := tinyVAEThreads(t, 6, 10, 12, 2, true, true, "maxflow", threads)
+		x := randomImages(7, 8, 10)
+		res, err := Structured(context.Background(), v, x, Config{Eps: []float64{0.1, 1}, Reps: 3, Seed: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := fmt.Sprintf("%+v", *res)
+		if first == "" {
+			first = got
+		} else if got != first {
+			t.Errorf("%d threads:\n%s\n1 thread:\n%s", threads, got, first)
 		}
 	}
 }
