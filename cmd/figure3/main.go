@@ -200,7 +200,7 @@ func find(results []*result, label, est string) *result {
 }
 
 // runOne trains one configuration (or reuses a finished run) and returns
-// its per-epoch history from metrics.csv.
+// its per-epoch history (the checkpoint's).
 func runOne(ctx context.Context, s *experiment.Spec, data *experiment.Data, label, est string, log io.Writer) (*result, error) {
 	res := &result{name: label + "/" + est, solver: label, estimator: est}
 	sum, err := experiment.RunOrReuse(ctx, s, data, func(t *train.Trainer) *experiment.Run {
@@ -210,7 +210,7 @@ func runOne(ctx context.Context, s *experiment.Spec, data *experiment.Data, labe
 		return nil, err
 	}
 	res.sum = sum
-	h, err := experiment.ReadMetrics(filepath.Join(s.Out, experiment.MetricsFile))
+	h, err := experiment.History(s.Out)
 	res.epochs = h
 	return res, err
 }

@@ -144,7 +144,7 @@ func runCell(ctx context.Context, c *cell, data *experiment.Data, log io.Writer)
 		return err
 	}
 	c.sum = sum
-	c.epochs, err = experiment.ReadMetrics(filepath.Join(s.Out, experiment.MetricsFile))
+	c.epochs, err = experiment.History(s.Out)
 	return err
 }
 

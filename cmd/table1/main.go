@@ -150,7 +150,7 @@ func figure2(out string, dv []string, kv []int, ev []string) error {
 			byEpoch := report.Panel{Title: fmt.Sprintf("%s, k = %d", d, k), XLabel: "epoch", YLabel: "test loss (nats)"}
 			byWall := report.Panel{Title: fmt.Sprintf("%s, k = %d", d, k), XLabel: "training wall clock (s)", YLabel: "test loss (nats)"}
 			for _, e := range ev {
-				h, err := experiment.ReadMetrics(filepath.Join(out, fmt.Sprintf("%s-k%d-%s", d, k, e), experiment.MetricsFile))
+				h, err := experiment.History(filepath.Join(out, fmt.Sprintf("%s-k%d-%s", d, k, e)))
 				if errors.Is(err, fs.ErrNotExist) {
 					continue // a cell not run (yet)
 				}
@@ -159,7 +159,7 @@ func figure2(out string, dv []string, kv []int, ev []string) error {
 				}
 				var ep, wall, loss []float64
 				for _, x := range h {
-					ep, wall, loss = append(ep, float64(x.Epoch)), append(wall, x.Wall), append(loss, x.Test.Exact)
+					ep, wall, loss = append(ep, float64(x.Epoch)), append(wall, x.Wall), append(loss, experiment.CategoricalScore(x.Test))
 				}
 				byEpoch.Series = append(byEpoch.Series, report.Series{Name: e, X: ep, Y: loss})
 				byWall.Series = append(byWall.Series, report.Series{Name: e, X: wall, Y: loss})

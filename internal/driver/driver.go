@@ -308,6 +308,21 @@ func resume[E any](m Model[E], s Settings[E], res *Result[E], log io.Writer) ([]
 	return c.State, nil
 }
 
+// History returns the history committed in dir's checkpoint: the
+// records of the epochs done, for a caller that reads a run instead of
+// training it (a grid tabulating its cells). Its errors are [runfolder.Load]'s.
+func History[E any](dir string) ([]E, error) {
+	c, err := runfolder.Load(dir)
+	if err != nil {
+		return nil, err
+	}
+	var h []E
+	if err := gob.NewDecoder(bytes.NewReader(c.History)).Decode(&h); err != nil {
+		return nil, fmt.Errorf("%s: run history: %w", filepath.Join(dir, runfolder.CheckpointFile), err)
+	}
+	return h, nil
+}
+
 // commit writes best.bin when the epoch is a new best, then the
 // checkpoint (the commit point).
 func commit[E any](dir string, state []byte, res Result[E], newBest bool) error {

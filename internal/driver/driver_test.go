@@ -317,3 +317,20 @@ func TestDivergenceStops(t *testing.T) {
 		}
 	}
 }
+
+// History reads back the committed history of a run folder, and says
+// when there is none.
+func TestHistory(t *testing.T) {
+	dir := t.TempDir()
+	res, err := Run(context.Background(), &toy{}, settings(dir, 3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := History[rec](dir)
+	if err != nil || fmt.Sprint(h) != fmt.Sprint(res.History) {
+		t.Errorf("History = %v, %v; want %v", h, err, res.History)
+	}
+	if _, err := History[rec](t.TempDir()); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("empty folder: %v", err)
+	}
+}

@@ -7,13 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"runtime"
-	"strconv"
 
 	"github.com/argmaxvae/argmaxvae/internal/cli"
+	"github.com/argmaxvae/argmaxvae/internal/driver"
 	"github.com/argmaxvae/argmaxvae/internal/record"
 	"github.com/argmaxvae/argmaxvae/internal/runfolder"
 	"github.com/argmaxvae/argmaxvae/nn"
@@ -138,48 +137,9 @@ func LoadCheckpoint(t *train.Trainer, path string) error {
 	return nil
 }
 
-// ReadMetrics reads a run's metrics.csv back into epochs (the columns both
-// layouts share: epoch, wall and solver seconds, validation and test loss).
-func ReadMetrics(path string) ([]Epoch, error) {
-	header, rows, err := report.ReadCSV(path)
-	if err != nil {
-		return nil, err
-	}
-	return parseMetrics(header, rows), nil
-}
-
-func parseMetrics(header []string, rows [][]string) []Epoch {
-	col := map[string]int{}
-	for i, h := range header {
-		col[h] = i
-	}
-	get := func(row []string, name string) float64 {
-		i, ok := col[name]
-		if !ok {
-			return math.NaN()
-		}
-		v, _ := report.ParseFloat(row[i])
-		return v
-	}
-	var h []Epoch
-	for _, row := range rows {
-		e := Epoch{Wall: get(row, "wall_seconds"), SolverSeconds: get(row, "solver_seconds")}
-		e.Epoch, _ = strconv.Atoi(row[col["epoch"]])
-		if math.IsNaN(e.SolverSeconds) {
-			e.SolverSeconds = 0
-		}
-		// The plotted loss is test_loss in every layout.
-		e.Test = train.Eval{Exact: get(row, "test_loss"), Sampled: get(row, "test_loss"), NLL: get(row, "test_nll_exact")}
-		e.TestLik = train.NoLikelihood()
-		e.TestLik.NLL, e.TestLik.GibbsNELBO = get(row, "test_nll"), get(row, "test_nelbo_gibbs")
-		if e.EvalSeconds = get(row, "eval_seconds"); math.IsNaN(e.EvalSeconds) {
-			e.EvalSeconds = 0
-		}
-		e.Valid = train.Eval{Exact: get(row, "valid_loss"), Sampled: get(row, "valid_loss")}
-		h = append(h, e)
-	}
-	return h
-}
+// History returns the epochs committed in the run folder dir (its
+// checkpoint's history: what metrics.csv shows, with every field).
+func History(dir string) ([]Epoch, error) { return driver.History[Epoch](dir) }
 
 type config struct {
 	*Spec
