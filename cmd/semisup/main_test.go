@@ -85,11 +85,16 @@ func TestRunAndResume(t *testing.T) {
 		t.Fatalf("second run in a used folder: %v", err)
 	}
 	other := append(append([]string(nil), args...), "-resume", "-lr", "0.002")
-	if err := semirun.Run(context.Background(), other, &out, &errb); err == nil || !strings.Contains(err.Error(), "different run") {
+	// Issue 18 item 8: the refusal names the field that differs (it
+	// printed the whole config), and a resume may extend -epochs.
+	if err := semirun.Run(context.Background(), other, &out, &errb); err == nil || !strings.Contains(err.Error(), "(lr 0.001, asked 0.002)") {
 		t.Fatalf("resume with another -lr: %v", err)
 	}
-	more := []string{"-data", "mnist", "-labels", "20", "-epochs", "1", "-limit", "1000", "-out", dir, "-resume"}
+	more := []string{"-data", "mnist", "-labels", "20", "-epochs", "2", "-limit", "1000", "-out", dir, "-resume"}
 	if err := semirun.Run(context.Background(), more, &out, &errb); err != nil {
-		t.Fatalf("resume: %v", err)
+		t.Fatalf("resume to 2 epochs: %v", err)
+	}
+	if s, ok, err := semirun.Finished(semirun.Config{}, dir); ok || err == nil {
+		t.Errorf("Finished of another config: %v %v %v", s, ok, err)
 	}
 }
