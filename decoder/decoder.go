@@ -65,7 +65,7 @@ func New(n, k, hidden, d int, r *rand.Rand) (*Decoder, error) {
 // logits are the same up to float32 rounding. Set Ungrouped to always
 // evaluate every row.
 func (d *Decoder) Forward(z nn.Mat) nn.Mat {
-	d.grouped = false
+	d.grouped, d.v.adopted = false, false
 	if !d.Ungrouped && z.Rows > 1 {
 		d.groups.Set(z)
 		if 5*d.groups.Len() <= 4*z.Rows {
@@ -84,6 +84,10 @@ func (d *Decoder) Forward(z nn.Mat) nn.Mat {
 // gradients cost O(B·D + U·hidden·(N·K + D)); dz costs
 // O(B·hidden·(N·K + D)) more.
 func (d *Decoder) Backward(z, dlogits nn.Mat, dz nn.Mat) {
+	if d.v.adopted { // after ForwardVariants (variants.go)
+		d.backwardAdopted(z, dlogits, dz)
+		return
+	}
 	if !d.grouped {
 		d.Net.Backward(z, dlogits, dz)
 		return

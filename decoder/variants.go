@@ -34,6 +34,13 @@ type variantBuffers struct {
 	zh, zl nn.Mat // hidden activations and logits (bias added) of each example's own code
 	zs     []int  // the codes they belong to (B×N)
 	zRows  int    // examples in zh and zl (0: none kept, or already used)
+
+	// After ForwardVariants: the activations Backward uses in place of the
+	// network's own (copies of zh and zl, which the next Variants
+	// overwrites), and Backward's hidden gradient.
+	adopted bool
+	ah, al  nn.Mat
+	dhid    nn.Mat
 }
 
 // Variants sets F[b, i·K+s] = f(x_b, z_b with latent i set to s, the others
@@ -204,6 +211,8 @@ func (d *Decoder) variantsGeneral(x nn.Mat, z []int, F nn.Mat) {
 // Forward's up to float32 rounding (the bias is added after the product
 // rather than before). They can be used once, and only while the
 // parameters are those Variants saw: call it in the same training step.
+// They stay valid, and Backward uses them, until the next Forward or
+// ForwardVariants.
 // Otherwise (N = 1, other codes, a relaxed code, a second call) it is
 // Forward. Backward follows as after Forward. O(B·(hidden + D + N·K)).
 func (d *Decoder) ForwardVariants(code nn.Mat) nn.Mat {
@@ -214,8 +223,33 @@ func (d *Decoder) ForwardVariants(code nn.Mat) nn.Mat {
 	}
 	v.zRows = 0
 	d.grouped = false
-	d.Net.Adopt(v.zh, v.zl)
-	return d.Net.Output()
+	nn.Resize(&v.ah, code.Rows, v.zh.Cols)
+	nn.Resize(&v.al, code.Rows, v.zl.Cols)
+	copy(v.ah.Data, v.zh.Data[:code.Rows*v.zh.Cols])
+	copy(v.al.Data, v.zl.Data[:code.Rows*v.zl.Cols])
+	v.adopted = true
+	return v.al
+}
+
+// backwardAdopted is [Decoder.Backward] after ForwardVariants: the
+// network's backward pass (nn.MLP.Backward: the second layer, the ReLU's
+// mask, the first layer, the same operations in the same order) on the
+// activations Variants computed. O(B·hidden·(N·K + D)).
+func (d *Decoder) backwardAdopted(z, dlogits, dz nn.Mat) {
+	v := &d.v
+	if z.Rows != v.ah.Rows || dlogits.Rows != v.ah.Rows {
+		panic(fmt.Sprintf("decoder: Backward after ForwardVariants of %d rows got z %d×%d, dlogits %d×%d",
+			v.ah.Rows, z.Rows, z.Cols, dlogits.Rows, dlogits.Cols))
+	}
+	l1, l2 := d.Net.L1, d.Net.L2
+	nn.Resize(&v.dhid, z.Rows, l1.Out)
+	l2.Backward(v.ah, dlogits, v.dhid)
+	for i, h := range v.ah.Data[:z.Rows*l1.Out] {
+		if h <= 0 {
+			v.dhid.Data[i] = 0
+		}
+	}
+	l1.Backward(z, v.dhid, dz)
 }
 
 // isOneHot reports whether code (B×N·K) is exactly the one-hot encoding

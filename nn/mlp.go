@@ -1,9 +1,6 @@
 package nn
 
-import (
-	"fmt"
-	"math/rand/v2"
-)
+import "math/rand/v2"
 
 // MLP is the two-layer perceptron in → hidden → ReLU → out used by both the
 // encoder and the decoder. It owns its activations, so Forward returns a
@@ -35,24 +32,6 @@ func (m *MLP) Forward(x Mat) Mat {
 	relu(m.hid.Data)
 	m.L2.Forward(m.hid, m.out)
 	return m.out
-}
-
-// Adopt makes hid (B×hidden, after the ReLU) and out (B×out) the
-// activations of the last Forward, copying them, for a caller that has
-// computed the network on some x by other means (decoder.Variants
-// evaluates the codes it is later trained on). [MLP.Backward] must then be
-// given that x. It panics, naming the shapes, if they do not fit the
-// network. O(B·(hidden + out)).
-func (m *MLP) Adopt(hid, out Mat) {
-	if hid.Cols != m.L1.Out || out.Cols != m.L2.Out || hid.Rows != out.Rows ||
-		len(hid.Data) < hid.Rows*hid.Cols || len(out.Data) < out.Rows*out.Cols {
-		panic(fmt.Sprintf("nn: MLP Adopt: hidden %d×%d, output %d×%d for a network with %d hidden units and %d outputs",
-			hid.Rows, hid.Cols, out.Rows, out.Cols, m.L1.Out, m.L2.Out))
-	}
-	Resize(&m.hid, hid.Rows, hid.Cols)
-	Resize(&m.out, out.Rows, out.Cols)
-	copy(m.hid.Data, hid.Data[:hid.Rows*hid.Cols])
-	copy(m.out.Data, out.Data[:out.Rows*out.Cols])
 }
 
 // Output returns the result of the last Forward (the matrix Forward
