@@ -18,8 +18,9 @@ import (
 // coordinates are unconstrained ([AnySign]).
 //
 // [Viterbi] solves it exactly in O(N·K²); "exhaustive" ([Enumerator]) is
-// the reference for small chains. Build one with [NewChain], or as a
-// literal checked by [Chain.Validate].
+// the reference for small chains. Build one with [NewChain] or, with
+// its weights from tables, [ChainProblem]; or as a literal checked by
+// [Chain.Validate].
 type Chain struct {
 	N, K int
 }

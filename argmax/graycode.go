@@ -26,12 +26,12 @@ type GrayCode struct {
 
 // Solve implements [PairwiseSolver].
 func (x *GrayCode) Solve(m *Model, z []int) (float64, error) {
-	if err := checkBinary(m, z, "exhaustive enumeration"); err != nil {
+	if err := checkBinary(m, z, "Gray-code enumeration"); err != nil {
 		return 0, err
 	}
 	n := m.N
 	if n > MaxGrayCodeVars {
-		return 0, fmt.Errorf("%w: exhaustive enumeration takes n ≤ %d variables, got %d", ErrTooLarge, MaxGrayCodeVars, n)
+		return 0, fmt.Errorf("%w: Gray-code enumeration takes n ≤ %d variables, got %d", ErrTooLarge, MaxGrayCodeVars, n)
 	}
 	x.adj.build(m)
 	if cap(x.gain) < n {

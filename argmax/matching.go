@@ -18,17 +18,12 @@ import (
 // "exhaustive" ([Enumerator], N^N codes of which N! are feasible) is the
 // reference for N ≤ 7.
 //
-// Sampling. With Gumbel noise on every coordinate of w (perturb-and-MAP,
-// what the VAE does) the perturbed arg max draws from the perturb-and-MAP
-// distribution of the N² independent Gumbels, which only approximates the
-// Gibbs distribution exp⟨w,φ(z)⟩/Z over permutations (whose normalizer is
-// the permanent of exp(w)): each permutation's score receives a sum of N
-// Gumbels shared with other permutations rather than one independent
-// Gumbel of its own, so the two differ from N = 2 on (exactly Gibbs only
-// for N = 1).
+// Sampling: the perturbed arg max only approximates the Gibbs distribution
+// over permutations (docs/solvers.md).
 //
-// Build one with [NewMatching], or as a literal checked by
-// [Matching.Validate].
+// Build one with [NewMatching] or, with its weights from a score or
+// cost matrix, [MatchingProblem] or [MatchingCostProblem]; or as a
+// literal checked by [Matching.Validate].
 type Matching struct {
 	N int
 }

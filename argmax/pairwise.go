@@ -17,8 +17,8 @@ import (
 // weights loaded ([Pairwise.Model]); the pairwise solvers ([PairwiseSolver])
 // work on Models, and [Pairwise.Solvers] picks among them by one rule.
 //
-// Build one with [Independent], [Complete], [Graph] or [NewPairwise], or
-// as a literal checked by [Pairwise.Validate]. Its methods do not modify
+// Build one with [Independent], [Complete], [Graph] or, with its weights
+// from θ and an edge list, [PairwiseProblem]; or as a literal checked by [Pairwise.Validate]. Its methods do not modify
 // it, so it may be shared.
 type Pairwise struct {
 	N, K         int

@@ -21,21 +21,11 @@ import (
 // coordinates are [AnySign]. "exhaustive" ([Enumerator], 2ᴺ codes) is the
 // reference for small N.
 //
-// Sampling. With Gumbel noise on every coordinate of w (perturb-and-MAP,
-// what the VAE does) each gain gets the difference of two Gumbels, a
-// standard logistic variable, and the perturbed arg max is the top K of
-// gᵢ + Lᵢ. That is not the Gibbs distribution exp⟨w,φ(z)⟩/Z over
-// K-subsets (the exponential family whose normalizer is the elementary
-// symmetric polynomial e_K(exp g)). With Gumbel noise Gᵢ on the gains
-// themselves the top K of gᵢ + Gᵢ is the Gumbel-top-k trick: it samples K
-// items without replacement with probabilities proportional to exp(gᵢ),
-// the first K of a Plackett–Luce ranking, whose set probability sums the
-// Plackett–Luce probabilities of its K! orders and is not proportional to
-// exp Σ_{i∈S} gᵢ either (the two agree only for K = 1, where both are the
-// softmax of the gains, and trivially for K = 0 and K = N).
+// Sampling: the perturbed arg max is not the Gibbs distribution over
+// K-subsets (docs/solvers.md); [KSubset.NewUnarySampler] samples that exactly.
 //
-// Build one with [NewKSubset], or as a literal checked by
-// [KSubset.Validate].
+// Build one with [NewKSubset] or, with its weights from gains,
+// [SubsetProblem]; or as a literal checked by [KSubset.Validate].
 type KSubset struct {
 	N, K int
 }

@@ -21,18 +21,12 @@ import (
 // [Kruskal] finds in O(E log E). All coordinates are [AnySign].
 // "exhaustive" ([Enumerator], 2ᴱ codes) is the reference for E ≤ 22.
 //
-// Sampling. With Gumbel noise on every coordinate of w (perturb-and-MAP,
-// what the VAE does) each gain receives a standard logistic variable (the
-// difference of two Gumbels), and the perturbed arg max draws from the
-// perturb-and-MAP distribution of these edge-wise perturbations, which
-// only approximates the Gibbs distribution exp⟨w,φ(z)⟩/Z over spanning
-// trees (whose normalizer the matrix-tree theorem gives as a determinant):
-// a tree's score receives a sum of Nodes − 1 noises shared with other
-// trees rather than one independent Gumbel of its own. Gumbel noise on the
-// gains instead does not make it exact either, except with 2 nodes, where
-// a tree is one edge and the perturbed arg max is the Gumbel-max trick.
+// Sampling: the perturbed arg max only approximates the Gibbs distribution
+// over spanning trees (docs/solvers.md); [SpanningTree.NewUnarySampler]
+// samples that exactly.
 //
-// Build one with [NewSpanningTree] (which checks the graph), or as a
+// Build one with [NewSpanningTree] (which checks the graph) or, with its
+// weights from edge weights, [TreeProblem]; or as a
 // literal checked by [SpanningTree.Validate]; [CompleteGraph] lists the
 // edges of a complete graph.
 type SpanningTree struct {
