@@ -21,6 +21,7 @@ func TestConstructorsRefuseNonsense(t *testing.T) {
 		{"Independent(-1, 2)", func() (*argmax.Pairwise, error) { return argmax.Independent(-1, 2) }},
 		{"Complete(0)", func() (*argmax.Pairwise, error) { return argmax.Complete(0, false) }},
 		{"Complete(-3)", func() (*argmax.Pairwise, error) { return argmax.Complete(-3, true) }},
+		{"Complete(1e9)", func() (*argmax.Pairwise, error) { return argmax.Complete(1e9, true) }}, // 5·10¹⁷ pairs: refused, not an out-of-memory crash
 		{"Graph(0)", func() (*argmax.Pairwise, error) { return argmax.Graph(0, nil, false) }},
 		{"Graph edge out of range", func() (*argmax.Pairwise, error) { return argmax.Graph(3, [][2]int{{0, 3}}, false) }},
 		{"Graph negative edge", func() (*argmax.Pairwise, error) { return argmax.Graph(3, [][2]int{{-1, 0}}, false) }},

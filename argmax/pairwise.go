@@ -39,13 +39,21 @@ func Independent(n, k int) (*Pairwise, error) {
 }
 
 // Complete returns n ≥ 1 binary variables with a weight on every pair, in
-// the order of [CompleteGraph].
+// the order of [CompleteGraph]. More than 2²⁶ pairs (n > 11,585, gigabytes
+// of edges) are refused with [ErrShape] before anything is allocated.
 func Complete(n int, supermodular bool) (*Pairwise, error) {
 	if n < 1 {
 		return nil, fmt.Errorf("%w: complete pairwise structure of %d variables, want ≥ 1", ErrShape, n)
 	}
+	if pairs := float64(n) * float64(n-1) / 2; pairs > maxCompletePairs {
+		return nil, fmt.Errorf("%w: complete pairwise structure of %d variables has %.3g pairs, more than %d (gigabytes of edges, and no solver here finishes a dense general-sign graph beyond 44 variables)", ErrShape, n, pairs, maxCompletePairs)
+	}
 	return Graph(n, CompleteGraph(n), supermodular)
 }
+
+// maxCompletePairs bounds the pairs of [Complete]: 2²⁶ edges take about
+// 2 GB with their weights.
+const maxCompletePairs = 1 << 26
 
 // Graph returns n binary variables with a weight on each listed pair (a
 // chain, a grid, a tree, …). Errors wrap [ErrShape] or [ErrEdge].
