@@ -44,8 +44,11 @@ func (v *VAE) Scores(x nn.Mat) nn.Mat {
 // and z* = argmax ⟨w + γ, φ(z)⟩ (B×N, flat). Afterwards Weights(b) holds
 // w + γ. Like every method that solves, it checks ctx between rounds of
 // solves (about 0.1 s each, one solve per worker at least) and returns
-// ctx's error once it is cancelled.
+// ctx's error once it is cancelled. A batch of another width is an error.
 func (v *VAE) SampleArgmax(ctx context.Context, x nn.Mat, r *rand.Rand) (scores nn.Mat, zstar []int, err error) {
+	if d := v.Dec.D; x.Cols != d || len(x.Data) < x.Rows*x.Cols {
+		return nn.Mat{}, nil, fmt.Errorf("train: SampleArgmax: a %d×%d batch (%d values), want images of width %d", x.Rows, x.Cols, len(x.Data), d)
+	}
 	scores, err = v.sample(ctx, x, r)
 	return scores, v.zstar[:x.Rows*v.N], err
 }

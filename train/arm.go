@@ -25,6 +25,9 @@ func (*ARM) Needs() Needs { return Needs{Binary: true, Independent: true} }
 
 // Step implements [Estimator]; temp is ignored.
 func (a *ARM) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error) {
+	if err := checkBatch(a.Name(), v, x); err != nil {
+		return Stats{}, err
+	}
 	if err := a.Needs().Check(a.Name(), v.S); err != nil {
 		return Stats{}, err
 	}

@@ -16,7 +16,7 @@ import (
 var estimatorFiles = []string{
 	"direct.go", "directexact.go", "gsm.go", "exact.go", "arm.go", "disarm.go", "binary.go",
 	"reinforce.go", "rebar.go", "relax.go", "imle.go", "perturbed.go", "sttopk.go",
-	"allcodes.go", "codespace.go", "sog.go", "subsetparts.go",
+	"allcodes.go", "codespace.go", "sog.go", "subsetparts.go", "batch.go",
 }
 
 // Every estimator keeps the contract an outside one has: in the estimator

@@ -15,10 +15,10 @@ import (
 // f(x_b, s) for every b and the decoder gradient
 // −(1/B)·Σ_b q_bs (x_b − σ(L_s)) are single matrix products.
 type Exact struct {
-	c    allCodes
-	q, F nn.Mat
-	f    []float32
-	lq   []float64
+	c       allCodes
+	q, fAll nn.Mat // q and f(x_b, s) for every state
+	f       []float32
+	lq      []float64
 }
 
 // Name implements [Estimator].
@@ -29,17 +29,20 @@ func (*Exact) Needs() Needs { return Needs{OneLatent: true, Independent: true} }
 
 // Step implements [Estimator]; temp is ignored and r is not used.
 func (e *Exact) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error) {
+	if err := checkBatch(e.Name(), v, x); err != nil {
+		return Stats{}, err
+	}
 	if err := e.Needs().Check(e.Name(), v.S); err != nil {
 		return Stats{}, err
 	}
 	B, k := x.Rows, v.K
 	scores := v.Scores(x)
 	nn.Resize(&e.q, B, k)
-	nn.Resize(&e.F, B, k)
+	nn.Resize(&e.fAll, B, k)
 	e.f, e.lq = grow(e.f, B), grow(e.lq, k)
-	logits := e.c.forward(v, x, e.F)
+	logits := e.c.forward(v, x, e.fAll)
 	dw := v.GradBuffer(B)
-	exactTerms(scores, e.F, e.q, dw, e.f, e.lq)
+	exactTerms(scores, e.fAll, e.q, dw, e.f, e.lq)
 	kl := v.UnaryKL(scores, dw, 1/float64(B))
 	e.c.backward(v, x, e.q, logits)
 	v.EncoderBackward(x, dw)

@@ -41,6 +41,9 @@ func (g *GumbelSoftmax) Needs() Needs {
 
 // Step implements [Estimator]; tau must be positive.
 func (g *GumbelSoftmax) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, tau float64) (Stats, error) {
+	if err := checkBatch(g.Name(), v, x); err != nil {
+		return Stats{}, err
+	}
 	if !(tau > 0) {
 		return Stats{}, fmt.Errorf("train: Gumbel-Softmax needs τ > 0, got %v", tau)
 	}

@@ -157,6 +157,9 @@ func (e *Relax) check() error {
 
 // Step implements [Estimator]; temp is ignored.
 func (e *Relax) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error) {
+	if err := checkBatch(e.Name(), v, x); err != nil {
+		return Stats{}, err
+	}
 	if err := e.check(); err != nil {
 		return Stats{}, err
 	}

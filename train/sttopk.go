@@ -35,6 +35,9 @@ func (*STTopK) Needs() Needs {
 
 // Step implements [Estimator]; tau must be positive.
 func (e *STTopK) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, tau float64) (Stats, error) {
+	if err := checkBatch(e.Name(), v, x); err != nil {
+		return Stats{}, err
+	}
 	if !(tau > 0) {
 		return Stats{}, fmt.Errorf("train: straight-through top-k needs τ > 0, got %v", tau)
 	}

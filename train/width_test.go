@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/argmaxvae/argmaxvae/nn"
 )
 
 // Every public entry that takes images refuses data of another width with
@@ -53,4 +55,24 @@ func TestEveryDataEntryRefusesTheWrongWidth(t *testing.T) {
 		t.Error("Generate(-1): no error")
 	}
 	v.Decode(nil) // no codes: an empty result or an error, but no panic
+}
+
+// Every registered estimator's Step, called directly (outside a Trainer),
+// refuses a batch of another width or an empty one with an error instead
+// of panicking inside the encoder, and so does SampleArgmax, the step API's
+// first call for an outside estimator.
+func TestStepRefusesABatchOfAnotherWidth(t *testing.T) {
+	v := tinyVAE(t, 3, 12, 3, 2, false, false, "")
+	for _, e := range Estimators() {
+		est := e.New(EstimatorOptions{})
+		for _, x := range []nn.Mat{randomImages(1, 4, 11), nn.NewMat(0, 12)} {
+			_, err := est.Step(context.Background(), v, x, rand.New(rand.NewPCG(1, 1)), 0.5)
+			if err == nil || !strings.Contains(err.Error(), "width 12") {
+				t.Errorf("%s step on %d×%d: error %v, want one naming width 12", e.Name, x.Rows, x.Cols, err)
+			}
+		}
+	}
+	if _, _, err := v.SampleArgmax(context.Background(), randomImages(1, 4, 13), rand.New(rand.NewPCG(1, 1))); err == nil || !strings.Contains(err.Error(), "width 12") {
+		t.Errorf("SampleArgmax on width 13: %v", err)
+	}
 }
