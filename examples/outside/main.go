@@ -56,6 +56,9 @@ func run(ctx context.Context) error {
 	if err := solveEvery(); err != nil {
 		return fmt.Errorf("solve every structure: %w", err)
 	}
+	if err := solveNatural(); err != nil {
+		return fmt.Errorf("natural inputs: %w", err)
+	}
 	if err := milp(); err != nil {
 		return fmt.Errorf("milp: %w", err)
 	}
@@ -83,32 +86,36 @@ func run(ctx context.Context) error {
 	return nil
 }
 
-// solve solves one matching, the README's first example.
+// solve solves one matching from its score matrix, the README's first
+// example.
 func solve() error {
 	// readme:solve
-	s, err := argmax.NewMatching(3) // match 3 rows to 3 columns
+	score := [][]float32{ // score[i][j]: row i matched to column j
+		{1, 5, 0},
+		{4, 1, 0},
+		{0, 0, 2},
+	}
+	s, w, err := argmax.MatchingProblem(score) // the structure (3×3 matchings) and its weights
 	if err != nil {
 		return err
 	}
-	w := []float64{ // w[3i+j]: the score of row i matched to column j
-		1, 5, 0,
-		4, 1, 0,
-		0, 0, 2,
-	}
-	name, solver, err := argmax.Fastest(s) // "hungarian"
+	z, best, err := argmax.Solve(s, w) // by the fastest exact solver, here Hungarian
 	if err != nil {
 		return err
 	}
-	z := make([]int, s.Vars())
-	best, err := solver.Maximize(w, z) // z = [1 0 2]: row i takes column z[i]; best = 5+4+2
+	cols, err := s.Permutation(z) // [1 0 2]: row i takes column cols[i]; best = 5+4+2
 	// readme:end
 	if err != nil {
 		return err
 	}
-	if !slices.Equal(z, []int{1, 0, 2}) || best != 11 || name != "hungarian" {
-		return fmt.Errorf("%s gave z = %v, value %v; want [1 0 2], 11", name, z, best)
+	name, _, err := argmax.Fastest(s)
+	if err != nil {
+		return err
 	}
-	fmt.Printf("solve: %s by %s: z = %v, value %v\n", s.Name(), name, z, best)
+	if !slices.Equal(cols, []int{1, 0, 2}) || best != 11 || name != "hungarian" {
+		return fmt.Errorf("%s gave columns %v, value %v; want [1 0 2], 11", name, cols, best)
+	}
+	fmt.Printf("solve: %s by %s: columns %v, value %v\n", s.Name(), name, cols, best)
 	return nil
 }
 
