@@ -58,7 +58,7 @@ fi
 
 # go_run FILE BACKEND: cmd/maxflow's flow and solve time in ns.
 go_run() {
-	"$work/maxflow" -in "$1" -backend "$2" ${3:+-workers "$3"} | awk '
+	"$work/maxflow" -in "$1" -backend "$2" ${3:+-threads "$3"} | awk '
 		/^flow / { flow = $2 }
 		/^solve / { d = $2; ns = d + 0
 			# time.Duration strings: 1.5s, 180.2ms, 950µs, 12ns, 1m2.5s

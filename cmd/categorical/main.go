@@ -32,18 +32,34 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := cli.NewFlagSet("categorical", stderr)
 	experiment.DataFlags(fs, s, "mnist")
 	experiment.TrainingFlags(fs, s, 50)
+	cli.Seed(fs, &s.Seed)
+	experiment.SlowFlag(fs, &s.AllowSlow)
 	experiment.EstimatorFlags(fs, s)
 	experiment.LatentFlags(fs, s, 1, 10)
 	cli.Out(fs, &s.Out, "results/categorical")
-	resume := fs.Bool("resume", false, "continue from OUT/checkpoint.bin up to -epochs")
+	var resume bool
+	cli.Resume(fs, &resume)
 	eval := fs.Bool("eval", false, "only score OUT/checkpoint.bin on the test set and print JSON")
 	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
+	if *eval && resume {
+		return cli.Usagef("-eval scores the run in -out without training: leave -resume out")
+	}
 	s.Solver = "categorical"
-	b, err := experiment.Check(s, experiment.Given(fs))
+	b, err := experiment.Check(s, cli.Given(fs))
 	if err != nil {
 		return cli.Usage(err)
+	}
+	switch {
+	case *eval:
+		if err := experiment.CheckRun(s); err != nil {
+			return cli.Usagef("-eval: %w", err)
+		}
+	case resume:
+		if err := experiment.CheckRun(s); err != nil {
+			return cli.Usagef("-resume: %w", err)
+		}
 	}
 	experiment.UseThreads(s.Threads)
 	data, t, err := b.Setup(stderr)
@@ -53,7 +69,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *eval {
 		return evaluate(ctx, t, data, s, stdout)
 	}
-	sum, err := experiment.CategoricalRun(s, data, t, stderr, true).Execute(ctx, *resume)
+	sum, err := experiment.CategoricalRun(s, data, t, stderr, true).Execute(ctx, resume)
 	if err != nil {
 		return err
 	}

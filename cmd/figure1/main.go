@@ -68,6 +68,7 @@ const trainBatch = 100
 
 // options are the command's flags.
 type options struct {
+	allowSlow           bool
 	data, dataDir       string
 	k, hidden, examples int
 	reps                int
@@ -105,10 +106,11 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	cli.Limit(fs, &o.limit)
 	cli.Threads(fs, &o.threads)
 	cli.Seed(fs, &o.seed)
+	experiment.SlowFlag(fs, &o.allowSlow)
 	fs.StringVar(&o.checkpoint, "checkpoint", "", "trainer state to measure at (a best.bin or checkpoint.bin of an exact categorical run with the same -k and -hidden) instead of training")
 	cli.Out(fs, &o.out, "results/figure1")
-	eps := cli.Floats(fs, "eps", defaultEps, "comma-separated ε values for direct (the folded form runs those ≤ 1)")
-	tau := cli.Floats(fs, "tau", defaultTau, "comma-separated τ values for Gumbel-Softmax")
+	eps := cli.Floats(fs, "eps", defaultEps, cli.Positive, "comma-separated ε values for direct (the folded form runs those ≤ 1)")
+	tau := cli.Floats(fs, "tau", defaultTau, cli.Positive, "comma-separated τ values for Gumbel-Softmax")
 	if err := cli.Parse(fs, args); err != nil {
 		return nil, err
 	}
@@ -150,12 +152,18 @@ func sorted(v []float64) []float64 {
 	return slices.Compact(v)
 }
 
+// flagNames spells the flags of the spec's messages as figure1 has them
+// (see cli.RenameFlags): its one latent has no -n, its estimator and
+// solver are fixed.
+var flagNames = map[string]string{"n": "", "structure": "structure", "solver": "solver", "estimator": "estimator",
+	"direct-kl": "KL mode", "kl-exact": "exact-KL examples", "iw-samples": "importance samples", "batch": "batch"}
+
 // spec is the exact-gradient training run the measurement starts from.
 func (o *options) spec() *experiment.Spec {
 	return &experiment.Spec{Command: "figure1", Data: o.data, DataDir: o.dataDir, N: 1, K: o.k, Hidden: o.hidden,
 		Structure: "independent", Solver: "categorical", Estimator: "exact", Epochs: o.trainEpochs, Batch: trainBatch,
 		LR: 1e-3, Seed: o.seed, Eps0: 1, EpsMin: 0.1, Anneal: 1e-5, Threads: o.threads, Limit: o.limit,
-		Out: filepath.Join(o.out, "train")}
+		Out: filepath.Join(o.out, "train"), AllowSlow: o.allowSlow}
 }
 
 // prepare trains (or reuses OUT/train, or reads -checkpoint) and returns
@@ -165,10 +173,13 @@ func prepare(ctx context.Context, o *options, stderr io.Writer) (*train.Trainer,
 	s := o.spec()
 	b, err := experiment.Check(s, nil)
 	if err != nil {
-		return nil, nil, "", cli.Usage(err)
+		return nil, nil, "", cli.RenameFlags(cli.Usage(err), flagNames)
 	}
 	experiment.UseThreads(s.Threads)
 	data, t, err := b.Setup(stderr)
+	if cli.IsUsage(err) {
+		return nil, nil, "", cli.RenameFlags(err, flagNames)
+	}
 	if err != nil {
 		return nil, nil, "", err
 	}

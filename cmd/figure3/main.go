@@ -55,6 +55,12 @@ type encoder struct {
 	structure, signs, solver, label string
 }
 
+// flagNames spells the flags of the runs' messages as figure3 has them
+// (see cli.RenameFlags): binary latents (no -k), the structure, signs and
+// solver of an encoder in -encoders, the estimators in -estimators.
+var flagNames = map[string]string{"k": "", "structure": "structure", "signs": "signs", "solver": "solver",
+	"estimator": "-estimators", "direct-kl": "KL mode", "subset-k": "subset k", "subset-parts": "subset parts"}
+
 func parseEncoders(flag string, items []string, base *experiment.Spec) ([]encoder, error) {
 	var out []encoder
 	count := map[string]int{}
@@ -70,7 +76,7 @@ func parseEncoders(flag string, items []string, base *experiment.Spec) ([]encode
 		s := out[i].spec(base)
 		s.Estimator = "direct"
 		if _, err := experiment.Check(s, nil); err != nil {
-			return nil, fmt.Errorf("%s %s: %w", flag, out[i].label, err)
+			return nil, fmt.Errorf("%s %s: %w", flag, out[i].label, cli.RenameFlags(err, flagNames))
 		}
 		out[i].solver = s.Solver
 		count[s.Solver]++
@@ -100,19 +106,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := cli.NewFlagSet("figure3", stderr)
 	experiment.DataFlags(fs, base, "fashion")
 	experiment.TrainingFlags(fs, base, 30)
-	fs.BoolVar(&base.Relaxed, "relaxed", false, "gsm: feed the relaxed sample to the decoder instead of straight-through")
+	cli.Seed(fs, &base.Seed)
+	experiment.SlowFlag(fs, &base.AllowSlow)
+	experiment.RelaxedFlag(fs, base)
 	cli.IntIn(fs, &base.N, "n", 15, 1, 1<<24, "", "number of binary latents")
 	experiment.EvalFlags(fs, base)
 	cli.Out(fs, &base.Out, "results/figure3")
-	ests := cli.Strings(fs, "estimators", []string{"direct", "direct-none", "gsm", "arm", "disarm", "reinforce", "rebar", "relax"}, "estimators for the unstructured encoder (left panel): "+strings.Join(experiment.GridEstimators(), ", "))
+	ests := experiment.GridEstimatorFlag(fs, "estimators", []string{"direct", "direct-none", "gsm", "arm", "disarm", "reinforce", "rebar", "relax"}, "estimators for the unstructured encoder (left panel)")
 	encs := cli.Strings(fs, "encoders", []string{"independent", "complete@maxflow", "complete:general@bnb", "complete:general@milp"}, "encoders trained with direct (middle and right panels): STRUCTURE[:SIGNS][@SOLVER] as cmd/structured's -structure, -signs and -solver")
-	milpEpochs := fs.Int("milp-epochs", 1, "epochs for encoders solved by MILP (timing only)")
+	var milpEpochs int
+	cli.IntIn(fs, &milpEpochs, "milp-epochs", 1, 1, 1<<30, "", "epochs for encoders solved by MILP (timing only)")
 	exact := cli.Strings(fs, "exact-encoders", nil, "encoders also trained with direct-exact (the exact perturbed arg max over all 2ⁿ codes instead of f̃, n ≤ 16; every code is decoded every step), e.g. complete@maxflow")
 	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
-	if *milpEpochs < 1 {
-		return cli.Usagef("-milp-epochs %d: want ≥ 1", *milpEpochs)
+	if base.Relaxed && !slices.Contains(*ests, "gsm") {
+		return cli.Usagef("-relaxed applies to the gsm cells, and -estimators has none")
 	}
 	middle, err := parseEncoders("-encoders", *encs, base)
 	if err != nil {
@@ -137,12 +146,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		if s.Solver == "milp" {
-			s.Epochs = min(s.Epochs, *milpEpochs)
+			s.Epochs = min(s.Epochs, milpEpochs)
 		}
 		s.Out = filepath.Join(base.Out, e.label+"-"+est)
 		b, err := experiment.Check(s, nil)
 		if err != nil {
-			return fmt.Errorf("%s/%s: %w", e.label, est, err)
+			return fmt.Errorf("%s/%s: %w", e.label, est, cli.RenameFlags(err, flagNames))
 		}
 		jobs = append(jobs, job{b, s, e.label, est, panel})
 		return nil
@@ -169,7 +178,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	for _, j := range jobs {
 		if err := j.b.CheckCost(data.Sizes(), stderr); err != nil {
-			return cli.Usagef("%s/%s: %w", j.label, j.est, err)
+			return cli.Usagef("%s/%s: %w", j.label, j.est, cli.RenameFlags(err, flagNames))
 		}
 	}
 	var results []*result

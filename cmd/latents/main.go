@@ -69,7 +69,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var o options
 	fs.StringVar(&o.run, "run", "", "a training run folder (config.json and best.bin, or model.bin)")
 	fs.StringVar(&o.model, "model", "", "the model in the run folder: a model file or a checkpoint (default: model.bin if present, else best.bin, else checkpoint.bin)")
-	fs.StringVar(&o.out, "out", "", "output folder (default: RUN/latents)")
+	cli.Out(fs, &o.out, "") // default: RUN/latents
 	cli.IntIn(fs, &o.images, "images", 4, 1, 1<<20, "", "test images whose codes are traversed")
 	cli.IntIn(fs, &o.latents, "latents", 32, 0, 1<<24, "", "latents traversed in traversals.png: the first ones, at most this many (0: all)")
 	cli.IntIn(fs, &o.scale, "scale", 2, 1, 8, "", "pixels per image pixel in traversals.png")

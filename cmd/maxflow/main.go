@@ -3,12 +3,12 @@
 //
 // Usage:
 //
-//	maxflow -in FILE.max [-backend bk|pbk|ibfs|yourbasic] [-workers P] [-scale S] [-cut OUT]
+//	maxflow -in FILE.max [-backend bk|pbk|ibfs|yourbasic] [-threads P] [-scale S] [-cut OUT]
 //	maxflow -gen WxH [-seed N] -out FILE.max
 //
 // -in - reads standard input. -backend picks the Boykov–Kolmogorov solver
 // (bk, default), its parallel version by bottom-up merging of blocks
-// (pbk, on -workers goroutines, default GOMAXPROCS; serial BK below 2¹⁶
+// (pbk, on -threads goroutines, default all CPUs; serial BK below 2¹⁶
 // nodes), incremental breadth-first search (ibfs; see package maxflow) or
 // github.com/yourbasic/graph's Edmonds–Karp (yourbasic, slow; capacities
 // are multiplied by -scale and rounded to integers).
@@ -19,6 +19,8 @@
 // DIMACS node id per line. The flow is printed exactly, integers below
 // 10¹⁵ in full and other values in the shortest form that reads back to
 // the same float64 (1e+308). Errors name nodes by their 1-based DIMACS ids.
+// A flag that does not apply (-scale without yourbasic, -threads without
+// pbk, -cut with -gen, -seed without it) is refused, not ignored.
 // Exit status: 2 for bad flags, 1 for unreadable or invalid input and
 // write errors, 0 otherwise.
 package main
@@ -78,8 +80,10 @@ func solve(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := cli.NewFlagSet("maxflow", stderr)
 	inPath := fs.String("in", "", "DIMACS max-flow file (- for standard input)")
 	backend := fs.String("backend", "bk", "solver: bk (Boykov–Kolmogorov), pbk (parallel BK), ibfs (incremental breadth-first search) or yourbasic (Edmonds–Karp)")
-	workers := fs.Int("workers", 0, "pbk only: goroutines (0: GOMAXPROCS)")
-	scale := fs.Float64("scale", 1, "yourbasic only: capacity multiplier before rounding to integers")
+	var threads int
+	cli.Threads(fs, &threads)
+	var scale float64
+	cli.FloatIn(fs, &scale, "scale", 1, cli.Range{Lo: 0, Hi: 1e300, OpenLo: true}, "yourbasic only: capacity multiplier before rounding to integers")
 	cutPath := fs.String("cut", "", "write the source-side node ids (1-based) to this file")
 	gen := fs.String("gen", "", "write the WxH segmentation grid as DIMACS to -out instead of solving")
 	var seed uint64
@@ -90,14 +94,31 @@ func solve(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return err
 	}
 	usage := cli.Usagef
+	// A flag that does not apply to what is asked is refused, not ignored.
+	for _, r := range []struct {
+		applies bool
+		flags   []string
+		what    string
+	}{
+		{*gen != "", []string{"seed", "out"}, "only with -gen"},
+		{*gen == "", []string{"in", "backend", "threads", "scale", "cut"}, "only when solving, not with -gen"},
+		{*backend == "yourbasic", []string{"scale"}, "only to -backend yourbasic"},
+		{*backend == "pbk", []string{"threads"}, "only to -backend pbk"},
+	} {
+		for _, f := range r.flags {
+			if !r.applies && cli.IsSet(fs, f) {
+				return usage("-%s applies %s", f, r.what)
+			}
+		}
+	}
 	if *gen != "" {
 		var w, h int
 		if n, err := fmt.Sscanf(*gen, "%dx%d", &w, &h); err != nil || n != 2 || w < 1 || h < 1 || w > 1<<14 || h > 1<<14 ||
 			fmt.Sprintf("%dx%d", w, h) != *gen {
 			return usage("-gen wants WxH with 1 ≤ W, H ≤ 16384, got %q", *gen)
 		}
-		if outPath == "" || *inPath != "" {
-			return usage("-gen needs -out FILE (or -out -) and no -in")
+		if outPath == "" {
+			return usage("-gen needs -out FILE (or -out -)")
 		}
 		return writeGrid(outPath, stdout, maxflow.SegmentationGrid(seed, w, h))
 	}
@@ -105,16 +126,9 @@ func solve(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return usage("missing -in FILE (or -in - for standard input)")
 	}
 	switch *backend {
-	case "bk", "ibfs", "pbk":
-	case "yourbasic":
-		if !(*scale > 0) || *scale > 1e300 {
-			return usage("-scale must be a positive finite number, got %v", *scale)
-		}
+	case "bk", "ibfs", "pbk", "yourbasic":
 	default:
 		return usage("unknown -backend %q (want bk, pbk, ibfs or yourbasic)", *backend)
-	}
-	if *workers < 0 {
-		return usage("-workers must be ≥ 0, got %d", *workers)
 	}
 
 	r := stdin
@@ -133,7 +147,7 @@ func solve(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return &inputError{name, err}
 	}
 	parse := time.Since(t0)
-	var g maxflow.MinCut = &maxflow.YourBasic{Scale: *scale}
+	var g maxflow.MinCut = &maxflow.YourBasic{Scale: scale}
 	switch *backend {
 	case "bk":
 		g = maxflow.New(in.Nodes, len(in.Arcs))
@@ -141,7 +155,7 @@ func solve(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		g = maxflow.NewWith(maxflow.IBFS, in.Nodes, len(in.Arcs))
 	case "pbk":
 		pg := maxflow.NewWith(maxflow.ParallelBK, in.Nodes, len(in.Arcs))
-		pg.SetWorkers(*workers)
+		pg.SetWorkers(threads)
 		g = pg
 	}
 	t0 = time.Now()

@@ -163,19 +163,32 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	qpboCross := fs.Bool("qpbo-crossover", false, "instead: time branch and bound against QPBO on general-sign models both can solve (Choose's thresholds)")
 	qpboScale := fs.Bool("qpbo-scaling", false, "instead: QPBO scaling table on chains, grids and sparse graphs (markdown)")
 	var count int
-	cli.IntIn(fs, &count, "count", 5, 1, 1<<20, "", "models per row for -qpbo-crossover and -qpbo-scaling")
-	sizes := cli.Ints(fs, "sizes", []int{100, 1000, 10000}, 2, "sizes for -qpbo-scaling")
-	negs := cli.Floats(fs, "p", []float64{0.1, 0.5}, "fractions of negative pair weights for -qpbo-scaling (in (0, 1])")
-	pairScale := cli.Floats(fs, "pair-scale", []float64{1}, "pair weight scales for -qpbo-scaling (weights scale·|N(0,1)|, unaries N(0,1))")
+	cli.IntIn(fs, &count, "count", 5, 1, 1<<12, "", "-qpbo-crossover and -qpbo-scaling: models per row")
+	sizes := cli.Ints(fs, "sizes", []int{100, 1000, 10000}, 2, 1<<40, "-qpbo-scaling: comma-separated numbers of variables")
+	negs := cli.Floats(fs, "p", []float64{0.1, 0.5}, cli.Fraction, "-qpbo-scaling: fractions of negative pair weights")
+	pairScale := cli.Floats(fs, "pair-scale", []float64{1}, cli.Positive, "-qpbo-scaling: pair weight scales (weights scale·|N(0,1)|, unaries N(0,1))")
 	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
 	if *qpboCross && *qpboScale {
 		return cli.Usagef("-qpbo-crossover and -qpbo-scaling: choose one")
 	}
-	for _, p := range *negs {
-		if p > 1 {
-			return cli.Usagef("-p %v: want a fraction in (0, 1]", p)
+	// A flag that does not apply to the table asked for is refused, not
+	// ignored.
+	qpbo := *qpboCross || *qpboScale
+	for _, r := range []struct {
+		applies bool
+		flags   []string
+		what    string
+	}{
+		{!qpbo, []string{"quick", "out"}, "only to the solver table, not with -qpbo-crossover or -qpbo-scaling"},
+		{qpbo, []string{"count"}, "only with -qpbo-crossover or -qpbo-scaling"},
+		{*qpboScale, []string{"sizes", "p", "pair-scale"}, "only with -qpbo-scaling"},
+	} {
+		for _, f := range r.flags {
+			if !r.applies && cli.IsSet(fs, f) {
+				return cli.Usagef("-%s applies %s", f, r.what)
+			}
 		}
 	}
 	if *qpboScale {

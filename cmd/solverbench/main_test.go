@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"io"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/argmaxvae/argmaxvae/internal/cli"
 	"github.com/argmaxvae/argmaxvae/report"
 )
 
@@ -41,5 +43,28 @@ func TestQuickTable(t *testing.T) {
 	}
 	if !strings.Contains(log.String(), "maxflow vs MILP") {
 		t.Errorf("no ratio lines in the output:\n%s", log.String())
+	}
+}
+
+// Flags that do not apply to the table asked for are refused, and every
+// number is range-checked while parsing.
+func TestFlagsThatDoNotApply(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-p", "0.5"}, "-p applies only with -qpbo-scaling"},
+		{[]string{"-qpbo-crossover", "-sizes", "10"}, "-sizes applies only with -qpbo-scaling"},
+		{[]string{"-count", "3"}, "-count applies only with -qpbo-crossover or -qpbo-scaling"},
+		{[]string{"-qpbo-scaling", "-quick"}, "-quick applies only to the solver table"},
+		{[]string{"-qpbo-crossover", "-out", "x"}, "-out applies only to the solver table"},
+		{[]string{"-qpbo-scaling", "-p", "NaN"}, "for flag -p"},
+		{[]string{"-qpbo-scaling", "-p", "1.5"}, "for flag -p"},
+		{[]string{"-qpbo-crossover", "-count", "100000"}, "for flag -count"},
+	} {
+		err := command(context.Background(), c.args, io.Discard, io.Discard)
+		if !cli.IsUsage(err) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: %v, want a usage error with %q", c.args, err, c.want)
+		}
 	}
 }

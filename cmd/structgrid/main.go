@@ -32,7 +32,6 @@ import (
 	"io"
 	"math"
 	"path/filepath"
-	"strings"
 
 	"github.com/argmaxvae/argmaxvae/internal/cli"
 	"github.com/argmaxvae/argmaxvae/internal/experiment"
@@ -42,6 +41,19 @@ import (
 )
 
 func main() { cli.Main("structgrid", run) }
+
+// flagNames spells the flags of a cell's messages as structgrid has them
+// (see cli.RenameFlags): the structure's own size flag for -n, its
+// binary or permutation latents (no -k).
+func flagNames(structure string) map[string]string {
+	n := map[string]string{"subset": "-subset-n", "matching": "-matching-n", "tree": "-tree-nodes"}[structure]
+	est := "-estimators"
+	if structure == "subset" {
+		est = "-subset-estimators"
+	}
+	return map[string]string{"n": n, "k": "", "structure": "-structures", "signs": "signs", "solver": "solver",
+		"estimator": est, "direct-kl": "KL mode", "kl-exact": "exact-KL examples"}
+}
 
 // cell is one trained configuration.
 type cell struct {
@@ -58,15 +70,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := cli.NewFlagSet("structgrid", stderr)
 	experiment.DataFlags(fs, base, "mnist")
 	experiment.TrainingFlags(fs, base, 5)
+	cli.Seed(fs, &base.Seed)
+	experiment.SlowFlag(fs, &base.AllowSlow)
 	cli.Out(fs, &base.Out, "results/structgrid")
 	structures := cli.Strings(fs, "structures", []string{"subset", "matching", "tree"}, "structures to train: subset, matching, tree")
-	subsetEsts := cli.Strings(fs, "subset-estimators", []string{"direct", "imle", "imle-sog", "perturbed", "st-topk"}, "estimators for the subset latent")
-	ests := cli.Strings(fs, "estimators", []string{"direct", "imle", "perturbed"}, "estimators for the matching and tree latents: "+strings.Join(experiment.GridEstimators(), ", "))
-	subsetN := fs.Int("subset-n", 20, "subset: items per latent variable")
-	subsetK := fs.Int("subset-k", 10, "subset: items chosen per latent variable")
-	parts := fs.Int("subset-parts", 20, "subset: latent variables (independent subsets)")
-	matchingN := fs.Int("matching-n", 6, "matching: permutations of this many items (n! codes, enumerated for −log p(x))")
-	treeNodes := cli.Ints(fs, "tree-nodes", []int{6, 8}, 2, "tree: comma-separated node counts, one latent each: spanning trees of the complete graph on n nodes (n(n−1)/2 edge bits; enumerated for −log p(x) up to 6 nodes, importance-weighted with the exact matrix-tree proposal beyond)")
+	subsetEsts := experiment.GridEstimatorFlag(fs, "subset-estimators", []string{"direct", "imle", "imle-sog", "perturbed", "st-topk"}, "estimators for the subset latent")
+	ests := experiment.GridEstimatorFlag(fs, "estimators", []string{"direct", "imle", "perturbed"}, "estimators for the matching and tree latents")
+	var subsetN, subsetK, parts, matchingN int
+	cli.IntIn(fs, &subsetN, "subset-n", 20, 2, 1<<24, "", "subset: items per latent variable")
+	cli.IntIn(fs, &subsetK, "subset-k", 10, 1, 1<<24, "", "subset: items chosen per latent variable (fewer than -subset-n)")
+	cli.IntIn(fs, &parts, "subset-parts", 20, 1, 1<<24, "", "subset: latent variables (independent subsets)")
+	cli.IntIn(fs, &matchingN, "matching-n", 6, 2, 1<<24, "", "matching: permutations of this many items (n! codes, enumerated for −log p(x))")
+	treeNodes := cli.Ints(fs, "tree-nodes", []int{6, 8}, 2, 1<<24, "tree: comma-separated node counts, one latent each: spanning trees of the complete graph on n nodes (n(n−1)/2 edge bits; enumerated for −log p(x) up to 6 nodes, importance-weighted with the exact matrix-tree proposal beyond)")
 	cli.IntIn(fs, &base.IWSamples, "iw-samples", 100, 0, 1<<24, "", "subset: importance samples per test image for −log p(x) (last epoch)")
 	if err := cli.Parse(fs, args); err != nil {
 		return err
@@ -92,9 +107,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 				dir := st
 				switch st {
 				case "subset":
-					s.N, s.SubsetK, s.Parts = *subsetN, *subsetK, *parts
+					s.N, s.SubsetK, s.Parts = subsetN, subsetK, parts
 				case "matching":
-					s.N = *matchingN
+					s.N = matchingN
 				case "tree":
 					s.N, dir = size, fmt.Sprintf("%s%d", st, size)
 				default:
@@ -103,7 +118,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 				s.Out = filepath.Join(base.Out, dir+"-"+est)
 				b, err := experiment.Check(s, nil)
 				if err != nil {
-					return cli.Usagef("%s/%s: %w", st, est, err)
+					// The spec says -n; this command's flag for it is the structure's own.
+					return cli.Usagef("%s/%s: %w", st, est, cli.RenameFlags(err, flagNames(st)))
 				}
 				c.label, c.built = b.Structure.Name(), b
 				cells = append(cells, c)
@@ -118,7 +134,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	for _, c := range cells {
 		if err := c.built.CheckCost(data.Sizes(), stderr); err != nil {
-			return cli.Usagef("%s/%s: %w", c.structure, c.estimator, err)
+			return cli.Usagef("%s/%s: %w", c.structure, c.estimator, cli.RenameFlags(err, flagNames(c.structure)))
 		}
 	}
 	for _, c := range cells {

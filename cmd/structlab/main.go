@@ -50,11 +50,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var examples, reps, threads int
 	cli.IntIn(fs, &examples, "examples", 10, 1, 1<<24, "", "test images (the first ones)")
 	cli.IntIn(fs, &reps, "reps", 2000, 2, 1<<30, "a variance needs two samples", "noise draws per example (and steps per training estimator)")
-	epsp := cli.Floats(fs, "eps", []float64{1, 0.3, 0.1, 0.03}, "temperatures ε for the direct estimators")
+	epsp := cli.Floats(fs, "eps", []float64{1, 0.3, 0.1, 0.03}, cli.Positive, "temperatures ε for the direct estimators")
 	var seed uint64
 	cli.Seed(fs, &seed)
 	cli.Threads(fs, &threads)
-	pairScale := fs.Float64("pair-scale", 1, "multiply the encoder's pair weights by this factor before measuring (a sensitivity check of coupling strength; 1: the run's parameters)")
+	var pairScale float64
+	cli.FloatIn(fs, &pairScale, "pair-scale", 1, cli.NonNegative, "multiply the encoder's pair weights by this factor before measuring (a sensitivity check of coupling strength; 1: the run's parameters)")
 	var out string
 	cli.Out(fs, &out, "")
 	if err := cli.Parse(fs, args); err != nil {
@@ -62,9 +63,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if *runDir == "" {
 		return cli.Usagef("-run is required")
-	}
-	if !(*pairScale >= 0) || math.IsInf(*pairScale, 0) {
-		return cli.Usagef("-pair-scale %v: want a finite factor ≥ 0", *pairScale)
 	}
 	eps := *epsp
 	b, err := os.ReadFile(filepath.Join(*runDir, experiment.ConfigFile))
@@ -102,7 +100,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	x := nn.NewMat(m, data.Test.Cols)
 	copy(x.Data, data.Test.Data[:m*data.Test.Cols])
 	start := time.Now()
-	res, err := lab.Structured(ctx, t.VAE(), x, lab.Config{Eps: eps, Reps: reps, Seed: seed, PairScale: *pairScale})
+	res, err := lab.Structured(ctx, t.VAE(), x, lab.Config{Eps: eps, Reps: reps, Seed: seed, PairScale: pairScale})
 	if err != nil {
 		return err
 	}

@@ -67,17 +67,18 @@ func parse(args []string, stderr io.Writer) (b *experiment.Built, resume bool, e
 	fs := cli.NewFlagSet("structured", stderr)
 	experiment.DataFlags(fs, s, "fashion")
 	experiment.TrainingFlags(fs, s, 10)
+	cli.Seed(fs, &s.Seed)
 	experiment.EstimatorFlags(fs, s)
 	experiment.LatentFlags(fs, s, 15, 2)
 	experiment.StructureFlags(fs, s)
 	experiment.EvalFlags(fs, s)
-	experiment.SlowFlag(fs, s)
+	experiment.SlowFlag(fs, &s.AllowSlow)
 	cli.Out(fs, &s.Out, "")
-	fs.BoolVar(&resume, "resume", false, "continue from OUT/checkpoint.bin up to -epochs")
+	cli.Resume(fs, &resume)
 	if err := cli.Parse(fs, args); err != nil {
 		return nil, false, err
 	}
-	if b, err = experiment.Check(s, experiment.Given(fs)); err != nil {
+	if b, err = experiment.Check(s, cli.Given(fs)); err != nil {
 		return nil, false, cli.Usage(err)
 	}
 	if b.Pairwise() && s.N > 20 && s.ExactKL > 0 {
@@ -85,6 +86,11 @@ func parse(args []string, stderr io.Writer) (b *experiment.Built, resume bool, e
 	}
 	if s.Out == "" {
 		s.Out = fmt.Sprintf("results/structured-%s-%s", s.Solver, s.Estimator)
+	}
+	if resume {
+		if err := experiment.CheckRun(s); err != nil {
+			return nil, false, cli.Usagef("-resume: %w", err)
+		}
 	}
 	return b, resume, nil
 }

@@ -37,6 +37,11 @@ import (
 
 func main() { cli.Main("table1", run) }
 
+// flagNames spells the flags of the cells' messages as table1 has them
+// (see cli.RenameFlags): one latent (no -n), estimators by -estimators.
+var flagNames = map[string]string{"n": "", "structure": "structure", "solver": "solver", "estimator": "-estimators",
+	"direct-kl": "KL mode", "kl-exact": "exact-KL examples", "iw-samples": "importance samples", "data": "-datasets"}
+
 type cell struct {
 	data, estimator string
 	k               int
@@ -60,10 +65,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	dvp := cli.Datasets(fs, []string{"mnist", "fashion", "omniglot"})
 	experiment.DataOptions(fs, base)
 	experiment.TrainingFlags(fs, base, 100)
-	fs.BoolVar(&base.Relaxed, "relaxed", false, "gsm: feed the relaxed sample to the decoder instead of straight-through")
+	experiment.RelaxedFlag(fs, base)
+	experiment.SlowFlag(fs, &base.AllowSlow)
 	cli.Out(fs, &base.Out, "results/table1")
-	kv := cli.Ints(fs, "k", []int{10, 20, 30, 40, 50}, 2, "comma-separated numbers of states")
-	evp := cli.Strings(fs, "estimators", []string{"direct", "direct-none", "gsm", "exact"}, "comma-separated estimators: "+strings.Join(experiment.GridEstimators(), ", ")+"; direct-none and direct-analytic are direct with -direct-kl none or analytic")
+	kv := cli.Ints(fs, "k", []int{10, 20, 30, 40, 50}, 2, 1<<24, "comma-separated numbers of states")
+	evp := experiment.GridEstimatorFlag(fs, "estimators", []string{"direct", "direct-none", "gsm", "exact"}, "comma-separated estimators")
 	svp := cli.Uint64s(fs, "seeds", []uint64{1}, "comma-separated seeds; with several, the tables show mean ± sd")
 	name := fs.String("name", "table1", "stem of the table files: OUT/NAME.csv, OUT/NAME.md")
 	onlyFinished := fs.Bool("only-finished", false, "train nothing: tabulate the cells already finished in OUT (the others show as —)")
@@ -71,6 +77,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	dv, ev, sv := *dvp, *evp, *svp
+	if *name == "" || *name != filepath.Base(*name) || strings.HasPrefix(*name, ".") {
+		return cli.Usagef("-name %q: want a file stem (OUT/NAME.csv), without a path", *name)
+	}
+	if base.Relaxed && !slices.Contains(ev, "gsm") {
+		return cli.Usagef("-relaxed applies to the gsm cells, and -estimators has none")
+	}
 	// Check every cell's flags before any training starts.
 	for _, d := range dv {
 		for _, k := range *kv {
@@ -81,7 +93,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 					return cli.Usagef("-estimators: %w", err)
 				}
 				if _, err := experiment.Check(&s, nil); err != nil {
-					return cli.Usagef("-datasets %s -k %d -estimators %s: %w", d, k, e, err)
+					return cli.Usagef("-datasets %s -k %d -estimators %s: %w", d, k, e, cli.RenameFlags(err, flagNames))
 				}
 			}
 		}
@@ -90,13 +102,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var cells []cell
 	for _, d := range dv {
 		var data *experiment.Data
-		if !*onlyFinished {
-			var err error
-			if data, err = experiment.LoadData(d, base.DataDir, base.Dynamic, base.Seed, base.Limit); err != nil {
-				return err
-			}
-		}
 		for _, seed := range sv {
+			// The data as cmd/categorical -seed SEED reads them: the same
+			// for every seed unless -dynamic resamples them from it.
+			if !*onlyFinished && (data == nil || base.Dynamic) {
+				var err error
+				if data, err = experiment.LoadData(d, base.DataDir, base.Dynamic, seed, base.Limit); err != nil {
+					return err
+				}
+			}
 			for _, k := range *kv {
 				for _, e := range ev {
 					s := *base
@@ -118,7 +132,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 						continue
 					}
 					if err := b.CheckCost(data.Sizes(), stderr); err != nil {
-						return cli.Usagef("%s k=%d %s: %w", d, k, e, err)
+						return cli.Usagef("%s k=%d %s: %w", d, k, e, cli.RenameFlags(err, flagNames))
 					}
 					sum, err := runOne(ctx, &s, data, stderr)
 					if err != nil {

@@ -20,7 +20,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/argmaxvae/argmaxvae/internal/cli"
@@ -57,12 +60,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := cli.NewFlagSet("table2", stderr)
 	var root string
 	cli.Out(fs, &root, filepath.Join("results", "table2"))
-	epochs := fs.Int("epochs", 20, "epochs per run")
-	datas := cli.Strings(fs, "datasets", []string{"mnist", "fashion"}, "comma-separated data sets: mnist, fashion")
-	labels := cli.Ints(fs, "labels", []int{50, 100, 300, 600, 1200}, 0, "comma-separated label counts (multiples of 10)")
-	ests := cli.Strings(fs, "estimators", []string{"direct", "gsm"}, "comma-separated estimators: direct, gsm")
+	var epochs, jobs int
+	cli.Epochs(fs, &epochs, 20)
+	oneOf := func(names ...string) func(string) error {
+		return func(s string) error {
+			if !slices.Contains(names, s) {
+				return fmt.Errorf("want %s", strings.Join(names, " or "))
+			}
+			return nil
+		}
+	}
+	datas := cli.Names(fs, "datasets", []string{"mnist", "fashion"}, oneOf("mnist", "fashion"), "comma-separated data sets with labels: mnist, fashion")
+	labels := cli.Ints(fs, "labels", []int{50, 100, 300, 600, 1200}, 0, 50000, "comma-separated label counts (multiples of 10)")
+	ests := cli.Names(fs, "estimators", []string{"direct", "gsm"}, oneOf("direct", "gsm"), "comma-separated estimators: direct, gsm")
 	unsup := fs.Bool("unsupervised", true, "also run each data set with 0 labels (direct)")
-	jobs := fs.Int("jobs", 2, "cells run at the same time")
+	cli.IntIn(fs, &jobs, "jobs", 2, 1, runtime.NumCPU(), "one cell per CPU at most", "cells run at the same time")
 	onlyFinished := fs.Bool("only-finished", false, "run nothing: tabulate the finished cells")
 	var seed uint64
 	var limit int
@@ -70,9 +82,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cli.Limit(fs, &limit)
 	if err := cli.Parse(fs, args); err != nil {
 		return err
-	}
-	if *jobs < 1 || *epochs < 1 {
-		return cli.Usagef("-jobs %d, -epochs %d: want ≥ 1", *jobs, *epochs)
 	}
 	var cells []cell
 	for _, d := range *datas {
@@ -88,20 +97,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			cells = append(cells, cell{d, "direct", 0})
 		}
 	}
-	for _, c := range cells {
-		if c.data != "mnist" && c.data != "fashion" {
-			return cli.Usagef("-datasets %q: want mnist or fashion", c.data)
-		}
-		if c.est != "direct" && c.est != "gsm" {
-			return cli.Usagef("-estimators %q: want direct or gsm", c.est)
-		}
-	}
 	if !*onlyFinished {
-		if err := runCells(ctx, cells, root, *epochs, seed, limit, *jobs, stderr); err != nil {
+		if err := runCells(ctx, cells, root, epochs, seed, limit, jobs, stderr); err != nil {
 			return err
 		}
 	}
-	return tabulate(cells, root, *epochs, seed, limit, stdout)
+	return tabulate(cells, root, epochs, seed, limit, stdout)
 }
 
 // runCells runs every unfinished cell, jobs at a time; a failing cell is

@@ -19,6 +19,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -112,16 +113,27 @@ func NewFlagSet(name string, stderr io.Writer) *flag.FlagSet {
 }
 
 // Parse parses args into fs and rejects stray arguments. A bad flag comes
-// back as a [UsageError]; -help as flag.ErrHelp.
+// back as a [UsageError] that names it and says that -help lists the
+// flags (the flag list itself is printed for -help only, so the error is
+// not lost above it); -help prints the list and returns flag.ErrHelp.
 func Parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
+	w := fs.Output()
+	var buf bytes.Buffer
+	fs.SetOutput(&buf)
+	err := fs.Parse(args)
+	fs.SetOutput(w)
+	if errors.Is(err, flag.ErrHelp) {
+		io.Copy(w, &buf)
+		return err
+	}
+	if err != nil {
+		if now := renamed(fs, err); now != "" {
+			return Usagef("%v: %s (%s -help lists the flags)", err, now, fs.Name())
 		}
-		return Usage(err)
+		return Usagef("%v (%s -help lists the flags)", err, fs.Name())
 	}
 	if fs.NArg() > 0 {
-		return Usagef("unexpected arguments %q (flags go before arguments, as -name=value)", fs.Args())
+		return Usagef("unexpected arguments %q (flags go before any other argument)", fs.Args())
 	}
 	return nil
 }
@@ -131,4 +143,12 @@ func IsSet(fs *flag.FlagSet, name string) bool {
 	set := false
 	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
 	return set
+}
+
+// Given returns [IsSet] for fs's command line as it stands after parsing,
+// as a function of the flag's name.
+func Given(fs *flag.FlagSet) func(name string) bool {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	return func(name string) bool { return set[name] }
 }

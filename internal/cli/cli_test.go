@@ -41,9 +41,9 @@ func TestStatus(t *testing.T) {
 
 func TestLists(t *testing.T) {
 	fs := NewFlagSet("t", io.Discard)
-	ks := Ints(fs, "k", []int{10, 20}, 2, "")
+	ks := Ints(fs, "k", []int{10, 20}, 2, 100, "")
 	seeds := Uint64s(fs, "seeds", []uint64{1}, "")
-	eps := Floats(fs, "eps", []float64{1}, "")
+	eps := Floats(fs, "eps", []float64{1}, Positive, "")
 	names := Strings(fs, "names", []string{"a"}, "")
 	if err := Parse(fs, []string{"-k", "3, 4,,5", "-eps", "0.5,2", "-names", "x,y"}); err != nil {
 		t.Fatal(err)
@@ -55,9 +55,9 @@ func TestLists(t *testing.T) {
 		{"-k", "1"}, {"-k", "x"}, {"-k", ","}, {"-seeds", "-1"}, {"-eps", "0"}, {"-eps", "NaN"}, {"-eps", "inf"}, {"-names", ""}, {"extra"},
 	} {
 		fs := NewFlagSet("t", io.Discard)
-		Ints(fs, "k", nil, 2, "")
+		Ints(fs, "k", nil, 2, 100, "")
 		Uint64s(fs, "seeds", nil, "")
-		Floats(fs, "eps", nil, "")
+		Floats(fs, "eps", nil, Positive, "")
 		Strings(fs, "names", nil, "")
 		if err := Parse(fs, args); !IsUsage(err) {
 			t.Errorf("%q: err %v, want a usage error", args, err)
@@ -184,5 +184,40 @@ func TestSecondSignalForcesExit(t *testing.T) {
 	}
 	if code != ExitInterrupted || !strings.Contains(errb.String(), "quitting now") {
 		t.Errorf("exit %d, stderr %q", code, errb.String())
+	}
+}
+
+func TestRenameFlags(t *testing.T) {
+	err := RenameFlags(Usagef("-n 1: -structure matching wants n ≥ 2 (-n, -k), not-a-flag -nx"), map[string]string{"n": "-matching-n", "k": "-states"})
+	if !IsUsage(err) || err.Error() != "-matching-n 1: -structure matching wants n ≥ 2 (-matching-n, -states), not-a-flag -nx" {
+		t.Errorf("got %v", err)
+	}
+	for _, c := range [][2]string{
+		{"-hidden, -n, -k: too big", "-hidden, -k: too big"},
+		{"-n, -k: too big", "-k: too big"},
+		{"-hidden, -n: too big", "-hidden: too big"},
+	} {
+		if got := RenameFlags(errors.New(c[0]), map[string]string{"n": ""}); got.Error() != c[1] || IsUsage(got) {
+			t.Errorf("%q: got %v, want %q", c[0], got, c[1])
+		}
+	}
+	if RenameFlags(nil, nil) != nil {
+		t.Error("nil")
+	}
+}
+
+// A flag of an earlier version is refused with its new spelling.
+func TestRenamedFlags(t *testing.T) {
+	for _, c := range []struct{ cmd, flag, want string }{
+		{"structured", "-states", "-states: the states are -k now (structured -help lists the flags)"},
+		{"table1", "-seed", "the seeds of the grid are -seeds"},
+		{"figure1", "-batch", "-examples"},
+		{"structured", "-nope", "flag provided but not defined: -nope (structured -help lists the flags)"},
+	} {
+		fs := NewFlagSet(c.cmd, io.Discard)
+		err := Parse(fs, []string{c.flag, "3"})
+		if !IsUsage(err) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s %s: %v, want %q", c.cmd, c.flag, err, c.want)
+		}
 	}
 }

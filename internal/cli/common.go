@@ -2,6 +2,7 @@ package cli
 
 import (
 	"flag"
+	"fmt"
 	"runtime"
 	"strconv"
 	"strings"
@@ -50,12 +51,44 @@ func Data(fs *flag.FlagSet, p *string, def string) {
 	fs.StringVar(p, "data", def, "data set: "+strings.Join(dataset.Names(), ", "))
 }
 
-// Datasets registers -datasets, a list of data sets, for the grids.
+// Datasets registers -datasets, a list of registered data sets, for the
+// grids.
 func Datasets(fs *flag.FlagSet, def []string) *[]string {
-	return Strings(fs, "datasets", def, "comma-separated data sets: "+strings.Join(dataset.Names(), ", "))
+	return Names(fs, "datasets", def, knownDataset, "comma-separated data sets: "+strings.Join(dataset.Names(), ", "))
+}
+
+func knownDataset(name string) error {
+	if _, ok := dataset.Lookup(name); !ok {
+		return fmt.Errorf("unknown data set (known: %s)", strings.Join(dataset.Names(), ", "))
+	}
+	return nil
 }
 
 // DataDir registers -data-dir.
 func DataDir(fs *flag.FlagSet, p *string) {
 	fs.StringVar(p, "data-dir", "", "directory of the data files (default: the data set's own; see package dataset)")
+}
+
+// Epochs registers -epochs with the command's default: at least 1.
+func Epochs(fs *flag.FlagSet, p *int, def int) {
+	IntIn(fs, p, "epochs", def, 1, 1<<30, "", "epochs to train (with -resume: the total)")
+}
+
+// MaxBatch bounds -batch while parsing; the commands check it against
+// the training images and the memory once they know them.
+const MaxBatch = 1 << 24
+
+// Batch registers -batch, training images per step (default 100).
+func Batch(fs *flag.FlagSet, p *int, usage string) {
+	IntIn(fs, p, "batch", 100, 1, MaxBatch, "", usage)
+}
+
+// LR registers -lr, Adam's learning rate (default 1e-3), in (0, 1].
+func LR(fs *flag.FlagSet, p *float64) {
+	FloatIn(fs, p, "lr", 1e-3, Fraction, "Adam learning rate")
+}
+
+// Resume registers -resume.
+func Resume(fs *flag.FlagSet, p *bool) {
+	fs.BoolVar(p, "resume", false, "continue the run in -out from its last checkpoint, up to -epochs (which may be raised)")
 }

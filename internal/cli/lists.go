@@ -3,7 +3,6 @@ package cli
 import (
 	"flag"
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 )
@@ -57,15 +56,22 @@ func Strings(fs *flag.FlagSet, name string, def []string, usage string) *[]strin
 	return newList(fs, name, def, usage, func(s string) (string, error) { return s, nil })
 }
 
-// Ints registers a comma-separated list of integers, each at least min.
-func Ints(fs *flag.FlagSet, name string, def []int, min int, usage string) *[]int {
+// Names registers a comma-separated list of words that valid accepts (a
+// nil error): names looked up in a table, refused while parsing with the
+// flag and valid's reason.
+func Names(fs *flag.FlagSet, name string, def []string, valid func(string) error, usage string) *[]string {
+	return newList(fs, name, def, usage, func(s string) (string, error) { return s, valid(s) })
+}
+
+// Ints registers a comma-separated list of integers, each in [lo, hi].
+func Ints(fs *flag.FlagSet, name string, def []int, lo, hi int, usage string) *[]int {
 	return newList(fs, name, def, usage, func(s string) (int, error) {
 		v, err := strconv.Atoi(s)
 		if err != nil {
 			return 0, fmt.Errorf("not an integer")
 		}
-		if v < min {
-			return 0, fmt.Errorf("want ≥ %d", min)
+		if v < lo || v > hi {
+			return 0, fmt.Errorf("want %d to %d", lo, hi)
 		}
 		return v, nil
 	})
@@ -82,54 +88,17 @@ func Uint64s(fs *flag.FlagSet, name string, def []uint64, usage string) *[]uint6
 	})
 }
 
-// Floats registers a comma-separated list of finite numbers > 0
-// (temperatures, scales).
-func Floats(fs *flag.FlagSet, name string, def []float64, usage string) *[]float64 {
+// Floats registers a comma-separated list of numbers, each in r
+// (temperatures, scales, fractions).
+func Floats(fs *flag.FlagSet, name string, def []float64, r Range, usage string) *[]float64 {
 	return newList(fs, name, def, usage, func(s string) (float64, error) {
 		v, err := strconv.ParseFloat(s, 64)
-		if err != nil || !(v > 0) || math.IsInf(v, 0) {
-			return 0, fmt.Errorf("want a finite number > 0")
+		if err != nil && !errorsIsRange(err) {
+			return 0, fmt.Errorf("not a number")
+		}
+		if !r.contains(v) {
+			return 0, fmt.Errorf("want %v", r)
 		}
 		return v, nil
 	})
-}
-
-// rangeInt is an integer flag bounded to [lo, hi].
-type rangeInt struct {
-	v      *int
-	lo, hi int
-	note   string
-}
-
-func (r rangeInt) String() string {
-	if r.v == nil {
-		return "0"
-	}
-	return strconv.Itoa(*r.v)
-}
-
-func (r rangeInt) Set(s string) error {
-	v, err := strconv.Atoi(s)
-	if err != nil {
-		return fmt.Errorf("not an integer")
-	}
-	if v < r.lo || v > r.hi {
-		msg := fmt.Sprintf("want %d to %d", r.lo, r.hi)
-		if r.hi == math.MaxInt {
-			msg = fmt.Sprintf("want ≥ %d", r.lo)
-		}
-		if r.note != "" {
-			msg += " (" + r.note + ")"
-		}
-		return fmt.Errorf("%s", msg)
-	}
-	*r.v = v
-	return nil
-}
-
-// IntIn registers an integer flag that parsing refuses outside [lo, hi],
-// with note saying why the bound is where it is (may be empty).
-func IntIn(fs *flag.FlagSet, p *int, name string, def, lo, hi int, note, usage string) {
-	*p = def
-	fs.Var(rangeInt{p, lo, hi, note}, name, usage)
 }

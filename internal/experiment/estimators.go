@@ -1,9 +1,11 @@
 package experiment
 
 import (
+	"flag"
 	"fmt"
 	"strings"
 
+	"github.com/argmaxvae/argmaxvae/internal/cli"
 	"github.com/argmaxvae/argmaxvae/train"
 )
 
@@ -41,13 +43,30 @@ func ParseGridEstimator(name string) (estimator, directKL string, err error) {
 	return "", "", fmt.Errorf("estimator %q: want one of %s", name, strings.Join(GridEstimators(), ", "))
 }
 
-// SetGridEstimator sets s's estimator and KL mode from a grid name.
+// GridEstimatorFlag registers a grid's comma-separated estimator list
+// (-estimators, structgrid's -subset-estimators), each name checked by
+// [ParseGridEstimator] while parsing.
+func GridEstimatorFlag(fs *flag.FlagSet, name string, def []string, usage string) *[]string {
+	return cli.Names(fs, name, def, func(s string) error {
+		if _, _, err := ParseGridEstimator(s); err != nil {
+			return fmt.Errorf("not an estimator (want one of %s)", strings.Join(GridEstimators(), ", "))
+		}
+		return nil
+	},
+		usage+" (of "+strings.Join(GridEstimators(), ", ")+"; direct-none and direct-analytic are direct with -direct-kl none or analytic)")
+}
+
+// SetGridEstimator sets s's estimator and KL mode from a grid name. A
+// grid's -relaxed is for its gsm cells: it is cleared for the others.
 func (s *Spec) SetGridEstimator(name string) error {
 	est, kl, err := ParseGridEstimator(name)
 	if err != nil {
 		return err
 	}
 	s.Estimator, s.DirectKL = est, kl
+	if est != "gsm" {
+		s.Relaxed = false
+	}
 	return nil
 }
 

@@ -32,16 +32,16 @@ func DataOptions(fs *flag.FlagSet, s *Spec) {
 }
 
 // TrainingFlags registers the optimization and schedule flags: -epochs
-// (default epochs), -batch, -lr, -seed, -eps0, -eps-min, -anneal,
-// -anneal-every, -hidden and -threads.
+// (default epochs), -batch, -lr, -eps0, -eps-min, -anneal, -anneal-every,
+// -hidden and -threads. -seed is the command's: a grid of several seeds
+// has -seeds instead.
 func TrainingFlags(fs *flag.FlagSet, s *Spec, epochs int) {
-	cli.IntIn(fs, &s.Epochs, "epochs", epochs, 1, 1<<30, "", "epochs to train (with -resume: the total)")
-	cli.IntIn(fs, &s.Batch, "batch", 100, 1, maxSize, "", "minibatch size")
-	fs.Float64Var(&s.LR, "lr", 1e-3, "Adam learning rate")
-	cli.Seed(fs, &s.Seed)
-	fs.Float64Var(&s.Eps0, "eps0", 1, "starting temperature: ε for direct, τ for gsm and st-topk")
-	fs.Float64Var(&s.EpsMin, "eps-min", 0.1, "temperature floor")
-	fs.Float64Var(&s.Anneal, "anneal", 1e-5, "annealing rate r: temperature = max(eps0·exp(−r·t), eps-min)")
+	cli.Epochs(fs, &s.Epochs, epochs)
+	cli.Batch(fs, &s.Batch, "minibatch size")
+	cli.LR(fs, &s.LR)
+	cli.FloatIn(fs, &s.Eps0, "eps0", 1, cli.Positive, "starting temperature: ε for direct, τ for gsm and st-topk")
+	cli.FloatIn(fs, &s.EpsMin, "eps-min", 0.1, cli.Positive, "temperature floor")
+	cli.FloatIn(fs, &s.Anneal, "anneal", 1e-5, cli.NonNegative, "annealing rate r: temperature = max(eps0·exp(−r·t), eps-min)")
 	cli.IntIn(fs, &s.Every, "anneal-every", 0, 0, 1<<30, "", "iterations between temperature updates (0: the estimator's default, 500 for direct, 1000 for gsm)")
 	cli.IntIn(fs, &s.Hidden, "hidden", 300, 1, maxSize, "", "hidden units of encoder and decoder")
 	cli.Threads(fs, &s.Threads)
@@ -51,6 +51,12 @@ func TrainingFlags(fs *flag.FlagSet, s *Spec, epochs int) {
 func EstimatorFlags(fs *flag.FlagSet, s *Spec) {
 	fs.StringVar(&s.Estimator, "estimator", "direct", "gradient estimator: "+strings.Join(Estimators, ", "))
 	fs.StringVar(&s.DirectKL, "direct-kl", "folded", "direct estimators: how the encoder sees the KL term: folded (into the perturbation, the true ELBO's fixed point), none (the reference implementation: ignored), analytic (its gradient added)")
+	RelaxedFlag(fs, s)
+}
+
+// RelaxedFlag registers -relaxed alone, for the grids, whose estimator
+// list may hold gsm.
+func RelaxedFlag(fs *flag.FlagSet, s *Spec) {
 	fs.BoolVar(&s.Relaxed, "relaxed", false, "gsm: feed the relaxed sample to the decoder instead of straight-through")
 }
 
@@ -80,17 +86,9 @@ func EvalFlags(fs *flag.FlagSet, s *Spec) {
 	cli.IntIn(fs, &s.IWSamples, "iw-samples", 1000, 0, maxSize, "", "importance samples per test image for −log p(x) when the codes are too many to enumerate (last epoch only; 0: skip)")
 }
 
-// SlowFlag registers -allow-slow.
-func SlowFlag(fs *flag.FlagSet, s *Spec) {
-	fs.BoolVar(&s.AllowSlow, "allow-slow", false, "run even when the cost printed before the first epoch is beyond the limit")
-}
-
-// Given returns whether each flag was set on fs's command line, for
-// [Check].
-func Given(fs *flag.FlagSet) func(name string) bool {
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	return func(name string) bool { return set[name] }
+// SlowFlag registers -allow-slow (Spec.AllowSlow).
+func SlowFlag(fs *flag.FlagSet, p *bool) {
+	fs.BoolVar(p, "allow-slow", false, "run even when the cost printed before the first epoch is beyond the limit")
 }
 
 // UseThreads sets the process's thread count (nn.SetThreads) from a

@@ -16,6 +16,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"path/filepath"
+	"strings"
 
 	"github.com/argmaxvae/argmaxvae/dataset"
 	"github.com/argmaxvae/argmaxvae/internal/cli"
@@ -83,25 +84,36 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	c := Default()
 	fs := cli.NewFlagSet("semisup", stderr)
 	cli.Data(fs, &c.Data, c.Data)
-	fs.IntVar(&c.Labels, "labels", c.Labels, "class-balanced labelled training images (a multiple of 10; 0: unsupervised)")
+	cli.IntIn(fs, &c.Labels, "labels", c.Labels, 0, 50000, "the training split has 50,000 images", "class-balanced labelled training images (a multiple of 10; 0: unsupervised)")
 	fs.StringVar(&c.Estimator, "estimator", c.Estimator, "discrete-latent estimator: direct or gsm")
-	fs.IntVar(&c.Epochs, "epochs", c.Epochs, "epochs (passes over the 50,000 unlabelled training images)")
-	fs.IntVar(&c.Batch, "batch", c.Batch, "unlabelled images per step")
-	fs.IntVar(&c.LabelBatch, "label-batch", c.LabelBatch, "labelled images added to each step (at most -labels; ignored with -labels 0)")
-	fs.Float64Var(&c.LR, "lr", c.LR, "Adam learning rate")
-	fs.Float64Var(&c.AnnealRate, "anneal", c.AnnealRate, "annealing rate r: ε (τ) = max(exp(−r·step), 0.1), updated every 1000 steps")
-	fs.Float64Var(&c.EpsSup, "eps-sup", c.EpsSup, "direct: ε of labelled examples")
-	fs.Float64Var(&c.Alpha, "alpha", c.Alpha, "gsm: weight of the labelled examples' cross-entropy")
-	fs.IntVar(&c.C, "gaussian-dim", c.C, "dimension of each component's Gaussian")
+	cli.Epochs(fs, &c.Epochs, c.Epochs)
+	cli.Batch(fs, &c.Batch, "unlabelled images per step")
+	cli.IntIn(fs, &c.LabelBatch, "label-batch", c.LabelBatch, 1, cli.MaxBatch, "", "labelled images added to each step (at most -labels; not with -labels 0)")
+	cli.LR(fs, &c.LR)
+	cli.FloatIn(fs, &c.AnnealRate, "anneal", c.AnnealRate, cli.NonNegative, "annealing rate r: ε (τ) = max(exp(−r·step), 0.1), updated every 1000 steps")
+	cli.FloatIn(fs, &c.EpsSup, "eps-sup", c.EpsSup, cli.Fraction, "direct only: ε of labelled examples")
+	cli.FloatIn(fs, &c.Alpha, "alpha", c.Alpha, cli.NonNegative, "gsm only: weight of the labelled examples' cross-entropy")
+	cli.IntIn(fs, &c.C, "gaussian-dim", c.C, 1, dataset.Pixels, "no wider than the image", "dimension of each component's Gaussian")
 	cli.Seed(fs, &c.Seed)
 	cli.Limit(fs, &c.Limit)
 	var out string
 	cli.Out(fs, &out, "")
-	resume := fs.Bool("resume", false, "continue from OUT/checkpoint.bin up to -epochs")
+	var resume bool
+	cli.Resume(fs, &resume)
 	var threads int
 	cli.Threads(fs, &threads)
 	if err := cli.Parse(fs, args); err != nil {
 		return err
+	}
+	given := cli.Given(fs)
+	// A flag the run would ignore is refused.
+	switch {
+	case c.Labels == 0 && given("label-batch"):
+		return cli.Usagef("-label-batch: -labels 0 has no labelled images")
+	case c.Estimator != "direct" && given("eps-sup"):
+		return cli.Usagef("-eps-sup applies to -estimator direct only, not %s", c.Estimator)
+	case c.Estimator != "gsm" && given("alpha"):
+		return cli.Usagef("-alpha applies to -estimator gsm only, not %s", c.Estimator)
 	}
 	if err := c.check(); err != nil {
 		return cli.Usage(err)
@@ -111,7 +123,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if out == "" {
 		out = filepath.Join("results", "semisup", fmt.Sprintf("%s-%s-%d-s%d", c.Data, c.Estimator, c.Labels, c.Seed))
 	}
-	sum, err := Train(ctx, c, out, *resume, stderr)
+	sum, err := Train(ctx, c, out, resume, stderr)
 	if err != nil {
 		return err
 	}
@@ -159,7 +171,7 @@ func Train(ctx context.Context, c Config, out string, resume bool, stderr io.Wri
 	}
 	lab, err := semisup.Labelled(sp.Train.Labels, 10, c.Labels, c.Seed)
 	if err != nil {
-		return Summary{}, cli.Usage(err)
+		return Summary{}, cli.Usagef("-labels %d: %s", c.Labels, strings.TrimPrefix(err.Error(), "semisup: "))
 	}
 	mat := func(s *dataset.Set) nn.Mat { return nn.Mat{Rows: s.N, Cols: s.D, Data: s.X[:s.N*s.D]} }
 	data := semisup.Data{Train: mat(sp.Train), Valid: mat(sp.Valid), Test: mat(sp.Test),

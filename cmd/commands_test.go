@@ -1,0 +1,417 @@
+// Package cmd_test runs every command's binary as a user would, with bad
+// command lines, and checks the convention of internal/cli: exit status 2
+// and a message naming the flag for a usage error, found before any work
+// starts (no data set is read, no folder is written), exit 1 for a
+// failure while running, 130 for an interrupted run, and every message
+// naming only flags the command has.
+package cmd_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// bin is the folder of the built commands.
+var bin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "argmaxvae-cmd")
+	if err != nil {
+		panic(err)
+	}
+	build := exec.Command("go", "build", "-o", dir+string(filepath.Separator), "./...")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		os.RemoveAll(dir)
+		panic("building the commands: " + err.Error())
+	}
+	bin = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// commands lists the command folders (each holds a main package).
+func commands(t *testing.T) []string {
+	t.Helper()
+	entries, err := os.ReadDir(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		if e.IsDir() {
+			names = append(names, e.Name())
+		}
+	}
+	if len(names) < 12 {
+		t.Fatalf("found %d commands: %v", len(names), names)
+	}
+	return names
+}
+
+// result is one run of a command.
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// runCmd runs the command name with args in dir, for at most a minute.
+func runCmd(t *testing.T, dir, name string, args ...string) result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, filepath.Join(bin, name), args...)
+	cmd.Dir = dir
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if err != nil && !errors.As(err, &ee) {
+		t.Fatalf("%s %q: %v", name, args, err)
+	}
+	if ctx.Err() != nil {
+		t.Fatalf("%s %q: still running after a minute", name, args)
+	}
+	return result{cmd.ProcessState.ExitCode(), out.String(), errb.String()}
+}
+
+// flagsOf returns the flags the command's -help lists.
+func flagsOf(t *testing.T, name string) map[string]bool {
+	t.Helper()
+	r := runCmd(t, t.TempDir(), name, "-help")
+	if r.code != 0 {
+		t.Fatalf("%s -help: exit %d, %s", name, r.code, r.stderr)
+	}
+	flags := map[string]bool{"help": true, "h": true}
+	for _, m := range regexp.MustCompile(`(?m)^  -([a-z0-9-]+)`).FindAllStringSubmatch(r.stderr, -1) {
+		flags[m[1]] = true
+	}
+	if len(flags) < 5 {
+		t.Fatalf("%s -help lists %d flags:\n%s", name, len(flags), r.stderr)
+	}
+	return flags
+}
+
+// flagMention is a flag named in a message: a dash and a lower-case word
+// at the start or after a space, quote, parenthesis or comma.
+var flagMention = regexp.MustCompile(`(?:^|[\s("',])-([a-z][a-z0-9-]*)`)
+
+// Hostile but fair command lines: each must be refused with status 2
+// and a message holding want, before any work (each runs in an empty
+// folder with no data set at hand, within seconds), and every flag the
+// message names must be one the command has.
+func TestBadCommandLines(t *testing.T) {
+	cases := map[string][][2]string{ // command: {args (space-separated), want}
+		"categorical": {
+			{"-k 1", "flag -k: want 2 to"},
+			{"-k 100000", "-k (one latent"},
+			{"-lr NaN", "flag -lr: want a number in (0, 1]"},
+			{"-lr 1e9", "flag -lr"},
+			{"-anneal Inf", "flag -anneal"},
+			{"-threads 100000", "flag -threads"},
+			{"-threads -1", "flag -threads"},
+			{"-estimator nope", "-estimator"},
+			{"-estimator gsm -direct-kl none", "-direct-kl applies to the direct estimators only"},
+			{"-eval -resume", "-eval"},
+			{"-eval -out nonexistent", "-eval: nonexistent holds no run"},
+			{"-resume -out nonexistent", "-resume: nonexistent holds no run"},
+			{"-data cifar", "-data"},
+			{"-states 3", "flag provided but not defined: -states"},
+			{"-kl-grad none", "flag provided but not defined: -kl-grad"},
+			{"-epochs 0", "flag -epochs"},
+			{"stray", "unexpected arguments"},
+		},
+		"structured": {
+			{"-k 3", "-k 3: -structure complete has binary variables"},
+			{"-structure independent -k 0", "flag -k"},
+			{"-structure matching -n 1", "-n 1: -structure matching wants n ≥ 2"},
+			{"-structure matching -k 3", "leave -k out"},
+			{"-structure independent -signs general", "-signs applies to"},
+			{"-structure subset", "-subset-k 0"},
+			{"-structure subset -subset-k 15", "-subset-k 15"},
+			{"-subset-k 3", "-subset-k and -subset-parts apply to -structure subset only"},
+			{"-structure nope", "-structure \"nope\""},
+			{"-solver nope", "-solver nope does not apply"},
+			{"-solver maxflow -signs general", "-solver maxflow does not apply"},
+			{"-n 100000", "-n: the run would hold"},
+			{"-structure matching -n 100000", "-n (f̃ decodes every local change of a code): the run would hold"},
+			{"-structure tree -n 100000", "the run would hold"},
+			{"-structure independent -n 16000000 -k 16000000", "-n, -k (f̃ decodes every local change of a code): the run would hold"},
+			{"-hidden 16000000", "-hidden"},
+			{"-batch 16000000", "-batch"},
+			{"-ftilde exact", "flag provided but not defined: -ftilde"},
+			{"-states 4", "flag provided but not defined: -states"},
+			{"-lr -1", "flag -lr"},
+			{"-eps0 NaN", "flag -eps0"},
+			{"-samples 0", "flag -samples"},
+			{"-structure chain -kl-exact 5", "-kl-exact"},
+			{"-resume -out nonexistent", "-resume: nonexistent holds no run"},
+		},
+		"figure1": {
+			{"-k 1", "flag -k"},
+			{"-eps 0,1", "flag -eps"},
+			{"-tau NaN", "flag -tau"},
+			{"-examples 0", "flag -examples"},
+			{"-batch 10", "flag provided but not defined: -batch"},
+			{"-hidden 16000000", "-hidden"},
+			{"-data foo", "-data"},
+		},
+		"figure3": {
+			{"-encoders nope", "-encoders"},
+			{"-encoders complete@nope", "solver nope does not apply"},
+			{"-estimators bogus", "flag -estimators: \"bogus\": not an estimator"},
+			{"-relaxed -estimators direct", "-relaxed applies to the gsm cells"},
+			{"-estimator gsm", "flag provided but not defined: -estimator"},
+			{"-direct-kl none", "flag provided but not defined: -direct-kl"},
+			{"-milp-epochs 0", "flag -milp-epochs"},
+			{"-n 0", "flag -n"},
+			{"-n 100000", "-n"},
+		},
+		"structgrid": {
+			{"-structures nope", "-structures"},
+			{"-matching-n 100000", "-batch, -matching-n (f̃ decodes every local change of a code): the run would hold"},
+			{"-matching-n 1", "flag -matching-n"},
+			{"-subset-k 30", "-subset-k 30"},
+			{"-tree-nodes 1", "flag -tree-nodes"},
+			{"-estimators nope", "flag -estimators"},
+			{"-subset-estimators nope", "flag -subset-estimators"},
+			{"-estimator direct", "flag provided but not defined: -estimator"},
+			{"-kl-grad none", "flag provided but not defined: -kl-grad"},
+		},
+		"table1": {
+			{"-seed 3", "flag provided but not defined: -seed"},
+			{"-k 1", "flag -k"},
+			{"-estimators bogus", "flag -estimators"},
+			{"-datasets cifar", "flag -datasets"},
+			{"-name ../x", "-name"},
+			{"-relaxed -estimators direct", "-relaxed applies to the gsm cells"},
+			{"-data mnist", "flag provided but not defined: -data"},
+			{"-estimator direct", "flag provided but not defined: -estimator"},
+			{"-seeds -1", "flag -seeds"},
+		},
+		"table2": {
+			{"-jobs 0", "flag -jobs"},
+			{"-jobs 100000", "flag -jobs"},
+			{"-epochs 0", "flag -epochs"},
+			{"-labels 15", "-labels: 15 is not a multiple of 10"},
+			{"-labels 60000", "flag -labels"},
+			{"-estimators exact", "flag -estimators"},
+			{"-datasets omniglot", "flag -datasets"},
+		},
+		"semisup": {
+			{"-batch 0", "flag -batch"},
+			{"-batch 100000000", "flag -batch"},
+			{"-gaussian-dim 1000000000", "flag -gaussian-dim"},
+			{"-anneal Inf", "flag -anneal"},
+			{"-alpha Inf", "flag -alpha"},
+			{"-alpha 3", "-alpha applies to -estimator gsm only"},
+			{"-estimator gsm -eps-sup 0.5", "-eps-sup applies to -estimator direct only"},
+			{"-labels 0 -label-batch 5", "-label-batch"},
+			{"-labels 15", "-labels 15"},
+			{"-labels 60000", "flag -labels"},
+			{"-lr 2", "flag -lr"},
+			{"-data omniglot", "-data \"omniglot\""},
+			{"-estimator exact", "-estimator \"exact\""},
+			{"-anneal-rate 0.1", "flag provided but not defined: -anneal-rate"},
+			{"-threads 100000", "flag -threads"},
+			{"-resume -out nonexistent", "nonexistent does not exist"},
+		},
+		"maxflow": {
+			{"", "missing -in"},
+			{"-in x -backend nope", "-backend"},
+			{"-in x -workers 2", "flag provided but not defined: -workers"},
+			{"-in x -scale 3", "-scale applies only to -backend yourbasic"},
+			{"-in x -backend yourbasic -scale NaN", "flag -scale"},
+			{"-in x -threads 1", "-threads applies only to -backend pbk"},
+			{"-in x -seed 2", "-seed applies only with -gen"},
+			{"-gen 3x3 -out - -cut c", "-cut applies only when solving"},
+			{"-gen 0x5 -out -", "-gen wants WxH"},
+		},
+		"solverbench": {
+			{"-count 0", "flag -count"},
+			{"-p 0.5", "-p applies only with -qpbo-scaling"},
+			{"-qpbo-scaling -p 2", "flag -p"},
+			{"-qpbo-scaling -sizes 100000000000", "-sizes, -count: the run would hold"},
+			{"-qpbo-crossover -count 100000", "flag -count"},
+			{"-qpbo-crossover -qpbo-scaling", "choose one"},
+			{"-qpbo-crossover -quick", "-quick applies only to the solver table"},
+		},
+		"structlab": {
+			{"", "-run is required"},
+			{"-reps 1", "flag -reps"},
+			{"-eps 0", "flag -eps"},
+			{"-run nonexistent", "-run"},
+			{"-run x -pair-scale NaN", "flag -pair-scale"},
+		},
+		"latents": {
+			{"", "-run is required"},
+			{"-images 0", "flag -images"},
+			{"-scale 100", "flag -scale"},
+			{"-run nonexistent", "-run"},
+		},
+	}
+	for _, name := range commands(t) {
+		if _, ok := cases[name]; !ok {
+			t.Errorf("no bad command lines for %s", name)
+		}
+	}
+	for name, list := range cases {
+		flags := flagsOf(t, name)
+		for _, c := range list {
+			args := strings.Fields(c[0])
+			dir := t.TempDir()
+			r := runCmd(t, dir, name, args...)
+			if r.code != 2 || !strings.Contains(r.stderr, c[1]) {
+				t.Errorf("%s %s: exit %d, stderr %q; want 2 and %q", name, c[0], r.code, r.stderr, c[1])
+				continue
+			}
+			if strings.Contains(r.stderr, "Usage of") || strings.Count(r.stderr, "\n") > 2 {
+				t.Errorf("%s %s: the error is not one short message: %q", name, c[0], r.stderr)
+			}
+			if !strings.HasPrefix(r.stderr, name+": ") {
+				t.Errorf("%s %s: stderr %q does not start with the command's name", name, c[0], r.stderr)
+			}
+			if left, _ := os.ReadDir(dir); len(left) > 0 {
+				t.Errorf("%s %s: a refused command line left %v behind", name, c[0], left)
+			}
+			if strings.Contains(c[1], "not defined") {
+				continue // names the flag it does not have, on purpose
+			}
+			for _, m := range flagMention.FindAllStringSubmatch(r.stderr, -1) {
+				if !flags[m[1]] {
+					t.Errorf("%s %s: the message names -%s, which %s does not have: %q", name, c[0], m[1], name, r.stderr)
+				}
+			}
+		}
+	}
+}
+
+// -help prints the flags and exits 0; a runtime failure exits 1.
+func TestHelpAndFailure(t *testing.T) {
+	for _, name := range commands(t) {
+		flagsOf(t, name)
+	}
+	dir := t.TempDir()
+	r := runCmd(t, dir, "maxflow", "-in", "missing.max")
+	if r.code != 1 || !strings.Contains(r.stderr, "no such file") {
+		t.Errorf("maxflow on a missing file: exit %d, %q; want 1", r.code, r.stderr)
+	}
+}
+
+// Every command's main is cli.Main, so every command gets the
+// convention: usage errors exit 2, the first SIGINT or SIGTERM cancels
+// the run, a second one quits at once.
+func TestEveryMainIsCliMain(t *testing.T) {
+	for _, name := range commands(t) {
+		file := filepath.Join(name, "main.go")
+		f, err := parser.ParseFile(token.NewFileSet(), file, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ok := false
+		for _, d := range f.Decls {
+			fn, isFn := d.(*ast.FuncDecl)
+			if !isFn || fn.Name.Name != "main" || fn.Recv != nil || len(fn.Body.List) != 1 {
+				continue
+			}
+			if es, isExpr := fn.Body.List[0].(*ast.ExprStmt); isExpr {
+				if call, isCall := es.X.(*ast.CallExpr); isCall {
+					if sel, isSel := call.Fun.(*ast.SelectorExpr); isSel {
+						id, _ := sel.X.(*ast.Ident)
+						ok = id != nil && id.Name == "cli" && sel.Sel.Name == "Main"
+					}
+				}
+			}
+		}
+		if !ok {
+			t.Errorf("%s: func main is not the one statement cli.Main(...)", file)
+		}
+	}
+}
+
+// A command that does not look at its context (maxflow blocked reading
+// standard input) is ended by the second SIGINT within seconds, with
+// status 130.
+func TestSecondInterruptQuits(t *testing.T) {
+	// A signal that arrives before the command installs its handler
+	// kills it outright: then try again, waiting longer.
+	for wait := 100 * time.Millisecond; wait < time.Minute; wait *= 2 {
+		if secondInterrupt(t, wait) {
+			return
+		}
+	}
+	t.Fatal("the command never saw the first signal")
+}
+
+// secondInterrupt starts maxflow, signals it after wait and again once it
+// says it saw the first signal; it reports false when the first signal
+// came too early.
+func secondInterrupt(t *testing.T, wait time.Duration) bool {
+	cmd := exec.Command(filepath.Join(bin, "maxflow"), "-in", "-")
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stdin.Close()
+	var errb syncBuffer
+	cmd.Stderr = &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { cmd.Wait(); close(done) }()
+	time.Sleep(wait)
+	cmd.Process.Signal(syscall.SIGINT)
+	for !strings.Contains(errb.String(), "again to quit") {
+		select {
+		case <-done:
+			return false
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	start := time.Now()
+	cmd.Process.Signal(syscall.SIGINT)
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		cmd.Process.Kill()
+		<-done
+		t.Fatal("still running 10 s after the second SIGINT")
+	}
+	if code := cmd.ProcessState.ExitCode(); code != 130 || !strings.Contains(errb.String(), "quitting now") {
+		t.Errorf("exit %d after %v, stderr %q; want 130 and \"quitting now\"", code, time.Since(start), errb.String())
+	}
+	return true
+}
+
+// syncBuffer is a bytes.Buffer that a process writes while the test reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
