@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/argmaxvae/argmaxvae/internal/cli"
+	"github.com/argmaxvae/argmaxvae/internal/cmdtest"
 	"github.com/argmaxvae/argmaxvae/internal/semirun"
 )
 
@@ -97,4 +98,11 @@ func TestRunAndResume(t *testing.T) {
 	if s, ok, err := semirun.Finished(semirun.Config{}, dir); ok || err == nil {
 		t.Errorf("Finished of another config: %v %v %v", s, ok, err)
 	}
+}
+
+// Issue 18 item 2 on this command's path: the context cli.Main cancels on
+// SIGINT or SIGTERM reaches the training (whose epochs, evaluations and
+// likelihoods check it: train's ctx_test, semisup's cancel_test).
+func TestCancelledRunStops(t *testing.T) {
+	cmdtest.Cancelled(t, semirun.Run, "-limit", "1000", "-labels", "20", "-epochs", "1")
 }
