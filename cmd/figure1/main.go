@@ -193,7 +193,7 @@ func prepare(ctx context.Context, o *options, stderr io.Writer) (*train.Trainer,
 		} else if done {
 			fmt.Fprintf(stderr, "figure1: reusing the finished exact-gradient run in %s\n", s.Out)
 		}
-		_, err := experiment.RunOrReuse(ctx, s, data, func(t *train.Trainer) *experiment.Run {
+		_, err := experiment.RunOrReuse(ctx, b, data, func(t *train.Trainer) *experiment.Run {
 			return experiment.CategoricalRun(s, data, t, stderr, true)
 		})
 		if err != nil {

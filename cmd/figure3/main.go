@@ -187,7 +187,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			r.panel = "both"
 			continue
 		}
-		res, err := runOne(ctx, j.s, data, j.label, j.est, stderr)
+		res, err := runOne(ctx, j.b, data, j.label, j.est, stderr)
 		if err != nil {
 			return fmt.Errorf("%s/%s: %w", j.label, j.est, err)
 		}
@@ -210,9 +210,10 @@ func find(results []*result, label, est string) *result {
 
 // runOne trains one configuration (or reuses a finished run) and returns
 // its per-epoch history (the checkpoint's).
-func runOne(ctx context.Context, s *experiment.Spec, data *experiment.Data, label, est string, log io.Writer) (*result, error) {
+func runOne(ctx context.Context, b *experiment.Built, data *experiment.Data, label, est string, log io.Writer) (*result, error) {
+	s := b.Spec
 	res := &result{name: label + "/" + est, solver: label, estimator: est}
-	sum, err := experiment.RunOrReuse(ctx, s, data, func(t *train.Trainer) *experiment.Run {
+	sum, err := experiment.RunOrReuse(ctx, b, data, func(t *train.Trainer) *experiment.Run {
 		return experiment.StructuredRun(s, data, t, log, true)
 	})
 	if err != nil {

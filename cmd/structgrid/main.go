@@ -152,8 +152,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 // runCell trains one cell (or reuses it) and reads its history.
 func runCell(ctx context.Context, c *cell, data *experiment.Data, log io.Writer) error {
-	s := &c.spec
-	sum, err := experiment.RunOrReuse(ctx, s, data, func(t *train.Trainer) *experiment.Run {
+	s := c.built.Spec
+	sum, err := experiment.RunOrReuse(ctx, c.built, data, func(t *train.Trainer) *experiment.Run {
 		return experiment.StructuredRun(s, data, t, log, false)
 	})
 	if err != nil {

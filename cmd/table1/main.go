@@ -134,7 +134,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 					if err := b.CheckCost(data.Sizes(), stderr); err != nil {
 						return cli.Usagef("%s k=%d %s: %w", d, k, e, cli.RenameFlags(err, flagNames))
 					}
-					sum, err := runOne(ctx, &s, data, stderr)
+					sum, err := runOne(ctx, b, data, stderr)
 					if err != nil {
 						return fmt.Errorf("%s k=%d %s seed %d: %w", d, k, e, seed, err)
 					}
@@ -185,8 +185,9 @@ func figure2(out string, dv []string, kv []int, ev []string) error {
 }
 
 // runOne trains one cell, or reuses a finished run with the same epochs.
-func runOne(ctx context.Context, s *experiment.Spec, data *experiment.Data, log io.Writer) (experiment.Summary, error) {
-	return experiment.RunOrReuse(ctx, s, data, func(t *train.Trainer) *experiment.Run {
+func runOne(ctx context.Context, b *experiment.Built, data *experiment.Data, log io.Writer) (experiment.Summary, error) {
+	s := b.Spec
+	return experiment.RunOrReuse(ctx, b, data, func(t *train.Trainer) *experiment.Run {
 		return experiment.CategoricalRun(s, data, t, log, true)
 	})
 }

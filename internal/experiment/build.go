@@ -91,12 +91,13 @@ func (s *Spec) klMode() (train.KLMode, error) {
 // from the train package's registry.
 var Estimators = train.EstimatorNames()
 
-// Built is a checked spec with its structure and estimator, each built
-// once; [Built.Trainer] makes the trainer from them.
+// Built is a checked spec with its structure, built once, and its
+// estimator's options; [Built.Trainer] makes a trainer from them, as many
+// times as asked (each with a new model and estimator).
 type Built struct {
 	Spec      *Spec
 	Structure argmax.Structure
-	Estimator train.Estimator
+	estimator train.EstimatorOptions
 	row       *structureRow
 }
 
@@ -148,7 +149,8 @@ func Check(s *Spec, given func(name string) bool) (*Built, error) {
 	if err != nil {
 		return nil, err
 	}
-	est, err := train.NewEstimator(s.Estimator, train.EstimatorOptions{KL: mode, Relaxed: s.Relaxed})
+	opts := train.EstimatorOptions{KL: mode, Relaxed: s.Relaxed}
+	est, err := train.NewEstimator(s.Estimator, opts)
 	if err != nil {
 		return nil, fmt.Errorf("-estimator: %w", err)
 	}
@@ -185,7 +187,7 @@ func Check(s *Spec, given func(name string) bool) (*Built, error) {
 	if s.Threads == 0 {
 		s.Threads = runtime.NumCPU()
 	}
-	return &Built{Spec: s, Structure: st, Estimator: est, row: row}, nil
+	return &Built{Spec: s, Structure: st, estimator: opts, row: row}, nil
 }
 
 // checkNumbers checks the spec's numbers, naming the flag at fault.
@@ -237,17 +239,21 @@ func (b *Built) VAE(d int) (*train.VAE, error) {
 	return train.NewVAE(enc, dec, b.Structure, argmaxSolver(s.Solver), s.Threads)
 }
 
-// Trainer creates the trainer of a checked spec for data of d columns:
-// the model ([Built.VAE]), the estimator and the annealing schedule. Call
-// it once per Built: the estimator may keep state.
+// Trainer creates a trainer of a checked spec for data of d columns: a
+// new model ([Built.VAE]) and estimator (estimators may keep state, so
+// trainers never share one) and the annealing schedule.
 func (b *Built) Trainer(d int) (*train.Trainer, error) {
 	s := b.Spec
 	v, err := b.VAE(d)
 	if err != nil {
 		return nil, err
 	}
+	est, err := train.NewEstimator(s.Estimator, b.estimator)
+	if err != nil {
+		return nil, err
+	}
 	sched := train.Schedule{Start: s.Eps0, Min: s.EpsMin, Rate: s.Anneal, Every: s.Every}
-	return train.NewTrainer(v, b.Estimator, train.Options{LR: float32(s.LR), Batch: s.Batch, Schedule: sched, Seed: s.Seed})
+	return train.NewTrainer(v, est, train.Options{LR: float32(s.LR), Batch: s.Batch, Schedule: sched, Seed: s.Seed})
 }
 
 // NewTrainer checks s (see [Check]; nothing counts as given) and builds

@@ -12,22 +12,24 @@ import (
 	"github.com/argmaxvae/argmaxvae/train"
 )
 
-// RunOrReuse is how the grid commands (table1, figure3) run one cell: if
-// s.Out already holds a finished run of the same spec (summary.json with
-// s.Epochs epochs, not interrupted, and a config.json that matches s) it
-// returns that summary without training; otherwise it trains the run that
-// layout builds, resuming from the checkpoint an interrupted run left in
-// s.Out. A folder whose config.json describes a different run (another
-// estimator, KL mode, seed, schedule, …) is refused with an error naming
-// the differences: it is never silently reused, resumed or overwritten.
-func RunOrReuse(ctx context.Context, s *Spec, data *Data, layout func(t *train.Trainer) *Run) (Summary, error) {
+// RunOrReuse is how the grid commands (table1, figure3, structgrid,
+// figure1) run one cell of a checked spec: if b.Spec.Out already holds a
+// finished run of the same spec (summary.json with its epochs, not
+// interrupted, and a config.json that matches) it returns that summary
+// without training; otherwise it trains the run that layout builds,
+// resuming from the checkpoint an interrupted run left. A folder whose
+// config.json describes a different run (another estimator, KL mode,
+// seed, schedule, …) is refused with an error naming the differences: it
+// is never silently reused, resumed or overwritten.
+func RunOrReuse(ctx context.Context, b *Built, data *Data, layout func(t *train.Trainer) *Run) (Summary, error) {
+	s := b.Spec
 	if done, ok, err := Finished(s); err != nil || ok {
 		return done, err
 	}
 	_, statErr := os.Stat(filepath.Join(s.Out, CheckpointFile))
-	t, err := NewTrainer(s, data.Train.Cols)
+	t, err := b.Trainer(data.Train.Cols)
 	if err != nil {
-		return Summary{}, cli.Usage(err)
+		return Summary{}, err
 	}
 	return layout(t).Execute(ctx, !errors.Is(statErr, fs.ErrNotExist))
 }
