@@ -18,10 +18,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/argmaxvae/argmaxvae/internal/cmdtest"
 )
 
 // bin is the folder of the built commands.
@@ -367,7 +368,7 @@ func secondInterrupt(t *testing.T, wait time.Duration) bool {
 		t.Fatal(err)
 	}
 	defer stdin.Close()
-	var errb syncBuffer
+	var errb cmdtest.Buffer
 	cmd.Stderr = &errb
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -396,22 +397,4 @@ func secondInterrupt(t *testing.T, wait time.Duration) bool {
 		t.Errorf("exit %d after %v, stderr %q; want 130 and \"quitting now\"", code, time.Since(start), errb.String())
 	}
 	return true
-}
-
-// syncBuffer is a bytes.Buffer that a process writes while the test reads.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

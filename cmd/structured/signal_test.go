@@ -1,16 +1,16 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/argmaxvae/argmaxvae/internal/cmdtest"
 )
 
 // TestMain runs the command itself when the test binary is started as a
@@ -38,7 +38,7 @@ func TestSIGTERMDuringEvaluation(t *testing.T) {
 	args, _ := json.Marshal([]string{"-n", "20", "-kl-exact", "0", "-limit", "100", "-epochs", "1", "-threads", "1", "-out", out})
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "STRUCTURED_ARGS="+string(args))
-	var stderr syncBuffer
+	var stderr cmdtest.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -88,23 +88,4 @@ func TestSIGTERMDuringEvaluation(t *testing.T) {
 	if err != nil || json.Unmarshal(b, &sum) != nil || !sum.Interrupted {
 		t.Errorf("summary.json %q (%v): want \"interrupted\": true", b, err)
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for the writer goroutine of exec and
-// the test reading it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -1,16 +1,18 @@
 // Package cmdtest holds what the commands' tests share: [Cancelled] runs
 // a command's run function under a cancelled context, as cli.Main's first
-// SIGINT or SIGTERM leaves it, and checks that it stops. Only tests import
-// it.
+// SIGINT or SIGTERM leaves it, and checks that it stops; [Buffer] collects
+// a child process's output while the test reads it. Only tests import it.
 package cmdtest
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -48,4 +50,23 @@ func Cancelled(t *testing.T, run Run, args ...string) (summaries []string) {
 		return nil
 	})
 	return summaries
+}
+
+// Buffer is a bytes.Buffer that a child process writes (exec.Cmd's Stdout
+// or Stderr) while the test reads it.
+type Buffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *Buffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *Buffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
