@@ -3,6 +3,7 @@ package nn
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -218,5 +219,27 @@ func TestForwardWeightsFP32(t *testing.T) {
 		if math.Float32bits(v) != math.Float32bits(want.Data[i]) {
 			t.Fatalf("C[%d] = %g, gemmSerial %g", i, v, want.Data[i])
 		}
+	}
+}
+
+// TestGemmKernelsNamesBF16 checks that the name run folders record
+// (config.json's gemm_kernels) says whether the forward-only products run
+// in bfloat16, and that ForwardWeights follows the setting at Set.
+func TestGemmKernelsNamesBF16(t *testing.T) {
+	defer SetBF16(SetBF16(false))
+	w := randMat(newRand(3), 5, 7)
+	var f ForwardWeights
+	f.Set(w)
+	if k := GemmKernels(); BF16() != "" || f.Kernel() != "" || strings.Contains(k, "+forward-") {
+		t.Errorf("bf16 off: BF16() %q, Kernel() %q, GemmKernels() %q", BF16(), f.Kernel(), k)
+	}
+	SetBF16(true)
+	f.Set(w)
+	k := BF16()
+	if k == "" {
+		t.Skipf("no bfloat16 kernel on this CPU or build (GemmKernels %q)", GemmKernels())
+	}
+	if f.Kernel() != k || !strings.HasSuffix(GemmKernels(), "+forward-"+k) {
+		t.Errorf("bf16 on: BF16() %q, Kernel() %q, GemmKernels() %q", k, f.Kernel(), GemmKernels())
 	}
 }
