@@ -12,9 +12,9 @@ EPOCHS=${EPOCHS:-5} LIMIT=${LIMIT:-10000} IW=${IW:-50} OUT=${OUT:-results/issue9
 go build -o /tmp/structgrid-issue9 ./cmd/structgrid
 common="-data mnist -epochs $EPOCHS -limit $LIMIT -threads 1 -seed 1 -iw-samples $IW -out $OUT"
 mkdir -p "$OUT"
-/tmp/structgrid-issue9 $common -structures subset -subset-estimators direct >"$OUT/p1.log" 2>&1 &
-/tmp/structgrid-issue9 $common -structures subset -subset-estimators imle,imle-sog,perturbed,st-topk >"$OUT/p2.log" 2>&1 &
-/tmp/structgrid-issue9 $common -structures matching,tree -tree-nodes 6 >"$OUT/p3.log" 2>&1 &
-/tmp/structgrid-issue9 $common -structures tree -tree-nodes 8 >"$OUT/p4.log" 2>&1 &
+/tmp/structgrid-issue9 $common -structures subset:20 -subset-estimators direct >"$OUT/p1.log" 2>&1 &
+/tmp/structgrid-issue9 $common -structures subset:20 -subset-estimators imle,imle-sog,perturbed,st-topk >"$OUT/p2.log" 2>&1 &
+/tmp/structgrid-issue9 $common -structures matching:6,tree:6 >"$OUT/p3.log" 2>&1 &
+/tmp/structgrid-issue9 $common -structures tree:8 >"$OUT/p4.log" 2>&1 &
 wait
 /tmp/structgrid-issue9 $common

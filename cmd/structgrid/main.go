@@ -1,37 +1,44 @@
-// Command structgrid trains the structure × estimator grid of issue 9 with
+// Command structgrid trains a structure × estimator grid (issue 9) with
 // cmd/structured's trainer, one run per cell, and compares the estimators
-// on each latent structure:
+// on each latent structure. -structures lists STRUCTURE:N items, each a
+// latent of cmd/structured -structure STRUCTURE -n N (any structure of the
+// table; -k, -subset-k and -subset-parts go to the structures that read
+// them). The default, subset:20, matching:6, tree:6, tree:8, is:
 //
-//   - subset: -subset-parts independent latent variables, each a
-//     -subset-k-of--subset-n subset (default 20 × 10-of-20, the I-MLE
-//     paper's discrete VAE); too many codes to enumerate (C(20,10)²⁰), so
-//     −log p(x) is importance-weighted (-iw-samples per test image) with the
-//     exact exponential-family proposal over k-subsets;
-//   - matching: permutations of -matching-n (default 6: 720 codes, so
-//     −log p(x) is exact);
-//   - tree: spanning trees of the complete graph on each of -tree-nodes
-//     node counts (default 6 and 8: 1,296 trees, exact −log p(x), and 8⁶
-//     trees on 28 edge bits, importance-weighted with the exact
-//     matrix-tree proposal).
+//   - subset:20: -subset-parts (20) independent latent variables, each a
+//     -subset-k-of-20 subset (10: the I-MLE paper's discrete VAE); too
+//     many codes to enumerate (C(20,10)²⁰), so −log p(x) is
+//     importance-weighted (-iw-samples per test image) with the exact
+//     exponential-family proposal over k-subsets;
+//   - matching:6: permutations of 6 (720 codes: exact −log p(x));
+//   - tree:6 and tree:8: spanning trees of the complete graph on 6 nodes
+//     (1,296 trees, exact −log p(x)) and 8 (8⁶ trees on 28 edge bits,
+//     importance-weighted with the exact matrix-tree proposal).
 //
-// Estimators per structure: -subset-estimators (default direct, imle,
-// imle-sog, perturbed, st-topk) and -estimators for the others (default
-// direct, imle, perturbed). It writes OUT/structgrid.csv (one row per cell
-// and epoch), OUT/structgrid.md (the last epoch of every cell: losses with
-// what each one is, seconds per epoch, solver share), OUT/structgrid.png
-// (test loss against epoch and against training seconds, one row of panels
-// per structure) and a sub-directory per cell. Finished cells are reused,
-// interrupted ones resumed.
+// Estimators: -subset-estimators (default direct, imle, imle-sog,
+// perturbed, st-topk) for the structures that read -subset-k, -estimators
+// for the others (default direct, imle, perturbed). It writes
+// OUT/structgrid.csv (one row per cell and epoch), OUT/structgrid.md (the
+// last epoch of every cell: losses with what each one is, seconds per
+// epoch, solver share), OUT/structgrid.png (test loss against epoch and
+// against training seconds, one row of panels per structure) and a folder
+// per cell, OUT/STRUCTURE N-ESTIMATOR (tree8-direct). Finished cells are
+// reused, interrupted ones resumed.
 //
 //	go run ./cmd/structgrid -data mnist -epochs 5 -limit 10000
 package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/argmaxvae/argmaxvae/internal/cli"
 	"github.com/argmaxvae/argmaxvae/internal/experiment"
@@ -43,22 +50,43 @@ import (
 func main() { cli.Main("structgrid", run) }
 
 // flagNames spells the flags of a cell's messages as structgrid has them
-// (see cli.RenameFlags): the structure's own size flag for -n, its
-// binary or permutation latents (no -k).
-func flagNames(structure string) map[string]string {
-	n := map[string]string{"subset": "-subset-n", "matching": "-matching-n", "tree": "-tree-nodes"}[structure]
+// (see cli.RenameFlags): -n is the N of its -structures item.
+func flagNames(it item, subset bool) map[string]string {
 	est := "-estimators"
-	if structure == "subset" {
+	if subset {
 		est = "-subset-estimators"
 	}
-	return map[string]string{"n": n, "k": "", "structure": "-structures", "signs": "signs", "solver": "solver",
+	return map[string]string{"n": "-structures " + it.String() + ": N", "structure": "-structures", "signs": "signs", "solver": "solver",
 		"estimator": est, "direct-kl": "KL mode", "kl-exact": "exact-KL examples"}
+}
+
+// item is one entry of -structures: a structure of the table and its -n.
+type item struct {
+	name string
+	n    int
+}
+
+func (it item) String() string { return it.name + ":" + strconv.Itoa(it.n) }
+
+// parseItem reads STRUCTURE:N.
+func parseItem(s string) (item, error) {
+	name, n, ok := strings.Cut(s, ":")
+	v, err := strconv.Atoi(n)
+	if !ok || err != nil || v < 1 || v > 1<<24 {
+		return item{}, fmt.Errorf("want STRUCTURE:N with 1 ≤ N ≤ %d (e.g. tree:8)", 1<<24)
+	}
+	if _, err := experiment.StructureReads(name); err != nil {
+		return item{}, fmt.Errorf("want STRUCTURE:N with a structure of %s", strings.Join(experiment.Structures(), ", "))
+	}
+	return item{name, v}, nil
 }
 
 // cell is one trained configuration.
 type cell struct {
 	structure, estimator string
 	label                string // e.g. "20 × 10-of-20 subset"
+	item                 item
+	subset               bool // its structure reads -subset-k and -subset-parts
 	spec                 experiment.Spec
 	built                *experiment.Built
 	epochs               []experiment.Epoch
@@ -66,64 +94,64 @@ type cell struct {
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	base := &experiment.Spec{Command: "structgrid", K: 2, Samples: 1}
+	base := &experiment.Spec{Command: "structgrid", Samples: 1}
 	fs := cli.NewFlagSet("structgrid", stderr)
 	experiment.DataFlags(fs, base, "mnist")
 	experiment.TrainingFlags(fs, base, 5)
 	cli.Seed(fs, &base.Seed)
 	experiment.SlowFlag(fs, &base.AllowSlow)
 	cli.Out(fs, &base.Out, "results/structgrid")
-	structures := cli.Strings(fs, "structures", []string{"subset", "matching", "tree"}, "structures to train: subset, matching, tree")
-	subsetEsts := experiment.GridEstimatorFlag(fs, "subset-estimators", []string{"direct", "imle", "imle-sog", "perturbed", "st-topk"}, "estimators for the subset latent")
-	ests := experiment.GridEstimatorFlag(fs, "estimators", []string{"direct", "imle", "perturbed"}, "estimators for the matching and tree latents")
-	var subsetN, subsetK, parts, matchingN int
-	cli.IntIn(fs, &subsetN, "subset-n", 20, 2, 1<<24, "", "subset: items per latent variable")
-	cli.IntIn(fs, &subsetK, "subset-k", 10, 1, 1<<24, "", "subset: items chosen per latent variable (fewer than -subset-n)")
+	items := cli.Names(fs, "structures", []string{"subset:20", "matching:6", "tree:6", "tree:8"}, func(s string) error { _, err := parseItem(s); return err },
+		"comma-separated STRUCTURE:N, each a latent of cmd/structured's -structure STRUCTURE -n N: "+strings.Join(experiment.Structures(), ", ")+
+			" (subset:20 is -subset-parts subsets of -subset-k of 20, the I-MLE paper's discrete VAE with the defaults; matching:6 the permutations of 6, 720 codes; tree:N the spanning trees of the complete graph on N nodes, enumerated for −log p(x) up to 6 nodes, importance-weighted beyond)")
+	subsetEsts := experiment.GridEstimatorFlag(fs, "subset-estimators", []string{"direct", "imle", "imle-sog", "perturbed", "st-topk"}, "estimators for the structures that read -subset-k (subset)")
+	ests := experiment.GridEstimatorFlag(fs, "estimators", []string{"direct", "imle", "perturbed"}, "estimators for the other structures")
+	var k, subsetK, parts int
+	cli.IntIn(fs, &k, "k", 2, 2, 1<<24, "", "states per variable of the structures that read -k (independent, chain)")
+	cli.IntIn(fs, &subsetK, "subset-k", 10, 1, 1<<24, "", "subset: items chosen per latent variable (fewer than its N)")
 	cli.IntIn(fs, &parts, "subset-parts", 20, 1, 1<<24, "", "subset: latent variables (independent subsets)")
-	cli.IntIn(fs, &matchingN, "matching-n", 6, 2, 1<<24, "", "matching: permutations of this many items (n! codes, enumerated for −log p(x))")
-	treeNodes := cli.Ints(fs, "tree-nodes", []int{6, 8}, 2, 1<<24, "tree: comma-separated node counts, one latent each: spanning trees of the complete graph on n nodes (n(n−1)/2 edge bits; enumerated for −log p(x) up to 6 nodes, importance-weighted with the exact matrix-tree proposal beyond)")
-	cli.IntIn(fs, &base.IWSamples, "iw-samples", 100, 0, 1<<24, "", "subset: importance samples per test image for −log p(x) (last epoch)")
+	cli.IntIn(fs, &base.IWSamples, "iw-samples", 100, 0, 1<<24, "", "importance samples per test image for −log p(x) where the codes are too many to enumerate (last epoch)")
 	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
+	given := cli.Given(fs)
+	used := map[string]bool{} // the flags some cell reads
 	var cells []*cell
-	for _, st := range *structures {
-		list := *ests
-		if st == "subset" {
-			list = *subsetEsts
+	for _, s := range *items {
+		it, _ := parseItem(s) // checked while parsing
+		reads, _ := experiment.StructureReads(it.name)
+		subset := slices.Contains(reads, "subset-k")
+		list, listFlag := *ests, "estimators"
+		if subset {
+			list, listFlag = *subsetEsts, "subset-estimators"
 		}
-		sizes := []int{0} // tree: one latent per node count
-		if st == "tree" {
-			sizes = *treeNodes
+		used[listFlag] = true
+		for _, f := range reads {
+			used[f] = true
 		}
-		for _, size := range sizes {
-			for _, est := range list {
-				c := &cell{structure: st, estimator: est, spec: *base}
-				s := &c.spec
-				if err := s.SetGridEstimator(est); err != nil {
-					return cli.Usagef("%s: %w", st, err)
-				}
-				s.Structure = st
-				dir := st
-				switch st {
-				case "subset":
-					s.N, s.SubsetK, s.Parts = subsetN, subsetK, parts
-				case "matching":
-					s.N = matchingN
-				case "tree":
-					s.N, dir = size, fmt.Sprintf("%s%d", st, size)
-				default:
-					return cli.Usagef("-structures: %q: want subset, matching or tree", st)
-				}
-				s.Out = filepath.Join(base.Out, dir+"-"+est)
-				b, err := experiment.Check(s, nil)
-				if err != nil {
-					// The spec says -n; this command's flag for it is the structure's own.
-					return cli.Usagef("%s/%s: %w", st, est, cli.RenameFlags(err, flagNames(st)))
-				}
-				c.label, c.built = b.Structure.Name(), b
-				cells = append(cells, c)
+		for _, est := range list {
+			c := &cell{structure: it.name, estimator: est, item: it, subset: subset, spec: *base}
+			sp := &c.spec
+			sp.SetGridEstimator(est) // checked while parsing
+			sp.Structure, sp.N = it.name, it.n
+			if slices.Contains(reads, "k") {
+				sp.K = k
 			}
+			if subset {
+				sp.SubsetK, sp.Parts = subsetK, parts
+			}
+			sp.Out = cellDir(base.Out, it, est)
+			b, err := experiment.Check(sp, nil)
+			if err != nil {
+				return cli.Usagef("%s/%s: %w", it, est, cli.RenameFlags(err, flagNames(it, subset)))
+			}
+			c.label, c.built = b.Structure.Name(), b
+			cells = append(cells, c)
+		}
+	}
+	for _, f := range []string{"k", "subset-k", "subset-parts", "estimators", "subset-estimators"} {
+		if given(f) && !used[f] {
+			return cli.Usagef("-%s: no structure in -structures reads it", f)
 		}
 	}
 	// Every cell is checked before the data are loaded.
@@ -134,7 +162,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	for _, c := range cells {
 		if err := c.built.CheckCost(data.Sizes(), stderr); err != nil {
-			return cli.Usagef("%s/%s: %w", c.structure, c.estimator, cli.RenameFlags(err, flagNames(c.structure)))
+			return cli.Usagef("%s/%s: %w", c.item, c.estimator, cli.RenameFlags(err, flagNames(c.item, c.subset)))
 		}
 	}
 	for _, c := range cells {
@@ -151,6 +179,26 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 }
 
 // runCell trains one cell (or reuses it) and reads its history.
+// cellDir is a cell's folder, OUT/NAMEN-ESTIMATOR (tree8-direct). A
+// folder of the earlier naming, OUT/NAME-ESTIMATOR (when a structure had
+// one size flag), is used instead when it holds this very run, so that
+// finished cells are still reused.
+func cellDir(out string, it item, est string) string {
+	dir := filepath.Join(out, fmt.Sprintf("%s%d-%s", it.name, it.n, est))
+	if _, err := os.Stat(dir); err == nil {
+		return dir
+	}
+	legacy := filepath.Join(out, it.name+"-"+est)
+	if _, err := os.Stat(filepath.Join(legacy, experiment.ConfigFile)); err == nil {
+		b, err := os.ReadFile(filepath.Join(legacy, experiment.ConfigFile))
+		var s experiment.Spec
+		if err == nil && json.Unmarshal(b, &s) == nil && s.Structure == it.name && s.N == it.n && experiment.GridEstimatorName(&s) == est {
+			return legacy
+		}
+	}
+	return dir
+}
+
 func runCell(ctx context.Context, c *cell, data *experiment.Data, log io.Writer) error {
 	s := c.built.Spec
 	sum, err := experiment.RunOrReuse(ctx, c.built, data, func(t *train.Trainer) *experiment.Run {

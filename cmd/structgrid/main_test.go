@@ -21,9 +21,9 @@ func TestStructGridSmall(t *testing.T) {
 		t.Skip("trains on MNIST")
 	}
 	out := t.TempDir()
-	args := []string{"-limit", "200", "-epochs", "2", "-threads", "0", "-structures", "subset,tree",
-		"-subset-n", "8", "-subset-k", "4", "-subset-parts", "3", "-subset-estimators", "imle-sog,st-topk",
-		"-tree-nodes", "4", "-estimators", "direct", "-iw-samples", "3", "-out", out}
+	args := []string{"-limit", "200", "-epochs", "2", "-threads", "0", "-structures", "subset:8,tree:4",
+		"-subset-k", "4", "-subset-parts", "3", "-subset-estimators", "imle-sog,st-topk",
+		"-estimators", "direct", "-iw-samples", "3", "-out", out}
 	if err := run(context.Background(), args, io.Discard, io.Discard); err != nil {
 		if strings.Contains(err.Error(), "mnist") {
 			t.Skip(err)
@@ -57,17 +57,35 @@ func TestStructGridSmall(t *testing.T) {
 	if !after.ModTime().Equal(before.ModTime()) {
 		t.Error("a finished cell was trained again")
 	}
+	// A cell folder of the earlier naming (subset-EST, when the subset had
+	// its own size flag) holding the same run is reused, not trained again.
+	if err := os.Rename(filepath.Join(out, "subset8-st-topk"), filepath.Join(out, "subset-st-topk")); err != nil {
+		t.Fatal(err)
+	}
+	before, _ = os.Stat(filepath.Join(out, "subset-st-topk", "metrics.csv"))
+	if err := run(context.Background(), args, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	after, _ = os.Stat(filepath.Join(out, "subset-st-topk", "metrics.csv"))
+	if _, err := os.Stat(filepath.Join(out, "subset8-st-topk")); err == nil || !after.ModTime().Equal(before.ModTime()) {
+		t.Error("the finished cell in the folder of the earlier naming was not reused")
+	}
 }
 
 // Bad flags are refused before any data are loaded.
 func TestStructGridRefusals(t *testing.T) {
 	for _, args := range [][]string{
 		{"-structures", "chain"},
+		{"-structures", "tree:0"},
+		{"-structures", "nope:3"},
 		{"-subset-k", "30"},
-		{"-structures", "tree", "-estimators", "st-topk"},
-		{"-structures", "matching", "-estimators", "imle-sog"},
-		{"-structures", "matching", "-estimators", "gsm"},
-		{"-structures", "subset", "-subset-estimators", "nope"},
+		{"-structures", "tree:4", "-estimators", "st-topk"},
+		{"-structures", "matching:4", "-estimators", "imle-sog"},
+		{"-structures", "matching:4", "-estimators", "gsm"},
+		{"-structures", "subset:8", "-subset-estimators", "nope"},
+		{"-structures", "tree:4", "-subset-k", "2"},
+		{"-structures", "tree:4", "-k", "3"},
+		{"-structures", "subset:8", "-estimators", "direct"},
 	} {
 		err := run(context.Background(), append(args, "-data-dir", "/nonexistent", "-out", t.TempDir()), io.Discard, io.Discard)
 		var u cli.UsageError

@@ -103,6 +103,27 @@ func StructureHelp() string {
 // Signs are the values of -signs.
 var Signs = []string{"supermodular", "general"}
 
+// StructureReads returns the flags beside -n that the structure name
+// reads: "k" (its states), "signs", "subset-k" and "subset-parts"; a grid
+// gives a cell only the flags its structure reads.
+func StructureReads(name string) ([]string, error) {
+	r, err := lookupStructure(name)
+	if err != nil {
+		return nil, err
+	}
+	var flags []string
+	if r.states == "flag" {
+		flags = append(flags, "k")
+	}
+	if r.signs {
+		flags = append(flags, "signs")
+	}
+	if r.subset {
+		flags = append(flags, "subset-k", "subset-parts")
+	}
+	return flags, nil
+}
+
 func lookupStructure(name string) (*structureRow, error) {
 	for i := range structureTable {
 		if structureTable[i].name == name {
