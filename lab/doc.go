@@ -9,35 +9,15 @@
 // closed-form expectation of the direct estimate; [EncoderGradientOf]
 // carries any score gradient through the encoder.
 //
-// [Structured] compares estimators of ∇_α E_γ[L(x, z*(γ))],
-// z*(γ) = argmax_z h(x,z) + Σᵢ γ_{i,zᵢ}, L = −log p(x|z), with respect to
-// each bit's logit αᵢ = h_{i1} − h_{i0}. The decoder's input does not
-// depend on x, so all 2ⁿ codes are decoded once: f(x_b, z) and h(x_b, z)
-// are tables, and every arg max is a scan of them. Only γ's differences
-// ℓᵢ = γ_{i1} − γ_{i0} (logistic) matter.
-//
-// The reference gradient is the closed form Σ_z q(z)·L(z)·(zᵢ − θᵢ) for
-// independent latents. For pairwise encoders the sampler's distribution
-// has no closed form; the lab estimates the gradient by conditional Monte
-// Carlo: given ℓ₋ᵢ, bit i of z*(γ) is 1 exactly when ℓᵢ + aᵢ > 0, where
-// aᵢ = max_{zᵢ=1}(h + ℓ·z − ℓᵢ) − max_{zᵢ=0}(h + ℓ·z), and the two clamped
-// arg maxes z^{i,1}, z^{i,0} do not depend on ℓᵢ, so
-//
-//	∂/∂αᵢ E[L] = E_{ℓ₋ᵢ}[σ(aᵢ)σ(−aᵢ)·(L(z^{i,1}) − L(z^{i,0}))]
-//
-// exactly (ℓᵢ integrated out): each sample is unbiased and bounded. The
-// estimators are compared with it on common random numbers: an
-// estimator's bias is the mean of its per-sample difference from the
-// reference's sample at the same noise, with the paired standard error
-// ([Running] accumulates both).
-//
-// Estimators on the tables, at each ε: direct with f̃ (train.Direct, KL
-// ignored), direct with the exact perturbed arg max (train.DirectExact),
-// REINFORCE on the noise, (L − c)·tanh(ℓᵢ/2) (c a running mean of earlier
-// samples' L for the example), and ARM on the noise,
-// (L(z*(ℓ)) − L(z*(−ℓ)))·(σ(ℓᵢ) − ½), unbiased for any function of ℓ.
-// DisARM, REBAR and RELAX need the per-bit structure of independent
-// latents; the lab runs them, and the training estimators ARM and
-// REINFORCE, through their Step on independent encoders only, reading the
-// step's dL/dw from train.VAE.ScoreGrad.
+// [Structured] compares estimators of ∇_α E_γ[L(x, z*(γ))] for n ≤ 16
+// binary latents, independent or pairwise, with respect to each bit's logit
+// αᵢ = h_{i1} − h_{i0}: all 2ⁿ codes are decoded once, so every arg max is
+// a scan of tables. The reference is the closed form for independent
+// latents and an exact conditional Monte Carlo for pairwise ones; the
+// estimators (direct with f̃ and with the exact z*(ε), REINFORCE and ARM
+// on the noise, and through their Step the training estimators ARM,
+// DisARM, REINFORCE, REBAR and RELAX on independent encoders, read through
+// train.VAE.ScoreGrad) are compared with it on common random numbers,
+// bias with its paired standard error ([Running] accumulates both).
+// Derivation: docs/estimators.md#labstructured.
 package lab
