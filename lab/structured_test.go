@@ -2,10 +2,12 @@ package lab
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/argmaxvae/argmaxvae/argmax"
@@ -152,5 +154,38 @@ func TestStructuredLabThreadsAgree(t *testing.T) {
 		} else if got != first {
 			t.Errorf("%d threads:\n%s\n1 thread:\n%s", threads, got, first)
 		}
+	}
+}
+
+// countdown is a context whose Err turns to Canceled after n calls: a
+// cancel that arrives in the middle of a run.
+type countdown struct {
+	context.Context
+	n atomic.Int64
+}
+
+func (c *countdown) Err() error {
+	if c.n.Add(-1) < 0 {
+		return context.Canceled
+	}
+	return nil
+}
+
+// Structured checks its context between noise draws and between the
+// training estimators' steps: a cancel in the middle of either phase
+// stops it with ctx's error.
+func TestStructuredLabHonoursCancel(t *testing.T) {
+	v := tinyVAE(t, 3, 10, 4, 2, false, false, "")
+	x := randomImages(7, 3, 10)
+	const reps = 50
+	for _, after := range []int64{10, reps + 20} { // in the draws; in the training estimators
+		ctx := &countdown{Context: context.Background()}
+		ctx.n.Store(after)
+		if _, err := Structured(ctx, v, x, Config{Eps: []float64{0.5}, Reps: reps, Seed: 1}); !errors.Is(err, context.Canceled) {
+			t.Errorf("cancelled after %d checks: error %v, want context.Canceled", after, err)
+		}
+	}
+	if _, err := Structured(context.Background(), v, x, Config{Eps: []float64{0.5}, Reps: reps, Seed: 1}); err != nil {
+		t.Fatal(err)
 	}
 }

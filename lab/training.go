@@ -35,6 +35,9 @@ func trainingEstimators(ctx context.Context, v *train.VAE, x nn.Mat, cfg Config,
 		diff, samp := NewRunning(B*n), NewRunning(B*n)
 		g, d := make([]float64, B*n), make([]float64, B*n)
 		for rep := 0; rep < cfg.Reps; rep++ {
+			if err := ctx.Err(); err != nil { // steps that do not solve do not check it
+				return nil, err
+			}
 			nn.ZeroGrad(v.Params())
 			if _, err := est.Step(ctx, v, x, r, 0); err != nil {
 				return nil, err

@@ -25,8 +25,9 @@ import (
 
 // Scores encodes x and returns the encoder's scores w(x) (B×Dim, B =
 // x.Rows); it sizes the step's buffers for B examples and loads each
-// example's weight vector (see [VAE.Weights]) with its scores.
-// O(B·encoder).
+// example's weight vector (see [VAE.Weights]) with its scores. x must
+// have the decoder's width (the Trainer and each estimator's Step check
+// it; SampleArgmax returns an error); O(B·encoder).
 func (v *VAE) Scores(x nn.Mat) nn.Mat {
 	v.sizeEncode(x.Rows)
 	scores := v.Enc.Forward(x)
