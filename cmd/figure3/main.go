@@ -109,7 +109,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cli.Seed(fs, &base.Seed)
 	experiment.SlowFlag(fs, &base.AllowSlow)
 	experiment.RelaxedFlag(fs, base)
-	cli.IntIn(fs, &base.N, "n", 15, 1, 1<<24, "", "number of binary latents")
+	experiment.NFlag(fs, &base.N, 15)
 	experiment.EvalFlags(fs, base)
 	cli.Out(fs, &base.Out, "results/figure3")
 	ests := experiment.GridEstimatorFlag(fs, "estimators", []string{"direct", "direct-none", "gsm", "arm", "disarm", "reinforce", "rebar", "relax"}, "estimators for the unstructured encoder (left panel)")

@@ -107,10 +107,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	subsetEsts := experiment.GridEstimatorFlag(fs, "subset-estimators", []string{"direct", "imle", "imle-sog", "perturbed", "st-topk"}, "estimators for the structures that read -subset-k (subset)")
 	ests := experiment.GridEstimatorFlag(fs, "estimators", []string{"direct", "imle", "perturbed"}, "estimators for the other structures")
 	var k, subsetK, parts int
-	cli.IntIn(fs, &k, "k", 2, 2, 1<<24, "", "states per variable of the structures that read -k (independent, chain)")
-	cli.IntIn(fs, &subsetK, "subset-k", 10, 1, 1<<24, "", "subset: items chosen per latent variable (fewer than its N)")
-	cli.IntIn(fs, &parts, "subset-parts", 20, 1, 1<<24, "", "subset: latent variables (independent subsets)")
-	cli.IntIn(fs, &base.IWSamples, "iw-samples", 100, 0, 1<<24, "", "importance samples per test image for −log p(x) where the codes are too many to enumerate (last epoch)")
+	experiment.StatesFlag(fs, &k, 2, "states per variable of the structures that read -k (independent, chain)")
+	experiment.SubsetFlags(fs, &subsetK, &parts, 10, 20)
+	experiment.IWFlag(fs, &base.IWSamples, 100)
 	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}

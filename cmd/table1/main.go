@@ -72,7 +72,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	evp := experiment.GridEstimatorFlag(fs, "estimators", []string{"direct", "direct-none", "gsm", "exact"}, "comma-separated estimators")
 	svp := cli.Uint64s(fs, "seeds", []uint64{1}, "comma-separated seeds; with several, the tables show mean ± sd")
 	name := fs.String("name", "table1", "stem of the table files: OUT/NAME.csv, OUT/NAME.md")
-	onlyFinished := fs.Bool("only-finished", false, "train nothing: tabulate the cells already finished in OUT (the others show as —)")
+	onlyFinished := cli.OnlyFinished(fs)
 	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}

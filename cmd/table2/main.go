@@ -75,7 +75,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	ests := cli.Names(fs, "estimators", []string{"direct", "gsm"}, oneOf("direct", "gsm"), "comma-separated estimators: direct, gsm")
 	unsup := fs.Bool("unsupervised", true, "also run each data set with 0 labels (direct)")
 	cli.IntIn(fs, &jobs, "jobs", 2, 1, runtime.NumCPU(), "one cell per CPU at most", "cells run at the same time")
-	onlyFinished := fs.Bool("only-finished", false, "run nothing: tabulate the finished cells")
+	onlyFinished := cli.OnlyFinished(fs)
 	var seed uint64
 	var limit int
 	cli.Seed(fs, &seed)

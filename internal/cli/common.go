@@ -92,3 +92,8 @@ func LR(fs *flag.FlagSet, p *float64) {
 func Resume(fs *flag.FlagSet, p *bool) {
 	fs.BoolVar(p, "resume", false, "continue the run in -out from its last checkpoint, up to -epochs (which may be raised)")
 }
+
+// OnlyFinished registers a grid's -only-finished.
+func OnlyFinished(fs *flag.FlagSet) *bool {
+	return fs.Bool("only-finished", false, "train nothing: tabulate the cells already finished in -out (the others show as —)")
+}

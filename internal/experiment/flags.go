@@ -43,8 +43,13 @@ func TrainingFlags(fs *flag.FlagSet, s *Spec, epochs int) {
 	cli.FloatIn(fs, &s.EpsMin, "eps-min", 0.1, cli.Positive, "temperature floor")
 	cli.FloatIn(fs, &s.Anneal, "anneal", 1e-5, cli.NonNegative, "annealing rate r: temperature = max(eps0·exp(−r·t), eps-min)")
 	cli.IntIn(fs, &s.Every, "anneal-every", 0, 0, 1<<30, "", "iterations between temperature updates (0: the estimator's default, 500 for direct, 1000 for gsm)")
-	cli.IntIn(fs, &s.Hidden, "hidden", 300, 1, maxSize, "", "hidden units of encoder and decoder")
+	HiddenFlag(fs, &s.Hidden)
 	cli.Threads(fs, &s.Threads)
+}
+
+// HiddenFlag registers -hidden (default 300).
+func HiddenFlag(fs *flag.FlagSet, p *int) {
+	cli.IntIn(fs, p, "hidden", 300, 1, maxSize, "", "hidden units of encoder and decoder")
 }
 
 // EstimatorFlags registers -estimator, -direct-kl and -relaxed.
@@ -63,8 +68,18 @@ func RelaxedFlag(fs *flag.FlagSet, s *Spec) {
 // LatentFlags registers -n (default n) and -k, the number of latent
 // variables and their states.
 func LatentFlags(fs *flag.FlagSet, s *Spec, n, k int) {
-	cli.IntIn(fs, &s.N, "n", n, 1, maxSize, "", "number of latent variables")
-	cli.IntIn(fs, &s.K, "k", k, 2, maxSize, "", "states per latent variable")
+	NFlag(fs, &s.N, n)
+	StatesFlag(fs, &s.K, k, "states per latent variable")
+}
+
+// NFlag registers -n, the number of latent variables (default def).
+func NFlag(fs *flag.FlagSet, p *int, def int) {
+	cli.IntIn(fs, p, "n", def, 1, maxSize, "", "number of latent variables")
+}
+
+// StatesFlag registers -k, the states of a variable (default def).
+func StatesFlag(fs *flag.FlagSet, p *int, def int, usage string) {
+	cli.IntIn(fs, p, "k", def, 2, maxSize, "", usage)
 }
 
 // StructureFlags registers -structure (default complete: the main job),
@@ -72,9 +87,14 @@ func LatentFlags(fs *flag.FlagSet, s *Spec, n, k int) {
 func StructureFlags(fs *flag.FlagSet, s *Spec) {
 	fs.StringVar(&s.Structure, "structure", "complete", StructureHelp())
 	fs.StringVar(&s.Signs, "signs", "supermodular", "complete and grid: pair weights supermodular (≥ 0 by softplus, graph cut) or general (any sign)")
-	cli.IntIn(fs, &s.SubsetK, "subset-k", 0, 0, maxSize, "", "-structure subset: how many of the n bits are on (1 ≤ k < n)")
-	cli.IntIn(fs, &s.Parts, "subset-parts", 0, 0, maxSize, "", "-structure subset: that many independent k-of-n subsets in the latent (0 or 1: one; -n 20 -subset-k 10 -subset-parts 20 is the I-MLE paper's discrete VAE)")
+	SubsetFlags(fs, &s.SubsetK, &s.Parts, 0, 0)
 	fs.StringVar(&s.Solver, "solver", "", "exact arg max solver among those that apply to the structure (default: its fastest)")
+}
+
+// SubsetFlags registers -subset-k and -subset-parts (defaults k, parts).
+func SubsetFlags(fs *flag.FlagSet, k, parts *int, defK, defParts int) {
+	cli.IntIn(fs, k, "subset-k", defK, 0, maxSize, "", "-structure subset: how many of the n bits are on (1 ≤ k < n)")
+	cli.IntIn(fs, parts, "subset-parts", defParts, 0, maxSize, "", "-structure subset: that many independent k-of-n subsets in the latent (0 or 1: one; -n 20 -subset-k 10 -subset-parts 20 is the I-MLE paper's discrete VAE)")
 }
 
 // EvalFlags registers the structured evaluation flags: -samples,
@@ -83,7 +103,12 @@ func EvalFlags(fs *flag.FlagSet, s *Spec) {
 	cli.IntIn(fs, &s.Samples, "samples", 1, 1, maxSize, "", "Gumbel-Max samples per test example for the reconstruction term")
 	cli.IntIn(fs, &s.ExactKL, "kl-exact", 500, 0, maxSize, "", "complete and grid: test examples for the exact Gibbs KL (2ⁿ states each; 0 to skip)")
 	cli.IntIn(fs, &s.NLLEvery, "nll-every", 0, 0, 1<<30, "", "epochs between evaluations of the exact −log p(x) and Gibbs NELBO on the test set (all codes, about 12 s for 2¹⁵ codes on 10,000 images; 0: last epoch only); the best-validation epoch is always evaluated")
-	cli.IntIn(fs, &s.IWSamples, "iw-samples", 1000, 0, maxSize, "", "importance samples per test image for −log p(x) when the codes are too many to enumerate (last epoch only; 0: skip)")
+	IWFlag(fs, &s.IWSamples, 1000)
+}
+
+// IWFlag registers -iw-samples (default def).
+func IWFlag(fs *flag.FlagSet, p *int, def int) {
+	cli.IntIn(fs, p, "iw-samples", def, 0, maxSize, "", "importance samples per test image for −log p(x) when the codes are too many to enumerate (last epoch only; 0: skip)")
 }
 
 // SlowFlag registers -allow-slow (Spec.AllowSlow).
