@@ -100,8 +100,8 @@ func TestTrainerRefusesAStepWithoutEncoderBackward(t *testing.T) {
 	}
 }
 
-// A registration without a constructor or a name is refused, and the
-// registry keeps no trace of it.
+// A registration without a constructor or a name, or of a name already
+// registered, is refused, and the registry keeps no trace of it.
 func TestRegisterEstimatorRefusesNil(t *testing.T) {
 	before := len(Estimators())
 	if err := RegisterEstimator(EstimatorInfo{Name: "broken"}); err == nil || !strings.Contains(err.Error(), "nil constructor") {
@@ -109,6 +109,12 @@ func TestRegisterEstimatorRefusesNil(t *testing.T) {
 	}
 	if err := RegisterEstimator(EstimatorInfo{New: func(EstimatorOptions) Estimator { return &Direct{} }}); err == nil {
 		t.Errorf("empty name accepted")
+	}
+	if err := RegisterEstimator(EstimatorInfo{Name: "direct", New: func(EstimatorOptions) Estimator { return &ARM{} }}); err == nil || !strings.Contains(err.Error(), "already registered") {
+		t.Errorf("a second \"direct\": error %v", err)
+	}
+	if est, err := NewEstimator("direct", EstimatorOptions{}); err != nil || est.Name() != "direct" {
+		t.Errorf("after a refused repeat, \"direct\" builds %v (%v)", est, err)
 	}
 	if len(Estimators()) != before {
 		t.Errorf("a refused registration was kept")

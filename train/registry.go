@@ -27,9 +27,11 @@ var (
 )
 
 // RegisterEstimator adds an estimator to the registry that commands list
-// and build from; a second registration of a name replaces the first. An
-// empty name or a nil constructor is refused with an error. The package's
-// own estimators are registered from one list (estimators.go).
+// and build from, as database/sql.Register adds a driver. An empty name, a
+// nil constructor or a name already registered is refused with an error
+// (a second registration does not silently replace the first). The
+// package's own estimators are registered from one list (estimators.go).
+// Safe for concurrent use.
 func RegisterEstimator(info EstimatorInfo) error {
 	if info.Name == "" {
 		return fmt.Errorf("train: RegisterEstimator: empty name")
@@ -39,10 +41,9 @@ func RegisterEstimator(info EstimatorInfo) error {
 	}
 	estMu.Lock()
 	defer estMu.Unlock()
-	for i, e := range estOrder {
+	for _, e := range estOrder {
 		if e.Name == info.Name {
-			estOrder[i] = info
-			return nil
+			return fmt.Errorf("train: RegisterEstimator: %q is already registered", info.Name)
 		}
 	}
 	estOrder = append(estOrder, info)
