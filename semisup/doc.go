@@ -8,9 +8,11 @@
 // the arg max; for labelled examples the perturbed arg max z*(ε) is the
 // label, i.e. direct loss minimization with the indicator loss) or with
 // the [GSM] baseline (relaxed Gumbel-Softmax plus a weighted cross-entropy
-// on labelled examples). Both implement [Estimator]; [Run] is the driver
-// (per-epoch atomic checkpoints, resume, metrics), in the manner of
-// train.Fit. [Model.Evaluate] reports the NELBO with the sum over z_d
+// on labelled examples). Both implement [Estimator]; [Run] trains through
+// the driver train.Fit uses (per-epoch atomic checkpoints, resume,
+// interruption) and reports each epoch to [Recorder]s: semisup writes no
+// file of its own beyond the run folder's, and does not depend on the
+// plotting library. [Model.Evaluate] reports the NELBO with the sum over z_d
 // exact and one Gaussian sample per component (an unbiased estimate of a
 // valid bound on −log p(x)) and the accuracy of arg max h and of a Gumbel
 // sample; [MajorityMap] scores unsupervised clusterings.

@@ -7,14 +7,10 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
-	"path/filepath"
-	"strconv"
 	"time"
 
 	"github.com/argmaxvae/argmaxvae/internal/driver"
-	"github.com/argmaxvae/argmaxvae/internal/record"
 	"github.com/argmaxvae/argmaxvae/nn"
-	"github.com/argmaxvae/argmaxvae/report"
 	"github.com/argmaxvae/argmaxvae/train"
 )
 
@@ -53,10 +49,10 @@ type Settings struct {
 	// computed on the whole sets every epoch.
 	BoundEvery, BoundValid int
 	// Dir, if set, is the run folder, kept by the same driver as
-	// train.Fit's: a lock, an atomic checkpoint per epoch
-	// (checkpoint.bin), metrics.csv, curves.png and, at the end,
-	// figure4.png. Resume continues from Dir's checkpoint up to Epochs; a
-	// new run is refused in a folder that holds one.
+	// train.Fit's: a lock and an atomic checkpoint per epoch
+	// (checkpoint.bin). Resume continues from Dir's checkpoint up to
+	// Epochs; a new run is refused in a folder that holds one. Files of
+	// the caller's (metrics, plots) are written by its [Recorder]s.
 	Dir    string
 	Resume bool
 	// Config, if set, describes the run: written to Dir/config.json once
@@ -65,8 +61,17 @@ type Settings struct {
 	// in ConfigFree, naming the fields.
 	Config     any
 	ConfigFree []string
-	// Progress, if set, receives one line per epoch.
-	Progress io.Writer
+	// Log receives the driver's notes; nil means os.Stderr.
+	Log io.Writer
+}
+
+// Recorder receives a run's progress from [Run]: Start once with the
+// epochs a resumed run already has (empty for a new run), then Record
+// after every epoch once it is committed to the checkpoint. The command's
+// metrics.csv, plots and progress lines are recorders.
+type Recorder interface {
+	Start(history []Row) error
+	Record(r Row) error
 }
 
 func (s Settings) withDefaults() Settings {
@@ -102,16 +107,6 @@ type Row struct {
 	TestAccArgmax, TestAccSample, TestAccMj float64
 }
 
-// Header is metrics.csv's header.
-var Header = []string{"epoch", "seconds", "eval_seconds", "train_loss", "temperature",
-	"valid_nelbo_first", "valid_acc", "test_nelbo", "test_acc_argmax", "test_acc_sample", "test_acc_majority"}
-
-func (r Row) fields() []any {
-	f := func(v float64) string { return strconv.FormatFloat(v, 'g', 8, 64) }
-	return []any{strconv.Itoa(r.Epoch), f(r.Seconds), f(r.EvalSeconds), f(r.TrainLoss), f(r.Temp),
-		f(r.ValidNELBO), f(r.ValidAcc), f(r.TestNELBO), f(r.TestAccArgmax), f(r.TestAccSample), f(r.TestAccMj)}
-}
-
 // Check validates the data before any work: shapes, labels, and the
 // labelled indices.
 func (d Data) Check(k, dim int) error {
@@ -142,14 +137,14 @@ func (d Data) Check(k, dim int) error {
 
 // Run trains m with est on data for Settings.Epochs epochs, evaluating
 // after each, and returns the history, through the driver train.Fit uses
-// (internal/driver): the run folder, resume, interruption and metrics
-// are one implementation. Each step takes Batch unlabelled images (a
+// (internal/driver): the run folder, resume and interruption are one
+// implementation. Each step takes Batch unlabelled images (a
 // fresh permutation per epoch) and LabelBatch labelled ones; the step's
 // temperature follows Sched. When ctx is cancelled it stops after the
 // current step, drops the epoch in progress and returns the epochs done
 // with ctx's error. A non-finite loss stops it with an error. The same
-// seed gives the same run, resumed or not.
-func Run(ctx context.Context, m *Model, est Estimator, data Data, set Settings) ([]Row, error) {
+// seed gives the same run, resumed or not. recs are told every epoch.
+func Run(ctx context.Context, m *Model, est Estimator, data Data, set Settings, recs ...Recorder) ([]Row, error) {
 	set = set.withDefaults()
 	if err := data.Check(m.S.K, m.S.D); err != nil {
 		return nil, err
@@ -158,28 +153,12 @@ func Run(ctx context.Context, m *Model, est Estimator, data Data, set Settings) 
 		return nil, fmt.Errorf("semisup: %d epochs", set.Epochs)
 	}
 	rm := newRunModel(m, est, data, set)
-	var recs []driver.Recorder[Row]
-	recs = append(recs, &record.ProgressLines[Row]{W: orDiscard(set.Progress), Epochs: set.Epochs, Label: "semisup " + est.Name(),
-		Line: func(r Row) string {
-			return fmt.Sprintf("loss %.2f  valid NELBO %.2f  test acc %.1f%%", r.TrainLoss, r.ValidNELBO, 100*r.TestAccArgmax)
-		}})
-	if set.Dir != "" {
-		recs = append(recs, &record.MetricsCSV[Row]{Path: filepath.Join(set.Dir, "metrics.csv"), Header: Header, Row: Row.fields},
-			&curves{path: filepath.Join(set.Dir, "curves.png")})
+	drecs := make([]driver.Recorder[Row], len(recs))
+	for i, r := range recs {
+		drecs[i] = r
 	}
 	res, err := driver.Run(ctx, rm, driver.Settings[Row]{Epochs: set.Epochs, Dir: set.Dir, Resume: set.Resume,
-		Config: set.Config, Free: set.ConfigFree, Log: set.Progress,
-		Finish: func(res driver.Result[Row]) error {
-			if set.Dir == "" || res.Interrupted {
-				return nil
-			}
-			// Figure 4 when the images are square (side² = D).
-			if side := int(math.Sqrt(float64(m.S.D)) + 0.5); side*side == m.S.D {
-				imgs := m.Generate(15, set.Seed+3)
-				return report.ImageGrid(filepath.Join(set.Dir, "figure4.png"), imgs, 15, m.S.K, side, side, 2)
-			}
-			return nil
-		}}, recs...)
+		Config: set.Config, Free: set.ConfigFree, Log: set.Log}, drecs...)
 	return res.History, err
 }
 
@@ -284,25 +263,6 @@ func splitInt(v int) []float32 { return []float32{float32(v >> 24), float32(v & 
 
 func joinInt(f []float32) int { return int(f[0])<<24 | int(f[1]) }
 
-// curves is a recorder redrawing curves.png after every epoch.
-type curves struct {
-	path string
-	h    []Row
-}
-
-func (c *curves) Start(h []Row) error {
-	c.h = append(c.h[:0], h...)
-	if len(h) == 0 {
-		return nil
-	}
-	return plotCurves(c.path, c.h)
-}
-
-func (c *curves) Record(r Row) error {
-	c.h = append(c.h, r)
-	return plotCurves(c.path, c.h)
-}
-
 // evaluate fills row's evaluation columns.
 func evaluate(ctx context.Context, m *Model, data Data, set Settings, ep int, row *Row) error {
 	nv := min(set.BoundValid, data.Valid.Rows)
@@ -324,26 +284,4 @@ func evaluate(ctx context.Context, m *Model, data Data, set Settings, ep int, ro
 	row.TestNELBO, row.TestAccArgmax, row.TestAccSample = te.NELBO, te.AccArgmax, te.AccSample
 	row.TestAccMj = Accuracy(te.Assign, data.TestLabels, MajorityMap(va.Assign, data.ValidLabels, m.S.K))
 	return nil
-}
-
-// plotCurves draws test accuracy and the validation NELBO per epoch.
-func plotCurves(path string, hist []Row) error {
-	ep := make([]float64, len(hist))
-	acc, accS, nelbo := make([]float64, len(hist)), make([]float64, len(hist)), make([]float64, len(hist))
-	for i, r := range hist {
-		ep[i], acc[i], accS[i], nelbo[i] = float64(r.Epoch), 100*r.TestAccArgmax, 100*r.TestAccSample, r.ValidNELBO
-	}
-	return report.PlotPanels(path, []report.Panel{
-		{Title: "test accuracy", XLabel: "epoch", YLabel: "%", Series: []report.Series{
-			{Name: "arg max h", X: ep, Y: acc}, {Name: "Gumbel sample", X: ep, Y: accS}}},
-		{Title: "validation NELBO (first examples, estimate of a bound)", XLabel: "epoch", YLabel: "nats",
-			Series: []report.Series{{Name: "NELBO", X: ep, Y: nelbo}}},
-	}, 2, 9, 3.5)
-}
-
-func orDiscard(w io.Writer) io.Writer {
-	if w == nil {
-		return io.Discard
-	}
-	return w
 }

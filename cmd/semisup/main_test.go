@@ -82,6 +82,11 @@ func TestRunAndResume(t *testing.T) {
 	if !strings.Contains(out.String(), "test accuracy") {
 		t.Fatalf("output %q", out.String())
 	}
+	for _, f := range []string{semirun.MetricsFile, semirun.CurvesFile, semirun.Figure4File, "config.json", "checkpoint.bin", "summary.json"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Error(err)
+		}
+	}
 	if err := semirun.Run(context.Background(), args, &out, &errb); err == nil || !strings.Contains(err.Error(), "-resume") {
 		t.Fatalf("second run in a used folder: %v", err)
 	}

@@ -187,7 +187,7 @@ func Train(ctx context.Context, c Config, out string, resume bool, stderr io.Wri
 	hist, err := semisup.Run(ctx, m, est, data, semisup.Settings{
 		Epochs: c.Epochs, Batch: c.Batch, LabelBatch: c.LabelBatch, LR: c.LR,
 		Sched: train.Schedule{Start: 1, Min: 0.1, Rate: c.AnnealRate, Every: 1000},
-		Seed:  c.Seed, Dir: out, Resume: resume, Progress: stderr, Config: c, ConfigFree: free})
+		Seed:  c.Seed, Dir: out, Resume: resume, Log: stderr, Config: c, ConfigFree: free}, recorders(out, c, stderr)...)
 	if errors.Is(err, runfolder.ErrRefused) {
 		return Summary{}, cli.Usage(err)
 	}
@@ -196,6 +196,9 @@ func Train(ctx context.Context, c Config, out string, resume bool, stderr io.Wri
 	}
 	if len(hist) == 0 {
 		return Summary{}, errors.New("no epoch trained")
+	}
+	if err := figure4(out, m, c.Seed+3); err != nil {
+		return Summary{}, err
 	}
 	last := hist[len(hist)-1]
 	sum := Summary{Epochs: last.Epoch, TestNELBO: last.TestNELBO, TestAccArgmax: last.TestAccArgmax, TestAccSample: last.TestAccSample,
