@@ -9,7 +9,10 @@
 //
 // A run killed at any moment resumes from its last committed epoch, and a
 // resumed run equals an uninterrupted one when the model is deterministic
-// given its state.
+// given its state. [History] reads a folder's committed epochs back (the
+// grids tabulate finished cells from it). The driver writes nothing but
+// the run folder's own files; metrics, plots and progress lines are the
+// caller's [Recorder]s.
 package driver
 
 import (

@@ -8,13 +8,15 @@
 // One idea per file:
 //
 //   - lock.go, alive_*.go: [Lock] (a pid file, taken over when its process
-//     is gone; the liveness test is per platform).
+//     is gone; the liveness test is per platform; once held, the
+//     temporary files a killed writer left are removed).
 //   - write.go: [WriteFile], [WriteJSON] (temporary file, fsync, rename;
 //     the temporary file is removed on every failure).
 //   - checkpoint.go: [Commit], [Load], [ReadState] (checkpoint.bin: state,
 //     best state and history in one checksummed file).
 //   - config.go: [Diff], [CheckConfig], [Finished].
 //
-// The training driver (internal/driver) is its main user; the report
-// writers and the grid commands use the writes and the checks.
+// The training driver (internal/driver) is its main user; package report,
+// the grid commands and internal/semirun use the writes and the checks:
+// every file of a run folder goes through [WriteFile].
 package runfolder
