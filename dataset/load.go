@@ -35,6 +35,9 @@ type Source struct {
 	// Binary: the pixels are already 0/1, so dynamic binarization does not
 	// apply.
 	Binary bool
+	// Classes is the number of classes when every image is labelled with
+	// one of 0…Classes−1 (the semi-supervised model needs 10), else 0.
+	Classes int
 }
 
 var (
@@ -68,8 +71,8 @@ func Register(s Source) error {
 
 func init() {
 	for _, s := range []Source{
-		{Name: "mnist", Env: "ARGMAXVAE_MNIST", Load: loadMNIST},
-		{Name: "fashion", Env: "ARGMAXVAE_FASHION", Load: loadFashion},
+		{Name: "mnist", Env: "ARGMAXVAE_MNIST", Load: loadMNIST, Classes: 10},
+		{Name: "fashion", Env: "ARGMAXVAE_FASHION", Load: loadFashion, Classes: 10},
 		{Name: "omniglot", Env: "ARGMAXVAE_OMNIGLOT", Load: loadOmniglot},
 		{Name: "binarized-mnist", Env: "ARGMAXVAE_BINARIZED_MNIST", Load: loadBinarizedMNIST, Binary: true},
 	} {

@@ -222,12 +222,28 @@ func Finished(c Config, out string) (Summary, bool, error) {
 	return s, ok, err
 }
 
+// CheckData refuses a data set the semi-supervised model cannot use: one
+// not registered, or whose images are not all labelled with 10 classes
+// (dataset.Source.Classes).
+func CheckData(name string) error {
+	if src, ok := dataset.Lookup(name); ok && src.Classes == 10 {
+		return nil
+	}
+	var ok []string
+	for _, n := range dataset.Names() {
+		if src, _ := dataset.Lookup(n); src.Classes == 10 {
+			ok = append(ok, n)
+		}
+	}
+	return fmt.Errorf("want a data set labelled with 10 classes: %s", strings.Join(ok, ", "))
+}
+
 // check validates the flags before any data is read, the memory the run
 // will hold included.
 func (c Config) check() error {
 	switch {
-	case c.Data != "mnist" && c.Data != "fashion":
-		return fmt.Errorf("-data %q: want mnist or fashion (the data sets with labels)", c.Data)
+	case CheckData(c.Data) != nil:
+		return fmt.Errorf("-data %q: %w", c.Data, CheckData(c.Data))
 	case c.Estimator != "direct" && c.Estimator != "gsm":
 		return fmt.Errorf("-estimator %q: want direct or gsm", c.Estimator)
 	case c.Labels < 0 || c.Labels%10 != 0:
