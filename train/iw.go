@@ -64,36 +64,22 @@ func ImportanceLikelihood(ctx context.Context, v *VAE, X nn.Mat, samples int, rn
 	if err != nil {
 		return Likelihood{}, err
 	}
-	B, D, n, k, nk := X.Rows, v.Dec.D, v.N, v.K, v.NK()
-	logPrior := -float64(n) * math.Log(float64(k))
-	fam := argmax.SamplerOf(v.S)
-	var theta []float64
-	if fam != nil {
-		theta = make([]float64, nk)
-		lz0, err := fam.Set(theta)
-		if err != nil {
-			return Likelihood{}, fmt.Errorf("train: ImportanceLikelihood: %w", err)
-		}
-		logPrior = -lz0
-	} else if _, ok := v.S.(argmax.Constrained); ok {
-		return Likelihood{}, fmt.Errorf("train: ImportanceLikelihood: %s is constrained and has no tractable proposal (argmax.UnaryFamily)", v.S.Name())
+	B, D, n, nk := X.Rows, v.Dec.D, v.N, v.NK()
+	q, logPrior, err := newIWProposal(v, W)
+	if err != nil {
+		return Likelihood{}, err
 	}
 	total := B * samples
 	batch := max(1, min(iwRows, total))
-
 	acc := make([]iwAcc, B)
 	for i := range acc {
 		acc[i].m = math.Inf(-1)
 	}
-	lq := make([]float64, nk) // log r of each (latent, state) for the current example
-	p := make([]float64, nk)  // r of each (latent, state)
-	lastPos := make([]int, n) // last state of each latent with r > 0
 	z := make([]int, batch*n) // codes of the batch
 	logr := make([]float64, batch)
 	fs := make([]float32, batch)
 	onehot := nn.NewMat(batch, nk)
 	xs := nn.NewMat(batch, D)
-	cur := -1 // example whose proposal is in lq, p
 	var sumLW, sumKL float64
 	for t0 := 0; t0 < total; t0 += batch {
 		if err := ctx.Err(); err != nil {
@@ -104,50 +90,12 @@ func ImportanceLikelihood(ctx context.Context, v *VAE, X nn.Mat, samples int, rn
 		nn.Resize(&xs, rows, D)
 		for r := 0; r < rows; r++ {
 			b := (t0 + r) / samples
-			if b != cur && fam != nil {
-				cur = b
-				for j, x := range W.Row(b)[:nk] {
-					theta[j] = float64(x)
-				}
-				if _, err := fam.Set(theta); err != nil {
-					return Likelihood{}, fmt.Errorf("train: ImportanceLikelihood: example %d: %w", b, err)
-				}
+			if logr[r], err = q.sample(b, rng, z[r*n:(r+1)*n]); err != nil {
+				return Likelihood{}, err
 			}
-			if fam != nil {
-				logr[r] = fam.Sample(rng.Float64, z[r*n:(r+1)*n])
-				copy(xs.Row(r), X.Row(b))
-				continue
-			}
-			if b != cur {
-				cur = b
-				row := W.Row(b)
-				for i := 0; i < n; i++ {
-					nn.LogSoftmax(row[i*k:(i+1)*k], lq[i*k:(i+1)*k])
-					lastPos[i] = 0
-					for s := 0; s < k; s++ {
-						p[i*k+s] = math.Exp(lq[i*k+s])
-						if p[i*k+s] > 0 {
-							lastPos[i] = s
-						}
-					}
-				}
-			}
-			lr := 0.0
-			for i := 0; i < n; i++ {
-				u := rng.Float64()
-				pi := p[i*k : (i+1)*k]
-				s, cum := 0, pi[0]
-				for s < lastPos[i] && u >= cum {
-					s++
-					cum += pi[s]
-				}
-				z[r*n+i] = s
-				lr += lq[i*k+s]
-			}
-			logr[r] = lr
 			copy(xs.Row(r), X.Row(b))
 		}
-		decoder.OneHot(z[:rows*n], n, k, onehot)
+		decoder.OneHot(z[:rows*n], n, v.K, onehot)
 		logits := v.Dec.Forward(onehot)
 		nn.BernoulliLogLik(xs, logits, fs[:rows])
 		for r := 0; r < rows; r++ {
@@ -162,13 +110,99 @@ func ImportanceLikelihood(ctx context.Context, v *VAE, X nn.Mat, samples int, rn
 			sumKL += logr[r] - logPrior
 		}
 	}
-
-	S := float64(samples)
-	gibbsNELBO, gibbsKL := math.NaN(), math.NaN()
-	if fam != nil && v.Interactions() == 0 {
+	lik := iwSummary(acc, samples)
+	if q.fam != nil && v.Interactions() == 0 {
 		// The proposal is q_G itself: the mean log weight estimates its ELBO.
-		gibbsNELBO, gibbsKL = -sumLW/float64(total), sumKL/float64(total)
+		lik.GibbsNELBO, lik.GibbsKL = -sumLW/float64(total), sumKL/float64(total)
 	}
+	lik.Seconds = time.Since(start).Seconds()
+	return lik, nil
+}
+
+// iwProposal draws codes from ImportanceLikelihood's proposal for one
+// example at a time: the structure's unary family at θ = the example's
+// unary scores when it has one, else the product of per-latent softmaxes
+// (sampled by inverse CDF, one rng.Float64 per latent).
+type iwProposal struct {
+	W       nn.Mat // the encoder's scores of every example
+	n, k    int
+	fam     argmax.UnarySampler
+	theta   []float64 // fam's θ
+	lq, p   []float64 // log r and r of each (latent, state): the softmax proposal
+	lastPos []int     // last state of each latent with r > 0
+	cur     int       // example whose proposal is loaded
+}
+
+// newIWProposal returns the proposal for v's structure and log p(z) of
+// the uniform prior over its feasible codes; a constrained structure
+// without a unary family is refused.
+func newIWProposal(v *VAE, W nn.Mat) (*iwProposal, float64, error) {
+	n, k, nk := v.N, v.K, v.NK()
+	q := &iwProposal{W: W, n: n, k: k, cur: -1, fam: argmax.SamplerOf(v.S)}
+	if q.fam == nil {
+		if _, ok := v.S.(argmax.Constrained); ok {
+			return nil, 0, fmt.Errorf("train: ImportanceLikelihood: %s is constrained and has no tractable proposal (argmax.UnaryFamily)", v.S.Name())
+		}
+		q.lq, q.p, q.lastPos = make([]float64, nk), make([]float64, nk), make([]int, n)
+		return q, -float64(n) * math.Log(float64(k)), nil
+	}
+	q.theta = make([]float64, nk)
+	lz0, err := q.fam.Set(q.theta)
+	if err != nil {
+		return nil, 0, fmt.Errorf("train: ImportanceLikelihood: %w", err)
+	}
+	return q, -lz0, nil
+}
+
+// sample draws a code of example b into z and returns its log r(z|x_b).
+func (q *iwProposal) sample(b int, rng *rand.Rand, z []int) (float64, error) {
+	n, k := q.n, q.k
+	if b != q.cur {
+		q.cur = b
+		row := q.W.Row(b)
+		if q.fam != nil {
+			for j := range q.theta {
+				q.theta[j] = float64(row[j])
+			}
+			if _, err := q.fam.Set(q.theta); err != nil {
+				return 0, fmt.Errorf("train: ImportanceLikelihood: example %d: %w", b, err)
+			}
+		} else {
+			for i := 0; i < n; i++ {
+				nn.LogSoftmax(row[i*k:(i+1)*k], q.lq[i*k:(i+1)*k])
+				q.lastPos[i] = 0
+				for s := 0; s < k; s++ {
+					q.p[i*k+s] = math.Exp(q.lq[i*k+s])
+					if q.p[i*k+s] > 0 {
+						q.lastPos[i] = s
+					}
+				}
+			}
+		}
+	}
+	if q.fam != nil {
+		return q.fam.Sample(rng.Float64, z), nil
+	}
+	lr := 0.0
+	for i := 0; i < n; i++ {
+		u := rng.Float64()
+		pi := q.p[i*k : (i+1)*k]
+		s, cum := 0, pi[0]
+		for s < q.lastPos[i] && u >= cum {
+			s++
+			cum += pi[s]
+		}
+		z[i] = s
+		lr += q.lq[i*k+s]
+	}
+	return lr, nil
+}
+
+// iwSummary turns the per-example accumulators of S = samples log weights
+// into the estimate: NLL = −mean_b log p̂(x_b) and its delta-method
+// standard error (NaN for one sample); the Gibbs fields are NaN.
+func iwSummary(acc []iwAcc, samples int) Likelihood {
+	S := float64(samples)
 	var sumNLL, sumVar float64
 	for _, a := range acc {
 		sumNLL -= a.m + math.Log(a.s1/S)
@@ -179,17 +213,10 @@ func ImportanceLikelihood(ctx context.Context, v *VAE, X nn.Mat, samples int, rn
 			sumVar += variance / (S * mean * mean)
 		}
 	}
-	nb := float64(B)
+	nb := float64(len(acc))
 	se := math.Sqrt(sumVar) / nb
 	if samples == 1 {
 		se = math.NaN()
 	}
-	return Likelihood{
-		NLL:        sumNLL / nb,
-		NLLStdErr:  se,
-		Samples:    samples,
-		GibbsNELBO: gibbsNELBO,
-		GibbsKL:    gibbsKL,
-		Seconds:    time.Since(start).Seconds(),
-	}, nil
+	return Likelihood{NLL: sumNLL / nb, NLLStdErr: se, Samples: samples, GibbsNELBO: math.NaN(), GibbsKL: math.NaN()}
 }

@@ -110,6 +110,14 @@ func encodeAll(v *VAE, X nn.Mat, op string) (nn.Mat, error) {
 type enumChunk struct {
 	ht, phiT nn.Mat
 	sp       []float64
+
+	// Written by fill and decode alone, before the workers start.
+	onehot   nn.Mat // cc×N·K
+	sp32     []float32
+	z        []int
+	phi      []float32
+	feasible []bool
+	n, k     int
 }
 
 // enumWorker scores a contiguous range of image rows against each chunk.
@@ -143,7 +151,7 @@ func ExactLikelihood(ctx context.Context, v *VAE, X nn.Mat) (Likelihood, error) 
 	if err != nil {
 		return Likelihood{}, err
 	}
-	B, D, nk, width := X.Rows, v.Dec.D, v.NK(), v.Enc.Width
+	B := X.Rows
 	codeChunk := max(1, min(enumCodeChunk, states))
 	imgChunk := max(1, enumImageChunk)
 	net := v.Dec.Net
@@ -180,16 +188,7 @@ func ExactLikelihood(ctx context.Context, v *VAE, X nn.Mat) (Likelihood, error) 
 		workers[w].F = nn.NewMat(rows, codeChunk)
 		workers[w].H = nn.NewMat(rows, codeChunk)
 	}
-	ch := enumChunk{
-		ht:   nn.NewMat(hidden, codeChunk),
-		phiT: nn.NewMat(width, codeChunk),
-		sp:   make([]float64, codeChunk),
-	}
-	onehot := nn.NewMat(codeChunk, nk)
-	sp32 := make([]float32, codeChunk)
-	z := make([]int, n)
-	phi := make([]float32, width)
-	feasible := make([]bool, codeChunk)
+	ch := newEnumChunk(v, codeChunk)
 	codes := 0 // feasible codes: the uniform prior is over them
 	var wg sync.WaitGroup
 	for c0 := 0; c0 < states; c0 += codeChunk {
@@ -197,51 +196,15 @@ func ExactLikelihood(ctx context.Context, v *VAE, X nn.Mat) (Likelihood, error) 
 			return Likelihood{}, err
 		}
 		cc := min(codeChunk, states-c0)
-		// Codes c0 … c0+cc−1: latent i is digit i (least significant
-		// first) of the code's index in base K.
-		nn.Resize(&onehot, cc, nk)
-		nn.Resize(&ch.phiT, width, cc)
-		onehot.Zero()
-		ch.phiT.Zero()
-		for c := 0; c < cc; c++ {
-			idx := c0 + c
-			for i := 0; i < n; i++ {
-				z[i] = idx % k
-				idx /= k
-				onehot.Data[c*nk+i*k+z[i]] = 1
-			}
-			feasible[c] = argmax.Feasible(v.S, z)
-			if feasible[c] {
-				codes++
-			}
-			clear(phi)
-			v.S.AddFeatures(z, 1, phi)
-			for j, p := range phi {
-				if p != 0 {
-					ch.phiT.Data[j*cc+c] = p
-				}
-			}
+		codes += ch.fill(v.S, c0, cc)
+		if err := ch.decode(net, c0, cc); err != nil {
+			return Likelihood{}, err
 		}
-		logits := net.Forward(onehot)
-		for i, l := range logits.Data[:cc*D] {
-			if math.IsNaN(float64(l)) || math.IsInf(float64(l), 0) {
-				return Likelihood{}, fmt.Errorf("train: ExactLikelihood: decoder logit %d of code %d is %v", i%D, c0+i/D, l)
-			}
-		}
-		nn.SoftplusRows(logits, nil, sp32[:cc])
-		for c := 0; c < cc; c++ {
-			ch.sp[c] = float64(sp32[c])
-			if !feasible[c] {
-				ch.sp[c] = math.Inf(1) // f = −∞: not a code of the structure
-			}
-		}
-		nn.Resize(&ch.ht, hidden, cc)
-		nn.Transpose(ch.ht, net.Hidden())
 		for w := range workers {
 			wg.Add(1)
 			go func(wk *enumWorker) {
 				defer wg.Done()
-				wk.run(ctx, XW, W, xb, &ch, cc, imgChunk, acc)
+				wk.run(ctx, XW, W, xb, ch, cc, imgChunk, acc)
 			}(&workers[w])
 		}
 		wg.Wait()
@@ -252,6 +215,89 @@ func ExactLikelihood(ctx context.Context, v *VAE, X nn.Mat) (Likelihood, error) 
 	if codes == 0 {
 		return Likelihood{}, fmt.Errorf("train: ExactLikelihood: %s has no feasible code", v.S.Name())
 	}
+	lik := enumSummary(acc, codes)
+	lik.Seconds = time.Since(start).Seconds()
+	return lik, nil
+}
+
+// newEnumChunk returns the buffers of a chunk of up to size codes of v.
+func newEnumChunk(v *VAE, size int) *enumChunk {
+	n, nk, width := v.N, v.NK(), v.Enc.Width
+	return &enumChunk{
+		ht:       nn.NewMat(v.Dec.Net.L1.Out, size),
+		phiT:     nn.NewMat(width, size),
+		sp:       make([]float64, size),
+		onehot:   nn.NewMat(size, nk),
+		sp32:     make([]float32, size),
+		z:        make([]int, n),
+		phi:      make([]float32, width),
+		feasible: make([]bool, size),
+		n:        n,
+		k:        v.K,
+	}
+}
+
+// fill loads codes c0 … c0+cc−1 (latent i is digit i, least significant
+// first, of the code's index in base K): their one-hot rows, Φᵀ and
+// feasibility; it returns how many are feasible. O(cc·(N·K + P)).
+func (ch *enumChunk) fill(s argmax.Structure, c0, cc int) int {
+	n, k := ch.n, ch.k
+	nk := n * k
+	nn.Resize(&ch.onehot, cc, nk)
+	nn.Resize(&ch.phiT, ch.phiT.Rows, cc)
+	ch.onehot.Zero()
+	ch.phiT.Zero()
+	feasible := 0
+	for c := 0; c < cc; c++ {
+		idx := c0 + c
+		for i := 0; i < n; i++ {
+			ch.z[i] = idx % k
+			idx /= k
+			ch.onehot.Data[c*nk+i*k+ch.z[i]] = 1
+		}
+		ch.feasible[c] = argmax.Feasible(s, ch.z)
+		if ch.feasible[c] {
+			feasible++
+		}
+		clear(ch.phi)
+		s.AddFeatures(ch.z, 1, ch.phi)
+		for j, p := range ch.phi {
+			if p != 0 {
+				ch.phiT.Data[j*cc+c] = p
+			}
+		}
+	}
+	return feasible
+}
+
+// decode runs the decoder on the chunk's cc codes: Σ_d softplus of each
+// code's logits (+Inf for an infeasible code: f = −∞) and the transposed
+// hidden activations. A non-finite logit is an error naming it.
+// O(cc·hidden·(N·K + D)).
+func (ch *enumChunk) decode(net *nn.MLP, c0, cc int) error {
+	logits := net.Forward(ch.onehot)
+	D := logits.Cols
+	for i, l := range logits.Data[:cc*D] {
+		if math.IsNaN(float64(l)) || math.IsInf(float64(l), 0) {
+			return fmt.Errorf("train: ExactLikelihood: decoder logit %d of code %d is %v", i%D, c0+i/D, l)
+		}
+	}
+	nn.SoftplusRows(logits, nil, ch.sp32[:cc])
+	for c := 0; c < cc; c++ {
+		ch.sp[c] = float64(ch.sp32[c])
+		if !ch.feasible[c] {
+			ch.sp[c] = math.Inf(1)
+		}
+	}
+	nn.Resize(&ch.ht, ch.ht.Rows, cc)
+	nn.Transpose(ch.ht, net.Hidden())
+	return nil
+}
+
+// enumSummary turns the per-image sums over all codes into the exact
+// −log p(x) and the Gibbs NELBO and KL, averaged over the images, under the
+// uniform prior over the feasible codes.
+func enumSummary(acc []kernels.EnumSums, codes int) Likelihood {
 	nlogK := math.Log(float64(codes)) // −log p(z) of the uniform prior
 	var sumNLL, sumNELBO, sumKL float64
 	for i := range acc {
@@ -262,14 +308,8 @@ func ExactLikelihood(ctx context.Context, v *VAE, X nn.Mat) (Likelihood, error) 
 		sumKL += kl
 		sumNELBO += -a.TF/a.SH + kl
 	}
-	nb := float64(B)
-	return Likelihood{
-		NLL:        sumNLL / nb,
-		Exact:      true,
-		GibbsNELBO: sumNELBO / nb,
-		GibbsKL:    sumKL / nb,
-		Seconds:    time.Since(start).Seconds(),
-	}, nil
+	nb := float64(len(acc))
+	return Likelihood{NLL: sumNLL / nb, Exact: true, GibbsNELBO: sumNELBO / nb, GibbsKL: sumKL / nb}
 }
 
 // run adds the codes of chunk ch (cc of them) to the sums of the worker's
