@@ -128,6 +128,7 @@ func TestBadCommandLines(t *testing.T) {
 			{"-estimator nope", "-estimator"},
 			{"-estimator gsm -direct-kl none", "-direct-kl applies to the direct estimators only"},
 			{"-eval -resume", "-eval"},
+			{"-out=", "invalid value \"\" for flag -out: want a folder"},
 			{"-eval -out nonexistent", "-eval: nonexistent holds no run"},
 			{"-resume -out nonexistent", "-resume: nonexistent holds no run"},
 			{"-data cifar", "-data"},
@@ -137,6 +138,7 @@ func TestBadCommandLines(t *testing.T) {
 			{"stray", "unexpected arguments"},
 		},
 		"structured": {
+			{"-out=", "flag -out"},
 			{"-k 3", "-k 3: -structure complete has binary variables"},
 			{"-structure independent -k 0", "flag -k"},
 			{"-structure matching -n 1", "-n 1: -structure matching wants n ≥ 2"},
@@ -206,6 +208,7 @@ func TestBadCommandLines(t *testing.T) {
 			{"-data mnist", "flag provided but not defined: -data"},
 			{"-estimator direct", "flag provided but not defined: -estimator"},
 			{"-seeds -1", "flag -seeds"},
+			{"-seeds 1,2,1", "\"1\": given twice"},
 		},
 		"table2": {
 			{"-jobs 0", "flag -jobs"},

@@ -52,7 +52,7 @@ func TestLists(t *testing.T) {
 		t.Errorf("got %v %v %v %v", *ks, *seeds, *eps, *names)
 	}
 	for _, args := range [][]string{
-		{"-k", "1"}, {"-k", "x"}, {"-k", ","}, {"-seeds", "-1"}, {"-eps", "0"}, {"-eps", "NaN"}, {"-eps", "inf"}, {"-names", ""}, {"extra"},
+		{"-k", "1"}, {"-k", "3,3"}, {"-seeds", "1,2,1"}, {"-names", "x,y,x"}, {"-k", "x"}, {"-k", ","}, {"-seeds", "-1"}, {"-eps", "0"}, {"-eps", "NaN"}, {"-eps", "inf"}, {"-names", ""}, {"extra"},
 	} {
 		fs := NewFlagSet("t", io.Discard)
 		Ints(fs, "k", nil, 2, 100, "")

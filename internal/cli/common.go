@@ -19,9 +19,30 @@ func Seed(fs *flag.FlagSet, p *uint64) {
 }
 
 // Out registers -out, the folder the command writes, with the command's
-// default. (cmd/maxflow's -out names a file: the same idea, its own help.)
+// default (def "" lets the command choose one from the other flags). An
+// empty -out is refused while parsing: it would write into the current
+// folder, or, for the run folders, nowhere at all. (cmd/maxflow's -out
+// names a file: the same idea, its own help.)
 func Out(fs *flag.FlagSet, p *string, def string) {
-	fs.StringVar(p, "out", def, "output folder")
+	*p = def
+	fs.Var(outFlag{p}, "out", "output folder")
+}
+
+type outFlag struct{ p *string }
+
+func (o outFlag) String() string {
+	if o.p == nil {
+		return ""
+	}
+	return *o.p
+}
+
+func (o outFlag) Set(s string) error {
+	if strings.TrimSpace(s) == "" {
+		return fmt.Errorf("want a folder")
+	}
+	*o.p = s
+	return nil
 }
 
 // Threads registers -threads: goroutines of the products, kernels and

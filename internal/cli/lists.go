@@ -9,7 +9,8 @@ import (
 
 // list is a comma-separated flag of values of type T: each occurrence
 // replaces the whole list, empty items are dropped, and a list with no
-// item or an item that does not parse is refused naming the item.
+// item, an item that does not parse or an item given twice (a grid would
+// run or count it twice) is refused naming the item.
 type list[T any] struct {
 	v     *[]T
 	parse func(string) (T, error)
@@ -35,6 +36,11 @@ func (l list[T]) Set(s string) error {
 		x, err := l.parse(item)
 		if err != nil {
 			return fmt.Errorf("%q: %w", item, err)
+		}
+		for _, y := range out {
+			if fmt.Sprint(y) == fmt.Sprint(x) {
+				return fmt.Errorf("%q: given twice", item)
+			}
 		}
 		out = append(out, x)
 	}
