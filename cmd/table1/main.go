@@ -62,7 +62,7 @@ func runDir(out, data string, k int, est string, seed uint64) string {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	base := &experiment.Spec{Command: "table1", Structure: "independent", N: 1, Solver: "categorical", DirectKL: "folded"}
 	fs := cli.NewFlagSet("table1", stderr)
-	dvp := cli.Datasets(fs, []string{"mnist", "fashion", "omniglot"})
+	dvp := cli.Datasets(fs, []string{"mnist", "fashion", "omniglot"}, nil)
 	experiment.DataOptions(fs, base)
 	experiment.TrainingFlags(fs, base, 100)
 	experiment.RelaxedFlag(fs, base)

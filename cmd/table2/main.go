@@ -70,7 +70,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return nil
 		}
 	}
-	datas := cli.Names(fs, "datasets", []string{"mnist", "fashion"}, semirun.CheckData, "comma-separated data sets labelled with 10 classes")
+	datas := cli.Datasets(fs, []string{"mnist", "fashion"}, semirun.CheckData)
 	labels := cli.Ints(fs, "labels", []int{50, 100, 300, 600, 1200}, 0, 50000, "comma-separated label counts (multiples of 10)")
 	ests := cli.Names(fs, "estimators", []string{"direct", "gsm"}, oneOf("direct", "gsm"), "comma-separated estimators: direct, gsm")
 	unsup := fs.Bool("unsupervised", true, "also run each data set with 0 labels (direct)")

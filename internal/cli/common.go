@@ -73,9 +73,19 @@ func Data(fs *flag.FlagSet, p *string, def string) {
 }
 
 // Datasets registers -datasets, a list of registered data sets, for the
-// grids.
-func Datasets(fs *flag.FlagSet, def []string) *[]string {
-	return Names(fs, "datasets", def, knownDataset, "comma-separated data sets: "+strings.Join(dataset.Names(), ", "))
+// grids; valid, when not nil, narrows them (cmd/table2: those labelled
+// with 10 classes).
+func Datasets(fs *flag.FlagSet, def []string, valid func(string) error) *[]string {
+	check := knownDataset
+	if valid != nil {
+		check = func(s string) error {
+			if err := knownDataset(s); err != nil {
+				return err
+			}
+			return valid(s)
+		}
+	}
+	return Names(fs, "datasets", def, check, "comma-separated data sets: "+strings.Join(dataset.Names(), ", "))
 }
 
 func knownDataset(name string) error {
