@@ -104,6 +104,25 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stderr, "latents: %s (%s, solver %s) from %s; %d test images of %s\n", v.S.Name(), spec.Estimator, v.Solver(), from, x.Rows, spec.Data)
 
+	if o.images > x.Rows {
+		return cli.Usagef("-images %d: more than the %d test images of %s", o.images, x.Rows, spec.Data)
+	}
+	m := o.images
+	shown := v.N
+	if o.latents > 0 {
+		shown = min(shown, o.latents)
+	}
+	// The picture first, from the first images' codes: a picture too large
+	// for -images, -latents and -scale is refused before the whole test
+	// set is encoded.
+	head, err := encodeAll(ctx, v, x.Slice(0, m))
+	if err != nil {
+		return err
+	}
+	img, err := traversals(v, x.Slice(0, m), head, shown, o.scale)
+	if err != nil {
+		return err
+	}
 	codes, err := encodeAll(ctx, v, x)
 	if err != nil {
 		return err
@@ -112,15 +131,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if err := writeCodes(filepath.Join(o.out, CodesFile), codes, v.N, test.Labels); err != nil {
-		return err
-	}
-	m := min(o.images, x.Rows)
-	shown := v.N
-	if o.latents > 0 {
-		shown = min(shown, o.latents)
-	}
-	img, err := traversals(v, x.Slice(0, m), codes[:m*v.N], shown, o.scale)
-	if err != nil {
 		return err
 	}
 	var buf bytes.Buffer
@@ -272,6 +282,10 @@ func traversals(v *train.VAE, x nn.Mat, codes []int, shown, scale int) (image.Im
 		gap = 1 // a blank row between blocks
 	}
 	rows := x.Rows*blockRows + gap*(x.Rows-1)
+	// report.Grid's bound, checked before anything is decoded.
+	if w, h := cols*(side*scale+1)-1, rows*(side*scale+1)-1; w > 1<<15 || h > 1<<15 {
+		return nil, cli.Usagef("traversals: a picture of %d×%d pixels is too large, beyond %d a side (use a smaller -images, -latents or -scale)", w, h, 1<<15)
+	}
 	blank := make([]float32, x.Cols)
 	for i := range blank {
 		blank[i] = float32(report.SeparatorGray) / 255
@@ -315,7 +329,7 @@ func traversals(v *train.VAE, x nn.Mat, codes []int, shown, scale int) (image.Im
 	}
 	gray, err := report.GridImage(cells, rows, cols, side, side, scale)
 	if err != nil {
-		return nil, fmt.Errorf("traversals: %w (try -images 1 or -scale 1)", err)
+		return nil, fmt.Errorf("traversals: %w (use a smaller -images, -latents or -scale)", err)
 	}
 	img := image.NewRGBA(gray.Bounds())
 	for y := 0; y < gray.Rect.Dy(); y++ {

@@ -165,6 +165,19 @@ func TestCodesAndTraversals(t *testing.T) {
 	if err := run(ctx, []string{"-run", dir, "-out", out2}, io.Discard, io.Discard); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: %v", err)
 	}
+	// -images beyond the test set, or a picture beyond report's size, is
+	// a usage error before the test set is encoded or anything written
+	// (the first was clamped, the second failed after the encoding).
+	for _, c := range [][2]string{{"100000", "-images 100000: more than the"}, {"2000", "is too large"}} {
+		out3 := filepath.Join(t.TempDir(), "none")
+		err := run(context.Background(), []string{"-run", dir, "-out", out3, "-images", c[0]}, io.Discard, io.Discard)
+		if !cli.IsUsage(err) || !strings.Contains(err.Error(), c[1]) {
+			t.Errorf("-images %s: %v, want a usage error with %q", c[0], err, c[1])
+		}
+		if _, err := os.Stat(out3); err == nil {
+			t.Errorf("-images %s: wrote %s", c[0], out3)
+		}
+	}
 }
 
 // A checkpoint of other networks than config.json describes is refused,
