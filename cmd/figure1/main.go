@@ -202,6 +202,9 @@ func prepare(ctx context.Context, o *options, stderr io.Writer) (*train.Trainer,
 		from = filepath.Join(s.Out, experiment.BestFile)
 	}
 	if err := experiment.LoadCheckpoint(t, from); err != nil {
+		if o.checkpoint != "" {
+			return nil, nil, "", cli.Usagef("-checkpoint %s: %w (an exact categorical run with this -k and -hidden)", o.checkpoint, err)
+		}
 		return nil, nil, "", err
 	}
 	return t, data, from, nil
