@@ -2,7 +2,6 @@ package semisup
 
 import (
 	"context"
-	"fmt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -27,13 +26,7 @@ func TestRunChild(t *testing.T) {
 	if dir == "" {
 		t.Skip("helper process of TestRunSurvivesKill")
 	}
-	if at := os.Getenv("SEMISUP_DIE_AT"); at != "" {
-		driver.Hook = func(point string, epoch int) {
-			if fmt.Sprintf("%s@%d", point, epoch) == at {
-				os.Exit(9) // as abrupt as kill -9 at this point
-			}
-		}
-	}
+	driver.DieAt(os.Getenv("SEMISUP_DIE_AT"))
 	if _, err := Run(context.Background(), synthModel(t), Direct{}, synthData(t), killSettings(dir)); err != nil {
 		t.Fatal(err)
 	}

@@ -150,13 +150,7 @@ func TestFitChild(t *testing.T) {
 	if dir == "" {
 		t.Skip("helper process of TestFitSurvivesKill")
 	}
-	if at := os.Getenv("ARGMAXVAE_FIT_DIE_AT"); at != "" {
-		driver.Hook = func(point string, epoch int) {
-			if fmt.Sprintf("%s@%d", point, epoch) == at {
-				os.Exit(9) // as abrupt as kill -9 at this point
-			}
-		}
-	}
+	driver.DieAt(os.Getenv("ARGMAXVAE_FIT_DIE_AT"))
 	tr, data := fitFixture(t)
 	_, err := os.Stat(filepath.Join(dir, CheckpointFile))
 	if _, err := Fit(context.Background(), tr, data, Settings{Epochs: 6, Dir: dir, Resume: err == nil}); err != nil {

@@ -105,6 +105,21 @@ type Result[E any] struct {
 // epoch's commit, so a test can kill the process exactly there.
 var Hook func(point string, epoch int)
 
+// DieAt is for the child processes of kill tests: it sets [Hook] to end
+// the process at once, with status 9 and no cleanup (as kill -9 would),
+// when the commit reaches at, written "POINT@EPOCH" (for example
+// "between best and checkpoint@3"). An empty at does nothing.
+func DieAt(at string) {
+	if at == "" {
+		return
+	}
+	Hook = func(point string, epoch int) {
+		if fmt.Sprintf("%s@%d", point, epoch) == at {
+			os.Exit(9)
+		}
+	}
+}
+
 // Run trains m until s.Epochs epochs are done, evaluating after each,
 // committing it to the run folder and then reporting it to the
 // recorders. When ctx is cancelled it drops the epoch in progress, puts m
