@@ -178,6 +178,20 @@ func TestNewRunDoesNotReplaceARun(t *testing.T) {
 			t.Errorf("%s changed", f)
 		}
 	}
+	// A damaged checkpoint cannot be resumed either: the refusal says so
+	// and says to remove the folder, instead of sending the user to
+	// -resume (which refuses it and said "train again").
+	ckpt := filepath.Join(dir, runfolder.CheckpointFile)
+	damaged := files[runfolder.CheckpointFile][:20]
+	os.WriteFile(ckpt, []byte(damaged), 0o644)
+	_, err = Run(context.Background(), &toy{}, settings(dir, 3))
+	if !errors.Is(err, runfolder.ErrRefused) || !strings.Contains(err.Error(), "cannot be resumed") || !strings.Contains(err.Error(), "remove the folder") ||
+		strings.Contains(err.Error(), "-resume") {
+		t.Errorf("new run over a damaged checkpoint: %v", err)
+	}
+	if readFile(t, ckpt) != damaged {
+		t.Error("the damaged checkpoint changed")
+	}
 }
 
 // Issue 18.6: a missing, damaged or stale best.bin is found at resume,

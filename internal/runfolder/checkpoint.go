@@ -97,11 +97,11 @@ func decode(b []byte) (Checkpoint, error) {
 	}
 	const head = len(magic) + 4 + 2*8
 	if len(b) < head+3*8+4 {
-		return Checkpoint{}, fmt.Errorf("%w: %d bytes, truncated; train again (the same seed gives the same run)", ErrDamaged, len(b))
+		return Checkpoint{}, fmt.Errorf("%w: %d bytes, truncated; train again in another folder or after removing this one (the same seed gives the same run)", ErrDamaged, len(b))
 	}
 	body, sum := b[:len(b)-4], binary.LittleEndian.Uint32(b[len(b)-4:])
 	if crc32.Checksum(body, castagnoli) != sum {
-		return Checkpoint{}, fmt.Errorf("%w: checksum mismatch (truncated or altered); train again (the same seed gives the same run)", ErrDamaged)
+		return Checkpoint{}, fmt.Errorf("%w: checksum mismatch (truncated or altered); train again in another folder or after removing this one (the same seed gives the same run)", ErrDamaged)
 	}
 	if v := binary.LittleEndian.Uint32(b[len(magic):]); v != version {
 		return Checkpoint{}, fmt.Errorf("format version %d, this version reads %d", v, version)
