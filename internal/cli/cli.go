@@ -11,10 +11,16 @@
 // ends the process within a second (see [Interruptible]).
 //
 // The flags several commands share are registered by one function each
-// ([Seed], [Out], [Threads], [Limit], [Data], [DataDir]), with one name,
-// one default and one help text; comma-separated lists are typed flags
-// ([Ints], [Floats], [Uint64s], [Strings]) and bounded numbers are range
-// flags ([IntIn]) whose bounds are checked while parsing, naming the flag.
+// ([Seed], [Out], [Threads], [Limit], [Data], [Datasets], [DataDir],
+// [Epochs], [Batch], [LR], [Resume], [OnlyFinished]), with one name, one
+// default and one help text; comma-separated lists are typed flags
+// ([Ints], [Floats], [Uint64s], [Strings], [Names]: no item twice) and
+// numbers are range flags ([IntIn], [FloatIn] with a [Range]), all checked
+// while parsing, naming the flag. A parse error is one line that says
+// -help lists the flags; a flag of an earlier version says what replaced
+// it. A command whose messages come from a shared spec spelled in other
+// flags translates them with [RenameFlags], so that every message names
+// flags the command has (cmd/commands_test.go checks it on every command).
 // It is internal: the commands' convention, not a library API.
 package cli
 
