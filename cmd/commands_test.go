@@ -193,6 +193,7 @@ func TestBadCommandLines(t *testing.T) {
 			{"-subset-k 30", "-subset-k 30"},
 			{"-structures tree:4 -subset-k 2", "-subset-k: no structure in -structures reads it"},
 			{"-structures tree:4 -k 3", "-k: no structure in -structures reads it"},
+			{"-structures tree:4 -estimators imle -anneal 0.1", "-anneal: no estimator of the grid has a temperature"},
 			{"-estimators nope", "flag -estimators"},
 			{"-subset-estimators nope", "flag -subset-estimators"},
 			{"-estimator direct", "flag provided but not defined: -estimator"},
@@ -209,6 +210,7 @@ func TestBadCommandLines(t *testing.T) {
 			{"-estimator direct", "flag provided but not defined: -estimator"},
 			{"-seeds -1", "flag -seeds"},
 			{"-seeds 1,2,1", "\"1\": given twice"},
+			{"-estimators exact -eps0 0.5", "-eps0: no estimator of the grid has a temperature"},
 		},
 		"table2": {
 			{"-jobs 0", "flag -jobs"},

@@ -153,6 +153,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return cli.Usagef("-%s: no structure in -structures reads it", f)
 		}
 	}
+	var built []*experiment.Built
+	for _, c := range cells {
+		built = append(built, c.built)
+	}
+	if err := experiment.CheckGridTemperature(given, built); err != nil {
+		return cli.Usage(err)
+	}
 	// Every cell is checked before the data are loaded.
 	experiment.UseThreads(base.Threads)
 	data, err := experiment.LoadData(base.Data, base.DataDir, base.Dynamic, base.Seed, base.Limit)

@@ -83,6 +83,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if base.Relaxed && !slices.Contains(ev, "gsm") {
 		return cli.Usagef("-relaxed applies to the gsm cells, and -estimators has none")
 	}
+	var checked []*experiment.Built
 	// Check every cell's flags before any training starts.
 	for _, d := range dv {
 		for _, k := range *kv {
@@ -92,11 +93,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 				if err := s.SetGridEstimator(e); err != nil {
 					return cli.Usagef("-estimators: %w", err)
 				}
-				if _, err := experiment.Check(&s, nil); err != nil {
+				b, err := experiment.Check(&s, nil)
+				if err != nil {
 					return cli.Usagef("-datasets %s -k %d -estimators %s: %w", d, k, e, cli.RenameFlags(err, flagNames))
 				}
+				checked = append(checked, b)
 			}
 		}
+	}
+	if err := experiment.CheckGridTemperature(cli.Given(fs), checked); err != nil {
+		return cli.Usage(err)
 	}
 	experiment.UseThreads(base.Threads)
 	var cells []cell

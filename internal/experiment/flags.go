@@ -2,10 +2,12 @@ package experiment
 
 import (
 	"flag"
+	"fmt"
 	"strings"
 
 	"github.com/argmaxvae/argmaxvae/internal/cli"
 	"github.com/argmaxvae/argmaxvae/nn"
+	"github.com/argmaxvae/argmaxvae/train"
 )
 
 // The flag groups of the training commands. Each flag has one name and
@@ -109,6 +111,23 @@ func EvalFlags(fs *flag.FlagSet, s *Spec) {
 // IWFlag registers -iw-samples (default def).
 func IWFlag(fs *flag.FlagSet, p *int, def int) {
 	cli.IntIn(fs, p, "iw-samples", def, 0, maxSize, "", "importance samples per test image for −log p(x) when the codes are too many to enumerate (last epoch only; 0: skip)")
+}
+
+// CheckGridTemperature refuses a grid's temperature flag (-eps0, -eps-min,
+// -anneal, -anneal-every) given on the command line when no cell's
+// estimator has a temperature: the grid would ignore it.
+func CheckGridTemperature(given func(string) bool, cells []*Built) error {
+	for _, b := range cells {
+		if est, err := train.NewEstimator(b.Spec.Estimator, b.estimator); err != nil || est.Needs().Temperature != "" {
+			return nil
+		}
+	}
+	for _, f := range []string{"eps0", "eps-min", "anneal", "anneal-every"} {
+		if given(f) {
+			return fmt.Errorf("-%s: no estimator of the grid has a temperature", f)
+		}
+	}
+	return nil
 }
 
 // SlowFlag registers -allow-slow (Spec.AllowSlow).
