@@ -250,7 +250,7 @@ func open(dir string, resume bool) (func(), error) {
 			return nil, runfolder.Refused("resume: %s does not exist: there is no run to resume (start one without -resume)", dir)
 		}
 	} else if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("cannot make the run folder %s: %w", dir, err)
 	}
 	return runfolder.Lock(dir)
 }

@@ -348,3 +348,14 @@ func TestHistory(t *testing.T) {
 		t.Errorf("empty folder: %v", err)
 	}
 }
+
+// A run folder that cannot be made (its parent is a file) is an error
+// naming the folder.
+func TestFolderThatCannotBeMade(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(file, []byte("x"), 0o644)
+	dir := filepath.Join(file, "run")
+	if _, err := Run(context.Background(), &toy{}, settings(dir, 1)); err == nil || !strings.Contains(err.Error(), "cannot make the run folder "+dir) {
+		t.Errorf("run under a file: %v", err)
+	}
+}
