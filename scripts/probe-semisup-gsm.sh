@@ -53,7 +53,7 @@ one gsm-a10-s2 -estimator gsm -alpha 10 -seed 2
 one gsm-a100-s2 -estimator gsm -alpha 100 -seed 2
 one direct-s2 -estimator direct -seed 2
 E=20 one gsm-a100-20ep -estimator gsm -alpha 100
-E=20 one gsm-a100-20ep-fast -estimator gsm -alpha 100 -anneal-rate 1e-3
+E=20 one gsm-a100-20ep-fast -estimator gsm -alpha 100 -anneal 1e-3
 E=20 one gsm-a10-20ep -estimator gsm -alpha 10
 # The table: the last row of each run's metrics.csv.
 {
