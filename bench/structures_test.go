@@ -3,6 +3,7 @@ package bench
 import (
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -166,8 +167,20 @@ func TestCheckExactMaximizer(t *testing.T) {
 	if err := CheckExactMaximizer(s, top, ws, failing); err == nil || !strings.Contains(err.Error(), "boom") {
 		t.Errorf("failing reference: %v", err)
 	}
-	if _, allocs, err := MeasureMaximizer(top, 6, ws, 3); err != nil || allocs != 0 {
-		t.Errorf("topk: %v allocs, %v", allocs, err)
+	// The count is process-wide (runtime.MemStats), so the runtime's own
+	// allocations on a loaded machine can add a few; the solver's own are
+	// the same in every measurement, so the least of five is the one to
+	// test (under full ./test.sh load one measurement read 0.47).
+	least := math.Inf(1)
+	for range 5 {
+		_, allocs, err := MeasureMaximizer(top, 6, ws, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		least = min(least, allocs)
+	}
+	if least != 0 {
+		t.Errorf("topk: %v allocs a solve (the least of five measurements)", least)
 	}
 	if _, allocs, err := MeasureMaximizer(enumerateOnce{s}, 6, ws, 3); err != nil || allocs < 1 {
 		t.Errorf("argmax.Enumerate: %v allocs, %v; it allocates an Enumerator per call", allocs, err)

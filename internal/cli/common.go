@@ -45,11 +45,17 @@ func (o outFlag) Set(s string) error {
 	return nil
 }
 
+// MaxThreads bounds -threads. It is not the machine's CPU count: results
+// depend on the thread count (the same seed and threads give the same
+// run), so a run made on a larger machine must be repeatable, more slowly,
+// on a smaller one.
+const MaxThreads = 256
+
 // Threads registers -threads: goroutines of the products, kernels and
-// solvers, 0 (the default) for all CPUs; more than the machine has is
-// refused while parsing.
+// solvers, 0 (the default) for all CPUs; more than MaxThreads is refused
+// while parsing.
 func Threads(fs *flag.FlagSet, p *int) {
-	IntIn(fs, p, "threads", 0, 0, runtime.NumCPU(), "this machine has "+strconv.Itoa(runtime.NumCPU())+" CPUs",
+	IntIn(fs, p, "threads", 0, 0, MaxThreads, "this machine has "+strconv.Itoa(runtime.NumCPU())+" CPUs; more are allowed, to repeat a run made with more",
 		"goroutines of the products, kernels and solvers (0: all CPUs; config.json records the number used)")
 }
 

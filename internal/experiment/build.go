@@ -3,6 +3,7 @@ package experiment
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/argmaxvae/argmaxvae/internal/cli"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -213,8 +214,8 @@ func (s *Spec) checkNumbers() error {
 		return fmt.Errorf("-eps-min %v: want a finite temperature floor > 0", s.EpsMin)
 	case !(s.Anneal >= 0) || math.IsInf(s.Anneal, 0):
 		return fmt.Errorf("-anneal %v: want a finite rate ≥ 0", s.Anneal)
-	case s.Threads < 0 || s.Threads > runtime.NumCPU():
-		return fmt.Errorf("-threads %d: want 0 to %d, the CPUs of this machine (0: all)", s.Threads, runtime.NumCPU())
+	case s.Threads < 0 || s.Threads > cli.MaxThreads:
+		return fmt.Errorf("-threads %d: want 0 to %d (0: all %d CPUs of this machine)", s.Threads, cli.MaxThreads, runtime.NumCPU())
 	case s.NLLEvery < 0:
 		return fmt.Errorf("-nll-every %d: want ≥ 0", s.NLLEvery)
 	case s.Parts < 0:
