@@ -21,29 +21,74 @@
 // the same float64 (1e+308). Errors name nodes by their 1-based DIMACS ids.
 // A flag that does not apply (-scale without yourbasic, -threads without
 // pbk, -cut with -gen, -seed without it) is refused, not ignored.
+// Output files are written atomically. The first SIGINT or SIGTERM ends
+// the command at once (status 130): it has nothing to save.
 // Exit status: 2 for bad flags, 1 for unreadable or invalid input and
-// write errors, 0 otherwise.
+// write errors, 130 when interrupted, 0 otherwise.
 package main
 
 import (
-	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/argmaxvae/argmaxvae/internal/cli"
+	"github.com/argmaxvae/argmaxvae/internal/runfolder"
 	"github.com/argmaxvae/argmaxvae/maxflow"
 )
 
 func main() {
-	cli.Main("maxflow", func(_ context.Context, args []string, stdout, stderr io.Writer) error {
-		return solve(args, os.Stdin, stdout, stderr)
+	cli.Main("maxflow", func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+		return untilCancelled(ctx, func() error { return solve(args, os.Stdin, stdout, stderr) })
 	})
+}
+
+// untilCancelled runs work and returns its error, or ctx's as soon as ctx
+// is cancelled: the command has nothing to save, and neither reading nor
+// one solve looks at a context, so the first Ctrl-C ends it at once. A
+// file being written is finished first (see [writeOutput]); none is
+// started afterwards.
+func untilCancelled(ctx context.Context, work func() error) error {
+	done := make(chan error, 1)
+	go func() { done <- work() }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		outputs.Lock()
+		outputs.closed = true
+		outputs.Unlock()
+		return ctx.Err()
+	}
+}
+
+// outputs orders the command's file writes with its interruption.
+var outputs struct {
+	sync.Mutex
+	closed bool
+}
+
+// writeOutput writes b to path atomically, in a folder that exists, unless
+// the command has been interrupted: then it writes nothing.
+func writeOutput(path string, b []byte) error {
+	outputs.Lock()
+	defer outputs.Unlock()
+	if outputs.closed {
+		return context.Canceled
+	}
+	// The folder must exist: an output file is not a run folder to make.
+	if _, err := os.Stat(filepath.Dir(path)); err != nil {
+		return err
+	}
+	return runfolder.WriteFile(path, b)
 }
 
 // run is the whole command, with its arguments and streams passed in; it
@@ -173,19 +218,11 @@ func solve(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 
 // writeCut writes one id per line.
 func writeCut(path string, ids []int) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	w := bufio.NewWriter(f)
+	var b bytes.Buffer
 	for _, id := range ids {
-		fmt.Fprintln(w, id)
+		fmt.Fprintln(&b, id)
 	}
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return f.Close()
+	return writeOutput(path, b.Bytes())
 }
 
 // writeGrid writes in as DIMACS to path, or to stdout for "-".
@@ -193,13 +230,9 @@ func writeGrid(path string, stdout io.Writer, in *maxflow.Instance) error {
 	if path == "-" {
 		return in.WriteDIMACS(stdout)
 	}
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := in.WriteDIMACS(f); err != nil {
-		f.Close()
+	var b bytes.Buffer
+	if err := in.WriteDIMACS(&b); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
-	return f.Close()
+	return writeOutput(path, b.Bytes())
 }
