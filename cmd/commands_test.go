@@ -183,6 +183,7 @@ func TestBadCommandLines(t *testing.T) {
 			{"-milp-epochs 0", "flag -milp-epochs"},
 			{"-n 0", "flag -n"},
 			{"-n 100000", "-n"},
+			{"-estimators= -encoders=", "all empty: nothing to run"},
 		},
 		"structgrid": {
 			{"-structures nope", "flag -structures"},

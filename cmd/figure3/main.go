@@ -117,8 +117,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var milpEpochs int
 	cli.IntIn(fs, &milpEpochs, "milp-epochs", 1, 1, 1<<30, "", "epochs for encoders solved by MILP (timing only)")
 	exact := cli.Strings(fs, "exact-encoders", nil, "encoders also trained with direct-exact (the exact perturbed arg max over all 2ⁿ codes instead of f̃, n ≤ 16; every code is decoded every step), e.g. complete@maxflow")
+	cli.MayBeEmpty(fs, "estimators", "encoders", "exact-encoders") // each may skip its part of the figure
 	if err := cli.Parse(fs, args); err != nil {
 		return err
+	}
+	if len(*ests)+len(*encs)+len(*exact) == 0 {
+		return cli.Usagef("-estimators, -encoders and -exact-encoders are all empty: nothing to run")
 	}
 	if base.Relaxed && !slices.Contains(*ests, "gsm") {
 		return cli.Usagef("-relaxed applies to the gsm cells, and -estimators has none")

@@ -44,6 +44,18 @@ func TestFigure3SmallGrid(t *testing.T) {
 	if st, err := os.Stat(filepath.Join(out, "figure3.png")); err != nil || st.Size() == 0 {
 		t.Errorf("figure3.png: %v", err)
 	}
+
+	// An empty -estimators skips the left panel (as docs/results/issue10.md's
+	// commands do): only the middle panel's runs are trained.
+	out = t.TempDir()
+	args = []string{"-n", "5", "-limit", "200", "-epochs", "1", "-threads", "0", "-kl-exact", "0",
+		"-estimators", "", "-encoders", "complete@maxflow", "-out", out}
+	if err := run(context.Background(), args, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if _, rows, err = report.ReadCSV(filepath.Join(out, "figure3.csv")); err != nil || len(rows) != 1 || rows[0][0] != "maxflow/direct" {
+		t.Errorf("with -estimators \"\": rows %q, err %v; want one maxflow/direct row", rows, err)
+	}
 }
 
 // The grid exposes only the flags it honours: the estimator of each run is

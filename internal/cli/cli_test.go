@@ -65,6 +65,28 @@ func TestLists(t *testing.T) {
 	}
 }
 
+// A list that MayBeEmpty allows takes "" as the empty list; the others
+// still refuse it.
+func TestMayBeEmpty(t *testing.T) {
+	fs := NewFlagSet("t", io.Discard)
+	opt := Strings(fs, "opt", []string{"a", "b"}, "")
+	req := Strings(fs, "req", []string{"c"}, "")
+	MayBeEmpty(fs, "opt")
+	if err := Parse(fs, []string{"-opt", ""}); err != nil || len(*opt) != 0 || len(*req) != 1 {
+		t.Errorf("-opt \"\": err %v, opt %q, req %q", err, *opt, *req)
+	}
+	if err := Parse(fs, []string{"-req", " , "}); !IsUsage(err) {
+		t.Errorf("-req \" , \": err %v, want a usage error", err)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("MayBeEmpty of a flag that is not a list did not panic")
+		}
+	}()
+	fs.Int("n", 0, "")
+	MayBeEmpty(fs, "n")
+}
+
 func TestIntIn(t *testing.T) {
 	var n int
 	fs := NewFlagSet("t", io.Discard)

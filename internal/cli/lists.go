@@ -9,14 +9,18 @@ import (
 
 // list is a comma-separated flag of values of type T: each occurrence
 // replaces the whole list, empty items are dropped, and a list with no
-// item, an item that does not parse or an item given twice (a grid would
-// run or count it twice) is refused naming the item.
+// item (unless [MayBeEmpty] allowed it), an item that does not parse or an
+// item given twice (a grid would run or count it twice) is refused naming
+// the item.
 type list[T any] struct {
-	v     *[]T
-	parse func(string) (T, error)
+	v        *[]T
+	parse    func(string) (T, error)
+	optional bool
 }
 
-func (l list[T]) String() string {
+func (l *list[T]) allowEmpty() { l.optional = true }
+
+func (l *list[T]) String() string {
 	if l.v == nil {
 		return ""
 	}
@@ -27,7 +31,7 @@ func (l list[T]) String() string {
 	return strings.Join(s, ",")
 }
 
-func (l list[T]) Set(s string) error {
+func (l *list[T]) Set(s string) error {
 	var out []T
 	for _, item := range strings.Split(s, ",") {
 		if item = strings.TrimSpace(item); item == "" {
@@ -44,7 +48,7 @@ func (l list[T]) Set(s string) error {
 		}
 		out = append(out, x)
 	}
-	if len(out) == 0 {
+	if len(out) == 0 && !l.optional {
 		return fmt.Errorf("want at least one value")
 	}
 	*l.v = out
@@ -53,8 +57,27 @@ func (l list[T]) Set(s string) error {
 
 func newList[T any](fs *flag.FlagSet, name string, def []T, usage string, parse func(string) (T, error)) *[]T {
 	v := append([]T(nil), def...)
-	fs.Var(list[T]{&v, parse}, name, usage)
+	fs.Var(&list[T]{v: &v, parse: parse}, name, usage)
 	return &v
+}
+
+// MayBeEmpty lets the list flags named accept an empty value ("" or ","),
+// which gives an empty list: for a grid's optional part, such as a
+// figure's panel, that a user may skip. The command checks that something
+// is left to run. A name that is not a list flag registered in fs panics,
+// as flag's own misuse does.
+func MayBeEmpty(fs *flag.FlagSet, names ...string) {
+	for _, n := range names {
+		var l interface{ allowEmpty() }
+		ok := false
+		if f := fs.Lookup(n); f != nil {
+			l, ok = f.Value.(interface{ allowEmpty() })
+		}
+		if !ok {
+			panic("cli.MayBeEmpty: -" + n + " is not a list flag")
+		}
+		l.allowEmpty()
+	}
 }
 
 // Strings registers a comma-separated list of words.
