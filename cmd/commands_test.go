@@ -404,3 +404,52 @@ func firstInterrupt(t *testing.T, wait time.Duration) bool {
 	}
 	return true
 }
+
+// docCommand is a command line in the documentation: `go run ./cmd/NAME
+// ARGS` or `./run.sh ARGS` (the main job, cmd/structured), inside
+// backquotes, up to a pipe or another command.
+var docCommand = regexp.MustCompile("(?:go run \\./cmd/(\\w+)|\\./run\\.sh)([^`|;&]*)")
+
+// Every command line the README and docs/ record beside a number names
+// only flags today's command has, so each can still be run to reproduce
+// its number (renamed flags are refused, not aliased).
+func TestDocsCommandsUseRealFlags(t *testing.T) {
+	files, err := filepath.Glob("../docs/*.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	more, _ := filepath.Glob("../docs/*/*.md")
+	files = append(append(files, "../README.md"), more...)
+	have := map[string]map[string]bool{}
+	seen := 0
+	for _, file := range files {
+		text, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, quoted := range regexp.MustCompile("`[^`]*`").FindAll(text, -1) {
+			for _, m := range docCommand.FindAllStringSubmatch(string(quoted), -1) {
+				name := m[1]
+				if name == "" {
+					name = "structured"
+				}
+				if _, err := os.Stat(name); err != nil {
+					t.Errorf("%s: %q runs cmd/%s, which does not exist", file, m[0], name)
+					continue
+				}
+				if have[name] == nil {
+					have[name] = flagsOf(t, name)
+				}
+				seen++
+				for _, f := range regexp.MustCompile(`(?:^|\s)--?([a-z][a-z0-9-]*)`).FindAllStringSubmatch(m[2], -1) {
+					if !have[name][f[1]] {
+						t.Errorf("%s: %q: %s has no flag -%s", file, m[0], name, f[1])
+					}
+				}
+			}
+		}
+	}
+	if seen < 20 {
+		t.Errorf("found %d command lines in the docs; the pattern has stopped matching them", seen)
+	}
+}
