@@ -13,9 +13,9 @@ func init() {
 		{"reinforce", "REINFORCE with a learned baseline, independent bits", func(EstimatorOptions) Estimator { return &Reinforce{} }},
 		{"rebar", "REBAR, independent bits", func(EstimatorOptions) Estimator { return &Rebar{} }},
 		{"relax", "RELAX: REBAR's relaxation scaled by a learned η plus a learned control-variate network, tuned online for low variance, independent bits", func(EstimatorOptions) Estimator { return &Relax{} }},
-		{"imle", "I-MLE / blackbox differentiation (λ = 10), any structure", func(EstimatorOptions) Estimator { return &IMLE{} }},
-		{"perturbed", "perturbed optimizer (Gaussian noise σ, 10 solves), any structure", func(EstimatorOptions) Estimator { return &Perturbed{} }},
-		{"imle-sog", "I-MLE with sum-of-Gamma noise (λ = 10), k-subsets and products of them", func(EstimatorOptions) Estimator { return &IMLE{SumOfGamma: true} }},
+		{"imle", "I-MLE / blackbox differentiation (λ, default 10), any structure", func(o EstimatorOptions) Estimator { return &IMLE{Lambda: o.Lambda} }},
+		{"perturbed", "perturbed optimizer (Gaussian noise σ, M solves, default 10), any structure", func(o EstimatorOptions) Estimator { return &Perturbed{M: o.Solves} }},
+		{"imle-sog", "I-MLE with sum-of-Gamma noise (λ, default 10), k-subsets and products of them", func(o EstimatorOptions) Estimator { return &IMLE{SumOfGamma: true, Lambda: o.Lambda} }},
 		{"st-topk", "straight-through Gumbel-top-k (successive-softmax relaxation, τ), k-subsets and products of them", func(EstimatorOptions) Estimator { return &STTopK{} }},
 	} {
 		if err := RegisterEstimator(e); err != nil {

@@ -10,8 +10,10 @@ import (
 // EstimatorOptions are the settings estimator constructors read; each
 // estimator ignores what does not concern it.
 type EstimatorOptions struct {
-	KL      KLMode // direct: how the KL term is treated
-	Relaxed bool   // gsm: feed the relaxed sample instead of straight-through
+	KL      KLMode  // direct: how the KL term is treated
+	Relaxed bool    // gsm: feed the relaxed sample instead of straight-through
+	Lambda  float64 // imle, imle-sog: λ, the step of the target solve (0: 10)
+	Solves  int     // perturbed: M, the perturbed solves per example (0: 10)
 }
 
 // EstimatorInfo is one registered estimator.

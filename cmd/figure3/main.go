@@ -109,6 +109,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cli.Seed(fs, &base.Seed)
 	experiment.SlowFlag(fs, &base.AllowSlow)
 	experiment.RelaxedFlag(fs, base)
+	experiment.KnobFlags(fs, base)
 	experiment.NFlag(fs, &base.N, 15)
 	experiment.EvalFlags(fs, base)
 	cli.Out(fs, &base.Out, "results/figure3")
@@ -124,8 +125,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(*ests)+len(*encs)+len(*exact) == 0 {
 		return cli.Usagef("-estimators, -encoders and -exact-encoders are all empty: nothing to run")
 	}
-	if base.Relaxed && !slices.Contains(*ests, "gsm") {
-		return cli.Usagef("-relaxed applies to the gsm cells, and -estimators has none")
+	if err := experiment.CheckGridKnobs(cli.Given(fs), *ests); err != nil { // the other panels are direct
+		return cli.Usage(err)
 	}
 	middle, err := parseEncoders("-encoders", *encs, base)
 	if err != nil {

@@ -110,6 +110,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	experiment.StatesFlag(fs, &k, 2, "states per variable of the structures that read -k (independent, chain)")
 	experiment.SubsetFlags(fs, &subsetK, &parts, 10, 20)
 	experiment.IWFlag(fs, &base.IWSamples, 100)
+	experiment.RelaxedFlag(fs, base)
+	experiment.KnobFlags(fs, base)
 	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
@@ -152,6 +154,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if given(f) && !used[f] {
 			return cli.Usagef("-%s: no structure in -structures reads it", f)
 		}
+	}
+	var gridEsts []string
+	for _, c := range cells {
+		gridEsts = append(gridEsts, c.estimator)
+	}
+	if err := experiment.CheckGridKnobs(given, gridEsts); err != nil {
+		return cli.Usage(err)
 	}
 	var built []*experiment.Built
 	for _, c := range cells {

@@ -66,6 +66,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	experiment.DataOptions(fs, base)
 	experiment.TrainingFlags(fs, base, 100)
 	experiment.RelaxedFlag(fs, base)
+	experiment.KnobFlags(fs, base)
 	experiment.SlowFlag(fs, &base.AllowSlow)
 	cli.Out(fs, &base.Out, "results/table1")
 	kv := cli.Ints(fs, "k", []int{10, 20, 30, 40, 50}, 2, 1<<24, "comma-separated numbers of states")
@@ -80,8 +81,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *name == "" || *name != filepath.Base(*name) || strings.HasPrefix(*name, ".") {
 		return cli.Usagef("-name %q: want a file stem (OUT/NAME.csv), without a path", *name)
 	}
-	if base.Relaxed && !slices.Contains(ev, "gsm") {
-		return cli.Usagef("-relaxed applies to the gsm cells, and -estimators has none")
+	if err := experiment.CheckGridKnobs(cli.Given(fs), ev); err != nil {
+		return cli.Usage(err)
 	}
 	var checked []*experiment.Built
 	// Check every cell's flags before any training starts.

@@ -39,6 +39,8 @@ type Spec struct {
 	Every     int     `json:"anneal_every"`
 	DirectKL  string  `json:"direct_kl"` // direct only: "folded" (default), "none", "analytic"
 	Relaxed   bool    `json:"gsm_relaxed"`
+	Lambda    float64 `json:"imle_lambda,omitempty"`      // imle, imle-sog: λ (0: 10)
+	Solves    int     `json:"perturbed_solves,omitempty"` // perturbed: M (0: 10)
 	Threads   int     `json:"threads"`
 	Limit     int     `json:"limit"`
 	Samples   int     `json:"eval_samples"`
@@ -150,7 +152,7 @@ func Check(s *Spec, given func(name string) bool) (*Built, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := train.EstimatorOptions{KL: mode, Relaxed: s.Relaxed}
+	opts := train.EstimatorOptions{KL: mode, Relaxed: s.Relaxed, Lambda: s.Lambda, Solves: s.Solves}
 	est, err := train.NewEstimator(s.Estimator, opts)
 	if err != nil {
 		return nil, fmt.Errorf("-estimator: %w", err)
@@ -164,6 +166,12 @@ func Check(s *Spec, given func(name string) bool) (*Built, error) {
 	}
 	if s.Relaxed && s.Estimator != "gsm" {
 		return nil, fmt.Errorf("-relaxed applies to -estimator gsm only, not %s", s.Estimator)
+	}
+	if s.Lambda != 0 && s.Estimator != "imle" && s.Estimator != "imle-sog" {
+		return nil, fmt.Errorf("-lambda applies to -estimator imle and imle-sog only, not %s", s.Estimator)
+	}
+	if s.Solves != 0 && s.Estimator != "perturbed" {
+		return nil, fmt.Errorf("-solves applies to -estimator perturbed only, not %s", s.Estimator)
 	}
 	if needs.Temperature == "" {
 		for _, f := range []string{"eps0", "eps-min", "anneal", "anneal-every"} {
@@ -222,6 +230,10 @@ func (s *Spec) checkNumbers() error {
 		return fmt.Errorf("-subset-parts %d: want ≥ 1", s.Parts)
 	case s.IWSamples < 0:
 		return fmt.Errorf("-iw-samples %d: want ≥ 0", s.IWSamples)
+	case !(s.Lambda >= 0) || math.IsInf(s.Lambda, 0):
+		return fmt.Errorf("-lambda %v: want a finite λ > 0 (0: the default, 10)", s.Lambda)
+	case s.Solves < 0 || s.Solves == 1:
+		return fmt.Errorf("-solves %d: want M ≥ 2, the baseline needs two (0: the default, 10)", s.Solves)
 	case s.Hidden < 1:
 		return fmt.Errorf("-hidden %d: want ≥ 1", s.Hidden)
 	}

@@ -2,6 +2,7 @@ package experiment
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -49,6 +50,11 @@ func TestCheckNamesTheFlag(t *testing.T) {
 		{func(s *Spec) { s.DirectKL = "gibbs" }, "-direct-kl"},
 		{func(s *Spec) { s.Estimator = "gsm"; s.DirectKL = "none" }, "-direct-kl applies to the direct estimators"},
 		{func(s *Spec) { s.Estimator = "exact"; s.Relaxed = true }, "-relaxed"},
+		{func(s *Spec) { s.Estimator = "imle"; s.Lambda = -1 }, "-lambda -1"},
+		{func(s *Spec) { s.Estimator = "imle"; s.Lambda = math.NaN() }, "-lambda NaN"},
+		{func(s *Spec) { s.Lambda = 3 }, "-lambda applies to -estimator imle and imle-sog only, not direct"},
+		{func(s *Spec) { s.Estimator = "perturbed"; s.Solves = 1 }, "-solves 1"},
+		{func(s *Spec) { s.Estimator = "imle"; s.Solves = 20 }, "-solves applies to -estimator perturbed only, not imle"},
 		{func(s *Spec) { s.NLLEvery = -1 }, "-nll-every -1"},
 		{func(s *Spec) { s.IWSamples = -1 }, "-iw-samples -1"},
 		{func(s *Spec) { s.N, s.Structure, s.Solver = 6, "subset", "" }, "-subset-k 0"},
@@ -215,5 +221,55 @@ func TestFinishedRefusesADifferentSpec(t *testing.T) {
 		if _, _, err := Finished(&other); err == nil || !strings.Contains(err.Error(), field) {
 			t.Errorf("changed %s: err = %v", field, err)
 		}
+	}
+}
+
+// -lambda and -solves reach the estimators that read them, and a grid
+// sets each only on those cells.
+func TestEstimatorKnobsReachTheEstimator(t *testing.T) {
+	for _, c := range []struct {
+		est  string
+		edit func(*Spec)
+		want string
+	}{
+		{"imle", func(s *Spec) { s.Lambda = 3 }, "&{Lambda:3 SumOfGamma:false"},
+		{"imle", func(*Spec) {}, "&{Lambda:0 SumOfGamma:false"},
+		{"perturbed", func(s *Spec) { s.Solves = 25 }, "&{M:25 "},
+	} {
+		s := validSpec()
+		s.Estimator = c.est
+		c.edit(&s)
+		b, err := Check(&s, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", c.est, err)
+		}
+		tr, err := b.Trainer(784)
+		if err != nil {
+			t.Fatalf("%s: %v", c.est, err)
+		}
+		if got := fmt.Sprintf("%+v", tr.Estimator()); !strings.HasPrefix(got, c.want) {
+			t.Errorf("%s: estimator %s, want it to start %q", c.est, got, c.want)
+		}
+	}
+	s := validSpec()
+	s.Lambda, s.Solves, s.Relaxed = 3, 25, true
+	for est, want := range map[string][3]float64{"imle-sog": {3, 0, 0}, "perturbed": {0, 25, 0}, "direct": {0, 0, 0}, "gsm": {0, 0, 1}} {
+		g := s
+		if err := g.SetGridEstimator(est); err != nil {
+			t.Fatal(err)
+		}
+		relaxed := 0.0
+		if g.Relaxed {
+			relaxed = 1
+		}
+		if got := [3]float64{g.Lambda, float64(g.Solves), relaxed}; got != want {
+			t.Errorf("grid cell %s: λ, M, relaxed = %v, want %v", est, got, want)
+		}
+	}
+	if err := CheckGridKnobs(func(f string) bool { return f == "lambda" }, []string{"direct", "perturbed"}); err == nil || !strings.Contains(err.Error(), "-lambda applies to the imle and imle-sog cells") {
+		t.Errorf("-lambda on a grid without imle: %v", err)
+	}
+	if err := CheckGridKnobs(func(f string) bool { return f == "lambda" }, []string{"direct", "imle-sog"}); err != nil {
+		t.Errorf("-lambda on a grid with imle-sog: %v", err)
 	}
 }

@@ -3,6 +3,7 @@ package experiment
 import (
 	"flag"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/argmaxvae/argmaxvae/internal/cli"
@@ -57,7 +58,8 @@ func GridEstimatorFlag(fs *flag.FlagSet, name string, def []string, usage string
 }
 
 // SetGridEstimator sets s's estimator and KL mode from a grid name. A
-// grid's -relaxed is for its gsm cells: it is cleared for the others.
+// grid's -relaxed is for its gsm cells, -lambda for its imle cells and
+// -solves for its perturbed cells: each is cleared for the others.
 func (s *Spec) SetGridEstimator(name string) error {
 	est, kl, err := ParseGridEstimator(name)
 	if err != nil {
@@ -66,6 +68,12 @@ func (s *Spec) SetGridEstimator(name string) error {
 	s.Estimator, s.DirectKL = est, kl
 	if est != "gsm" {
 		s.Relaxed = false
+	}
+	if est != "imle" && est != "imle-sog" {
+		s.Lambda = 0
+	}
+	if est != "perturbed" {
+		s.Solves = 0
 	}
 	return nil
 }
@@ -77,4 +85,25 @@ func GridEstimatorName(s *Spec) string {
 		return "direct-" + s.DirectKL
 	}
 	return s.Estimator
+}
+
+// CheckGridKnobs refuses -relaxed, -lambda or -solves, when given, if no
+// estimator of the grid (the grid names in ests) reads it: a grid honours
+// every flag it accepts.
+func CheckGridKnobs(given func(string) bool, ests []string) error {
+	reads := map[string][]string{"relaxed": {"gsm"}, "lambda": {"imle", "imle-sog"}, "solves": {"perturbed"}}
+	for _, f := range []string{"relaxed", "lambda", "solves"} {
+		if !given(f) {
+			continue
+		}
+		used := false
+		for _, name := range ests {
+			est, _, err := ParseGridEstimator(name)
+			used = used || err == nil && slices.Contains(reads[f], est)
+		}
+		if !used {
+			return fmt.Errorf("-%s applies to the %s cells, and the grid has none", f, strings.Join(reads[f], " and "))
+		}
+	}
+	return nil
 }

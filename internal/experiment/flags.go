@@ -59,6 +59,15 @@ func EstimatorFlags(fs *flag.FlagSet, s *Spec) {
 	fs.StringVar(&s.Estimator, "estimator", "direct", "gradient estimator: "+strings.Join(Estimators, ", "))
 	fs.StringVar(&s.DirectKL, "direct-kl", "folded", "direct estimators: how the encoder sees the KL term: folded (into the perturbation, the true ELBO's fixed point), none (the reference implementation: ignored), analytic (its gradient added)")
 	RelaxedFlag(fs, s)
+	KnobFlags(fs, s)
+}
+
+// KnobFlags registers the knobs of the estimators beyond the temperature:
+// -lambda (I-MLE's λ) and -solves (the perturbed optimizer's M). For a
+// grid they apply to the cells whose estimator reads them.
+func KnobFlags(fs *flag.FlagSet, s *Spec) {
+	cli.FloatIn(fs, &s.Lambda, "lambda", 0, cli.Positive, "imle, imle-sog: λ, the step of I-MLE's target solve (default 10)")
+	cli.IntIn(fs, &s.Solves, "solves", 0, 2, 1<<16, "its baseline needs two", "perturbed: M, the perturbed solves per example a step (default 10)")
 }
 
 // RelaxedFlag registers -relaxed alone, for the grids, whose estimator
