@@ -21,7 +21,7 @@ func BenchmarkVariants(b *testing.B) {
 			z := randStates(r, 100, c.n, c.k)
 			F := nn.NewMat(100, c.n*c.k)
 			for b.Loop() {
-				d.Variants(x, z, F)
+				noErr(d.Variants(x, z, F))
 			}
 			rows := 100 * (1 + c.n*(c.k-1))
 			if c.n == 1 {
@@ -62,10 +62,10 @@ func benchStep(b *testing.B) {
 	dl := nn.NewMat(100, 784)
 	ll := make([]float32, 100)
 	for b.Loop() {
-		OneHot(z, 1, 10, oh)
-		l := d.Forward(oh)
+		noErr(OneHot(z, 1, 10, oh))
+		l := mustMat(d.Forward(oh))
 		nn.BernoulliLogLikAndGrad(x, l, nil, ll, dl)
-		d.Backward(oh, dl, nn.Mat{})
+		noErr(d.Backward(oh, dl, nn.Mat{}))
 	}
 }
 
@@ -94,13 +94,13 @@ func BenchmarkVariantsVsGemm(b *testing.B) {
 				h.Data[i] = float32(r.Float64())
 			}
 			copy(w.Data, d.Net.L2.W)
-			d.Variants(x, z, F)
+			noErr(d.Variants(x, z, F))
 			nn.Gemm(false, false, 1, h, w, 0, c)
 			var tv, tg time.Duration
 			bv, bg := time.Hour, time.Hour // fastest calls: the least disturbed by other load
 			for b.Loop() {
 				t0 := time.Now()
-				d.Variants(x, z, F)
+				noErr(d.Variants(x, z, F))
 				t1 := time.Now()
 				nn.Gemm(false, false, 1, h, w, 0, c)
 				dv, dg := t1.Sub(t0), time.Since(t1)

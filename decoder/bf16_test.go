@@ -43,9 +43,9 @@ func TestVariantsBF16(t *testing.T) {
 				z := randStates(r, B, c.n, c.k)
 				F16, F32 := nn.NewMat(B, c.n*c.k), nn.NewMat(B, c.n*c.k)
 				nn.SetBF16(false)
-				d.Variants(x, z, F32)
+				noErr(d.Variants(x, z, F32))
 				nn.SetBF16(true)
-				d.Variants(x, z, F16)
+				noErr(d.Variants(x, z, F16))
 				if d.v.zRows != 0 {
 					t.Error("bfloat16 logits of z* kept for ForwardVariants")
 				}
@@ -126,12 +126,12 @@ func BenchmarkVariantsBF16(b *testing.B) {
 			for b.Loop() {
 				t0 := time.Now()
 				nn.SetBF16(true)
-				d.Variants(x, z, F)
+				noErr(d.Variants(x, z, F))
 				t1 := time.Now()
 				prod(&w16)
 				t2 := time.Now()
 				nn.SetBF16(false)
-				d.Variants(x, z, F)
+				noErr(d.Variants(x, z, F))
 				t3 := time.Now()
 				prod(&w32)
 				t4 := time.Now()

@@ -24,6 +24,8 @@ type Decoder struct {
 	zPtr    *float32     // identity of that z: first element and shape
 	zRows   int
 	zCols   int
+	fwd     bool // a Forward or ForwardVariants has run, on fwdRows rows
+	fwdRows int
 }
 
 // maxLayerWeights bounds the weights of one layer (2^40 float32, 4 TiB):
@@ -55,7 +57,9 @@ func New(n, k, hidden, d int, r *rand.Rand) (*Decoder, error) {
 }
 
 // Forward returns the B×D logits for the dense codes z (B×N·K). The matrix
-// is owned by d and valid until the next Forward. O(B·hidden·(N·K + D)).
+// is owned by d and valid until the next Forward. A z of another width, or
+// whose Data is shorter than its shape, is an error naming it.
+// O(B·hidden·(N·K + D)).
 //
 // Rows of z that repeat (one-hot codes of a single latent take at most K
 // values) are evaluated once: when at most 4/5 of the rows are distinct,
@@ -64,38 +68,77 @@ func New(n, k, hidden, d int, r *rand.Rand) (*Decoder, error) {
 // Backward sums the gradient over equal rows before the products. The
 // logits are the same up to float32 rounding. Set Ungrouped to always
 // evaluate every row.
-func (d *Decoder) Forward(z nn.Mat) nn.Mat {
+func (d *Decoder) Forward(z nn.Mat) (nn.Mat, error) {
+	if err := d.check("Forward: codes z", z, -1, d.N*d.K); err != nil {
+		return nn.Mat{}, err
+	}
+	d.fwd, d.fwdRows = true, z.Rows
 	d.grouped, d.v.adopted = false, false
 	if !d.Ungrouped && z.Rows > 1 {
 		d.groups.Set(z)
 		if 5*d.groups.Len() <= 4*z.Rows {
 			d.grouped = true
 			d.zPtr, d.zRows, d.zCols = first(z), z.Rows, z.Cols
-			return d.Net.ForwardGrouped(z, &d.groups)
+			return d.Net.ForwardGrouped(z, &d.groups), nil
 		}
 	}
-	return d.Net.Forward(z)
+	return d.Net.Forward(z), nil
 }
 
 // Backward accumulates parameter gradients for dlogits (B×D), the gradient
 // with respect to the logits of the last Forward on z. If dz.Data is not nil
 // it also sets dz (B×N·K) to the gradient with respect to z, as the
-// Gumbel-Softmax estimator needs. After a grouped Forward the parameter
+// Gumbel-Softmax estimator needs. A Backward with no Forward before it, or
+// a z, dlogits or dz whose shape is not the last Forward's, is an error
+// (and nothing is accumulated). After a grouped Forward the parameter
 // gradients cost O(B·D + U·hidden·(N·K + D)); dz costs
 // O(B·hidden·(N·K + D)) more.
-func (d *Decoder) Backward(z, dlogits nn.Mat, dz nn.Mat) {
+func (d *Decoder) Backward(z, dlogits nn.Mat, dz nn.Mat) error {
+	if d.Net == nil || !d.fwd {
+		return fmt.Errorf("decoder: Backward before any Forward")
+	}
+	B := d.fwdRows
+	if err := d.check("Backward: codes z", z, B, d.N*d.K); err != nil {
+		return err
+	}
+	if err := d.check("Backward: dlogits", dlogits, B, d.D); err != nil {
+		return err
+	}
+	if dz.Data != nil {
+		if err := d.check("Backward: dz", dz, B, d.N*d.K); err != nil {
+			return err
+		}
+	}
 	if d.v.adopted { // after ForwardVariants (variants.go)
 		d.backwardAdopted(z, dlogits, dz)
-		return
+		return nil
 	}
 	if !d.grouped {
 		d.Net.Backward(z, dlogits, dz)
-		return
+		return nil
 	}
 	if first(z) != d.zPtr || z.Rows != d.zRows || z.Cols != d.zCols {
 		d.groups.Set(z) // a copy of the same codes groups the same way
 	}
 	d.Net.BackwardGrouped(z, &d.groups, dlogits, dz)
+	return nil
+}
+
+// check returns an error naming what unless m has cols columns, rows
+// rows (rows < 0: any number) and at least Rows·Cols values, or when d was
+// not made by [New]. O(1).
+func (d *Decoder) check(what string, m nn.Mat, rows, cols int) error {
+	if d.Net == nil {
+		return fmt.Errorf("decoder: %s: the decoder was not made by decoder.New", what)
+	}
+	if m.Rows < 0 || m.Cols != cols || (rows >= 0 && m.Rows != rows) || len(m.Data) < m.Rows*m.Cols {
+		want := fmt.Sprintf("B×%d", cols)
+		if rows >= 0 {
+			want = fmt.Sprintf("%d×%d", rows, cols)
+		}
+		return fmt.Errorf("decoder: %s is %d×%d with %d values, want %s", what, m.Rows, m.Cols, len(m.Data), want)
+	}
+	return nil
 }
 
 // first returns the address of z's first element (nil when empty).
@@ -110,20 +153,23 @@ func first(z nn.Mat) *float32 {
 func (d *Decoder) Params() []nn.Param { return nn.Prefixed("decoder.", d.Net.Params()) }
 
 // OneHot writes the codes idx (B×N flat: the state of each latent) into dst
-// (B×N·K, with B = dst.Rows) as N one-hot blocks of K. It panics, naming the
-// entry, if a state is outside [0, k) or the sizes disagree. O(B·N·K).
-func OneHot(idx []int, n, k int, dst nn.Mat) {
-	if dst.Cols != n*k || len(idx) < dst.Rows*n || len(dst.Data) < dst.Rows*dst.Cols {
-		panic(fmt.Sprintf("decoder: OneHot: %d indices, n=%d, k=%d, dst %d×%d", len(idx), n, k, dst.Rows, dst.Cols))
+// (B×N·K, with B = dst.Rows) as N one-hot blocks of K. Sizes that
+// disagree, or a state outside [0, k), are an error naming the entry (dst
+// may then be partly written). O(B·N·K).
+func OneHot(idx []int, n, k int, dst nn.Mat) error {
+	if n <= 0 || k <= 0 || dst.Rows < 0 || dst.Cols != n*k || len(idx) != dst.Rows*n || len(dst.Data) < dst.Rows*dst.Cols {
+		return fmt.Errorf("decoder: OneHot: %d states for n = %d latents of k = %d into a %d×%d matrix (%d values): want n, k ≥ 1, %d states and a %d×%d matrix",
+			len(idx), n, k, dst.Rows, dst.Cols, len(dst.Data), dst.Rows*n, dst.Rows, n*k)
 	}
 	dst.Zero()
 	for b := 0; b < dst.Rows; b++ {
 		row := dst.Row(b)
 		for i, s := range idx[b*n : (b+1)*n] {
 			if s < 0 || s >= k {
-				panic(fmt.Sprintf("decoder: OneHot: state %d of latent %d in example %d outside [0, %d)", s, i, b, k))
+				return fmt.Errorf("decoder: OneHot: state %d of latent %d in example %d outside [0, %d)", s, i, b, k)
 			}
 			row[i*k+s] = 1
 		}
 	}
+	return nil
 }

@@ -51,8 +51,8 @@ func naiveVariants(d *Decoder, x nn.Mat, z []int) []float64 {
 			for s := 0; s < K; s++ {
 				copy(code, z[b*N:(b+1)*N])
 				code[i] = s
-				OneHot(code, N, K, oh)
-				l := d.Forward(oh)
+				noErr(OneHot(code, N, K, oh))
+				l := mustMat(d.Forward(oh))
 				out[b*N*K+i*K+s] = nn.BernoulliLogLikRow(x.Row(b), l.Row(0), nil)
 			}
 		}
@@ -77,7 +77,7 @@ func TestVariantsMatchesNaive(t *testing.T) {
 			x := binMat(r, B, 30)
 			z := randStates(r, B, c.n, c.k)
 			F := nn.NewMat(B, c.n*c.k)
-			d.Variants(x, z, F)
+			noErr(d.Variants(x, z, F))
 			want := naiveVariants(d, x, z)
 			for i, w := range want {
 				if math.Abs(float64(F.Data[i])-w) > 1e-5*(1+math.Abs(w)) {
@@ -118,7 +118,7 @@ func TestVariantsSharedCodes(t *testing.T) {
 			}
 		}
 		F := nn.NewMat(B, 12)
-		d.Variants(x, z, F)
+		noErr(d.Variants(x, z, F))
 		// Every row is within three flips of 0…0 or 1…1: at most 64
 		// distinct codes among the 280 rows.
 		if u := d.v.h.Rows; u > 64 {
@@ -144,8 +144,8 @@ func TestForwardVariants(t *testing.T) {
 	z := randStates(r, B, 4, 3)
 	F := nn.NewMat(B, 12)
 	code := nn.NewMat(B, 12)
-	OneHot(z, 4, 3, code)
-	want := d.Forward(code)
+	noErr(OneHot(z, 4, 3, code))
+	want := mustMat(d.Forward(code))
 	wantL := append([]float32(nil), want.Data[:B*30]...)
 	dl := nn.NewMat(B, 30)
 	for i := range dl.Data {
@@ -153,7 +153,7 @@ func TestForwardVariants(t *testing.T) {
 	}
 	grads := func() [][]float32 {
 		nn.ZeroGrad(d.Params())
-		d.Backward(code, dl, nn.Mat{})
+		noErr(d.Backward(code, dl, nn.Mat{}))
 		var g [][]float32
 		for _, p := range d.Params() {
 			g = append(g, append([]float32(nil), p.G...))
@@ -162,8 +162,8 @@ func TestForwardVariants(t *testing.T) {
 	}
 	wantG := grads()
 
-	d.Variants(x, z, F)
-	got := d.ForwardVariants(code)
+	noErr(d.Variants(x, z, F))
+	got := mustMat(d.ForwardVariants(code))
 	for i, w := range wantL {
 		if math.Abs(float64(got.Data[i]-w)) > 1e-5*(1+math.Abs(float64(w))) {
 			t.Fatalf("logit %d: %v, Forward's %v", i, got.Data[i], w)
@@ -172,7 +172,7 @@ func TestForwardVariants(t *testing.T) {
 	if d.v.zRows != 0 {
 		t.Fatal("ForwardVariants kept its rows for a second use")
 	}
-	d.Variants(x, randStates(r, B, 4, 3), F) // overwrites Variants' buffers, not the adopted activations
+	noErr(d.Variants(x, randStates(r, B, 4, 3), F)) // overwrites Variants' buffers, not the adopted activations
 	sameGrads := func(after string) {
 		t.Helper()
 		for i, g := range grads() {
@@ -184,13 +184,13 @@ func TestForwardVariants(t *testing.T) {
 		}
 	}
 	sameGrads("ForwardVariants")
-	d.Forward(code) // Backward follows the network's own activations again
+	mustMat(d.Forward(code)) // Backward follows the network's own activations again
 	sameGrads("ForwardVariants, then Forward")
 	// Other codes: Forward. Poison the kept logits to see which path ran.
 	fallback := func(name string, c nn.Mat) {
-		d.Variants(x, z, F)
+		noErr(d.Variants(x, z, F))
 		d.v.zl.Data[0] = 1e6
-		l := d.ForwardVariants(c)
+		l := mustMat(d.ForwardVariants(c))
 		if l.Data[0] == 1e6 {
 			t.Errorf("%s: used the kept logits", name)
 		}
@@ -198,42 +198,84 @@ func TestForwardVariants(t *testing.T) {
 	other := append([]int(nil), z...)
 	other[5] = (other[5] + 1) % 3
 	oc := nn.NewMat(B, 12)
-	OneHot(other, 4, 3, oc)
+	noErr(OneHot(other, 4, 3, oc))
 	fallback("another code", oc)
 	relaxed := nn.NewMat(B, 12)
 	copy(relaxed.Data, code.Data)
 	relaxed.Data[0] = 0.5
 	fallback("a relaxed code", relaxed)
 	fallback("fewer rows", code.Slice(0, B-1))
-	d.Variants(x, z, F)
-	d.ForwardVariants(code)
+	noErr(d.Variants(x, z, F))
+	mustMat(d.ForwardVariants(code))
 	d.v.zl.Data[0] = 1e6
-	if l := d.ForwardVariants(code); l.Data[0] == 1e6 {
+	if l := mustMat(d.ForwardVariants(code)); l.Data[0] == 1e6 {
 		t.Error("second call used the kept logits")
 	}
 }
 
-func TestVariantsRejectsBadInput(t *testing.T) {
+// Every entry point refuses bad shapes, states and order of calls with an
+// error naming the problem, and never panics.
+func TestBadInputIsAnError(t *testing.T) {
 	d := must(New(2, 3, 4, 5, newRand(1)))
 	x := nn.NewMat(2, 5)
+	code := nn.NewMat(2, 6)
+	noErr(OneHot([]int{0, 1, 2, 0}, 2, 3, code))
 	for _, c := range []struct {
-		name string
-		z    []int
-		F    nn.Mat
+		name, want string
+		call       func() error
 	}{
-		{"state out of range", []int{0, 1, 3, 0}, nn.NewMat(2, 6)},
-		{"negative state", []int{0, -1, 0, 0}, nn.NewMat(2, 6)},
-		{"short z", []int{0, 1, 2}, nn.NewMat(2, 6)},
-		{"wrong F", []int{0, 1, 2, 0}, nn.NewMat(2, 5)},
+		{"Variants: state out of range", "state 3 of latent 0 in example 1", func() error { return d.Variants(x, []int{0, 1, 3, 0}, nn.NewMat(2, 6)) }},
+		{"Variants: negative state", "state -1", func() error { return d.Variants(x, []int{0, -1, 0, 0}, nn.NewMat(2, 6)) }},
+		{"Variants: short z", "3 states", func() error { return d.Variants(x, []int{0, 1, 2}, nn.NewMat(2, 6)) }},
+		{"Variants: long z", "5 states", func() error { return d.Variants(x, []int{0, 1, 2, 0, 0}, nn.NewMat(2, 6)) }},
+		{"Variants: wrong F", "F is 2×5", func() error { return d.Variants(x, []int{0, 1, 2, 0}, nn.NewMat(2, 5)) }},
+		{"Variants: wrong x", "x is 2×4", func() error { return d.Variants(nn.NewMat(2, 4), []int{0, 1, 2, 0}, nn.NewMat(2, 6)) }},
+		{"Variants: short x data", "x is 2×5 with 3 values", func() error {
+			return d.Variants(nn.Mat{Rows: 2, Cols: 5, Data: make([]float32, 3)}, []int{0, 1, 2, 0}, nn.NewMat(2, 6))
+		}},
+		{"Backward before Forward", "before any Forward", func() error { return d.Backward(code, nn.NewMat(2, 5), nn.Mat{}) }},
+		{"Forward: wrong width", "codes z is 2×5", func() error { _, err := d.Forward(nn.NewMat(2, 5)); return err }},
+		{"Forward: negative rows", "codes z is -1×6", func() error { _, err := d.Forward(nn.Mat{Rows: -1, Cols: 6}); return err }},
+		{"ForwardVariants: wrong width", "codes z is 2×7", func() error { _, err := d.ForwardVariants(nn.NewMat(2, 7)); return err }},
+		{"OneHot: state out of range", "state 3 of latent 1 in example 0", func() error { return OneHot([]int{0, 3}, 2, 3, nn.NewMat(1, 6)) }},
+		{"OneHot: negative state", "state -2", func() error { return OneHot([]int{-2, 0}, 2, 3, nn.NewMat(1, 6)) }},
+		{"OneHot: short idx", "1 states", func() error { return OneHot([]int{0}, 2, 3, nn.NewMat(1, 6)) }},
+		{"OneHot: wrong dst", "into a 1×5", func() error { return OneHot([]int{0, 0}, 2, 3, nn.NewMat(1, 5)) }},
+		{"OneHot: k = 0", "k = 0", func() error { return OneHot(nil, 2, 0, nn.NewMat(0, 0)) }},
+		{"zero Decoder", "not made by decoder.New", func() error { _, err := (&Decoder{}).Forward(nn.Mat{}); return err }},
+		{"zero Decoder Backward", "before any Forward", func() error { return (&Decoder{}).Backward(nn.Mat{}, nn.Mat{}, nn.Mat{}) }},
 	} {
+		var err error
 		func() {
 			defer func() {
-				if recover() == nil {
-					t.Errorf("%s: no panic", c.name)
+				if p := recover(); p != nil {
+					t.Errorf("%s: panic %v", c.name, p)
 				}
 			}()
-			d.Variants(x, c.z, c.F)
+			err = c.call()
 		}()
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want one containing %q", c.name, err, c.want)
+		}
+	}
+	// After a Forward, Backward refuses operands of other shapes.
+	if _, err := d.Forward(code); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name, want string
+		z, dl, dz  nn.Mat
+	}{
+		{"z rows", "codes z is 1×6", nn.NewMat(1, 6), nn.NewMat(2, 5), nn.Mat{}},
+		{"dlogits", "dlogits is 2×4", code, nn.NewMat(2, 4), nn.Mat{}},
+		{"dz", "dz is 2×5", code, nn.NewMat(2, 5), nn.NewMat(2, 5)},
+	} {
+		if err := d.Backward(c.z, c.dl, c.dz); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("Backward with bad %s: %v, want an error containing %q", c.name, err, c.want)
+		}
+	}
+	if err := d.Backward(code, nn.NewMat(2, 5), nn.NewMat(2, 6)); err != nil {
+		t.Errorf("Backward with good operands: %v", err)
 	}
 }
 
@@ -246,20 +288,20 @@ func TestGradCheck(t *testing.T) {
 	x := binMat(r, B, 12)
 	for _, relaxed := range []bool{false, true} {
 		z := nn.NewMat(B, 12)
-		OneHot(randStates(r, B, 3, 4), 3, 4, z)
+		noErr(OneHot(randStates(r, B, 3, 4), 3, 4, z))
 		if relaxed {
 			for i := range z.Data {
 				z.Data[i] = float32(r.Float64())
 			}
 		}
-		loss := func() float64 { return logLik64(x, d.Forward(z)) }
+		loss := func() float64 { return logLik64(x, mustMat(d.Forward(z))) }
 		ps := d.Params()
 		nn.ZeroGrad(ps)
-		l := d.Forward(z)
+		l := mustMat(d.Forward(z))
 		dl := nn.NewMat(B, 12)
 		nn.BernoulliLogLikGrad(x, l, nil, dl)
 		dz := nn.NewMat(B, 12)
-		d.Backward(z, dl, dz)
+		noErr(d.Backward(z, dl, dz))
 		ps = append(ps, nn.Param{Name: "z", W: z.Data, G: dz.Data})
 		if err := nn.GradCheck(loss, ps, 3e-3, 1e-2, r, 200); err != nil {
 			t.Fatalf("relaxed=%v: %v", relaxed, err)
@@ -272,7 +314,7 @@ func TestOneHot(t *testing.T) {
 	for i := range dst.Data {
 		dst.Data[i] = 9 // overwritten
 	}
-	OneHot([]int{2, 0, 1, 1}, 2, 3, dst)
+	noErr(OneHot([]int{2, 0, 1, 1}, 2, 3, dst))
 	want := []float32{0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 1, 0}
 	for i, w := range want {
 		if dst.Data[i] != w {
@@ -292,11 +334,11 @@ func TestNoAllocs(t *testing.T) {
 		oh := nn.NewMat(B, c.n*c.k)
 		dl := nn.NewMat(B, 40)
 		step := func() {
-			d.Variants(x, z, F)
-			OneHot(z, c.n, c.k, oh)
-			l := d.Forward(oh)
+			noErr(d.Variants(x, z, F))
+			noErr(OneHot(z, c.n, c.k, oh))
+			l := mustMat(d.Forward(oh))
 			nn.BernoulliLogLikGrad(x, l, nil, dl)
-			d.Backward(oh, dl, nn.Mat{})
+			noErr(d.Backward(oh, dl, nn.Mat{}))
 		}
 		step()
 		a := testing.AllocsPerRun(10, step)
@@ -321,17 +363,17 @@ func TestVariantsKeepsForwardState(t *testing.T) {
 		x := binMat(r, 6, 20)
 		z := randStates(r, 6, n, 3)
 		oh := nn.NewMat(6, n*3)
-		OneHot(z, n, 3, oh)
+		noErr(OneHot(z, n, 3, oh))
 		dl := nn.NewMat(6, 20)
 		grads := func(withVariants bool) []float32 {
 			ps := d.Params()
 			nn.ZeroGrad(ps)
-			l := d.Forward(oh)
+			l := mustMat(d.Forward(oh))
 			nn.BernoulliLogLikGrad(x, l, nil, dl)
 			if withVariants {
-				d.Variants(x, z, nn.NewMat(6, n*3))
+				noErr(d.Variants(x, z, nn.NewMat(6, n*3)))
 			}
-			d.Backward(oh, dl, nn.Mat{})
+			noErr(d.Backward(oh, dl, nn.Mat{}))
 			var g []float32
 			for _, p := range ps {
 				g = append(g, p.G...)
@@ -358,13 +400,13 @@ func TestGroupedMatchesUngrouped(t *testing.T) {
 		B := 100
 		x := binMat(r, B, 784)
 		z := nn.NewMat(B, c.n*c.k)
-		OneHot(randStates(r, B, c.n, c.k), c.n, c.k, z)
+		noErr(OneHot(randStates(r, B, c.n, c.k), c.n, c.k, z))
 		zc := nn.Mat{Rows: B, Cols: z.Cols, Data: append([]float32(nil), z.Data...)}
 		run := func(ungrouped bool) (logits, dz []float32, grads [][]float32) {
 			d.Ungrouped = ungrouped
 			ps := d.Params()
 			nn.ZeroGrad(ps)
-			l := d.Forward(z)
+			l := mustMat(d.Forward(z))
 			if d.grouped == ungrouped {
 				t.Fatalf("N=%d K=%d: Ungrouped=%v but grouped = %v", c.n, c.k, ungrouped, d.grouped)
 			}
@@ -372,7 +414,7 @@ func TestGroupedMatchesUngrouped(t *testing.T) {
 			dl := nn.NewMat(B, 784)
 			nn.BernoulliLogLikGrad(x, l, nil, dl)
 			dzm := nn.NewMat(B, z.Cols)
-			d.Backward(zc, dl, dzm)
+			noErr(d.Backward(zc, dl, dzm))
 			for _, p := range ps {
 				grads = append(grads, append([]float32(nil), p.G...))
 			}
@@ -403,18 +445,18 @@ func TestGroupedGradCheck(t *testing.T) {
 	B := 12
 	x := binMat(r, B, 12)
 	z := nn.NewMat(B, 3)
-	OneHot(randStates(r, B, 1, 3), 1, 3, z)
-	loss := func() float64 { return logLik64(x, d.Forward(z)) }
+	noErr(OneHot(randStates(r, B, 1, 3), 1, 3, z))
+	loss := func() float64 { return logLik64(x, mustMat(d.Forward(z))) }
 	ps := d.Params()
 	nn.ZeroGrad(ps)
-	l := d.Forward(z)
+	l := mustMat(d.Forward(z))
 	if !d.grouped {
 		t.Fatal("12 rows with 3 distinct codes not grouped")
 	}
 	dl := nn.NewMat(B, 12)
 	nn.BernoulliLogLikGrad(x, l, nil, dl)
 	dz := nn.NewMat(B, 3)
-	d.Backward(z, dl, dz)
+	noErr(d.Backward(z, dl, dz))
 	ps = append(ps, nn.Param{Name: "z", W: z.Data, G: dz.Data})
 	if err := nn.GradCheck(loss, ps, 1e-3, 1e-2, r, 200); err != nil {
 		t.Fatal(err)
@@ -455,4 +497,17 @@ func TestNewRefusesBadSizes(t *testing.T) {
 	if d, err := New(3, 2, 4, 5, r); err != nil || d.N != 3 || d.K != 2 || d.D != 5 {
 		t.Errorf("New(3, 2, 4, 5) = %+v, %v", d, err)
 	}
+}
+
+// noErr fails the test binary on an error the test did not expect.
+func noErr(err error) {
+	if err != nil {
+		panic(err)
+	}
+}
+
+// mustMat returns m, failing the test binary on an error.
+func mustMat(m nn.Mat, err error) nn.Mat {
+	noErr(err)
+	return m
 }

@@ -23,8 +23,13 @@ func Example() {
 		2, 2, 0, 1,
 	}
 	z := nn.NewMat(2, 4*3)
-	decoder.OneHot(codes, 4, 3, z)
-	logits := d.Forward(z) // 2 × 784
+	if err := decoder.OneHot(codes, 4, 3, z); err != nil {
+		panic(err) // a state outside [0, 3), or sizes that disagree
+	}
+	logits, err := d.Forward(z) // 2 × 784
+	if err != nil {
+		panic(err)
+	}
 
 	x := nn.NewMat(2, 784) // two images of black and white pixels
 	for i := range x.Data {
@@ -38,7 +43,9 @@ func Example() {
 		dlogits.Data[i] = nn.Sigmoid(l) - x.Data[i]
 	}
 	nn.ZeroGrad(d.Params())
-	d.Backward(z, dlogits, nn.Mat{})
+	if err := d.Backward(z, dlogits, nn.Mat{}); err != nil {
+		panic(err)
+	}
 
 	fmt.Println(logits.Rows, logits.Cols, f[0] < 0 && f[1] < 0)
 	for _, p := range d.Params() {

@@ -20,12 +20,20 @@ func ExampleDecoder_Variants() {
 	copy(x.Data, []float32{1, 1, 0, 0, 1, 0, 1, 0})
 	z := []int{1, 0, 1}
 	F := nn.NewMat(1, 6)
-	d.Variants(x, z, F)
+	if err := d.Variants(x, z, F); err != nil {
+		panic(err)
+	}
 
 	oh := nn.NewMat(1, 6)
-	decoder.OneHot(z, 3, 2, oh)
+	if err := decoder.OneHot(z, 3, 2, oh); err != nil {
+		panic(err)
+	}
+	logits, err := d.Forward(oh)
+	if err != nil {
+		panic(err)
+	}
 	ll := make([]float32, 1)
-	nn.BernoulliLogLik(x, d.Forward(oh), ll)
+	nn.BernoulliLogLik(x, logits, ll)
 	diff := float64(F.At(0, 1) - ll[0])
 	fmt.Println(F.At(0, 1) == F.At(0, 2), F.At(0, 2) == F.At(0, 5), diff*diff < 1e-10)
 	// Output: true true true

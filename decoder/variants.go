@@ -68,27 +68,33 @@ type variantBuffers struct {
 // 2⁻⁷·Σ_d Σ_j |h_j·W2_dj|, in practice far less: docs/results/bf16.md).
 //
 // Variants uses its own buffers, so it leaves the activations of the last
-// Forward intact: it may run between Forward and Backward. It panics,
-// naming the problem, on inconsistent shapes or a state outside [0, K), and
-// does not allocate once its buffers have grown.
-func (d *Decoder) Variants(x nn.Mat, z []int, F nn.Mat) {
+// Forward intact: it may run between Forward and Backward. Inconsistent
+// shapes (z must hold B·N states) or a state outside [0, K) are an error
+// naming them, found in O(B·N) before any work; it does not allocate once
+// its buffers have grown.
+func (d *Decoder) Variants(x nn.Mat, z []int, F nn.Mat) error {
 	B := x.Rows
-	if x.Cols != d.D || len(x.Data) < B*d.D || len(z) < B*d.N ||
-		F.Rows != B || F.Cols != d.N*d.K || len(F.Data) < B*F.Cols {
-		panic(fmt.Sprintf("decoder: Variants: x %d×%d (D=%d), %d states (N=%d), F %d×%d (want %d×%d)",
-			x.Rows, x.Cols, d.D, len(z), d.N, F.Rows, F.Cols, B, d.N*d.K))
+	if err := d.check("Variants: x", x, -1, d.D); err != nil {
+		return err
 	}
-	for j, s := range z[:B*d.N] {
+	if err := d.check("Variants: F", F, B, d.N*d.K); err != nil {
+		return err
+	}
+	if len(z) != B*d.N {
+		return fmt.Errorf("decoder: Variants: %d states for %d examples of %d latents, want %d", len(z), B, d.N, B*d.N)
+	}
+	for j, s := range z {
 		if s < 0 || s >= d.K {
-			panic(fmt.Sprintf("decoder: Variants: state %d of latent %d in example %d outside [0, %d)", s, j%d.N, j/d.N, d.K))
+			return fmt.Errorf("decoder: Variants: state %d of latent %d in example %d outside [0, %d)", s, j%d.N, j/d.N, d.K)
 		}
 	}
 	d.v.zRows = 0
 	if d.N == 1 {
 		d.variantsSingle(x, F)
-		return
+		return nil
 	}
 	d.variantsGeneral(x, z, F)
+	return nil
 }
 
 // variantsSingle handles N = 1: F = X·Lᵀ − softplus sums.
@@ -150,7 +156,7 @@ func (d *Decoder) variantsGeneral(x nn.Mat, z []int, F nn.Mat) {
 	// Pre-activations of every example's own code, b₁ + W1·onehot(z_b),
 	// as one small product.
 	nn.Resize(&v.code, x.Rows, NK)
-	OneHot(z[:x.Rows*N], N, K, v.code)
+	_ = OneHot(z[:x.Rows*N], N, K, v.code) // z checked by Variants
 	nn.Resize(&v.base, x.Rows, H)
 	for b := 0; b < x.Rows; b++ {
 		copy(v.base.Row(b), l1.B)
@@ -214,21 +220,23 @@ func (d *Decoder) variantsGeneral(x nn.Mat, z []int, F nn.Mat) {
 // They stay valid, and Backward uses them, until the next Forward or
 // ForwardVariants.
 // Otherwise (N = 1, other codes, a relaxed code, a second call) it is
-// Forward. Backward follows as after Forward. O(B·(hidden + D + N·K)).
-func (d *Decoder) ForwardVariants(code nn.Mat) nn.Mat {
+// Forward, errors included. Backward follows as after Forward.
+// O(B·(hidden + D + N·K)).
+func (d *Decoder) ForwardVariants(code nn.Mat) (nn.Mat, error) {
 	v := &d.v
-	if v.zRows == 0 || code.Rows != v.zRows || code.Cols != d.N*d.K || !isOneHot(code, v.zs, d.N, d.K) {
+	if v.zRows == 0 || code.Rows != v.zRows || code.Cols != d.N*d.K || len(code.Data) < code.Rows*code.Cols || !isOneHot(code, v.zs, d.N, d.K) {
 		v.zRows = 0
 		return d.Forward(code)
 	}
 	v.zRows = 0
 	d.grouped = false
+	d.fwd, d.fwdRows = true, code.Rows
 	nn.Resize(&v.ah, code.Rows, v.zh.Cols)
 	nn.Resize(&v.al, code.Rows, v.zl.Cols)
 	copy(v.ah.Data, v.zh.Data[:code.Rows*v.zh.Cols])
 	copy(v.al.Data, v.zl.Data[:code.Rows*v.zl.Cols])
 	v.adopted = true
-	return v.al
+	return v.al, nil
 }
 
 // backwardAdopted is [Decoder.Backward] after ForwardVariants: the
@@ -237,10 +245,6 @@ func (d *Decoder) ForwardVariants(code nn.Mat) nn.Mat {
 // activations Variants computed. O(B·hidden·(N·K + D)).
 func (d *Decoder) backwardAdopted(z, dlogits, dz nn.Mat) {
 	v := &d.v
-	if z.Rows != v.ah.Rows || dlogits.Rows != v.ah.Rows {
-		panic(fmt.Sprintf("decoder: Backward after ForwardVariants of %d rows got z %d×%d, dlogits %d×%d",
-			v.ah.Rows, z.Rows, z.Cols, dlogits.Rows, dlogits.Cols))
-	}
 	l1, l2 := d.Net.L1, d.Net.L2
 	nn.Resize(&v.dhid, z.Rows, l1.Out)
 	l2.Backward(v.ah, dlogits, v.dhid)

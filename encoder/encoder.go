@@ -23,11 +23,13 @@ type Encoder struct {
 	// Dense turns off the sparse first layer (see Forward).
 	Dense bool
 
-	xs     nn.BinaryRows // ones of the last Forward's x, when sparse
-	sparse bool          // the last Forward used xs
-	xPtr   *float32      // identity of that x: first element and shape
-	xRows  int
-	xCols  int
+	xs      nn.BinaryRows // ones of the last Forward's x, when sparse
+	sparse  bool          // the last Forward used xs
+	xPtr    *float32      // identity of that x: first element and shape
+	xRows   int
+	xCols   int
+	fwd     bool // a Forward has run, on fwdRows rows
+	fwdRows int
 }
 
 // maxLayerWeights bounds the weights of one layer (2^40 float32, 4 TiB):
@@ -73,8 +75,9 @@ func (e *Encoder) NonNegative(j int) bool {
 	return false
 }
 
-// Forward returns the B×(N·K+Pairs) scores for x (B×D). The matrix is owned
-// by e and valid until the next Forward. O(B·hidden·(D + width)).
+// Forward returns the B×Width scores for x (B×D). The matrix is owned by
+// e and valid until the next Forward. An x of another width, or whose Data
+// is shorter than its shape, is an error naming it. O(B·hidden·(D + width)).
 //
 // When every pixel of x is 0 or 1 and few enough are ones (by the cost
 // model of [nn.Linear.PreferBinary]: below about 28% for batches of 100
@@ -84,7 +87,11 @@ func (e *Encoder) NonNegative(j int) bool {
 // ones) takes about half the time of the products that way, Fashion-MNIST
 // (45%) stays dense. Set Dense to always multiply. Both paths give the
 // same scores and gradients up to float32 rounding.
-func (e *Encoder) Forward(x nn.Mat) nn.Mat {
+func (e *Encoder) Forward(x nn.Mat) (nn.Mat, error) {
+	if err := e.check("Forward: x", x, -1, e.inputs()); err != nil {
+		return nn.Mat{}, err
+	}
+	e.fwd, e.fwdRows = true, x.Rows
 	e.sparse = false
 	if !e.Dense && e.xs.TrySet(x) && e.Net.L1.PreferBinary(&e.xs) {
 		e.sparse = true
@@ -97,7 +104,7 @@ func (e *Encoder) Forward(x nn.Mat) nn.Mat {
 		raw = e.Net.Forward(x)
 	}
 	if len(e.softplus) == 0 {
-		return raw
+		return raw, nil
 	}
 	nn.Resize(&e.out, raw.Rows, raw.Cols)
 	for b := 0; b < raw.Rows; b++ {
@@ -107,22 +114,30 @@ func (e *Encoder) Forward(x nn.Mat) nn.Mat {
 			dst[j] = nn.Softplus(src[j])
 		}
 	}
-	return e.out
+	return e.out, nil
 }
 
 // Backward accumulates parameter gradients given dscores, the gradient with
 // respect to the scores Forward returned (after softplus), for the same x as
 // the last Forward. Nonnegative outputs are chained through softplus′ = σ.
+// A Backward with no Forward before it, or an x or dscores whose shape is
+// not the last Forward's, is an error (and nothing is accumulated).
 // O(B·hidden·(D + width)).
-func (e *Encoder) Backward(x, dscores nn.Mat) {
+func (e *Encoder) Backward(x, dscores nn.Mat) error {
+	if e.Net == nil || !e.fwd {
+		return fmt.Errorf("encoder: Backward before any Forward")
+	}
+	if err := e.check("Backward: x", x, e.fwdRows, e.inputs()); err != nil {
+		return err
+	}
+	if err := e.check("Backward: dscores", dscores, e.fwdRows, e.Width); err != nil {
+		return err
+	}
 	if len(e.softplus) == 0 {
 		e.netBackward(x, dscores)
-		return
+		return nil
 	}
 	rawOut := e.Net.Output()
-	if dscores.Rows != rawOut.Rows || dscores.Cols != rawOut.Cols {
-		panic(fmt.Sprintf("encoder: Backward: dscores %d×%d, scores %d×%d", dscores.Rows, dscores.Cols, rawOut.Rows, rawOut.Cols))
-	}
 	nn.Resize(&e.dRaw, dscores.Rows, dscores.Cols)
 	for b := 0; b < dscores.Rows; b++ {
 		src, dst, pre := dscores.Row(b), e.dRaw.Row(b), rawOut.Row(b)
@@ -132,6 +147,32 @@ func (e *Encoder) Backward(x, dscores nn.Mat) {
 		}
 	}
 	e.netBackward(x, e.dRaw)
+	return nil
+}
+
+// inputs is the input width D (0 for an encoder not made by New).
+func (e *Encoder) inputs() int {
+	if e.Net == nil {
+		return 0
+	}
+	return e.Net.L1.In
+}
+
+// check returns an error naming what unless m has cols columns, rows
+// rows (rows < 0: any number) and at least Rows·Cols values, or when e
+// was not made by [New]. O(1).
+func (e *Encoder) check(what string, m nn.Mat, rows, cols int) error {
+	if e.Net == nil {
+		return fmt.Errorf("encoder: %s: the encoder was not made by encoder.New", what)
+	}
+	if m.Rows < 0 || m.Cols != cols || (rows >= 0 && m.Rows != rows) || len(m.Data) < m.Rows*m.Cols {
+		want := fmt.Sprintf("B×%d", cols)
+		if rows >= 0 {
+			want = fmt.Sprintf("%d×%d", rows, cols)
+		}
+		return fmt.Errorf("encoder: %s is %d×%d with %d values, want %s", what, m.Rows, m.Cols, len(m.Data), want)
+	}
+	return nil
 }
 
 // netBackward runs the network's backward pass on the path the last

@@ -48,7 +48,7 @@ func TestGradCheck(t *testing.T) {
 		x := randMat(r, 5, 6, 1)
 		coef := randMat(r, 5, e.Width, 1)
 		loss := func() float64 {
-			s := e.Forward(x)
+			s := mustMat(e.Forward(x))
 			acc := 0.0
 			for i := range coef.Data {
 				acc += float64(coef.Data[i]) * float64(s.Data[i])
@@ -57,8 +57,8 @@ func TestGradCheck(t *testing.T) {
 		}
 		ps := e.Params()
 		nn.ZeroGrad(ps)
-		e.Forward(x)
-		e.Backward(x, coef)
+		mustMat(e.Forward(x))
+		noErr(e.Backward(x, coef))
 		if err := nn.GradCheck(loss, ps, 3e-3, 1e-2, r, 200); err != nil {
 			t.Fatalf("supermodular=%v: %v", super, err)
 		}
@@ -70,8 +70,8 @@ func TestSupermodularScores(t *testing.T) {
 	e := newPairwise(5, 6, 2, 3, 3, true, r)
 	plain := &Encoder{Net: e.Net, Width: 9}
 	x := randMat(r, 4, 5, 3)
-	raw := append([]float32{}, plain.Forward(x).Data...)
-	s := e.Forward(x)
+	raw := append([]float32{}, mustMat(plain.Forward(x)).Data...)
+	s := mustMat(e.Forward(x))
 	for b := 0; b < 4; b++ {
 		for j := 0; j < e.Width; j++ {
 			got, pre := float64(s.At(b, j)), float64(raw[b*e.Width+j])
@@ -96,7 +96,12 @@ func TestNoAllocs(t *testing.T) {
 	d := randMat(r, 8, e.Width, 1)
 	xb := binMat(r, 100, 20, 0.1)
 	db := randMat(r, 100, e.Width, 1)
-	step := func() { e.Forward(x); e.Backward(x, d); e.Forward(xb); e.Backward(xb, db) }
+	step := func() {
+		mustMat(e.Forward(x))
+		noErr(e.Backward(x, d))
+		mustMat(e.Forward(xb))
+		noErr(e.Backward(xb, db))
+	}
 	step()
 	if a := testing.AllocsPerRun(10, step); a != 0 {
 		t.Fatalf("Forward/Backward allocate %v times", a)
@@ -126,11 +131,11 @@ func TestSparseMatchesDense(t *testing.T) {
 			e.Dense = dense
 			ps := e.Params()
 			nn.ZeroGrad(ps)
-			s := append([]float32(nil), e.Forward(x).Data...)
+			s := append([]float32(nil), mustMat(e.Forward(x)).Data...)
 			if e.sparse == dense {
 				t.Fatalf("Dense=%v but sparse path used = %v", dense, e.sparse)
 			}
-			e.Backward(x, d)
+			noErr(e.Backward(x, d))
 			var g [][]float32
 			for _, p := range ps {
 				g = append(g, append([]float32(nil), p.G...))
@@ -165,7 +170,7 @@ func TestSparseGradCheck(t *testing.T) {
 	x := binMat(r, 40, 64, 0.1)
 	coef := randMat(r, 40, e.Width, 1)
 	loss := func() float64 {
-		s := e.Forward(x)
+		s := mustMat(e.Forward(x))
 		acc := 0.0
 		for i := range coef.Data {
 			acc += float64(coef.Data[i]) * float64(s.Data[i])
@@ -174,11 +179,11 @@ func TestSparseGradCheck(t *testing.T) {
 	}
 	ps := e.Params()
 	nn.ZeroGrad(ps)
-	e.Forward(x)
+	mustMat(e.Forward(x))
 	if !e.sparse {
 		t.Fatal("sparse path not chosen for 10% ones in a batch of 40")
 	}
-	e.Backward(x, coef)
+	noErr(e.Backward(x, coef))
 	if err := nn.GradCheck(loss, ps, 1e-3, 1e-2, r, 200); err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +207,7 @@ func TestPathChoice(t *testing.T) {
 		{"one image", binMat(r, 1, 784, 0.13), 0},
 	}
 	for _, c := range cases {
-		e.Forward(c.x)
+		mustMat(e.Forward(c.x))
 		want := c.sparse == 1
 		if c.sparse < 0 {
 			var xs nn.BinaryRows
@@ -216,13 +221,13 @@ func TestPathChoice(t *testing.T) {
 	d := randMat(r, 100, e.Width, 1)
 	ps := e.Params()
 	nn.ZeroGrad(ps)
-	e.Forward(x)
-	e.Backward(x, d)
+	mustMat(e.Forward(x))
+	noErr(e.Backward(x, d))
 	want := append([]float32(nil), ps[0].G...)
 	nn.ZeroGrad(ps)
-	e.Forward(x)
+	mustMat(e.Forward(x))
 	xc := nn.Mat{Rows: x.Rows, Cols: x.Cols, Data: append([]float32(nil), x.Data...)}
-	e.Backward(xc, d)
+	noErr(e.Backward(xc, d))
 	for i := range want {
 		if ps[0].G[i] != want[i] {
 			t.Fatalf("gradient %d with a copy of x: %v, want %v", i, ps[0].G[i], want[i])
@@ -256,5 +261,70 @@ func TestNewRefusesBadSizes(t *testing.T) {
 	e, err := New(5, 4, 3, []bool{false, true, false}, r)
 	if err != nil || e.Width != 3 || !e.NonNegative(1) || e.NonNegative(0) {
 		t.Errorf("New(5, 4, 3, signs) = %+v, %v", e, err)
+	}
+}
+
+// noErr fails the test binary on an error the test did not expect.
+func noErr(err error) {
+	if err != nil {
+		panic(err)
+	}
+}
+
+// mustMat returns m, failing the test binary on an error.
+func mustMat(m nn.Mat, err error) nn.Mat {
+	noErr(err)
+	return m
+}
+
+// Forward and Backward refuse bad shapes and a Backward without a Forward
+// with an error naming the problem, and never panic, for an encoder with
+// and without softplus outputs.
+func TestBadInputIsAnError(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, nonneg := range [][]bool{nil, {false, true, true}} {
+		e, err := New(5, 4, 3, nonneg, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x, ds := nn.NewMat(2, 5), nn.NewMat(2, 3)
+		cases := []struct {
+			name, want string
+			call       func() error
+		}{
+			{"Backward before Forward", "before any Forward", func() error { return e.Backward(x, ds) }},
+			{"Forward: wrong width", "x is 2×4", func() error { _, err := e.Forward(nn.NewMat(2, 4)); return err }},
+			{"Forward: short data", "x is 2×5 with 9 values", func() error {
+				_, err := e.Forward(nn.Mat{Rows: 2, Cols: 5, Data: make([]float32, 9)})
+				return err
+			}},
+			{"Forward: negative rows", "x is -1×5", func() error { _, err := e.Forward(nn.Mat{Rows: -1, Cols: 5}); return err }},
+			{"forward then", "", func() error { _, err := e.Forward(x); return err }},
+			{"Backward: x rows", "x is 3×5", func() error { return e.Backward(nn.NewMat(3, 5), ds) }},
+			{"Backward: x width", "x is 2×6", func() error { return e.Backward(nn.NewMat(2, 6), ds) }},
+			{"Backward: dscores rows", "dscores is 1×3", func() error { return e.Backward(x, nn.NewMat(1, 3)) }},
+			{"Backward: dscores width", "dscores is 2×4", func() error { return e.Backward(x, nn.NewMat(2, 4)) }},
+			{"Backward: good", "", func() error { return e.Backward(x, ds) }},
+			{"zero Encoder", "not made by encoder.New", func() error { _, err := (&Encoder{}).Forward(x); return err }},
+			{"zero Encoder Backward", "before any Forward", func() error { return (&Encoder{}).Backward(x, ds) }},
+		}
+		for _, c := range cases {
+			var err error
+			func() {
+				defer func() {
+					if p := recover(); p != nil {
+						t.Errorf("nonneg %v, %s: panic %v", nonneg, c.name, p)
+					}
+				}()
+				err = c.call()
+			}()
+			if c.want == "" {
+				if err != nil {
+					t.Errorf("nonneg %v, %s: %v", nonneg, c.name, err)
+				}
+			} else if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("nonneg %v, %s: error %v, want one containing %q", nonneg, c.name, err, c.want)
+			}
+		}
 	}
 }

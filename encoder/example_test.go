@@ -18,7 +18,10 @@ func Example() {
 		panic(err)
 	}
 	x := nn.NewMat(100, 784)
-	s := e.Forward(x)
+	s, err := e.Forward(x) // an error if x were not 784 wide
+	if err != nil {
+		panic(err)
+	}
 	ok := true
 	for b := 0; b < s.Rows; b++ {
 		for _, w := range s.Row(b)[6:] {

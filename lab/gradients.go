@@ -46,9 +46,14 @@ func oneLatent(op string, v *train.VAE, x nn.Mat) (scores, F nn.Mat, err error) 
 	if v.N != 1 || v.S.Dim() != v.K {
 		return nn.Mat{}, nn.Mat{}, errNotOneLatent
 	}
-	scores = v.Scores(x)
+	if scores, err = v.Scores(x); err != nil {
+		return nn.Mat{}, nn.Mat{}, err
+	}
 	// With one latent, the neighbours of any code are all K states.
-	return scores, v.LocalLogLik(x, make([]int, x.Rows)), nil
+	if F, err = v.LocalLogLik(x, make([]int, x.Rows)); err != nil {
+		return nn.Mat{}, nn.Mat{}, err
+	}
+	return scores, F, nil
 }
 
 // ExactScoreGradients returns, for a VAE with one categorical latent
@@ -144,9 +149,13 @@ func EncoderGradientOf(v *train.VAE, x, dw nn.Mat) ([]float64, error) {
 		return nil, fmt.Errorf("lab: EncoderGradientOf: a %d×%d score gradient for %d images, want %d×%d", dw.Rows, dw.Cols, x.Rows, x.Rows, w)
 	}
 	ps := v.Enc.Params()
-	v.Enc.Forward(x)
+	if _, err := v.Enc.Forward(x); err != nil {
+		return nil, err
+	}
 	nn.ZeroGrad(ps)
-	v.Enc.Backward(x, dw)
+	if err := v.Enc.Backward(x, dw); err != nil {
+		return nil, err
+	}
 	g := EncoderGradient(v, nil)
 	nn.ZeroGrad(ps)
 	return g, nil

@@ -69,8 +69,14 @@ func sharpVAE(t *testing.T, k int, gain float32) (*train.VAE, nn.Mat) {
 // one-latent VAE and one image, and the encoder's scores h of x.
 func logJoint(v *train.VAE, x nn.Mat) (lj, h []float64) {
 	k := v.K
-	scores := v.Scores(x)
-	F := v.LocalLogLik(x, make([]int, 1))
+	scores, err := v.Scores(x)
+	if err != nil {
+		panic(err)
+	}
+	F, err := v.LocalLogLik(x, make([]int, 1))
+	if err != nil {
+		panic(err)
+	}
 	lj, h = make([]float64, k), make([]float64, k)
 	for s := 0; s < k; s++ {
 		lj[s] = float64(F.At(0, s)) - math.Log(float64(k))
@@ -116,11 +122,18 @@ func encoderGradRows(t *testing.T, v *train.VAE, est train.Estimator, x nn.Mat, 
 func meanAndSE(rows [][]float64) (mean, se []float64) {
 	acc := NewRunning(len(rows[0]))
 	for _, r := range rows {
-		acc.Add(r)
+		noErr(acc.Add(r))
 	}
 	se = make([]float64, len(rows[0]))
 	for j := range se {
 		se[j] = math.Sqrt(acc.Var(j) / float64(acc.N()))
 	}
 	return acc.Mean(), se
+}
+
+// noErr fails the test binary on an error the test did not expect.
+func noErr(err error) {
+	if err != nil {
+		panic(err)
+	}
 }

@@ -28,14 +28,14 @@ func (r *Running) Reset(d int) {
 }
 
 // Add folds in x, which must have r's length (the first Add of a zero
-// Running sets it); like gonum's stat functions it panics on a length
-// mismatch, a programming error. O(d).
-func (r *Running) Add(x []float64) {
+// Running sets it); a vector of another length is an error, and r is left
+// unchanged. O(d).
+func (r *Running) Add(x []float64) error {
 	if r.mean == nil {
 		r.Reset(len(x))
 	}
 	if len(x) != len(r.mean) {
-		panic(fmt.Sprintf("lab: Running.Add of %d coordinates to an accumulator of %d", len(x), len(r.mean)))
+		return fmt.Errorf("lab: Running.Add of %d coordinates to an accumulator of %d", len(x), len(r.mean))
 	}
 	r.n++
 	for j, v := range x {
@@ -43,6 +43,7 @@ func (r *Running) Add(x []float64) {
 		r.mean[j] += d / float64(r.n)
 		r.m2[j] += d * (v - r.mean[j])
 	}
+	return nil
 }
 
 // N is the number of vectors added.

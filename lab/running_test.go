@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -17,7 +18,9 @@ func TestRunningMatchesTwoPass(t *testing.T) {
 	var acc Running
 	for i := range xs {
 		xs[i] = []float64{1e9 + r.NormFloat64(), r.Float64(), -3}
-		acc.Add(xs[i])
+		if err := acc.Add(xs[i]); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for j := 0; j < d; j++ {
 		mean, ss := 0.0, 0.0
@@ -42,24 +45,35 @@ func TestRunningMatchesTwoPass(t *testing.T) {
 func ExampleRunning() {
 	var r Running
 	for _, x := range [][]float64{{1, 10}, {2, 10}, {3, 10}} {
-		r.Add(x)
+		if err := r.Add(x); err != nil {
+			panic(err) // a vector of another length
+		}
 	}
 	fmt.Println(r.Mean(), r.Var(0), r.Var(1))
 	// Output: [2 10] 1 0
 }
 
-// A vector of another length is refused loudly instead of being folded in
-// partly (a shorter one used to leave the last coordinates untouched).
+// A vector of another length is refused with an error, not folded in
+// partly (a shorter one used to leave the last coordinates untouched) and
+// without a panic; the accumulator is left as it was.
 func TestRunningRefusesAnotherLength(t *testing.T) {
 	for _, x := range [][]float64{{1}, {1, 2, 3}} {
 		r := NewRunning(2)
+		if err := r.Add([]float64{4, 5}); err != nil {
+			t.Fatal(err)
+		}
 		func() {
 			defer func() {
-				if recover() == nil {
-					t.Errorf("Add of %d coordinates to 2 accepted", len(x))
+				if p := recover(); p != nil {
+					t.Errorf("Add of %d coordinates to 2: panic %v", len(x), p)
 				}
 			}()
-			r.Add(x)
+			if err := r.Add(x); err == nil || !strings.Contains(err.Error(), "accumulator of 2") {
+				t.Errorf("Add of %d coordinates to 2: error %v", len(x), err)
+			}
 		}()
+		if r.N() != 1 || r.Mean()[0] != 4 || r.Mean()[1] != 5 {
+			t.Errorf("after a refused Add: n %d, mean %v", r.N(), r.Mean())
+		}
 	}
 }

@@ -94,7 +94,9 @@ func Structured(ctx context.Context, v *train.VAE, x nn.Mat, cfg Config) (*Resul
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		m.draw(r, closed, rep)
+		if err := m.draw(r, closed, rep); err != nil {
+			return nil, err
+		}
 	}
 	m.summarize(res, closed)
 	if !interacts {
@@ -179,7 +181,7 @@ func newMeasurement(t *tables, epss []float64) *measurement {
 // threads (kernels.ParallelRows; each example's rows are its own, so the
 // values do not depend on the split), and accumulates them; closed, if not
 // nil, replaces the reference in the differences.
-func (m *measurement) draw(r *rand.Rand, closed []float64, rep int) {
+func (m *measurement) draw(r *rand.Rand, closed []float64, rep int) error {
 	t, B := m.t, len(m.t.H)
 	argmax.GumbelFill(m.noise, r)
 	kernels.ParallelRows(B, 1, B<<t.n*(t.n+len(m.eps)), func(lo, hi int) {
@@ -189,7 +191,13 @@ func (m *measurement) draw(r *rand.Rand, closed []float64, rep int) {
 			m.sample(b, wk)
 		}
 	})
-	m.ref.Add(m.refRow)
+	var err error // the first error of an Add (none: every length is fixed by newMeasurement)
+	add := func(acc *Running, x []float64) {
+		if e := acc.Add(x); err == nil {
+			err = e
+		}
+	}
+	add(m.ref, m.refRow)
 	d := m.d
 	for i := range m.est {
 		e := &m.est[i]
@@ -200,16 +208,16 @@ func (m *measurement) draw(r *rand.Rand, closed []float64, rep int) {
 			}
 			d[j] = m.estRows[i][j] - ref
 		}
-		e.diff.Add(d)
-		e.samp.Add(m.estRows[i])
+		add(e.diff, d)
+		add(e.samp, m.estRows[i])
 		if e.pair != nil {
-			e.pair.Add(m.pairRows[i])
+			add(e.pair, m.pairRows[i])
 		}
 		if e.unary != nil { // the exact row follows
 			for j := range d {
 				d[j] = m.estRows[i][j] - m.estRows[i+1][j]
 			}
-			e.unary.Add(d)
+			add(e.unary, d)
 		}
 	}
 	// Update the REINFORCE baselines after use: L(z*) of this draw.
@@ -221,6 +229,7 @@ func (m *measurement) draw(r *rand.Rand, closed []float64, rep int) {
 			m.baseline[b] += (L - m.baseline[b]) / float64(min(rep+1, 100))
 		}
 	}
+	return err
 }
 
 // sample computes example b's reference and estimator samples for the

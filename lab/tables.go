@@ -38,7 +38,10 @@ func newTables(v *train.VAE, x nn.Mat, pairScale float64) (*tables, error) {
 		return nil, fmt.Errorf("lab: the structured laboratory enumerates all 2ⁿ codes; n = %d exceeds %d", n, bits.Len(train.MaxExactCodes)-1)
 	}
 	states := 1 << n
-	scores := v.Scores(x)
+	scores, err := v.Scores(x)
+	if err != nil {
+		return nil, err
+	}
 	h := append([]float32(nil), scores.Data[:B*dim]...)
 	if pairScale != 0 && pairScale != 1 {
 		for b := 0; b < B; b++ {

@@ -15,11 +15,16 @@ import (
 // gradients as it found them.
 func trainingEstimators(ctx context.Context, v *train.VAE, x nn.Mat, cfg Config, closed []float64) ([]Row, error) {
 	B, n := x.Rows, v.N
-	scores := v.Scores(x)
+	scores, err := v.Scores(x)
+	if err != nil {
+		return nil, err
+	}
 	h := nn.NewMat(B, 2*n)
 	copy(h.Data, scores.Data[:B*2*n])
 	klg := nn.NewMat(B, 2*n)
-	v.UnaryKL(h, klg, 1)
+	if _, err := v.UnaryKL(h, klg, 1); err != nil {
+		return nil, err
+	}
 	var saved [][]float32
 	for _, p := range v.Params() {
 		saved = append(saved, append([]float32(nil), p.G...))

@@ -14,14 +14,17 @@ type allCodes struct {
 // forward decodes the K codes, keeping the decoder's activations for
 // backward, and sets F[b,s] = f(x_b, s) = x_b·L_s − Σ_d softplus(L_s,d).
 // It returns the codes' logits L (K×D). O(K·hidden·D + B·D·K).
-func (c *allCodes) forward(v *VAE, x, F nn.Mat) nn.Mat {
+func (c *allCodes) forward(v *VAE, x, F nn.Mat) (nn.Mat, error) {
 	k := v.K
 	nn.Resize(&c.codes, k, k)
 	clear(c.codes.Data[:k*k])
 	for s := 0; s < k; s++ {
 		c.codes.Data[s*k+s] = 1
 	}
-	logits := v.Dec.Forward(c.codes)
+	logits, err := v.Dec.Forward(c.codes)
+	if err != nil {
+		return nn.Mat{}, err
+	}
 	if cap(c.sp) < k {
 		c.sp, c.mass = make([]float32, k), make([]float32, k)
 	}
@@ -34,13 +37,13 @@ func (c *allCodes) forward(v *VAE, x, F nn.Mat) nn.Mat {
 			row[s] = float32(float64(row[s]) - float64(sp[s]))
 		}
 	}
-	return logits
+	return logits, nil
 }
 
 // backward accumulates the decoder gradient of −(1/B)·Σ_b Σ_s Q[b,s]·f(x_b, s)
 // at the codes of the last forward: dL = −(1/B)·(QᵀX − diag(Σ_b Q_bs)·σ(L)).
 // Q is B×K (a distribution or a one-hot row per example).
-func (c *allCodes) backward(v *VAE, x, q, logits nn.Mat) {
+func (c *allCodes) backward(v *VAE, x, q, logits nn.Mat) error {
 	B, k := x.Rows, v.K
 	nn.Resize(&c.dl, k, v.Dec.D)
 	nn.Gemm(true, false, float32(-1)/float32(B), q, x, 0, c.dl)
@@ -53,5 +56,5 @@ func (c *allCodes) backward(v *VAE, x, q, logits nn.Mat) {
 		mass[s] = float32(m / float64(B))
 	}
 	nn.AddScaledSigmoid(c.dl, logits, mass)
-	v.Dec.Backward(c.codes, c.dl, nn.Mat{})
+	return v.Dec.Backward(c.codes, c.dl, nn.Mat{})
 }

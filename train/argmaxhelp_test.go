@@ -23,3 +23,10 @@ func must[T any](v T, err error) T {
 	}
 	return v
 }
+
+// noErr fails the test binary on an error the test did not expect.
+func noErr(err error) {
+	if err != nil {
+		panic(err)
+	}
+}

@@ -32,14 +32,20 @@ func (a *ARM) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, temp flo
 		return Stats{}, err
 	}
 	B, n := x.Rows, v.N
-	scores := a.p.prepare(v, x, r)
+	scores, err := a.p.prepare(v, x, r)
+	if err != nil {
+		return Stats{}, err
+	}
 	for j, u := range a.p.u {
 		al := a.p.alpha[j]
 		a.p.zz[j] = b2i(u > sigmoid(-al))
 		a.p.zz[B*n+j] = b2i(u < sigmoid(al))
 	}
-	f := a.p.decodeBoth(v)
-	dw := v.GradBuffer(B)
+	f, err := a.p.decodeBoth(v)
+	if err != nil {
+		return Stats{}, err
+	}
+	dw := v.GradBuffer()
 	for b := 0; b < B; b++ {
 		d := (-float64(f[b]) + float64(f[B+b])) / float64(B) // (L¹ − L²)/B
 		ds := dw.Row(b)
@@ -47,7 +53,7 @@ func (a *ARM) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, temp flo
 			addBitGrad(ds, i, d*(a.p.u[b*n+i]-0.5))
 		}
 	}
-	return finishBinary(v, x, scores, dw, f), nil
+	return finishBinary(v, x, scores, dw, f)
 }
 
 func b2i(c bool) int {

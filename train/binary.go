@@ -18,9 +18,12 @@ type binaryPair struct {
 
 // prepare encodes x, computes α and draws u, and sizes the stacked batch.
 // It returns the scores.
-func (p *binaryPair) prepare(v *VAE, x nn.Mat, r *rand.Rand) nn.Mat {
+func (p *binaryPair) prepare(v *VAE, x nn.Mat, r *rand.Rand) (nn.Mat, error) {
 	B, n := x.Rows, v.N
-	scores := v.Scores(x)
+	scores, err := v.Scores(x)
+	if err != nil {
+		return nn.Mat{}, err
+	}
 	if cap(p.alpha) < B*n {
 		p.alpha, p.u, p.zz = make([]float64, B*n), make([]float64, B*n), make([]int, 2*B*n)
 	}
@@ -37,13 +40,13 @@ func (p *binaryPair) prepare(v *VAE, x nn.Mat, r *rand.Rand) nn.Mat {
 	nn.Resize(&p.xx, 2*B, x.Cols)
 	copy(p.xx.Data[:B*x.Cols], x.Data[:B*x.Cols])
 	copy(p.xx.Data[B*x.Cols:2*B*x.Cols], x.Data[:B*x.Cols])
-	return scores
+	return scores, nil
 }
 
 // decodeBoth decodes the stacked codes and backpropagates the decoder
 // gradient of the mean loss over both samples. It returns f(x_b, z¹_b) in
 // its first B entries and f(x_b, z²_b) in the next B.
-func (p *binaryPair) decodeBoth(v *VAE) []float32 {
+func (p *binaryPair) decodeBoth(v *VAE) ([]float32, error) {
 	return v.DecodeBackward(p.xx, p.zz, nn.Mat{})
 }
 
@@ -58,10 +61,15 @@ func sigmoid(a float64) float64 { return 1 / (1 + math.Exp(-a)) }
 // finishBinary adds the KL gradient to dw, backpropagates the encoder and
 // returns the statistics: reconstruction averaged over the 2B decoded
 // samples f, KL over the B examples.
-func finishBinary(v *VAE, x, scores, dw nn.Mat, f []float32) Stats {
+func finishBinary(v *VAE, x, scores, dw nn.Mat, f []float32) (Stats, error) {
 	B := x.Rows
-	kl := v.UnaryKL(scores, dw, 1/float64(B))
-	v.EncoderBackward(x, dw)
+	kl, err := v.UnaryKL(scores, dw, 1/float64(B))
+	if err != nil {
+		return Stats{}, err
+	}
+	if err := v.EncoderBackward(x, dw); err != nil {
+		return Stats{}, err
+	}
 	var s Stats
 	for _, fb := range f {
 		s.Recon -= float64(fb)
@@ -72,5 +80,5 @@ func finishBinary(v *VAE, x, scores, dw nn.Mat, f []float32) Stats {
 	}
 	s.KL /= float64(B)
 	s.Loss = s.Recon + s.KL
-	return s
+	return s, nil
 }

@@ -66,8 +66,10 @@ func (cs *codeSpace) code(c int) []int {
 // decodeAll sets F (resized to B×states) to f(x_b, z_c) = log p(x_b|z_c)
 // for every example and code ([VAE.LogLikAll]), −Inf for infeasible codes.
 // O(K^N·hidden·(N·K + D) + B·K^N·D).
-func (cs *codeSpace) decodeAll(v *VAE, x nn.Mat, F *nn.Mat) {
-	v.LogLikAll(x, cs.z, F)
+func (cs *codeSpace) decodeAll(v *VAE, x nn.Mat, F *nn.Mat) error {
+	if err := v.LogLikAll(x, cs.z, F); err != nil {
+		return err
+	}
 	negInf := float32(math.Inf(-1))
 	for c, ok := range cs.feasible {
 		if ok {
@@ -77,6 +79,7 @@ func (cs *codeSpace) decodeAll(v *VAE, x nn.Mat, F *nn.Mat) {
 			F.Data[b*cs.states+c] = negInf
 		}
 	}
+	return nil
 }
 
 // argmaxAll sets dst[b] (B×N, flat) to argmax_z w_b·φ(z) + eps·F[b,z] over

@@ -35,7 +35,7 @@ func constrainedVAE(t *testing.T, s argmax.Structure, seed uint64, d int) *VAE {
 // of codes visited.
 func bruteConstrained(v *VAE, X nn.Mat, feasibleOnly bool) (nll, nelbo, kl float64, codes int) {
 	n, k, nk, B := v.N, v.K, v.NK(), X.Rows
-	sc := v.Enc.Forward(X)
+	sc := must(v.Enc.Forward(X))
 	w := make([][]float64, B)
 	for b := range w {
 		w[b] = make([]float64, sc.Cols)
@@ -55,8 +55,8 @@ func bruteConstrained(v *VAE, X nn.Mat, feasibleOnly bool) (nll, nelbo, kl float
 			for b := 0; b < B; b++ {
 				copy(batch[b*n:], z)
 			}
-			decoder.OneHot(batch, n, k, onehot)
-			nn.BernoulliLogLik(X, v.Dec.Forward(onehot), f)
+			noErr(decoder.OneHot(batch, n, k, onehot))
+			nn.BernoulliLogLik(X, must(v.Dec.Forward(onehot)), f)
 			for b := 0; b < B; b++ {
 				F[b] = append(F[b], float64(f[b]))
 				H[b] = append(H[b], must(argmax.Score(v.S, w[b], z)))

@@ -131,9 +131,12 @@ func (d *Direct) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, eps f
 	var F, codeLogits nn.Mat
 	if single {
 		nn.Resize(&d.fAll, B, k)
-		F, codeLogits = d.fAll, d.c.forward(v, x, d.fAll)
-	} else {
-		F = v.LocalLogLik(x, zstar)
+		F = d.fAll
+		if codeLogits, err = d.c.forward(v, x, d.fAll); err != nil {
+			return Stats{}, err
+		}
+	} else if F, err = v.LocalLogLik(x, zstar); err != nil {
+		return Stats{}, err
 	}
 	perturbDirect(v, scores, F, eps, d.KL == KLFolded)
 	zeps, err := v.SolveAgain(ctx, B)
@@ -145,17 +148,21 @@ func (d *Direct) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, eps f
 		// f(x_b, z*_b) is F[b, z*_b]; the decoder gradient at z* is the
 		// codes' gradient weighted by the one-hot of z*.
 		nn.Resize(&d.onehot, B, k)
-		decoder.OneHot(zstar, 1, k, d.onehot)
+		if err := decoder.OneHot(zstar, 1, k, d.onehot); err != nil {
+			return Stats{}, err
+		}
 		d.f = grow(d.f, B)
 		for b := 0; b < B; b++ {
 			d.f[b] = F.At(b, zstar[b])
 		}
-		d.c.backward(v, x, d.onehot, codeLogits)
+		if err := d.c.backward(v, x, d.onehot, codeLogits); err != nil {
+			return Stats{}, err
+		}
 		f = d.f
-	} else {
-		f = v.DecodeBackwardLocal(x, zstar)
+	} else if f, err = v.DecodeBackwardLocal(x, zstar); err != nil {
+		return Stats{}, err
 	}
-	return directEncoderStep(v, x, scores, zstar, zeps, f, eps, d.KL), nil
+	return directEncoderStep(v, x, scores, zstar, zeps, f, eps, d.KL)
 }
 
 // checkEps returns an error unless eps is in (0, kl.MaxEps()].
@@ -174,9 +181,9 @@ func checkEps(name string, kl KLMode, eps float64) error {
 // [KLFolded]; pairwise weights scaled by 1 − ε), h + γ + ε·F otherwise,
 // F (B×N·K) added to the unary block. O(B·Dim).
 func perturbDirect(v *VAE, scores, F nn.Mat, eps float64, folded bool) {
-	nk := v.NK()
+	nk, ws := v.NK(), v.Weights()
 	for b := 0; b < scores.Rows; b++ {
-		row, w := scores.Row(b), v.Weights(b)
+		row, w := scores.Row(b), ws[b]
 		if folded {
 			for j := 0; j < nk; j++ {
 				w[j] -= eps * float64(row[j])
@@ -199,17 +206,26 @@ func perturbDirect(v *VAE, scores, F nn.Mat, eps float64, folded bool) {
 // KLAnalytic, backpropagates through the encoder and returns the batch's
 // statistics. Direct and DirectExact differ only in how they find z*(ε).
 // O(B·(Dim + encoder)).
-func directEncoderStep(v *VAE, x, scores nn.Mat, zstar, zeps []int, f []float32, eps float64, kl KLMode) Stats {
+func directEncoderStep(v *VAE, x, scores nn.Mat, zstar, zeps []int, f []float32, eps float64, kl KLMode) (Stats, error) {
 	B := x.Rows
-	dw := v.GradBuffer(B)
+	dw := v.GradBuffer()
 	g := float32(1 / (eps * float64(B)))
-	v.AddFeatures(zeps, -g, dw)
-	v.AddFeatures(zstar, g, dw)
+	if err := v.AddFeatures(zeps, -g, dw); err != nil {
+		return Stats{}, err
+	}
+	if err := v.AddFeatures(zstar, g, dw); err != nil {
+		return Stats{}, err
+	}
 	var klg nn.Mat
 	if kl == KLAnalytic {
 		klg = dw
 	}
-	kls := v.UnaryKL(scores, klg, 1/float64(B))
-	v.EncoderBackward(x, dw)
-	return MeanStats(f, kls)
+	kls, err := v.UnaryKL(scores, klg, 1/float64(B))
+	if err != nil {
+		return Stats{}, err
+	}
+	if err := v.EncoderBackward(x, dw); err != nil {
+		return Stats{}, err
+	}
+	return MeanStats(f, kls), nil
 }

@@ -25,8 +25,8 @@ func sharpVAE(t *testing.T, k int, gain float32) (*VAE, nn.Mat) {
 func logJoint(v *VAE, x nn.Mat) (lj, h []float64) {
 	k := v.K
 	v.sizeEncode(1)
-	v.Dec.Variants(x, make([]int, 1), v.vars)
-	scores := v.Enc.Forward(x)
+	noErr(v.Dec.Variants(x, make([]int, 1), v.vars))
+	scores := must(v.Enc.Forward(x))
 	lj, h = make([]float64, k), make([]float64, k)
 	for s := 0; s < k; s++ {
 		lj[s] = float64(v.vars.At(0, s)) - math.Log(float64(k))
@@ -192,11 +192,11 @@ func TestChainPerturbedArgmaxMatchesEnumeration(t *testing.T) {
 func TestIMLEAlignsWithExactGradient(t *testing.T) {
 	const k = 6
 	v, x := sharpVAE(t, k, 4)
-	scores := v.Enc.Forward(x)
+	scores := must(v.Enc.Forward(x))
 	h := append([]float32(nil), scores.Row(0)...)
 	q, ds := nn.NewMat(1, k), nn.NewMat(1, k)
 	v.sizeEncode(1)
-	v.Dec.Variants(x, make([]int, 1), v.vars)
+	noErr(v.Dec.Variants(x, make([]int, 1), v.vars))
 	exactTerms(nn.Mat{Rows: 1, Cols: k, Data: h}, v.vars, q, ds, make([]float32, 1), v.scratch(v.K))
 	klg := nn.NewMat(1, k)
 	klUnary(v, nn.Mat{Rows: 1, Cols: k, Data: h}, 1, k, make([]float64, 1), klg, 1)
@@ -233,14 +233,14 @@ func TestPerturbedMatchesSmoothedGradient(t *testing.T) {
 	v, _ := sharpVAE(t, 2, 3)
 	x := randomImages(5, 1, 12)
 	const sigma = 0.7
-	h := append([]float32(nil), v.Enc.Forward(x).Row(0)...)
+	h := append([]float32(nil), must(v.Enc.Forward(x)).Row(0)...)
 	d := (float64(h[1]) - float64(h[0])) / (sigma * math.Sqrt2)
 	p := 0.5 * math.Erfc(-d/math.Sqrt2)
 	yhat := nn.NewMat(1, 2)
 	yhat.Data[0], yhat.Data[1] = float32(1-p), float32(p)
 	v.sizeEncode(1)
 	dz := nn.NewMat(1, 2)
-	v.DecodeBackwardCode(x, yhat, 1, dz)
+	must(v.DecodeBackwardCode(x, yhat, 1, dz))
 	dens := math.Exp(-d*d/2) / math.Sqrt(2*math.Pi) / (sigma * math.Sqrt2)
 	g1 := (float64(dz.Data[1]) - float64(dz.Data[0])) * dens
 	exact := []float64{-g1, g1}

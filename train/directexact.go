@@ -21,9 +21,8 @@ type DirectExact struct {
 	KL KLMode
 
 	cs      *codeSpace
-	f, vals nn.Mat      // B×codes: f(x_b, z) and the perturbed scores
-	w32     nn.Mat      // B×Dim: the weights in float32
-	w       [][]float64 // the step's weight vectors
+	f, vals nn.Mat // B×codes: f(x_b, z) and the perturbed scores
+	w32     nn.Mat // B×Dim: the weights in float32
 	zeps    []int
 }
 
@@ -66,13 +65,14 @@ func (d *DirectExact) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, 
 	}
 	B := x.Rows
 	perturbDirect(v, scores, nn.Mat{}, eps, d.KL == KLFolded)
-	d.w = grow(d.w, B)
-	for b := range d.w {
-		d.w[b] = v.Weights(b)
-	}
 	d.zeps = grow(d.zeps, B*v.N)
-	d.cs.decodeAll(v, x, &d.f)
-	d.cs.argmaxAll(d.w, d.f, eps, &d.vals, &d.w32, d.zeps)
-	f := v.DecodeBackward(x, zstar, nn.Mat{})
-	return directEncoderStep(v, x, scores, zstar, d.zeps, f, eps, d.KL), nil
+	if err := d.cs.decodeAll(v, x, &d.f); err != nil {
+		return Stats{}, err
+	}
+	d.cs.argmaxAll(v.Weights(), d.f, eps, &d.vals, &d.w32, d.zeps)
+	f, err := v.DecodeBackward(x, zstar, nn.Mat{})
+	if err != nil {
+		return Stats{}, err
+	}
+	return directEncoderStep(v, x, scores, zstar, d.zeps, f, eps, d.KL)
 }

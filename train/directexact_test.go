@@ -31,7 +31,7 @@ func TestDirectExactMatchesEnumeration(t *testing.T) {
 				v.Dec.Net.L2.W[i] *= 4
 			}
 			x := randomImages(7, B, d)
-			h := append([]float32(nil), v.Enc.Forward(x).Data[:B*v.S.Dim()]...)
+			h := append([]float32(nil), must(v.Enc.Forward(x)).Data[:B*v.S.Dim()]...)
 			noise := make([]float64, B*v.NK())
 			argmax.GumbelFill(noise, rand.New(rand.NewPCG(8, 8)))
 			nn.ZeroGrad(v.Params())
@@ -63,7 +63,7 @@ func TestDirectExactMatchesEnumeration(t *testing.T) {
 						z[i] = code >> i & 1
 						oh.Data[2*i+z[i]] = 1
 					}
-					nn.BernoulliLogLik(xb, v.Dec.Forward(oh), f)
+					nn.BernoulliLogLik(xb, must(v.Dec.Forward(oh)), f)
 					if s := scoreOf(t, v.S, w, z) + m.eps*float64(f[0]); s > best {
 						best, arg = s, code
 					}

@@ -32,14 +32,20 @@ func (d *DisARM) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, temp 
 		return Stats{}, err
 	}
 	B, n := x.Rows, v.N
-	scores := d.p.prepare(v, x, r)
+	scores, err := d.p.prepare(v, x, r)
+	if err != nil {
+		return Stats{}, err
+	}
 	for j, u := range d.p.u {
 		s := sigmoid(d.p.alpha[j])
 		d.p.zz[j] = b2i(u < s)
 		d.p.zz[B*n+j] = b2i(1-u < s)
 	}
-	f := d.p.decodeBoth(v)
-	dw := v.GradBuffer(B)
+	f, err := d.p.decodeBoth(v)
+	if err != nil {
+		return Stats{}, err
+	}
+	dw := v.GradBuffer()
 	for b := 0; b < B; b++ {
 		half := 0.5 * (-float64(f[b]) + float64(f[B+b])) / float64(B) // ½(L(b) − L(b̃))/B
 		ds := dw.Row(b)
@@ -55,5 +61,5 @@ func (d *DisARM) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, temp 
 			addBitGrad(ds, i, half*sign*sigmoid(math.Abs(d.p.alpha[b*n+i])))
 		}
 	}
-	return finishBinary(v, x, scores, dw, f), nil
+	return finishBinary(v, x, scores, dw, f)
 }

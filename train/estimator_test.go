@@ -47,11 +47,11 @@ func TestDirectApproachesExactGradient(t *testing.T) {
 		v.Dec.Net.L2.W[i] *= 6
 	}
 	x := randomImages(2, 1, 12)
-	scores := v.Enc.Forward(x)
+	scores := must(v.Enc.Forward(x))
 	h := append([]float32(nil), scores.Row(0)...)
 	q, ds := nn.NewMat(1, k), nn.NewMat(1, k)
 	v.sizeEncode(1)
-	v.Dec.Variants(x, make([]int, 1), v.vars)
+	noErr(v.Dec.Variants(x, make([]int, 1), v.vars))
 	exactTerms(nn.Mat{Rows: 1, Cols: k, Data: h}, v.vars, q, ds, make([]float32, 1), v.scratch(v.K))
 	exact := make([]float64, k)
 	norm := 0.0
@@ -105,7 +105,7 @@ func checkUnbiased(t *testing.T, name string, est Estimator, prepare func(v *VAE
 		v.Dec.Net.L2.W[i] *= 6
 	}
 	x := randomImages(5, 1, 10)
-	h := append([]float32(nil), v.Enc.Forward(x).Row(0)...)
+	h := append([]float32(nil), must(v.Enc.Forward(x)).Row(0)...)
 	exact := exactBinaryGrad(v, x, h)
 	if prepare != nil {
 		prepare(v)
@@ -160,7 +160,7 @@ func checkPerturbedArgmax(t *testing.T, name string, v *VAE, x nn.Mat, mode KLMo
 	const n = 6
 	B := x.Rows
 	r := rand.New(rand.NewPCG(8, 8))
-	scores := v.Enc.Forward(x)
+	scores := must(v.Enc.Forward(x))
 	h := append([]float32(nil), scores.Data[:scores.Rows*scores.Cols]...)
 	cols := scores.Cols
 	noise := make([]float64, B*v.NK())
@@ -230,7 +230,7 @@ func checkFlips(t *testing.T, v *VAE, x nn.Mat, eps float64) {
 					oh.Data[2*j+zj] = 1
 				}
 				f := make([]float32, 1)
-				nn.BernoulliLogLik(xb, v.Dec.Forward(oh), f)
+				nn.BernoulliLogLik(xb, must(v.Dec.Forward(oh)), f)
 				if got := v.vars.At(b, 2*i+s); math.Abs(float64(got-f[0])) > 1e-3*math.Max(1, math.Abs(float64(f[0]))) {
 					t.Fatalf("example %d: f̃ for bit %d = %d: Variants %v, decoder %v", b, i, s, got, f[0])
 				}
@@ -248,10 +248,10 @@ func TestExactGradientCheck(t *testing.T) {
 	x := randomImages(11, 7, 8)
 	loss := func() float64 {
 		v.sizeEncode(x.Rows)
-		scores := v.Enc.Forward(x)
+		scores := must(v.Enc.Forward(x))
 		q, ds := nn.NewMat(x.Rows, 5), nn.NewMat(x.Rows, 5)
 		f := make([]float32, x.Rows)
-		v.Dec.Variants(x, make([]int, x.Rows), v.vars)
+		noErr(v.Dec.Variants(x, make([]int, x.Rows), v.vars))
 		exactTerms(scores, v.vars, q, ds, f, v.scratch(v.K))
 		klUnary(v, scores, 1, 5, v.kl, nn.Mat{}, 0)
 		s := 0.0
@@ -507,7 +507,7 @@ func TestEvaluateSampledReconMatchesDecoding(t *testing.T) {
 				oh.Data[b*5+zb] = 1
 			}
 			f := make([]float32, xc.Rows)
-			nn.BernoulliLogLik(xc, v.Dec.Forward(oh), f)
+			nn.BernoulliLogLik(xc, must(v.Dec.Forward(oh)), f)
 			for _, fb := range f {
 				want -= float64(fb)
 			}

@@ -85,7 +85,10 @@ func Evaluate(ctx context.Context, v *VAE, X nn.Mat, r *rand.Rand, opt EvalOptio
 					nn.Resize(&ds, B, v.K)
 					clear(v.zeps[:B]) // any code: with one latent Variants covers every state
 					v.sizeDecode(B)
-					v.Dec.Variants(x, v.zeps[:B], v.vars)
+					nn.Resize(&v.vars, B, v.NK())
+					if err := v.Dec.Variants(x, v.zeps[:B], v.vars); err != nil {
+						return Eval{}, err
+					}
 					exactTerms(scores, v.vars, q, ds, v.f, v.scratch(v.K))
 					logK := math.Log(float64(v.K))
 					for b := 0; b < B; b++ {
@@ -110,7 +113,9 @@ func Evaluate(ctx context.Context, v *VAE, X nn.Mat, r *rand.Rand, opt EvalOptio
 				}
 				continue
 			}
-			v.decode(x, v.zstar)
+			if _, err := v.decode(x, v.zstar[:B*v.N]); err != nil {
+				return Eval{}, err
+			}
 			for b := 0; b < B; b++ {
 				sumRecon -= float64(v.f[b])
 			}

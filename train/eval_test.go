@@ -28,7 +28,7 @@ func TestEvaluateNLLOneLatentMatchesBruteForce(t *testing.T) {
 			oh := nn.NewMat(1, k)
 			oh.Data[s] = 1
 			f := make([]float32, 1)
-			nn.BernoulliLogLik(xb, v.Dec.Forward(oh), f)
+			nn.BernoulliLogLik(xb, must(v.Dec.Forward(oh)), f)
 			terms[s] = f[0]
 		}
 		want += (math.Log(k) - nn.LogSumExp(terms)) / rows

@@ -36,16 +36,29 @@ func (e *Exact) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, temp f
 		return Stats{}, err
 	}
 	B, k := x.Rows, v.K
-	scores := v.Scores(x)
+	scores, err := v.Scores(x)
+	if err != nil {
+		return Stats{}, err
+	}
 	nn.Resize(&e.q, B, k)
 	nn.Resize(&e.fAll, B, k)
 	e.f, e.lq = grow(e.f, B), grow(e.lq, k)
-	logits := e.c.forward(v, x, e.fAll)
-	dw := v.GradBuffer(B)
+	logits, err := e.c.forward(v, x, e.fAll)
+	if err != nil {
+		return Stats{}, err
+	}
+	dw := v.GradBuffer()
 	exactTerms(scores, e.fAll, e.q, dw, e.f, e.lq)
-	kl := v.UnaryKL(scores, dw, 1/float64(B))
-	e.c.backward(v, x, e.q, logits)
-	v.EncoderBackward(x, dw)
+	kl, err := v.UnaryKL(scores, dw, 1/float64(B))
+	if err != nil {
+		return Stats{}, err
+	}
+	if err := e.c.backward(v, x, e.q, logits); err != nil {
+		return Stats{}, err
+	}
+	if err := v.EncoderBackward(x, dw); err != nil {
+		return Stats{}, err
+	}
 	return MeanStats(e.f, kl), nil
 }
 

@@ -26,9 +26,11 @@ func (myDirect) Step(ctx context.Context, v *train.VAE, x nn.Mat, r *rand.Rand, 
 	if err != nil {
 		return train.Stats{}, err
 	}
-	F := v.LocalLogLik(x, zstar)
-	for b := 0; b < x.Rows; b++ {
-		w := v.Weights(b)
+	F, err := v.LocalLogLik(x, zstar)
+	if err != nil {
+		return train.Stats{}, err
+	}
+	for b, w := range v.Weights() {
 		for j, f := range F.Row(b) {
 			w[j] += eps * float64(f)
 		}
@@ -37,13 +39,25 @@ func (myDirect) Step(ctx context.Context, v *train.VAE, x nn.Mat, r *rand.Rand, 
 	if err != nil {
 		return train.Stats{}, err
 	}
-	f := v.DecodeBackwardLocal(x, zstar)
-	dw := v.GradBuffer(x.Rows)
+	f, err := v.DecodeBackwardLocal(x, zstar)
+	if err != nil {
+		return train.Stats{}, err
+	}
+	dw := v.GradBuffer()
 	g := float32(1 / (eps * float64(x.Rows)))
-	v.AddFeatures(zeps, -g, dw)
-	v.AddFeatures(zstar, g, dw)
-	kl := v.UnaryKL(scores, nn.Mat{}, 0)
-	v.EncoderBackward(x, dw)
+	if err := v.AddFeatures(zeps, -g, dw); err != nil {
+		return train.Stats{}, err
+	}
+	if err := v.AddFeatures(zstar, g, dw); err != nil {
+		return train.Stats{}, err
+	}
+	kl, err := v.UnaryKL(scores, nn.Mat{}, 0)
+	if err != nil {
+		return train.Stats{}, err
+	}
+	if err := v.EncoderBackward(x, dw); err != nil {
+		return train.Stats{}, err
+	}
 	return train.MeanStats(f, kl), nil
 }
 

@@ -42,7 +42,7 @@ func TestGibbsKLsWorkers(t *testing.T) {
 	defer nn.SetThreads(nn.Threads())
 	v := tinyVAE(t, 5, 20, 14, 2, true, true, "")
 	x := randomImages(6, 37, 20)
-	scores := v.Enc.Forward(x)
+	scores := must(v.Enc.Forward(x))
 	var first []float64
 	for _, w := range []int{1, 2, 5, 64} {
 		v.threads = w

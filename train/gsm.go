@@ -59,7 +59,7 @@ func (g *GumbelSoftmax) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand
 	nn.Resize(&g.dz, B, nk)
 	// y = softmax((h+γ)/τ); the weights' unary block holds h+γ.
 	for b := 0; b < B; b++ {
-		u, y := v.Weights(b)[:nk], g.y.Row(b)
+		u, y := v.Weights()[b][:nk], g.y.Row(b)
 		for i := 0; i < n; i++ {
 			mx := math.Inf(-1)
 			for s := i * k; s < (i+1)*k; s++ {
@@ -79,13 +79,18 @@ func (g *GumbelSoftmax) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand
 	input := g.y
 	if !g.Relaxed {
 		nn.Resize(&g.onehot, B, nk)
-		decoder.OneHot(zstar, n, k, g.onehot)
+		if err := decoder.OneHot(zstar, n, k, g.onehot); err != nil {
+			return Stats{}, err
+		}
 		input = g.onehot
 	}
-	f := v.DecodeBackwardCode(x, input, float32(1)/float32(B), g.dz)
+	f, err := v.DecodeBackwardCode(x, input, float32(1)/float32(B), g.dz)
+	if err != nil {
+		return Stats{}, err
+	}
 
 	// Through the softmax: ∂/∂h_s = (1/τ)·y_s·(dy_s − Σ_t y_t dy_t).
-	dw := v.GradBuffer(B)
+	dw := v.GradBuffer()
 	for b := 0; b < B; b++ {
 		y, dy, ds := g.y.Row(b), g.dz.Row(b), dw.Row(b)
 		for i := 0; i < n; i++ {
@@ -98,7 +103,12 @@ func (g *GumbelSoftmax) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand
 			}
 		}
 	}
-	kl := v.UnaryKL(scores, dw, 1/float64(B))
-	v.EncoderBackward(x, dw)
+	kl, err := v.UnaryKL(scores, dw, 1/float64(B))
+	if err != nil {
+		return Stats{}, err
+	}
+	if err := v.EncoderBackward(x, dw); err != nil {
+		return Stats{}, err
+	}
 	return MeanStats(f, kl), nil
 }

@@ -25,7 +25,7 @@ import (
 func stSurrogate(v *VAE, x nn.Mat, noise []float64, z []int, y0 []float64, tau float64) float64 {
 	B, n, k := x.Rows, v.N, v.K
 	nk := n * k
-	scores := v.Enc.Forward(x)
+	scores := must(v.Enc.Forward(x))
 	y := relaxedSample(scores, noise, n, k, tau)
 	in := nn.NewMat(B, nk)
 	kl := 0.0
@@ -57,7 +57,7 @@ func stSurrogate(v *VAE, x nn.Mat, noise []float64, z []int, y0 []float64, tau f
 			kl += math.Log(float64(k))
 		}
 	}
-	logits := v.Dec.Forward(in)
+	logits := must(v.Dec.Forward(in))
 	rec := 0.0
 	for b := 0; b < B; b++ {
 		rec -= nn.BernoulliLogLikRow(x.Row(b), logits.Row(b), nil)
@@ -128,7 +128,7 @@ func TestStraightThroughGumbelSoftmaxGradient(t *testing.T) {
 	encParams := len(v.Enc.Params())
 
 	grads, loss, noise, z := gsmStepGrads(t, v, &GumbelSoftmax{}, x, 33, tau)
-	y0 := relaxedSample(v.Enc.Forward(x), noise, v.N, v.K, tau)
+	y0 := relaxedSample(must(v.Enc.Forward(x)), noise, v.N, v.K, tau)
 	surrogate := func() float64 { return stSurrogate(v, x, noise, z, y0, tau) }
 	// The step reports the hard loss (reconstruction at z* plus KL), which
 	// is the surrogate's value at these parameters.
@@ -136,7 +136,7 @@ func TestStraightThroughGumbelSoftmaxGradient(t *testing.T) {
 		t.Fatalf("step loss %v, straight-through surrogate %v", loss, f)
 	}
 	// The decoder saw z*: its arg max must be that of h + γ.
-	scores := v.Enc.Forward(x)
+	scores := must(v.Enc.Forward(x))
 	for b := 0; b < x.Rows; b++ {
 		for i := 0; i < v.N; i++ {
 			best := 0

@@ -65,9 +65,9 @@ func exactBinaryGrad(v *VAE, x nn.Mat, scores []float32) []float64 {
 	}
 	xs := repeatRow(x, 0, codes)
 	oh := nn.NewMat(codes, n*2)
-	decoder.OneHot(z, n, 2, oh)
+	noErr(decoder.OneHot(z, n, 2, oh))
 	f := make([]float32, codes)
-	nn.BernoulliLogLik(xs, v.Dec.Forward(oh), f)
+	nn.BernoulliLogLik(xs, must(v.Dec.Forward(oh)), f)
 	p := make([]float64, n)
 	for i := range p {
 		p[i] = sigmoid(float64(scores[2*i+1]) - float64(scores[2*i]))

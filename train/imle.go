@@ -72,10 +72,13 @@ func (e *IMLE) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, temp fl
 	}
 	B, nk := x.Rows, v.NK()
 	nn.Resize(&e.dz, B, nk)
-	f := v.DecodeBackward(x, zstar, e.dz) // dz = ∂(mean loss)/∂code = (1/B)·∂L_b/∂code
+	f, err := v.DecodeBackward(x, zstar, e.dz) // dz = ∂(mean loss)/∂code = (1/B)·∂L_b/∂code
+	if err != nil {
+		return Stats{}, err
+	}
 	step := lambda * float64(B)
 	for b := 0; b < B; b++ {
-		w, dz := v.Weights(b), e.dz.Row(b)
+		w, dz := v.Weights()[b], e.dz.Row(b)
 		for j := 0; j < nk; j++ {
 			w[j] -= step * float64(dz[j])
 		}
@@ -84,12 +87,21 @@ func (e *IMLE) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, temp fl
 	if err != nil {
 		return Stats{}, err
 	}
-	ds := v.GradBuffer(B)
+	ds := v.GradBuffer()
 	g := float32(1 / (lambda * float64(B)))
-	v.AddFeatures(zstar, g, ds)
-	v.AddFeatures(zt, -g, ds)
-	kl := v.UnaryKL(scores, ds, 1/float64(B))
-	v.EncoderBackward(x, ds)
+	if err := v.AddFeatures(zstar, g, ds); err != nil {
+		return Stats{}, err
+	}
+	if err := v.AddFeatures(zt, -g, ds); err != nil {
+		return Stats{}, err
+	}
+	kl, err := v.UnaryKL(scores, ds, 1/float64(B))
+	if err != nil {
+		return Stats{}, err
+	}
+	if err := v.EncoderBackward(x, ds); err != nil {
+		return Stats{}, err
+	}
 	return MeanStats(f, kl), nil
 }
 
@@ -101,9 +113,12 @@ func (e *IMLE) sampleSoG(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand) (n
 	if err != nil {
 		return nn.Mat{}, nil, fmt.Errorf("train: I-MLE with sum-of-Gamma noise: %w", err)
 	}
-	scores := v.Scores(x)
+	scores, err := v.Scores(x)
+	if err != nil {
+		return nn.Mat{}, nil, err
+	}
 	for b := 0; b < x.Rows; b++ {
-		w := v.Weights(b)
+		w := v.Weights()[b]
 		for _, p := range parts {
 			for i := p.off; i < p.off+p.n; i++ {
 				w[2*i+1] += sumOfGamma(r, max(p.k, 1))

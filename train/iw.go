@@ -95,8 +95,13 @@ func ImportanceLikelihood(ctx context.Context, v *VAE, X nn.Mat, samples int, rn
 			}
 			copy(xs.Row(r), X.Row(b))
 		}
-		decoder.OneHot(z[:rows*n], n, v.K, onehot)
-		logits := v.Dec.Forward(onehot)
+		if err := decoder.OneHot(z[:rows*n], n, v.K, onehot); err != nil {
+			return Likelihood{}, err
+		}
+		logits, err := v.Dec.Forward(onehot)
+		if err != nil {
+			return Likelihood{}, err
+		}
 		nn.BernoulliLogLik(xs, logits, fs[:rows])
 		for r := 0; r < rows; r++ {
 			lw := logPrior + float64(fs[r]) - logr[r]

@@ -93,7 +93,10 @@ func encodeAll(v *VAE, X nn.Mat, op string) (nn.Mat, error) {
 	W := nn.NewMat(X.Rows, width)
 	for lo := 0; lo < X.Rows; lo += encodeChunk {
 		hi := min(lo+encodeChunk, X.Rows)
-		s := v.Enc.Forward(X.Slice(lo, hi))
+		s, err := v.Enc.Forward(X.Slice(lo, hi))
+		if err != nil {
+			return nn.Mat{}, fmt.Errorf("train: %s: %w", op, err)
+		}
 		copy(W.Data[lo*width:hi*width], s.Data[:(hi-lo)*width])
 	}
 	for i, w := range W.Data {

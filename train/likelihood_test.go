@@ -38,7 +38,7 @@ func sharpen(v *VAE, enc, dec float32) {
 // negative ELBO and KL, all in float64 with explicit sums for h.
 func bruteLikelihood(v *VAE, X nn.Mat) (nll, nelbo, kl float64) {
 	n, k, nk, B := v.N, v.K, v.NK(), X.Rows
-	sc := v.Enc.Forward(X)
+	sc := must(v.Enc.Forward(X))
 	scores := nn.Mat{Rows: sc.Rows, Cols: sc.Cols, Data: append([]float32(nil), sc.Data...)}
 	states := 1
 	for i := 0; i < n; i++ {
@@ -61,8 +61,8 @@ func bruteLikelihood(v *VAE, X nn.Mat) (nll, nelbo, kl float64) {
 		for b := 0; b < B; b++ {
 			copy(codes[b*n:], z)
 		}
-		decoder.OneHot(codes, n, k, onehot)
-		nn.BernoulliLogLik(X, v.Dec.Forward(onehot), f)
+		noErr(decoder.OneHot(codes, n, k, onehot))
+		nn.BernoulliLogLik(X, must(v.Dec.Forward(onehot)), f)
 		for b := 0; b < B; b++ {
 			F[b][c] = float64(f[b])
 			row := scores.Row(b)
@@ -171,7 +171,7 @@ func TestExactLikelihoodMatchesBruteForce(t *testing.T) {
 
 			if !tc.pairs {
 				// Without edges q_G is the product of per-latent softmaxes.
-				scores := v.Enc.Forward(X)
+				scores := must(v.Enc.Forward(X))
 				kl := make([]float64, rows)
 				klUnary(v, scores, tc.n, tc.k, kl, nn.Mat{}, 0)
 				mean := 0.0
@@ -187,7 +187,7 @@ func TestExactLikelihoodMatchesBruteForce(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want, err := gibbsKLOf(unperturbed(v, v.Enc.Forward(X.Slice(0, 1)), 0))
+			want, err := gibbsKLOf(unperturbed(v, must(v.Enc.Forward(X.Slice(0, 1))), 0))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -70,10 +70,8 @@ func (v *VAE) Decode(z []int) (nn.Mat, error) {
 	if len(z)%v.N != 0 {
 		return nn.Mat{}, fmt.Errorf("train: Decode: %d states is not a whole number of codes of %d variables", len(z), v.N)
 	}
-	for j, s := range z {
-		if s < 0 || s >= v.K {
-			return nn.Mat{}, fmt.Errorf("train: Decode: code %d, variable %d: state %d outside [0, %d)", j/v.N, j%v.N, s, v.K)
-		}
+	if err := checkStates("Decode", z, v.N, v.K); err != nil {
+		return nn.Mat{}, err
 	}
 	b := len(z) / v.N
 	means := nn.NewMat(b, v.Dec.D)
@@ -82,8 +80,13 @@ func (v *VAE) Decode(z []int) (nn.Mat, error) {
 	}
 	v.useThreads()
 	oh := nn.NewMat(b, v.NK())
-	decoder.OneHot(z, v.N, v.K, oh)
-	logits := v.Dec.Forward(oh)
+	if err := decoder.OneHot(z, v.N, v.K, oh); err != nil {
+		return nn.Mat{}, err
+	}
+	logits, err := v.Dec.Forward(oh)
+	if err != nil {
+		return nn.Mat{}, err
+	}
 	for i := 0; i < b; i++ {
 		dst := means.Row(i)
 		for d, l := range logits.Row(i) {

@@ -69,7 +69,7 @@ func TestEncodeIsTheArgmaxOfH(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", s.Name(), err)
 		}
-		scores := v.Enc.Forward(x)
+		scores := must(v.Enc.Forward(x))
 		w := make([]float64, s.Dim())
 		want := make([]int, s.Vars())
 		for b := 0; b < x.Rows; b++ {
@@ -116,7 +116,7 @@ func TestDecode(t *testing.T) {
 		t.Fatal(err)
 	}
 	oh := nn.NewMat(2, 12)
-	decoder.OneHot(z, 3, 4, oh)
+	noErr(decoder.OneHot(z, 3, 4, oh))
 	logits := v.Dec.Net.Forward(oh)
 	for i := range logits.Data {
 		want := 1 / (1 + math.Exp(-float64(logits.Data[i])))
@@ -127,7 +127,7 @@ func TestDecode(t *testing.T) {
 	if means.Rows != 2 || means.Cols != 7 {
 		t.Errorf("means %d×%d, want 2×7", means.Rows, means.Cols)
 	}
-	if _, err := v.Decode([]int{0, 1, 4}); err == nil || !strings.Contains(err.Error(), "variable 2: state 4") {
+	if _, err := v.Decode([]int{0, 1, 4}); err == nil || !strings.Contains(err.Error(), "state 4 of latent 2 in code 0") {
 		t.Errorf("Decode of state 4 = %v", err)
 	}
 	if _, err := v.Decode([]int{0, -1, 0}); err == nil || !strings.Contains(err.Error(), "state -1") {

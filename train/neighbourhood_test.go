@@ -53,7 +53,7 @@ func TestLocalLogLikUsesTheStructuresNeighbourhood(t *testing.T) {
 		t.Fatal(err)
 	}
 	zstar = slices.Clone(zstar)
-	F := v.LocalLogLik(x, zstar)
+	F := must(v.LocalLogLik(x, zstar))
 	n, k := v.N, v.K
 	if s.calls != rows*n*k {
 		t.Fatalf("Neighbour called %d times, want %d", s.calls, rows*n*k)
@@ -72,7 +72,7 @@ func TestLocalLogLikUsesTheStructuresNeighbourhood(t *testing.T) {
 				for j, zj := range nb {
 					oh.Data[j*k+zj] = 1
 				}
-				nn.BernoulliLogLik(repeatRow(x, b, 1), v.Dec.Forward(oh), f)
+				nn.BernoulliLogLik(repeatRow(x, b, 1), must(v.Dec.Forward(oh)), f)
 				if got := F.At(b, i*k+st); math.Abs(float64(got-f[0])) > 1e-4*math.Max(1, math.Abs(float64(f[0]))) {
 					t.Fatalf("example %d, latent %d in state %d: f̃ %v, decoder at %v gives %v", b, i, st, got, nb, f[0])
 				}

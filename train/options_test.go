@@ -86,7 +86,7 @@ func (noBackward) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, temp
 	if err != nil {
 		return Stats{}, err
 	}
-	f := v.DecodeBackward(x, z, nn.Mat{})
+	f := must(v.DecodeBackward(x, z, nn.Mat{}))
 	return MeanStats(f, make([]float64, x.Rows)), nil
 }
 

@@ -59,7 +59,10 @@ func (p *Perturbed) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, si
 		M = 10
 	}
 	B, n, k, nk := x.Rows, v.N, v.K, v.NK()
-	scores := v.Scores(x)
+	scores, err := v.Scores(x)
+	if err != nil {
+		return Stats{}, err
+	}
 	if cap(p.z) < M*B*nk {
 		p.z, p.ys = make([]float64, M*B*nk), make([]int, M*B*n)
 	}
@@ -72,7 +75,7 @@ func (p *Perturbed) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, si
 	inv := float32(1) / float32(M)
 	for m := 0; m < M; m++ {
 		for b := 0; b < B; b++ {
-			row, w, z := scores.Row(b), v.Weights(b), p.z[(m*B+b)*nk:]
+			row, w, z := scores.Row(b), v.Weights()[b], p.z[(m*B+b)*nk:]
 			for j := range w {
 				w[j] = float64(row[j])
 			}
@@ -92,8 +95,11 @@ func (p *Perturbed) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, si
 		}
 	}
 	nn.Resize(&p.dz, B, nk)
-	f := v.DecodeBackwardCode(x, p.yhat, float32(1)/float32(B), p.dz) // dz = (1/B)·∂L_b/∂ŷ_b
-	ds := v.GradBuffer(B)
+	f, err := v.DecodeBackwardCode(x, p.yhat, float32(1)/float32(B), p.dz) // dz = (1/B)·∂L_b/∂ŷ_b
+	if err != nil {
+		return Stats{}, err
+	}
+	ds := v.GradBuffer()
 	for b := 0; b < B; b++ {
 		dz, yh, g := p.dz.Row(b), p.yhat.Row(b), ds.Row(b)
 		// ⟨dz, ŷ⟩·M, so that ⟨dz, ȳ₋ₘ⟩ = (M·⟨dz, ŷ⟩ − ⟨dz, y_m⟩)/(M−1).
@@ -114,7 +120,12 @@ func (p *Perturbed) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, si
 			}
 		}
 	}
-	kl := v.UnaryKL(scores, ds, 1/float64(B))
-	v.EncoderBackward(x, ds)
+	kl, err := v.UnaryKL(scores, ds, 1/float64(B))
+	if err != nil {
+		return Stats{}, err
+	}
+	if err := v.EncoderBackward(x, ds); err != nil {
+		return Stats{}, err
+	}
 	return MeanStats(f, kl), nil
 }

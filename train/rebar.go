@@ -69,7 +69,10 @@ func (e *Rebar) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, temp f
 		lambda = 0.5
 	}
 	B, n := x.Rows, v.N
-	scores := v.Scores(x)
+	scores, err := v.Scores(x)
+	if err != nil {
+		return Stats{}, err
+	}
 	e.z, e.zt, e.bz = grow(e.z, B*n), grow(e.zt, B*n), grow(e.bz, B*n)
 	e.sv, e.gz, e.gzt = grow(e.sv, B*n), grow(e.gz, B*n), grow(e.gzt, B*n)
 	e.lz, e.lzt, e.bits = grow(e.lz, B), grow(e.lzt, B), grow(e.bits, B*n)
@@ -85,13 +88,20 @@ func (e *Rebar) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, temp f
 	// Relaxed passes: L(σ(z/λ)) and L(σ(z̃/λ)) with their input gradients.
 	// They also accumulate decoder gradients, which are cleared afterwards:
 	// the decoder is trained on the hard sample only.
-	e.relaxed(v, x, e.z, lambda, e.lz, e.gz)
-	e.relaxed(v, x, e.zt, lambda, e.lzt, e.gzt)
+	if err := e.relaxed(v, x, e.z, lambda, e.lz, e.gz); err != nil {
+		return Stats{}, err
+	}
+	if err := e.relaxed(v, x, e.zt, lambda, e.lzt, e.gzt); err != nil {
+		return Stats{}, err
+	}
 	gz, gzt := e.gz, e.gzt
 	nn.ZeroGrad(v.Dec.Params())
-	f := v.DecodeBackward(x, e.bits, nn.Mat{})
+	f, err := v.DecodeBackward(x, e.bits, nn.Mat{})
+	if err != nil {
+		return Stats{}, err
+	}
 
-	dw := v.GradBuffer(B)
+	dw := v.GradBuffer()
 	for b := 0; b < B; b++ {
 		row, ds := scores.Row(b), dw.Row(b)
 		Lb := -float64(f[b])
@@ -103,15 +113,20 @@ func (e *Rebar) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, temp f
 			addBitGrad(ds, i, g/float64(B))
 		}
 	}
-	kl := v.UnaryKL(scores, dw, 1/float64(B))
-	v.EncoderBackward(x, dw)
+	kl, err := v.UnaryKL(scores, dw, 1/float64(B))
+	if err != nil {
+		return Stats{}, err
+	}
+	if err := v.EncoderBackward(x, dw); err != nil {
+		return Stats{}, err
+	}
 	return MeanStats(f, kl), nil
 }
 
 // relaxed feeds s = σ(z/λ) (as two-way codes [1−s, s]) to the decoder,
 // stores log p(x|s) per example in f, and sets g to dL/dz per bit, with
 // L = −log p(x|s): (∂L/∂s)·s(1−s)/λ.
-func (e *Rebar) relaxed(v *VAE, x nn.Mat, z []float64, lambda float64, f []float32, g []float64) {
+func (e *Rebar) relaxed(v *VAE, x nn.Mat, z []float64, lambda float64, f []float32, g []float64) error {
 	B, n := x.Rows, v.N
 	nn.Resize(&e.soft, B, 2*n)
 	nn.Resize(&e.dz, B, 2*n)
@@ -122,11 +137,16 @@ func (e *Rebar) relaxed(v *VAE, x nn.Mat, z []float64, lambda float64, f []float
 		e.soft.Data[2*j], e.soft.Data[2*j+1] = float32(1-s), float32(s)
 	}
 	// Gradient of Σ_b L_b (per-example losses, unscaled) w.r.t. the input.
-	copy(f, v.DecodeBackwardCode(x, e.soft, 1, e.dz))
+	fs, err := v.DecodeBackwardCode(x, e.soft, 1, e.dz)
+	if err != nil {
+		return err
+	}
+	copy(f, fs)
 	for j := range g {
 		dLds := float64(e.dz.Data[2*j+1]) - float64(e.dz.Data[2*j])
 		g[j] = dLds * sv[j] * (1 - sv[j]) / lambda
 	}
+	return nil
 }
 
 // openUnit draws from U(0,1), excluding 0.

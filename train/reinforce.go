@@ -76,13 +76,16 @@ func (e *Reinforce) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, te
 		return Stats{}, err
 	}
 	B, n := x.Rows, v.N
-	f := v.DecodeBackward(x, zstar, nn.Mat{})
+	f, err := v.DecodeBackward(x, zstar, nn.Mat{})
+	if err != nil {
+		return Stats{}, err
+	}
 	meanL := 0.0
 	for b := 0; b < B; b++ {
 		meanL -= float64(f[b])
 	}
 	meanL /= float64(B)
-	dw := v.GradBuffer(B)
+	dw := v.GradBuffer()
 	for b := 0; b < B; b++ {
 		adv := (-float64(f[b]) - e.baseline) / float64(B)
 		row, ds := scores.Row(b), dw.Row(b)
@@ -100,7 +103,12 @@ func (e *Reinforce) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, te
 	} else {
 		e.baseline += rate * (meanL - e.baseline)
 	}
-	kl := v.UnaryKL(scores, dw, 1/float64(B))
-	v.EncoderBackward(x, dw)
+	kl, err := v.UnaryKL(scores, dw, 1/float64(B))
+	if err != nil {
+		return Stats{}, err
+	}
+	if err := v.EncoderBackward(x, dw); err != nil {
+		return Stats{}, err
+	}
 	return MeanStats(f, kl), nil
 }

@@ -172,7 +172,10 @@ func (e *Relax) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, temp f
 		lambda = 0.5
 	}
 	B, n := x.Rows, v.N
-	scores := v.Scores(x)
+	scores, err := v.Scores(x)
+	if err != nil {
+		return Stats{}, err
+	}
 	e.size(B, n)
 	for b := 0; b < B; b++ {
 		row := scores.Row(b)
@@ -187,12 +190,15 @@ func (e *Relax) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, temp f
 	e.rb.relaxed(v, x, e.z, lambda, lz, e.gz)
 	e.rb.relaxed(v, x, e.zt, lambda, lzt, e.gzt)
 	nn.ZeroGrad(v.Dec.Params())
-	f := v.DecodeBackward(x, e.bits, nn.Mat{})
+	f, err := v.DecodeBackward(x, e.bits, nn.Mat{})
+	if err != nil {
+		return Stats{}, err
+	}
 	for b := 0; b < B; b++ {
 		e.lb[b], e.lzt[b] = -float64(f[b]), -float64(lzt[b])
 	}
 	e.objective(B, true)
-	dw := v.GradBuffer(B)
+	dw := v.GradBuffer()
 	for b := 0; b < B; b++ {
 		ds := dw.Row(b)
 		for i := 0; i < n; i++ {
@@ -200,8 +206,13 @@ func (e *Relax) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, temp f
 		}
 	}
 	e.opt.Step()
-	kl := v.UnaryKL(scores, dw, 1/float64(B))
-	v.EncoderBackward(x, dw)
+	kl, err := v.UnaryKL(scores, dw, 1/float64(B))
+	if err != nil {
+		return Stats{}, err
+	}
+	if err := v.EncoderBackward(x, dw); err != nil {
+		return Stats{}, err
+	}
 	return MeanStats(f, kl), nil
 }
 

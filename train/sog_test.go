@@ -87,7 +87,7 @@ func TestIMLESumOfGammaStep(t *testing.T) {
 	X := randomImages(91, 7, d)
 	run := func() ([]int, Stats) {
 		v := constrainedVAE(t, p, 92, d)
-		scores := v.Enc.Forward(X)
+		scores := must(v.Enc.Forward(X))
 		sc := slices.Clone(scores.Data[:X.Rows*scores.Cols])
 		e := &IMLE{SumOfGamma: true}
 		if e.Name() != "imle-sog" {

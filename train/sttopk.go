@@ -46,10 +46,13 @@ func (e *STTopK) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, tau f
 		return Stats{}, fmt.Errorf("train: straight-through top-k: %w", err)
 	}
 	B, n, nk := x.Rows, v.N, v.NK()
-	scores := v.Scores(x)
+	scores, err := v.Scores(x)
+	if err != nil {
+		return Stats{}, err
+	}
 	e.gains = grow(e.gains, B*n)
 	for b := 0; b < B; b++ {
-		w, g := v.Weights(b), e.gains[b*n:(b+1)*n]
+		w, g := v.Weights()[b], e.gains[b*n:(b+1)*n]
 		for i := 0; i < n; i++ {
 			w[2*i+1] += argmax.Gumbel(r)
 			g[i] = w[2*i+1] - w[2*i]
@@ -60,8 +63,11 @@ func (e *STTopK) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, tau f
 		return Stats{}, err
 	}
 	nn.Resize(&e.dz, B, nk)
-	f := v.DecodeBackward(x, zstar, e.dz) // dz = (1/B)·∂L_b/∂code
-	ds := v.GradBuffer(B)
+	f, err := v.DecodeBackward(x, zstar, e.dz) // dz = (1/B)·∂L_b/∂code
+	if err != nil {
+		return Stats{}, err
+	}
+	ds := v.GradBuffer()
 	c := make([]float64, n)
 	for b := 0; b < B; b++ {
 		dz, g, d := e.dz.Row(b), e.gains[b*n:(b+1)*n], ds.Row(b)
@@ -76,8 +82,13 @@ func (e *STTopK) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, tau f
 			}
 		}
 	}
-	kl := v.UnaryKL(scores, ds, 1/float64(B))
-	v.EncoderBackward(x, ds)
+	kl, err := v.UnaryKL(scores, ds, 1/float64(B))
+	if err != nil {
+		return Stats{}, err
+	}
+	if err := v.EncoderBackward(x, ds); err != nil {
+		return Stats{}, err
+	}
 	return MeanStats(f, kl), nil
 }
 

@@ -61,7 +61,7 @@ func subsetExactGradient(t *testing.T, v *VAE, x nn.Mat, w []float32, k int, pro
 		for _, i := range S {
 			code.Data[2*i], code.Data[2*i+1] = 0, 1
 		}
-		loss[c] = -float64(v.DecodeBackwardCode(x, code, 0, nn.Mat{})[0])
+		loss[c] = -float64(must(v.DecodeBackwardCode(x, code, 0, nn.Mat{}))[0])
 	}
 	nn.ZeroGrad(v.Params())
 	g := make([]float64, n)
@@ -153,7 +153,7 @@ func TestSubsetEstimatorsAlignWithExactGradient(t *testing.T) {
 		{&IMLE{SumOfGamma: true, Lambda: 1}, 0, subsetGibbs(k), 0.75}, // 0.849 measured
 	} {
 		v, x := subsetVAE(t, n, k, 4)
-		scores := v.Enc.Forward(x)
+		scores := must(v.Enc.Forward(x))
 		w := append([]float32(nil), scores.Row(0)...)
 		exact := subsetExactGradient(t, v, x, w, k, c.prob)
 		klg := nn.NewMat(1, 2*n)

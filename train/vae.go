@@ -72,6 +72,12 @@ func NewVAE(enc *encoder.Encoder, dec *decoder.Decoder, s argmax.Structure, solv
 	if dec.N != n || dec.K != k {
 		return nil, fmt.Errorf("train: the structure has %d variables × %d states but the decoder %d × %d", n, k, dec.N, dec.K)
 	}
+	if enc.Net == nil || dec.Net == nil {
+		return nil, fmt.Errorf("train: NewVAE: the encoder and decoder must come from encoder.New and decoder.New (or NewNetworks)")
+	}
+	if in := enc.Net.L1.In; in != dec.D {
+		return nil, fmt.Errorf("train: the encoder reads images of width %d but the decoder writes width %d", in, dec.D)
+	}
 	if enc.Width != s.Dim() {
 		return nil, fmt.Errorf("train: the encoder emits %d scores, the structure (%s) needs %d", enc.Width, s.Name(), s.Dim())
 	}
@@ -252,45 +258,66 @@ func (v *VAE) solve(ctx context.Context, b int, dst []int) error {
 // v.zstar). It returns the encoder's scores.
 func (v *VAE) sample(ctx context.Context, x nn.Mat, r *rand.Rand) (nn.Mat, error) {
 	v.sizeEncode(x.Rows)
-	scores := v.Enc.Forward(x)
+	scores, err := v.Enc.Forward(x)
+	if err != nil {
+		return nn.Mat{}, err
+	}
 	v.perturb(scores, r)
 	return scores, v.solve(ctx, x.Rows, v.zstar)
 }
 
 // decode runs the decoder on the one-hot code of z (B×N) and stores
 // log p(x_b|z_b) in v.f. The decoder keeps its activations for Backward.
-func (v *VAE) decode(x nn.Mat, z []int) nn.Mat {
+func (v *VAE) decode(x nn.Mat, z []int) (nn.Mat, error) {
 	v.sizeDecode(x.Rows)
-	decoder.OneHot(z, v.N, v.K, v.onehot)
-	logits := v.Dec.Forward(v.onehot)
+	if err := decoder.OneHot(z, v.N, v.K, v.onehot); err != nil {
+		return nn.Mat{}, err
+	}
+	logits, err := v.Dec.Forward(v.onehot)
+	if err != nil {
+		return nn.Mat{}, err
+	}
 	nn.BernoulliLogLik(x, logits, v.f)
-	return logits
+	return logits, nil
 }
 
 // decodeAndBackward decodes the one-hot code of z like [VAE.decode] and
 // accumulates the decoder gradient of the mean loss −(1/B)·Σ_b f(x_b, z_b),
 // computing the log-likelihoods and their gradient in one pass.
-func (v *VAE) decodeAndBackward(x nn.Mat, z []int, dz nn.Mat) {
+func (v *VAE) decodeAndBackward(x nn.Mat, z []int, dz nn.Mat) error {
 	v.sizeDecode(x.Rows)
-	decoder.OneHot(z, v.N, v.K, v.onehot)
-	v.backwardAt(x, v.onehot, v.Dec.Forward(v.onehot), dz, float32(-1)/float32(x.Rows))
+	if err := decoder.OneHot(z, v.N, v.K, v.onehot); err != nil {
+		return err
+	}
+	logits, err := v.Dec.Forward(v.onehot)
+	if err != nil {
+		return err
+	}
+	return v.backwardAt(x, v.onehot, logits, dz, float32(-1)/float32(x.Rows))
 }
 
 // decodeVariantsAndBackward is decodeAndBackward for the z of the last
 // Dec.Variants call, whose hidden activations and logits that call has
 // computed already (see decoder.ForwardVariants).
-func (v *VAE) decodeVariantsAndBackward(x nn.Mat, z []int) {
+func (v *VAE) decodeVariantsAndBackward(x nn.Mat, z []int) error {
 	v.sizeDecode(x.Rows)
-	decoder.OneHot(z, v.N, v.K, v.onehot)
-	v.backwardAt(x, v.onehot, v.Dec.ForwardVariants(v.onehot), nn.Mat{}, float32(-1)/float32(x.Rows))
+	if err := decoder.OneHot(z, v.N, v.K, v.onehot); err != nil {
+		return err
+	}
+	logits, err := v.Dec.ForwardVariants(v.onehot)
+	if err != nil {
+		return err
+	}
+	return v.backwardAt(x, v.onehot, logits, nn.Mat{}, float32(-1)/float32(x.Rows))
 }
 
 // backwardAt finishes a decoder pass on code that gave logits: log p(x|code)
 // into v.f, and the gradient of scale·Σ_b log p(x_b|code_b) into the
-// decoder (and dz, when it has data).
-func (v *VAE) backwardAt(x, code, logits, dz nn.Mat, scale float32) {
+// decoder (and dz, when it has data). x and logits have the same shape
+// (the callers check x).
+func (v *VAE) backwardAt(x, code, logits, dz nn.Mat, scale float32) error {
 	nn.BernoulliLogLikAndGrad(x, logits, v.scaleBuf(x.Rows, scale), v.f, v.dlogits)
-	v.Dec.Backward(code, v.dlogits, dz)
+	return v.Dec.Backward(code, v.dlogits, dz)
 }
 
 // scratch returns the K-long softmax buffers (v.q and the returned lq).

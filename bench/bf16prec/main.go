@@ -138,12 +138,15 @@ func measure(dir string, untrained bool, images int, seed uint64) error {
 		zstar := slices.Clone(zs)
 		w0 := make([][]float64, B)
 		for i := range w0 {
-			w0[i] = slices.Clone(v.Weights(i))
+			w0[i] = slices.Clone(v.Weights()[i])
 		}
 		var F [2]nn.Mat
 		for p, on := range []bool{false, true} {
 			nn.SetBF16(on)
-			f := v.LocalLogLik(x, zstar)
+			f, err := v.LocalLogLik(x, zstar)
+			if err != nil {
+				return err
+			}
 			F[p] = nn.NewMat(f.Rows, f.Cols)
 			copy(F[p].Data, f.Data[:f.Rows*f.Cols])
 		}
@@ -165,7 +168,7 @@ func measure(dir string, untrained bool, images int, seed uint64) error {
 			var z [2][]int
 			for p := range F {
 				for bi := 0; bi < B; bi++ {
-					w, row, f := v.Weights(bi), scores.Row(bi), F[p].Row(bi)
+					w, row, f := v.Weights()[bi], scores.Row(bi), F[p].Row(bi)
 					copy(w, w0[bi])
 					for j := 0; j < NK; j++ {
 						w[j] += -eps*float64(row[j]) + eps*float64(f[j])

@@ -138,7 +138,10 @@ func newLab(v *train.VAE, x nn.Mat) (*lab, error) {
 	nn.ZeroGrad(v.Params())
 	l.nelbo = st.Loss
 	l.entropy = math.Log(float64(v.K)) - st.KL
-	scores := v.Enc.Forward(x)
+	scores, err := v.Enc.Forward(x)
+	if err != nil {
+		return nil, err
+	}
 	gaps := make([]float64, x.Rows)
 	for b := range gaps {
 		row := slices.Clone(scores.Row(b)[:v.K])
@@ -193,7 +196,9 @@ func (l *lab) run(ctx context.Context, s setting, reps int, seed uint64, acc *gr
 			return res, fmt.Errorf("%s %s=%g: %w", s.name, s.symbol, s.temp, err)
 		}
 		buf = flatten(enc, sub, buf)
-		acc.Add(buf)
+		if err := acc.Add(buf); err != nil {
+			return res, err
+		}
 	}
 	nn.ZeroGrad(all)
 	res.seconds = time.Since(start).Seconds()

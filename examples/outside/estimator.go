@@ -28,9 +28,11 @@ func (MyDirect) Step(ctx context.Context, v *train.VAE, x nn.Mat, r *rand.Rand, 
 	if err != nil {
 		return train.Stats{}, err
 	}
-	F := v.LocalLogLik(x, zstar) // f̃: log p(x | z* with one variable changed)
-	for b := 0; b < x.Rows; b++ {
-		w := v.Weights(b) // w(x_b) + γ, to perturb in place
+	F, err := v.LocalLogLik(x, zstar) // f̃: log p(x | z* with one variable changed)
+	if err != nil {
+		return train.Stats{}, err
+	}
+	for b, w := range v.Weights() { // w(x_b) + γ, to perturb in place
 		for j, f := range F.Row(b) {
 			w[j] += eps * float64(f)
 		}
@@ -39,13 +41,26 @@ func (MyDirect) Step(ctx context.Context, v *train.VAE, x nn.Mat, r *rand.Rand, 
 	if err != nil {
 		return train.Stats{}, err
 	}
-	f := v.DecodeBackwardLocal(x, zstar) // the decoder's gradient at z*
-	dw := v.GradBuffer(x.Rows)
+	f, err := v.DecodeBackwardLocal(x, zstar) // the decoder's gradient at z*
+	if err != nil {
+		return train.Stats{}, err
+	}
+	dw := v.GradBuffer() // B×Dim, zeroed
 	g := float32(1 / (eps * float64(x.Rows)))
-	v.AddFeatures(zeps, -g, dw)
-	v.AddFeatures(zstar, g, dw)
-	v.EncoderBackward(x, dw) // exactly once a step: dw = ∂(mean loss)/∂w
-	return train.MeanStats(f, v.UnaryKL(scores, nn.Mat{}, 0)), nil
+	if err := v.AddFeatures(zeps, -g, dw); err != nil {
+		return train.Stats{}, err
+	}
+	if err := v.AddFeatures(zstar, g, dw); err != nil {
+		return train.Stats{}, err
+	}
+	kl, err := v.UnaryKL(scores, nn.Mat{}, 0)
+	if err != nil {
+		return train.Stats{}, err
+	}
+	if err := v.EncoderBackward(x, dw); err != nil { // exactly once a step: dw = ∂(mean loss)/∂w
+		return train.Stats{}, err
+	}
+	return train.MeanStats(f, kl), nil
 }
 
 // readme:end

@@ -4,30 +4,23 @@ import (
 	"context"
 	"math/rand/v2"
 
-	"github.com/argmaxvae/argmaxvae/decoder"
 	"github.com/argmaxvae/argmaxvae/nn"
 	"github.com/argmaxvae/argmaxvae/report"
 	"github.com/argmaxvae/argmaxvae/train"
 )
 
 // Means decodes the codes (B×N states) and returns each row's Bernoulli
-// means σ(logits) as an image.
-func Means(v *train.VAE, codes []int) [][]float32 {
-	n, k := v.N, v.K
-	b := len(codes) / n
-	oh := nn.NewMat(b, n*k)
-	decoder.OneHot(codes, n, k, oh)
-	logits := v.Dec.Forward(oh)
-	imgs := make([][]float32, b)
-	for i := range imgs {
-		row := logits.Row(i)
-		img := make([]float32, len(row))
-		for d, l := range row {
-			img[d] = nn.Sigmoid(l)
-		}
-		imgs[i] = img
+// means σ(logits) as an image ([train.VAE.Decode]).
+func Means(v *train.VAE, codes []int) ([][]float32, error) {
+	means, err := v.Decode(codes)
+	if err != nil {
+		return nil, err
 	}
-	return imgs
+	imgs := make([][]float32, means.Rows)
+	for i := range imgs {
+		imgs[i] = means.Row(i)
+	}
+	return imgs, nil
 }
 
 // Prototypes draws the decoder's mean image for each state of each latent
@@ -47,7 +40,11 @@ func Prototypes(v *train.VAE, path string) error {
 		cols = 10
 		rows = (k + 9) / 10
 	}
-	return report.ImageGrid(path, Means(v, codes), rows, cols, 28, 28, 2)
+	imgs, err := Means(v, codes)
+	if err != nil {
+		return err
+	}
+	return report.ImageGrid(path, imgs, rows, cols, 28, 28, 2)
 }
 
 // Samples draws decoded images for random latent codes (top half) and, for
@@ -61,7 +58,10 @@ func Samples(v *train.VAE, test nn.Mat, path string, seed uint64) error {
 	for i := range codes {
 		codes[i] = r.IntN(k)
 	}
-	imgs := Means(v, codes)
+	imgs, err := Means(v, codes)
+	if err != nil {
+		return err
+	}
 	x := test.Slice(0, min(2*cols, test.Rows))
 	recon, err := Reconstruct(v, x, r)
 	if err != nil {
@@ -84,5 +84,5 @@ func Reconstruct(v *train.VAE, x nn.Mat, r *rand.Rand) ([][]float32, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Means(v, z), nil
+	return Means(v, z)
 }

@@ -1,0 +1,136 @@
+package train_test
+
+import (
+	"context"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/argmaxvae/argmaxvae/argmax"
+	"github.com/argmaxvae/argmaxvae/decoder"
+	"github.com/argmaxvae/argmaxvae/encoder"
+	"github.com/argmaxvae/argmaxvae/nn"
+	"github.com/argmaxvae/argmaxvae/train"
+)
+
+// Every method of the VAE that takes data (the step API and the model
+// methods) refuses bad shapes, lengths and states with an error naming
+// the problem, and none panics: on a fresh VAE, and in the middle of a
+// step (issue 17: nothing in the public API panics on bad input).
+func TestVAEMethodsRefuseBadInput(t *testing.T) {
+	ctx := context.Background()
+	s, err := argmax.Complete(3, false) // 3 binary variables, 3 pairs: Dim 9
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	enc, dec, err := train.NewNetworks(s, 8, 10, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := train.NewVAE(enc, dec, s, "", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := nn.NewMat(2, 8)
+	wide := nn.NewMat(2, 9)
+	short := nn.Mat{Rows: 2, Cols: 8, Data: make([]float32, 10)}
+	good := []int{0, 1, 1, 1, 0, 0}
+	type call struct {
+		name, want string
+		f          func() error
+	}
+	check := func(when string, calls []call) {
+		t.Helper()
+		for _, c := range calls {
+			var err error
+			func() {
+				defer func() {
+					if p := recover(); p != nil {
+						t.Errorf("%s, %s: panic %v", when, c.name, p)
+					}
+				}()
+				err = c.f()
+			}()
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("%s, %s: error %v, want one containing %q", when, c.name, err, c.want)
+			}
+		}
+	}
+	e2 := func(_ any, err error) error { return err }
+	e3 := func(_, _ any, err error) error { return err }
+	fresh := []call{
+		{"EncoderBackward before a step", "before any Forward", func() error { return v.EncoderBackward(x, nn.NewMat(2, 9)) }},
+		{"Solve rows beyond the step", "3 rows, the step has 0", func() error { return e2(v.Solve(ctx, 3)) }},
+		{"SolveAgain negative rows", "-1 rows", func() error { return e2(v.SolveAgain(ctx, -1)) }},
+		{"SolveInto", "SolveInto", func() error { return v.SolveInto(ctx, make([]int, 3)) }},
+	}
+	check("fresh VAE", fresh)
+
+	if _, _, err := v.SampleArgmax(ctx, x, rand.New(rand.NewPCG(3, 4))); err != nil {
+		t.Fatal(err)
+	}
+	F := nn.NewMat(0, 0)
+	mid := []call{
+		{"Scores: width", "2×9 batch", func() error { return e2(v.Scores(wide)) }},
+		{"Scores: short data", "10 values", func() error { return e2(v.Scores(short)) }},
+		{"SampleArgmax: width", "width 8", func() error { return e3(v.SampleArgmax(ctx, wide, r)) }},
+		{"SampleArgmax: nil generator", "nil random generator", func() error { return e3(v.SampleArgmax(ctx, x, nil)) }},
+		{"Solve: rows", "3 rows, the step has 2", func() error { return e2(v.Solve(ctx, 3)) }},
+		{"LocalLogLik: width", "width 8", func() error { return e2(v.LocalLogLik(wide, good)) }},
+		{"LocalLogLik: short z", "5 states for 2 images", func() error { return e2(v.LocalLogLik(x, good[:5])) }},
+		{"LocalLogLik: state", "state 2 of latent 1 in code 1", func() error { return e2(v.LocalLogLik(x, []int{0, 1, 1, 1, 2, 0})) }},
+		{"DecodeBackward: state", "state -1", func() error { return e2(v.DecodeBackward(x, []int{0, -1, 1, 1, 0, 0}, nn.Mat{})) }},
+		{"DecodeBackward: long z", "7 states", func() error { return e2(v.DecodeBackward(x, append(good, 0), nn.Mat{})) }},
+		{"DecodeBackward: dcode", "dz is 2×5", func() error { return e2(v.DecodeBackward(x, good, nn.NewMat(2, 5))) }},
+		{"DecodeBackward: width", "width 8", func() error { return e2(v.DecodeBackward(short, good, nn.Mat{})) }},
+		{"DecodeBackwardLocal: state", "state 5", func() error { return e2(v.DecodeBackwardLocal(x, []int{5, 0, 0, 0, 0, 0})) }},
+		{"DecodeBackwardCode: rows", "1 codes for 2 images", func() error { return e2(v.DecodeBackwardCode(x, nn.NewMat(1, 6), 1, nn.Mat{})) }},
+		{"DecodeBackwardCode: width", "codes z is 2×4", func() error { return e2(v.DecodeBackwardCode(x, nn.NewMat(2, 4), 1, nn.Mat{})) }},
+		{"DecodeBackwardCode: dcode", "dz is 2×4", func() error { return e2(v.DecodeBackwardCode(x, nn.NewMat(2, 6), 1, nn.NewMat(2, 4))) }},
+		{"LogLikAll: nil F", "nil F", func() error { return v.LogLikAll(x, good, nil) }},
+		{"LogLikAll: partial code", "not a whole number", func() error { return v.LogLikAll(x, good[:4], &F) }},
+		{"LogLikAll: state", "state 7", func() error { return v.LogLikAll(x, []int{0, 0, 7}, &F) }},
+		{"LogLikAll: width", "width 8", func() error { return v.LogLikAll(wide, good, &F) }},
+		{"AddFeatures: dw width", "dw is 2×6", func() error { return v.AddFeatures(good, 1, nn.NewMat(2, 6)) }},
+		{"AddFeatures: z length", "3 states for 2 rows", func() error { return v.AddFeatures(good[:3], 1, nn.NewMat(2, 9)) }},
+		{"AddFeatures: state", "state 2", func() error { return v.AddFeatures([]int{0, 0, 0, 2, 0, 0}, 1, nn.NewMat(2, 9)) }},
+		{"UnaryKL: scores width", "scores are 2×6", func() error { return e2(v.UnaryKL(nn.NewMat(2, 6), nn.Mat{}, 1)) }},
+		{"UnaryKL: grad shape", "grad is 1×9", func() error { return e2(v.UnaryKL(nn.NewMat(2, 9), nn.NewMat(1, 9), 1)) }},
+		{"EncoderBackward: dw", "dscores is 2×8", func() error { return v.EncoderBackward(x, nn.NewMat(2, 8)) }},
+		{"EncoderBackward: x rows", "x is 3×8", func() error { return v.EncoderBackward(nn.NewMat(3, 8), nn.NewMat(3, 9)) }},
+		{"Encode: width", "takes 8", func() error { return e2(v.Encode(ctx, wide)) }},
+		{"Sample: width", "takes 8", func() error { return e2(v.Sample(ctx, wide, r)) }},
+		{"Decode: state", "state 2", func() error { return e2(v.Decode([]int{0, 2, 0})) }},
+		{"Decode: length", "whole number", func() error { return e2(v.Decode([]int{0, 1})) }},
+		{"Generate: count", "-1", func() error { return e3(v.Generate(ctx, -1, r)) }},
+	}
+	check("mid-step", mid)
+
+	// The step still completes after all of those.
+	if got := len(v.Weights()); got != 2 {
+		t.Errorf("Weights: %d vectors, want 2", got)
+	}
+	dw := v.GradBuffer()
+	if dw.Rows != 2 || dw.Cols != 9 {
+		t.Errorf("GradBuffer %d×%d, want 2×9", dw.Rows, dw.Cols)
+	}
+	if _, err := v.Scores(x); err != nil {
+		t.Fatal(err)
+	}
+	if err := v.EncoderBackward(x, dw); err != nil {
+		t.Errorf("EncoderBackward after refused calls: %v", err)
+	}
+
+	// NewVAE refuses networks that do not fit each other.
+	enc2, err := encoder.New(7, 10, 9, nil, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := train.NewVAE(enc2, dec, s, "", 1); err == nil || !strings.Contains(err.Error(), "width 7") {
+		t.Errorf("NewVAE with an encoder of input width 7 and a decoder of 8: %v", err)
+	}
+	if _, err := train.NewVAE(&encoder.Encoder{Width: 9}, &decoder.Decoder{N: 3, K: 2, D: 8}, s, "", 1); err == nil || !strings.Contains(err.Error(), "encoder.New") {
+		t.Errorf("NewVAE with zero networks: %v", err)
+	}
+}
