@@ -165,8 +165,18 @@ func buildPanel(k int, pn Panel, styles map[string]int) (*plot.Plot, error) {
 		line.Dashes = plotutil.Dashes(st % len(plotutil.DefaultDashes))
 		line.Width = vg.Points(1.5)
 		p.Add(line)
+		thumbs := []plot.Thumbnailer{line}
+		if len(xy) == 1 { // a line through one point draws nothing: mark it
+			dot, err := plotter.NewScatter(xy)
+			if err != nil {
+				return nil, fmt.Errorf("report: plot: panel %d series %d (%q): %w", k, s, se.Name, err)
+			}
+			dot.GlyphStyle.Color, dot.GlyphStyle.Radius, dot.GlyphStyle.Shape = line.Color, vg.Points(3), draw.CircleGlyph{}
+			p.Add(dot)
+			thumbs = append(thumbs, dot)
+		}
 		if se.Name != "" {
-			p.Legend.Add(se.Name, line)
+			p.Legend.Add(se.Name, thumbs...)
 		}
 	}
 	if pn.LogX {

@@ -166,3 +166,15 @@ func BenchmarkPlotPanels3x5x300(b *testing.B) {
 		}
 	}
 }
+
+// A series of one point (a run of one epoch) is drawn as a dot: a line
+// through one point alone would leave the panel blank.
+func TestPlotOnePointSeries(t *testing.T) {
+	img, err := RenderPanels([]Panel{{Title: "one epoch", Series: []Series{{X: []float64{1}, Y: []float64{526.3}}}}}, 1, 4, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !hasColor(img, seriesColors[0]) {
+		t.Error("the one point is not drawn")
+	}
+}
