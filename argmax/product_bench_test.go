@@ -39,7 +39,9 @@ func BenchmarkProductSubsets(b *testing.B) {
 			if _, err := s.Set(w); err != nil {
 				b.Fatal(err)
 			}
-			s.Sample(rng.Float64, z)
+			if _, err := s.Sample(rng.Float64, z); err != nil {
+				b.Fatal(err)
+			}
 		}
 	})
 	b.Run("Sample", func(b *testing.B) {
@@ -48,7 +50,9 @@ func BenchmarkProductSubsets(b *testing.B) {
 			b.Fatal(err)
 		}
 		for b.Loop() {
-			s.Sample(rng.Float64, z)
+			if _, err := s.Sample(rng.Float64, z); err != nil {
+				b.Fatal(err)
+			}
 		}
 	})
 }

@@ -88,10 +88,11 @@ func (t *subsetSampler) Set(theta []float64) (float64, error) {
 }
 
 // Sample implements [UnarySampler]: from the last item to the first, one
-// uniform per item whose membership is not forced. It panics when called before a successful Set.
-func (t *subsetSampler) Sample(u func() float64, z []int) float64 {
-	if !t.ready {
-		panic("argmax: subset sampler used before a successful Set")
+// uniform per item whose membership is not forced. See [UnarySampler]
+// for its errors.
+func (t *subsetSampler) Sample(u func() float64, z []int) (float64, error) {
+	if err := checkSample(t.s.Name(), t.ready, u, z, t.s.Vars()); err != nil {
+		return 0, err
 	}
 	n, k, w := t.s.N, t.s.K, t.s.K+1
 	j := k
@@ -113,5 +114,5 @@ func (t *subsetSampler) Sample(u func() float64, z []int) float64 {
 			z[i-1] = 0
 		}
 	}
-	return score - t.logZ
+	return score - t.logZ, nil
 }

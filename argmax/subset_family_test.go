@@ -96,7 +96,10 @@ func TestUnaryFamilyMatchesEnumeration(t *testing.T) {
 		count := map[int]int{}
 		z := make([]int, s.Vars())
 		for d := 0; d < draws; d++ {
-			lq := sm.Sample(rng.Float64, z)
+			lq, err := sm.Sample(rng.Float64, z)
+			if err != nil {
+				t.Fatal(err)
+			}
 			ci := codeIndex(z, s.States())
 			want, ok := logq[ci]
 			if !ok {

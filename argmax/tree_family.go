@@ -197,11 +197,10 @@ func (s *treeSampler) connectedWithout(skip int) bool {
 }
 
 // Sample implements [UnarySampler]: edges in order, one uniform per edge
-// whose membership is not forced. It panics when called before a
-// successful Set.
-func (s *treeSampler) Sample(u func() float64, z []int) float64 {
-	if !s.ready {
-		panic("argmax: spanning-tree sampler used before a successful Set")
+// whose membership is not forced. See [UnarySampler] for its errors.
+func (s *treeSampler) Sample(u func() float64, z []int) (float64, error) {
+	if err := checkSample(s.t.Name(), s.ready, u, z, s.t.Vars()); err != nil {
+		return 0, err
 	}
 	for e := range s.state {
 		s.state[e] = 0
@@ -234,5 +233,5 @@ func (s *treeSampler) Sample(u func() float64, z []int) float64 {
 			s.state[e], z[e] = -1, 0
 		}
 	}
-	return score - s.logZ
+	return score - s.logZ, nil
 }

@@ -33,7 +33,9 @@ func BenchmarkTreeFamily(b *testing.B) {
 			b.Fatal(err)
 		}
 		for b.Loop() {
-			s.Sample(rng.Float64, z)
+			if _, err := s.Sample(rng.Float64, z); err != nil {
+				b.Fatal(err)
+			}
 		}
 	})
 }

@@ -30,7 +30,9 @@ func SamplerOf(s Structure) UnarySampler {
 type UnarySampler interface {
 	// Set loads θ (length N·K, finite) and returns log Z(θ).
 	Set(theta []float64) (float64, error)
-	// Sample draws z[:N] from q_θ of the last Set, reading uniforms in
-	// [0, 1) from u in a fixed order, and returns log q_θ(z).
-	Sample(u func() float64, z []int) float64
+	// Sample draws z (length N) from q_θ of the last Set, reading uniforms
+	// in [0, 1) from u in a fixed order, and returns log q_θ(z). A Sample
+	// with no successful Set before it (the last Set failed, or there was
+	// none), a nil u or a z of another length is an error.
+	Sample(u func() float64, z []int) (float64, error)
 }

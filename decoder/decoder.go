@@ -53,7 +53,11 @@ func New(n, k, hidden, d int, r *rand.Rand) (*Decoder, error) {
 	case n*k > maxLayerWeights/hidden || d > maxLayerWeights/hidden:
 		return nil, fmt.Errorf("decoder: layers %d·%d → %d → %d have more than 2^40 weights in one layer", n, k, hidden, d)
 	}
-	return &Decoder{Net: nn.NewMLP(n*k, hidden, d, r), N: n, K: k, D: d}, nil
+	net, err := nn.NewMLP(n*k, hidden, d, r)
+	if err != nil {
+		return nil, fmt.Errorf("decoder: %w", err)
+	}
+	return &Decoder{Net: net, N: n, K: k, D: d}, nil
 }
 
 // Forward returns the B×D logits for the dense codes z (B×N·K). The matrix

@@ -56,7 +56,11 @@ func New(d, hidden, width int, nonneg []bool, r *rand.Rand) (*Encoder, error) {
 	case d > maxLayerWeights/hidden || width > maxLayerWeights/hidden:
 		return nil, fmt.Errorf("encoder: layers %d → %d → %d have more than 2^40 weights in one layer", d, hidden, width)
 	}
-	e := &Encoder{Net: nn.NewMLP(d, hidden, width, r), Width: width}
+	net, err := nn.NewMLP(d, hidden, width, r)
+	if err != nil {
+		return nil, fmt.Errorf("encoder: %w", err)
+	}
+	e := &Encoder{Net: net, Width: width}
 	for j, nn := range nonneg {
 		if nn {
 			e.softplus = append(e.softplus, j)

@@ -26,16 +26,21 @@ type Adam struct {
 
 // NewAdam returns an optimiser for ps with learning rate lr and PyTorch's
 // defaults β₁ = 0.9, β₂ = 0.999, Eps = 1e-8. The moments start at zero.
-func NewAdam(ps []Param, lr float32) *Adam {
+// A learning rate that is not a finite number > 0, or a parameter whose
+// gradient is not as long as its values, is an error naming it.
+func NewAdam(ps []Param, lr float32) (*Adam, error) {
+	if !(lr > 0) || math.IsInf(float64(lr), 0) {
+		return nil, fmt.Errorf("nn: NewAdam: learning rate %v, want a finite number > 0", lr)
+	}
 	a := &Adam{LR: lr, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, ps: ps, step: make([]float32, 2)}
 	for _, p := range ps {
 		if len(p.G) != len(p.W) {
-			panic(fmt.Sprintf("nn: NewAdam: param %q has %d values and %d gradients", p.Name, len(p.W), len(p.G)))
+			return nil, fmt.Errorf("nn: NewAdam: param %q has %d values and %d gradients", p.Name, len(p.W), len(p.G))
 		}
 		a.m = append(a.m, make([]float32, len(p.W)))
 		a.v = append(a.v, make([]float32, len(p.W)))
 	}
-	return a
+	return a, nil
 }
 
 // Steps returns the number of updates taken so far.

@@ -13,7 +13,7 @@ import (
 // w₁ = −2 − 0.1·(0.3/0.19)/√(9e-3/1.999e-3) = −2.07441368.
 func TestAdamTwoSteps(t *testing.T) {
 	w, g := []float32{1, -2}, []float32{0.5, 0}
-	a := NewAdam([]Param{{Name: "w", W: w, G: g}}, 0.1)
+	a := must(NewAdam([]Param{{Name: "w", W: w, G: g}}, 0.1))
 	a.Step()
 	if math.Abs(float64(w[0])-0.9) > 1e-6 || w[1] != -2 {
 		t.Fatalf("after step 1: w = %v, want [0.9 -2]", w)
@@ -41,7 +41,7 @@ func TestAdamTwoSteps(t *testing.T) {
 }
 
 func TestAdamStepCountExact(t *testing.T) {
-	a := NewAdam(nil, 1)
+	a := must(NewAdam(nil, 1))
 	for _, n := range []int{0, 1, 1<<24 - 1, 1 << 24, 123456789} {
 		a.setSteps(n)
 		if a.Steps() != n {
@@ -51,8 +51,8 @@ func TestAdamStepCountExact(t *testing.T) {
 }
 
 func TestAdamNoAllocs(t *testing.T) {
-	m := NewMLP(20, 10, 5, newRand(11))
-	a := NewAdam(m.Params(), 1e-3)
+	m := must(NewMLP(20, 10, 5, newRand(11)))
+	a := must(NewAdam(m.Params(), 1e-3))
 	if n := testing.AllocsPerRun(10, a.Step); n != 0 {
 		t.Fatalf("Adam.Step allocates %v times", n)
 	}

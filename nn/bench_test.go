@@ -41,7 +41,7 @@ func BenchmarkGemm(b *testing.B) {
 func BenchmarkMLPStep(b *testing.B) {
 	defer SetThreads(Threads())
 	r := newRand(21)
-	m := NewMLP(784, 300, 10, r)
+	m := must(NewMLP(784, 300, 10, r))
 	x, dout := binMat(r, 100, 784), randMat(r, 100, 10)
 	for _, threads := range []int{1, 2} {
 		b.Run(fmt.Sprintf("threads%d", threads), func(b *testing.B) {
@@ -56,8 +56,8 @@ func BenchmarkMLPStep(b *testing.B) {
 
 func BenchmarkAdamStep(b *testing.B) {
 	r := newRand(22)
-	m := NewMLP(784, 300, 784, r)
-	a := NewAdam(m.Params(), 1e-3)
+	m := must(NewMLP(784, 300, 784, r))
+	a := must(NewAdam(m.Params(), 1e-3))
 	for b.Loop() {
 		a.Step()
 	}

@@ -9,8 +9,8 @@ import (
 
 func TestCheckpointRoundTrip(t *testing.T) {
 	r := newRand(13)
-	m := NewMLP(6, 5, 4, r)
-	a := NewAdam(m.Params(), 1e-3)
+	m := must(NewMLP(6, 5, 4, r))
+	a := must(NewAdam(m.Params(), 1e-3))
 	for i := range m.L1.GW {
 		m.L1.GW[i] = float32(i%7) - 3
 	}
@@ -23,8 +23,8 @@ func TestCheckpointRoundTrip(t *testing.T) {
 	}
 	data := buf.Bytes()
 
-	m2 := NewMLP(6, 5, 4, newRand(99))
-	a2 := NewAdam(m2.Params(), 1e-3)
+	m2 := must(NewMLP(6, 5, 4, newRand(99)))
+	a2 := must(NewAdam(m2.Params(), 1e-3))
 	got := map[string][]float32{}
 	if err := Load(bytes.NewReader(data), append(m2.Params(), a2.State()...), got); err != nil {
 		t.Fatal(err)
@@ -46,14 +46,14 @@ func TestCheckpointRoundTrip(t *testing.T) {
 		t.Fatal("resumed optimiser diverges from the original after one step")
 	}
 	// A model-only load ignores the optimiser entries.
-	if err := Load(bytes.NewReader(data), NewMLP(6, 5, 4, r).Params()); err != nil {
+	if err := Load(bytes.NewReader(data), must(NewMLP(6, 5, 4, r)).Params()); err != nil {
 		t.Fatalf("model-only load: %v", err)
 	}
 }
 
 func TestCheckpointErrors(t *testing.T) {
 	r := newRand(14)
-	m := NewMLP(6, 5, 4, r)
+	m := must(NewMLP(6, 5, 4, r))
 	var buf bytes.Buffer
 	if err := Save(&buf, m.Params()); err != nil {
 		t.Fatal(err)
@@ -70,7 +70,7 @@ func TestCheckpointErrors(t *testing.T) {
 		{"truncated", data[:len(data)-9], m.Params(), "checksum", true},
 		{"empty", nil, m.Params(), "not a checkpoint", true},
 		{"garbage", []byte("hello world, not a checkpoint at all"), m.Params(), "not a checkpoint", true},
-		{"shape mismatch", data, NewMLP(6, 7, 4, r).Params(), `"l1.W": shape 5×6 in checkpoint, 7×6 in model`, false},
+		{"shape mismatch", data, must(NewMLP(6, 7, 4, r)).Params(), `"l1.W": shape 5×6 in checkpoint, 7×6 in model`, false},
 		{"missing", data, append(m.Params(), Param{Name: "extra.W", W: make([]float32, 2), G: make([]float32, 2)}), `"extra.W" missing`, false},
 	}
 	for _, c := range cases {

@@ -70,6 +70,18 @@
 // [BernoulliLogLikRow] and [SoftplusSum] always use the float64 Go path and
 // serve as references (and for finite differences).
 //
+// Errors and panics follow gonum/mat. Constructors that take sizes or
+// settings from a user ([NewLinear], [NewMLP], [NewAdam]) check them and
+// return an error, as [Load] does for a checkpoint. The kernels ([Gemm],
+// [Linear.Forward] and the other layer passes, [Mat.Row], [Mat.Slice],
+// [Resize], the Bernoulli, softmax and Gaussian kernels) take matrices whose
+// shapes the calling code computes, and panic on a mismatch, most with a
+// message naming the shapes, as gonum/mat panics with mat.ErrShape: a
+// mismatch there is a bug in the caller, not bad data. [NewMat], like make
+// and gonum's mat.NewDense, panics on a negative size. Packages encoder,
+// decoder and train check what a user gives them before it reaches nn, so
+// no input to their exported functions reaches one of these panics.
+//
 // Nothing here is safe for concurrent use unless it says so
 // (ForwardWeights.Product and BernoulliLogLikPairs on disjoint outputs
 // are): layers own their

@@ -11,11 +11,17 @@ import (
 // the Bernoulli log-likelihood.
 func Example() {
 	r := rand.New(rand.NewPCG(1, 2))
-	net := nn.NewMLP(4, 8, 4, r)
+	net, err := nn.NewMLP(4, 8, 4, r) // sizes are checked: an error, not a panic
+	if err != nil {
+		panic(err)
+	}
 	x := nn.NewMat(2, 4)
 	copy(x.Data, []float32{1, 0, 1, 0, 0, 1, 1, 0})
 	ps := net.Params()
-	opt := nn.NewAdam(ps, 0.05)
+	opt, err := nn.NewAdam(ps, 0.05)
+	if err != nil {
+		panic(err)
+	}
 	ll := make([]float32, 2)
 	dl := nn.NewMat(2, 4)
 	total := func() float32 { nn.BernoulliLogLik(x, net.Forward(x), ll); return ll[0] + ll[1] }
@@ -47,7 +53,10 @@ func ExampleSoftplus() {
 // A 0/1 input stored by the positions of its ones gives the same layer
 // output as the dense product.
 func ExampleLinear_ForwardBinary() {
-	l := nn.NewLinear(4, 2, rand.New(rand.NewPCG(1, 2)))
+	l, err := nn.NewLinear(4, 2, rand.New(rand.NewPCG(1, 2)))
+	if err != nil {
+		panic(err)
+	}
 	x := nn.Mat{Rows: 2, Cols: 4, Data: []float32{1, 0, 0, 1, 0, 1, 0, 0}}
 	var ones nn.BinaryRows
 	if err := ones.Set(x); err != nil {

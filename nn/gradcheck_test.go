@@ -10,7 +10,7 @@ import (
 // parameter's name.
 func TestGradCheckDetectsWrongGradient(t *testing.T) {
 	r := newRand(12)
-	l := NewLinear(4, 3, r)
+	l := must(NewLinear(4, 3, r))
 	x := randMat(r, 2, 4)
 	coef := randMat(r, 2, 3)
 	y := NewMat(2, 3)

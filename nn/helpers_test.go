@@ -43,3 +43,11 @@ func logLik64(x, l Mat) float64 {
 	}
 	return s
 }
+
+// must returns v, failing the test binary on err (a constructor's result).
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}

@@ -16,12 +16,23 @@ type Linear struct {
 	bin *binaryWork // buffers of ForwardBinary and BackwardBinary
 }
 
+// maxLayerWeights bounds the weights of one layer (2^40 float32, 4 TiB):
+// NewLinear and NewMLP refuse larger sizes instead of failing to allocate
+// them.
+const maxLayerWeights = 1 << 40
+
 // NewLinear returns an in→out layer initialised as PyTorch's nn.Linear:
-// every weight and bias drawn from U(−1/√in, 1/√in). It panics if a size is
-// not positive.
-func NewLinear(in, out int, r *rand.Rand) *Linear {
-	if in <= 0 || out <= 0 {
-		panic(fmt.Sprintf("nn: NewLinear(%d, %d): sizes must be positive", in, out))
+// every weight and bias drawn from U(−1/√in, 1/√in). A size that is not
+// positive, more than 2^40 weights or a nil r is an error
+// naming it.
+func NewLinear(in, out int, r *rand.Rand) (*Linear, error) {
+	switch {
+	case in <= 0 || out <= 0:
+		return nil, fmt.Errorf("nn: NewLinear(%d, %d): sizes must be positive", in, out)
+	case in > maxLayerWeights/out:
+		return nil, fmt.Errorf("nn: NewLinear(%d, %d): more than 2^40 weights", in, out)
+	case r == nil:
+		return nil, fmt.Errorf("nn: NewLinear(%d, %d): nil random generator (the initial weights are drawn from it)", in, out)
 	}
 	l := &Linear{In: in, Out: out,
 		W: make([]float32, out*in), B: make([]float32, out),
@@ -33,7 +44,7 @@ func NewLinear(in, out int, r *rand.Rand) *Linear {
 	for i := range l.B {
 		l.B[i] = float32((2*r.Float64() - 1) * bound)
 	}
-	return l
+	return l, nil
 }
 
 // WMat returns W as an Out×In matrix sharing its data.

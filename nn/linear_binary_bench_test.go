@@ -15,7 +15,7 @@ func BenchmarkLinearBinary(b *testing.B) {
 	defer SetThreads(Threads())
 	SetThreads(1)
 	r := newRand(47)
-	l := NewLinear(784, 300, r)
+	l := must(NewLinear(784, 300, r))
 	y, dy := NewMat(100, 300), randMat(r, 100, 300)
 	for _, p := range []float64{0.05, 0.13, 0.25, 0.35, 0.45, 0.6} {
 		x := sparseBin(r, 100, 784, p)

@@ -162,7 +162,7 @@ func TestLinearBinaryMatchesDense(t *testing.T) {
 		for _, out := range []int{1, 15, 16, 17, 63, 64, 65, 300} {
 			for _, rows := range []int{7, 3, 0} {
 				in := 37
-				l := NewLinear(in, out, r)
+				l := must(NewLinear(in, out, r))
 				x := sparseBin(r, rows, in, 0.2)
 				if rows > 0 {
 					clear(x.Row(0)) // an empty row
@@ -215,7 +215,7 @@ func TestLinearBinaryMatchesDense(t *testing.T) {
 // differences of the sparse forward pass.
 func TestLinearBinaryGradCheck(t *testing.T) {
 	r := newRand(45)
-	l := NewLinear(20, 19, r)
+	l := must(NewLinear(20, 19, r))
 	x := sparseBin(r, 5, 20, 0.3)
 	var s BinaryRows
 	if err := s.Set(x); err != nil {
@@ -234,7 +234,7 @@ func TestLinearBinaryGradCheck(t *testing.T) {
 
 func TestLinearBinaryNoAllocs(t *testing.T) {
 	r := newRand(46)
-	l := NewLinear(100, 30, r)
+	l := must(NewLinear(100, 30, r))
 	x := sparseBin(r, 10, 100, 0.15)
 	y, dy := NewMat(10, 30), randMat(r, 10, 30)
 	var s BinaryRows

@@ -7,7 +7,7 @@ import (
 
 func TestLinearForwardMatchesLoop(t *testing.T) {
 	r := newRand(3)
-	l := NewLinear(7, 5, r)
+	l := must(NewLinear(7, 5, r))
 	x := randMat(r, 4, 7)
 	y := NewMat(4, 5)
 	l.Forward(x, y)
@@ -25,7 +25,7 @@ func TestLinearForwardMatchesLoop(t *testing.T) {
 }
 
 func TestLinearInitRange(t *testing.T) {
-	l := NewLinear(784, 300, newRand(4))
+	l := must(NewLinear(784, 300, newRand(4)))
 	bound := float32(1 / math.Sqrt(784))
 	var lo, hi float32
 	for _, v := range append(append([]float32{}, l.W...), l.B...) {
@@ -43,7 +43,7 @@ func TestLinearInitRange(t *testing.T) {
 // random linear functional of the output.
 func TestLinearGradCheck(t *testing.T) {
 	r := newRand(5)
-	l := NewLinear(6, 4, r)
+	l := must(NewLinear(6, 4, r))
 	x := randMat(r, 3, 6)
 	coef := randMat(r, 3, 4)
 	y := NewMat(3, 4)

@@ -1,6 +1,9 @@
 package nn
 
-import "math/rand/v2"
+import (
+	"fmt"
+	"math/rand/v2"
+)
 
 // MLP is the two-layer perceptron in → hidden → ReLU → out used by both the
 // encoder and the decoder. It owns its activations, so Forward returns a
@@ -18,9 +21,26 @@ type MLP struct {
 }
 
 // NewMLP returns an in→hidden→ReLU→out network with PyTorch's default
-// initialisation for both layers.
-func NewMLP(in, hidden, out int, r *rand.Rand) *MLP {
-	return &MLP{L1: NewLinear(in, hidden, r), L2: NewLinear(hidden, out, r)}
+// initialisation for both layers (the first drawn first). Sizes are
+// checked as [NewLinear] checks them, before anything is drawn.
+func NewMLP(in, hidden, out int, r *rand.Rand) (*MLP, error) {
+	switch {
+	case in <= 0 || hidden <= 0 || out <= 0:
+		return nil, fmt.Errorf("nn: NewMLP(%d, %d, %d): sizes must be positive", in, hidden, out)
+	case in > maxLayerWeights/hidden || out > maxLayerWeights/hidden:
+		return nil, fmt.Errorf("nn: NewMLP(%d, %d, %d): more than 2^40 weights in one layer", in, hidden, out)
+	case r == nil:
+		return nil, fmt.Errorf("nn: NewMLP(%d, %d, %d): nil random generator (the initial weights are drawn from it)", in, hidden, out)
+	}
+	l1, err := NewLinear(in, hidden, r)
+	if err != nil {
+		return nil, err
+	}
+	l2, err := NewLinear(hidden, out, r)
+	if err != nil {
+		return nil, err
+	}
+	return &MLP{L1: l1, L2: l2}, nil
 }
 
 // Forward computes the network on x (B×in) and returns the B×out result,

@@ -54,7 +54,7 @@ func TestRowGroupsBruteForce(t *testing.T) {
 func TestMLPGroupedMatchesDense(t *testing.T) {
 	for _, distinct := range []int{1, 4, 40} {
 		r := newRand(50)
-		m := NewMLP(12, 20, 33, r)
+		m := must(NewMLP(12, 20, 33, r))
 		x := dupRows(40, 12, distinct, 51)
 		dout := randMat(r, 40, 33)
 		var g RowGroups
@@ -107,7 +107,7 @@ func TestMLPGroupedMatchesDense(t *testing.T) {
 // Bernoulli log-likelihood.
 func TestMLPGroupedGradCheck(t *testing.T) {
 	r := newRand(52)
-	m := NewMLP(6, 9, 7, r)
+	m := must(NewMLP(6, 9, 7, r))
 	x := dupRows(12, 6, 3, 53)
 	target := binMat(r, 12, 7)
 	var g RowGroups
@@ -130,7 +130,7 @@ func TestMLPGroupedGradCheck(t *testing.T) {
 
 func TestMLPGroupedNoAllocs(t *testing.T) {
 	r := newRand(54)
-	m := NewMLP(10, 16, 20, r)
+	m := must(NewMLP(10, 16, 20, r))
 	big, small := dupRows(64, 10, 10, 55), dupRows(20, 10, 5, 56)
 	dout := randMat(r, 64, 20)
 	dx := NewMat(64, 10)

@@ -6,7 +6,7 @@ import "testing"
 // under a Bernoulli log-likelihood loss (the decoder's use).
 func TestMLPGradCheck(t *testing.T) {
 	r := newRand(6)
-	m := NewMLP(5, 8, 6, r)
+	m := must(NewMLP(5, 8, 6, r))
 	x := randMat(r, 4, 5)
 	target := binMat(r, 4, 6)
 	loss := func() float64 { return logLik64(target, m.Forward(x)) }
@@ -24,7 +24,7 @@ func TestMLPGradCheck(t *testing.T) {
 }
 
 func TestMLPParamNames(t *testing.T) {
-	m := NewMLP(3, 4, 2, newRand(7))
+	m := must(NewMLP(3, 4, 2, newRand(7)))
 	want := []string{"l1.W", "l1.B", "l2.W", "l2.B"}
 	ps := m.Params()
 	for i, p := range ps {
@@ -39,7 +39,7 @@ func TestMLPParamNames(t *testing.T) {
 
 func TestMLPBatchSizesAndAllocs(t *testing.T) {
 	r := newRand(8)
-	m := NewMLP(30, 20, 10, r)
+	m := must(NewMLP(30, 20, 10, r))
 	big, small := randMat(r, 16, 30), randMat(r, 5, 30)
 	// A smaller batch after a bigger one gives the same rows as computing
 	// those rows alone.

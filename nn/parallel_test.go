@@ -51,8 +51,8 @@ func TestAdamWorkersBitIdentical(t *testing.T) {
 	run := func(w int) []float32 {
 		setWorkers(w)
 		r := newRand(41)
-		m := NewMLP(784, 300, 784, r)
-		a := NewAdam(m.Params(), 1e-3)
+		m := must(NewMLP(784, 300, 784, r))
+		a := must(NewAdam(m.Params(), 1e-3))
 		for step := 0; step < 3; step++ {
 			for _, p := range m.Params() {
 				for i := range p.G {

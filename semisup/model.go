@@ -89,13 +89,24 @@ func New(s Sizes, r *rand.Rand) (*Model, error) {
 	if s.K < 2 {
 		return nil, fmt.Errorf("semisup: K = %d, need at least 2 components", s.K)
 	}
-	return &Model{S: s,
-		Base:   nn.NewMLP(s.D, s.Hidden, s.Base, r),
-		Disc:   nn.NewMLP(s.Base, s.DiscHidden, s.K, r),
-		ContIn: nn.NewLinear(s.Base, s.K*s.ContHidden, r),
-		Cont:   nn.NewMLP(s.ContHidden, s.ContMid, 2*s.C, r),
-		Dec:    nn.NewMLP(s.K*s.C, s.DecHidden, s.D, r),
-	}, nil
+	m := &Model{S: s}
+	var err error
+	if m.Base, err = nn.NewMLP(s.D, s.Hidden, s.Base, r); err != nil {
+		return nil, fmt.Errorf("semisup: base network: %w", err)
+	}
+	if m.Disc, err = nn.NewMLP(s.Base, s.DiscHidden, s.K, r); err != nil {
+		return nil, fmt.Errorf("semisup: discrete network: %w", err)
+	}
+	if m.ContIn, err = nn.NewLinear(s.Base, s.K*s.ContHidden, r); err != nil {
+		return nil, fmt.Errorf("semisup: continuous input layer: %w", err)
+	}
+	if m.Cont, err = nn.NewMLP(s.ContHidden, s.ContMid, 2*s.C, r); err != nil {
+		return nil, fmt.Errorf("semisup: continuous network: %w", err)
+	}
+	if m.Dec, err = nn.NewMLP(s.K*s.C, s.DecHidden, s.D, r); err != nil {
+		return nil, fmt.Errorf("semisup: decoder: %w", err)
+	}
+	return m, nil
 }
 
 // Params returns every parameter, named by module.

@@ -152,7 +152,10 @@ func Run(ctx context.Context, m *Model, est Estimator, data Data, set Settings, 
 	if set.Epochs < 0 {
 		return nil, fmt.Errorf("semisup: %d epochs", set.Epochs)
 	}
-	rm := newRunModel(m, est, data, set)
+	rm, err := newRunModel(m, est, data, set)
+	if err != nil {
+		return nil, err
+	}
 	drecs := make([]driver.Recorder[Row], len(recs))
 	for i, r := range recs {
 		drecs[i] = r
@@ -177,11 +180,15 @@ type runModel struct {
 	nl     int // labelled examples per step
 }
 
-func newRunModel(m *Model, est Estimator, data Data, set Settings) *runModel {
+func newRunModel(m *Model, est Estimator, data Data, set Settings) (*runModel, error) {
 	ps := m.Params()
 	nl := min(set.LabelBatch, len(data.Labelled))
-	return &runModel{m: m, est: est, data: data, set: set, ps: ps, opt: nn.NewAdam(ps, float32(set.LR)),
-		x: nn.NewMat(set.Batch+nl, m.S.D), labels: make([]int, set.Batch+nl), nl: nl}
+	opt, err := nn.NewAdam(ps, float32(set.LR))
+	if err != nil {
+		return nil, fmt.Errorf("semisup: %w", err)
+	}
+	return &runModel{m: m, est: est, data: data, set: set, ps: ps, opt: opt,
+		x: nn.NewMat(set.Batch+nl, m.S.D), labels: make([]int, set.Batch+nl), nl: nl}, nil
 }
 
 func (r *runModel) Epoch() int { return r.epoch }

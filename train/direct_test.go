@@ -95,7 +95,7 @@ func TestFoldedDirectConvergesToPosterior(t *testing.T) {
 		v, x := sharpVAE(t, k, 8)
 		lj, _ := logJoint(v, x)
 		post := softmax(lj)
-		opt := nn.NewAdam(v.Enc.Params(), 0.01)
+		opt := must(nn.NewAdam(v.Enc.Params(), 0.01))
 		xb := repeatRow(x, 0, 200)
 		r := rand.New(rand.NewPCG(5, 5))
 		for step := 0; step < 600; step++ {

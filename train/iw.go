@@ -186,7 +186,7 @@ func (q *iwProposal) sample(b int, rng *rand.Rand, z []int) (float64, error) {
 		}
 	}
 	if q.fam != nil {
-		return q.fam.Sample(rng.Float64, z), nil
+		return q.fam.Sample(rng.Float64, z)
 	}
 	lr := 0.0
 	for i := 0; i < n; i++ {

@@ -191,8 +191,8 @@ func (p *prior) sample(r *rand.Rand, z []int) error {
 		copy(z, r.Perm(len(z)))
 		return nil
 	case p.family != nil:
-		p.family.Sample(r.Float64, z)
-		return nil
+		_, err := p.family.Sample(r.Float64, z)
+		return err
 	}
 	k := p.s.States()
 	for try := 0; try < maxRejections; try++ {

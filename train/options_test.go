@@ -156,6 +156,8 @@ func TestTrainerRefusesBadEstimatorSettings(t *testing.T) {
 		{&Relax{Lambda: math.Inf(1)}, "λ"},
 		{&Relax{Hidden: -1}, "Hidden"},
 		{&Relax{LR: -1e-3}, "learning rate"},
+		{&Relax{LR: 1e-50}, "finite in float32"}, // 0 in float32: Adam would refuse it at the first step
+		{&Relax{LR: 1e300}, "finite in float32"},
 		{&Reinforce{BaselineRate: 1.5}, "baseline rate"},
 		{&Reinforce{BaselineRate: -0.1}, "baseline rate"},
 	} {

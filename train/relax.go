@@ -46,7 +46,7 @@ func (e *Relax) params() []nn.Param { return []nn.Param{e.eta, e.w1, e.b1, e.w2,
 
 // init creates η = 1 and r_ψ for n bits, with weights drawn from a fixed
 // seed (uniform ±1/√fan-in, output layer zero: c starts as REBAR's).
-func (e *Relax) init(n int) {
+func (e *Relax) init(n int) error {
 	h := e.Hidden
 	if h == 0 {
 		h = 32
@@ -69,8 +69,13 @@ func (e *Relax) init(n int) {
 	for i := range e.b1.W {
 		e.b1.W[i] = float32(s * (2*r.Float64() - 1))
 	}
-	e.opt = nn.NewAdam(e.params(), float32(lr))
+	opt, err := nn.NewAdam(e.params(), float32(lr))
+	if err != nil {
+		return fmt.Errorf("train: relax: %w", err)
+	}
+	e.opt = opt
 	e.act = make([]float64, 2*h)
+	return nil
 }
 
 // stateParams returns η, ψ and their Adam moments under checkpoint keys of
@@ -122,7 +127,9 @@ func (e *Relax) LoadState(st map[string][]float32) error {
 		return fmt.Errorf("train: relax: checkpoint has no control-variate network of %d hidden units", h)
 	}
 	if e.opt == nil || e.n != len(w1)/h {
-		e.init(len(w1) / h)
+		if err := e.init(len(w1) / h); err != nil {
+			return err
+		}
 	}
 	for _, p := range e.stateParams() {
 		w, ok := st[p.Name]
@@ -135,10 +142,11 @@ func (e *Relax) LoadState(st map[string][]float32) error {
 }
 
 // prepare creates the control variate for v's latents on first use.
-func (e *Relax) prepare(v *VAE) {
+func (e *Relax) prepare(v *VAE) error {
 	if e.opt == nil || e.n != v.N {
-		e.init(v.N)
+		return e.init(v.N)
 	}
+	return nil
 }
 
 // check refuses negative or non-finite settings.
@@ -149,8 +157,8 @@ func (e *Relax) check() error {
 	if e.Hidden < 0 {
 		return fmt.Errorf("train: relax needs Hidden ≥ 1 units (0 means 32), got %d", e.Hidden)
 	}
-	if !(e.LR >= 0) || math.IsInf(e.LR, 0) {
-		return fmt.Errorf("train: relax needs a finite learning rate LR > 0 (0 means 1e-3), got %v", e.LR)
+	if lr32 := float32(e.LR); !(e.LR >= 0) || math.IsInf(float64(lr32), 0) || (e.LR > 0 && lr32 == 0) {
+		return fmt.Errorf("train: relax needs a learning rate LR > 0 that is finite in float32 (0 means 1e-3), got %v", e.LR)
 	}
 	return nil
 }
@@ -166,7 +174,9 @@ func (e *Relax) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, temp f
 	if err := e.Needs().Check(e.Name(), v.S); err != nil {
 		return Stats{}, err
 	}
-	e.prepare(v)
+	if err := e.prepare(v); err != nil {
+		return Stats{}, err
+	}
 	lambda := e.Lambda
 	if lambda == 0 {
 		lambda = 0.5

@@ -83,7 +83,11 @@ func NewTrainer(v *VAE, est Estimator, opt Options) (*Trainer, error) {
 	}
 	pcg := rand.NewPCG(opt.Seed, 0x5eed)
 	ps := v.Params()
-	return &Trainer{vae: v, est: est, opt: nn.NewAdam(ps, lr), sched: sched, batch: batch, seed: opt.Seed,
+	adam, err := nn.NewAdam(ps, lr)
+	if err != nil {
+		return nil, fmt.Errorf("train: %w", err)
+	}
+	return &Trainer{vae: v, est: est, opt: adam, sched: sched, batch: batch, seed: opt.Seed,
 		pcg: pcg, rng: rand.New(pcg), params: ps}, nil
 }
 
