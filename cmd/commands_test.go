@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/argmaxvae/argmaxvae/internal/cmdtest"
+	"github.com/argmaxvae/argmaxvae/internal/runfolder"
 )
 
 // bin is the folder of the built commands.
@@ -118,6 +119,8 @@ var flagMention = regexp.MustCompile(`(?:^|[\s("',])-([a-z][a-z0-9-]*)`)
 func TestBadCommandLines(t *testing.T) {
 	cases := map[string][][2]string{ // command: {args (space-separated), want}
 		"categorical": {
+			{"-out /dev/null", "-out /dev/null: /dev/null is a file, not a folder"},
+			{"-out -", "flag -out: want a folder"},
 			{"-k 1", "flag -k: want 2 to"},
 			{"-k 100000", "-k (one latent"},
 			{"-lr NaN", "flag -lr: want a number in (0, 1]"},
@@ -138,6 +141,8 @@ func TestBadCommandLines(t *testing.T) {
 			{"stray", "unexpected arguments"},
 		},
 		"structured": {
+			{"-out /dev/null", "-out /dev/null: /dev/null is a file, not a folder"},
+			{"-out -", "flag -out: want a folder"},
 			{"-out=", "flag -out"},
 			{"-k 3", "-k 3: -structure complete has binary variables"},
 			{"-structure independent -k 0", "flag -k"},
@@ -168,6 +173,8 @@ func TestBadCommandLines(t *testing.T) {
 			{"-resume -out nonexistent", "-resume: nonexistent holds no run"},
 		},
 		"figure1": {
+			{"-out /dev/null", "-out /dev/null: /dev/null is a file, not a folder"},
+			{"-out -", "flag -out: want a folder"},
 			{"-k 1", "flag -k"},
 			{"-eps 0,1", "flag -eps"},
 			{"-tau NaN", "flag -tau"},
@@ -177,6 +184,8 @@ func TestBadCommandLines(t *testing.T) {
 			{"-data foo", "-data"},
 		},
 		"figure3": {
+			{"-out /dev/null", "-out /dev/null: /dev/null is a file, not a folder"},
+			{"-out -", "flag -out: want a folder"},
 			{"-encoders nope", "-encoders"},
 			{"-encoders complete@nope", "solver nope does not apply"},
 			{"-estimators bogus", "flag -estimators: \"bogus\": not an estimator"},
@@ -190,6 +199,8 @@ func TestBadCommandLines(t *testing.T) {
 			{"-estimators direct -lambda 3", "-lambda applies to the imle and imle-sog cells, and the grid has none"},
 		},
 		"structgrid": {
+			{"-out /dev/null", "-out /dev/null: /dev/null is a file, not a folder"},
+			{"-out -", "flag -out: want a folder"},
 			{"-structures nope", "flag -structures"},
 			{"-structures tree:0", "flag -structures"},
 			{"-structures matching:100000", "-structures matching:100000: N (f̃ decodes every local change of a code): the run would hold"},
@@ -208,6 +219,8 @@ func TestBadCommandLines(t *testing.T) {
 			{"-kl-grad none", "flag provided but not defined: -kl-grad"},
 		},
 		"table1": {
+			{"-out /dev/null", "-out /dev/null: /dev/null is a file, not a folder"},
+			{"-out -", "flag -out: want a folder"},
 			{"-seed 3", "flag provided but not defined: -seed"},
 			{"-k 1", "flag -k"},
 			{"-estimators bogus", "flag -estimators"},
@@ -221,6 +234,8 @@ func TestBadCommandLines(t *testing.T) {
 			{"-estimators exact -eps0 0.5", "-eps0: no estimator of the grid has a temperature"},
 		},
 		"table2": {
+			{"-out /dev/null", "-out /dev/null: /dev/null is a file, not a folder"},
+			{"-out -", "flag -out: want a folder"},
 			{"-jobs 0", "flag -jobs"},
 			{"-jobs 100000", "flag -jobs"},
 			{"-epochs 0", "flag -epochs"},
@@ -230,6 +245,8 @@ func TestBadCommandLines(t *testing.T) {
 			{"-datasets omniglot", "flag -datasets"},
 		},
 		"semisup": {
+			{"-out /dev/null", "-out /dev/null: /dev/null is a file, not a folder"},
+			{"-out -", "flag -out: want a folder"},
 			{"-batch 0", "flag -batch"},
 			{"-batch 100000000", "flag -batch"},
 			{"-gaussian-dim 1000000000", "flag -gaussian-dim"},
@@ -259,6 +276,8 @@ func TestBadCommandLines(t *testing.T) {
 			{"-gen 0x5 -out -", "-gen wants WxH"},
 		},
 		"solverbench": {
+			{"-out /dev/null", "-out /dev/null: /dev/null is a file, not a folder"},
+			{"-out -", "flag -out: want a folder"},
 			{"-count 0", "flag -count"},
 			{"-p 0.5", "-p applies only with -qpbo-scaling"},
 			{"-qpbo-scaling -p 2", "flag -p"},
@@ -268,6 +287,8 @@ func TestBadCommandLines(t *testing.T) {
 			{"-qpbo-crossover -quick", "-quick applies only to the solver table"},
 		},
 		"structlab": {
+			{"-out /dev/null", "-out /dev/null: /dev/null is a file, not a folder"},
+			{"-out -", "flag -out: want a folder"},
 			{"", "-run is required"},
 			{"-reps 1", "flag -reps"},
 			{"-eps 0", "flag -eps"},
@@ -275,6 +296,8 @@ func TestBadCommandLines(t *testing.T) {
 			{"-run x -pair-scale NaN", "flag -pair-scale"},
 		},
 		"latents": {
+			{"-out /dev/null", "-out /dev/null: /dev/null is a file, not a folder"},
+			{"-out -", "flag -out: want a folder"},
 			{"", "-run is required"},
 			{"-images 0", "flag -images"},
 			{"-scale 100", "flag -scale"},
@@ -313,6 +336,33 @@ func TestBadCommandLines(t *testing.T) {
 					t.Errorf("%s %s: the message names -%s, which %s does not have: %q", name, c[0], m[1], name, r.stderr)
 				}
 			}
+		}
+	}
+}
+
+// A folder that holds a run is refused to a new run before the data are
+// read: here no data set can be read at all.
+func TestRefusedBeforeTheData(t *testing.T) {
+	dir := t.TempDir()
+	run := filepath.Join(dir, "run")
+	if err := os.Mkdir(run, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := runfolder.Commit(run, runfolder.Checkpoint{State: []byte("x"), Epochs: 3, BestIndex: -1}); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"categorical", "structured", "semisup"} {
+		cmd := exec.Command(filepath.Join(bin, name), "-out", run)
+		cmd.Dir = dir
+		for _, e := range []string{"MNIST", "FASHION", "OMNIGLOT", "BINARIZED_MNIST"} {
+			cmd.Env = append(cmd.Env, "ARGMAXVAE_"+e+"="+filepath.Join(dir, "no-data"))
+		}
+		cmd.Env = append(os.Environ(), cmd.Env...)
+		var errb bytes.Buffer
+		cmd.Stderr = &errb
+		cmd.Run()
+		if code := cmd.ProcessState.ExitCode(); code != 2 || !strings.Contains(errb.String(), "already holds a run of 3 epochs") {
+			t.Errorf("%s -out RUN: exit %d, %q; want 2 and \"already holds a run\" before reading data", name, code, errb.String())
 		}
 	}
 }

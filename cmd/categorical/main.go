@@ -60,6 +60,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err := experiment.CheckRun(s); err != nil {
 			return cli.Usagef("-resume: %w", err)
 		}
+	default:
+		if err := experiment.CheckNew(s); err != nil {
+			return cli.Usage(err)
+		}
 	}
 	experiment.UseThreads(s.Threads)
 	data, t, err := b.Setup(stderr)

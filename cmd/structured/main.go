@@ -91,6 +91,8 @@ func parse(args []string, stderr io.Writer) (b *experiment.Built, resume bool, e
 		if err := experiment.CheckRun(s); err != nil {
 			return nil, false, cli.Usagef("-resume: %w", err)
 		}
+	} else if err := experiment.CheckNew(s); err != nil {
+		return nil, false, cli.Usage(err)
 	}
 	return b, resume, nil
 }

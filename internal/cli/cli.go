@@ -6,9 +6,10 @@
 // its arguments with [NewFlagSet] and [Parse] and returns an error. Main
 // prints the error and exits with status 2 for a [UsageError] (a bad flag
 // value or combination, found before any work starts), 130 when the run
-// was interrupted, 1 for any other failure and 0 otherwise. The context
-// run receives is cancelled by the first SIGINT or SIGTERM; a second one
-// ends the process within a second (see [Interruptible]).
+// was interrupted, 1 for any other failure (a lost write to standard
+// output included) and 0 otherwise. The context run receives is cancelled
+// by the first SIGINT, SIGTERM or SIGHUP; a second one ends the process
+// within a second (see [Interruptible]).
 //
 // The flags several commands share are registered by one function each
 // ([Seed], [Out], [Threads], [Limit], [Data], [Datasets], [DataDir],
@@ -32,6 +33,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
+	"syscall"
 )
 
 // Exit statuses of [Main].
@@ -88,11 +91,44 @@ type Run func(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // Main runs a command with the process's arguments and streams under a
 // context that the first SIGINT or SIGTERM cancels, prints its error as
 // "name: error" and exits with [Status].
+//
+// A failed write to standard output (a full disk, a closed descriptor, a
+// reader gone away: SIGPIPE does not end the process) does not stop the
+// command, whose files are written as usual, but turns a success into
+// status 1 with a message: the results printed there were lost.
 func Main(name string, run Run) {
+	signal.Ignore(syscall.SIGPIPE)
 	ctx, stop := Interruptible(context.Background(), name, os.Stderr)
-	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	err := Checked(run)(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(Report(name, err, os.Stderr))
+}
+
+// Checked returns run with its stdout watched: when run succeeds but a
+// write to stdout failed, the returned Run fails with that write's error.
+func Checked(run Run) Run {
+	return func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+		w := &watched{w: stdout}
+		err := run(ctx, args, w, stderr)
+		if err == nil && w.err != nil {
+			err = fmt.Errorf("writing to standard output: %w (what the command printed there is lost; its files are written)", w.err)
+		}
+		return err
+	}
+}
+
+// watched is a writer that remembers its first error.
+type watched struct {
+	w   io.Writer
+	err error
+}
+
+func (w *watched) Write(b []byte) (int, error) {
+	n, err := w.w.Write(b)
+	if err != nil && w.err == nil {
+		w.err = err
+	}
+	return n, err
 }
 
 // Report prints err for the command name to w (nothing for nil or -help;
@@ -121,7 +157,8 @@ func NewFlagSet(name string, stderr io.Writer) *flag.FlagSet {
 // Parse parses args into fs and rejects stray arguments. A bad flag comes
 // back as a [UsageError] that names it and says that -help lists the
 // flags (the flag list itself is printed for -help only, so the error is
-// not lost above it); -help prints the list and returns flag.ErrHelp.
+// not lost above it); -help prints the list and returns flag.ErrHelp. A
+// folder given to an [Out] flag is checked with [CheckFolder].
 func Parse(fs *flag.FlagSet, args []string) error {
 	w := fs.Output()
 	var buf bytes.Buffer
@@ -141,7 +178,7 @@ func Parse(fs *flag.FlagSet, args []string) error {
 	if fs.NArg() > 0 {
 		return Usagef("unexpected arguments %q (flags go before any other argument)", fs.Args())
 	}
-	return nil
+	return checkOut(fs)
 }
 
 // IsSet reports whether the flag name was given on fs's command line.

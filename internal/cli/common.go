@@ -21,7 +21,8 @@ func Seed(fs *flag.FlagSet, p *uint64) {
 // Out registers -out, the folder the command writes, with the command's
 // default (def "" lets the command choose one from the other flags). An
 // empty -out is refused while parsing: it would write into the current
-// folder, or, for the run folders, nowhere at all. (cmd/maxflow's -out
+// folder, or, for the run folders, nowhere at all; so is "-", and a
+// folder given that cannot be made or written ([CheckFolder], in [Parse]). (cmd/maxflow's -out
 // names a file: the same idea, its own help.)
 func Out(fs *flag.FlagSet, p *string, def string) {
 	*p = def
@@ -40,6 +41,9 @@ func (o outFlag) String() string {
 func (o outFlag) Set(s string) error {
 	if strings.TrimSpace(s) == "" {
 		return fmt.Errorf("want a folder")
+	}
+	if s == "-" {
+		return fmt.Errorf("want a folder (the command writes files, not standard output)")
 	}
 	*o.p = s
 	return nil

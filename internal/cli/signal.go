@@ -13,8 +13,9 @@ import (
 var exit = os.Exit
 
 // Interruptible returns a context derived from parent that the first
-// SIGINT or SIGTERM cancels, after printing to w that the run is stopping
-// and that a second signal quits at once. A second SIGINT or SIGTERM
+// SIGINT or SIGTERM (or SIGHUP, a closed terminal, unless the process
+// started with it ignored, as under nohup) cancels, after printing to w that the run is stopping
+// and that a second signal quits at once. A second such signal
 // prints that it is quitting and exits with status 130 within a second,
 // without waiting for the work in progress (whatever was committed stays:
 // the run folders are written atomically). stop releases the signals.
@@ -26,6 +27,9 @@ func Interruptible(parent context.Context, name string, w io.Writer) (ctx contex
 	ctx, cancel := context.WithCancel(parent)
 	sig := make(chan os.Signal, 2)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	if !signal.Ignored(syscall.SIGHUP) { // under nohup it stays ignored
+		signal.Notify(sig, syscall.SIGHUP)
+	}
 	done := make(chan struct{})
 	go func() {
 		select {

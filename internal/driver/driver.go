@@ -258,13 +258,8 @@ func open(dir string, resume bool) (func(), error) {
 // fresh refuses a new run in a folder that holds one, and removes a
 // best.bin left without a checkpoint.
 func fresh(dir string) error {
-	c, err := runfolder.Load(dir)
-	switch {
-	case err == nil:
-		return runfolder.Refused("%s already holds a run of %d epochs (%s): continue it with -resume, or remove the folder or choose another -out to start afresh",
-			dir, c.Epochs, runfolder.CheckpointFile)
-	case !errors.Is(err, fs.ErrNotExist):
-		return runfolder.Refused("%s holds a run that cannot be resumed (%v): remove the folder or choose another -out to start afresh", dir, err)
+	if err := runfolder.CheckNew(dir); err != nil {
+		return err
 	}
 	if err := os.Remove(filepath.Join(dir, runfolder.BestFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err

@@ -20,3 +20,8 @@ func CheckRun(s *Spec) error {
 	}
 	return runfolder.CheckConfig(s.Out, configJSON(s), configFree(s)...)
 }
+
+// CheckNew refuses, before any data is read, a new run (no -resume) in
+// s.Out when the folder holds a run ([runfolder.CheckNew]); the driver
+// checks again under the folder's lock.
+func CheckNew(s *Spec) error { return runfolder.CheckNew(s.Out) }

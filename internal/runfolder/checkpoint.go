@@ -147,6 +147,23 @@ func ReadState(path string) ([]byte, error) {
 	return c.State, nil
 }
 
+// CheckNew refuses a new run in dir when dir holds a run: a checkpoint,
+// readable or not (an error matching [ErrRefused] that says to resume it
+// or to choose another folder). A missing dir passes. It reads only, so
+// commands call it before the data are read; the driver calls it again
+// under the folder's lock.
+func CheckNew(dir string) error {
+	c, err := Load(dir)
+	switch {
+	case err == nil:
+		return Refused("%s already holds a run of %d epochs (%s): continue it with -resume, or remove the folder or choose another -out to start afresh",
+			dir, c.Epochs, CheckpointFile)
+	case !errors.Is(err, fs.ErrNotExist):
+		return Refused("%s holds a run that cannot be resumed (%v): remove the folder or choose another -out to start afresh", dir, err)
+	}
+	return nil
+}
+
 // ErrRefused is matched (errors.Is) by the errors of a folder that must
 // not be trained in as asked: it holds a different run, or a run that a
 // new one would replace.

@@ -155,6 +155,8 @@ func Train(ctx context.Context, c Config, out string, resume bool, stderr io.Wri
 		if err := runfolder.CheckConfig(out, c, free...); err != nil {
 			return Summary{}, cli.Usage(fmt.Errorf("-resume: %w", err))
 		}
+	} else if err := runfolder.CheckNew(out); err != nil {
+		return Summary{}, cli.Usage(err)
 	}
 	sp, err := dataset.Load(c.Data, dataset.Options{})
 	if err != nil {
