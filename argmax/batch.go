@@ -19,6 +19,9 @@ type Batch struct {
 // NewBatch returns a Batch with the given number of workers (≤ 0 means
 // runtime.GOMAXPROCS(0)), each with a solver of s named solver.
 func NewBatch(s Structure, solver string, workers int) (*Batch, error) {
+	if err := checkStructure(s); err != nil {
+		return nil, err
+	}
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}

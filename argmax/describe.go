@@ -55,9 +55,10 @@ var ErrNotDescribed = errors.New("argmax: structure has no description")
 // checking that it is valid. A product whose parts all have the same
 // description is written as Copies of one part. O(Dim).
 func Describe(s Structure) (Description, error) {
+	if err := checkStructure(s); err != nil {
+		return Description{}, err
+	}
 	switch t := s.(type) {
-	case nil:
-		return Description{}, fmt.Errorf("%w: nil structure", ErrShape)
 	case *Pairwise:
 		if err := t.Validate(); err != nil {
 			return Description{}, err

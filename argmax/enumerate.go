@@ -29,6 +29,9 @@ type Enumerator struct {
 // NewEnumerator returns an Enumerator of s, refusing (with [ErrTooLarge])
 // a structure of more than [MaxEnumerateCodes] codes.
 func NewEnumerator(s Structure) (*Enumerator, error) {
+	if err := checkStructure(s); err != nil {
+		return nil, err
+	}
 	n, k := s.Vars(), s.States()
 	if n < 1 || k < 1 {
 		return nil, fmt.Errorf("%w: %s: %d variables of %d states", ErrShape, s.Name(), n, k)

@@ -2,6 +2,7 @@ package argmax_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/argmaxvae/argmaxvae/argmax"
@@ -75,5 +76,48 @@ func TestOutOfRangeCodes(t *testing.T) {
 		if _, err := argmax.Score(s, w[:len(w)-1], make([]int, n)); !errors.Is(err, argmax.ErrShape) {
 			t.Errorf("%s: Score with a short w: %v, want ErrShape", s.Name(), err)
 		}
+	}
+}
+
+// Every function that takes a Structure refuses a nil one (a nil interface
+// or a nil pointer) with an error wrapping ErrShape, or answers "none" where
+// it returns no error, and never panics; a structure no solver can take
+// says why once, not once per solver.
+func TestNilStructure(t *testing.T) {
+	var nilSubset *argmax.KSubset
+	for _, s := range []argmax.Structure{nil, nilSubset} {
+		errs := map[string]func() error{
+			"Solve":         func() error { _, _, err := argmax.Solve(s, nil); return err },
+			"Fastest":       func() error { _, _, err := argmax.Fastest(s); return err },
+			"NewBatch":      func() error { _, err := argmax.NewBatch(s, "", 1); return err },
+			"NewEnumerator": func() error { _, err := argmax.NewEnumerator(s); return err },
+			"Enumerate":     func() error { _, err := argmax.Enumerate(s, nil, nil); return err },
+			"Score":         func() error { _, err := argmax.Score(s, nil, nil); return err },
+			"Describe":      func() error { _, err := argmax.Describe(s); return err },
+			"Repeat":        func() error { _, err := argmax.Repeat(s, 2); return err },
+			"NewProduct":    func() error { _, err := argmax.NewProduct(s); return err },
+		}
+		for name, f := range errs {
+			var err error
+			func() {
+				defer func() {
+					if p := recover(); p != nil {
+						t.Errorf("%s(%#v): panic %v", name, s, p)
+					}
+				}()
+				err = f()
+			}()
+			if !errors.Is(err, argmax.ErrShape) || !strings.Contains(err.Error(), "nil") {
+				t.Errorf("%s(%#v): %v, want an ErrShape naming the nil structure", name, s, err)
+			}
+		}
+		if argmax.Feasible(s, []int{0}) || argmax.Unary(s) != 0 || argmax.SamplerOf(s) != nil {
+			t.Errorf("%#v: Feasible, Unary or SamplerOf answers as if it were a structure", s)
+		}
+	}
+	var zero argmax.KSubset // no items: every solver refuses it for the same reason
+	_, _, err := argmax.Solve(&zero, nil)
+	if err == nil || strings.Count(err.Error(), "k-subset of N = 0 items") != 1 {
+		t.Errorf("Solve of a zero KSubset: %v, want the reason said once", err)
 	}
 }

@@ -59,6 +59,9 @@ type Constrained interface {
 // Feasible reports whether z is a code of s: z[:Vars] exists, every
 // state is in [0, States), and, for a [Constrained] s, s.Feasible(z).
 func Feasible(s Structure, z []int) bool {
+	if checkStructure(s) != nil {
+		return false
+	}
 	if !inRange(z, s.Vars(), s.States()) {
 		return false
 	}
@@ -97,13 +100,31 @@ const (
 )
 
 // Unary returns N·K, the length of s's unary block.
-func Unary(s Structure) int { return s.Vars() * s.States() }
+// A nil structure has none.
+func Unary(s Structure) int {
+	if checkStructure(s) != nil {
+		return 0
+	}
+	return s.Vars() * s.States()
+}
+
+// checkStructure returns an error wrapping [ErrShape] for a nil structure
+// (a nil interface or a nil pointer), whose methods cannot be called.
+func checkStructure(s Structure) error {
+	if s == nil || isNilPointer(s) {
+		return fmt.Errorf("%w: nil structure", ErrShape)
+	}
+	return nil
+}
 
 // Score returns ⟨w, φ(z)⟩ by way of AddFeatures, O(Dim): the reference
 // that solvers are tested against. A w of the wrong length, or a z too
 // short or with a state outside [0, States), is an error wrapping
 // [ErrShape]; z need not be feasible (φ is defined for every such code).
 func Score(s Structure, w []float64, z []int) (float64, error) {
+	if err := checkStructure(s); err != nil {
+		return 0, err
+	}
 	if len(w) != s.Dim() {
 		return 0, fmt.Errorf("%w: %s: len(w) = %d, want %d", ErrShape, s.Name(), len(w), s.Dim())
 	}
@@ -131,6 +152,9 @@ func score(s Structure, w []float64, z []int) float64 {
 // [Pairwise] one, [ErrTooLarge] naming the component that no solver can
 // finish).
 func Fastest(s Structure) (string, Maximizer, error) {
+	if err := checkStructure(s); err != nil {
+		return "", nil, err
+	}
 	names := s.Solvers()
 	if len(names) == 0 {
 		if n, ok := s.(interface{ noSolver() error }); ok {
@@ -141,12 +165,16 @@ func Fastest(s Structure) (string, Maximizer, error) {
 		return "", nil, fmt.Errorf("argmax: %s lists no solver", s.Name())
 	}
 	var errs []error
+	seen := map[string]bool{} // solvers that refuse for one reason say it once
 	for _, name := range names {
 		m, err := s.NewSolver(name)
 		if err == nil {
 			return name, m, nil
 		}
-		errs = append(errs, err)
+		if !seen[err.Error()] {
+			seen[err.Error()] = true
+			errs = append(errs, err)
+		}
 	}
 	return "", nil, fmt.Errorf("argmax: no solver of %s could be made: %w", s.Name(), errors.Join(errs...))
 }

@@ -18,8 +18,11 @@ type UnaryFamily interface {
 }
 
 // SamplerOf returns a new sampler of s's unary family, or nil when s has
-// none.
+// none (or is nil).
 func SamplerOf(s Structure) UnarySampler {
+	if checkStructure(s) != nil {
+		return nil
+	}
 	if f, ok := s.(UnaryFamily); ok {
 		return f.NewUnarySampler()
 	}

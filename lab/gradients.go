@@ -23,8 +23,8 @@ var errNotOneLatent = errors.New("lab: exact gradients need one categorical late
 // checkImages returns an error unless v is a VAE and x holds at least one
 // finite image of v's width.
 func checkImages(op string, v *train.VAE, x nn.Mat) error {
-	if v == nil {
-		return fmt.Errorf("lab: %s: nil VAE", op)
+	if v == nil || v.Enc == nil || v.Dec == nil || v.S == nil {
+		return fmt.Errorf("lab: %s: nil VAE, or one not made by train.NewVAE or train.ReadModel", op)
 	}
 	if d := v.Dec.D; x.Cols != d || x.Rows < 1 || len(x.Data) < x.Rows*x.Cols {
 		return fmt.Errorf("lab: %s: %d×%d data (%d values), want at least one image of width %d", op, x.Rows, x.Cols, len(x.Data), d)
@@ -162,8 +162,12 @@ func EncoderGradientOf(v *train.VAE, x, dw nn.Mat) ([]float64, error) {
 }
 
 // EncoderGradient appends the encoder's accumulated parameter gradients,
-// parameter by parameter in v.Enc.Params() order, to dst as float64.
+// parameter by parameter in v.Enc.Params() order, to dst as float64 (a
+// VAE without an encoder, nil say, has none to append).
 func EncoderGradient(v *train.VAE, dst []float64) []float64 {
+	if v == nil || v.Enc == nil || v.Enc.Net == nil {
+		return dst
+	}
 	for _, p := range v.Enc.Params() {
 		for _, g := range p.G {
 			dst = append(dst, float64(g))

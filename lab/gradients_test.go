@@ -132,9 +132,10 @@ func TestLabRefusesBadInput(t *testing.T) {
 		{"no images", v, nn.NewMat(0, 12), "at least one image"},
 		{"NaN pixel", v, nan, "pixel 1 of example 1"},
 		{"nil VAE", nil, good, "nil VAE"},
+		{"zero VAE", &train.VAE{}, good, "not made by train.NewVAE"},
 	} {
 		vb := c.v
-		if c.v != nil {
+		if c.v == v {
 			vb = bits
 		}
 		for name, call := range map[string]func() error{
@@ -150,6 +151,9 @@ func TestLabRefusesBadInput(t *testing.T) {
 				t.Errorf("%s, %s: error %v, want one naming %q", name, c.name, err, c.want)
 			}
 		}
+	}
+	if g := EncoderGradient(&train.VAE{}, nil); g != nil {
+		t.Errorf("EncoderGradient of a zero VAE: %v", g)
 	}
 	if _, err := EncoderGradientOf(v, good, nn.NewMat(2, 5)); err == nil || !strings.Contains(err.Error(), "want 2×4") {
 		t.Errorf("EncoderGradientOf with a 2×5 gradient: %v", err)

@@ -2,6 +2,7 @@ package train
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 
@@ -99,6 +100,9 @@ func (v *VAE) SolveAgain(ctx context.Context, rows int) ([]int, error) {
 // SolveInto solves the weight vectors of examples 0…len(dst)/N−1 into dst,
 // a buffer the caller owns (several solutions per step, say).
 func (v *VAE) SolveInto(ctx context.Context, dst []int) error {
+	if err := v.usable(); err != nil {
+		return err
+	}
 	rows := len(dst) / v.N
 	if rows*v.N != len(dst) || rows > len(v.w) {
 		return fmt.Errorf("train: SolveInto: %d values for %d examples of %d latents", len(dst), len(v.w), v.N)
@@ -114,10 +118,13 @@ func (v *VAE) SolveInto(ctx context.Context, dst []int) error {
 // is decoded: B·N·K decoder rows); where it has none, F holds f(x_b, z_b).
 // z must hold B·N states in [0, K).
 func (v *VAE) LocalLogLik(x nn.Mat, z []int) (nn.Mat, error) {
-	v.local = false
 	if err := v.checkCodes("LocalLogLik", x, z); err != nil {
+		if v != nil {
+			v.local = false
+		}
 		return nn.Mat{}, err
 	}
+	v.local = false
 	nn.Resize(&v.vars, x.Rows, v.NK())
 	if nb, ok := v.S.(argmax.Neighbourhood); ok {
 		if err := v.neighbourLogLik(nb, x, z, v.vars); err != nil {
@@ -154,6 +161,9 @@ func (v *VAE) DecodeBackward(x nn.Mat, z []int, dcode nn.Mat) ([]float32, error)
 // again (see decoder.Decoder.ForwardVariants); for any other z it is
 // DecodeBackward.
 func (v *VAE) DecodeBackwardLocal(x nn.Mat, z []int) ([]float32, error) {
+	if err := v.usable(); err != nil {
+		return nil, err
+	}
 	if !v.local {
 		return v.DecodeBackward(x, z, nn.Mat{})
 	}
@@ -252,6 +262,9 @@ type allBuf struct {
 // (φ(z*(ε)) − φ(z*))/ε. Other shapes or states are an error.
 // O(rows·(N + the structure's features)).
 func (v *VAE) AddFeatures(z []int, scale float32, dw nn.Mat) error {
+	if err := v.usable(); err != nil {
+		return err
+	}
 	if dw.Rows < 0 || dw.Cols != v.S.Dim() || len(dw.Data) < dw.Rows*dw.Cols {
 		return fmt.Errorf("train: AddFeatures: dw is %d×%d with %d values, want rows×%d", dw.Rows, dw.Cols, len(dw.Data), v.S.Dim())
 	}
@@ -281,6 +294,9 @@ func (v *VAE) GradBuffer() nn.Mat {
 // adding scale times its gradient to grad when grad has data. scores (and
 // grad, when it has data) must be rows×Dim. O(rows·N·K).
 func (v *VAE) UnaryKL(scores nn.Mat, grad nn.Mat, scale float64) ([]float64, error) {
+	if err := v.usable(); err != nil {
+		return nil, err
+	}
 	dim := v.S.Dim()
 	if scores.Rows < 0 || scores.Cols != dim || len(scores.Data) < scores.Rows*dim {
 		return nil, fmt.Errorf("train: UnaryKL: scores are %d×%d with %d values, want rows×%d", scores.Rows, scores.Cols, len(scores.Data), dim)
@@ -299,6 +315,9 @@ func (v *VAE) UnaryKL(scores nn.Mat, grad nn.Mat, scale float64) ([]float64, err
 // once, last; [VAE.ScoreGrad] returns dw afterwards. An x or dw of
 // another shape than that encoding's is an error.
 func (v *VAE) EncoderBackward(x, dw nn.Mat) error {
+	if err := v.usable(); err != nil {
+		return err
+	}
 	if err := v.Enc.Backward(x, dw); err != nil {
 		return fmt.Errorf("train: EncoderBackward: %w", err)
 	}
@@ -378,9 +397,22 @@ func (v *VAE) neighbourLogLik(nb argmax.Neighbourhood, x nn.Mat, z []int, F nn.M
 	return flush()
 }
 
+// usable returns an error for a nil VAE or one that NewVAE or ReadModel
+// did not make (a zero VAE{}, say), whose methods would find no networks,
+// structure or solvers. O(1).
+func (v *VAE) usable() error {
+	if v == nil || v.batch == nil || v.Enc == nil || v.Dec == nil || v.S == nil {
+		return errors.New("train: the VAE is nil or was not made by NewVAE or ReadModel")
+	}
+	return nil
+}
+
 // checkX returns an error unless x is a batch of images of the decoder's
 // width (any number of rows, Data as long as the shape). O(1).
 func (v *VAE) checkX(method string, x nn.Mat) error {
+	if err := v.usable(); err != nil {
+		return err
+	}
 	if d := v.Dec.D; x.Rows < 0 || x.Cols != d || len(x.Data) < x.Rows*x.Cols {
 		return fmt.Errorf("train: %s: a %d×%d batch (%d values), want images of width %d", method, x.Rows, x.Cols, len(x.Data), d)
 	}
@@ -401,6 +433,9 @@ func (v *VAE) checkCodes(method string, x nn.Mat, z []int) error {
 
 // checkRows returns an error unless 0 ≤ rows ≤ the step's examples.
 func (v *VAE) checkRows(method string, rows int) error {
+	if err := v.usable(); err != nil {
+		return err
+	}
 	if rows < 0 || rows > len(v.w) {
 		return fmt.Errorf("train: %s: %d rows, the step has %d examples (see Scores, SampleArgmax)", method, rows, len(v.w))
 	}

@@ -10,7 +10,12 @@ import (
 // Save writes the trainer's full state — parameters, Adam moments, epoch and
 // iteration counters, the random generator, and a REINFORCE baseline if
 // there is one — so that [Trainer.Load] resumes exactly where it stopped.
-func (t *Trainer) Save(w io.Writer) error { return t.save(w, nil) }
+func (t *Trainer) Save(w io.Writer) error {
+	if err := t.usable(); err != nil {
+		return err
+	}
+	return t.save(w, nil)
+}
 
 // save is Save with extra named vectors.
 func (t *Trainer) save(w io.Writer, more map[string][]float32) error {
@@ -36,7 +41,12 @@ func (t *Trainer) save(w io.Writer, more map[string][]float32) error {
 
 // Load restores a state written by [Trainer.Save] for the same model and
 // estimator; a mismatch in names or shapes is an error.
-func (t *Trainer) Load(r io.Reader) error { return t.load(r, nil) }
+func (t *Trainer) Load(r io.Reader) error {
+	if err := t.usable(); err != nil {
+		return err
+	}
+	return t.load(r, nil)
+}
 
 // load is Load that also returns the checkpoint's other entries in more.
 func (t *Trainer) load(r io.Reader, more map[string][]float32) error {

@@ -115,8 +115,8 @@ func Fit(ctx context.Context, t *Trainer, data Data, s Settings, recs ...Recorde
 	if s.Resume && s.Dir == "" {
 		return Summary{}, errors.New("train: Fit: Resume needs a run folder (Settings.Dir)")
 	}
-	if t == nil {
-		return Summary{}, errors.New("train: Fit: nil trainer")
+	if err := t.usable(); err != nil {
+		return Summary{}, fmt.Errorf("train: Fit: %w", err)
 	}
 	if err := checkData(t.vae, data.Train, "Fit: training data"); err != nil {
 		return Summary{}, err

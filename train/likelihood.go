@@ -61,6 +61,9 @@ func enumStates(v *VAE) (int, bool) {
 // Enumerable reports whether v's latent space has at most MaxEnumStates
 // joint states, that is whether [ExactLikelihood] accepts it. O(N).
 func Enumerable(v *VAE) bool {
+	if v.usable() != nil {
+		return false
+	}
 	_, ok := enumStates(v)
 	return ok
 }
@@ -68,6 +71,9 @@ func Enumerable(v *VAE) bool {
 // checkData returns an error unless X is a non-empty matrix of finite
 // values of the decoder's width. O(rows·D).
 func checkData(v *VAE, X nn.Mat, op string) error {
+	if err := v.usable(); err != nil {
+		return err
+	}
 	if X.Cols != v.Dec.D {
 		return fmt.Errorf("train: %s: data has %d columns but the decoder models %d pixels", op, X.Cols, v.Dec.D)
 	}
@@ -141,6 +147,9 @@ type enumWorker struct {
 // cancel.
 func ExactLikelihood(ctx context.Context, v *VAE, X nn.Mat) (Likelihood, error) {
 	start := time.Now()
+	if err := v.usable(); err != nil {
+		return Likelihood{}, err
+	}
 	n, k := v.N, v.K
 	states, ok := enumStates(v)
 	if !ok {

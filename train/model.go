@@ -67,6 +67,9 @@ func (v *VAE) Sample(ctx context.Context, x nn.Mat, r *rand.Rand) ([]int, error)
 // traversal changes one variable at a time): the decoder reads any
 // one-hot code. O(B·hidden·(N·K + D)).
 func (v *VAE) Decode(z []int) (nn.Mat, error) {
+	if err := v.usable(); err != nil {
+		return nn.Mat{}, err
+	}
 	if len(z)%v.N != 0 {
 		return nn.Mat{}, fmt.Errorf("train: Decode: %d states is not a whole number of codes of %d variables", len(z), v.N)
 	}
@@ -106,6 +109,9 @@ func (v *VAE) Decode(z []int) (nn.Mat, error) {
 // in a row are infeasible). Randomness comes from r only; ctx is checked
 // between codes.
 func (v *VAE) Generate(ctx context.Context, n int, r *rand.Rand) ([]int, nn.Mat, error) {
+	if err := v.usable(); err != nil {
+		return nil, nn.Mat{}, err
+	}
 	if n < 0 {
 		return nil, nn.Mat{}, fmt.Errorf("train: Generate: %d codes, want ≥ 0", n)
 	}
@@ -128,6 +134,9 @@ func (v *VAE) Generate(ctx context.Context, n int, r *rand.Rand) ([]int, nn.Mat,
 
 // checkData checks that x is a matrix of the encoder's width.
 func (v *VAE) checkData(x nn.Mat) error {
+	if err := v.usable(); err != nil {
+		return err
+	}
 	if in := v.Enc.Net.L1.In; x.Cols != in {
 		return fmt.Errorf("train: data of width %d, the model's encoder takes %d", x.Cols, in)
 	}

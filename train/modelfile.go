@@ -83,6 +83,9 @@ type ModelOptions struct {
 // is not included (see [Trainer.Save] for a resumable checkpoint).
 // O(parameters).
 func (v *VAE) WriteModel(w io.Writer) error {
+	if err := v.usable(); err != nil {
+		return err
+	}
 	h, err := headerOf(v)
 	if err != nil {
 		return err

@@ -134,3 +134,82 @@ func TestVAEMethodsRefuseBadInput(t *testing.T) {
 		t.Errorf("NewVAE with zero networks: %v", err)
 	}
 }
+
+// A zero or nil VAE and Trainer (not made by NewVAE, ReadModel or
+// NewTrainer) give an error naming the constructor from every method that
+// takes data or writes, never a nil-pointer panic.
+func TestZeroVAEAndTrainerAreErrors(t *testing.T) {
+	ctx := context.Background()
+	r := rand.New(rand.NewPCG(1, 2))
+	x := nn.NewMat(2, 8)
+	var buf strings.Builder
+	for _, v := range []*train.VAE{nil, {}} {
+		calls := map[string]func() error{
+			"Encode":               func() error { _, err := v.Encode(ctx, x); return err },
+			"Sample":               func() error { _, err := v.Sample(ctx, x, r); return err },
+			"Decode":               func() error { _, err := v.Decode([]int{0}); return err },
+			"Generate":             func() error { _, _, err := v.Generate(ctx, 1, r); return err },
+			"WriteModel":           func() error { return v.WriteModel(&buf) },
+			"Scores":               func() error { _, err := v.Scores(x); return err },
+			"SampleArgmax":         func() error { _, _, err := v.SampleArgmax(ctx, x, r); return err },
+			"Solve":                func() error { _, err := v.Solve(ctx, 0); return err },
+			"SolveAgain":           func() error { _, err := v.SolveAgain(ctx, 0); return err },
+			"SolveInto":            func() error { return v.SolveInto(ctx, nil) },
+			"LocalLogLik":          func() error { _, err := v.LocalLogLik(x, nil); return err },
+			"DecodeBackward":       func() error { _, err := v.DecodeBackward(x, nil, nn.Mat{}); return err },
+			"DecodeBackwardLocal":  func() error { _, err := v.DecodeBackwardLocal(x, nil); return err },
+			"DecodeBackwardCode":   func() error { _, err := v.DecodeBackwardCode(x, x, 1, nn.Mat{}); return err },
+			"LogLikAll":            func() error { var F nn.Mat; return v.LogLikAll(x, nil, &F) },
+			"AddFeatures":          func() error { return v.AddFeatures(nil, 1, nn.Mat{}) },
+			"UnaryKL":              func() error { _, err := v.UnaryKL(nn.Mat{}, nn.Mat{}, 1); return err },
+			"EncoderBackward":      func() error { return v.EncoderBackward(x, x) },
+			"Evaluate":             func() error { _, err := train.Evaluate(ctx, v, x, r, train.EvalOptions{}); return err },
+			"ExactLikelihood":      func() error { _, err := train.ExactLikelihood(ctx, v, x); return err },
+			"ImportanceLikelihood": func() error { _, err := train.ImportanceLikelihood(ctx, v, x, 2, r); return err },
+			"NewTrainer":           func() error { _, err := train.NewTrainer(v, &train.Direct{}, train.Options{}); return err },
+		}
+		for name, f := range calls {
+			var err error
+			func() {
+				defer func() {
+					if p := recover(); p != nil {
+						t.Errorf("%s on a %#v VAE: panic %v", name, v, p)
+					}
+				}()
+				err = f()
+			}()
+			if err == nil || !(strings.Contains(err.Error(), "NewVAE") || strings.Contains(err.Error(), "nil")) {
+				t.Errorf("%s on a %#v VAE: %v, want an error naming NewVAE", name, v, err)
+			}
+		}
+		if train.Enumerable(v) {
+			t.Errorf("Enumerable(%#v) = true", v)
+		}
+	}
+	for _, tr := range []*train.Trainer{nil, {}} {
+		calls := map[string]func() error{
+			"TrainEpoch": func() error { _, err := tr.TrainEpoch(ctx, x); return err },
+			"Evaluate":   func() error { _, err := tr.Evaluate(ctx, x, 1, train.EvalOptions{}); return err },
+			"Save":       func() error { return tr.Save(&buf) },
+			"Load":       func() error { return tr.Load(strings.NewReader("")) },
+			"Fit": func() error {
+				_, err := train.Fit(ctx, tr, train.Data{Train: x}, train.Settings{Epochs: 1})
+				return err
+			},
+		}
+		for name, f := range calls {
+			var err error
+			func() {
+				defer func() {
+					if p := recover(); p != nil {
+						t.Errorf("%s on a %#v Trainer: panic %v", name, tr, p)
+					}
+				}()
+				err = f()
+			}()
+			if err == nil || !strings.Contains(err.Error(), "NewTrainer") {
+				t.Errorf("%s on a %#v Trainer: %v, want an error naming NewTrainer", name, tr, err)
+			}
+		}
+	}
+}

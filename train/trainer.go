@@ -51,6 +51,9 @@ func NewTrainer(v *VAE, est Estimator, opt Options) (*Trainer, error) {
 	if v == nil || est == nil {
 		return nil, fmt.Errorf("train: NewTrainer needs a VAE and an estimator (got nil)")
 	}
+	if err := v.usable(); err != nil {
+		return nil, err
+	}
 	if c, ok := est.(settingsChecker); ok {
 		if err := c.check(); err != nil {
 			return nil, err
@@ -112,6 +115,15 @@ func (t *Trainer) Iter() int { return t.iter }
 // Temperature returns the schedule's value at the current iteration.
 func (t *Trainer) Temperature() float64 { return t.sched.At(t.iter) }
 
+// usable returns an error for a nil Trainer or one NewTrainer did not
+// make (a zero Trainer{}). O(1).
+func (t *Trainer) usable() error {
+	if t == nil || t.vae == nil || t.est == nil || t.opt == nil {
+		return errors.New("train: the Trainer is nil or was not made by NewTrainer")
+	}
+	return nil
+}
+
 // TrainEpoch makes one pass over the rows of X in a random order (the last
 // minibatch may be smaller) and returns the mean of the step statistics,
 // weighted by minibatch size. X must be finite data of the decoder's width
@@ -121,6 +133,9 @@ func (t *Trainer) Temperature() float64 { return t.sched.At(t.iter) }
 // then does not advance (a resume restarts that epoch with fresh
 // shuffling).
 func (t *Trainer) TrainEpoch(ctx context.Context, X nn.Mat) (Stats, error) {
+	if err := t.usable(); err != nil {
+		return Stats{}, err
+	}
 	if err := checkData(t.vae, X, "TrainEpoch"); err != nil {
 		return Stats{}, err
 	}
@@ -175,5 +190,8 @@ func (t *Trainer) TrainEpoch(ctx context.Context, X nn.Mat) (Stats, error) {
 // evaluation of the same parameters gives the same numbers and evaluating
 // does not disturb the training stream. See [Evaluate].
 func (t *Trainer) Evaluate(ctx context.Context, X nn.Mat, seed uint64, opt EvalOptions) (Eval, error) {
+	if err := t.usable(); err != nil {
+		return Eval{}, err
+	}
 	return Evaluate(ctx, t.vae, X, rand.New(rand.NewPCG(seed, 0xe7a1)), opt)
 }
