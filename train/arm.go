@@ -25,7 +25,7 @@ func (*ARM) Needs() Needs { return Needs{Binary: true, Independent: true} }
 
 // Step implements [Estimator]; temp is ignored.
 func (a *ARM) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error) {
-	if err := checkBatch(a.Name(), v, x); err != nil {
+	if err := checkStep(a.Name(), v, x, r); err != nil {
 		return Stats{}, err
 	}
 	if err := a.Needs().Check(a.Name(), v.S); err != nil {

@@ -40,7 +40,7 @@ func (d *DirectExact) check() error { return d.KL.check(d.Name()) }
 
 // Step implements [Estimator]; eps must be in (0, KL.MaxEps()].
 func (d *DirectExact) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, eps float64) (Stats, error) {
-	if err := checkBatch(d.Name(), v, x); err != nil {
+	if err := checkStep(d.Name(), v, x, r); err != nil {
 		return Stats{}, err
 	}
 	if err := d.check(); err != nil {

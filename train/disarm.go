@@ -25,7 +25,7 @@ func (*DisARM) Needs() Needs { return Needs{Binary: true, Independent: true} }
 
 // Step implements [Estimator]; temp is ignored.
 func (d *DisARM) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error) {
-	if err := checkBatch(d.Name(), v, x); err != nil {
+	if err := checkStep(d.Name(), v, x, r); err != nil {
 		return Stats{}, err
 	}
 	if err := d.Needs().Check(d.Name(), v.S); err != nil {

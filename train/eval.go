@@ -2,6 +2,7 @@ package train
 
 import (
 	"context"
+	"errors"
 	"math"
 	"math/rand/v2"
 
@@ -48,6 +49,9 @@ func Evaluate(ctx context.Context, v *VAE, X nn.Mat, r *rand.Rand, opt EvalOptio
 	if X.Rows == 0 {
 		nan := math.NaN()
 		return Eval{Exact: nan, NLL: nan, Sampled: nan, Recon: nan, KL: nan, KLExact: nan}, nil
+	}
+	if r == nil {
+		return Eval{}, errors.New("train: Evaluate: nil random generator (the evaluation's noise is drawn from it)")
 	}
 	if err := checkData(v, X, "Evaluate"); err != nil {
 		return Eval{}, err

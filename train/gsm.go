@@ -41,7 +41,7 @@ func (g *GumbelSoftmax) Needs() Needs {
 
 // Step implements [Estimator]; tau must be positive.
 func (g *GumbelSoftmax) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, tau float64) (Stats, error) {
-	if err := checkBatch(g.Name(), v, x); err != nil {
+	if err := checkStep(g.Name(), v, x, r); err != nil {
 		return Stats{}, err
 	}
 	if !(tau > 0) {

@@ -2,7 +2,9 @@ package train
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 
@@ -22,10 +24,11 @@ import (
 // slice): z_b = argmax_z ⟨w(x_b), φ(z)⟩, the mode of the Gibbs
 // distribution exp h(x_b, z)/Z, solved exactly by the VAE's solver (ties
 // as that solver breaks them). [VAE.Sample] adds Gumbel noise instead.
-// Data whose width is not the encoder's is an error. O(B·(hidden·(D+Dim)
+// Data whose width is not the encoder's, or with a pixel that is not
+// finite, is an error. O(B·(hidden·(D+Dim)
 // + one solve)).
 func (v *VAE) Encode(ctx context.Context, x nn.Mat) ([]int, error) {
-	if err := v.checkData(x); err != nil {
+	if err := v.checkData("Encode", x); err != nil {
 		return nil, err
 	}
 	z := make([]int, x.Rows*v.N)
@@ -33,7 +36,9 @@ func (v *VAE) Encode(ctx context.Context, x nn.Mat) ([]int, error) {
 		return z, nil
 	}
 	v.useThreads()
-	v.Scores(x) // loads the weight vectors with w(x)
+	if _, err := v.Scores(x); err != nil { // loads the weight vectors with w(x)
+		return nil, fmt.Errorf("train: Encode: %w", err)
+	}
 	if err := v.SolveInto(ctx, z); err != nil {
 		return nil, fmt.Errorf("train: Encode: %w", err)
 	}
@@ -43,11 +48,15 @@ func (v *VAE) Encode(ctx context.Context, x nn.Mat) ([]int, error) {
 // Sample returns Gumbel-Max samples z* = argmax_z ⟨w(x_b) + γ, φ(z)⟩
 // (B×N, flat, a new slice) for the rows of x, with the Gumbel noise γ on
 // the unary scores drawn from r and solved by the VAE's solver. Data whose
-// width is not the encoder's is an error. O(B·(hidden·(D+Dim) + one
+// width is not the encoder's, with a pixel that is not finite, or a nil r
+// is an error. O(B·(hidden·(D+Dim) + one
 // solve)).
 func (v *VAE) Sample(ctx context.Context, x nn.Mat, r *rand.Rand) ([]int, error) {
-	if err := v.checkData(x); err != nil {
+	if err := v.checkData("Sample", x); err != nil {
 		return nil, err
+	}
+	if r == nil {
+		return nil, errors.New("train: Sample: nil random generator (the Gumbel noise is drawn from it)")
 	}
 	if x.Rows == 0 {
 		return []int{}, nil
@@ -133,15 +142,20 @@ func (v *VAE) Generate(ctx context.Context, n int, r *rand.Rand) ([]int, nn.Mat,
 }
 
 // checkData checks that x is a matrix of the encoder's width.
-func (v *VAE) checkData(x nn.Mat) error {
+func (v *VAE) checkData(op string, x nn.Mat) error {
 	if err := v.usable(); err != nil {
 		return err
 	}
 	if in := v.Enc.Net.L1.In; x.Cols != in {
-		return fmt.Errorf("train: data of width %d, the model's encoder takes %d", x.Cols, in)
+		return fmt.Errorf("train: %s: data of width %d, the model's encoder takes %d", op, x.Cols, in)
 	}
 	if x.Rows < 0 || len(x.Data) < x.Rows*x.Cols {
-		return fmt.Errorf("train: a %d×%d matrix with %d values", x.Rows, x.Cols, len(x.Data))
+		return fmt.Errorf("train: %s: a %d×%d matrix with %d values", op, x.Rows, x.Cols, len(x.Data))
+	}
+	for i, p := range x.Data[:x.Rows*x.Cols] {
+		if math.IsNaN(float64(p)) || math.IsInf(float64(p), 0) {
+			return fmt.Errorf("train: %s: pixel %d of example %d is %v", op, i%x.Cols, i/x.Cols, p)
+		}
 	}
 	return nil
 }

@@ -11,14 +11,14 @@ import (
 // train and which temperature it reads. Commands validate flags and pick
 // defaults from these declarations, not from estimator names.
 type Needs struct {
-	Binary      bool   // K = 2 states per variable
-	Independent bool   // no interaction weights and no constraint: a product of per-variable factors
-	OneLatent   bool   // a single categorical variable (N = 1)
-	Temperature string // "ε" (direct), "τ" (Gumbel-Softmax) or "" (none)
-	MaxTemp     float64
-	AnnealEvery int  // default iterations between temperature updates; 0 when there is no temperature
-	MaxCodes    int  // at most this many joint codes K^N (enumerated every step); 0: no limit
-	Subsets     bool // k-subset latents: an argmax.KSubset or an argmax.Product of them
+	Binary      bool    // K = 2 states per variable
+	Independent bool    // no interaction weights and no constraint: a product of per-variable factors
+	OneLatent   bool    // a single categorical variable (N = 1)
+	Temperature string  // "ε" (direct), "τ" (Gumbel-Softmax) or "" (none)
+	MaxTemp     float64 // the largest temperature Step accepts (a schedule above it is refused); 0 means no limit
+	AnnealEvery int     // default iterations between temperature updates (0 or 1: every iteration)
+	MaxCodes    int     // at most this many joint codes K^N (enumerated every step); 0: no limit
+	Subsets     bool    // k-subset latents: an argmax.KSubset or an argmax.Product of them
 }
 
 // Check returns an error naming every requirement that the structure s

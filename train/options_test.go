@@ -178,3 +178,31 @@ func TestTrainerRefusesBadEstimatorSettings(t *testing.T) {
 		}
 	}
 }
+
+// tempOnly declares a temperature and nothing else: the zero MaxTemp means
+// no limit.
+type tempOnly struct{ Direct }
+
+func (tempOnly) Needs() Needs { return Needs{Temperature: "ε"} }
+
+// An estimator of one's own that declares a temperature without MaxTemp
+// or AnnealEvery gets a working default schedule (it used to start at
+// min(1, 0) = 0, which NewTrainer refused), and a MaxTemp below the usual
+// floor lowers the floor with the start.
+func TestDefaultScheduleOfZeroNeeds(t *testing.T) {
+	v := tinyVAE(t, 3, 12, 2, 2, false, false, "")
+	tr, err := NewTrainer(v, &tempOnly{}, Options{})
+	if err != nil {
+		t.Fatalf("NewTrainer with Needs{Temperature: \"ε\"}: %v", err)
+	}
+	if got := tr.Temperature(); got != 1 {
+		t.Errorf("starting temperature %v, want 1", got)
+	}
+	s := DefaultSchedule(Needs{Temperature: "ε", MaxTemp: 0.05})
+	if s.Start != 0.05 || s.Min != 0.05 {
+		t.Errorf("DefaultSchedule with MaxTemp 0.05 = %+v, want start and floor 0.05", s)
+	}
+	if err := s.Check(Needs{Temperature: "ε", MaxTemp: 0.05}); err != nil {
+		t.Errorf("DefaultSchedule with MaxTemp 0.05 fails its own check: %v", err)
+	}
+}

@@ -45,7 +45,7 @@ func (p *Perturbed) check() error {
 
 // Step implements [Estimator]; sigma must be positive.
 func (p *Perturbed) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, sigma float64) (Stats, error) {
-	if err := checkBatch(p.Name(), v, x); err != nil {
+	if err := checkStep(p.Name(), v, x, r); err != nil {
 		return Stats{}, err
 	}
 	if err := p.check(); err != nil {

@@ -62,7 +62,7 @@ func (e *Reinforce) check() error {
 
 // Step implements [Estimator]; temp is ignored.
 func (e *Reinforce) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, temp float64) (Stats, error) {
-	if err := checkBatch(e.Name(), v, x); err != nil {
+	if err := checkStep(e.Name(), v, x, r); err != nil {
 		return Stats{}, err
 	}
 	if err := e.check(); err != nil {

@@ -17,14 +17,19 @@ type Schedule struct {
 }
 
 // DefaultSchedule is the schedule of an estimator that declares nd: start
-// at min(1, nd.MaxTemp), decay at rate 10⁻⁵ per iteration to the floor 0.1,
-// updated every nd.AnnealEvery iterations (the paper's settings). Without a
+// at min(1, nd.MaxTemp), decay at rate 10⁻⁵ per iteration to the floor
+// min(0.1, start), updated every nd.AnnealEvery iterations (the paper's
+// settings; MaxTemp 0 means no limit, so start at 1). Without a
 // temperature it is the zero Schedule.
 func DefaultSchedule(nd Needs) Schedule {
 	if nd.Temperature == "" {
 		return Schedule{}
 	}
-	return Schedule{Start: math.Min(1, nd.MaxTemp), Min: 0.1, Rate: 1e-5, Every: nd.AnnealEvery}
+	start := 1.0
+	if nd.MaxTemp > 0 {
+		start = math.Min(1, nd.MaxTemp)
+	}
+	return Schedule{Start: start, Min: math.Min(0.1, start), Rate: 1e-5, Every: nd.AnnealEvery}
 }
 
 // Check returns an error naming the first field of s that would give an

@@ -2,6 +2,7 @@ package train_test
 
 import (
 	"context"
+	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -71,6 +72,8 @@ func TestVAEMethodsRefuseBadInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	F := nn.NewMat(0, 0)
+	nanX := nn.NewMat(2, 8)
+	nanX.Data[11] = float32(math.NaN())
 	mid := []call{
 		{"Scores: width", "2×9 batch", func() error { return e2(v.Scores(wide)) }},
 		{"Scores: short data", "10 values", func() error { return e2(v.Scores(short)) }},
@@ -104,6 +107,11 @@ func TestVAEMethodsRefuseBadInput(t *testing.T) {
 		{"Decode: state", "state 2", func() error { return e2(v.Decode([]int{0, 2, 0})) }},
 		{"Decode: length", "whole number", func() error { return e2(v.Decode([]int{0, 1})) }},
 		{"Generate: count", "-1", func() error { return e3(v.Generate(ctx, -1, r)) }},
+		{"Generate: nil generator", "nil random generator", func() error { return e3(v.Generate(ctx, 1, nil)) }},
+		{"Encode: NaN pixel", "pixel 3 of example 1 is NaN", func() error { return e2(v.Encode(ctx, nanX)) }},
+		{"Sample: NaN pixel", "pixel 3 of example 1 is NaN", func() error { return e2(v.Sample(ctx, nanX, r)) }},
+		{"Sample: nil generator", "nil random generator", func() error { return e2(v.Sample(ctx, x, nil)) }},
+		{"Evaluate: nil generator", "nil random generator", func() error { return e2(train.Evaluate(ctx, v, x, nil, train.EvalOptions{})) }},
 	}
 	check("mid-step", mid)
 
@@ -211,5 +219,50 @@ func TestZeroVAEAndTrainerAreErrors(t *testing.T) {
 				t.Errorf("%s on a %#v Trainer: %v, want an error naming NewTrainer", name, tr, err)
 			}
 		}
+	}
+}
+
+// Every registered estimator that draws noise refuses a nil generator in a
+// Step called directly, with an error instead of a nil-pointer panic.
+func TestStepRefusesANilGenerator(t *testing.T) {
+	for _, info := range train.Estimators() {
+		if info.Name == "exact" { // draws nothing: r is not used
+			continue
+		}
+		est, err := train.NewEstimator(info.Name, train.EstimatorOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var s argmax.Structure
+		switch nd := est.Needs(); {
+		case nd.Subsets:
+			s, err = argmax.NewKSubset(4, 2)
+		case nd.OneLatent:
+			s, err = argmax.Independent(1, 3)
+		default:
+			s, err = argmax.Independent(3, 2)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		enc, dec, err := train.NewNetworks(s, 6, 8, rand.New(rand.NewPCG(1, 2)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := train.NewVAE(enc, dec, s, "", 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		func() {
+			defer func() {
+				if p := recover(); p != nil {
+					t.Errorf("%s: Step with a nil generator panics: %v", info.Name, p)
+				}
+			}()
+			_, err := est.Step(context.Background(), v, nn.NewMat(2, 6), nil, 0.5)
+			if err == nil || !strings.Contains(err.Error(), "nil random generator") {
+				t.Errorf("%s: Step with a nil generator: %v", info.Name, err)
+			}
+		}()
 	}
 }

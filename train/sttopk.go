@@ -35,7 +35,7 @@ func (*STTopK) Needs() Needs {
 
 // Step implements [Estimator]; tau must be positive.
 func (e *STTopK) Step(ctx context.Context, v *VAE, x nn.Mat, r *rand.Rand, tau float64) (Stats, error) {
-	if err := checkBatch(e.Name(), v, x); err != nil {
+	if err := checkStep(e.Name(), v, x, r); err != nil {
 		return Stats{}, err
 	}
 	if !(tau > 0) {
