@@ -8,7 +8,9 @@
 // It writes OUT/metrics.csv (one row per epoch), OUT/config.json,
 // OUT/checkpoint.bin (continue with -resume, score with -eval),
 // OUT/summary.json, OUT/loss.png (test loss against epoch and wall clock)
-// and OUT/prototypes.png (the decoder's mean image for every latent state).
+// and OUT/prototypes.png (the decoder's mean image for every state of
+// every latent: at most the first 64 latents and 100 states of each, or
+// 500 states of a single latent).
 // Ctrl-C stops after the current minibatch and saves everything so far.
 package main
 

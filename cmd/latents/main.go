@@ -27,13 +27,11 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"image"
 	"image/color"
 	"image/png"
 	"io"
-	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -68,7 +66,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := cli.NewFlagSet("latents", stderr)
 	var o options
 	fs.StringVar(&o.run, "run", "", "a training run folder (config.json and best.bin, or model.bin)")
-	fs.StringVar(&o.model, "model", "", "the model in the run folder: a model file or a checkpoint (default: model.bin if present, else best.bin, else checkpoint.bin)")
+	fs.StringVar(&o.model, "model", "", "the model: a model file or a checkpoint, its path relative to -run unless absolute (default: model.bin if present, else best.bin, else checkpoint.bin)")
 	cli.Out(fs, &o.out, "") // default: RUN/latents
 	cli.IntIn(fs, &o.images, "images", 4, 1, 1<<20, "", "test images whose codes are traversed")
 	cli.IntIn(fs, &o.latents, "latents", 32, 0, 1<<24, "", "latents traversed in traversals.png: the first ones, at most this many (0: all)")
@@ -82,8 +80,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if o.out == "" {
 		o.out = filepath.Join(o.run, "latents")
+	} else if same(o.out, o.run) {
+		return cli.Usagef("-out %s is the run folder itself: model.bin written there would be read instead of the run's own best.bin by later runs of latents; leave -out out (it defaults to %s)", o.out, filepath.Join(o.run, "latents"))
 	}
 	spec, err := readSpec(o.run)
+	if err != nil {
+		return err
+	}
+	modelFile, err := modelPath(o.run, o.model)
 	if err != nil {
 		return err
 	}
@@ -98,7 +102,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	test := sp.Test
 	x := nn.Mat{Rows: test.N, Cols: test.D, Data: test.X[:test.N*test.D]}
-	v, from, err := loadModel(o.run, o.model, built, x.Cols)
+	v, from, err := loadModel(o.run, modelFile, built, x.Cols)
 	if err != nil {
 		return err
 	}
@@ -166,14 +170,33 @@ func readSpec(dir string) (*experiment.Spec, error) {
 	if err := json.Unmarshal(b, s); err != nil {
 		return nil, fmt.Errorf("-run: %s: %w", experiment.ConfigFile, err)
 	}
+	if s.Command == "" || s.Command == "semisup" || s.Structure == "" {
+		made := "another command (it names no command or structure: semisup's?)"
+		if s.Command != "" {
+			made = s.Command
+		}
+		return nil, cli.Usagef("-run %s: its %s describes a run of %s; latents reads the runs of categorical, structured, table1, figure3 and structgrid", dir, experiment.ConfigFile, made)
+	}
 	return s, nil
 }
 
-// loadModel returns the run's VAE and the file it came from: a model file
-// read on its own (checked against the data width), or the VAE that
-// config.json builds with a checkpoint's parameters.
-func loadModel(dir, name string, built *experiment.Built, width int) (*train.VAE, string, error) {
-	s := built.Spec
+// same reports whether the paths a and b name the same folder (both
+// existing), or the same path.
+func same(a, b string) bool {
+	x, errx := os.Stat(a)
+	y, erry := os.Stat(b)
+	if errx == nil && erry == nil {
+		return os.SameFile(x, y)
+	}
+	return filepath.Clean(a) == filepath.Clean(b)
+}
+
+// modelPath returns the path of the model file -model names in the run
+// folder dir (relative to dir unless absolute), or the folder's own:
+// model.bin, else best.bin, else checkpoint.bin. It refuses, before any
+// data are read, a file that does not exist or is not a regular file, and
+// a checkpoint of no trained epoch (a run just started).
+func modelPath(dir, name string) (string, error) {
 	if name == "" {
 		for _, n := range []string{train.ModelFile, experiment.BestFile, experiment.CheckpointFile} {
 			if _, err := os.Stat(filepath.Join(dir, n)); err == nil {
@@ -182,14 +205,33 @@ func loadModel(dir, name string, built *experiment.Built, width int) (*train.VAE
 			}
 		}
 		if name == "" {
-			return nil, "", cli.Usage(fmt.Errorf("-run %s: no %s, %s or %s", dir, train.ModelFile, experiment.BestFile, experiment.CheckpointFile))
+			return "", cli.Usage(fmt.Errorf("-run %s: no %s, %s or %s", dir, train.ModelFile, experiment.BestFile, experiment.CheckpointFile))
 		}
 	}
-	path := filepath.Join(dir, name)
+	path := name
+	if !filepath.IsAbs(name) {
+		path = filepath.Join(dir, name)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return "", cli.Usage(fmt.Errorf("-model: %w", err))
+	}
+	if !fi.Mode().IsRegular() {
+		return "", cli.Usagef("-model: %s is not a regular file", path)
+	}
+	if c, err := runfolder.Load(dir); err == nil && c.Epochs == 0 && same(path, filepath.Join(dir, experiment.CheckpointFile)) {
+		return "", cli.Usagef("-run %s: no epoch trained yet (%s holds the initial state); wait for the first epoch", dir, path)
+	}
+	return path, nil
+}
+
+// loadModel returns the run's VAE from the file at path: a model file
+// read on its own (checked against the data width), or the VAE that
+// config.json builds with a checkpoint's parameters.
+func loadModel(dir, path string, built *experiment.Built, width int) (*train.VAE, string, error) {
+	s := built.Spec
 	b, err := runfolder.ReadState(path) // a run checkpoint's last state, or the whole file
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, "", cli.Usage(fmt.Errorf("-model: %w", err))
-	} else if err != nil {
+	if err != nil {
 		return nil, "", err
 	}
 	if !bytes.HasPrefix(b, []byte("ARGMAXNN")) { // not a checkpoint (nn.Save): a model file

@@ -16,6 +16,7 @@ import (
 
 	"github.com/argmaxvae/argmaxvae/dataset"
 	"github.com/argmaxvae/argmaxvae/internal/experiment"
+	"github.com/argmaxvae/argmaxvae/internal/runfolder"
 	"github.com/argmaxvae/argmaxvae/nn"
 	"github.com/argmaxvae/argmaxvae/report"
 	"github.com/argmaxvae/argmaxvae/train"
@@ -228,4 +229,47 @@ func buildVAE(s *experiment.Spec) (*train.VAE, error) {
 		return nil, err
 	}
 	return b.VAE(784)
+}
+
+// Folders and models latents cannot read are refused before any data set
+// is read (here none can be: the data set's variable names a missing
+// folder), each naming the problem.
+func TestRefusedBeforeTheData(t *testing.T) {
+	t.Setenv("ARGMAXVAE_MNIST", filepath.Join(t.TempDir(), "no-data"))
+	dir, v := mnistRun(t)
+	var state bytes.Buffer
+	if err := nn.Save(&state, v.Params()); err != nil {
+		t.Fatal(err)
+	}
+	started := t.TempDir() // a run whose first epoch is not done
+	cfg, _ := os.ReadFile(filepath.Join(dir, experiment.ConfigFile))
+	os.WriteFile(filepath.Join(started, experiment.ConfigFile), cfg, 0o644)
+	if err := runfolder.Commit(started, runfolder.Checkpoint{State: state.Bytes(), BestIndex: -1}); err != nil {
+		t.Fatal(err)
+	}
+	semi := t.TempDir()
+	os.WriteFile(filepath.Join(semi, experiment.ConfigFile), []byte(`{"command": "semisup", "data": "mnist", "labels": 100}`), 0o644)
+	legacy := t.TempDir()
+	os.WriteFile(filepath.Join(legacy, experiment.ConfigFile), []byte(`{"data": "mnist", "labels": 100}`), 0o644)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-run", semi}, "describes a run of semisup"},
+		{[]string{"-run", legacy}, "names no command or structure"},
+		{[]string{"-run", dir, "-out", dir}, "is the run folder itself"},
+		{[]string{"-run", dir, "-out", dir + string(filepath.Separator)}, "is the run folder itself"},
+		{[]string{"-run", dir, "-model", "/dev/zero"}, "/dev/zero is not a regular file"},
+		{[]string{"-run", dir, "-model", "."}, "is not a regular file"},
+		{[]string{"-run", dir, "-model", filepath.Join(dir, "missing.bin")}, filepath.Join(dir, "missing.bin") + ": no such file"},
+		{[]string{"-run", started}, "no epoch trained yet"},
+	} {
+		err := run(context.Background(), append(c.args[:len(c.args):len(c.args)], "-threads", "1"), io.Discard, io.Discard)
+		if !cli.IsUsage(err) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: %v; want a usage error with %q", c.args, err, c.want)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "latents")); err == nil {
+		t.Error("a refused command made its output folder")
+	}
 }

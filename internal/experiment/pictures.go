@@ -23,26 +23,49 @@ func Means(v *train.VAE, codes []int) ([][]float32, error) {
 	return imgs, nil
 }
 
+// Prototype picture bounds: the latents (rows) and states (columns) of
+// prototypes.png, so that the picture stays within report.GridImage's
+// side limit and its decoding within a few minibatches, whatever -n and
+// -k. One latent of many states wraps into rows of 10 states.
+const (
+	PrototypeLatents = 64
+	PrototypeStates  = 100
+	PrototypeOneK    = 500 // states shown for a single latent
+)
+
 // Prototypes draws the decoder's mean image for each state of each latent
-// (the other latents at state 0): one row per latent, K columns.
+// (the other latents at state 0): one row per latent, K columns; at most
+// the first PrototypeLatents latents and PrototypeStates states of each
+// (PrototypeOneK for a single latent, wrapped into rows of 10). The
+// latents are decoded one row at a time.
 func Prototypes(v *train.VAE, path string) error {
 	n, k := v.N, v.K
-	codes := make([]int, 0, n*n*k)
-	for i := 0; i < n; i++ {
-		for s := 0; s < k; s++ {
-			c := make([]int, n)
-			c[i] = s
-			codes = append(codes, c...)
-		}
-	}
-	rows, cols := n, k
+	rows, cols := min(n, PrototypeLatents), min(k, PrototypeStates)
 	if n == 1 && k > 10 { // one latent: wrap into rows of 10
-		cols = 10
-		rows = (k + 9) / 10
+		shown := min(k, PrototypeOneK)
+		cols, rows = 10, (shown+9)/10
+		codes := make([]int, shown)
+		for s := range codes {
+			codes[s] = s
+		}
+		imgs, err := Means(v, codes)
+		if err != nil {
+			return err
+		}
+		return report.ImageGrid(path, imgs, rows, cols, 28, 28, 2)
 	}
-	imgs, err := Means(v, codes)
-	if err != nil {
-		return err
+	imgs := make([][]float32, 0, rows*cols)
+	codes := make([]int, cols*n)
+	for i := 0; i < rows; i++ {
+		clear(codes)
+		for s := 0; s < cols; s++ {
+			codes[s*n+i] = s
+		}
+		row, err := Means(v, codes)
+		if err != nil {
+			return err
+		}
+		imgs = append(imgs, row...)
 	}
 	return report.ImageGrid(path, imgs, rows, cols, 28, 28, 2)
 }

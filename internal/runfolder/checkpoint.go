@@ -131,9 +131,10 @@ func decode(b []byte) (Checkpoint, error) {
 
 // ReadState returns the model state in the file at path: the last
 // epoch's state of a checkpoint, or the whole file for a plain state file
-// (best.bin, or a checkpoint from before this format).
+// (best.bin, or a checkpoint from before this format). A path that is not
+// a regular file is refused ([ReadRegular]).
 func ReadState(path string) ([]byte, error) {
-	b, err := os.ReadFile(path)
+	b, err := ReadRegular(path)
 	if err != nil {
 		return nil, err
 	}
@@ -176,3 +177,35 @@ type refused struct{ error }
 
 func (refused) Is(target error) bool { return target == ErrRefused }
 func (r refused) Unwrap() error      { return r.error }
+
+// ReadRegular is os.ReadFile for a file the user names, refusing (before
+// opening it) anything but a regular file: a folder, a FIFO that would
+// block the read until someone writes it, a device such as /dev/zero
+// that would fill the memory.
+func ReadRegular(path string) ([]byte, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file (%s)", path, kind(fi.Mode()))
+	}
+	return os.ReadFile(path)
+}
+
+// kind names a file mode's type for a message.
+func kind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a folder"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeCharDevice != 0:
+		return "a character device"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	}
+	return m.Type().String()
+}

@@ -2,6 +2,7 @@ package runfolder
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -77,8 +78,9 @@ func show(r json.RawMessage, present bool) string {
 }
 
 // CheckConfig compares dir/ConfigFile, if there is one, with asked (see
-// [Diff]) and returns an error naming every field that differs, saying
-// how to proceed. A folder without a config.json passes.
+// [Diff]) and returns an error naming the fields that differ (the first
+// eight), saying how to proceed; a run of another command (the "command"
+// fields differ, and so do settings) is named as such. A folder without a config.json passes.
 func CheckConfig(dir string, asked any, free ...string) error {
 	path := filepath.Join(dir, ConfigFile)
 	old, err := os.ReadFile(path)
@@ -92,11 +94,46 @@ func CheckConfig(dir string, asked any, free ...string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w (remove the folder to train again)", path, err)
 	}
-	if len(d) > 0 {
-		return Refused("%s holds a different run (%s): refusing to reuse or resume it; use the same settings, or remove the folder or choose another -out",
-			dir, strings.Join(d, "; "))
+	if len(d) == 0 {
+		return nil
 	}
-	return nil
+	// Settings both runs have first: they say more than one side's absence.
+	slices.SortStableFunc(d, func(x, y string) int {
+		return cmp.Compare(strings.Count(x, "(absent)"), strings.Count(y, "(absent)"))
+	})
+	list := strings.Join(d[:min(len(d), maxListed)], "; ")
+	if len(d) > maxListed {
+		list += fmt.Sprintf("; and %d more", len(d)-maxListed)
+	}
+	if made, asking := command(old), command(asked); made != "" && made != asking {
+		who := "this command"
+		if asking != "" {
+			who = asking
+		}
+		return Refused("%s holds a run of %s, not of %s (settings that differ: %s): choose another -out", dir, made, who, list)
+	}
+	return Refused("%s holds a different run (%s): refusing to reuse or resume it; use the same settings, or remove the folder or choose another -out",
+		dir, list)
+}
+
+// maxListed bounds the differing fields a refusal lists.
+const maxListed = 8
+
+// command returns the "command" field of a config.json (JSON text, or a
+// value encoding to a JSON object), or "".
+func command(config any) string {
+	b, ok := config.([]byte)
+	if !ok {
+		var err error
+		if b, err = json.Marshal(config); err != nil {
+			return ""
+		}
+	}
+	var c struct {
+		Command string `json:"command"`
+	}
+	json.Unmarshal(b, &c)
+	return c.Command
 }
 
 // Finished reports whether dir holds a finished run of asked: its

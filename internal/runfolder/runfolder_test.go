@@ -123,6 +123,19 @@ func TestDiffNamesTheFields(t *testing.T) {
 	if !errors.Is(err, ErrRefused) || !strings.Contains(err.Error(), "lr 0.001, asked 0.01") {
 		t.Errorf("CheckConfig: %v", err)
 	}
+	// Another command's run: named, and the list is bounded.
+	other := []byte(`{"command": "semisup", "a": 1, "b": 2, "c": 3, "d": 4, "e": 5, "f": 6, "g": 7, "h": 8, "i": 9, "j": 10}`)
+	odir := t.TempDir()
+	os.WriteFile(filepath.Join(odir, ConfigFile), other, 0o644)
+	type cat struct {
+		Command string `json:"command"`
+		Data    string `json:"data"`
+	}
+	err = CheckConfig(odir, cat{"categorical", "mnist"}, "command")
+	if !errors.Is(err, ErrRefused) || !strings.Contains(err.Error(), "holds a run of semisup, not of categorical") ||
+		!strings.Contains(err.Error(), "and 3 more") || len(err.Error()) > 400 {
+		t.Errorf("another command's run: %v", err)
+	}
 	if ok, err := Finished(dir, cfg{"mnist", 0.001, 10, 0}, 10, nil, "epochs"); ok || err != nil {
 		t.Errorf("no summary: finished %v, %v", ok, err)
 	}

@@ -29,6 +29,7 @@ import (
 
 // Config is config.json: everything that determines the run.
 type Config struct {
+	Command     string  `json:"command"` // "semisup", whichever command trains it (a table2 cell too)
 	Data        string  `json:"data"`
 	Labels      int     `json:"labels"`
 	Estimator   string  `json:"estimator"`
@@ -59,8 +60,9 @@ func Default() Config {
 // free lists the config.json fields a resumed or reused run may change:
 // where the run computes is recorded, not enforced (the AVX-512 tiles give
 // the same numbers at any thread count, OpenBLAS the same for the same
-// count), and a resume may extend -epochs.
-var free = []string{"gemm_kernels", "kernels", "blas_core", "threads", "epochs"}
+// count), a resume may extend -epochs, and "command" is absent from the
+// folders written before it was recorded.
+var free = []string{"gemm_kernels", "kernels", "blas_core", "threads", "epochs", "command"}
 
 // Summary is summary.json.
 type Summary struct {
@@ -134,6 +136,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 // complete fills what c records but the command line does not set.
 func (c *Config) complete() {
+	c.Command = "semisup"
 	c.Binarize = "threshold 0.5"
 	c.BoundKind = "NELBO: exact sum over z_d, one Gaussian sample per component (unbiased estimate of a valid bound)"
 	c.GemmKernels, c.Kernels, c.BLASCore = nn.GemmKernels(), nn.Kernels(), nn.BLASCore()
