@@ -340,6 +340,34 @@ func TestBadCommandLines(t *testing.T) {
 	}
 }
 
+// An environment variable of package nn set to a value nn does not know
+// (it would keep its default silently) stops every command that uses nn
+// before any work.
+func TestBadEnvironment(t *testing.T) {
+	for _, name := range commands(t) {
+		if name == "maxflow" || name == "solverbench" {
+			continue // no neural network
+		}
+		for _, env := range []string{"ARGMAXVAE_BF16=garbage", "ARGMAXVAE_KERNELS=avx3"} {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			cmd := exec.CommandContext(ctx, filepath.Join(bin, name))
+			cmd.Dir = t.TempDir()
+			cmd.Env = append(os.Environ(), env)
+			var errb bytes.Buffer
+			cmd.Stderr = &errb
+			cmd.Run()
+			cancel()
+			v, _, _ := strings.Cut(env, "=")
+			if code := cmd.ProcessState.ExitCode(); code != 2 || !strings.Contains(errb.String(), "environment variable "+v) {
+				t.Errorf("%s with %s: exit %d, %q; want 2 naming %s", name, env, code, errb.String(), v)
+			}
+			if left, _ := os.ReadDir(cmd.Dir); len(left) > 0 {
+				t.Errorf("%s with %s left %v", name, env, left)
+			}
+		}
+	}
+}
+
 // A folder that holds a run is refused to a new run before the data are
 // read: here no data set can be read at all.
 func TestRefusedBeforeTheData(t *testing.T) {

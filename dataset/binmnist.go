@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
 	"sync"
@@ -50,7 +49,7 @@ const binarizedMNISTVar = "X"
 // published plain text, one image a line of 784 space-separated 0s and
 // 1s. O(n·784).
 func readBinarizedMNIST(path, name string, n int) (*Set, error) {
-	f, err := os.Open(path)
+	f, err := openRegular(path)
 	if err != nil {
 		return nil, fmt.Errorf("dataset: %w", err)
 	}

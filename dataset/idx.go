@@ -100,9 +100,9 @@ func readIDX(r io.Reader) (*IDX, error) {
 // readIDXFile reads an idx file, trying path and then path without ".gz"
 // when path does not exist. Errors name the file.
 func readIDXFile(path string) (*IDX, string, error) {
-	f, err := os.Open(path)
+	f, err := openRegular(path)
 	if os.IsNotExist(err) && len(path) > 3 && path[len(path)-3:] == ".gz" {
-		if g, err2 := os.Open(path[:len(path)-3]); err2 == nil {
+		if g, err2 := openRegular(path[:len(path)-3]); err2 == nil {
 			f, err, path = g, nil, path[:len(path)-3]
 		}
 	}

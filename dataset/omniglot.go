@@ -117,6 +117,9 @@ func loadOmniglotDir(dir string, nValid int) (*Splits, error) {
 // character, in [0, chars)) from one .npz archive and reduces every image to
 // 28×28 ink coverage. Images are streamed, never held at full size.
 func readOmniglotNPZ(path string) (*omniPart, error) {
+	if err := checkRegular(path); err != nil {
+		return nil, fmt.Errorf("dataset: omniglot: %w", err)
+	}
 	zr, err := zip.OpenReader(path)
 	if err != nil {
 		return nil, fmt.Errorf("dataset: omniglot: %w", err)

@@ -28,10 +28,10 @@ var (
 )
 
 func init() {
-	switch os.Getenv(bf16Env) {
-	case "off", "0", "fp32", "false":
+	switch bf16Setting(os.Getenv(bf16Env)) {
+	case "off":
 		bf16Want.Store(false)
-	case "on", "1", "bf16", "true":
+	case "on":
 		bf16Want.Store(true)
 	case "amx":
 		bf16Want.Store(true)
@@ -39,6 +39,20 @@ func init() {
 	default:
 		bf16Want.Store(bf16Default)
 	}
+}
+
+// bf16Setting maps a value of bf16Env to "off", "on" or "amx"; "" for
+// unset and for a value it does not know ([CheckEnv] reports those).
+func bf16Setting(v string) string {
+	switch v {
+	case "off", "0", "fp32", "false":
+		return "off"
+	case "on", "1", "bf16", "true":
+		return "on"
+	case "amx":
+		return "amx"
+	}
+	return ""
 }
 
 // SetBF16 turns the bfloat16 forward-only products on or off (on has no

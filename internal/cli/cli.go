@@ -157,8 +157,9 @@ func NewFlagSet(name string, stderr io.Writer) *flag.FlagSet {
 // Parse parses args into fs and rejects stray arguments. A bad flag comes
 // back as a [UsageError] that names it and says that -help lists the
 // flags (the flag list itself is printed for -help only, so the error is
-// not lost above it); -help prints the list and returns flag.ErrHelp. A
-// folder given to an [Out] flag is checked with [CheckFolder].
+// not lost above it); -help prints the list and returns flag.ErrHelp.
+// Then the [AtStart] checks run, and a folder given to an [Out] flag is
+// checked with [CheckFolder].
 func Parse(fs *flag.FlagSet, args []string) error {
 	w := fs.Output()
 	var buf bytes.Buffer
@@ -178,8 +179,23 @@ func Parse(fs *flag.FlagSet, args []string) error {
 	if fs.NArg() > 0 {
 		return Usagef("unexpected arguments %q (flags go before any other argument)", fs.Args())
 	}
+	for _, check := range startChecks {
+		if err := check(); err != nil {
+			return Usage(err)
+		}
+	}
 	return checkOut(fs)
 }
+
+// startChecks are the checks [Parse] runs once the flags are parsed.
+var startChecks []func() error
+
+// AtStart adds a check that [Parse] runs after parsing the flags, before
+// any work; its error is a [UsageError]. A package that reads settings
+// outside the command line registers one in its init (internal/experiment
+// registers nn.CheckEnv: an environment variable set to a value nn does
+// not know).
+func AtStart(check func() error) { startChecks = append(startChecks, check) }
 
 // IsSet reports whether the flag name was given on fs's command line.
 func IsSet(fs *flag.FlagSet, name string) bool {
