@@ -38,7 +38,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	experiment.SlowFlag(fs, &s.AllowSlow)
 	experiment.EstimatorFlags(fs, s)
 	experiment.LatentFlags(fs, s, 1, 10)
-	cli.Out(fs, &s.Out, "results/categorical")
+	cli.RunOut(fs, &s.Out, "results/categorical")
 	var resume bool
 	cli.Resume(fs, &resume)
 	eval := fs.Bool("eval", false, "only score OUT/checkpoint.bin on the test set and print JSON")

@@ -108,7 +108,7 @@ func parse(args []string, stderr io.Writer) (*options, error) {
 	cli.Seed(fs, &o.seed)
 	experiment.SlowFlag(fs, &o.allowSlow)
 	fs.StringVar(&o.checkpoint, "checkpoint", "", "trainer state to measure at (a best.bin or checkpoint.bin of an exact categorical run with the same -k and -hidden) instead of training")
-	cli.Out(fs, &o.out, "results/figure1")
+	cli.GridOut(fs, &o.out, "results/figure1")
 	eps := cli.Floats(fs, "eps", defaultEps, cli.Positive, "comma-separated ε values for direct (the folded form runs those ≤ 1)")
 	tau := cli.Floats(fs, "tau", defaultTau, cli.Positive, "comma-separated τ values for Gumbel-Softmax")
 	if err := cli.Parse(fs, args); err != nil {

@@ -112,7 +112,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	experiment.KnobFlags(fs, base)
 	experiment.NFlag(fs, &base.N, 15)
 	experiment.EvalFlags(fs, base)
-	cli.Out(fs, &base.Out, "results/figure3")
+	cli.GridOut(fs, &base.Out, "results/figure3")
 	ests := experiment.GridEstimatorFlag(fs, "estimators", []string{"direct", "direct-none", "gsm", "arm", "disarm", "reinforce", "rebar", "relax"}, "estimators for the unstructured encoder (left panel)")
 	encs := cli.Strings(fs, "encoders", []string{"independent", "complete@maxflow", "complete:general@bnb", "complete:general@milp"}, "encoders trained with direct (middle and right panels): STRUCTURE[:SIGNS][@SOLVER] as cmd/structured's -structure, -signs and -solver")
 	var milpEpochs int

@@ -26,7 +26,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"image"
 	"image/color"
@@ -83,7 +82,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	} else if same(o.out, o.run) {
 		return cli.Usagef("-out %s is the run folder itself: model.bin written there would be read instead of the run's own best.bin by later runs of latents; leave -out out (it defaults to %s)", o.out, filepath.Join(o.run, "latents"))
 	}
-	spec, err := readSpec(o.run)
+	spec, err := experiment.ReadRun(o.run, "latents", "categorical, structured, table1, figure3 and structgrid")
 	if err != nil {
 		return err
 	}
@@ -158,26 +157,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "%s: %d codes (%d distinct) of %d latents\n%s: %d images × %d of %d latents × %d states\n%s: the model, self-describing (train.ReadModel)\n",
 		filepath.Join(o.out, CodesFile), x.Rows, len(distinct), v.N, filepath.Join(o.out, TraversalsFile), m, shown, v.N, v.K, filepath.Join(o.out, train.ModelFile))
 	return nil
-}
-
-// readSpec reads the run's config.json.
-func readSpec(dir string) (*experiment.Spec, error) {
-	b, err := os.ReadFile(filepath.Join(dir, experiment.ConfigFile))
-	if err != nil {
-		return nil, cli.Usage(fmt.Errorf("-run: %w", err))
-	}
-	s := &experiment.Spec{}
-	if err := json.Unmarshal(b, s); err != nil {
-		return nil, fmt.Errorf("-run: %s: %w", experiment.ConfigFile, err)
-	}
-	if s.Command == "" || s.Command == "semisup" || s.Structure == "" {
-		made := "another command (it names no command or structure: semisup's?)"
-		if s.Command != "" {
-			made = s.Command
-		}
-		return nil, cli.Usagef("-run %s: its %s describes a run of %s; latents reads the runs of categorical, structured, table1, figure3 and structgrid", dir, experiment.ConfigFile, made)
-	}
-	return s, nil
 }
 
 // same reports whether the paths a and b name the same folder (both

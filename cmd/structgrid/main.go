@@ -100,7 +100,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	experiment.TrainingFlags(fs, base, 5)
 	cli.Seed(fs, &base.Seed)
 	experiment.SlowFlag(fs, &base.AllowSlow)
-	cli.Out(fs, &base.Out, "results/structgrid")
+	cli.GridOut(fs, &base.Out, "results/structgrid")
 	items := cli.Names(fs, "structures", []string{"subset:20", "matching:6", "tree:6", "tree:8"}, func(s string) error { _, err := parseItem(s); return err },
 		"comma-separated STRUCTURE:N, each a latent of cmd/structured's -structure STRUCTURE -n N: "+strings.Join(experiment.Structures(), ", ")+
 			" (subset:20 is -subset-parts subsets of -subset-k of 20, the I-MLE paper's discrete VAE with the defaults; matching:6 the permutations of 6, 720 codes; tree:N the spanning trees of the complete graph on N nodes, enumerated for −log p(x) up to 6 nodes, importance-weighted beyond)")

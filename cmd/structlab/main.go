@@ -23,7 +23,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -65,13 +64,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cli.Usagef("-run is required")
 	}
 	eps := *epsp
-	b, err := os.ReadFile(filepath.Join(*runDir, experiment.ConfigFile))
+	s, err := experiment.ReadRun(*runDir, "structlab", "structured, figure3 and structgrid with binary latents")
 	if err != nil {
-		return cli.Usagef("-run: %w", err)
-	}
-	s := &experiment.Spec{}
-	if err := json.Unmarshal(b, s); err != nil {
-		return fmt.Errorf("-run: %s: %w", experiment.ConfigFile, err)
+		return err
 	}
 	if s.K != 2 || s.N > 16 {
 		return cli.Usagef("-run: the laboratory enumerates all 2ⁿ codes of binary latents, n ≤ 16; this run has n = %d latents of K = %d states", s.N, s.K)

@@ -84,3 +84,16 @@ func TestLabOnARun(t *testing.T) {
 		}
 	}
 }
+
+// The run of a command whose config.json is not a training Spec (semisup,
+// or one naming no command) is refused saying so, not as "n = 0 latents".
+func TestOtherCommandsRun(t *testing.T) {
+	for _, cfg := range []string{`{"command": "semisup", "data": "mnist", "labels": 100}`, `{"data": "mnist", "labels": 100}`} {
+		dir := t.TempDir()
+		os.WriteFile(filepath.Join(dir, experiment.ConfigFile), []byte(cfg), 0o644)
+		err := run(context.Background(), []string{"-run", dir}, io.Discard, io.Discard)
+		if !cli.IsUsage(err) || !strings.Contains(err.Error(), "structlab reads the runs of") || strings.Contains(err.Error(), "n = 0") {
+			t.Errorf("%s: %v", cfg, err)
+		}
+	}
+}

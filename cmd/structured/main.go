@@ -73,7 +73,7 @@ func parse(args []string, stderr io.Writer) (b *experiment.Built, resume bool, e
 	experiment.StructureFlags(fs, s)
 	experiment.EvalFlags(fs, s)
 	experiment.SlowFlag(fs, &s.AllowSlow)
-	cli.Out(fs, &s.Out, "")
+	cli.RunOut(fs, &s.Out, "")
 	cli.Resume(fs, &resume)
 	if err := cli.Parse(fs, args); err != nil {
 		return nil, false, err

@@ -68,7 +68,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	experiment.RelaxedFlag(fs, base)
 	experiment.KnobFlags(fs, base)
 	experiment.SlowFlag(fs, &base.AllowSlow)
-	cli.Out(fs, &base.Out, "results/table1")
+	cli.GridOut(fs, &base.Out, "results/table1")
 	kv := cli.Ints(fs, "k", []int{10, 20, 30, 40, 50}, 2, 1<<24, "comma-separated numbers of states")
 	evp := experiment.GridEstimatorFlag(fs, "estimators", []string{"direct", "direct-none", "gsm", "exact"}, "comma-separated estimators")
 	svp := cli.Uint64s(fs, "seeds", []uint64{1}, "comma-separated seeds; with several, the tables show mean ± sd")

@@ -59,7 +59,7 @@ func (c cell) dir(root string) string {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := cli.NewFlagSet("table2", stderr)
 	var root string
-	cli.Out(fs, &root, filepath.Join("results", "table2"))
+	cli.GridOut(fs, &root, filepath.Join("results", "table2"))
 	var epochs, jobs int
 	cli.Epochs(fs, &epochs, 20)
 	oneOf := func(names ...string) func(string) error {

@@ -382,3 +382,36 @@ func TestCheckFolder(t *testing.T) {
 		t.Errorf("Parse -out -: %v", err)
 	}
 }
+
+// A grid refuses a folder holding a run, and a run a folder holding a
+// grid's runs: their files would mix. Other folders pass both.
+func TestRunAndGridFolders(t *testing.T) {
+	dir := t.TempDir()
+	run, grid, plain := filepath.Join(dir, "run"), filepath.Join(dir, "grid"), filepath.Join(dir, "plain")
+	os.MkdirAll(filepath.Join(grid, "cell"), 0o755)
+	os.WriteFile(filepath.Join(grid, "cell", "config.json"), []byte("{}"), 0o644)
+	os.MkdirAll(filepath.Join(plain, "latents"), 0o755)
+	os.Mkdir(run, 0o755)
+	os.WriteFile(filepath.Join(run, "checkpoint.bin"), nil, 0o644)
+	parse := func(register func(*flag.FlagSet, *string, string), out string) error {
+		fs := NewFlagSet("cmd", io.Discard)
+		var p string
+		register(fs, &p, "")
+		return Parse(fs, []string{"-out", out})
+	}
+	for _, c := range []struct {
+		register func(*flag.FlagSet, *string, string)
+		out      string
+		want     string
+	}{
+		{GridOut, run, "holds a training run (checkpoint.bin)"},
+		{RunOut, grid, "holds a grid's runs (" + filepath.Join("cell", "config.json") + ")"},
+		{GridOut, grid, ""}, {RunOut, run, ""}, {Out, run, ""}, {Out, grid, ""},
+		{GridOut, plain, ""}, {RunOut, plain, ""}, {RunOut, filepath.Join(dir, "new"), ""},
+	} {
+		err := parse(c.register, c.out)
+		if c.want == "" && err != nil || c.want != "" && (!IsUsage(err) || !strings.Contains(err.Error(), c.want)) {
+			t.Errorf("-out %s: %v; want %q", c.out, err, c.want)
+		}
+	}
+}

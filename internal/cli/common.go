@@ -26,10 +26,37 @@ func Seed(fs *flag.FlagSet, p *uint64) {
 // names a file: the same idea, its own help.)
 func Out(fs *flag.FlagSet, p *string, def string) {
 	*p = def
-	fs.Var(outFlag{p}, "out", "output folder")
+	fs.Var(outFlag{p: p}, "out", "output folder")
 }
 
-type outFlag struct{ p *string }
+// RunOut is [Out] for a command that trains one run in -out: a folder
+// holding a grid's runs (a subfolder with a config.json) is refused too.
+func RunOut(fs *flag.FlagSet, p *string, def string) {
+	*p = def
+	fs.Var(outFlag{p: p, kind: runFolder}, "out", "output folder (the run folder)")
+}
+
+// GridOut is [Out] for a grid, which trains each cell in a folder of its
+// own under -out: a folder holding a run (a config.json or
+// checkpoint.bin of its own) is refused too.
+func GridOut(fs *flag.FlagSet, p *string, def string) {
+	*p = def
+	fs.Var(outFlag{p: p, kind: gridFolder}, "out", "output folder (one folder per cell inside)")
+}
+
+type outFlag struct {
+	p    *string
+	kind folderKind
+}
+
+// folderKind is what a command keeps in its -out.
+type folderKind int
+
+const (
+	anyFolder  folderKind = iota
+	runFolder             // one run's files
+	gridFolder            // a folder per run
+)
 
 func (o outFlag) String() string {
 	if o.p == nil {

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"syscall"
+
+	"github.com/argmaxvae/argmaxvae/internal/runfolder"
 )
 
 // checkOut checks the folder of every -out flag ([Out]) given on fs's
@@ -15,13 +17,40 @@ import (
 func checkOut(fs *flag.FlagSet) error {
 	var err error
 	fs.Visit(func(f *flag.Flag) {
-		if _, ok := f.Value.(outFlag); ok && err == nil {
-			if e := CheckFolder(f.Value.String()); e != nil {
+		if o, ok := f.Value.(outFlag); ok && err == nil {
+			e := CheckFolder(f.Value.String())
+			if e == nil {
+				e = checkKind(f.Value.String(), o.kind)
+			}
+			if e != nil {
 				err = Usagef("-%s %s: %v", f.Name, f.Value.String(), e)
 			}
 		}
 	})
 	return err
+}
+
+// checkKind refuses a run folder to a grid and a grid's folder to a run:
+// their files would mix (a grid's table beside a run's checkpoint).
+func checkKind(dir string, kind folderKind) error {
+	switch kind {
+	case gridFolder:
+		for _, name := range []string{runfolder.CheckpointFile, runfolder.ConfigFile} {
+			if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+				return fmt.Errorf("holds a training run (%s), and a grid writes a folder per cell into -out; choose another folder", name)
+			}
+		}
+	case runFolder:
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			if e.IsDir() {
+				if _, err := os.Stat(filepath.Join(dir, e.Name(), runfolder.ConfigFile)); err == nil {
+					return fmt.Errorf("holds a grid's runs (%s), and a run keeps its files in -out itself; choose another folder", filepath.Join(e.Name(), runfolder.ConfigFile))
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // CheckFolder reports why path cannot be, or become, a folder this

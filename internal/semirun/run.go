@@ -99,7 +99,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cli.Seed(fs, &c.Seed)
 	cli.Limit(fs, &c.Limit)
 	var out string
-	cli.Out(fs, &out, "")
+	cli.RunOut(fs, &out, "")
 	var resume bool
 	cli.Resume(fs, &resume)
 	var threads int
