@@ -368,8 +368,9 @@ func TestBadEnvironment(t *testing.T) {
 	}
 }
 
-// A folder that holds a run is refused to a new run before the data are
-// read: here no data set can be read at all.
+// A folder that holds a run is refused to a new run, and to a -resume of
+// fewer epochs than it holds, before the data are read: here no data set
+// can be read at all.
 func TestRefusedBeforeTheData(t *testing.T) {
 	dir := t.TempDir()
 	run := filepath.Join(dir, "run")
@@ -379,8 +380,14 @@ func TestRefusedBeforeTheData(t *testing.T) {
 	if err := runfolder.Commit(run, runfolder.Checkpoint{State: []byte("x"), Epochs: 3, BestIndex: -1}); err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"categorical", "structured", "semisup"} {
-		cmd := exec.Command(filepath.Join(bin, name), "-out", run)
+	for _, c := range [][]string{
+		{"categorical", "already holds a run of 3 epochs"}, {"structured", "already holds a run of 3 epochs"}, {"semisup", "already holds a run of 3 epochs"},
+		{"categorical", "holds 3 epochs, more than the 2 asked", "-resume", "-epochs", "2"},
+		{"structured", "holds 3 epochs, more than the 2 asked", "-resume", "-epochs", "2"},
+		{"semisup", "holds 3 epochs, more than the 2 asked", "-resume", "-epochs", "2"},
+	} {
+		name, want := c[0], c[1]
+		cmd := exec.Command(filepath.Join(bin, name), append([]string{"-out", run}, c[2:]...)...)
 		cmd.Dir = dir
 		for _, e := range []string{"MNIST", "FASHION", "OMNIGLOT", "BINARIZED_MNIST"} {
 			cmd.Env = append(cmd.Env, "ARGMAXVAE_"+e+"="+filepath.Join(dir, "no-data"))
@@ -389,8 +396,8 @@ func TestRefusedBeforeTheData(t *testing.T) {
 		var errb bytes.Buffer
 		cmd.Stderr = &errb
 		cmd.Run()
-		if code := cmd.ProcessState.ExitCode(); code != 2 || !strings.Contains(errb.String(), "already holds a run of 3 epochs") {
-			t.Errorf("%s -out RUN: exit %d, %q; want 2 and \"already holds a run\" before reading data", name, code, errb.String())
+		if code := cmd.ProcessState.ExitCode(); code != 2 || !strings.Contains(errb.String(), want) {
+			t.Errorf("%s -out RUN %q: exit %d, %q; want 2 and %q before reading data", name, c[2:], code, errb.String(), want)
 		}
 	}
 }

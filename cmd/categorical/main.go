@@ -59,7 +59,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return cli.Usagef("-eval: %w", err)
 		}
 	case resume:
-		if err := experiment.CheckRun(s); err != nil {
+		if err := experiment.CheckResume(s); err != nil {
 			return cli.Usagef("-resume: %w", err)
 		}
 	default:

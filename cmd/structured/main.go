@@ -88,7 +88,7 @@ func parse(args []string, stderr io.Writer) (b *experiment.Built, resume bool, e
 		s.Out = fmt.Sprintf("results/structured-%s-%s", s.Solver, s.Estimator)
 	}
 	if resume {
-		if err := experiment.CheckRun(s); err != nil {
+		if err := experiment.CheckResume(s); err != nil {
 			return nil, false, cli.Usagef("-resume: %w", err)
 		}
 	} else if err := experiment.CheckNew(s); err != nil {

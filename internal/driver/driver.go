@@ -281,9 +281,8 @@ func resume[E any](m Model[E], s Settings[E], res *Result[E], log io.Writer) ([]
 	if err != nil {
 		return nil, fmt.Errorf("resume: %w", err)
 	}
-	if c.Epochs > s.Epochs {
-		return nil, runfolder.Refused("resume: %s holds %d epochs, more than the %d asked: ask for %d or more (a run is never cut short; its best epoch is kept in %s)",
-			s.Dir, c.Epochs, s.Epochs, c.Epochs, runfolder.BestFile)
+	if err := c.CheckEpochs(s.Dir, s.Epochs); err != nil {
+		return nil, fmt.Errorf("resume: %w", err)
 	}
 	path := filepath.Join(s.Dir, runfolder.CheckpointFile)
 	if err := m.UnmarshalBinary(c.State); err != nil {

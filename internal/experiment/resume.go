@@ -25,3 +25,12 @@ func CheckRun(s *Spec) error {
 // s.Out when the folder holds a run ([runfolder.CheckNew]); the driver
 // checks again under the folder's lock.
 func CheckNew(s *Spec) error { return runfolder.CheckNew(s.Out) }
+
+// CheckResume is [CheckRun] for -resume, and refuses as well a run that
+// holds more epochs than s.Epochs ([runfolder.CheckResume]).
+func CheckResume(s *Spec) error {
+	if err := CheckRun(s); err != nil {
+		return err
+	}
+	return runfolder.CheckResume(s.Out, s.Epochs)
+}

@@ -165,6 +165,32 @@ func CheckNew(dir string) error {
 	return nil
 }
 
+// CheckEpochs refuses to resume the run in dir, whose checkpoint is c, up
+// to epochs when it holds more (a run is never cut short): an error
+// matching [ErrRefused] that says what to ask for.
+func (c Checkpoint) CheckEpochs(dir string, epochs int) error {
+	if c.Epochs <= epochs {
+		return nil
+	}
+	kept := ""
+	if c.BestIndex >= 0 {
+		kept = "; its best epoch is kept in " + BestFile
+	}
+	return Refused("%s holds %d epochs, more than the %d asked: ask for %d or more (a run is never cut short%s)", dir, c.Epochs, epochs, c.Epochs, kept)
+}
+
+// CheckResume refuses, reading only, to resume the run in dir up to
+// epochs: no readable checkpoint, or one of more epochs
+// ([Checkpoint.CheckEpochs]). Commands call it before the data are read;
+// the driver checks again under the folder's lock.
+func CheckResume(dir string, epochs int) error {
+	c, err := Load(dir)
+	if err != nil {
+		return err
+	}
+	return c.CheckEpochs(dir, epochs)
+}
+
 // ErrRefused is matched (errors.Is) by the errors of a folder that must
 // not be trained in as asked: it holds a different run, or a run that a
 // new one would replace.

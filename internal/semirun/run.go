@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math/rand/v2"
 	"path/filepath"
 	"strings"
@@ -156,6 +157,9 @@ func Train(ctx context.Context, c Config, out string, resume bool, stderr io.Wri
 	c.complete()
 	if resume { // before the data are read; the driver checks again under the lock
 		if err := runfolder.CheckConfig(out, c, free...); err != nil {
+			return Summary{}, cli.Usage(fmt.Errorf("-resume: %w", err))
+		}
+		if err := runfolder.CheckResume(out, c.Epochs); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return Summary{}, cli.Usage(fmt.Errorf("-resume: %w", err))
 		}
 	} else if err := runfolder.CheckNew(out); err != nil {
