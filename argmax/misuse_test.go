@@ -115,6 +115,15 @@ func TestNilStructure(t *testing.T) {
 			t.Errorf("%#v: Feasible, Unary or SamplerOf answers as if it were a structure", s)
 		}
 	}
+	var zp argmax.Product // no parts
+	if _, _, err := argmax.Solve(&zp, nil); !errors.Is(err, argmax.ErrShape) || !strings.Contains(err.Error(), "NewProduct") {
+		t.Errorf("Solve of a zero Product: %v, want an ErrShape naming NewProduct", err)
+	}
+	for _, s := range []argmax.Structure{&argmax.Pairwise{}, &argmax.Chain{}, &argmax.Matching{}, &argmax.SpanningTree{}, &argmax.KSubset{}} {
+		if _, _, err := argmax.Solve(s, nil); !errors.Is(err, argmax.ErrShape) {
+			t.Errorf("Solve of a zero %T: %v, want an ErrShape", s, err)
+		}
+	}
 	var zero argmax.KSubset // no items: every solver refuses it for the same reason
 	_, _, err := argmax.Solve(&zero, nil)
 	if err == nil || strings.Count(err.Error(), "k-subset of N = 0 items") != 1 {

@@ -137,8 +137,12 @@ func contains(names []string, name string) bool {
 func (p *Product) Parts() []Structure { return append([]Structure(nil), p.parts...) }
 
 // Name implements [Structure]: "20 × 10-of-20 subset" for a Repeat,
-// "product(a, b)" otherwise.
+// "product(a, b)" otherwise ("product()" for the zero Product, which has
+// no parts and no solver: make one with NewProduct or Repeat).
 func (p *Product) Name() string {
+	if len(p.parts) == 0 {
+		return "product()"
+	}
 	same := true
 	for _, s := range p.parts[1:] {
 		if s.Name() != p.parts[0].Name() {
@@ -156,13 +160,23 @@ func (p *Product) Name() string {
 }
 
 // Vars implements [Structure]: Σ_p N_p.
-func (p *Product) Vars() int { return p.vOff[len(p.parts)] }
+func (p *Product) Vars() int {
+	if len(p.vOff) == 0 {
+		return 0
+	}
+	return p.vOff[len(p.parts)]
+}
 
 // States implements [Structure]: the parts' K.
 func (p *Product) States() int { return p.k }
 
 // Dim implements [Structure]: N·K plus the parts' interaction weights.
-func (p *Product) Dim() int { return p.iOff[len(p.parts)] }
+func (p *Product) Dim() int {
+	if len(p.iOff) == 0 {
+		return 0
+	}
+	return p.iOff[len(p.parts)]
+}
 
 // unary returns the range of part i's unary block in w.
 func (p *Product) unary(i int) (lo, hi int) { return p.vOff[i] * p.k, p.vOff[i+1] * p.k }
@@ -274,4 +288,12 @@ func (m *productSolver) Maximize(w []float64, z []int) (float64, error) {
 		total += v
 	}
 	return total, nil
+}
+
+// noSolver explains an empty Solvers list (see Fastest): the zero Product.
+func (p *Product) noSolver() error {
+	if len(p.parts) == 0 {
+		return fmt.Errorf("%w: a Product with no parts (make one with NewProduct or Repeat)", ErrShape)
+	}
+	return nil
 }

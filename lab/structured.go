@@ -2,6 +2,7 @@ package lab
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -65,6 +66,9 @@ type Result struct {
 // v's threads (setting nn's count, as the VAE's own passes do), with
 // results that do not depend on them, and checks ctx between noise draws. O(2ⁿ·(hidden·D + B·(D + Dim)) + Reps·B·2ⁿ·(n + |Eps|)).
 func Structured(ctx context.Context, v *train.VAE, x nn.Mat, cfg Config) (*Result, error) {
+	if ctx == nil {
+		return nil, errors.New("lab: Structured: nil context")
+	}
 	if err := checkImages("Structured", v, x); err != nil {
 		return nil, err
 	}

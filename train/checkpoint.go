@@ -1,6 +1,7 @@
 package train
 
 import (
+	"errors"
 	"fmt"
 	"io"
 
@@ -13,6 +14,9 @@ import (
 func (t *Trainer) Save(w io.Writer) error {
 	if err := t.usable(); err != nil {
 		return err
+	}
+	if w == nil {
+		return errors.New("train: Trainer.Save: nil writer")
 	}
 	return t.save(w, nil)
 }
@@ -44,6 +48,9 @@ func (t *Trainer) save(w io.Writer, more map[string][]float32) error {
 func (t *Trainer) Load(r io.Reader) error {
 	if err := t.usable(); err != nil {
 		return err
+	}
+	if r == nil {
+		return errors.New("train: Trainer.Load: nil reader")
 	}
 	return t.load(r, nil)
 }

@@ -52,6 +52,9 @@ func Evaluate(ctx context.Context, v *VAE, X nn.Mat, r *rand.Rand, opt EvalOptio
 // evaluate is Evaluate; checked says X's values have been checked already
 // (by a Trainer), so only its shape is.
 func evaluate(ctx context.Context, v *VAE, X nn.Mat, r *rand.Rand, opt EvalOptions, checked bool) (Eval, error) {
+	if err := checkCtx(ctx); err != nil {
+		return Eval{}, err
+	}
 	if X.Rows == 0 {
 		nan := math.NaN()
 		return Eval{Exact: nan, NLL: nan, Sampled: nan, Recon: nan, KL: nan, KLExact: nan}, nil

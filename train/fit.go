@@ -118,6 +118,9 @@ func Fit(ctx context.Context, t *Trainer, data Data, s Settings, recs ...Recorde
 	if err := t.usable(); err != nil {
 		return Summary{}, fmt.Errorf("train: Fit: %w", err)
 	}
+	if err := checkCtx(ctx); err != nil {
+		return Summary{}, err
+	}
 	if err := t.checkData(data.Train, "Fit: training data"); err != nil {
 		return Summary{}, err
 	}

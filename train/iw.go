@@ -50,6 +50,9 @@ func (a *iwAcc) add(lw float64) {
 // cancel. Details: docs/estimators.md#importancelikelihood.
 func ImportanceLikelihood(ctx context.Context, v *VAE, X nn.Mat, samples int, rng *rand.Rand) (Likelihood, error) {
 	start := time.Now()
+	if err := checkCtx(ctx); err != nil {
+		return Likelihood{}, err
+	}
 	if samples < 1 {
 		return Likelihood{}, fmt.Errorf("train: ImportanceLikelihood needs at least one sample per example, got %d", samples)
 	}

@@ -147,6 +147,9 @@ type enumWorker struct {
 // cancel.
 func ExactLikelihood(ctx context.Context, v *VAE, X nn.Mat) (Likelihood, error) {
 	start := time.Now()
+	if err := checkCtx(ctx); err != nil {
+		return Likelihood{}, err
+	}
 	if err := v.usable(); err != nil {
 		return Likelihood{}, err
 	}

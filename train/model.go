@@ -28,6 +28,9 @@ import (
 // finite, is an error. O(B·(hidden·(D+Dim)
 // + one solve)).
 func (v *VAE) Encode(ctx context.Context, x nn.Mat) ([]int, error) {
+	if err := checkCtx(ctx); err != nil {
+		return nil, err
+	}
 	if err := v.checkData("Encode", x); err != nil {
 		return nil, err
 	}
@@ -52,6 +55,9 @@ func (v *VAE) Encode(ctx context.Context, x nn.Mat) ([]int, error) {
 // is an error. O(B·(hidden·(D+Dim) + one
 // solve)).
 func (v *VAE) Sample(ctx context.Context, x nn.Mat, r *rand.Rand) ([]int, error) {
+	if err := checkCtx(ctx); err != nil {
+		return nil, err
+	}
 	if err := v.checkData("Sample", x); err != nil {
 		return nil, err
 	}
@@ -118,6 +124,9 @@ func (v *VAE) Decode(z []int) (nn.Mat, error) {
 // in a row are infeasible). Randomness comes from r only; ctx is checked
 // between codes.
 func (v *VAE) Generate(ctx context.Context, n int, r *rand.Rand) ([]int, nn.Mat, error) {
+	if err := checkCtx(ctx); err != nil {
+		return nil, nn.Mat{}, err
+	}
 	if err := v.usable(); err != nil {
 		return nil, nn.Mat{}, err
 	}

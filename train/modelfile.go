@@ -86,6 +86,9 @@ func (v *VAE) WriteModel(w io.Writer) error {
 	if err := v.usable(); err != nil {
 		return err
 	}
+	if w == nil {
+		return errors.New("train: WriteModel: nil writer")
+	}
 	h, err := headerOf(v)
 	if err != nil {
 		return err
@@ -149,6 +152,9 @@ func structureHeader(s argmax.Structure) (modelHeader, error) {
 // naming the field that differs ("structure.k", "data_width", …).
 // O(file size).
 func ReadModel(r io.Reader, opt ModelOptions) (*VAE, error) {
+	if r == nil {
+		return nil, errors.New("train: ReadModel: nil reader")
+	}
 	buf, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("train: ReadModel: %w", err)

@@ -266,3 +266,66 @@ func TestStepRefusesANilGenerator(t *testing.T) {
 		}()
 	}
 }
+
+// A nil context, a nil reader or writer, and a structure that is a nil
+// pointer are errors in every entry that takes them, never a nil-pointer
+// panic.
+func TestNilArgumentsAreErrors(t *testing.T) {
+	s, err := argmax.Independent(3, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	enc, dec, err := train.NewNetworks(s, 8, 10, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := train.NewVAE(enc, dec, s, "", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := train.NewTrainer(v, &train.Direct{}, train.Options{Batch: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := nn.NewMat(2, 8)
+	var ctx context.Context // nil
+	var nilSubset *argmax.KSubset
+	calls := map[string]func() error{
+		"Fit": func() error {
+			_, err := train.Fit(ctx, tr, train.Data{Train: x}, train.Settings{Epochs: 1})
+			return err
+		},
+		"TrainEpoch":           func() error { _, err := tr.TrainEpoch(ctx, x); return err },
+		"Trainer.Evaluate":     func() error { _, err := tr.Evaluate(ctx, x, 1, train.EvalOptions{}); return err },
+		"Evaluate":             func() error { _, err := train.Evaluate(ctx, v, x, r, train.EvalOptions{}); return err },
+		"ExactLikelihood":      func() error { _, err := train.ExactLikelihood(ctx, v, x); return err },
+		"ImportanceLikelihood": func() error { _, err := train.ImportanceLikelihood(ctx, v, x, 2, r); return err },
+		"Encode":               func() error { _, err := v.Encode(ctx, x); return err },
+		"Sample":               func() error { _, err := v.Sample(ctx, x, r); return err },
+		"Generate":             func() error { _, _, err := v.Generate(ctx, 2, r); return err },
+		"SampleArgmax":         func() error { _, _, err := v.SampleArgmax(ctx, x, r); return err },
+		"Solve":                func() error { _, err := v.Solve(ctx, 0); return err },
+		"Direct.Step":          func() error { _, err := (&train.Direct{}).Step(ctx, v, x, r, 0.5); return err },
+		"ReadModel":            func() error { _, err := train.ReadModel(nil, train.ModelOptions{}); return err },
+		"WriteModel":           func() error { return v.WriteModel(nil) },
+		"Trainer.Save":         func() error { return tr.Save(nil) },
+		"Trainer.Load":         func() error { return tr.Load(nil) },
+		"NewVAE":               func() error { _, err := train.NewVAE(enc, dec, nilSubset, "", 1); return err },
+		"NewNetworks":          func() error { _, _, err := train.NewNetworks(nilSubset, 8, 10, r); return err },
+	}
+	for name, f := range calls {
+		var err error
+		func() {
+			defer func() {
+				if p := recover(); p != nil {
+					t.Errorf("%s: panic %v", name, p)
+				}
+			}()
+			err = f()
+		}()
+		if err == nil || !strings.Contains(err.Error(), "nil") {
+			t.Errorf("%s with a nil argument: %v, want an error naming it", name, err)
+		}
+	}
+}

@@ -137,6 +137,9 @@ func (t *Trainer) usable() error {
 // then does not advance (a resume restarts that epoch with fresh
 // shuffling).
 func (t *Trainer) TrainEpoch(ctx context.Context, X nn.Mat) (Stats, error) {
+	if err := checkCtx(ctx); err != nil {
+		return Stats{}, err
+	}
 	if err := t.usable(); err != nil {
 		return Stats{}, err
 	}
@@ -201,6 +204,9 @@ func (t *Trainer) TrainEpoch(ctx context.Context, X nn.Mat) (Stats, error) {
 // does not disturb the training stream. See [Evaluate]; X's values are
 // scanned the first time the Trainer meets the matrix, as in TrainEpoch.
 func (t *Trainer) Evaluate(ctx context.Context, X nn.Mat, seed uint64, opt EvalOptions) (Eval, error) {
+	if err := checkCtx(ctx); err != nil {
+		return Eval{}, err
+	}
 	if err := t.usable(); err != nil {
 		return Eval{}, err
 	}

@@ -2,9 +2,11 @@ package train
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"runtime"
 	"time"
 
@@ -65,7 +67,7 @@ type VAE struct {
 // when a pass over data starts (TrainEpoch, Evaluate, ExactLikelihood,
 // ImportanceLikelihood). Results do not depend on it.
 func NewVAE(enc *encoder.Encoder, dec *decoder.Decoder, s argmax.Structure, solver string, threads int) (*VAE, error) {
-	if enc == nil || dec == nil || s == nil {
+	if enc == nil || dec == nil || nilStructure(s) {
 		return nil, fmt.Errorf("train: NewVAE needs an encoder, a decoder and a structure (got nil)")
 	}
 	n, k := s.Vars(), s.States()
@@ -108,7 +110,7 @@ func NewVAE(enc *encoder.Encoder, dec *decoder.Decoder, s argmax.Structure, solv
 // d, initialised from r in that order. A nil structure or a bad size is an
 // error naming it.
 func NewNetworks(s argmax.Structure, d, hidden int, r *rand.Rand) (*encoder.Encoder, *decoder.Decoder, error) {
-	if s == nil {
+	if nilStructure(s) {
 		return nil, nil, fmt.Errorf("train: NewNetworks: nil structure")
 	}
 	signs := s.Signs()
@@ -225,6 +227,9 @@ const solveRound = 100 * time.Millisecond
 // depend on the rounds or the number of workers: every solver is
 // deterministic and solves each example on its own.
 func (v *VAE) solve(ctx context.Context, b int, dst []int) error {
+	if err := checkCtx(ctx); err != nil {
+		return err
+	}
 	n := v.N
 	for i := 0; i < b; i++ {
 		v.zsl[i] = dst[i*n : (i+1)*n]
@@ -250,6 +255,28 @@ func (v *VAE) solve(ctx context.Context, b int, dst []int) error {
 		rounds := (hi - lo + v.threads - 1) / v.threads // solves per worker
 		v.perSolve = max(time.Since(t0)/time.Duration(rounds), time.Nanosecond)
 		lo = hi
+	}
+	return nil
+}
+
+// nilStructure reports whether s is nil or a nil pointer, whose methods
+// cannot be called.
+func nilStructure(s argmax.Structure) bool {
+	if s == nil {
+		return true
+	}
+	p := reflect.ValueOf(s)
+	return p.Kind() == reflect.Pointer && p.IsNil()
+}
+
+// errNilContext is the error of a call given a nil context.
+var errNilContext = errors.New("train: nil context (pass context.Background() or a context that can be cancelled)")
+
+// checkCtx returns errNilContext for a nil ctx: every method that takes a
+// context checks it between pieces of work, and a nil one cannot be asked.
+func checkCtx(ctx context.Context) error {
+	if ctx == nil {
+		return errNilContext
 	}
 	return nil
 }
