@@ -34,7 +34,10 @@ type Structure interface {
 	// Dim is the length of w and φ(z): N·K plus the interaction weights.
 	Dim() int
 	// AddFeatures adds scale·φ(z) to dst[:Dim()]. It touches only the
-	// nonzero features.
+	// nonzero features. It is the structure's own plumbing, called with z
+	// of length Vars (states in [0, States)) and dst of length Dim, and
+	// need not check them (the built-in structures panic otherwise); the
+	// checked ways to use it are [Score] and train's VAE.AddFeatures.
 	AddFeatures(z []int, scale float32, dst []float32)
 	// Signs returns the sign constraint of each coordinate of w (length
 	// Dim), which the encoder enforces (softplus for [NonNegative]).

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -204,5 +205,36 @@ func TestDefaultScheduleOfZeroNeeds(t *testing.T) {
 	}
 	if err := s.Check(Needs{Temperature: "ε", MaxTemp: 0.05}); err != nil {
 		t.Errorf("DefaultSchedule with MaxTemp 0.05 fails its own check: %v", err)
+	}
+}
+
+// NewEstimator refuses options its estimator would refuse at NewTrainer,
+// so a command or a user learns at construction, and a registered New
+// that returns nil.
+func TestNewEstimatorChecksOptions(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		opt  EstimatorOptions
+		want string
+	}{
+		{"direct", EstimatorOptions{KL: KLMode(99)}, "KL"},
+		{"imle", EstimatorOptions{Lambda: -1}, "λ"},
+		{"perturbed", EstimatorOptions{Solves: 1}, "M ≥ 2"},
+		{"nonesuch", EstimatorOptions{}, "unknown estimator"},
+	} {
+		if est, err := NewEstimator(c.name, c.opt); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("NewEstimator(%q, %+v) = %v, %v; want an error naming %q", c.name, c.opt, est, err, c.want)
+		}
+	}
+	if err := RegisterEstimator(EstimatorInfo{Name: "test-nil-new", New: func(EstimatorOptions) Estimator { return nil }}); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { // other tests walk the registry
+		estMu.Lock()
+		defer estMu.Unlock()
+		estOrder = slices.DeleteFunc(estOrder, func(e EstimatorInfo) bool { return e.Name == "test-nil-new" })
+	}()
+	if _, err := NewEstimator("test-nil-new", EstimatorOptions{}); err == nil || !strings.Contains(err.Error(), "returned nil") {
+		t.Errorf("NewEstimator of a New returning nil: %v", err)
 	}
 }

@@ -69,12 +69,24 @@ func EstimatorNames() []string {
 	return n
 }
 
-// NewEstimator builds the named estimator.
+// NewEstimator builds the named estimator. An unknown name, a nil
+// estimator from a user's New, or options the estimator refuses (a KL mode
+// that is none of the three, a negative λ, …: what NewTrainer would refuse
+// before the first step) are errors.
 func NewEstimator(name string, opt EstimatorOptions) (Estimator, error) {
 	for _, e := range Estimators() {
 		if e.Name == name {
-			return e.New(opt), nil
+			est := e.New(opt)
+			if est == nil {
+				return nil, fmt.Errorf("train: estimator %q: its New returned nil", name)
+			}
+			if c, ok := est.(settingsChecker); ok {
+				if err := c.check(); err != nil {
+					return nil, err
+				}
+			}
+			return est, nil
 		}
 	}
-	return nil, fmt.Errorf("unknown estimator %q (known: %s)", name, strings.Join(EstimatorNames(), ", "))
+	return nil, fmt.Errorf("train: unknown estimator %q (known: %s)", name, strings.Join(EstimatorNames(), ", "))
 }
