@@ -2,7 +2,13 @@
 
 package runfolder
 
-import "os"
+import (
+	"os"
+	"strconv"
+)
+
+// processName names the process pid for a message.
+func processName(pid int) string { return "process " + strconv.Itoa(pid) }
 
 // alive reports whether a process with this id exists: on Windows
 // os.FindProcess opens the process and fails when there is none; where

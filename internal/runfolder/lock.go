@@ -45,7 +45,7 @@ func Lock(dir string) (unlock func(), err error) {
 		owner := strings.TrimSpace(string(b))
 		pid, perr := strconv.Atoi(owner)
 		if perr == nil && (pid == os.Getpid() || alive(pid)) {
-			return nil, fmt.Errorf("run folder %s is in use by process %d (lock file %s); wait for it or choose another folder", dir, pid, path)
+			return nil, fmt.Errorf("run folder %s is in use by %s (lock file %s); wait for it or choose another folder (if that process is not a run of this folder, remove the lock file)", dir, processName(pid), path)
 		}
 		if takeOver(path, b) {
 			fmt.Fprintf(os.Stderr, "taking over the stale lock %s (process %q no longer runs)\n", path, owner)

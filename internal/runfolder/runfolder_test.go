@@ -284,3 +284,45 @@ func TestLockTwoLaunches(t *testing.T) {
 		}
 	}
 }
+
+// A lock whose process was killed but not yet waited for (a zombie) is
+// stale; a live holder is named with its command where /proc tells it.
+func TestLockOfAZombie(t *testing.T) {
+	if _, err := os.Stat("/proc/self/stat"); err != nil {
+		t.Skip("no /proc")
+	}
+	dir := t.TempDir()
+	child := exec.Command(os.Args[0], "-test.run=^$")
+	if err := child.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pid := child.Process.Pid
+	os.WriteFile(filepath.Join(dir, LockFile), []byte(fmt.Sprintln(pid)), 0o644)
+	// Until the child exits it holds the lock; once it has exited, and
+	// before it is waited for, it is a zombie.
+	deadline := time.Now().Add(time.Minute)
+	for {
+		_, state := procStat(pid)
+		if state == "Z" {
+			break
+		}
+		_, err := Lock(dir)
+		if err == nil {
+			t.Fatalf("lock of a live process %d (state %q) taken over", pid, state)
+		}
+		if !strings.Contains(err.Error(), fmt.Sprintf("in use by process %d (", pid)) {
+			t.Errorf("holder not named: %v", err)
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the child never exited")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	unlock, err := Lock(dir)
+	if err != nil {
+		t.Errorf("the lock of a zombie was not taken over: %v", err)
+	} else {
+		unlock()
+	}
+	child.Wait()
+}
