@@ -130,11 +130,11 @@ func (b *Built) CheckCost(n Sizes, log io.Writer) error {
 	if c.EpochSeconds < noteSeconds && c.EvalSeconds < noteSeconds {
 		return nil
 	}
-	fmt.Fprintf(log, "%s: cost estimate: %s\n", b.Spec.Command, c)
 	if (c.EpochSeconds > MaxSeconds || c.EvalSeconds > MaxSeconds) && !b.Spec.AllowSlow {
 		return fmt.Errorf("an epoch would take %s and the final evaluation %s, beyond the limit of %s (%s): use a faster -solver, a smaller -n, fewer -kl-exact or -iw-samples, or -allow-slow to run anyway",
 			seconds(c.EpochSeconds), seconds(c.EvalSeconds), seconds(MaxSeconds), strings.Join(c.parts, "; "))
 	}
+	fmt.Fprintf(log, "%s: cost estimate: %s\n", b.Spec.Command, c) // a refusal says it once, in its error
 	return nil
 }
 
