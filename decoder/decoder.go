@@ -153,8 +153,14 @@ func first(z nn.Mat) *float32 {
 	return &z.Data[0]
 }
 
-// Params returns the network's parameters named "decoder.l1.W" and so on.
-func (d *Decoder) Params() []nn.Param { return nn.Prefixed("decoder.", d.Net.Params()) }
+// Params returns the network's parameters named "decoder.l1.W" and so on
+// (none for a Decoder not made by New).
+func (d *Decoder) Params() []nn.Param {
+	if d.Net == nil {
+		return nil
+	}
+	return nn.Prefixed("decoder.", d.Net.Params())
+}
 
 // OneHot writes the codes idx (B×N flat: the state of each latent) into dst
 // (B×N·K, with B = dst.Rows) as N one-hot blocks of K. Sizes that

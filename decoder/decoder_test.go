@@ -1,6 +1,7 @@
 package decoder
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -244,6 +245,12 @@ func TestBadInputIsAnError(t *testing.T) {
 		{"OneHot: k = 0", "k = 0", func() error { return OneHot(nil, 2, 0, nn.NewMat(0, 0)) }},
 		{"zero Decoder", "not made by decoder.New", func() error { _, err := (&Decoder{}).Forward(nn.Mat{}); return err }},
 		{"zero Decoder Backward", "before any Forward", func() error { return (&Decoder{}).Backward(nn.Mat{}, nn.Mat{}, nn.Mat{}) }},
+		{"zero Decoder Params", "none", func() error {
+			if ps := (&Decoder{}).Params(); ps != nil {
+				return nil
+			}
+			return errors.New("none")
+		}},
 	} {
 		var err error
 		func() {

@@ -204,5 +204,11 @@ func first(x nn.Mat) *float32 {
 	return &x.Data[0]
 }
 
-// Params returns the network's parameters named "encoder.l1.W" and so on.
-func (e *Encoder) Params() []nn.Param { return nn.Prefixed("encoder.", e.Net.Params()) }
+// Params returns the network's parameters named "encoder.l1.W" and so on
+// (none for an Encoder not made by New).
+func (e *Encoder) Params() []nn.Param {
+	if e.Net == nil {
+		return nil
+	}
+	return nn.Prefixed("encoder.", e.Net.Params())
+}

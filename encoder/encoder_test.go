@@ -1,6 +1,7 @@
 package encoder
 
 import (
+	"errors"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -306,6 +307,12 @@ func TestBadInputIsAnError(t *testing.T) {
 			{"Backward: dscores width", "dscores is 2×4", func() error { return e.Backward(x, nn.NewMat(2, 4)) }},
 			{"Backward: good", "", func() error { return e.Backward(x, ds) }},
 			{"zero Encoder", "not made by encoder.New", func() error { _, err := (&Encoder{}).Forward(x); return err }},
+			{"zero Encoder Params", "none", func() error {
+				if ps := (&Encoder{}).Params(); ps != nil {
+					return nil
+				}
+				return errors.New("none")
+			}},
 			{"zero Encoder Backward", "before any Forward", func() error { return (&Encoder{}).Backward(x, ds) }},
 		}
 		for _, c := range cases {

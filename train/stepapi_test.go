@@ -193,6 +193,24 @@ func TestZeroVAEAndTrainerAreErrors(t *testing.T) {
 		if train.Enumerable(v) {
 			t.Errorf("Enumerable(%#v) = true", v)
 		}
+		if v != nil {
+			func() {
+				defer func() {
+					if p := recover(); p != nil {
+						t.Errorf("an accessor of a zero VAE panics: %v", p)
+					}
+				}()
+				_ = v.Params()
+				_ = v.Interactions()
+				_ = v.NK()
+				_ = v.GradBuffer()
+				_ = v.Weights()
+				_ = v.ScoreGrad()
+				_ = v.Solver()
+				_ = v.Threads()
+				_ = v.SolveTime()
+			}()
+		}
 	}
 	for _, tr := range []*train.Trainer{nil, {}} {
 		calls := map[string]func() error{
@@ -218,6 +236,21 @@ func TestZeroVAEAndTrainerAreErrors(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), "NewTrainer") {
 				t.Errorf("%s on a %#v Trainer: %v, want an error naming NewTrainer", name, tr, err)
 			}
+		}
+		if tr != nil {
+			func() {
+				defer func() {
+					if p := recover(); p != nil {
+						t.Errorf("an accessor of a zero Trainer panics: %v", p)
+					}
+				}()
+				_ = tr.Options()
+				_ = tr.Epoch()
+				_ = tr.Iter()
+				_ = tr.Temperature()
+				_ = tr.VAE()
+				_ = tr.Estimator()
+			}()
 		}
 	}
 }

@@ -105,7 +105,11 @@ func (t *Trainer) Estimator() Estimator { return t.est }
 // Options returns the options in effect: NewTrainer's, with the defaults
 // of its zero fields filled in.
 func (t *Trainer) Options() Options {
-	return Options{LR: t.opt.LR, Batch: t.batch, Schedule: t.sched, Seed: t.seed}
+	o := Options{Batch: t.batch, Schedule: t.sched, Seed: t.seed}
+	if t.opt != nil {
+		o.LR = t.opt.LR
+	}
+	return o
 }
 
 // Epoch returns the number of epochs completed (restored by Load).

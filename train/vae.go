@@ -139,8 +139,14 @@ func (v *VAE) Solver() string { return v.solverName }
 func (v *VAE) NK() int { return v.N * v.K }
 
 // Interactions is the number of non-unary coordinates of w (the pairwise
-// or transition weights); 0 for independent latents.
-func (v *VAE) Interactions() int { return v.S.Dim() - v.NK() }
+// or transition weights); 0 for independent latents (and for a VAE without
+// a structure).
+func (v *VAE) Interactions() int {
+	if v.S == nil {
+		return 0
+	}
+	return v.S.Dim() - v.NK()
+}
 
 // oneLatent reports whether the latent is one categorical variable without
 // interactions: then the decoder output depends on the state only, and the
@@ -152,6 +158,9 @@ func (v *VAE) SolveTime() time.Duration { return v.solveTime }
 
 // Params returns the encoder's and decoder's parameters.
 func (v *VAE) Params() []nn.Param {
+	if v.Enc == nil || v.Enc.Net == nil || v.Dec == nil || v.Dec.Net == nil {
+		return nil // not made by NewVAE or ReadModel: no networks
+	}
 	return append(v.Enc.Params(), v.Dec.Params()...)
 }
 
