@@ -71,8 +71,10 @@ func (v *VAE) SampleArgmax(ctx context.Context, x nn.Mat, r *rand.Rand) (scores 
 // Weights returns the weight vectors of the step's examples, one per row
 // of the x given to the last [VAE.Scores] or [VAE.SampleArgmax] (each of
 // length Dim, float64): the scores after Scores, w + γ after
-// SampleArgmax. An estimator may change them in place and solve again.
-// They are valid until the next Scores or SampleArgmax.
+// SampleArgmax. An estimator may change them in place and solve again:
+// the Solve methods read exactly these vectors (one replaced by a vector
+// of another length is the solver's error). They are valid until the next
+// Scores or SampleArgmax.
 func (v *VAE) Weights() [][]float64 { return v.w }
 
 // Solve solves the weight vectors of examples 0…rows−1 into the VAE's z*

@@ -130,6 +130,26 @@ func TestVAEMethodsRefuseBadInput(t *testing.T) {
 		t.Errorf("EncoderBackward after refused calls: %v", err)
 	}
 
+	// A weight vector replaced by one of another length is the solver's
+	// error, not a panic; the next Scores restores the step's vectors.
+	v.Weights()[1] = []float64{1}
+	func() {
+		defer func() {
+			if p := recover(); p != nil {
+				t.Errorf("Solve after a weight vector was replaced: panic %v", p)
+			}
+		}()
+		if _, err := v.Solve(ctx, 2); err == nil || !strings.Contains(err.Error(), "len(w) = 1") {
+			t.Errorf("Solve after a weight vector was replaced by one of length 1: %v", err)
+		}
+	}()
+	if _, err := v.Scores(x); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.Solve(ctx, 2); err != nil {
+		t.Errorf("Solve after Scores restored the vectors: %v", err)
+	}
+
 	// NewVAE refuses networks that do not fit each other.
 	enc2, err := encoder.New(7, 10, 9, nil, r)
 	if err != nil {
