@@ -135,7 +135,7 @@ func (d *Decoder) check(what string, m nn.Mat, rows, cols int) error {
 	if d.Net == nil {
 		return fmt.Errorf("decoder: %s: the decoder was not made by decoder.New", what)
 	}
-	if m.Rows < 0 || m.Cols != cols || (rows >= 0 && m.Rows != rows) || len(m.Data) < m.Rows*m.Cols {
+	if m.Rows < 0 || m.Cols != cols || (rows >= 0 && m.Rows != rows) || m.Rows > len(m.Data)/max(m.Cols, 1) {
 		want := fmt.Sprintf("B×%d", cols)
 		if rows >= 0 {
 			want = fmt.Sprintf("%d×%d", rows, cols)
@@ -167,7 +167,7 @@ func (d *Decoder) Params() []nn.Param {
 // disagree, or a state outside [0, k), are an error naming the entry (dst
 // may then be partly written). O(B·N·K).
 func OneHot(idx []int, n, k int, dst nn.Mat) error {
-	if n <= 0 || k <= 0 || dst.Rows < 0 || dst.Cols != n*k || len(idx) != dst.Rows*n || len(dst.Data) < dst.Rows*dst.Cols {
+	if n <= 0 || k <= 0 || dst.Rows < 0 || dst.Cols != n*k || len(idx) != dst.Rows*n || dst.Rows > len(dst.Data)/max(dst.Cols, 1) {
 		return fmt.Errorf("decoder: OneHot: %d states for n = %d latents of k = %d into a %d×%d matrix (%d values): want n, k ≥ 1, %d states and a %d×%d matrix",
 			len(idx), n, k, dst.Rows, dst.Cols, len(dst.Data), dst.Rows*n, dst.Rows, n*k)
 	}

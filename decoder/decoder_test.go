@@ -237,6 +237,13 @@ func TestBadInputIsAnError(t *testing.T) {
 		{"Backward before Forward", "before any Forward", func() error { return d.Backward(code, nn.NewMat(2, 5), nn.Mat{}) }},
 		{"Forward: wrong width", "codes z is 2×5", func() error { _, err := d.Forward(nn.NewMat(2, 5)); return err }},
 		{"Forward: negative rows", "codes z is -1×6", func() error { _, err := d.Forward(nn.Mat{Rows: -1, Cols: 6}); return err }},
+		{"Forward: rows·cols overflows", "with 12 values", func() error {
+			_, err := d.Forward(nn.Mat{Rows: 3074457345618258603, Cols: 6, Data: make([]float32, 12)})
+			return err
+		}},
+		{"OneHot: rows·cols overflows", "into a 3074457345618258603×6", func() error {
+			return OneHot(make([]int, 0), 2, 3, nn.Mat{Rows: 3074457345618258603, Cols: 6, Data: make([]float32, 12)})
+		}},
 		{"ForwardVariants: wrong width", "codes z is 2×7", func() error { _, err := d.ForwardVariants(nn.NewMat(2, 7)); return err }},
 		{"OneHot: state out of range", "state 3 of latent 1 in example 0", func() error { return OneHot([]int{0, 3}, 2, 3, nn.NewMat(1, 6)) }},
 		{"OneHot: negative state", "state -2", func() error { return OneHot([]int{-2, 0}, 2, 3, nn.NewMat(1, 6)) }},

@@ -224,7 +224,7 @@ func (d *Decoder) variantsGeneral(x nn.Mat, z []int, F nn.Mat) {
 // O(B·(hidden + D + N·K)).
 func (d *Decoder) ForwardVariants(code nn.Mat) (nn.Mat, error) {
 	v := &d.v
-	if v.zRows == 0 || code.Rows != v.zRows || code.Cols != d.N*d.K || len(code.Data) < code.Rows*code.Cols || !isOneHot(code, v.zs, d.N, d.K) {
+	if v.zRows == 0 || code.Rows != v.zRows || code.Cols != d.N*d.K || code.Rows > len(code.Data)/max(code.Cols, 1) || !isOneHot(code, v.zs, d.N, d.K) {
 		v.zRows = 0
 		return d.Forward(code)
 	}

@@ -169,7 +169,7 @@ func (e *Encoder) check(what string, m nn.Mat, rows, cols int) error {
 	if e.Net == nil {
 		return fmt.Errorf("encoder: %s: the encoder was not made by encoder.New", what)
 	}
-	if m.Rows < 0 || m.Cols != cols || (rows >= 0 && m.Rows != rows) || len(m.Data) < m.Rows*m.Cols {
+	if m.Rows < 0 || m.Cols != cols || (rows >= 0 && m.Rows != rows) || m.Rows > len(m.Data)/max(m.Cols, 1) {
 		want := fmt.Sprintf("B×%d", cols)
 		if rows >= 0 {
 			want = fmt.Sprintf("%d×%d", rows, cols)

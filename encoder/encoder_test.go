@@ -300,6 +300,10 @@ func TestBadInputIsAnError(t *testing.T) {
 				return err
 			}},
 			{"Forward: negative rows", "x is -1×5", func() error { _, err := e.Forward(nn.Mat{Rows: -1, Cols: 5}); return err }},
+			{"Forward: rows·cols overflows", "with 10 values", func() error {
+				_, err := e.Forward(nn.Mat{Rows: 3689348814741910323, Cols: 5, Data: make([]float32, 10)})
+				return err
+			}},
 			{"forward then", "", func() error { _, err := e.Forward(x); return err }},
 			{"Backward: x rows", "x is 3×5", func() error { return e.Backward(nn.NewMat(3, 5), ds) }},
 			{"Backward: x width", "x is 2×6", func() error { return e.Backward(nn.NewMat(2, 6), ds) }},

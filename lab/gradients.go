@@ -26,7 +26,7 @@ func checkImages(op string, v *train.VAE, x nn.Mat) error {
 	if v == nil || v.Enc == nil || v.Dec == nil || v.S == nil {
 		return fmt.Errorf("lab: %s: nil VAE, or one not made by train.NewVAE or train.ReadModel", op)
 	}
-	if d := v.Dec.D; x.Cols != d || x.Rows < 1 || len(x.Data) < x.Rows*x.Cols {
+	if d := v.Dec.D; x.Cols != d || x.Rows < 1 || x.Rows > len(x.Data)/max(x.Cols, 1) {
 		return fmt.Errorf("lab: %s: %d×%d data (%d values), want at least one image of width %d", op, x.Rows, x.Cols, len(x.Data), d)
 	}
 	for i, p := range x.Data[:x.Rows*x.Cols] {
@@ -145,7 +145,7 @@ func EncoderGradientOf(v *train.VAE, x, dw nn.Mat) ([]float64, error) {
 	if err := checkImages("EncoderGradientOf", v, x); err != nil {
 		return nil, err
 	}
-	if w := v.Enc.Width; dw.Rows != x.Rows || dw.Cols != w || len(dw.Data) < dw.Rows*dw.Cols {
+	if w := v.Enc.Width; dw.Rows != x.Rows || dw.Cols != w || dw.Rows > len(dw.Data)/max(dw.Cols, 1) {
 		return nil, fmt.Errorf("lab: EncoderGradientOf: a %d×%d score gradient for %d images, want %d×%d", dw.Rows, dw.Cols, x.Rows, x.Rows, w)
 	}
 	ps := v.Enc.Params()

@@ -267,7 +267,7 @@ func (v *VAE) AddFeatures(z []int, scale float32, dw nn.Mat) error {
 	if err := v.usable(); err != nil {
 		return err
 	}
-	if dw.Rows < 0 || dw.Cols != v.S.Dim() || len(dw.Data) < dw.Rows*dw.Cols {
+	if dw.Rows < 0 || dw.Cols != v.S.Dim() || dw.Rows > len(dw.Data)/max(dw.Cols, 1) {
 		return fmt.Errorf("train: AddFeatures: dw is %d×%d with %d values, want rows×%d", dw.Rows, dw.Cols, len(dw.Data), v.S.Dim())
 	}
 	if len(z) != dw.Rows*v.N {
@@ -300,10 +300,10 @@ func (v *VAE) UnaryKL(scores nn.Mat, grad nn.Mat, scale float64) ([]float64, err
 		return nil, err
 	}
 	dim := v.S.Dim()
-	if scores.Rows < 0 || scores.Cols != dim || len(scores.Data) < scores.Rows*dim {
+	if scores.Rows < 0 || scores.Cols != dim || scores.Rows > len(scores.Data)/max(dim, 1) {
 		return nil, fmt.Errorf("train: UnaryKL: scores are %d×%d with %d values, want rows×%d", scores.Rows, scores.Cols, len(scores.Data), dim)
 	}
-	if grad.Data != nil && (grad.Rows != scores.Rows || grad.Cols != dim || len(grad.Data) < grad.Rows*dim) {
+	if grad.Data != nil && (grad.Rows != scores.Rows || grad.Cols != dim || grad.Rows > len(grad.Data)/max(dim, 1)) {
 		return nil, fmt.Errorf("train: UnaryKL: grad is %d×%d with %d values, want %d×%d", grad.Rows, grad.Cols, len(grad.Data), scores.Rows, dim)
 	}
 	v.kl = grow(v.kl, scores.Rows)
@@ -415,7 +415,7 @@ func (v *VAE) checkX(method string, x nn.Mat) error {
 	if err := v.usable(); err != nil {
 		return err
 	}
-	if d := v.Dec.D; x.Rows < 0 || x.Cols != d || len(x.Data) < x.Rows*x.Cols {
+	if d := v.Dec.D; x.Rows < 0 || x.Cols != d || x.Rows > len(x.Data)/max(x.Cols, 1) {
 		return fmt.Errorf("train: %s: a %d×%d batch (%d values), want images of width %d", method, x.Rows, x.Cols, len(x.Data), d)
 	}
 	return nil

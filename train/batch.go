@@ -15,7 +15,7 @@ func checkBatch(name string, v *VAE, x nn.Mat) error {
 	if v == nil || v.Enc == nil || v.Dec == nil || v.S == nil {
 		return fmt.Errorf("train: %s step: the VAE is nil or was not made by NewVAE or ReadModel", name)
 	}
-	if d := v.Dec.D; x.Cols != d || x.Rows < 1 || len(x.Data) < x.Rows*x.Cols {
+	if d := v.Dec.D; x.Cols != d || x.Rows < 1 || x.Rows > len(x.Data)/max(x.Cols, 1) {
 		return fmt.Errorf("train: %s step: a %d×%d batch (%d values), want at least one image of width %d", name, x.Rows, x.Cols, len(x.Data), d)
 	}
 	return nil

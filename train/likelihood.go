@@ -80,7 +80,7 @@ func checkData(v *VAE, X nn.Mat, op string) error {
 	if X.Rows < 1 {
 		return fmt.Errorf("train: %s: no examples", op)
 	}
-	if len(X.Data) < X.Rows*X.Cols {
+	if X.Rows > len(X.Data)/max(X.Cols, 1) {
 		return fmt.Errorf("train: %s: %d×%d data matrix holds only %d values", op, X.Rows, X.Cols, len(X.Data))
 	}
 	for i, x := range X.Data[:X.Rows*X.Cols] {

@@ -158,7 +158,7 @@ func (v *VAE) checkData(op string, x nn.Mat) error {
 	if in := v.Enc.Net.L1.In; x.Cols != in {
 		return fmt.Errorf("train: %s: data of width %d, the model's encoder takes %d", op, x.Cols, in)
 	}
-	if x.Rows < 0 || len(x.Data) < x.Rows*x.Cols {
+	if x.Rows < 0 || x.Rows > len(x.Data)/max(x.Cols, 1) {
 		return fmt.Errorf("train: %s: a %d×%d matrix with %d values", op, x.Rows, x.Cols, len(x.Data))
 	}
 	for i, p := range x.Data[:x.Rows*x.Cols] {

@@ -77,6 +77,12 @@ func TestVAEMethodsRefuseBadInput(t *testing.T) {
 	mid := []call{
 		{"Scores: width", "2×9 batch", func() error { return e2(v.Scores(wide)) }},
 		{"Scores: short data", "10 values", func() error { return e2(v.Scores(short)) }},
+		{"Scores: rows·cols overflows", "16 values", func() error {
+			return e2(v.Scores(nn.Mat{Rows: 1 << 61, Cols: 8, Data: make([]float32, 16)}))
+		}},
+		{"Encode: rows·cols overflows", "16 values", func() error {
+			return e2(v.Encode(ctx, nn.Mat{Rows: 1 << 61, Cols: 8, Data: make([]float32, 16)}))
+		}},
 		{"SampleArgmax: width", "width 8", func() error { return e3(v.SampleArgmax(ctx, wide, r)) }},
 		{"SampleArgmax: nil generator", "nil random generator", func() error { return e3(v.SampleArgmax(ctx, x, nil)) }},
 		{"Solve: rows", "3 rows, the step has 2", func() error { return e2(v.Solve(ctx, 3)) }},
