@@ -182,6 +182,8 @@ func TestBadCommandLines(t *testing.T) {
 			{"-batch 10", "flag provided but not defined: -batch"},
 			{"-hidden 16000000", "-hidden"},
 			{"-data foo", "-data"},
+			{"-checkpoint /dev/zero", "-checkpoint: /dev/zero is a device, not a regular file"},
+			{"-checkpoint /", "-checkpoint: / is a folder, not a file"},
 		},
 		"figure3": {
 			{"-out /dev/null", "-out /dev/null: /dev/null is a file, not a folder"},

@@ -42,7 +42,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -134,12 +133,8 @@ func (o *options) validate() error {
 		return fmt.Errorf("-data %q: unknown data set (known: %s)", o.data, strings.Join(dataset.Names(), ", "))
 	}
 	if o.checkpoint != "" {
-		st, err := os.Stat(o.checkpoint)
-		if err != nil {
-			return fmt.Errorf("-checkpoint: %w", err)
-		}
-		if st.IsDir() {
-			return fmt.Errorf("-checkpoint %s: a directory; want a trainer state file (best.bin)", o.checkpoint)
+		if err := cli.CheckFile(o.checkpoint); err != nil {
+			return fmt.Errorf("-checkpoint: %w; want a trainer state file (best.bin)", err)
 		}
 	}
 	return nil

@@ -191,12 +191,8 @@ func modelPath(dir, name string) (string, error) {
 	if !filepath.IsAbs(name) {
 		path = filepath.Join(dir, name)
 	}
-	fi, err := os.Stat(path)
-	if err != nil {
-		return "", cli.Usage(fmt.Errorf("-model: %w", err))
-	}
-	if !fi.Mode().IsRegular() {
-		return "", cli.Usagef("-model: %s is not a regular file", path)
+	if err := cli.CheckFile(path); err != nil {
+		return "", cli.Usagef("-model: %w", err)
 	}
 	if c, err := runfolder.Load(dir); err == nil && c.Epochs == 0 && same(path, filepath.Join(dir, experiment.CheckpointFile)) {
 		return "", cli.Usagef("-run %s: no epoch trained yet (%s holds the initial state); wait for the first epoch", dir, path)

@@ -259,8 +259,8 @@ func TestRefusedBeforeTheData(t *testing.T) {
 		{[]string{"-run", legacy}, "names no command or structure"},
 		{[]string{"-run", dir, "-out", dir}, "is the run folder itself"},
 		{[]string{"-run", dir, "-out", dir + string(filepath.Separator)}, "is the run folder itself"},
-		{[]string{"-run", dir, "-model", "/dev/zero"}, "/dev/zero is not a regular file"},
-		{[]string{"-run", dir, "-model", "."}, "is not a regular file"},
+		{[]string{"-run", dir, "-model", "/dev/zero"}, "/dev/zero is a device, not a regular file"},
+		{[]string{"-run", dir, "-model", "."}, "is a folder, not a file"},
 		{[]string{"-run", dir, "-model", filepath.Join(dir, "missing.bin")}, filepath.Join(dir, "missing.bin") + ": no such file"},
 		{[]string{"-run", started}, "no epoch trained yet"},
 	} {

@@ -45,7 +45,7 @@ func main() { cli.Main("structlab", run) }
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := cli.NewFlagSet("structlab", stderr)
 	runDir := fs.String("run", "", "a cmd/structured or cmd/figure3 run folder (config.json and checkpoint.bin)")
-	ckpt := fs.String("checkpoint", experiment.CheckpointFile, "checkpoint file in the run folder (best.bin: the best-validation epoch)")
+	ckpt := fs.String("checkpoint", experiment.CheckpointFile, "checkpoint file, relative to -run unless absolute (best.bin: the best-validation epoch)")
 	var examples, reps, threads int
 	cli.IntIn(fs, &examples, "examples", 10, 1, 1<<24, "", "test images (the first ones)")
 	cli.IntIn(fs, &reps, "reps", 2000, 2, 1<<30, "a variance needs two samples", "noise draws per example (and steps per training estimator)")
@@ -68,6 +68,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	ckptPath := *ckpt
+	if !filepath.IsAbs(ckptPath) {
+		ckptPath = filepath.Join(*runDir, ckptPath)
+	}
+	if err := cli.CheckFile(ckptPath); err != nil {
+		return cli.Usagef("-checkpoint: %w", err)
+	}
 	if s.K != 2 || s.N > 16 {
 		return cli.Usagef("-run: the laboratory enumerates all 2ⁿ codes of binary latents, n ≤ 16; this run has n = %d latents of K = %d states", s.N, s.K)
 	}
@@ -88,7 +95,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := experiment.LoadCheckpoint(t, filepath.Join(*runDir, *ckpt)); err != nil {
+	if err := experiment.LoadCheckpoint(t, ckptPath); err != nil {
 		return err
 	}
 	m := min(examples, data.Test.Rows)

@@ -415,3 +415,22 @@ func TestRunAndGridFolders(t *testing.T) {
 		}
 	}
 }
+
+// CheckFile names what an input path is when it is not a regular file.
+func TestCheckFile(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "f")
+	os.WriteFile(file, []byte("x"), 0o644)
+	fifo := filepath.Join(dir, "fifo")
+	syscall.Mkfifo(fifo, 0o644)
+	for path, want := range map[string]string{file: "", dir: "a folder, not a file", fifo: "a named pipe", "/dev/zero": "a device",
+		filepath.Join(dir, "missing"): "no such file"} {
+		if _, err := os.Stat(path); err != nil && want != "no such file" {
+			continue // no FIFO or /dev/zero here
+		}
+		err := CheckFile(path)
+		if want == "" && err != nil || want != "" && (err == nil || !strings.Contains(err.Error(), want)) {
+			t.Errorf("CheckFile(%s) = %v; want %q", path, err, want)
+		}
+	}
+}

@@ -88,3 +88,28 @@ func CheckFolder(path string) error {
 	}
 	return os.Remove(probe)
 }
+
+// CheckFile reports why path cannot be read as an input file (a model,
+// a checkpoint): it does not exist, or it is not a regular file (a folder;
+// a FIFO, whose read would wait for a writer; a device such as /dev/zero,
+// whose read never ends). Commands call it on their file flags before
+// any work.
+func CheckFile(path string) error {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	if !fi.Mode().IsRegular() {
+		kind := "not a regular file"
+		switch {
+		case fi.IsDir():
+			kind = "a folder, not a file"
+		case fi.Mode()&fs.ModeNamedPipe != 0:
+			kind = "a named pipe, not a regular file"
+		case fi.Mode()&fs.ModeDevice != 0:
+			kind = "a device, not a regular file"
+		}
+		return fmt.Errorf("%s is %s", path, kind)
+	}
+	return nil
+}
