@@ -1,6 +1,7 @@
 package experiment
 
 import (
+	"context"
 	"io"
 	"math"
 	"path/filepath"
@@ -36,7 +37,9 @@ func CategoricalRun(s *Spec, data *Data, t *train.Trainer, log io.Writer, pictur
 		EvalOpt: train.EvalOptions{Samples: 1},
 	}
 	if pictures {
-		r.Pictures = func(v *train.VAE) error { return Prototypes(v, filepath.Join(s.Out, "prototypes.png")) }
+		r.Pictures = func(_ context.Context, v *train.VAE) error {
+			return Prototypes(v, filepath.Join(s.Out, "prototypes.png"))
+		}
 	}
 	return r
 }

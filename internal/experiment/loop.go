@@ -39,8 +39,9 @@ type Run struct {
 	EvalOpt train.EvalOptions
 	Log     io.Writer // progress lines; nil = os.Stderr
 	// Pictures, if set, draws the run's images into Spec.Out at the end
-	// (and on interrupt).
-	Pictures func(v *train.VAE) error
+	// (and on interrupt: then ctx is cancelled, and a picture that needs
+	// the solver is skipped, its error being ctx's).
+	Pictures func(ctx context.Context, v *train.VAE) error
 	// Likelihood, LikEvery and LikKind go to train.Settings (Likelihood,
 	// LikelihoodEvery, LikelihoodKind).
 	Likelihood func(ctx context.Context, v *train.VAE, X nn.Mat) (train.Likelihood, error)
@@ -84,10 +85,15 @@ func (r *Run) Execute(ctx context.Context, resume bool) (Summary, error) {
 				func(e Epoch) float64 { return r.Score(e.Test) }); err != nil {
 				return err
 			}
-			if r.Pictures != nil {
-				return r.Pictures(t.VAE())
+			if r.Pictures == nil {
+				return nil
 			}
-			return nil
+			err := r.Pictures(ctx, t.VAE())
+			if err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+				fmt.Fprintf(log, "%s: interrupted: pictures that need the solver are left for the end of the run\n", s.Command)
+				return nil
+			}
+			return err
 		}),
 	}
 	settings := train.Settings{Epochs: s.Epochs, Seed: s.Seed, TestEval: r.EvalOpt, Score: r.Score,

@@ -73,7 +73,7 @@ func Prototypes(v *train.VAE, path string) error {
 // Samples draws decoded images for random latent codes (top half) and, for
 // the first test images, the images and their reconstructions at a
 // Gumbel-Max sample (bottom half, alternating rows).
-func Samples(v *train.VAE, test nn.Mat, path string, seed uint64) error {
+func Samples(ctx context.Context, v *train.VAE, test nn.Mat, path string, seed uint64) error {
 	const cols = 10
 	n, k := v.N, v.K
 	r := rand.New(rand.NewPCG(seed, 0x5a))
@@ -86,7 +86,7 @@ func Samples(v *train.VAE, test nn.Mat, path string, seed uint64) error {
 		return err
 	}
 	x := test.Slice(0, min(2*cols, test.Rows))
-	recon, err := Reconstruct(v, x, r)
+	recon, err := Reconstruct(ctx, v, x, r)
 	if err != nil {
 		return err
 	}
@@ -102,8 +102,8 @@ func Samples(v *train.VAE, test nn.Mat, path string, seed uint64) error {
 }
 
 // Reconstruct samples z* for each row of x and returns the decoded means.
-func Reconstruct(v *train.VAE, x nn.Mat, r *rand.Rand) ([][]float32, error) {
-	z, err := v.Sample(context.Background(), x, r)
+func Reconstruct(ctx context.Context, v *train.VAE, x nn.Mat, r *rand.Rand) ([][]float32, error) {
+	z, err := v.Sample(ctx, x, r)
 	if err != nil {
 		return nil, err
 	}

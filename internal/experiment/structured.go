@@ -51,8 +51,8 @@ func StructuredRun(s *Spec, data *Data, t *train.Trainer, log io.Writer, picture
 	}
 	s.NLLKind = r.LikKind
 	if pictures {
-		r.Pictures = func(v *train.VAE) error {
-			return Samples(v, data.Test, filepath.Join(s.Out, "samples.png"), s.Seed)
+		r.Pictures = func(ctx context.Context, v *train.VAE) error {
+			return Samples(ctx, v, data.Test, filepath.Join(s.Out, "samples.png"), s.Seed)
 		}
 	}
 	return r
