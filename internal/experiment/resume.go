@@ -29,6 +29,9 @@ func CheckNew(s *Spec) error { return runfolder.CheckNew(s.Out) }
 // CheckResume is [CheckRun] for -resume, and refuses as well a run that
 // holds more epochs than s.Epochs ([runfolder.CheckResume]).
 func CheckResume(s *Spec) error {
+	if err := runfolder.Busy(s.Out); err != nil {
+		return err
+	}
 	if err := CheckRun(s); err != nil {
 		return err
 	}

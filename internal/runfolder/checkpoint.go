@@ -148,12 +148,15 @@ func ReadState(path string) ([]byte, error) {
 	return c.State, nil
 }
 
-// CheckNew refuses a new run in dir when dir holds a run: a checkpoint,
-// readable or not (an error matching [ErrRefused] that says to resume it
+// CheckNew refuses a new run in dir when another process holds its lock
+// ([Busy]) or dir holds a run: a checkpoint, readable or not (an error matching [ErrRefused] that says to resume it
 // or to choose another folder). A missing dir passes. It reads only, so
 // commands call it before the data are read; the driver calls it again
 // under the folder's lock.
 func CheckNew(dir string) error {
+	if err := Busy(dir); err != nil {
+		return err
+	}
 	c, err := Load(dir)
 	switch {
 	case err == nil:
@@ -180,10 +183,14 @@ func (c Checkpoint) CheckEpochs(dir string, epochs int) error {
 }
 
 // CheckResume refuses, reading only, to resume the run in dir up to
-// epochs: no readable checkpoint, or one of more epochs
+// epochs: the run in progress in another process ([Busy]), no readable
+// checkpoint, or one of more epochs
 // ([Checkpoint.CheckEpochs]). Commands call it before the data are read;
 // the driver checks again under the folder's lock.
 func CheckResume(dir string, epochs int) error {
+	if err := Busy(dir); err != nil {
+		return err
+	}
 	c, err := Load(dir)
 	if err != nil {
 		return err

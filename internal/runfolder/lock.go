@@ -45,13 +45,35 @@ func Lock(dir string) (unlock func(), err error) {
 		owner := strings.TrimSpace(string(b))
 		pid, perr := strconv.Atoi(owner)
 		if perr == nil && (pid == os.Getpid() || alive(pid)) {
-			return nil, fmt.Errorf("run folder %s is in use by %s (lock file %s); wait for it or choose another folder (if that process is not a run of this folder, remove the lock file)", dir, processName(pid), path)
+			return nil, inUse(dir, pid, path)
 		}
 		if takeOver(path, b) {
 			fmt.Fprintf(os.Stderr, "taking over the stale lock %s (process %q no longer runs)\n", path, owner)
 		}
 	}
 	return nil, fmt.Errorf("could not lock %s: its lock file %s keeps changing", dir, path)
+}
+
+// Busy reports, reading only, whether another live process holds dir's
+// lock: the error [Lock] would return, or nil. Commands call it before
+// their other checks of a folder, so that a run in progress is named as
+// such rather than as a finished one.
+func Busy(dir string) error {
+	path := filepath.Join(dir, LockFile)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil || pid == os.Getpid() || !alive(pid) {
+		return nil
+	}
+	return inUse(dir, pid, path)
+}
+
+// inUse is the error of a folder locked by the live process pid.
+func inUse(dir string, pid int, path string) error {
+	return fmt.Errorf("run folder %s is in use by %s (lock file %s); wait for it or choose another folder (if that process is not a run of this folder, remove the lock file)", dir, processName(pid), path)
 }
 
 // createWith creates path holding b, failing with fs.ErrExist if it

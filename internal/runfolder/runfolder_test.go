@@ -326,3 +326,27 @@ func TestLockOfAZombie(t *testing.T) {
 	}
 	child.Wait()
 }
+
+// A folder whose run is in progress in another live process is named as
+// such by the up-front checks, not as a finished run to -resume.
+func TestBusyBeforeTheRun(t *testing.T) {
+	dir := t.TempDir()
+	if err := Commit(dir, Checkpoint{State: []byte("x"), Epochs: 4, BestIndex: -1}); err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckNew(dir); err == nil || !strings.Contains(err.Error(), "already holds a run of 4 epochs") {
+		t.Errorf("unlocked: %v", err)
+	}
+	other := os.Getppid() // alive, and not this process
+	os.WriteFile(filepath.Join(dir, LockFile), []byte(fmt.Sprintln(other)), 0o644)
+	want := fmt.Sprintf("in use by process %d", other)
+	for name, err := range map[string]error{"Busy": Busy(dir), "CheckNew": CheckNew(dir), "CheckResume": CheckResume(dir, 10)} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v; want %q", name, err, want)
+		}
+	}
+	os.WriteFile(filepath.Join(dir, LockFile), []byte(fmt.Sprintln(os.Getpid())), 0o644)
+	if err := Busy(dir); err != nil {
+		t.Errorf("this process's own lock: %v", err)
+	}
+}
