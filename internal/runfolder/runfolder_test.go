@@ -3,10 +3,12 @@ package runfolder
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -348,5 +350,48 @@ func TestBusyBeforeTheRun(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, LockFile), []byte(fmt.Sprintln(os.Getpid())), 0o644)
 	if err := Busy(dir); err != nil {
 		t.Errorf("this process's own lock: %v", err)
+	}
+}
+
+// WriteFile never renames over a file that is not a regular one: as root
+// it replaced /dev/full with a plain file (maxflow -gen 3x3 -out
+// /dev/full). A device or a FIFO is written in place; a folder is an
+// error. Here a FIFO stands for the device (the test must not touch /dev).
+func TestWriteFileNotRegular(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skip(err)
+	}
+	got := make(chan []byte, 1)
+	go func() {
+		f, err := os.Open(fifo)
+		if err != nil {
+			got <- nil
+			return
+		}
+		b, _ := io.ReadAll(f)
+		f.Close()
+		got <- b
+	}()
+	if err := WriteFile(fifo, []byte("through the pipe")); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case b := <-got:
+		if string(b) != "through the pipe" {
+			t.Errorf("read %q from the FIFO", b)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("nothing came through the FIFO")
+	}
+	if fi, err := os.Lstat(fifo); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
+		t.Errorf("the FIFO was replaced: %v, %v", fi.Mode(), err)
+	}
+	if err := WriteFile(dir, []byte("x")); err == nil || !strings.Contains(err.Error(), "a folder, not a file") {
+		t.Errorf("a folder: %v", err)
+	}
+	if left, _ := os.ReadDir(dir); len(left) != 1 {
+		t.Errorf("left in the folder: %v", left)
 	}
 }

@@ -14,7 +14,18 @@ import (
 // one, never a part. On every failure (a full disk, a write error, a
 // failed sync or rename) the temporary file is removed and path is left
 // as it was.
+//
+// A path that exists and is not a regular file is never renamed over
+// (which, for root, would replace /dev/null or /dev/full with a plain
+// file): a device or a named pipe is written in place, as a stream, and a
+// folder is an error.
 func WriteFile(path string, b []byte) error {
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		if fi.IsDir() {
+			return fmt.Errorf("writing %s: a folder, not a file", path)
+		}
+		return writeInPlace(path, b)
+	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
@@ -43,6 +54,23 @@ func WriteFile(path string, b []byte) error {
 	}
 	if err := os.Rename(tmp, path); err != nil {
 		os.Remove(tmp)
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}
+
+// writeInPlace writes b to the existing non-regular file path (a device,
+// a named pipe) without creating, truncating or renaming anything.
+func writeInPlace(path string, b []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	_, err = f.Write(b)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil
