@@ -135,12 +135,8 @@ func (d *Decoder) check(what string, m nn.Mat, rows, cols int) error {
 	if d.Net == nil {
 		return fmt.Errorf("decoder: %s: the decoder was not made by decoder.New", what)
 	}
-	if m.Rows < 0 || m.Cols != cols || (rows >= 0 && m.Rows != rows) || m.Rows > len(m.Data)/max(m.Cols, 1) {
-		want := fmt.Sprintf("B×%d", cols)
-		if rows >= 0 {
-			want = fmt.Sprintf("%d×%d", rows, cols)
-		}
-		return fmt.Errorf("decoder: %s is %d×%d with %d values, want %s", what, m.Rows, m.Cols, len(m.Data), want)
+	if err := m.CheckShape(rows, cols); err != nil {
+		return fmt.Errorf("decoder: %s %w", what, err)
 	}
 	return nil
 }

@@ -169,12 +169,8 @@ func (e *Encoder) check(what string, m nn.Mat, rows, cols int) error {
 	if e.Net == nil {
 		return fmt.Errorf("encoder: %s: the encoder was not made by encoder.New", what)
 	}
-	if m.Rows < 0 || m.Cols != cols || (rows >= 0 && m.Rows != rows) || m.Rows > len(m.Data)/max(m.Cols, 1) {
-		want := fmt.Sprintf("B×%d", cols)
-		if rows >= 0 {
-			want = fmt.Sprintf("%d×%d", rows, cols)
-		}
-		return fmt.Errorf("encoder: %s is %d×%d with %d values, want %s", what, m.Rows, m.Cols, len(m.Data), want)
+	if err := m.CheckShape(rows, cols); err != nil {
+		return fmt.Errorf("encoder: %s %w", what, err)
 	}
 	return nil
 }

@@ -60,3 +60,27 @@ func TestConstructorsRefuseBadInput(t *testing.T) {
 		t.Errorf("NewAdam(ok, 1e-3) = %v, %v", a, err)
 	}
 }
+
+// CheckShape accepts exactly the matrices of the shape asked for, with
+// enough values, and names both shapes otherwise.
+func TestCheckShape(t *testing.T) {
+	m := NewMat(3, 4)
+	for _, c := range []struct {
+		m          Mat
+		rows, cols int
+		ok         bool
+	}{
+		{m, 3, 4, true}, {m, -1, 4, true}, {m, 2, 4, false}, {m, 3, 5, false},
+		{Mat{Rows: 4, Cols: 4, Data: m.Data}, -1, 4, false}, // too few values
+		{Mat{Rows: -1, Cols: 4}, -1, 4, false},
+		{Mat{Rows: 1 << 62, Cols: 4, Data: m.Data}, -1, 4, false}, // Rows·Cols wraps
+	} {
+		err := c.m.CheckShape(c.rows, c.cols)
+		if (err == nil) != c.ok {
+			t.Errorf("%d×%d (%d values) against %d×%d: err %v", c.m.Rows, c.m.Cols, len(c.m.Data), c.rows, c.cols, err)
+		}
+	}
+	if err := m.CheckShape(2, 4); err == nil || err.Error() != "is 3×4 with 12 values, want 2×4" {
+		t.Errorf("message %q", err)
+	}
+}

@@ -18,6 +18,21 @@ func NewMat(rows, cols int) Mat {
 	return Mat{Rows: rows, Cols: cols, Data: make([]float32, rows*cols)}
 }
 
+// CheckShape returns an error unless m is rows×cols (rows < 0: any
+// number of rows) with at least Rows·Cols values, a product that must not
+// wrap around int. The error says what m is and what was wanted, for the
+// caller to prefix with what m is for. O(1).
+func (m Mat) CheckShape(rows, cols int) error {
+	if m.Rows < 0 || m.Cols != cols || (rows >= 0 && m.Rows != rows) || m.Rows > len(m.Data)/max(m.Cols, 1) {
+		want := fmt.Sprintf("B×%d", cols)
+		if rows >= 0 {
+			want = fmt.Sprintf("%d×%d", rows, cols)
+		}
+		return fmt.Errorf("is %d×%d with %d values, want %s", m.Rows, m.Cols, len(m.Data), want)
+	}
+	return nil
+}
+
 // Row returns row i as a slice of length and capacity Cols that aliases
 // m.Data.
 func (m Mat) Row(i int) []float32 {
