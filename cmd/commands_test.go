@@ -147,6 +147,7 @@ func TestBadCommandLines(t *testing.T) {
 			{"-k 3", "-k 3: -structure complete has binary variables"},
 			{"-structure independent -k 0", "flag -k"},
 			{"-structure matching -n 1", "-n 1: -structure matching wants n ≥ 2"},
+			{"-structure tree -n 2", "-n 2: -structure tree wants n ≥ 3"},
 			{"-structure matching -k 3", "leave -k out"},
 			{"-lambda 5", "-lambda applies to -estimator imle and imle-sog only, not direct"},
 			{"-estimator imle -solves 5", "-solves applies to -estimator perturbed only, not imle"},

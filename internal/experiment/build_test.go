@@ -3,6 +3,7 @@ package experiment
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/argmaxvae/argmaxvae/argmax"
 	"math"
 	"os"
 	"path/filepath"
@@ -271,5 +272,51 @@ func TestEstimatorKnobsReachTheEstimator(t *testing.T) {
 	}
 	if err := CheckGridKnobs(func(f string) bool { return f == "lambda" }, []string{"direct", "imle-sog"}); err != nil {
 		t.Errorf("-lambda on a grid with imle-sog: %v", err)
+	}
+}
+
+// Every structure at the smallest -n it accepts (and the smallest -k and
+// -subset-k) has at least two feasible codes: a latent with one code is
+// constant, and training it is nonsense that must be refused, as
+// -structure tree -n 2 (one edge, one tree) was not.
+func TestSmallestStructuresAreNotConstant(t *testing.T) {
+	for _, r := range structureTable {
+		s := validSpec()
+		s.Structure, s.N, s.Solver, s.Signs = r.name, r.minN, "", ""
+		if r.states == "flag" {
+			s.K = 2
+		}
+		if r.subset {
+			s.SubsetK = 1
+		}
+		b, err := Check(&s, nil)
+		if err != nil {
+			t.Errorf("%s at n = %d: %v", r.name, r.minN, err)
+			continue
+		}
+		st := b.Structure
+		feasible, z := 0, make([]int, st.Vars())
+		for {
+			if argmax.Feasible(st, z) {
+				feasible++
+			}
+			i := 0
+			for ; i < len(z) && z[i] == st.States()-1; i++ {
+				z[i] = 0
+			}
+			if i == len(z) {
+				break
+			}
+			z[i]++
+		}
+		if feasible < 2 {
+			t.Errorf("%s at its smallest n = %d: %d feasible codes", r.name, r.minN, feasible)
+		}
+		s.N--
+		if s.N >= 1 {
+			if _, err := Check(&s, nil); err == nil {
+				t.Errorf("%s at n = %d, below its smallest: accepted", r.name, s.N)
+			}
+		}
 	}
 }

@@ -76,7 +76,7 @@ var structureTable = []structureRow{
 	{name: "matching", doc: "a permutation of n: n variables of n states (Hungarian)", states: "n", minN: 2,
 		size:  func(s *Spec) (float64, float64) { return float64(s.N) * float64(s.N), float64(s.N) * float64(s.N) },
 		build: func(s *Spec) (argmax.Structure, error) { return argmax.NewMatching(s.N) }},
-	{name: "tree", doc: "a spanning tree of the complete graph on n nodes, one bit per edge (Kruskal)", states: "binary", minN: 2,
+	{name: "tree", doc: "a spanning tree of the complete graph on n nodes, one bit per edge (Kruskal)", states: "binary", minN: 3, // 2 nodes have one tree: a constant latent
 		size:  func(s *Spec) (float64, float64) { return 2 * pairs(s.N), 2 * pairs(s.N) },
 		build: func(s *Spec) (argmax.Structure, error) { return argmax.NewSpanningTree(s.N, argmax.CompleteGraph(s.N)) }},
 }
