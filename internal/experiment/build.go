@@ -164,14 +164,10 @@ func Check(s *Spec, given func(name string) bool) (*Built, error) {
 	if needs.Temperature != "ε" && (s.DirectKL != "folded" || set("direct-kl")) {
 		return nil, fmt.Errorf("-direct-kl applies to the direct estimators only, not %s", s.Estimator)
 	}
-	if s.Relaxed && s.Estimator != "gsm" {
-		return nil, fmt.Errorf("-relaxed applies to -estimator gsm only, not %s", s.Estimator)
-	}
-	if s.Lambda != 0 && s.Estimator != "imle" && s.Estimator != "imle-sog" {
-		return nil, fmt.Errorf("-lambda applies to -estimator imle and imle-sog only, not %s", s.Estimator)
-	}
-	if s.Solves != 0 && s.Estimator != "perturbed" {
-		return nil, fmt.Errorf("-solves applies to -estimator perturbed only, not %s", s.Estimator)
+	for _, k := range knobs {
+		if k.isSet(s) && !slices.Contains(k.readers, s.Estimator) {
+			return nil, fmt.Errorf("-%s applies to -estimator %s only, not %s", k.flag, strings.Join(k.readers, " and "), s.Estimator)
+		}
 	}
 	if needs.Temperature == "" {
 		for _, f := range []string{"eps0", "eps-min", "anneal", "anneal-every"} {

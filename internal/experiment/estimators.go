@@ -66,16 +66,28 @@ func (s *Spec) SetGridEstimator(name string) error {
 		return err
 	}
 	s.Estimator, s.DirectKL = est, kl
-	if est != "gsm" {
-		s.Relaxed = false
-	}
-	if est != "imle" && est != "imle-sog" {
-		s.Lambda = 0
-	}
-	if est != "perturbed" {
-		s.Solves = 0
+	for _, k := range knobs {
+		if !slices.Contains(k.readers, est) {
+			k.clear(s)
+		}
 	}
 	return nil
+}
+
+// knobs are the estimator settings beyond the temperature, each read by
+// the estimators named: the one table behind refusing a knob its
+// estimator ignores ([Check]), clearing it for a grid's other cells
+// ([Spec.SetGridEstimator]) and refusing it in a grid with no reader
+// ([CheckGridKnobs]).
+var knobs = []struct {
+	flag    string
+	readers []string
+	isSet   func(*Spec) bool
+	clear   func(*Spec)
+}{
+	{"relaxed", []string{"gsm"}, func(s *Spec) bool { return s.Relaxed }, func(s *Spec) { s.Relaxed = false }},
+	{"lambda", []string{"imle", "imle-sog"}, func(s *Spec) bool { return s.Lambda != 0 }, func(s *Spec) { s.Lambda = 0 }},
+	{"solves", []string{"perturbed"}, func(s *Spec) bool { return s.Solves != 0 }, func(s *Spec) { s.Solves = 0 }},
 }
 
 // GridEstimatorName is the inverse of [ParseGridEstimator]: the grid name
@@ -91,18 +103,17 @@ func GridEstimatorName(s *Spec) string {
 // estimator of the grid (the grid names in ests) reads it: a grid honours
 // every flag it accepts.
 func CheckGridKnobs(given func(string) bool, ests []string) error {
-	reads := map[string][]string{"relaxed": {"gsm"}, "lambda": {"imle", "imle-sog"}, "solves": {"perturbed"}}
-	for _, f := range []string{"relaxed", "lambda", "solves"} {
-		if !given(f) {
+	for _, k := range knobs {
+		if !given(k.flag) {
 			continue
 		}
 		used := false
 		for _, name := range ests {
 			est, _, err := ParseGridEstimator(name)
-			used = used || err == nil && slices.Contains(reads[f], est)
+			used = used || err == nil && slices.Contains(k.readers, est)
 		}
 		if !used {
-			return fmt.Errorf("-%s applies to the %s cells, and the grid has none", f, strings.Join(reads[f], " and "))
+			return fmt.Errorf("-%s applies to the %s cells, and the grid has none", k.flag, strings.Join(k.readers, " and "))
 		}
 	}
 	return nil
