@@ -46,12 +46,6 @@ type EvalOptions struct {
 // returns ctx's error within about a second (checks between chunks, rounds
 // of solves and exact KLs).
 func Evaluate(ctx context.Context, v *VAE, X nn.Mat, r *rand.Rand, opt EvalOptions) (Eval, error) {
-	return evaluate(ctx, v, X, r, opt, false)
-}
-
-// evaluate is Evaluate; checked says X's values have been checked already
-// (by a Trainer), so only its shape is.
-func evaluate(ctx context.Context, v *VAE, X nn.Mat, r *rand.Rand, opt EvalOptions, checked bool) (Eval, error) {
 	if err := checkCtx(ctx); err != nil {
 		return Eval{}, err
 	}
@@ -62,10 +56,8 @@ func evaluate(ctx context.Context, v *VAE, X nn.Mat, r *rand.Rand, opt EvalOptio
 	if r == nil {
 		return Eval{}, errors.New("train: Evaluate: nil random generator (the evaluation's noise is drawn from it)")
 	}
-	if !checked {
-		if err := checkData(v, X, "Evaluate"); err != nil {
-			return Eval{}, err
-		}
+	if err := checkData(v, X, "Evaluate"); err != nil {
+		return Eval{}, err
 	}
 	v.useThreads()
 	chunk, samples := opt.Chunk, opt.Samples

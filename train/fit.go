@@ -121,7 +121,7 @@ func Fit(ctx context.Context, t *Trainer, data Data, s Settings, recs ...Recorde
 	if err := checkCtx(ctx); err != nil {
 		return Summary{}, err
 	}
-	if err := t.checkData(data.Train, "Fit: training data"); err != nil {
+	if err := checkData(t.vae, data.Train, "Fit: training data"); err != nil {
 		return Summary{}, err
 	}
 	for _, d := range []struct {
@@ -129,7 +129,7 @@ func Fit(ctx context.Context, t *Trainer, data Data, s Settings, recs ...Recorde
 		name string
 	}{{data.Valid, "Fit: validation data"}, {data.Test, "Fit: test data"}} {
 		if d.X.Rows > 0 { // no rows: nothing evaluated, NaN scores
-			if err := t.checkData(d.X, d.name); err != nil {
+			if err := checkData(t.vae, d.X, d.name); err != nil {
 				return Summary{}, err
 			}
 		}

@@ -32,8 +32,6 @@ type Trainer struct {
 	params []nn.Param
 	perm   []int
 	xb     nn.Mat
-
-	checked checkedData // data matrices already scanned (checked.go)
 }
 
 // Options configure [NewTrainer]; the zero value is the default.
@@ -133,9 +131,7 @@ func (t *Trainer) usable() error {
 // TrainEpoch makes one pass over the rows of X in a random order (the last
 // minibatch may be smaller) and returns the mean of the step statistics,
 // weighted by minibatch size. X must be finite data of the decoder's width
-// (checked first; its values are scanned the first time the Trainer meets
-// the matrix, not when it is given again: see checked.go). A non-finite
-// loss stops it with an error. When ctx is
+// (checked first). A non-finite loss stops it with an error. When ctx is
 // cancelled it returns ctx's error within about a second (between
 // minibatches, and between rounds of solves within one); the epoch counter
 // then does not advance (a resume restarts that epoch with fresh
@@ -147,7 +143,7 @@ func (t *Trainer) TrainEpoch(ctx context.Context, X nn.Mat) (Stats, error) {
 	if err := t.usable(); err != nil {
 		return Stats{}, err
 	}
-	if err := t.checkData(X, "TrainEpoch"); err != nil {
+	if err := checkData(t.vae, X, "TrainEpoch"); err != nil {
 		return Stats{}, err
 	}
 	t.vae.useThreads()
@@ -176,9 +172,6 @@ func (t *Trainer) TrainEpoch(ctx context.Context, X nn.Mat) (Stats, error) {
 			return Stats{}, err
 		}
 		if err != nil {
-			if bad := t.badPixel(X, lo, hi); bad != nil {
-				return Stats{}, bad
-			}
 			return Stats{}, fmt.Errorf("epoch %d step %d: %w", t.epoch+1, t.iter, err)
 		}
 		if g := t.vae.grad; g.Rows != hi-lo || g.Cols != t.vae.S.Dim() {
@@ -186,9 +179,6 @@ func (t *Trainer) TrainEpoch(ctx context.Context, X nn.Mat) (Stats, error) {
 				t.epoch+1, t.iter, t.est.Name(), hi-lo, t.vae.S.Dim(), g.Rows, g.Cols)
 		}
 		if math.IsNaN(s.Loss) || math.IsInf(s.Loss, 0) {
-			if bad := t.badPixel(X, lo, hi); bad != nil {
-				return Stats{}, bad
-			}
 			return Stats{}, fmt.Errorf("train: epoch %d step %d: loss is %v", t.epoch+1, t.iter, s.Loss)
 		}
 		t.opt.Step()
@@ -205,8 +195,7 @@ func (t *Trainer) TrainEpoch(ctx context.Context, X nn.Mat) (Stats, error) {
 
 // Evaluate scores X with noise from a generator seeded by seed, so every
 // evaluation of the same parameters gives the same numbers and evaluating
-// does not disturb the training stream. See [Evaluate]; X's values are
-// scanned the first time the Trainer meets the matrix, as in TrainEpoch.
+// does not disturb the training stream. See [Evaluate].
 func (t *Trainer) Evaluate(ctx context.Context, X nn.Mat, seed uint64, opt EvalOptions) (Eval, error) {
 	if err := checkCtx(ctx); err != nil {
 		return Eval{}, err
@@ -214,10 +203,5 @@ func (t *Trainer) Evaluate(ctx context.Context, X nn.Mat, seed uint64, opt EvalO
 	if err := t.usable(); err != nil {
 		return Eval{}, err
 	}
-	if X.Rows > 0 {
-		if err := t.checkData(X, "Evaluate"); err != nil {
-			return Eval{}, err
-		}
-	}
-	return evaluate(ctx, t.vae, X, rand.New(rand.NewPCG(seed, 0xe7a1)), opt, true)
+	return Evaluate(ctx, t.vae, X, rand.New(rand.NewPCG(seed, 0xe7a1)), opt)
 }
