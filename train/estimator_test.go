@@ -9,6 +9,7 @@ import (
 
 	"github.com/argmaxvae/argmaxvae/argmax"
 	"github.com/argmaxvae/argmaxvae/nn"
+	"strings"
 )
 
 // encoderGradRows runs steps Steps of est on a batch of B copies of one
@@ -364,6 +365,10 @@ func TestSchedule(t *testing.T) {
 	}
 	if s.At(1_000_000) != 0.1 {
 		t.Errorf("floor: %v", s.At(1_000_000))
+	}
+	// a floor above the start would ignore the start: refused
+	if err := (Schedule{Start: 0.05, Min: 0.1, Rate: 1e-5}).Check(Needs{Temperature: "ε"}); err == nil || !strings.Contains(err.Error(), "floor 0.1 above the start 0.05") {
+		t.Errorf("floor above start: %v", err)
 	}
 }
 

@@ -35,8 +35,9 @@ func DefaultSchedule(nd Needs) Schedule {
 // Check returns an error naming the first field of s that would give an
 // estimator that declares nd a temperature it refuses at some iteration:
 // Start must be finite and > 0, Rate finite and ≥ 0, Min finite and > 0
-// when Rate > 0 (≥ 0 otherwise), Every ≥ 0, and Start and Min at most
-// nd.MaxTemp.
+// when Rate > 0 (≥ 0 otherwise) and at most Start (a floor above the start
+// would hold the temperature at the floor throughout, ignoring Start),
+// Every ≥ 0, and Start and Min at most nd.MaxTemp.
 func (s Schedule) Check(nd Needs) error {
 	fin := func(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 	maxT := nd.MaxTemp
@@ -50,6 +51,8 @@ func (s Schedule) Check(nd Needs) error {
 		return fmt.Errorf("schedule: rate %v, want a finite number ≥ 0", s.Rate)
 	case !fin(s.Min) || s.Min < 0 || (s.Min == 0 && s.Rate > 0):
 		return fmt.Errorf("schedule: floor %v, want a finite number > 0 (the temperature decays towards it)", s.Min)
+	case s.Min > s.Start:
+		return fmt.Errorf("schedule: floor %v above the start %v, want floor ≤ start (the temperature would be the floor throughout)", s.Min, s.Start)
 	case s.Every < 0:
 		return fmt.Errorf("schedule: every %d iterations, want ≥ 0", s.Every)
 	case s.Start > maxT || s.Min > maxT:

@@ -120,6 +120,12 @@ func Check(s *Spec, given func(name string) bool) (*Built, error) {
 	if err := s.checkNumbers(); err != nil {
 		return nil, err
 	}
+	if s.Eps0 < s.EpsMin { // the temperature would be the floor throughout
+		if given == nil || set("eps-min") {
+			return nil, fmt.Errorf("-eps0 %v below -eps-min %v: the temperature would be %v throughout; lower -eps-min", s.Eps0, s.EpsMin, s.EpsMin)
+		}
+		s.EpsMin = s.Eps0 // the default floor is min(0.1, -eps0), as in train.DefaultSchedule
+	}
 	if _, ok := dataset.Lookup(s.Data); !ok {
 		return nil, fmt.Errorf("-data %q: unknown data set (known: %s)", s.Data, strings.Join(dataset.Names(), ", "))
 	}

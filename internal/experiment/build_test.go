@@ -48,6 +48,7 @@ func TestCheckNamesTheFlag(t *testing.T) {
 		{func(s *Spec) { s.N, s.Structure, s.Signs, s.Solver = 3, "complete", "general", "maxflow" }, "-solver maxflow does not apply"},
 		{func(s *Spec) { s.Estimator = "arm" }, "binary latents"},
 		{func(s *Spec) { s.Eps0 = 1.5 }, "needs ε ≤ 1"},
+		{func(s *Spec) { s.Eps0 = 0.05 }, "-eps0 0.05 below -eps-min 0.1"},
 		{func(s *Spec) { s.DirectKL = "gibbs" }, "-direct-kl"},
 		{func(s *Spec) { s.Estimator = "gsm"; s.DirectKL = "none" }, "-direct-kl applies to the direct estimators"},
 		{func(s *Spec) { s.Estimator = "exact"; s.Relaxed = true }, "-relaxed"},
@@ -318,5 +319,25 @@ func TestSmallestStructuresAreNotConstant(t *testing.T) {
 				t.Errorf("%s at n = %d, below its smallest: accepted", r.name, s.N)
 			}
 		}
+	}
+}
+
+// A start below the floor would hold the temperature at the floor
+// throughout: with -eps-min not given the floor follows -eps0 down (as
+// train.DefaultSchedule does); given, the pair is refused.
+func TestStartBelowTheFloor(t *testing.T) {
+	base := Spec{Command: "structured", Data: "mnist", Structure: "independent", N: 4, K: 2, Estimator: "direct",
+		Epochs: 1, Batch: 10, LR: 1e-3, Eps0: 0.01, EpsMin: 0.1, Anneal: 1e-5, Hidden: 8}
+	s := base
+	if _, err := Check(&s, func(f string) bool { return f == "eps0" }); err != nil {
+		t.Fatal(err)
+	}
+	if s.EpsMin != 0.01 {
+		t.Errorf("-eps0 0.01 alone: floor %v, want 0.01", s.EpsMin)
+	}
+	s = base
+	_, err := Check(&s, func(f string) bool { return f == "eps0" || f == "eps-min" })
+	if err == nil || !strings.Contains(err.Error(), "-eps0 0.01 below -eps-min 0.1") {
+		t.Errorf("-eps0 0.01 -eps-min 0.1: %v", err)
 	}
 }

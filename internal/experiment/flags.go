@@ -42,7 +42,7 @@ func TrainingFlags(fs *flag.FlagSet, s *Spec, epochs int) {
 	cli.Batch(fs, &s.Batch, "minibatch size")
 	cli.LR(fs, &s.LR)
 	cli.FloatIn(fs, &s.Eps0, "eps0", 1, cli.Positive, "starting temperature: ε for direct, τ for gsm and st-topk")
-	cli.FloatIn(fs, &s.EpsMin, "eps-min", 0.1, cli.Positive, "temperature floor")
+	cli.FloatIn(fs, &s.EpsMin, "eps-min", 0.1, cli.Positive, "temperature floor (when not given and -eps0 is lower: -eps0)")
 	cli.FloatIn(fs, &s.Anneal, "anneal", 1e-5, cli.NonNegative, "annealing rate r: temperature = max(eps0·exp(−r·t), eps-min)")
 	cli.IntIn(fs, &s.Every, "anneal-every", 0, 0, 1<<30, "", "iterations between temperature updates (0: the estimator's default, 500 for direct, 1000 for gsm)")
 	HiddenFlag(fs, &s.Hidden)
