@@ -8,9 +8,10 @@
 #                (spanning trees of the complete graph on 6 and 8 nodes)
 #   estimators   direct, imle, perturbed on every structure; imle-sog and
 #                st-topk on the subsets as well (they need k-subsets)
-#   tuning       6 configurations per estimator and structure, the same
-#                number for every estimator: its own knob at 3 values ×
-#                Adam learning rate ∈ {1e-3, 3e-3}:
+#   tuning       10 configurations per estimator and structure, the same
+#                number for every estimator, in two rounds. Round 1, 6:
+#                its own knob at 3 values × Adam learning rate ∈ {1e-3,
+#                3e-3}:
 #                  direct     ε start ∈ {0.1, 0.5, 1} (folded KL: ε ≤ 1)
 #                  imle       λ ∈ {1, 10, 100}; imle-sog the same λ (its
 #                             noise, sum-of-Gamma against imle's Gumbel, is
@@ -18,25 +19,35 @@
 #                  perturbed  σ start ∈ {0.1, 0.5, 1}, M = 10 solves (M is
 #                             not tuned: a cut, it would double the grid)
 #                  st-topk    τ start ∈ {0.1, 0.5, 1}
+#                Round 2, 4 more, placed by round 1's choice (V*, L*): two
+#                new knob values past the edge V* sat on (halfway to its
+#                neighbours when V* was in the middle; below 1 for
+#                direct's capped ε) × {L*, the next learning rate past L*}
+#                (scripts/structures-tuned-select.py has the rule). A
+#                start below the floor 0.1 lowers the floor to the start.
 #                budget: 3 epochs on the first 10,000 MNIST training
 #                images, seed 1, one thread, 10 importance samples for the
 #                test −log p(x) (recorded, never used)
 #   selection    per structure and estimator, the configuration with the
 #                lowest best validation one-sample NELBO (summary.json
-#                best_valid_loss), the same number for every estimator
+#                best_valid_loss): round 1's 6, then all 10
 #   final        the selected configuration, seeds 1–3, EPOCHS (10) epochs
-#                on all 50,000 training images, 100 importance samples
+#                on all 50,000 training images, 100 importance samples;
+#                every other cell's seeds before direct on the subsets,
+#                which costs as much as the rest together
 #   fixed        the floor 0.1 and the rate 1e-5 of the temperature
 #                schedule, batch 100, 300 hidden units, MNIST
 #
 # Every run is one `structgrid` cell in its own folder under OUT (default
 # results/structures-tuned): OUT/tune/CONFIG/CELL and OUT/final/sSEED-CELL.
 # Finished cells are reused and interrupted ones resumed, so running this
-# again continues where it stopped. PHASES: "tune select final table"
-# (default all); BIN: prebuilt binaries (default go run); THREADS (1);
+# again continues where it stopped. PHASES: "tune select1 extend select
+# final table" (default all); CELLS: only these cells (names as
+# "tree6-direct", default all); BIN: prebuilt binaries (default go run); THREADS (1);
 # STRUCTURES (default "subset:20 matching:6 tree:6 tree:8"); for a smoke
 # test, TUNE_EPOCHS, TUNE_LIMIT and LIMIT (the final runs' images, 0: all).
-# Writes OUT/tune.csv, OUT/selected.csv, OUT/final.csv, OUT/structures.md and
+# Writes OUT/selected-round1.csv, OUT/round2.csv, OUT/tune.csv,
+# OUT/selected.csv, OUT/final.csv, OUT/structures.md and
 # OUT/wallclock.png (validation NELBO against training seconds, seed 1).
 set -euo pipefail
 cd "${ROOT:-$(dirname "$0")/..}" # ROOT: the repository, when this script runs from a copy
@@ -47,28 +58,43 @@ threads=${THREADS:-1}
 structures=${STRUCTURES:-subset:20 matching:6 tree:6 tree:8}
 structgrid() { if [ -n "${BIN:-}" ]; then "$BIN/structgrid" "$@"; else go run ./cmd/structgrid "$@"; fi; }
 
-# cells: STRUCTURE ESTIMATOR, one line each.
+# cellname STRUCTURE ESTIMATOR: the cell's folder name, e.g. tree6-direct.
+cellname() { echo "${1%%:*}${1##*:}-$2"; }
+
+# wanted CELL: whether CELLS (default all) lists the cell.
+wanted() { [ -z "${CELLS:-}" ] || [[ " $CELLS " == *" $1 "* ]]; }
+
+# cells: STRUCTURE ESTIMATOR, one line each, direct on the subsets last.
 cells() {
-	for s in $structures; do
-		for e in direct imle perturbed; do echo "$s $e"; done
-		if [ "$s" = subset:20 ]; then echo "$s imle-sog"; echo "$s st-topk"; fi
+	{
+		for s in $structures; do
+			for e in direct imle perturbed; do echo "$s $e"; done
+			if [ "${s%%:*}" = subset ]; then echo "$s imle-sog"; echo "$s st-topk"; fi
+		done
+	} | awk '$1 ~ /^subset/ && $2 == "direct" { last = last $0 "\n"; next } { print } END { printf "%s", last }' |
+		while read -r s e; do wanted "$(cellname "$s" "$e")" && echo "$s $e"; done
+}
+
+# configs ESTIMATOR: round 1's configuration names, one line each (6 for
+# every estimator).
+configs() {
+	for lr in 1e-3 3e-3; do
+		case $1 in
+		imle | imle-sog) for v in 1 10 100; do echo "l$v-lr$lr"; done ;;
+		*) for v in 0.1 0.5 1; do echo "t$v-lr$lr"; done ;;
+		esac
 	done
 }
 
-# configs ESTIMATOR: NAME FLAGS…, one line each (6 for every estimator).
-configs() {
-	for lr in 1e-3 3e-3; do
-		for v in 0.1 0.5 1; do
-			case $1 in
-			direct | perturbed | st-topk) echo "t$v-lr$lr -eps0 $v -lr $lr" ;;
-			esac
-		done
-		for v in 1 10 100; do
-			case $1 in
-			imle | imle-sog) echo "l$v-lr$lr -lambda $v -lr $lr" ;;
-			esac
-		done
-	done
+# flags NAME: the flags of configuration NAME ("tV-lrL": -eps0 V, its
+# floor lowered to V when V < 0.1; "lV-lrL": -lambda V; both -lr L).
+flags() {
+	local v=${1#?} lr=${1##*-lr}
+	v=${v%-lr*}
+	case $1 in
+	l*) echo "-lambda $v -lr $lr" ;;
+	t*) if awk -v v="$v" 'BEGIN { exit !(v < 0.1) }'; then echo "-eps0 $v -eps-min $v -lr $lr"; else echo "-eps0 $v -lr $lr"; fi ;;
+	esac
 }
 
 # one STRUCTURE ESTIMATOR OUTDIR FLAGS…: one structgrid cell.
@@ -81,70 +107,41 @@ one() {
 	structgrid -structures "$s" "$list" "$e" -threads "$threads" -out "$dir" "$@" </dev/null
 }
 
-for phase in ${PHASES:-tune select final table}; do
+for phase in ${PHASES:-tune select1 extend select final table}; do
 	echo "== $phase $(date -u +%H:%M:%S)"
 	case $phase in
 	tune)
 		cells | while read -r s e; do
-			configs "$e" | while read -r name flags; do
-				# shellcheck disable=SC2086
-				one "$s" "$e" "$out/tune/$name" -epochs "${TUNE_EPOCHS:-3}" -limit "${TUNE_LIMIT:-10000}" -seed 1 -iw-samples 10 $flags
+			configs "$e" | while read -r name; do
+				# shellcheck disable=SC2046 # the flags are a list
+				one "$s" "$e" "$out/tune/$name" -epochs "${TUNE_EPOCHS:-3}" -limit "${TUNE_LIMIT:-10000}" -seed 1 -iw-samples 10 $(flags "$name")
 			done
 		done
 		;;
-	select)
-		python3 - "$out" <<'EOF'
-import csv, json, os, sys
-out = sys.argv[1]
-rows = []
-tune = os.path.join(out, "tune")
-for name in sorted(os.listdir(tune)):
-    for cell in sorted(os.listdir(os.path.join(tune, name))):
-        d = os.path.join(tune, name, cell)
-        s, c = os.path.join(d, "summary.json"), os.path.join(d, "config.json")
-        if not (os.path.isdir(d) and os.path.exists(s) and os.path.exists(c)):
-            continue
-        S, C = json.load(open(s)), json.load(open(c))
-        if S.get("interrupted"):
-            continue
-        rows.append({"cell": cell, "structure": C["structure"], "n": C["latents"], "estimator": C["estimator"], "config": name,
-                     "temp_start": C["temp_start"], "lr": C["lr"], "imle_lambda": C.get("imle_lambda", 0) or "",
-                     "epochs": S["epochs"], "valid_nelbo_one_sample": round(S["best_valid_loss"], 3),
-                     "test_nll": round(S["test_nll_at_best_valid"], 3), "train_seconds": round(S["train_wall_seconds"], 1)})
-if not rows:
-    sys.exit("no finished tuning runs in " + tune)
-with open(os.path.join(out, "tune.csv"), "w", newline="") as f:
-    w = csv.DictWriter(f, list(rows[0])); w.writeheader(); w.writerows(rows)
-best = {}
-for r in rows:
-    b = best.get(r["cell"])
-    if b is None or r["valid_nelbo_one_sample"] < b["valid_nelbo_one_sample"]:
-        best[r["cell"]] = r
-counts = {}
-for r in rows:
-    counts[r["cell"]] = counts.get(r["cell"], 0) + 1
-sel = []
-for cell in sorted(best):
-    r = dict(best[cell]); r["configs_done"] = counts[cell]; r["configs_in_grid"] = 6
-    sel.append(r)
-with open(os.path.join(out, "selected.csv"), "w", newline="") as f:
-    w = csv.DictWriter(f, list(sel[0])); w.writeheader(); w.writerows(sel)
-for r in sel:
-    print("%-22s %-9s %-14s valid %.2f (%d of 6 configurations)" % (r["cell"], r["estimator"], r["config"], r["valid_nelbo_one_sample"], r["configs_done"]))
-EOF
+	select1) python3 scripts/structures-tuned-select.py "$out" round1 ;;
+	extend)
+		python3 scripts/structures-tuned-select.py "$out" round2 >/dev/null
+		awk -F, 'NR > 1 { print $2, $3, $4, $1 }' "$out/round2.csv" | awk '$3 == "direct" && $1 ~ /^subset/ { last = last $0 "\n"; next } { print } END { printf "%s", last }' |
+			while read -r s e name cell; do
+				wanted "$cell" || continue
+				# shellcheck disable=SC2046 # the flags are a list
+				one "$s" "$e" "$out/tune/$name" -epochs "${TUNE_EPOCHS:-3}" -limit "${TUNE_LIMIT:-10000}" -seed 1 -iw-samples 10 $(flags "$name")
+			done
 		;;
+	select) python3 scripts/structures-tuned-select.py "$out" final ;;
 	final)
 		[ -f "$out/selected.csv" ] || { echo "no $out/selected.csv: run the select phase first" >&2; exit 1; }
-		for seed in 1 2 3; do
-			cells | while read -r s e; do
-				cell="${s%%:*}${s##*:}-$e"
-				name=$(awk -F, -v c="$cell" 'NR > 1 && $1 == c { print $5 }' "$out/selected.csv")
-				[ -n "$name" ] || { echo "no selection for $cell yet" >&2; continue; }
-				flags=$(configs "$e" | awk -v n="$name" '$1 == n { $1 = ""; print }')
-				# shellcheck disable=SC2086
-				one "$s" "$e" "$out/final/s$seed-$name" -epochs "$epochs" -limit "${LIMIT:-0}" -seed "$seed" -iw-samples 100 $flags
+		# every other cell's three seeds first: direct on the subsets is last
+		cells | while read -r s e; do
+			cell=$(cellname "$s" "$e")
+			name=$(awk -F, -v c="$cell" 'NR > 1 && $1 == c { print $5 }' "$out/selected.csv")
+			[ -n "$name" ] || { echo "no selection for $cell yet" >&2; continue; }
+			for seed in 1 2 3; do echo "$seed $s $e $name"; done
+		done | sort -s -k1,1n | awk '$2 ~ /^subset/ && $3 == "direct" { last = last $0 "\n"; next } { print } END { printf "%s", last }' |
+			while read -r seed s e name; do
+				# shellcheck disable=SC2046 # the flags are a list
+				one "$s" "$e" "$out/final/s$seed-$name" -epochs "$epochs" -limit "${LIMIT:-0}" -seed "$seed" -iw-samples 100 $(flags "$name")
 			done
-		done
 		;;
 	table)
 		"${PYTHON:-python3}" scripts/structures-tuned-summary.py "$out" # PYTHON: one with matplotlib for the plot

@@ -11,7 +11,10 @@
 #   8. Table 2 with seeds 2 and 3, direct and GSM α = 100, 50, 100 and
 #      1,200 labels (table2-seeds.sh; table2-summary.py);
 #   6. the same Table 1 cells extended to 100 epochs (they resume at 31);
-#   7. exact at k = 10, then k = 50, then 20–40, 100 epochs.
+#   7. the rest of Table 1, 100 epochs: exact at k = 10; direct and GSM at
+#      k = 50, then at k = 20–40 (seed 1 of every k first); then exact at
+#      k = 50 and at k = 20–40 (grid-table1-tuned.sh x b c bx cx), the
+#      table rewritten after each phase.
 # Run it from the repository as
 #   BIN=/work/bin-6e61429 setsid nohup nice -n 19 scripts/queue-issue19.sh >>results/queue-issue19.log 2>&1 </dev/null &
 # STEPS picks steps in the order given (default "1 2 3 5 4 8 6 7"; the
@@ -30,7 +33,7 @@ for step in ${STEPS:-1 2 3 5 4 8 6 7}; do
 	   python3 scripts/table1-summary.py --tuned $tuned --epochs 30 --out docs/results/table1-30ep ;;
 	5) scripts/table2-gsm-alpha.sh ;;
 	6) TUNED=$tuned PHASES="a table" scripts/grid-table1-tuned.sh ;;
-	7) TUNED=$tuned PHASES="x table b table c table" scripts/grid-table1-tuned.sh ;;
+	7) TUNED=$tuned PHASES="x table b table c table bx table cx table" scripts/grid-table1-tuned.sh ;;
 	8) scripts/table2-seeds.sh
 	   python3 scripts/table2-summary.py ;;
 	esac

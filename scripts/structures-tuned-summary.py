@@ -22,11 +22,16 @@ import sys
 
 def main(out):
     final = os.path.join(out, "final")
+    selected = {}  # cell → its selected configuration: finals of an earlier selection are left out
+    if os.path.exists(os.path.join(out, "selected.csv")):
+        selected = {r["cell"]: r["config"] for r in csv.DictReader(open(os.path.join(out, "selected.csv")))}
     runs = []
     for run in sorted(os.listdir(final)):
         seed = run.split("-", 1)[0]
         for cell in sorted(os.listdir(os.path.join(final, run))):
             d = os.path.join(final, run, cell)
+            if selected and selected.get(cell) != run.split("-", 1)[1]:
+                continue
             s, c, m = (os.path.join(d, f) for f in ("summary.json", "config.json", "metrics.csv"))
             if not (os.path.isdir(d) and os.path.exists(s) and os.path.exists(c)):
                 continue
