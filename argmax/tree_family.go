@@ -15,8 +15,9 @@ var _ UnaryFamily = (*SpanningTree)(nil)
 //	Z(θ) = exp(Σ_e θ[2e]) · det L₀(exp g),
 //
 // the determinant of the Laplacian of the graph weighted by exp(g_e) with
-// one node's row and column removed (computed by Cholesky on weights
-// rescaled by the largest, O(E + Nodes³) per Set).
+// one node's row and column removed (computed by subtraction-free
+// elimination on weights rescaled by the largest, exact to rounding
+// however far apart the gains are; O(E + Nodes³) per Set).
 //
 // Sampling decides the edges in order: given the edges already in and
 // out, edge e is in with probability x_e·Z(G/e) / (x_e·Z(G/e) + Z(G−e)),
@@ -79,20 +80,12 @@ func (s *treeSampler) Set(theta []float64) (float64, error) {
 		s.state[e] = 0
 	}
 	ld, ok := s.logCount(-1, false)
-	if !ok {
-		return 0, fmt.Errorf("%w: %s: the weighted tree count underflows (gains %v apart)", ErrNotFinite, s.t.Name(), s.gmax-minOf(s.g))
+	if !ok { // NewSpanningTree refuses disconnected graphs
+		return 0, fmt.Errorf("%w: %s: no spanning tree", ErrNotFinite, s.t.Name())
 	}
 	s.logZ = s.base + float64(s.t.Nodes-1)*s.gmax + ld
 	s.ready = true
 	return s.logZ, nil
-}
-
-func minOf(v []float64) float64 {
-	m := math.Inf(1)
-	for _, x := range v {
-		m = math.Min(m, x)
-	}
-	return m
 }
 
 // supernodes builds the components of the edges in (plus edge extra when
@@ -125,16 +118,28 @@ func (s *treeSampler) supernodes(extra int, contract bool) int {
 // logCount returns log det L₀ of the graph whose nodes are the components
 // of the edges in (with edge skip contracted when contract, deleted
 // otherwise; skip < 0: none) and whose edges are the undecided ones other
-// than skip, weighted by x; false when the graph is disconnected or the
-// determinant underflows.
+// than skip, weighted by x; false when the graph is disconnected.
+//
+// The determinant is Gaussian elimination on the weights, not on the
+// Laplacian: eliminating node j gives the pivot Σ_c W[j][c] (its weight to
+// every node not yet eliminated, the dropped one included) and adds
+// W[a][j]·W[j][c]/pivot to W[a][c], the Schur complement of a Laplacian
+// being a Laplacian. Only sums and products of positive numbers occur, so
+// the result has full relative precision however far apart the weights
+// are (Cholesky on the Laplacian computes the same pivots as differences,
+// which lose light edges next to heavy ones); this is the algorithm of
+// Grassmann, Taksar and Heyman for Markov chains. When a weight or a pivot
+// is so small that underflow may have cost it digits (gains over about
+// 660 nats apart), the elimination is redone on log weights. O(k³), k
+// the number of components.
 func (s *treeSampler) logCount(skip int, contract bool) (float64, bool) {
+	const tiny = 1e-290 // below it, underflowed terms may matter: redo in logs
 	k := s.supernodes(skip, contract)
 	if k == 1 {
 		return 0, true
 	}
-	d := k - 1 // drop supernode k−1
-	L := s.lap[:d*d]
-	clear(L)
+	W := s.lap[:k*k] // W[a*k+b]: the weight joining components a and b; k−1 is dropped
+	clear(W)
 	for e, ed := range s.t.Edges {
 		if s.state[e] != 0 || e == skip {
 			continue
@@ -143,37 +148,84 @@ func (s *treeSampler) logCount(skip int, contract bool) (float64, bool) {
 		if a == b {
 			continue
 		}
-		w := s.x[e]
-		if a < d {
-			L[a*d+a] += w
+		if s.x[e] < tiny {
+			return s.logCountLog(skip, k)
 		}
-		if b < d {
-			L[b*d+b] += w
+		W[a*k+b] += s.x[e]
+		W[b*k+a] += s.x[e]
+	}
+	ld := 0.0
+	for j := 0; j < k-1; j++ {
+		row := W[j*k : j*k+k]
+		pivot := 0.0
+		for c := j + 1; c < k; c++ {
+			pivot += row[c]
 		}
-		if a < d && b < d {
-			L[a*d+b] -= w
-			L[b*d+a] -= w
+		if pivot == 0 {
+			return 0, false // nothing joins j to the rest
+		}
+		if pivot < tiny {
+			return s.logCountLog(skip, k)
+		}
+		ld += math.Log(pivot)
+		for a := j + 1; a < k; a++ {
+			f := row[a] / pivot
+			if f == 0 {
+				continue
+			}
+			wa := W[a*k : a*k+k]
+			for c := j + 1; c < k; c++ {
+				if c != a {
+					wa[c] += f * row[c]
+				}
+			}
 		}
 	}
-	// Cholesky in place (lower triangle); log det = 2 Σ log diag.
-	ld := 0.0
-	for j := 0; j < d; j++ {
-		v := L[j*d+j]
-		for p := 0; p < j; p++ {
-			v -= L[j*d+p] * L[j*d+p]
+	return ld, true
+}
+
+// logCountLog is logCount's elimination on log weights (log x_e = g_e −
+// max g), for weights too far apart for floating point; s.comp holds the
+// k components already.
+func (s *treeSampler) logCountLog(skip, k int) (float64, bool) {
+	W := s.lap[:k*k]
+	for i := range W {
+		W[i] = math.Inf(-1)
+	}
+	for e, ed := range s.t.Edges {
+		if s.state[e] != 0 || e == skip {
+			continue
 		}
-		if !(v > 1e-300) {
+		a, b := s.comp[ed[0]], s.comp[ed[1]]
+		if a == b {
+			continue
+		}
+		lw := s.g[e] - s.gmax
+		W[a*k+b] = logAddExp(W[a*k+b], lw)
+		W[b*k+a] = W[a*k+b]
+	}
+	ld := 0.0
+	for j := 0; j < k-1; j++ {
+		row := W[j*k : j*k+k]
+		pivot := math.Inf(-1)
+		for c := j + 1; c < k; c++ {
+			pivot = logAddExp(pivot, row[c])
+		}
+		if math.IsInf(pivot, -1) {
 			return 0, false
 		}
-		r := math.Sqrt(v)
-		L[j*d+j] = r
-		ld += 2 * math.Log(r)
-		for i := j + 1; i < d; i++ {
-			u := L[i*d+j]
-			for p := 0; p < j; p++ {
-				u -= L[i*d+p] * L[j*d+p]
+		ld += pivot
+		for a := j + 1; a < k; a++ {
+			if math.IsInf(row[a], -1) {
+				continue
 			}
-			L[i*d+j] = u / r
+			f := row[a] - pivot
+			wa := W[a*k : a*k+k]
+			for c := j + 1; c < k; c++ {
+				if c != a && !math.IsInf(row[c], -1) {
+					wa[c] = logAddExp(wa[c], f+row[c])
+				}
+			}
 		}
 	}
 	return ld, true

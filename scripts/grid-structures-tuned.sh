@@ -103,8 +103,10 @@ one() {
 	shift 3
 	local list=-estimators
 	[ "${s%%:*}" = subset ] && list=-subset-estimators
-	# shellcheck disable=SC2086 # the flags are a list
-	structgrid -structures "$s" "$list" "$e" -threads "$threads" -out "$dir" "$@" </dev/null
+	# a run that fails is reported and skipped (selection counts the runs
+	# that finished), so one configuration cannot stop the grid
+	structgrid -structures "$s" "$list" "$e" -threads "$threads" -out "$dir" "$@" </dev/null ||
+		echo "grid-structures-tuned: FAILED: $s $e in $dir (exit $?)" >&2
 }
 
 for phase in ${PHASES:-tune select1 extend select final table}; do
