@@ -109,6 +109,8 @@ def main(out, mode):
         rows = list(runs(out))
         select(rows, lambda r: round1_names(knob_of(r["estimator"])), 6, os.path.join(out, "selected-round1.csv"))
     elif mode == "round2":
+        if not os.path.exists(os.path.join(out, "selected-round1.csv")):
+            sys.exit("no %s: run the select1 phase first" % os.path.join(out, "selected-round1.csv"))
         lines = []
         for r in csv.DictReader(open(os.path.join(out, "selected-round1.csv"))):
             for name in round2_names(r["estimator"], r["config"]):
@@ -121,6 +123,8 @@ def main(out, mode):
         for l in lines:
             print(l["cell"], l["structure"], l["estimator"], l["config"])
     elif mode == "final":
+        if not os.path.exists(os.path.join(out, "round2.csv")):
+            sys.exit("no %s: run the extend phase first" % os.path.join(out, "round2.csv"))
         rows = list(runs(out))
         second = {}
         for r in csv.DictReader(open(os.path.join(out, "round2.csv"))):
