@@ -62,6 +62,6 @@ for phase in ${PHASES:-a x b c bx cx table}; do
 	c) for s in 1 2 3; do cell direct 20,30,40 $s; cell gsm 20,30,40 $s; done ;;
 	bx) for s in 1 2 3; do cell exact 50 $s; done ;;
 	cx) for s in 1 2 3; do cell exact 20,30,40 $s; done ;;
-	table) python3 scripts/table1-summary.py --tuned "$tuned" --out docs/results/table1 ;;
+	table) "${PYTHON:-python3}" scripts/table1-summary.py --tuned "$tuned" --out docs/results/table1 ;; # PYTHON: one with matplotlib for table1.png
 	esac
 done

@@ -205,6 +205,47 @@ def main():
             md.append("- %s, %s: %s" % key)
     open(a.out + ".md", "w").write("\n".join(md) + "\n")
     print("\n".join(md))
+    plot(rows, a.out + ".png", a.epochs)
+
+
+def plot(rows, path, epochs):
+    """OUT.png: test exact NELBO against k, one panel a data set, mean ±
+    sd over seeds, a line per (estimator, settings) among direct, GSM and
+    exact; hollow markers for one seed. Skipped without matplotlib."""
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("table1-summary: no matplotlib, %s not drawn (Debian: python3-matplotlib)" % path)
+        return
+    datas = [d for d in ("mnist", "fashion", "omniglot") if any(r["data"] == d for r in rows)]
+    fig, axes = plt.subplots(1, len(datas), figsize=(4.2 * len(datas), 4.2), squeeze=False)
+    style = {"direct": ("C0", "o"), "gsm": ("C3", "s"), "exact": ("C2", "^")}
+    for ax, d in zip(axes[0], datas):
+        for est in ("direct", "gsm", "exact"):
+            for st, ls in (("paper", ":"), ("paper = tuned", "-"), ("tuned", "-")):  # tuned drawn last, on top
+                pts = sorted((r["k"], r["test_exact_nelbo_mean"], r["test_exact_nelbo_sd"], r["n"]) for r in rows
+                             if r["data"] == d and r["estimator"] == est and r["settings"] == st)
+                if not pts:
+                    continue
+                c, m = style[est]
+                ks = [p[0] for p in pts]
+                ax.plot(ks, [p[1] for p in pts], ls=ls, color=c, lw=1.2, label="%s, %s" % (est, st))
+                for k, y, sd, n in pts:
+                    ax.errorbar([k], [y], yerr=[0 if math.isnan(sd) else sd], fmt=m, color=c,
+                                mfc=c if n > 1 else "white", capsize=3, ms=5)
+        ax.set_title(d)
+        ax.set_xlabel("k (states of the one categorical latent)")
+        ax.set_xticks([10, 20, 30, 40, 50])
+        ax.grid(alpha=0.3)
+    axes[0][0].set_ylabel("test exact NELBO (nats), %d epochs" % epochs)
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, labels, fontsize=8, loc="lower center", ncol=6, frameon=False)
+    fig.suptitle("Table 1: mean ± sd over seeds (hollow: one seed); lower is better", fontsize=9)
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
 
 
 if __name__ == "__main__":
