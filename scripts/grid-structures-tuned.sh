@@ -29,10 +29,13 @@
 #                images, seed 1, one thread, 10 importance samples for the
 #                test −log p(x) (recorded, never used)
 #   selection    per structure and estimator, the configuration with the
-#                lowest best validation one-sample NELBO (summary.json
-#                best_valid_loss): round 1's 6, then all 10
+#                lowest validation −log p(x) of its last epoch's state
+#                (scripts/validnll: exact, or importance-weighted with 10
+#                samples; the decoder's alone, so no estimator's training
+#                noise is favoured): round 1's 6, then all 10
 #   final        the selected configuration, seeds 1–3, EPOCHS (10) epochs
-#                on all 50,000 training images, 100 importance samples;
+#                on all 50,000 training images, 100 importance samples,
+#                read at the last epoch;
 #                every other cell's seeds before direct on the subsets,
 #                which costs as much as the rest together
 #   fixed        the floor 0.1 and the rate 1e-5 of the temperature
@@ -41,8 +44,8 @@
 # Every run is one `structgrid` cell in its own folder under OUT (default
 # results/structures-tuned): OUT/tune/CONFIG/CELL and OUT/final/sSEED-CELL.
 # Finished cells are reused and interrupted ones resumed, so running this
-# again continues where it stopped. PHASES: "tune select1 extend select
-# final table" (default all); CELLS: only these cells (names as
+# again continues where it stopped. PHASES: "tune validnll select1 extend
+# validnll select final table" (default all); CELLS: only these cells (names as
 # "tree6-direct", default all); BIN: prebuilt binaries (default go run); THREADS (1);
 # STRUCTURES (default "subset:20 matching:6 tree:6 tree:8"); for a smoke
 # test, TUNE_EPOCHS, TUNE_LIMIT and LIMIT (the final runs' images, 0: all).
@@ -57,6 +60,7 @@ epochs=${EPOCHS:-10}
 threads=${THREADS:-1}
 structures=${STRUCTURES:-subset:20 matching:6 tree:6 tree:8}
 structgrid() { if [ -n "${BIN:-}" ]; then "$BIN/structgrid" "$@"; else go run ./cmd/structgrid "$@"; fi; }
+validnll() { if [ -n "${BIN:-}" ] && [ -x "$BIN/validnll" ]; then "$BIN/validnll" "$@"; else go run ./scripts/validnll "$@"; fi; }
 
 # cellname STRUCTURE ESTIMATOR: the cell's folder name, e.g. tree6-direct.
 cellname() { echo "${1%%:*}${1##*:}-$2"; }
@@ -109,7 +113,7 @@ one() {
 		echo "grid-structures-tuned: FAILED: $s $e in $dir (exit $?)" >&2
 }
 
-for phase in ${PHASES:-tune select1 extend select final table}; do
+for phase in ${PHASES:-tune validnll select1 extend validnll select final table}; do
 	echo "== $phase $(date -u +%H:%M:%S)"
 	case $phase in
 	tune)
@@ -119,6 +123,18 @@ for phase in ${PHASES:-tune select1 extend select final table}; do
 				one "$s" "$e" "$out/tune/$name" -epochs "${TUNE_EPOCHS:-3}" -limit "${TUNE_LIMIT:-10000}" -seed 1 -iw-samples 10 $(flags "$name")
 			done
 		done
+		;;
+	validnll)
+		# the selection criterion: validation −log p(x) of every finished
+		# tuning run not yet in OUT/valid-nll.csv (scripts/validnll)
+		f=$out/valid-nll.csv
+		[ -f "$f" ] || echo "run,epoch,kind,valid_nll,valid_nll_stderr,valid_gibbs_nelbo" >"$f"
+		for d in "$out"/tune/*/*/; do
+			d=${d%/}
+			grep -qs '"interrupted": false' "$d/summary.json" || continue
+			grep -qF "$d," "$f" && continue
+			echo "$d"
+		done | { validnll -samples 10 -threads "$threads" || echo "grid-structures-tuned: validnll: some runs not evaluated" >&2; } | tail -n +2 >>"$f"
 		;;
 	select1) python3 scripts/structures-tuned-select.py "$out" round1 ;;
 	extend)

@@ -13,8 +13,13 @@ Usage:
 
 A configuration is named KNOB-LR: "tV-lrL" (ε, σ or τ start V) or "lV-lrL"
 (I-MLE's λ = V), at Adam learning rate L. Selection: per cell, the lowest
-best validation one-sample NELBO (summary.json best_valid_loss) of a
-finished run; the test set is never read.
+validation −log p(x) of the last epoch's state (OUT/valid-nll.csv, written
+by scripts/validnll), among the finished runs; the test set is never read.
+−log p(x) under the uniform prior is the decoder's alone, the same
+measure for every estimator; the one-sample NELBO (recorded too) samples
+with Gumbel-Max, the noise direct and I-MLE train with, and the perturbed
+optimizer's runs trained with Gaussian noise score worse on it as they
+train.
 
 Round 2 gives every cell the same 4 more configurations, placed by round
 1's choice (V*, L*): two new knob values × {L*, the next learning rate
@@ -62,7 +67,16 @@ def round2_names(estimator, name):
     return [knob + x + "-lr" + r for r in (lr, past) for x in new]
 
 
+def valid_nll(out):
+    """run folder → its validation −log p(x), from OUT/valid-nll.csv."""
+    path = os.path.join(out, "valid-nll.csv")
+    if not os.path.exists(path):
+        return {}
+    return {os.path.normpath(r["run"]): float(r["valid_nll"]) for r in csv.DictReader(open(path))}
+
+
 def runs(out):
+    nll = valid_nll(out)
     tune = os.path.join(out, "tune")
     for name in sorted(os.listdir(tune)):
         for cell in sorted(os.listdir(os.path.join(tune, name))):
@@ -71,11 +85,12 @@ def runs(out):
             if not (os.path.isdir(d) and os.path.exists(s) and os.path.exists(c)):
                 continue
             S, C = json.load(open(s)), json.load(open(c))
-            if S.get("interrupted"):
+            if S.get("interrupted") or os.path.normpath(d) not in nll:
                 continue
             yield {"cell": cell, "structure": C["structure"], "n": C["latents"], "estimator": C["estimator"], "config": name,
                    "temp_start": C["temp_start"], "lr": C["lr"], "imle_lambda": C.get("imle_lambda", 0) or "",
-                   "epochs": S["epochs"], "valid_nelbo_one_sample": round(S["best_valid_loss"], 3),
+                   "epochs": S["epochs"], "valid_nll": round(nll[os.path.normpath(d)], 3),
+                   "valid_nelbo_one_sample": round(S["best_valid_loss"], 3),
                    "test_nll": round(S["test_nll_at_best_valid"], 3), "train_seconds": round(S["train_wall_seconds"], 1)}
 
 
@@ -86,7 +101,7 @@ def select(rows, allowed, in_grid, path):
             continue
         counts[r["cell"]] = counts.get(r["cell"], 0) + 1
         b = best.get(r["cell"])
-        if b is None or r["valid_nelbo_one_sample"] < b["valid_nelbo_one_sample"]:
+        if b is None or r["valid_nll"] < b["valid_nll"]:
             best[r["cell"]] = r
     if not best:
         sys.exit("no finished tuning runs to select from")
@@ -100,8 +115,8 @@ def select(rows, allowed, in_grid, path):
         w.writeheader()
         w.writerows(sel)
     for r in sel:
-        print("%-22s %-9s %-14s valid %.2f (%d of %d configurations)" % (
-            r["cell"], r["estimator"], r["config"], r["valid_nelbo_one_sample"], r["configs_done"], in_grid))
+        print("%-22s %-9s %-14s valid −log p(x) %.2f (%d of %d configurations)" % (
+            r["cell"], r["estimator"], r["config"], r["valid_nll"], r["configs_done"], in_grid))
 
 
 def main(out, mode):
