@@ -13,6 +13,9 @@
 // number of epochs, the same for every estimator. The codes are
 // enumerated when train.Enumerable allows, otherwise −log p(x) is
 // importance-weighted with -samples samples per image (seeded by -seed).
+// The images are the run's own (its data set, binarization and seed);
+// -split test evaluates the test images instead, which for an exact run
+// reproduces the last row of its metrics.csv (the package test checks).
 //
 //	ls -d results/structures-tuned/tune/*/* | go run ./scripts/validnll -samples 10
 package main
@@ -30,7 +33,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/argmaxvae/argmaxvae/dataset"
 	"github.com/argmaxvae/argmaxvae/internal/cli"
 	"github.com/argmaxvae/argmaxvae/internal/experiment"
 	"github.com/argmaxvae/argmaxvae/internal/runfolder"
@@ -48,15 +50,20 @@ func runFrom(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	fs := cli.NewFlagSet("validnll", stderr)
 	var samples, threads int
 	var seed uint64
+	var split string
 	cli.IntIn(fs, &samples, "samples", 10, 1, 1<<20, "", "importance samples per validation image when the codes are too many to enumerate")
 	fs.Uint64Var(&seed, "seed", 1, "seed of the importance sampling")
+	fs.StringVar(&split, "split", "valid", "the images: valid, or test (to check a run's own recorded test −log p(x))")
 	cli.Threads(fs, &threads)
 	if err := cli.Parse(fs, args); err != nil {
 		return err
 	}
+	if split != "valid" && split != "test" {
+		return cli.Usagef("-split %q: want valid or test", split)
+	}
 	threads = experiment.UseThreads(threads)
 	w := csv.NewWriter(stdout)
-	if err := w.Write([]string{"run", "epoch", "kind", "valid_nll", "valid_nll_stderr", "valid_gibbs_nelbo"}); err != nil {
+	if err := w.Write([]string{"run", "epoch", "kind", split + "_nll", split + "_nll_stderr", split + "_gibbs_nelbo"}); err != nil {
 		return err
 	}
 	data := map[string]nn.Mat{} // validation images by data set and seed
@@ -67,7 +74,7 @@ func runFrom(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if dir == "" {
 			continue
 		}
-		row, err := evaluate(ctx, dir, samples, seed, threads, data)
+		row, err := evaluate(ctx, dir, split, samples, seed, threads, data)
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
@@ -94,7 +101,7 @@ func runFrom(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 }
 
 // evaluate returns the CSV row of the run folder dir.
-func evaluate(ctx context.Context, dir string, samples int, seed uint64, threads int, data map[string]nn.Mat) ([]string, error) {
+func evaluate(ctx context.Context, dir, split string, samples int, seed uint64, threads int, data map[string]nn.Mat) ([]string, error) {
 	spec, err := experiment.ReadRun(dir, "validnll", "structured and structgrid")
 	if err != nil {
 		return nil, err
@@ -111,15 +118,17 @@ func evaluate(ctx context.Context, dir string, samples int, seed uint64, threads
 	if c.Epochs == 0 {
 		return nil, fmt.Errorf("no epoch trained yet")
 	}
-	key := spec.Data + "/" + strconv.FormatUint(spec.Seed, 10) // the binarization depends on the seed
+	key := fmt.Sprintf("%s/%s/%v/%d", spec.Data, spec.DataDir, spec.Dynamic, spec.Seed) // a dynamic binarization depends on the seed
 	x, ok := data[key]
 	if !ok {
-		sp, err := dataset.Load(spec.Data, dataset.Options{Dir: spec.DataDir, Seed: spec.Seed})
+		d, err := experiment.LoadData(spec.Data, spec.DataDir, spec.Dynamic, spec.Seed, 0) // the run's images
 		if err != nil {
 			return nil, err
 		}
-		v := sp.Valid
-		x = nn.Mat{Rows: v.N, Cols: v.D, Data: v.X[:v.N*v.D]}
+		x = d.Valid
+		if split == "test" {
+			x = d.Test
+		}
 		data[key] = x
 	}
 	state, err := runfolder.ReadState(filepath.Join(dir, experiment.CheckpointFile))
