@@ -101,10 +101,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	test := sp.Test
 	x := nn.Mat{Rows: test.N, Cols: test.D, Data: test.X[:test.N*test.D]}
-	v, from, err := loadModel(o.run, modelFile, built, x.Cols)
+	v, err := built.LoadVAE(modelFile, x.Cols)
 	if err != nil {
 		return err
 	}
+	from := modelFile
 	fmt.Fprintf(stderr, "latents: %s (%s, solver %s) from %s; %d test images of %s\n", v.S.Name(), spec.Estimator, v.Solver(), from, x.Rows, spec.Data)
 
 	if o.images > x.Rows {
@@ -198,33 +199,6 @@ func modelPath(dir, name string) (string, error) {
 		return "", cli.Usagef("-run %s: no epoch trained yet (%s holds the initial state); wait for the first epoch", dir, path)
 	}
 	return path, nil
-}
-
-// loadModel returns the run's VAE from the file at path: a model file
-// read on its own (checked against the data width), or the VAE that
-// config.json builds with a checkpoint's parameters.
-func loadModel(dir, path string, built *experiment.Built, width int) (*train.VAE, string, error) {
-	s := built.Spec
-	b, err := runfolder.ReadState(path) // a run checkpoint's last state, or the whole file
-	if err != nil {
-		return nil, "", err
-	}
-	if !bytes.HasPrefix(b, []byte("ARGMAXNN")) { // not a checkpoint (nn.Save): a model file
-		v, err := train.ReadModel(bytes.NewReader(b), train.ModelOptions{DataWidth: width, Threads: s.Threads})
-		if err != nil {
-			return nil, "", fmt.Errorf("%s: %w", path, err)
-		}
-		return v, path, nil
-	}
-	// A checkpoint: the networks config.json describes, its parameters.
-	v, err := built.VAE(width)
-	if err != nil {
-		return nil, "", fmt.Errorf("%s: %w", filepath.Join(dir, experiment.ConfigFile), err)
-	}
-	if err := nn.Load(bytes.NewReader(b), v.Params()); err != nil {
-		return nil, "", fmt.Errorf("%s: %w", path, err)
-	}
-	return v, path, nil
 }
 
 // encodeAll encodes the rows of x in batches, stopping when ctx is

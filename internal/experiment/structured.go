@@ -37,17 +37,10 @@ func StructuredRun(s *Spec, data *Data, t *train.Trainer, log io.Writer, picture
 		Score:   StructuredScore,
 		EvalOpt: train.EvalOptions{Samples: s.Samples, ExactKL: s.ExactKL},
 	}
-	if train.Enumerable(t.VAE()) {
-		r.Likelihood = func(ctx context.Context, v *train.VAE, X nn.Mat) (train.Likelihood, error) {
-			return train.ExactLikelihood(ctx, v, X)
-		}
-		r.LikEvery, r.LikKind = s.NLLEvery, "exact"
-	} else if s.IWSamples > 0 {
-		samples, seed := s.IWSamples, s.Seed
-		r.Likelihood = func(ctx context.Context, v *train.VAE, X nn.Mat) (train.Likelihood, error) {
-			return train.ImportanceLikelihood(ctx, v, X, samples, rand.New(rand.NewPCG(seed, 0x1a7e)))
-		}
-		r.LikEvery, r.LikKind = 0, fmt.Sprintf("importance-weighted (%d samples)", samples)
+	seed := s.Seed
+	r.Likelihood, r.LikKind = LikelihoodOf(t.VAE(), s.IWSamples, func() *rand.Rand { return rand.New(rand.NewPCG(seed, 0x1a7e)) })
+	if r.LikKind == "exact" {
+		r.LikEvery = s.NLLEvery // importance weighting: the last epoch only
 	}
 	s.NLLKind = r.LikKind
 	if pictures {
@@ -56,4 +49,22 @@ func StructuredRun(s *Spec, data *Data, t *train.Trainer, log io.Writer, picture
 		}
 	}
 	return r
+}
+
+// LikelihoodOf returns how a run of v measures −log p(x), and the kind
+// that summary.json names: exact when v's codes are enumerable
+// ([train.Enumerable]), importance-weighted with samples samples per image
+// otherwise, each evaluation drawing from a fresh generator of rng (so
+// every evaluation of a state gives the same number), and nil, "" when
+// the codes are too many and samples is 0.
+func LikelihoodOf(v *train.VAE, samples int, rng func() *rand.Rand) (func(context.Context, *train.VAE, nn.Mat) (train.Likelihood, error), string) {
+	switch {
+	case train.Enumerable(v):
+		return train.ExactLikelihood, "exact"
+	case samples > 0:
+		return func(ctx context.Context, v *train.VAE, X nn.Mat) (train.Likelihood, error) {
+			return train.ImportanceLikelihood(ctx, v, X, samples, rng())
+		}, fmt.Sprintf("importance-weighted (%d samples)", samples)
+	}
+	return nil, ""
 }

@@ -22,7 +22,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/csv"
 	"fmt"
@@ -37,7 +36,6 @@ import (
 	"github.com/argmaxvae/argmaxvae/internal/experiment"
 	"github.com/argmaxvae/argmaxvae/internal/runfolder"
 	"github.com/argmaxvae/argmaxvae/nn"
-	"github.com/argmaxvae/argmaxvae/train"
 )
 
 func main() { cli.Main("validnll", run) }
@@ -131,25 +129,12 @@ func evaluate(ctx context.Context, dir, split string, samples int, seed uint64, 
 		}
 		data[key] = x
 	}
-	state, err := runfolder.ReadState(filepath.Join(dir, experiment.CheckpointFile))
+	v, err := built.VAEOf(c.State, filepath.Join(dir, experiment.CheckpointFile), x.Cols) // its last epoch
 	if err != nil {
 		return nil, err
 	}
-	v, err := built.VAE(x.Cols)
-	if err != nil {
-		return nil, err
-	}
-	if err := nn.Load(bytes.NewReader(state), v.Params()); err != nil {
-		return nil, err
-	}
-	var lik train.Likelihood
-	kind := "exact"
-	if train.Enumerable(v) {
-		lik, err = train.ExactLikelihood(ctx, v, x)
-	} else {
-		kind = fmt.Sprintf("importance-weighted (%d samples)", samples)
-		lik, err = train.ImportanceLikelihood(ctx, v, x, samples, rand.New(rand.NewPCG(seed, 0x7a11d)))
-	}
+	measure, kind := experiment.LikelihoodOf(v, samples, func() *rand.Rand { return rand.New(rand.NewPCG(seed, 0x7a11d)) })
+	lik, err := measure(ctx, v, x)
 	if err != nil {
 		return nil, err
 	}
