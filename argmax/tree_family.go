@@ -2,6 +2,7 @@ package argmax
 
 import (
 	"fmt"
+	"iter"
 	"math"
 )
 
@@ -115,6 +116,21 @@ func (s *treeSampler) supernodes(extra int, contract bool) int {
 	return k
 }
 
+// joining yields the undecided edges other than skip that join two
+// different components (s.comp), each with its components.
+func (s *treeSampler) joining(skip int) iter.Seq2[int, [2]int] {
+	return func(yield func(int, [2]int) bool) {
+		for e, ed := range s.t.Edges {
+			if s.state[e] != 0 || e == skip {
+				continue
+			}
+			if a, b := s.comp[ed[0]], s.comp[ed[1]]; a != b && !yield(e, [2]int{a, b}) {
+				return
+			}
+		}
+	}
+}
+
 // logCount returns log det L₀ of the graph whose nodes are the components
 // of the edges in (with edge skip contracted when contract, deleted
 // otherwise; skip < 0: none) and whose edges are the undecided ones other
@@ -140,14 +156,8 @@ func (s *treeSampler) logCount(skip int, contract bool) (float64, bool) {
 	}
 	W := s.lap[:k*k] // W[a*k+b]: the weight joining components a and b; k−1 is dropped
 	clear(W)
-	for e, ed := range s.t.Edges {
-		if s.state[e] != 0 || e == skip {
-			continue
-		}
-		a, b := s.comp[ed[0]], s.comp[ed[1]]
-		if a == b {
-			continue
-		}
+	for e, ab := range s.joining(skip) {
+		a, b := ab[0], ab[1]
 		if s.x[e] < tiny {
 			return s.logCountLog(skip, k)
 		}
@@ -192,14 +202,8 @@ func (s *treeSampler) logCountLog(skip, k int) (float64, bool) {
 	for i := range W {
 		W[i] = math.Inf(-1)
 	}
-	for e, ed := range s.t.Edges {
-		if s.state[e] != 0 || e == skip {
-			continue
-		}
-		a, b := s.comp[ed[0]], s.comp[ed[1]]
-		if a == b {
-			continue
-		}
+	for e, ab := range s.joining(skip) {
+		a, b := ab[0], ab[1]
 		lw := s.g[e] - s.gmax
 		W[a*k+b] = logAddExp(W[a*k+b], lw)
 		W[b*k+a] = W[a*k+b]
