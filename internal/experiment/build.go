@@ -35,23 +35,26 @@ type Spec struct {
 	Seed      uint64  `json:"seed"`
 	Eps0      float64 `json:"temp_start"`
 	EpsMin    float64 `json:"temp_min"`
-	Anneal    float64 `json:"anneal_rate"`
-	Every     int     `json:"anneal_every"`
-	DirectKL  string  `json:"direct_kl"` // direct only: "folded" (default), "none", "analytic"
-	Relaxed   bool    `json:"gsm_relaxed"`
-	Lambda    float64 `json:"imle_lambda,omitempty"`      // imle, imle-sog: λ (0: 10)
-	Solves    int     `json:"perturbed_solves,omitempty"` // perturbed: M (0: 10)
-	Threads   int     `json:"threads"`
-	Limit     int     `json:"limit"`
-	Samples   int     `json:"eval_samples"`
-	ExactKL   int     `json:"exact_kl_examples"`
-	NLLEvery  int     `json:"nll_every"`              // structured: epochs between exact −log p(x) evaluations (0: last epoch only)
-	IWSamples int     `json:"iw_samples"`             // structured, not enumerable: importance samples per test image (0: none)
-	NLLKind   string  `json:"test_nll_kind"`          // what test_nll is: "exact" or "importance-weighted (S samples)"
-	SubsetK   int     `json:"subset_k,omitempty"`     // structure "subset": the k of k-of-N
-	Parts     int     `json:"subset_parts,omitempty"` // structure "subset": independent k-of-N subsets (0 or 1: one)
-	Out       string  `json:"out"`
-	AllowSlow bool    `json:"-"` // run even when the cost check finds an epoch or evaluation too long
+	// FloorDefault: EpsMin is TrainingFlags' default, -eps-min not given
+	// (set by the flag itself, so that a grid's cells know it too).
+	FloorDefault bool    `json:"-"`
+	Anneal       float64 `json:"anneal_rate"`
+	Every        int     `json:"anneal_every"`
+	DirectKL     string  `json:"direct_kl"` // direct only: "folded" (default), "none", "analytic"
+	Relaxed      bool    `json:"gsm_relaxed"`
+	Lambda       float64 `json:"imle_lambda,omitempty"`      // imle, imle-sog: λ (0: 10)
+	Solves       int     `json:"perturbed_solves,omitempty"` // perturbed: M (0: 10)
+	Threads      int     `json:"threads"`
+	Limit        int     `json:"limit"`
+	Samples      int     `json:"eval_samples"`
+	ExactKL      int     `json:"exact_kl_examples"`
+	NLLEvery     int     `json:"nll_every"`              // structured: epochs between exact −log p(x) evaluations (0: last epoch only)
+	IWSamples    int     `json:"iw_samples"`             // structured, not enumerable: importance samples per test image (0: none)
+	NLLKind      string  `json:"test_nll_kind"`          // what test_nll is: "exact" or "importance-weighted (S samples)"
+	SubsetK      int     `json:"subset_k,omitempty"`     // structure "subset": the k of k-of-N
+	Parts        int     `json:"subset_parts,omitempty"` // structure "subset": independent k-of-N subsets (0 or 1: one)
+	Out          string  `json:"out"`
+	AllowSlow    bool    `json:"-"` // run even when the cost check finds an epoch or evaluation too long
 }
 
 // legacyStructures maps the structure names config.json held before the
@@ -121,7 +124,7 @@ func Check(s *Spec, given func(name string) bool) (*Built, error) {
 		return nil, err
 	}
 	if s.Eps0 < s.EpsMin { // the temperature would be the floor throughout
-		if given == nil || set("eps-min") {
+		if !(s.FloorDefault || given != nil) || set("eps-min") {
 			return nil, fmt.Errorf("-eps0 %v below -eps-min %v: the temperature would be %v throughout; lower -eps-min", s.Eps0, s.EpsMin, s.EpsMin)
 		}
 		s.EpsMin = s.Eps0 // the default floor is min(0.1, -eps0), as in train.DefaultSchedule

@@ -2,14 +2,15 @@ package experiment
 
 import (
 	"encoding/json"
+	"flag"
 	"fmt"
-	"github.com/argmaxvae/argmaxvae/argmax"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/argmaxvae/argmaxvae/argmax"
 	"github.com/argmaxvae/argmaxvae/report"
 )
 
@@ -339,5 +340,20 @@ func TestStartBelowTheFloor(t *testing.T) {
 	_, err := Check(&s, func(f string) bool { return f == "eps0" || f == "eps-min" })
 	if err == nil || !strings.Contains(err.Error(), "-eps0 0.01 below -eps-min 0.1") {
 		t.Errorf("-eps0 0.01 -eps-min 0.1: %v", err)
+	}
+	// A grid checks its cells without the command line (given nil): the
+	// flag itself says whether -eps-min was given.
+	for _, args := range [][]string{{"-eps0", "0.01"}, {"-eps0", "0.01", "-eps-min", "0.1"}} {
+		s := base
+		fs := flag.NewFlagSet("grid", flag.ContinueOnError)
+		TrainingFlags(fs, &s, 1)
+		if err := fs.Parse(args); err != nil {
+			t.Fatal(err)
+		}
+		s.Batch, s.Hidden = base.Batch, base.Hidden
+		_, err := Check(&s, nil)
+		if floorGiven := len(args) > 2; floorGiven != (err != nil) || (!floorGiven && s.EpsMin != 0.01) {
+			t.Errorf("grid cell, %q: floor %v, err %v", args, s.EpsMin, err)
+		}
 	}
 }

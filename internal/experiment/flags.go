@@ -43,6 +43,9 @@ func TrainingFlags(fs *flag.FlagSet, s *Spec, epochs int) {
 	cli.LR(fs, &s.LR)
 	cli.FloatIn(fs, &s.Eps0, "eps0", 1, cli.Positive, "starting temperature: ε for direct, τ for gsm and st-topk")
 	cli.FloatIn(fs, &s.EpsMin, "eps-min", 0.1, cli.Positive, "temperature floor (when not given and -eps0 is lower: -eps0)")
+	s.FloorDefault = true
+	f := fs.Lookup("eps-min")
+	f.Value = &floorFlag{f.Value, &s.FloorDefault}
 	cli.FloatIn(fs, &s.Anneal, "anneal", 1e-5, cli.NonNegative, "annealing rate r: temperature = max(eps0·exp(−r·t), eps-min)")
 	cli.IntIn(fs, &s.Every, "anneal-every", 0, 0, 1<<30, "", "iterations between temperature updates (0: the estimator's default, 500 for direct, 1000 for gsm)")
 	HiddenFlag(fs, &s.Hidden)
@@ -150,4 +153,24 @@ func UseThreads(n int) int {
 	n = cli.ResolveThreads(n)
 	nn.SetThreads(n)
 	return n
+}
+
+// floorFlag is -eps-min's flag.Value: setting it clears *isDefault.
+type floorFlag struct {
+	flag.Value
+	isDefault *bool
+}
+
+func (f *floorFlag) Set(v string) error {
+	*f.isDefault = false
+	return f.Value.Set(v)
+}
+
+// String is the wrapped value's; "" for the zero floorFlag (the flag
+// package's test for a zero default).
+func (f *floorFlag) String() string {
+	if f == nil || f.Value == nil {
+		return ""
+	}
+	return f.Value.String()
 }
