@@ -68,6 +68,13 @@ cellname() { echo "${1%%:*}${1##*:}-$2"; }
 # wanted CELL: whether CELLS (default all) lists the cell.
 wanted() { [ -z "${CELLS:-}" ] || [[ " $CELLS " == *" $1 "* ]]; }
 
+# subsets_direct_last S E: the lines of standard input in order, those
+# whose field S is a subset structure and field E is direct moved to the
+# end (such a run costs as much as the others together).
+subsets_direct_last() {
+	awk -v s="$1" -v e="$2" '$s ~ /^subset/ && $e == "direct" { last = last $0 "\n"; next } { print } END { printf "%s", last }'
+}
+
 # cells: STRUCTURE ESTIMATOR, one line each, direct on the subsets last.
 cells() {
 	{
@@ -75,7 +82,7 @@ cells() {
 			for e in direct imle perturbed; do echo "$s $e"; done
 			if [ "${s%%:*}" = subset ]; then echo "$s imle-sog"; echo "$s st-topk"; fi
 		done
-	} | awk '$1 ~ /^subset/ && $2 == "direct" { last = last $0 "\n"; next } { print } END { printf "%s", last }' |
+	} | subsets_direct_last 1 2 |
 		while read -r s e; do wanted "$(cellname "$s" "$e")" && echo "$s $e"; done
 }
 
@@ -139,7 +146,7 @@ for phase in ${PHASES:-tune validnll select1 extend validnll select final table}
 	select1) python3 scripts/structures-tuned-select.py "$out" round1 ;;
 	extend)
 		python3 scripts/structures-tuned-select.py "$out" round2 >/dev/null
-		awk -F, 'NR > 1 { print $2, $3, $4, $1 }' "$out/round2.csv" | awk '$3 == "direct" && $1 ~ /^subset/ { last = last $0 "\n"; next } { print } END { printf "%s", last }' |
+		awk -F, 'NR > 1 { print $2, $3, $4, $1 }' "$out/round2.csv" | subsets_direct_last 1 2 |
 			while read -r s e name cell; do
 				wanted "$cell" || continue
 				# shellcheck disable=SC2046 # the flags are a list
@@ -155,7 +162,7 @@ for phase in ${PHASES:-tune validnll select1 extend validnll select final table}
 			name=$(awk -F, -v c="$cell" 'NR > 1 && $1 == c { print $5 }' "$out/selected.csv")
 			[ -n "$name" ] || { echo "no selection for $cell yet" >&2; continue; }
 			for seed in 1 2 3; do echo "$seed $s $e $name"; done
-		done | sort -s -k1,1n | awk '$2 ~ /^subset/ && $3 == "direct" { last = last $0 "\n"; next } { print } END { printf "%s", last }' |
+		done | sort -s -k1,1n | subsets_direct_last 2 3 |
 			while read -r seed s e name; do
 				# shellcheck disable=SC2046 # the flags are a list
 				one "$s" "$e" "$out/final/s$seed-$name" -epochs "$epochs" -limit "${LIMIT:-0}" -seed "$seed" -iw-samples 100 $(flags "$name")
